@@ -1,0 +1,103 @@
+# Makefile — build, test, demo, bench and install Careline (GNU make; pkg-config for every library).
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+CC      ?= cc
+PKGS    := ncursesw libpq libconfig libpcre2-8
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+
+# Debian packages: what building, testing and the demo need.
+DEB_PKGS := gcc make pkg-config libncurses-dev libpq-dev libconfig-dev libpcre2-dev \
+            libcmocka-dev postgresql tmux ncurses-base ncurses-term procps
+
+WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+CSTD    := -std=c17 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600
+OPT     ?= -O2 -g
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) \
+             -DCARELINE_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) $(EXTRA_LDFLAGS)
+
+SRCS      := $(sort $(wildcard tui/*.c screens/*.c db/*.c))
+MAIN_SRC  := tui/main.c
+LIB_SRCS  := $(filter-out $(MAIN_SRC),$(SRCS))
+OBJS      := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
+MAIN_OBJ  := $(BUILD)/obj/tui/main.o
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+EMBED     := $(sort $(wildcard db/migrations/*.sql)) db/seed.sql conf/careline.conf
+
+.PHONY: all deps check check-fast demo bench load install uninstall clean asan unit docs-keys
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/careline $(UNIT_BINS)
+
+$(BUILD)/careline: $(OBJS) $(MAIN_OBJ)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/libcareline.a: $(OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/obj/%.o: %.c $(wildcard include/careline/*.h) | $(BUILD)/gen/embedded.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+# Migrations, the seed and the default configuration are compiled in, so an
+# installed binary needs no data files (CARELINE_MIGRATIONS_DIR overrides).
+$(BUILD)/gen/embedded.c $(BUILD)/gen/embedded.h: tools/embed.sh $(EMBED)
+	@mkdir -p $(BUILD)/gen
+	sh tools/embed.sh $(BUILD)/gen $(EMBED)
+
+$(BUILD)/obj/embedded.o: $(BUILD)/gen/embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcareline.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes $(shell pkg-config --cflags cmocka) -o $@ $< \
+	    $(BUILD)/libcareline.a $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# Sanitizer build in its own tree (ASan + UBSan), used by `make check`.
+asan:
+	$(MAKE) BUILD=build/asan OPT='-O1 -g -fno-omit-frame-pointer' \
+	    EXTRA_CFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=undefined' \
+	    EXTRA_LDFLAGS='-fsanitize=address,undefined' all
+
+deps:
+	@sh tools/deps.sh $(DEB_PKGS)
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory asan
+	@bash tests/run.sh
+
+# Quicker loop while developing: no sanitizer build, no tmux tests.
+check-fast: all
+	@CARELINE_SKIP_ASAN=1 bash tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@bash tools/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all OPT=-O2
+	@bash tests/bench/bench.sh
+
+install: $(BUILD)/careline
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/doc/careline $(DESTDIR)$(PREFIX)/share/careline
+	install -m 755 $(BUILD)/careline $(DESTDIR)$(PREFIX)/bin/careline
+	install -m 644 docs/careline.1 $(DESTDIR)$(PREFIX)/share/man/man1/careline.1
+	install -m 644 conf/careline.conf $(DESTDIR)$(PREFIX)/share/careline/careline.conf.example
+	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/careline/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/careline $(DESTDIR)$(PREFIX)/share/man/man1/careline.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/careline $(DESTDIR)$(PREFIX)/share/careline
+
+clean:
+	rm -rf build

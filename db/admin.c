@@ -1,0 +1,208 @@
+/* admin.c — `careline migrate` and `careline seed`: ordered, transactional migrations and set-based demo data. */
+#include "careline/admin.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careline/util.h"
+#include "embedded.h"
+
+struct migration {
+    char *version;   /* file name without ".sql" */
+    char *label;     /* where it came from, for messages */
+    char *sql;
+};
+
+const char *db_embedded(const char *path)
+{
+    for (const struct embedded_file *f = embedded_files; f->path; f++)
+        if (strcmp(f->path, path) == 0)
+            return f->data;
+    return NULL;
+}
+
+static int by_version(const void *a, const void *b)
+{
+    return strcmp(((const struct migration *)a)->version, ((const struct migration *)b)->version);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    struct util_buf b = {0};
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        util_buf_add(&b, chunk, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        util_buf_free(&b);
+        return NULL;
+    }
+    return util_buf_steal(&b);
+}
+
+static bool is_sql(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 4 && strcmp(name + n - 4, ".sql") == 0 && name[0] != '.';
+}
+
+/* Returns the count, or -1 with err set. */
+static int list_migrations(struct migration **out, char *err, size_t errlen)
+{
+    const char *dir = getenv("CARELINE_MIGRATIONS_DIR");
+    struct migration *m = NULL;
+    int n = 0;
+    if (dir && *dir) {
+        DIR *d = opendir(dir);
+        if (!d) {
+            snprintf(err, errlen, "%s: cannot open migrations folder: %s", dir, strerror(errno));
+            return -1;
+        }
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (!is_sql(e->d_name))
+                continue;
+            char *path = util_asprintf("%s/%s", dir, e->d_name);
+            char *sql = slurp(path);
+            if (!sql) {
+                snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+                free(path);
+                closedir(d);
+                for (int i = 0; i < n; i++) {
+                    free(m[i].version);
+                    free(m[i].label);
+                    free(m[i].sql);
+                }
+                free(m);
+                return -1;
+            }
+            m = util_realloc(m, sizeof *m * (size_t)(n + 1));
+            m[n].version = util_strndup(e->d_name, strlen(e->d_name) - 4);
+            m[n].label = path;
+            m[n].sql = sql;
+            n++;
+        }
+        closedir(d);
+    } else {
+        for (const struct embedded_file *f = embedded_files; f->path; f++) {
+            if (strncmp(f->path, "db/migrations/", 14) != 0 || !is_sql(f->path + 14))
+                continue;
+            m = util_realloc(m, sizeof *m * (size_t)(n + 1));
+            m[n].version = util_strndup(f->path + 14, strlen(f->path + 14) - 4);
+            m[n].label = util_strdup(f->path);
+            m[n].sql = util_strdup(f->data);
+            n++;
+        }
+    }
+    qsort(m, (size_t)n, sizeof *m, by_version);
+    *out = m;
+    return n;
+}
+
+static bool run(struct db_conn *c, const char *sql, int n, const char *const *p)
+{
+    PGresult *r = db_exec(c, sql, n, p);
+    PQclear(r);
+    return r != NULL;
+}
+
+int db_migrate(struct db_conn *c, FILE *out, char *err, size_t errlen)
+{
+    struct migration *m = NULL;
+    int n = list_migrations(&m, err, errlen);
+    if (n < 0)
+        return -1;
+    int rc = -1, applied = 0;
+    /* Two administrators migrating at once must not interleave. */
+    if (!run(c, "SELECT pg_advisory_lock(hashtext('careline.migrate'))", 0, NULL) ||
+        !run(c,
+             "CREATE TABLE IF NOT EXISTS schema_migrations ("
+             " version text PRIMARY KEY,"
+             " checksum text NOT NULL,"
+             " applied_at timestamptz NOT NULL DEFAULT now(),"
+             " applied_by text NOT NULL DEFAULT current_user)",
+             0, NULL)) {
+        snprintf(err, errlen, "cannot prepare schema_migrations: %s", db_error(c));
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        const char *p[2] = {m[i].version, m[i].sql};
+        PGresult *r = db_exec(c, "SELECT checksum = md5($2) FROM schema_migrations WHERE version = $1", 2, p);
+        if (!r) {
+            snprintf(err, errlen, "%s: %s", m[i].label, db_error(c));
+            goto out;
+        }
+        bool done = PQntuples(r) > 0;
+        bool same = done && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+        PQclear(r);
+        if (done) {
+            if (!same && out)
+                fprintf(out, "warning: %s changed since it was applied; not applied again\n", m[i].label);
+            continue;
+        }
+        if (!run(c, "BEGIN", 0, NULL)) {
+            snprintf(err, errlen, "%s: %s", m[i].label, db_error(c));
+            goto out;
+        }
+        if (db_exec_script(c, m[i].sql) < 0 ||
+            !run(c, "INSERT INTO schema_migrations (version, checksum) VALUES ($1, md5($2))", 2, p) ||
+            !run(c, "COMMIT", 0, NULL)) {
+            snprintf(err, errlen, "%s: %s", m[i].label, db_error(c));
+            run(c, "ROLLBACK", 0, NULL);
+            goto out;
+        }
+        applied++;
+        if (out)
+            fprintf(out, "applied %s\n", m[i].label);
+    }
+    if (out)
+    {
+        if (applied)
+            fprintf(out, "%d migration(s) applied\n", applied);
+        else
+            fprintf(out, "schema is up to date (%d migrations)\n", n);
+    }
+    rc = 0;
+out:
+    run(c, "SELECT pg_advisory_unlock(hashtext('careline.migrate'))", 0, NULL);
+    for (int i = 0; i < n; i++) {
+        free(m[i].version);
+        free(m[i].label);
+        free(m[i].sql);
+    }
+    free(m);
+    return rc;
+}
+
+int db_seed(struct db_conn *c, long n, FILE *out, char *err, size_t errlen)
+{
+    const char *sql = db_embedded("db/seed.sql");
+    if (!sql) {
+        snprintf(err, errlen, "db/seed.sql is not compiled into this program");
+        return -1;
+    }
+    char count[32];
+    snprintf(count, sizeof count, "%ld", n);
+    const char *p[1] = {count};
+    long long t0 = util_now_ms();
+    if (!run(c, "BEGIN", 0, NULL) ||
+        !run(c, "SELECT set_config('careline.seed_customers', $1, true)", 1, p) ||
+        db_exec_script(c, sql) < 0 || !run(c, "COMMIT", 0, NULL)) {
+        snprintf(err, errlen, "seed: %s", db_error(c));
+        run(c, "ROLLBACK", 0, NULL);
+        return -1;
+    }
+    /* Statistics matter for the search plans; ANALYZE cannot run inside
+     * the seed's transaction block for the whole database cheaply. */
+    run(c, "ANALYZE", 0, NULL);
+    if (out)
+        fprintf(out, "seeded %ld customers in %.1f s\n", n, (double)(util_now_ms() - t0) / 1000.0);
+    return 0;
+}

@@ -1,0 +1,651 @@
+/* conn.c — the connection: connect with hints, run commands, queue asynchronous queries, reconnect with backoff. */
+#include "careline/db.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careline/util.h"
+
+struct req {
+    unsigned id;
+    char *sql;
+    int nparams;
+    char **params;
+    char *slot;
+    long long send_at;      /* monotonic ms when it may go out (debounce) */
+    db_done_fn done;
+    void *ctx;
+    bool forgotten;
+    struct req *next;
+};
+
+struct listener {
+    char *channel;
+    void (*fn)(void *ctx, const char *channel, const char *payload);
+    void *ctx;
+    struct listener *next;
+};
+
+struct db_conn {
+    struct db_params p;          /* strings owned */
+    PGconn *pg;
+    enum db_state state;
+    bool needs_password;
+    char *password;
+    char error[1024];
+    char sqlstate[6];
+    struct req *queue;           /* waiting to be sent, in order */
+    struct req *inflight;        /* at most one: one connection, one statement */
+    PGresult *inflight_res;      /* last result of the in-flight statement */
+    char *inflight_err;
+    bool want_write;             /* output not yet flushed */
+    /* reconnecting */
+    long long retry_at;
+    int backoff_ms;
+    PostgresPollingStatusType poll;
+    bool was_online;
+    unsigned next_id;
+    struct listener *listeners;
+    bool relisten;               /* LISTEN again after a reconnect */
+    void (*state_fn)(void *ctx, enum db_state s);
+    void *state_ctx;
+    struct db_stats stats;
+};
+
+#define BACKOFF_MIN_MS 500
+#define BACKOFF_MAX_MS 30000
+
+struct db_conn *db_new(const struct db_params *p)
+{
+    struct db_conn *c = util_calloc(1, sizeof *c);
+    c->p.conninfo = util_strdup(p->conninfo ? p->conninfo : "");
+    c->p.service = util_strdup(p->service ? p->service : "");
+    c->p.connect_timeout = p->connect_timeout > 0 ? p->connect_timeout : 5;
+    c->p.statement_timeout_ms = p->statement_timeout_ms;
+    c->p.application_name = util_strdup(p->application_name ? p->application_name : "careline");
+    c->backoff_ms = BACKOFF_MIN_MS;
+    c->next_id = 1;
+    return c;
+}
+
+static void req_free(struct req *r)
+{
+    if (!r)
+        return;
+    free(r->sql);
+    for (int i = 0; i < r->nparams; i++)
+        free(r->params[i]);
+    free(r->params);
+    free(r->slot);
+    free(r);
+}
+
+void db_free(struct db_conn *c)
+{
+    if (!c)
+        return;
+    if (c->pg)
+        PQfinish(c->pg);
+    for (struct req *r = c->queue, *n; r; r = n) {
+        n = r->next;
+        req_free(r);
+    }
+    req_free(c->inflight);
+    PQclear(c->inflight_res);
+    free(c->inflight_err);
+    for (struct listener *l = c->listeners, *n; l; l = n) {
+        n = l->next;
+        free(l->channel);
+        free(l);
+    }
+    free((char *)c->p.conninfo);
+    free((char *)c->p.service);
+    free((char *)c->p.application_name);
+    if (c->password) {
+        memset(c->password, 0, strlen(c->password));
+        free(c->password);
+    }
+    free(c);
+}
+
+static void set_state(struct db_conn *c, enum db_state s)
+{
+    if (c->state == s)
+        return;
+    c->state = s;
+    if (c->state_fn)
+        c->state_fn(c->state_ctx, s);
+}
+
+/* Trim libpq's trailing newline so messages fit one status line. */
+static void set_error(struct db_conn *c, const char *msg)
+{
+    snprintf(c->error, sizeof c->error, "%s", msg ? msg : "unknown error");
+    size_t n = strlen(c->error);
+    while (n && (c->error[n - 1] == '\n' || c->error[n - 1] == ' '))
+        c->error[--n] = '\0';
+}
+
+/* Keywords for PQconnectStartParams: the configured string is expanded as
+ * dbname (libpq's own rule), so URIs, key=value strings and the PG*
+ * environment all work exactly as in psql. */
+static PGconn *start(struct db_conn *c, bool async)
+{
+    const char *kw[10], *val[10];
+    char timeout[16], options[128];
+    int n = 0;
+    snprintf(timeout, sizeof timeout, "%d", c->p.connect_timeout);
+    if (*c->p.service) {
+        kw[n] = "service";
+        val[n++] = c->p.service;
+    }
+    kw[n] = "connect_timeout";
+    val[n++] = timeout;
+    kw[n] = "application_name";
+    val[n++] = c->p.application_name;
+    /* Text from the database is decoded as UTF-8 everywhere in Careline. */
+    kw[n] = "client_encoding";
+    val[n++] = "UTF8";
+    /* Search-as-you-type ranks misspelt names by pg_trgm word similarity;
+     * the default threshold (0.6) misses a swapped pair of letters in a
+     * short surname, 0.5 still keeps the candidate sets small. */
+    snprintf(options, sizeof options, "-c pg_trgm.word_similarity_threshold=0.5 -c statement_timeout=%d",
+             c->p.statement_timeout_ms > 0 ? c->p.statement_timeout_ms : 0);
+    kw[n] = "options";
+    val[n++] = options;
+    if (c->password) {
+        kw[n] = "password";
+        val[n++] = c->password;
+    }
+    if (*c->p.conninfo) {
+        kw[n] = "dbname";
+        val[n++] = c->p.conninfo;
+    }
+    kw[n] = NULL;
+    val[n] = NULL;
+    return async ? PQconnectStartParams(kw, val, 1) : PQconnectdbParams(kw, val, 1);
+}
+
+/* What was tried, so "could not connect" says where to look. */
+static void hint(struct db_conn *c, PGconn *pg)
+{
+    const char *host = pg ? PQhost(pg) : NULL;
+    const char *port = pg ? PQport(pg) : NULL;
+    const char *db = pg ? PQdb(pg) : NULL;
+    const char *user = pg ? PQuser(pg) : NULL;
+    char where[512];
+    if (host && *host == '/')
+        snprintf(where, sizeof where, "socket %s/.s.PGSQL.%s", host, port && *port ? port : "5432");
+    else
+        snprintf(where, sizeof where, "host %s port %s", host && *host ? host : "localhost",
+                 port && *port ? port : "5432");
+    size_t len = strlen(c->error);
+    snprintf(c->error + len, sizeof c->error - len,
+             "\nhint: tried %s, database \"%s\" as user \"%s\"; set PGHOST, PGPORT, PGDATABASE or "
+             "connection.conninfo in careline.conf",
+             where, db ? db : "?", user ? user : "?");
+}
+
+/* Server notices ("relation already exists, skipping") must never reach a
+ * terminal that curses owns; nothing in them needs the agent. */
+static void drop_notice(void *arg, const char *msg)
+{
+    (void)arg;
+    (void)msg;
+}
+
+static void after_connect(struct db_conn *c)
+{
+    PQsetNoticeProcessor(c->pg, drop_notice, NULL);
+    PQsetnonblocking(c->pg, 1);
+    c->backoff_ms = BACKOFF_MIN_MS;
+    c->relisten = c->listeners != NULL;
+    if (c->was_online)
+        c->stats.reconnects++;
+    c->was_online = true;
+    set_state(c, DB_ONLINE);
+}
+
+int db_connect(struct db_conn *c, const char *password)
+{
+    if (password) {
+        free(c->password);
+        c->password = util_strdup(password);
+    }
+    if (c->pg)
+        PQfinish(c->pg);
+    c->pg = start(c, false);
+    if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
+        set_error(c, c->pg ? PQerrorMessage(c->pg) : "out of memory");
+        c->needs_password = c->pg && PQconnectionNeedsPassword(c->pg);
+        hint(c, c->pg);
+        PQfinish(c->pg);
+        c->pg = NULL;
+        set_state(c, DB_OFFLINE);
+        return -1;
+    }
+    c->needs_password = false;
+    after_connect(c);
+    return 0;
+}
+
+bool db_needs_password(const struct db_conn *c) { return c->needs_password; }
+const char *db_error(const struct db_conn *c) { return c->error; }
+const char *db_sqlstate(const struct db_conn *c) { return c->sqlstate; }
+enum db_state db_state(const struct db_conn *c) { return c->state; }
+PGconn *db_pg(struct db_conn *c) { return c->pg; }
+const struct db_stats *db_stats(const struct db_conn *c) { return &c->stats; }
+
+const char *db_state_text(const struct db_conn *c, char *buf, size_t len)
+{
+    switch (c->state) {
+    case DB_ONLINE:
+        snprintf(buf, len, "online");
+        break;
+    case DB_CONNECTING:
+        snprintf(buf, len, "reconnecting...");
+        break;
+    case DB_OFFLINE: {
+        long long left = c->retry_at - util_now_ms();
+        if (left < 0)
+            left = 0;
+        snprintf(buf, len, "OFFLINE: retry in %lld s", (left + 999) / 1000);
+        break;
+    }
+    }
+    return buf;
+}
+
+static void keep_sqlstate(struct db_conn *c, const PGresult *r)
+{
+    const char *s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    snprintf(c->sqlstate, sizeof c->sqlstate, "%s", s ? s : "");
+}
+
+static bool result_ok(const PGresult *r)
+{
+    ExecStatusType st = PQresultStatus(r);
+    return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
+}
+
+/* The synchronous calls run only when nothing asynchronous is in flight
+ * (command-line commands), so switching to blocking mode is safe. */
+PGresult *db_exec(struct db_conn *c, const char *sql, int nparams, const char *const *params)
+{
+    c->sqlstate[0] = '\0';
+    if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
+        set_error(c, "not connected to the database");
+        return NULL;
+    }
+    PQsetnonblocking(c->pg, 0);
+    PGresult *r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+    PQsetnonblocking(c->pg, 1);
+    if (r && result_ok(r))
+        return r;
+    set_error(c, r ? PQresultErrorMessage(r) : PQerrorMessage(c->pg));
+    keep_sqlstate(c, r);
+    PQclear(r);
+    return NULL;
+}
+
+int db_exec_script(struct db_conn *c, const char *sql)
+{
+    c->sqlstate[0] = '\0';
+    if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
+        set_error(c, "not connected to the database");
+        return -1;
+    }
+    PQsetnonblocking(c->pg, 0);
+    int rc = 0;
+    if (!PQsendQuery(c->pg, sql)) {
+        set_error(c, PQerrorMessage(c->pg));
+        rc = -1;
+    }
+    PGresult *r;
+    while (rc == 0 && (r = PQgetResult(c->pg)) != NULL) {
+        if (!result_ok(r) && rc == 0) {
+            set_error(c, PQresultErrorMessage(r));
+            keep_sqlstate(c, r);
+            rc = -1;
+        }
+        PQclear(r);
+    }
+    /* Drain what is left after an error. */
+    while ((r = PQgetResult(c->pg)) != NULL)
+        PQclear(r);
+    PQsetnonblocking(c->pg, 1);
+    return rc;
+}
+
+/* ---- asynchronous ---------------------------------------------------- */
+
+static void finish(struct req *r, const PGresult *res, const char *err)
+{
+    if (!r->forgotten && r->done)
+        r->done(r->ctx, res, err);
+    req_free(r);
+}
+
+unsigned db_send(struct db_conn *c, const struct db_query *q)
+{
+    struct req *r = util_calloc(1, sizeof *r);
+    r->id = c->next_id++;
+    if (c->next_id == 0)
+        c->next_id = 1;
+    r->sql = util_strdup(q->sql);
+    r->nparams = q->nparams;
+    r->params = util_calloc((size_t)(q->nparams > 0 ? q->nparams : 1), sizeof *r->params);
+    for (int i = 0; i < q->nparams; i++)
+        r->params[i] = util_strdup(q->params[i]);
+    r->slot = util_strdup(q->slot);
+    r->send_at = util_now_ms() + (q->delay_ms > 0 ? q->delay_ms : 0);
+    r->done = q->done;
+    r->ctx = q->ctx;
+
+    if (r->slot) {
+        /* The newest request of a slot wins. */
+        struct req **pp = &c->queue;
+        while (*pp) {
+            if ((*pp)->slot && strcmp((*pp)->slot, r->slot) == 0) {
+                struct req *old = *pp;
+                *pp = old->next;
+                req_free(old);
+                c->stats.dropped++;
+            } else {
+                pp = &(*pp)->next;
+            }
+        }
+        if (c->inflight && c->inflight->slot && strcmp(c->inflight->slot, r->slot) == 0 &&
+            !c->inflight->forgotten) {
+            c->inflight->forgotten = true;
+            c->stats.dropped++;
+        }
+    }
+    struct req **tail = &c->queue;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = r;
+    return r->id;
+}
+
+void db_forget(struct db_conn *c, unsigned id)
+{
+    if (c->inflight && c->inflight->id == id)
+        c->inflight->forgotten = true;
+    for (struct req *r = c->queue; r; r = r->next)
+        if (r->id == id)
+            r->forgotten = true;
+}
+
+void db_forget_ctx(struct db_conn *c, void *ctx)
+{
+    if (c->inflight && c->inflight->ctx == ctx)
+        c->inflight->forgotten = true;
+    for (struct req *r = c->queue; r; r = r->next)
+        if (r->ctx == ctx)
+            r->forgotten = true;
+}
+
+bool db_busy(const struct db_conn *c)
+{
+    if (c->inflight)
+        return true;
+    for (const struct req *r = c->queue; r; r = r->next)
+        if (!r->forgotten)
+            return true;
+    return c->state == DB_CONNECTING;
+}
+
+void db_listen(struct db_conn *c, const char *channel,
+               void (*fn)(void *ctx, const char *channel, const char *payload), void *ctx)
+{
+    struct listener *l = util_calloc(1, sizeof *l);
+    l->channel = util_strdup(channel);
+    l->fn = fn;
+    l->ctx = ctx;
+    l->next = c->listeners;
+    c->listeners = l;
+    c->relisten = true;
+}
+
+void db_on_state(struct db_conn *c, void (*fn)(void *ctx, enum db_state s), void *ctx)
+{
+    c->state_fn = fn;
+    c->state_ctx = ctx;
+}
+
+/* The connection broke: fail what was in flight, and retry later. */
+static void lost(struct db_conn *c, const char *why)
+{
+    set_error(c, why && *why ? why : "connection to the database lost");
+    if (c->pg)
+        PQfinish(c->pg);
+    c->pg = NULL;
+    PQclear(c->inflight_res);
+    c->inflight_res = NULL;
+    free(c->inflight_err);
+    c->inflight_err = NULL;
+    struct req *r = c->inflight;
+    c->inflight = NULL;
+    c->want_write = false;
+    c->retry_at = util_now_ms() + c->backoff_ms;
+    c->backoff_ms = c->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : c->backoff_ms * 2;
+    set_state(c, DB_OFFLINE);
+    if (r)
+        finish(r, NULL, c->error);
+}
+
+/* LISTEN needs quoting of an identifier; channel names are ours (fixed
+ * words), but quote anyway with libpq's own function. */
+static void relisten(struct db_conn *c)
+{
+    if (!c->relisten || c->inflight)
+        return;
+    struct util_buf sql = {0};
+    for (struct listener *l = c->listeners; l; l = l->next) {
+        char *id = PQescapeIdentifier(c->pg, l->channel, strlen(l->channel));
+        if (id) {
+            util_buf_printf(&sql, "LISTEN %s;", id);
+            PQfreemem(id);
+        }
+    }
+    c->relisten = false;
+    if (!sql.len) {
+        util_buf_free(&sql);
+        return;
+    }
+    /* Goes through the queue like any other request so ordering holds. */
+    struct req *r = util_calloc(1, sizeof *r);
+    r->id = c->next_id++;
+    r->sql = util_buf_steal(&sql);
+    r->params = util_calloc(1, sizeof *r->params);
+    r->send_at = 0;
+    r->next = c->queue;
+    c->queue = r;
+}
+
+static void send_next(struct db_conn *c)
+{
+    if (c->state != DB_ONLINE || c->inflight)
+        return;
+    relisten(c);
+    long long now = util_now_ms();
+    struct req **pp = &c->queue;
+    while (*pp) {
+        struct req *r = *pp;
+        if (r->forgotten) {
+            *pp = r->next;
+            req_free(r);
+            continue;
+        }
+        if (r->send_at > now) {
+            pp = &r->next;
+            continue;
+        }
+        *pp = r->next;
+        r->next = NULL;
+        int ok = r->nparams == 0 && strncmp(r->sql, "LISTEN ", 7) == 0
+                     ? PQsendQuery(c->pg, r->sql)
+                     : PQsendQueryParams(c->pg, r->sql, r->nparams, NULL, (const char *const *)r->params,
+                                         NULL, NULL, 0);
+        if (!ok) {
+            c->inflight = r;
+            lost(c, PQerrorMessage(c->pg));
+            return;
+        }
+        c->inflight = r;
+        c->stats.sent++;
+        c->want_write = PQflush(c->pg) == 1;
+        return;
+    }
+}
+
+static void fail_queue_offline(struct db_conn *c)
+{
+    /* Nothing can be sent while offline: say so now rather than leave the
+     * screen waiting; held (debounced) requests wait for their time. */
+    long long now = util_now_ms();
+    struct req **pp = &c->queue;
+    while (*pp) {
+        struct req *r = *pp;
+        if (r->forgotten || r->send_at <= now) {
+            *pp = r->next;
+            char msg[1100];
+            snprintf(msg, sizeof msg, "offline: %s", c->error[0] ? c->error : "not connected");
+            finish(r, NULL, msg);
+        } else {
+            pp = &r->next;
+        }
+    }
+}
+
+static void start_reconnect(struct db_conn *c)
+{
+    c->pg = start(c, true);
+    if (!c->pg || PQstatus(c->pg) == CONNECTION_BAD) {
+        lost(c, c->pg ? PQerrorMessage(c->pg) : "out of memory");
+        return;
+    }
+    c->poll = PGRES_POLLING_WRITING;
+    set_state(c, DB_CONNECTING);
+}
+
+static void step_reconnect(struct db_conn *c)
+{
+    c->poll = PQconnectPoll(c->pg);
+    if (c->poll == PGRES_POLLING_OK)
+        after_connect(c);
+    else if (c->poll == PGRES_POLLING_FAILED)
+        lost(c, PQerrorMessage(c->pg));
+}
+
+int db_pollfds(struct db_conn *c, struct pollfd *out, int max)
+{
+    if (max < 1 || !c->pg)
+        return 0;
+    int fd = PQsocket(c->pg);
+    if (fd < 0)
+        return 0;
+    out[0].fd = fd;
+    out[0].revents = 0;
+    if (c->state == DB_CONNECTING)
+        out[0].events = c->poll == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+    else
+        /* Always read when online: notifications and a dropped server
+         * arrive without a request in flight. */
+        out[0].events = (short)(POLLIN | (c->want_write ? POLLOUT : 0));
+    return 1;
+}
+
+int db_timeout_ms(const struct db_conn *c)
+{
+    long long now = util_now_ms(), due = -1;
+    if (c->state == DB_OFFLINE && c->was_online)
+        due = c->retry_at;
+    if (!c->inflight)
+        for (const struct req *r = c->queue; r; r = r->next)
+            if (!r->forgotten && (due < 0 || r->send_at < due))
+                due = r->send_at;
+    if (c->state == DB_OFFLINE && c->queue)
+        due = now;
+    if (due < 0)
+        return -1;
+    return due <= now ? 0 : (int)(due - now);
+}
+
+static void read_results(struct db_conn *c)
+{
+    if (!PQconsumeInput(c->pg)) {
+        lost(c, PQerrorMessage(c->pg));
+        return;
+    }
+    while (c->inflight && !PQisBusy(c->pg)) {
+        PGresult *r = PQgetResult(c->pg);
+        if (!r) {
+            struct req *done = c->inflight;
+            PGresult *res = c->inflight_res;
+            char *err = c->inflight_err;
+            c->inflight = NULL;
+            c->inflight_res = NULL;
+            c->inflight_err = NULL;
+            finish(done, err ? NULL : res, err);
+            PQclear(res);
+            free(err);
+            break;
+        }
+        if (!result_ok(r) && !c->inflight_err) {
+            char msg[1024];
+            snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(r));
+            size_t n = strlen(msg);
+            while (n && msg[n - 1] == '\n')
+                msg[--n] = '\0';
+            c->inflight_err = util_strdup(msg);
+            keep_sqlstate(c, r);
+        }
+        PQclear(c->inflight_res);
+        c->inflight_res = r;
+    }
+    PGnotify *n;
+    while ((n = PQnotifies(c->pg)) != NULL) {
+        for (struct listener *l = c->listeners; l; l = l->next)
+            if (strcmp(l->channel, n->relname) == 0)
+                l->fn(l->ctx, n->relname, n->extra);
+        PQfreemem(n);
+    }
+    if (PQstatus(c->pg) == CONNECTION_BAD)
+        lost(c, PQerrorMessage(c->pg));
+}
+
+void db_ready(struct db_conn *c, const struct pollfd *fds, int n)
+{
+    short rev = 0;
+    int fd = c->pg ? PQsocket(c->pg) : -1;
+    for (int i = 0; i < n; i++)
+        if (fds[i].fd == fd && fd >= 0)
+            rev |= fds[i].revents;
+
+    switch (c->state) {
+    case DB_OFFLINE:
+        fail_queue_offline(c);
+        if (c->was_online && util_now_ms() >= c->retry_at)
+            start_reconnect(c);
+        return;
+    case DB_CONNECTING:
+        if (rev)
+            step_reconnect(c);
+        if (c->state != DB_ONLINE)
+            return;
+        break;
+    case DB_ONLINE:
+        break;
+    }
+    if (rev & (POLLIN | POLLERR | POLLHUP))
+        read_results(c);
+    if (c->state != DB_ONLINE)
+        return;
+    if (c->want_write && (rev & POLLOUT))
+        c->want_write = PQflush(c->pg) == 1;
+    send_next(c);
+}

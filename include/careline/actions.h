@@ -1,0 +1,47 @@
+/* actions.h — the one list of user actions: key maps, the help overlay and docs/keys.md come from it. */
+#ifndef CARELINE_ACTIONS_H
+#define CARELINE_ACTIONS_H
+
+/* X(ID, "config-name", "help text") — add new actions here, nowhere else. */
+#define TUI_ACTIONS(X) \
+    X(NONE,        "none",        "Do nothing (unbinds a key)") \
+    X(QUIT,        "quit",        "Quit Careline") \
+    X(HELP,        "help",        "Show every key of this screen") \
+    X(BACK,        "back",        "Close this screen and go back") \
+    X(REFRESH,     "refresh",     "Redraw the whole screen") \
+    X(UP,          "move-up",     "Move up one row") \
+    X(DOWN,        "move-down",   "Move down one row") \
+    X(PAGE_UP,     "page-up",     "Move up one page") \
+    X(PAGE_DOWN,   "page-down",   "Move down one page") \
+    X(FIRST,       "first",       "Go to the first row") \
+    X(LAST,        "last",        "Go to the last row") \
+    X(OPEN,        "open",        "Open the selected row") \
+    X(FOCUS_INPUT, "focus-input", "Go to the input field") \
+    X(FOCUS_LIST,  "focus-list",  "Go to the list") \
+    X(NEXT_FIELD,  "next-field",  "Go to the next field") \
+    X(PREV_FIELD,  "prev-field",  "Go to the previous field") \
+    X(CLEAR,       "clear",       "Clear the input field") \
+    X(SUBMIT,      "submit",      "Save / submit") \
+    X(CANCEL,      "cancel",      "Cancel") \
+    X(NEXT_PANEL,  "next-panel",  "Show the next panel") \
+    X(PREV_PANEL,  "prev-panel",  "Show the previous panel") \
+    X(PANEL_1,     "panel-1",     "Show panel 1") \
+    X(PANEL_2,     "panel-2",     "Show panel 2") \
+    X(PANEL_3,     "panel-3",     "Show panel 3") \
+    X(PANEL_4,     "panel-4",     "Show panel 4") \
+    X(PANEL_5,     "panel-5",     "Show panel 5") \
+    X(PANEL_6,     "panel-6",     "Show panel 6")
+
+enum tui_action {
+#define TUI_ACTION_ENUM(id, name, help) TUI_ACT_##id,
+    TUI_ACTIONS(TUI_ACTION_ENUM)
+#undef TUI_ACTION_ENUM
+    TUI_ACT__COUNT
+};
+
+const char *tui_action_name(enum tui_action a);   /* "move-up" */
+const char *tui_action_help(enum tui_action a);   /* "Move up one row" */
+/* Returns the action for a config name, or -1 when unknown. */
+int tui_action_lookup(const char *name);
+
+#endif

@@ -1,0 +1,23 @@
+/* admin.h — administrator commands on the database: schema migrations and demo data. */
+#ifndef CARELINE_ADMIN_H
+#define CARELINE_ADMIN_H
+
+#include <stdio.h>
+
+#include "careline/db.h"
+
+/* Apply the migrations not yet recorded in schema_migrations, in file-name
+ * order, each in its own transaction. They come from the folder named by
+ * CARELINE_MIGRATIONS_DIR when set, else from the copies compiled in.
+ * Progress goes to `out`. Returns 0, or -1 with the failing file and the
+ * server's reason in err (the failed file left nothing behind). */
+int db_migrate(struct db_conn *c, FILE *out, char *err, size_t errlen);
+
+/* Generate demo data for n customers in one transaction (db/seed.sql).
+ * Returns 0 or -1 with the reason in err. */
+int db_seed(struct db_conn *c, long n, FILE *out, char *err, size_t errlen);
+
+/* A file compiled into the binary ("db/seed.sql"), or NULL. */
+const char *db_embedded(const char *path);
+
+#endif

@@ -1,0 +1,98 @@
+/* db.h — the one path for every libpq call: connecting, synchronous commands, asynchronous queries, LISTEN/NOTIFY, reconnect. */
+#ifndef CARELINE_DB_H
+#define CARELINE_DB_H
+
+#include <libpq-fe.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct db_conn;
+
+struct db_params {
+    const char *conninfo;      /* connection string or URI; NULL/"" = environment */
+    const char *service;       /* pg_service.conf name; NULL/"" = none */
+    int connect_timeout;       /* seconds */
+    int statement_timeout_ms;  /* 0 = server default */
+    const char *application_name;
+};
+
+enum db_state { DB_OFFLINE, DB_CONNECTING, DB_ONLINE };
+
+/* Create a handle (no connection yet). Never NULL. */
+struct db_conn *db_new(const struct db_params *p);
+void db_free(struct db_conn *c);    /* closes; forgotten requests never call back */
+
+/* Connect and wait (command-line commands and start-up). password may be
+ * NULL. Returns 0 or -1; then db_error() holds libpq's message and a hint
+ * naming what was tried, and db_needs_password() says whether a password
+ * would help. */
+int db_connect(struct db_conn *c, const char *password);
+bool db_needs_password(const struct db_conn *c);
+const char *db_error(const struct db_conn *c);
+const char *db_sqlstate(const struct db_conn *c);  /* of the last failed command, "" if none */
+enum db_state db_state(const struct db_conn *c);
+/* Human text for the status line: "online", "offline: retrying in 4 s". */
+const char *db_state_text(const struct db_conn *c, char *buf, size_t len);
+PGconn *db_pg(struct db_conn *c);   /* raw handle, for db/ modules only */
+
+/* ---- synchronous (command-line commands, tests) ---------------------- */
+
+/* One parameterised statement. Returns the result (caller PQclear()s) when
+ * it succeeded, NULL with db_error()/db_sqlstate() set when not. */
+PGresult *db_exec(struct db_conn *c, const char *sql, int nparams, const char *const *params);
+/* Several statements in one string, sent with the simple query protocol.
+ * Only for trusted text (migrations, the seed), never user input.
+ * Returns 0 or -1 with db_error() set. */
+int db_exec_script(struct db_conn *c, const char *sql);
+
+/* ---- asynchronous (the UI) -------------------------------------------- */
+
+/* Called once per request with the result (owned by the caller of the
+ * callback: do not PQclear) or err (res NULL): a lost connection, an SQL
+ * error, or "offline". */
+typedef void (*db_done_fn)(void *ctx, const PGresult *res, const char *err);
+
+struct db_query {
+    const char *sql;
+    int nparams;
+    const char *const *params;   /* copied: the caller may free them after db_send */
+    /* Requests with the same non-NULL slot replace each other: a newer one
+     * drops the queued older one and an in-flight older one's result is
+     * discarded (search as you type: the newest keystroke wins). */
+    const char *slot;
+    int delay_ms;                /* hold this long before sending (debounce) */
+    db_done_fn done;
+    void *ctx;
+};
+
+/* Queue a request; returns its id (> 0). When offline, done() is called
+ * from the next db_ready() with err set. */
+unsigned db_send(struct db_conn *c, const struct db_query *q);
+/* The request's callback will not be called (screen closed). */
+void db_forget(struct db_conn *c, unsigned id);
+/* Forget every request whose ctx is ctx. */
+void db_forget_ctx(struct db_conn *c, void *ctx);
+bool db_busy(const struct db_conn *c);   /* requests queued, held or in flight */
+
+/* LISTEN on channel; fn gets every notification (also after reconnects). */
+void db_listen(struct db_conn *c, const char *channel,
+               void (*fn)(void *ctx, const char *channel, const char *payload), void *ctx);
+/* A function called whenever the connection state changes. */
+void db_on_state(struct db_conn *c, void (*fn)(void *ctx, enum db_state s), void *ctx);
+
+/* Event-loop integration: descriptors to poll, how long until a timer is
+ * due (-1: none), and what to do after poll() returned. */
+int db_pollfds(struct db_conn *c, struct pollfd *out, int max);
+int db_timeout_ms(const struct db_conn *c);
+void db_ready(struct db_conn *c, const struct pollfd *fds, int n);
+
+/* Counters for tests and the bench. */
+struct db_stats {
+    unsigned long sent;        /* statements sent */
+    unsigned long dropped;     /* superseded before or after sending */
+    unsigned long reconnects;
+};
+const struct db_stats *db_stats(const struct db_conn *c);
+
+#endif

@@ -1,0 +1,48 @@
+/* search.h — finding customers by account, name, address, postcode, phone or meter serial. */
+#ifndef CARELINE_SEARCH_H
+#define CARELINE_SEARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "careline/db.h"
+
+/* Bytes a search field accepts; db_search_check refuses more than half of it
+ * with a hint, so a long paste is seen and explained, not silently cut. */
+#define DB_SEARCH_INPUT_MAX 512
+
+struct db_search_hit {
+    long long customer_id;
+    char *account_no;
+    char *name;
+    char *address;      /* first service address, one line */
+    char *postcode;
+    char *segment;
+    char *phone;        /* E.164 */
+    char *flags;        /* words: "PSR VULN NON-DIGITAL KEY EVENT ARREARS" */
+    char *matched;      /* what matched: account, phone, postcode, meter, name, address */
+};
+
+struct db_search_result {
+    struct db_search_hit *hits;
+    int count;
+    char *error;        /* NULL on success */
+    double elapsed_ms;  /* from sending to the result */
+};
+
+/* Check search text before it goes anywhere near the database. Returns 0
+ * when it can be searched, or -1 with a hint for the agent ("type at least
+ * 2 characters", "that is not valid text") in hint. */
+int db_search_check(const char *text, char *hint, size_t hintlen);
+
+/* Start a search as you type: replaces any earlier search of this
+ * connection (the newest keystroke wins), waits delay_ms first, and calls
+ * done with a result the callee owns (free with db_search_result_free).
+ * Returns the request id. */
+unsigned db_search_start(struct db_conn *c, const char *text, int limit, int delay_ms,
+                         void (*done)(void *ctx, struct db_search_result *r), void *ctx);
+/* The same search, waiting for the answer (command line, tests). */
+int db_search_run(struct db_conn *c, const char *text, int limit, struct db_search_result *out);
+void db_search_result_free(struct db_search_result *r);
+
+#endif

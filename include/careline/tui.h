@@ -1,0 +1,175 @@
+/* tui.h — the toolkit and app shell: terminal set-up, themes, drawing, widgets, screen stack, event loop. */
+#ifndef CARELINE_TUI_H
+#define CARELINE_TUI_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "careline/actions.h"
+#include "careline/screen.h"
+
+/* ---- set-up ---------------------------------------------------------- */
+
+enum tui_theme_pref { TUI_THEME_AUTO, TUI_THEME_COLOR, TUI_THEME_MONO };
+enum tui_ascii_pref { TUI_ASCII_AUTO, TUI_ASCII_YES, TUI_ASCII_NO };
+
+struct tui_options {
+    enum tui_theme_pref theme;   /* auto: colour unless NO_COLOR or no colours */
+    enum tui_ascii_pref ascii;   /* auto: ASCII unless the locale's codeset is UTF-8 */
+    /* Scripted, display-less mode (tests): draw into an in-memory screen
+     * of script_rows x script_cols, read keys from script_file. */
+    const char *script_file;
+    int script_rows, script_cols;
+    const char *trace_file;      /* CARELINE_TRACE: key/paint timestamps and bytes */
+};
+
+/* Take over the terminal (or the in-memory screen). Returns 0 or -1 with a
+ * message in tui_error(). Installs SIGINT/SIGTERM/SIGHUP/SIGWINCH handlers
+ * that only set flags; every exit path restores the terminal (an atexit
+ * handler too). Calls setlocale(LC_ALL, "") and then LC_NUMERIC "C". The
+ * terminal is in raw mode: C-c is a key (bound to quit; when C-c has no
+ * binding at all it quits anyway). Scripted mode: see tui/shell.c. */
+int tui_init(const struct tui_options *opt);
+/* Close every screen on the stack (without resume), restore the terminal;
+ * safe to call twice and before tui_init. */
+void tui_end(void);
+const char *tui_error(void);
+bool tui_ascii(void);               /* draw with ASCII fallbacks */
+bool tui_color(void);
+
+/* ---- drawing (screens use only these, never curses) ------------------- */
+
+enum tui_role {
+    TUI_ROLE_NORMAL,
+    TUI_ROLE_TITLE,       /* top title bar */
+    TUI_ROLE_STATUS,      /* bottom status line */
+    TUI_ROLE_STATUS_KEY,  /* key names in the status line */
+    TUI_ROLE_HEADER,      /* column headers, panel tabs */
+    TUI_ROLE_SELECTED,    /* selected list row (focused) */
+    TUI_ROLE_SELECTED_DIM,/* selected list row (list not focused) */
+    TUI_ROLE_DIM,         /* secondary text */
+    TUI_ROLE_INPUT,       /* text field */
+    TUI_ROLE_LABEL,       /* field labels */
+    TUI_ROLE_HINT,        /* help next to a field */
+    TUI_ROLE_ERROR,       /* validation errors, failures */
+    TUI_ROLE_WARN,        /* flags that must not be missed */
+    TUI_ROLE_BANNER,      /* critical-event banner */
+    TUI_ROLE_OK,          /* good news: online, saved */
+    TUI_ROLE_BORDER,
+    TUI_ROLE__COUNT
+};
+
+/* Coordinates are absolute screen rows/columns (a screen gets its body
+ * rectangle in draw()). Text is sanitised and fitted (tui_text_*) here, so
+ * callers pass raw database text. Drawing is clipped to the screen. */
+int tui_put(int y, int x, int maxw, enum tui_role role, const char *text); /* returns columns used */
+/* Like tui_put, right-aligned within [x, x+w). */
+void tui_put_right(int y, int x, int w, enum tui_role role, const char *text);
+void tui_fill(int y, int x, int w, enum tui_role role);   /* blanks */
+void tui_hline(int y, int x, int w, enum tui_role role);  /* ─ or - */
+void tui_box(struct tui_rect r, enum tui_role role, const char *title);
+void tui_set_cursor(int y, int x);   /* show the cursor here after this draw (text fields) */
+int tui_rows(void);
+int tui_cols(void);
+/* Glyphs with ASCII fallbacks, each one column: "bullet", "up", "down",
+ * "left", "right", "block", "shade", "warn", "ellipsis", "check", "cross",
+ * "dash", "hline", "vline", "corner-tl/-tr/-bl/-br", "marker",
+ * "spark1".."spark8" (eighths, for sparklines). Unknown names give "?". */
+const char *tui_glyph(const char *name);
+/* Bytes curses has written to the terminal (or /dev/null in scripted mode)
+ * in paints since tui_init; for tests and benchmarks. */
+size_t tui_bytes_written(void);
+
+/* ---- widgets ---------------------------------------------------------- */
+
+/* A list: the owner supplies rows as cells; the widget moves and draws. */
+struct tui_column {
+    const char *title;
+    int width;      /* fixed width, or 0: share of the remaining space by weight */
+    int weight;
+    bool right;     /* right-align (amounts) */
+};
+struct tui_list {
+    int count;      /* rows available */
+    int sel;        /* selected row, -1 when count == 0 */
+    int top;        /* first visible row */
+    int page;       /* visible rows at last draw */
+};
+void tui_list_set_count(struct tui_list *l, int count);   /* keeps sel in range */
+/* Handle the move actions (up, down, page, first, last); true when it moved. */
+bool tui_list_action(struct tui_list *l, enum tui_action a);
+/* Draw header (when show_header) and rows; cell() returns raw text for a
+ * cell (may be NULL for empty) and may set *role for that cell (the
+ * selected row uses SELECTED, or SELECTED_DIM when not focused, for all
+ * cells). The first two columns of r hold the selection marker '>' (so
+ * the selection shows without attributes and in text dumps); columns
+ * follow, one blank apart: fixed widths first, the rest shared by weight
+ * (weight 0 counts as 1), clipped on the right when r is too narrow. */
+void tui_list_draw(struct tui_list *l, struct tui_rect r, const struct tui_column *cols, int ncols,
+                   bool show_header, bool focused,
+                   const char *(*cell)(void *ctx, int row, int col, enum tui_role *role), void *ctx);
+
+/* A one-line text field holding UTF-8 text, edited in place. */
+struct tui_field {
+    char *text;         /* heap, NUL-terminated, owned by the field */
+    size_t len;         /* bytes */
+    size_t cursor;      /* byte offset, always at a character boundary */
+    size_t max_bytes;   /* refuse input beyond this (0: 4096) */
+    bool secret;        /* draw as '*' (passwords) */
+    int scroll;         /* first visible column (kept by draw) */
+};
+void tui_field_init(struct tui_field *f, size_t max_bytes);
+void tui_field_free(struct tui_field *f);
+/* Replace the text (cut at a character boundary to max_bytes); cursor at the end. */
+void tui_field_set(struct tui_field *f, const char *text);
+/* Editing keys: printable characters, Backspace, Delete, Left, Right, Home,
+ * End, C-a, C-e, C-u (clear to start), C-k (clear to end), C-w (word back).
+ * The cursor moves over, and Backspace/Delete remove, a whole character as
+ * shown (a base with its combining marks). A character that would take the
+ * text past max_bytes is refused whole (key used, *changed false).
+ * Returns true when the key was used; *changed says whether the text changed.
+ * changed may be NULL. */
+bool tui_field_key(struct tui_field *f, int key, bool *changed);
+/* Draw in w columns, scrolled so the cursor shows; places the terminal
+ * cursor there when focused. Control characters show as in tui_put. */
+void tui_field_draw(struct tui_field *f, int y, int x, int w, bool focused);
+
+/* ---- the shell -------------------------------------------------------- */
+
+void tui_push(const struct screen_ops *ops, void *arg);  /* opens and shows it; nothing when open() fails */
+void tui_pop(void);                  /* closes the top screen; the new top gets resume() */
+void tui_invalidate(void);           /* something changed: redraw soon (safe from db callbacks) */
+/* A message in the status line until the next key (role ERROR/OK/WARN/NORMAL). */
+void tui_message(enum tui_role role, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Right-hand part of the status line (connection state); the text is
+ * copied, NULL or "" clears it. */
+void tui_set_conn_status(const char *text, enum tui_role role);
+
+/* The event loop polls the terminal together with the descriptors the
+ * database layer gives it, so the screen never waits on the database. */
+struct tui_loop_hooks {
+    int (*fds)(struct pollfd *out, int max);     /* fill pollfds, return count */
+    int (*timeout_ms)(void);                     /* -1: none */
+    void (*ready)(const struct pollfd *fds, int n); /* after poll (also on timeout, n may be 0) */
+    bool (*busy)(void);                          /* work in flight (scripted mode waits for idle) */
+};
+/* Every member may be NULL. busy() must also count pending timers (the
+ * search delay): the script runner only polls while busy() is true. */
+void tui_set_loop_hooks(const struct tui_loop_hooks *h);
+/* Run until the stack is empty, a handler returns SCR_QUIT or a signal asks
+ * to stop. Returns 0, or 128+signal when a signal ended it (then tui_end()
+ * has already restored the terminal; SIGHUP also when the terminal goes
+ * away). Scripted mode: 2 for an error in the script, 3 when the database
+ * never became idle (file:line: reason on stderr). An unhandled BACK closes the screen unless it is the last one. */
+int tui_run(void);
+
+/* ---- between the files of tui/ (screens and main do not call these) ---- */
+
+/* draw.c: after the terminal is set up (or torn down, active false): pick
+ * ASCII or UTF-8 drawing, and the colour or monochrome theme. */
+void tui_draw_setup(bool active, bool ascii, bool color);
+/* draw.c: the cursor position a draw asked for with tui_set_cursor; clears it. */
+bool tui_draw_take_cursor(int *y, int *x);
+
+#endif

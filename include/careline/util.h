@@ -1,0 +1,33 @@
+/* util.h — allocation helpers that abort on out-of-memory, and a growable string buffer. */
+#ifndef CARELINE_UTIL_H
+#define CARELINE_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* These never return NULL: running out of memory in a terminal program is
+ * not recoverable in any useful way, so they print a message and abort. */
+void *util_malloc(size_t n);
+void *util_calloc(size_t count, size_t size);
+void *util_realloc(void *p, size_t n);
+char *util_strdup(const char *s);            /* heap copy; NULL stays NULL */
+char *util_strndup(const char *s, size_t n); /* heap copy of at most n bytes */
+char *util_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Growable NUL-terminated byte buffer; owns its memory. Zero-initialise. */
+struct util_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+};
+void util_buf_add(struct util_buf *b, const char *s, size_t n);
+void util_buf_puts(struct util_buf *b, const char *s);
+void util_buf_printf(struct util_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void util_buf_clear(struct util_buf *b);
+void util_buf_free(struct util_buf *b);
+char *util_buf_steal(struct util_buf *b);    /* returns data (caller frees), buffer emptied */
+
+/* Milliseconds from a monotonic clock. */
+long long util_now_ms(void);
+
+#endif

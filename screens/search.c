@@ -1,0 +1,299 @@
+/* search.c — the agent's home screen: one input, search as you type, a ranked list of customers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careline/app.h"
+#include "careline/keymap.h"
+#include "careline/screens.h"
+#include "careline/search.h"
+#include "careline/tui.h"
+#include "careline/util.h"
+
+enum focus { FOCUS_INPUT, FOCUS_LIST };
+
+struct search {
+    struct tui_field input;
+    struct tui_list list;
+    struct db_search_result *res;   /* what the list shows; NULL before the first answer */
+    enum focus focus;
+    bool searching;                 /* a search is queued or in flight */
+    char hint[256];                 /* why the text cannot be searched, or the last error */
+    bool hint_is_error;
+    char shown_for[256];            /* the text the current results answer */
+    char pending_for[256];
+    bool narrow;                    /* drawn with the narrow column set */
+};
+
+static const char *segment_label(const char *code)
+{
+    static const struct {
+        const char *code, *label;
+    } labels[] = {
+        {"residential_single", "household"}, {"residential_multi", "flats"},   {"senior", "senior"},
+        {"small_business", "small biz"},     {"commercial", "commercial"},     {"industrial", "industrial"},
+        {"key_account", "key account"},      {"public_sector", "public"},
+    };
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (strcmp(labels[i].code, code) == 0)
+            return labels[i].label;
+    return code;
+}
+
+static void on_results(void *ctx, struct db_search_result *r)
+{
+    struct search *s = ctx;
+    s->searching = false;
+    if (r->error) {
+        /* Keep what the agent already has on screen: a lost connection must
+         * not blank the list they are reading. */
+        snprintf(s->hint, sizeof s->hint, "%s", r->error);
+        s->hint_is_error = true;
+        db_search_result_free(r);
+        free(r);
+        tui_invalidate();
+        return;
+    }
+    if (s->res) {
+        db_search_result_free(s->res);
+        free(s->res);
+    }
+    s->res = r;
+    snprintf(s->shown_for, sizeof s->shown_for, "%s", s->pending_for);
+    tui_list_set_count(&s->list, r->count);
+    s->list.sel = r->count ? 0 : -1;
+    s->list.top = 0;
+    s->hint[0] = '\0';
+    s->hint_is_error = false;
+    tui_invalidate();
+}
+
+static void start_search(struct search *s)
+{
+    const char *text = s->input.text;
+    struct db_conn *db = app_db();
+    if (db_search_check(text, s->hint, sizeof s->hint) < 0) {
+        /* Input that cannot be searched gets a hint, never a database error;
+         * an older search still in flight must not overwrite the hint. */
+        db_forget_ctx(db, s);
+        s->searching = false;
+        s->hint_is_error = text[0] != '\0';
+        if (s->res) {
+            db_search_result_free(s->res);
+            free(s->res);
+            s->res = NULL;
+        }
+        tui_list_set_count(&s->list, 0);
+        s->shown_for[0] = '\0';
+        return;
+    }
+    s->hint[0] = '\0';
+    s->searching = true;
+    snprintf(s->pending_for, sizeof s->pending_for, "%s", text);
+    db_search_start(db, text, app_conf()->search_limit, app_conf()->search_delay_ms, on_results, s);
+}
+
+static void *search_open(void *arg)
+{
+    (void)arg;
+    struct search *s = util_calloc(1, sizeof *s);
+    tui_field_init(&s->input, DB_SEARCH_INPUT_MAX);
+    tui_list_set_count(&s->list, 0);
+    db_search_check("", s->hint, sizeof s->hint);
+    return s;
+}
+
+static void search_close(void *st)
+{
+    struct search *s = st;
+    db_forget_ctx(app_db(), s);
+    tui_field_free(&s->input);
+    if (s->res) {
+        db_search_result_free(s->res);
+        free(s->res);
+    }
+    free(s);
+}
+
+enum col { COL_ACCOUNT, COL_NAME, COL_ADDRESS, COL_POSTCODE, COL_SEGMENT, COL_FLAGS };
+
+/* Wide terminals get every column; narrow ones keep what identifies the
+ * customer on the phone (account, name, postcode) rather than squeezing
+ * every column to a single character. */
+static const struct tui_column wide_columns[] = {
+    {"Account", 10, 0, false}, {"Name", 0, 5, false},     {"Address", 0, 5, false},
+    {"Postcode", 8, 0, false}, {"Segment", 11, 0, false}, {"Flags", 0, 3, false},
+};
+static const enum col wide_map[] = {COL_ACCOUNT, COL_NAME, COL_ADDRESS, COL_POSTCODE, COL_SEGMENT, COL_FLAGS};
+static const struct tui_column narrow_columns[] = {
+    {"Account", 10, 0, false}, {"Name", 0, 1, false}, {"Postcode", 8, 0, false},
+};
+static const enum col narrow_map[] = {COL_ACCOUNT, COL_NAME, COL_POSTCODE};
+#define NARROW_BELOW 64
+
+static const char *cell(void *ctx, int row, int col, enum tui_role *role)
+{
+    struct search *s = ctx;
+    const struct db_search_hit *h = &s->res->hits[row];
+    switch (s->narrow ? narrow_map[col] : wide_map[col]) {
+    case COL_ACCOUNT: return h->account_no;
+    case COL_NAME: return h->name;
+    case COL_ADDRESS: return h->address;
+    case COL_POSTCODE: return h->postcode;
+    case COL_SEGMENT: return segment_label(h->segment);
+    case COL_FLAGS:
+        if (*h->flags)
+            *role = TUI_ROLE_WARN;
+        return h->flags;
+    }
+    return NULL;
+}
+
+static void search_draw(void *st, struct tui_rect b)
+{
+    struct search *s = st;
+    if (b.h < 1 || b.w < 1)
+        return;
+    int x = b.x + tui_put(b.y, b.x, b.w, TUI_ROLE_LABEL, "Search: ");
+    tui_field_draw(&s->input, b.y, x, b.x + b.w - x, s->focus == FOCUS_INPUT);
+    if (b.h < 2)
+        return;
+
+    char line[320];
+    enum tui_role role = TUI_ROLE_HINT;
+    if (s->hint[0]) {
+        snprintf(line, sizeof line, "%s", s->hint);
+        role = s->hint_is_error ? TUI_ROLE_ERROR : TUI_ROLE_HINT;
+    } else if (s->searching) {
+        snprintf(line, sizeof line, "Searching...");
+    } else if (s->res && s->res->count == 0) {
+        snprintf(line, sizeof line, "No customer matches \"%s\"", s->shown_for);
+        role = TUI_ROLE_WARN;
+    } else if (s->res) {
+        snprintf(line, sizeof line, "%d customer%s%s, best match first (%.0f ms)", s->res->count,
+                 s->res->count == 1 ? "" : "s", s->res->count >= app_conf()->search_limit ? " or more" : "",
+                 s->res->elapsed_ms);
+    } else {
+        line[0] = '\0';
+    }
+    tui_fill(b.y + 1, b.x, b.w, TUI_ROLE_NORMAL);
+    tui_put(b.y + 1, b.x, b.w, role, line);
+    if (b.h < 3 || !s->res)
+        return;
+    struct tui_rect lr = {b.y + 2, b.x, b.h - 2, b.w};
+    s->narrow = b.w < NARROW_BELOW;
+    if (s->narrow)
+        tui_list_draw(&s->list, lr, narrow_columns, (int)(sizeof narrow_columns / sizeof narrow_columns[0]), true,
+                      s->focus == FOCUS_LIST, cell, s);
+    else
+        tui_list_draw(&s->list, lr, wide_columns, (int)(sizeof wide_columns / sizeof wide_columns[0]), true,
+                      s->focus == FOCUS_LIST, cell, s);
+}
+
+static enum scr_result open_selected(struct search *s)
+{
+    if (!s->res || s->list.sel < 0 || s->list.sel >= s->res->count)
+        return SCR_HANDLED;
+    tui_push(&scr_customer_ops, &s->res->hits[s->list.sel]);
+    return SCR_REDRAW;
+}
+
+static enum scr_result search_action(void *st, enum tui_action a)
+{
+    struct search *s = st;
+    int count = s->res ? s->res->count : 0;
+    switch (a) {
+    case TUI_ACT_OPEN:
+        return open_selected(s);
+    case TUI_ACT_FOCUS_INPUT:
+        s->focus = FOCUS_INPUT;
+        return SCR_REDRAW;
+    case TUI_ACT_FOCUS_LIST:
+    case TUI_ACT_NEXT_FIELD:
+    case TUI_ACT_PREV_FIELD:
+        if (s->focus == FOCUS_LIST || count == 0)
+            s->focus = FOCUS_INPUT;
+        else
+            s->focus = FOCUS_LIST;
+        return SCR_REDRAW;
+    case TUI_ACT_CLEAR:
+        tui_field_set(&s->input, "");
+        s->focus = FOCUS_INPUT;
+        start_search(s);
+        return SCR_REDRAW;
+    case TUI_ACT_BACK:
+        /* Esc empties the search before anything else: the agent's next
+         * call starts from a clean screen. */
+        if (s->input.len == 0 && s->focus == FOCUS_INPUT)
+            return SCR_HANDLED;
+        tui_field_set(&s->input, "");
+        s->focus = FOCUS_INPUT;
+        start_search(s);
+        return SCR_REDRAW;
+    case TUI_ACT_UP:
+        if (s->focus == FOCUS_LIST && s->list.sel <= 0) {
+            s->focus = FOCUS_INPUT;
+            return SCR_REDRAW;
+        }
+        break;
+    case TUI_ACT_DOWN:
+    case TUI_ACT_PAGE_DOWN:
+        if (s->focus == FOCUS_INPUT) {
+            if (count == 0)
+                return SCR_HANDLED;
+            s->focus = FOCUS_LIST;
+            return SCR_REDRAW;
+        }
+        break;
+    default:
+        break;
+    }
+    if (tui_list_action(&s->list, a)) {
+        s->focus = FOCUS_LIST;
+        return SCR_REDRAW;
+    }
+    return SCR_UNHANDLED;
+}
+
+static enum scr_result search_key(void *st, int key)
+{
+    struct search *s = st;
+    if (s->focus == FOCUS_LIST) {
+        /* Typing in the list goes back to the input: agents type first. */
+        if (!tui_key_printable(key))
+            return SCR_UNHANDLED;
+        s->focus = FOCUS_INPUT;
+    }
+    bool changed = false;
+    if (!tui_field_key(&s->input, key, &changed))
+        return SCR_UNHANDLED;
+    if (changed)
+        start_search(s);
+    return SCR_REDRAW;
+}
+
+static bool search_wants_text(void *st)
+{
+    return ((struct search *)st)->focus == FOCUS_INPUT;
+}
+
+static const enum tui_action *search_status(void *st)
+{
+    static const enum tui_action input_keys[] = {TUI_ACT_OPEN, TUI_ACT_DOWN, TUI_ACT_CLEAR, TUI_ACT_HELP,
+                                                 TUI_ACT_QUIT, TUI_ACT_NONE};
+    static const enum tui_action list_keys[] = {TUI_ACT_OPEN, TUI_ACT_UP, TUI_ACT_DOWN, TUI_ACT_FOCUS_INPUT,
+                                                TUI_ACT_HELP, TUI_ACT_QUIT, TUI_ACT_NONE};
+    return ((struct search *)st)->focus == FOCUS_INPUT ? input_keys : list_keys;
+}
+
+const struct screen_ops scr_search_ops = {
+    .name = "search",
+    .title = "Find a customer",
+    .open = search_open,
+    .close = search_close,
+    .draw = search_draw,
+    .action = search_action,
+    .key = search_key,
+    .wants_text = search_wants_text,
+    .status_keys = search_status,
+};

@@ -1,0 +1,191 @@
+/* cli.c — the non-interactive commands: migrate, seed, check-config and search. */
+#include "careline/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careline/admin.h"
+#include "careline/app.h"
+#include "careline/search.h"
+#include "careline/text.h"
+#include "careline/util.h"
+
+__attribute__((format(printf, 2, 3)))
+static int bad(const struct cli_cmd *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "careline %s: ", c->name);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'careline --help'.\n");
+    return APP_EXIT_USAGE;
+}
+
+int cli_parse(struct cli_cmd *c)
+{
+    if (strcmp(c->name, "migrate") == 0) {
+        if (c->argc > 1)
+            return bad(c, "takes no arguments, got '%s'", c->argv[1]);
+        return 0;
+    }
+    if (strcmp(c->name, "seed") == 0) {
+        c->customers = -1;
+        for (int i = 1; i < c->argc; i++) {
+            const char *a = c->argv[i], *v = NULL;
+            if (strcmp(a, "--customers") == 0) {
+                if (i + 1 >= c->argc)
+                    return bad(c, "%s needs a number", a);
+                v = c->argv[++i];
+            } else if (strncmp(a, "--customers=", 12) == 0) {
+                v = a + 12;
+            } else {
+                return bad(c, "unknown argument '%s'", a);
+            }
+            char *end;
+            errno = 0;
+            long n = strtol(v, &end, 10);
+            if (errno || *end || end == v || n < 1 || n > 50000000)
+                return bad(c, "--customers wants a whole number from 1 to 50000000, not '%s'", v);
+            c->customers = n;
+        }
+        if (c->customers < 0)
+            return bad(c, "%s", "needs --customers N");
+        return 0;
+    }
+    if (strcmp(c->name, "search") == 0) {
+        for (int i = 1; i < c->argc; i++) {
+            if (strcmp(c->argv[i], "--csv") == 0)
+                c->csv = true;
+            else if (strcmp(c->argv[i], "--") == 0 && i + 1 < c->argc && !c->text)
+                c->text = c->argv[++i];
+            else if (c->argv[i][0] == '-' && c->argv[i][1] && !c->text)
+                return bad(c, "unknown option '%s'", c->argv[i]);
+            else if (!c->text)
+                c->text = c->argv[i];
+            else
+                return bad(c, "takes one TEXT argument (quote it), got also '%s'", c->argv[i]);
+        }
+        if (!c->text)
+            return bad(c, "%s", "needs the TEXT to search for");
+        return 0;
+    }
+    return bad(c, "unknown command '%s'", c->name);
+}
+
+/* CSV field: quoted when needed, quotes doubled (RFC 4180). */
+static void csv_field(const char *s, bool last)
+{
+    s = s ? s : "";
+    if (strpbrk(s, ",\"\r\n")) {
+        putchar('"');
+        for (; *s; s++) {
+            if (*s == '"')
+                putchar('"');
+            putchar(*s);
+        }
+        putchar('"');
+    } else {
+        fputs(s, stdout);
+    }
+    putchar(last ? '\n' : ',');
+}
+
+/* Plain table for people: sanitised so a hostile name cannot drive the
+ * terminal, cut to fit. */
+static void table_field(const char *s, int width, bool last)
+{
+    char *clean = tui_text_sanitize(s ? s : "", false);
+    int w = 0;
+    char *fit = tui_text_fit(clean, width, false, &w);
+    fputs(fit, stdout);
+    if (!last)
+        for (int i = w; i < width + 2; i++)
+            putchar(' ');
+    else
+        putchar('\n');
+    free(fit);
+    free(clean);
+}
+
+static int run_search(struct cli_cmd *c, struct db_conn *db)
+{
+    char hint[256];
+    if (db_search_check(c->text, hint, sizeof hint) < 0) {
+        fprintf(stderr, "careline search: %s\n", hint);
+        return APP_EXIT_FAILED;
+    }
+    struct db_search_result r;
+    if (db_search_run(db, c->text, app_conf()->search_limit, &r) < 0) {
+        fprintf(stderr, "careline search: %s\n", r.error ? r.error : db_error(db));
+        db_search_result_free(&r);
+        return APP_EXIT_FAILED;
+    }
+    if (c->csv)
+        fputs("account_no,name,address,postcode,segment,phone,flags,matched\n", stdout);
+    else
+        printf("%-10s  %-24s  %-30s  %-8s  %-18s  %s\n", "ACCOUNT", "NAME", "ADDRESS", "POSTCODE", "SEGMENT",
+               "MATCHED");
+    for (int i = 0; i < r.count; i++) {
+        const struct db_search_hit *h = &r.hits[i];
+        if (c->csv) {
+            csv_field(h->account_no, false);
+            csv_field(h->name, false);
+            csv_field(h->address, false);
+            csv_field(h->postcode, false);
+            csv_field(h->segment, false);
+            csv_field(h->phone, false);
+            csv_field(h->flags, false);
+            csv_field(h->matched, true);
+        } else {
+            table_field(h->account_no, 10, false);
+            table_field(h->name, 24, false);
+            table_field(h->address, 30, false);
+            table_field(h->postcode, 8, false);
+            table_field(h->segment, 18, false);
+            table_field(h->matched, 10, true);
+        }
+    }
+    if (!c->csv)
+        fprintf(stderr, "%d customer(s), %.1f ms\n", r.count, r.elapsed_ms);
+    db_search_result_free(&r);
+    return APP_EXIT_OK;
+}
+
+int cli_run(struct cli_cmd *c, struct db_conn *db)
+{
+    char err[2048];
+    if (strcmp(c->name, "migrate") == 0) {
+        if (db_migrate(db, stdout, err, sizeof err) < 0) {
+            fprintf(stderr, "careline migrate: %s\n", err);
+            return APP_EXIT_FAILED;
+        }
+        return APP_EXIT_OK;
+    }
+    if (strcmp(c->name, "seed") == 0) {
+        if (db_seed(db, c->customers, stdout, err, sizeof err) < 0) {
+            fprintf(stderr, "careline %s\n", err);
+            return APP_EXIT_FAILED;
+        }
+        return APP_EXIT_OK;
+    }
+    if (strcmp(c->name, "search") == 0)
+        return run_search(c, db);
+    return APP_EXIT_USAGE;
+}
+
+int cli_check_config(const struct conf *c)
+{
+    static const char *const themes[] = {"auto", "color", "mono"};
+    static const char *const ascii[] = {"auto", "yes", "no"};
+    printf("configuration: %s\n", c->path ? c->path : "built-in defaults (no file found)");
+    printf("connection: %s%s%s\n", *c->conninfo ? c->conninfo : "(PG* environment)",
+           *c->service ? ", service " : "", c->service);
+    printf("theme: %s, ascii: %s\n", themes[c->theme], ascii[c->ascii]);
+    printf("journal: %s\n", c->journal_dir);
+    printf("ok\n");
+    return APP_EXIT_OK;
+}

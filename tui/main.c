@@ -1,0 +1,266 @@
+/* main.c — Careline's entry point: command line, configuration, connection, then the screens or a command. */
+#include "careline/app.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "careline/admin.h"
+#include "careline/cli.h"
+#include "careline/screens.h"
+#include "careline/tui.h"
+#include "careline/util.h"
+#include "careline/validate.h"
+
+static struct conf conf;
+static struct db_conn *db;
+
+const struct conf *app_conf(void) { return &conf; }
+struct db_conn *app_db(void) { return db; }
+
+static void usage(FILE *f)
+{
+    fputs("Usage: careline [OPTION]... [COMMAND [ARG]...]\n"
+          "Careline: the customer-care terminal of a water utility.\n"
+          "Without a command, opens the agent's search screen.\n"
+          "\n"
+          "Commands:\n"
+          "  migrate                   apply the database migrations not yet applied\n"
+          "  seed --customers N        generate demo data for N customers (empty database)\n"
+          "  check-config              check the configuration file and exit\n"
+          "  search [--csv] TEXT       search customers and print what the screen would list\n"
+          "\n"
+          "Options:\n"
+          "  -c, --config FILE         read FILE over the built-in defaults\n"
+          "      --script FILE         run the screens from a key script without a terminal\n"
+          "      --size ROWSxCOLS      screen size for --script (default 24x80)\n"
+          "  -h, --help                show this help and exit\n"
+          "  -V, --version             show the version and exit\n"
+          "\n"
+          "Exit status: 0 success, 1 the command failed, 2 bad usage or configuration,\n"
+          "3 the database cannot be reached, 4 the terminal cannot be used.\n"
+          "See careline(1).\n",
+          f);
+}
+
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("careline: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n", stderr);
+    usage(stderr);
+    return APP_EXIT_USAGE;
+}
+
+/* Read a password from the terminal with echo off. */
+static char *ask_password(const char *prompt)
+{
+    FILE *tty = fopen("/dev/tty", "r+");
+    if (!tty)
+        return NULL;
+    struct termios old, noecho;
+    int fd = fileno(tty);
+    bool restore = tcgetattr(fd, &old) == 0;
+    if (restore) {
+        noecho = old;
+        noecho.c_lflag &= (tcflag_t)~ECHO;
+        tcsetattr(fd, TCSAFLUSH, &noecho);
+    }
+    fputs(prompt, tty);
+    fflush(tty);
+    char buf[512];
+    char *ok = fgets(buf, sizeof buf, tty);
+    if (restore)
+        tcsetattr(fd, TCSAFLUSH, &old);
+    fputs("\n", tty);
+    fclose(tty);
+    if (!ok)
+        return NULL;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    char *pw = util_strdup(buf);
+    memset(buf, 0, sizeof buf);
+    return pw;
+}
+
+/* Connect, asking for a password when the server wants one and nobody gave
+ * it (libpq already tried PGPASSWORD, .pgpass and PGPASSFILE). */
+static int connect_db(bool interactive)
+{
+    struct db_params p = {
+        .conninfo = conf.conninfo,
+        .service = conf.service,
+        .connect_timeout = conf.connect_timeout,
+        .statement_timeout_ms = conf.statement_timeout_ms,
+        .application_name = "careline",
+    };
+    db = db_new(&p);
+    if (db_connect(db, NULL) == 0)
+        return 0;
+    for (int tries = 0; tries < 3 && interactive && db_needs_password(db); tries++) {
+        char *pw = ask_password("Password for the Careline database: ");
+        if (!pw)
+            break;
+        int rc = db_connect(db, pw);
+        memset(pw, 0, strlen(pw));
+        free(pw);
+        if (rc == 0)
+            return 0;
+        fprintf(stderr, "careline: %s\n", db_error(db));
+    }
+    fprintf(stderr, "careline: cannot connect to the database: %s\n", db_error(db));
+    return -1;
+}
+
+/* ---- the event loop's view of the database --------------------------- */
+
+static int hook_fds(struct pollfd *out, int max) { return db_pollfds(db, out, max); }
+static int hook_timeout(void)
+{
+    int t = db_timeout_ms(db);
+    /* While offline the status line counts down the retry. */
+    if (db_state(db) != DB_ONLINE && (t < 0 || t > 1000))
+        t = 1000;
+    return t;
+}
+static void show_state(void)
+{
+    char buf[64];
+    db_state_text(db, buf, sizeof buf);
+    tui_set_conn_status(buf, db_state(db) == DB_ONLINE ? TUI_ROLE_OK : TUI_ROLE_ERROR);
+}
+static void hook_ready(const struct pollfd *fds, int n)
+{
+    db_ready(db, fds, n);
+    if (db_state(db) != DB_ONLINE)
+        tui_invalidate();
+    show_state();
+}
+static bool hook_busy(void) { return db_busy(db); }
+static void on_state(void *ctx, enum db_state s)
+{
+    (void)ctx;
+    (void)s;
+    show_state();
+    tui_invalidate();
+}
+
+static int run_ui(const char *script, int rows, int cols)
+{
+    if (connect_db(script == NULL && isatty(STDIN_FILENO)) < 0)
+        return APP_EXIT_NODB;
+    struct tui_options o = {
+        .theme = conf.theme,
+        .ascii = conf.ascii,
+        .script_file = script,
+        .script_rows = rows,
+        .script_cols = cols,
+        .trace_file = getenv("CARELINE_TRACE"),
+    };
+    if (!script && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+        fputs("careline: the screens need a terminal (use a command, or --script for tests)\n", stderr);
+        return APP_EXIT_TERMINAL;
+    }
+    if (tui_init(&o) < 0) {
+        fprintf(stderr, "careline: %s\n", tui_error());
+        return APP_EXIT_TERMINAL;
+    }
+    static const struct tui_loop_hooks hooks = {hook_fds, hook_timeout, hook_ready, hook_busy};
+    tui_set_loop_hooks(&hooks);
+    db_on_state(db, on_state, NULL);
+    show_state();
+    tui_push(&scr_search_ops, NULL);
+    int rc = tui_run();
+    tui_end();
+    return rc;
+}
+
+static int parse_size(const char *s, int *rows, int *cols)
+{
+    char x;
+    return sscanf(s, "%d%c%d", rows, &x, cols) == 3 && (x == 'x' || x == 'X') && *rows >= 1 &&
+                   *cols >= 1 && *rows <= 500 && *cols <= 500
+               ? 0
+               : -1;
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"script", required_argument, NULL, 's'},
+        {"size", required_argument, NULL, 'z'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *config_path = NULL, *script = NULL;
+    int rows = 24, cols = 80, ch;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c':
+            config_path = optarg;
+            break;
+        case 's':
+            script = optarg;
+            break;
+        case 'z':
+            if (parse_size(optarg, &rows, &cols) < 0)
+                return usage_error("--size wants ROWSxCOLS, e.g. 24x80, not '%s'", optarg);
+            break;
+        case 'h':
+            usage(stdout);
+            return APP_EXIT_OK;
+        case 'V':
+            printf("careline %s\n", CARELINE_VERSION);
+            return APP_EXIT_OK;
+        case ':':
+            return usage_error("option '%s' needs an argument", argv[optind - 1]);
+        default:
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    const char *cmd = optind < argc ? argv[optind] : NULL;
+    static const char *const commands[] = {"migrate", "seed", "check-config", "search", NULL};
+    bool known = cmd == NULL;
+    for (int i = 0; cmd && commands[i]; i++)
+        known |= strcmp(cmd, commands[i]) == 0;
+    if (!known)
+        return usage_error("unknown command '%s'", cmd);
+
+    char err[1024];
+    if (conf_load(&conf, config_path, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return APP_EXIT_USAGE;
+    }
+    int rc;
+    if (!cmd) {
+        rc = run_ui(script, rows, cols);
+    } else if (strcmp(cmd, "check-config") == 0) {
+        rc = optind + 1 < argc ? usage_error("check-config takes no arguments, got '%s'", argv[optind + 1])
+                               : cli_check_config(&conf);
+    } else {
+        struct cli_cmd c = {.name = cmd, .argc = argc - optind, .argv = argv + optind};
+        rc = cli_parse(&c);
+        if (rc == 0) {
+            if (connect_db(isatty(STDIN_FILENO)) < 0)
+                rc = APP_EXIT_NODB;
+            else
+                rc = cli_run(&c, db);
+        }
+    }
+    db_free(db);
+    conf_free(&conf);
+    valid_free_all();
+    return rc;
+}

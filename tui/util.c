@@ -1,0 +1,112 @@
+/* util.c — allocation helpers that abort on out-of-memory, string buffer, clock. */
+#include "careline/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void *check(void *p, size_t n)
+{
+    if (!p && n) {
+        fputs("careline: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+void *util_malloc(size_t n) { return check(malloc(n ? n : 1), 1); }
+void *util_calloc(size_t count, size_t size) { return check(calloc(count ? count : 1, size ? size : 1), 1); }
+void *util_realloc(void *p, size_t n) { return check(realloc(p, n ? n : 1), 1); }
+
+char *util_strdup(const char *s)
+{
+    return s ? util_strndup(s, strlen(s)) : NULL;
+}
+
+char *util_strndup(const char *s, size_t n)
+{
+    size_t len = strnlen(s, n);
+    char *d = util_malloc(len + 1);
+    memcpy(d, s, len);
+    d[len] = '\0';
+    return d;
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        n = 0;
+    char *s = util_malloc((size_t)n + 1);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+char *util_asprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = vformat(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+void util_buf_add(struct util_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        b->data = util_realloc(b->data, cap);
+        b->cap = cap;
+    }
+    if (n)
+        memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void util_buf_puts(struct util_buf *b, const char *s) { util_buf_add(b, s, strlen(s)); }
+
+void util_buf_printf(struct util_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = vformat(fmt, ap);
+    va_end(ap);
+    util_buf_puts(b, s);
+    free(s);
+}
+
+void util_buf_clear(struct util_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+void util_buf_free(struct util_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+char *util_buf_steal(struct util_buf *b)
+{
+    char *d = b->data ? b->data : util_strdup("");
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return d;
+}
+
+long long util_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
