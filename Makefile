@@ -29,7 +29,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 EMBED     := $(sort $(wildcard db/migrations/*.sql)) db/seed.sql conf/careline.conf
 
-.PHONY: all deps check check-fast demo bench load install uninstall clean asan unit docs-keys
+.PHONY: all deps check check-fast demo bench load install uninstall clean asan docs
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/careline $(UNIT_BINS)
@@ -98,6 +98,10 @@ install: $(BUILD)/careline
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/careline $(DESTDIR)$(PREFIX)/share/man/man1/careline.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/careline $(DESTDIR)$(PREFIX)/share/careline
+
+# The key reference is generated from the action list and the default key map.
+docs: $(BUILD)/careline
+	HOME=/nonexistent XDG_CONFIG_HOME=/nonexistent $(BUILD)/careline keys > docs/keys.md
 
 clean:
 	rm -rf build

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "careline/util.h"
 
@@ -15,8 +16,11 @@ struct req {
     char **params;
     char *slot;
     long long send_at;      /* monotonic ms when it may go out (debounce) */
+    double sent_at;         /* when it went out, for the callback's timing */
     db_done_fn done;
     void *ctx;
+    const void *owner;
+    void (*cleanup)(void *ctx);
     bool forgotten;
     struct req *next;
 };
@@ -74,6 +78,8 @@ static void req_free(struct req *r)
 {
     if (!r)
         return;
+    if (r->cleanup)
+        r->cleanup(r->ctx);
     free(r->sql);
     for (int i = 0; i < r->nparams; i++)
         free(r->params[i]);
@@ -321,10 +327,19 @@ int db_exec_script(struct db_conn *c, const char *sql)
 
 /* ---- asynchronous ---------------------------------------------------- */
 
+static double now_exact_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
 static void finish(struct req *r, const PGresult *res, const char *err)
 {
-    if (!r->forgotten && r->done)
-        r->done(r->ctx, res, err);
+    if (!r->forgotten && r->done) {
+        r->done(r->ctx, res, err, r->sent_at > 0 ? now_exact_ms() - r->sent_at : 0.0);
+        r->cleanup = NULL;   /* done() owned ctx */
+    }
     req_free(r);
 }
 
@@ -343,6 +358,8 @@ unsigned db_send(struct db_conn *c, const struct db_query *q)
     r->send_at = util_now_ms() + (q->delay_ms > 0 ? q->delay_ms : 0);
     r->done = q->done;
     r->ctx = q->ctx;
+    r->owner = q->owner;
+    r->cleanup = q->cleanup;
 
     if (r->slot) {
         /* The newest request of a slot wins. */
@@ -379,12 +396,14 @@ void db_forget(struct db_conn *c, unsigned id)
             r->forgotten = true;
 }
 
-void db_forget_ctx(struct db_conn *c, void *ctx)
+void db_forget_owner(struct db_conn *c, const void *owner)
 {
-    if (c->inflight && c->inflight->ctx == ctx)
+    if (!c || !owner)
+        return;
+    if (c->inflight && c->inflight->owner == owner)
         c->inflight->forgotten = true;
     for (struct req *r = c->queue; r; r = r->next)
-        if (r->ctx == ctx)
+        if (r->owner == owner)
             r->forgotten = true;
 }
 
@@ -496,6 +515,7 @@ static void send_next(struct db_conn *c)
             return;
         }
         c->inflight = r;
+        r->sent_at = now_exact_ms();
         c->stats.sent++;
         c->want_write = PQflush(c->pg) == 1;
         return;
@@ -505,12 +525,14 @@ static void send_next(struct db_conn *c)
 static void fail_queue_offline(struct db_conn *c)
 {
     /* Nothing can be sent while offline: say so now rather than leave the
-     * screen waiting; held (debounced) requests wait for their time. */
+     * screen waiting. Slotted requests (the newest search) wait for the
+     * connection instead, so the agent's last search runs when it is back;
+     * held (debounced) requests wait for their time. */
     long long now = util_now_ms();
     struct req **pp = &c->queue;
     while (*pp) {
         struct req *r = *pp;
-        if (r->forgotten || r->send_at <= now) {
+        if (r->forgotten || (r->send_at <= now && !(r->slot && c->was_online))) {
             *pp = r->next;
             char msg[1100];
             snprintf(msg, sizeof msg, "offline: %s", c->error[0] ? c->error : "not connected");
@@ -564,12 +586,15 @@ int db_timeout_ms(const struct db_conn *c)
     long long now = util_now_ms(), due = -1;
     if (c->state == DB_OFFLINE && c->was_online)
         due = c->retry_at;
+    bool offline = c->state != DB_ONLINE;
     if (!c->inflight)
-        for (const struct req *r = c->queue; r; r = r->next)
-            if (!r->forgotten && (due < 0 || r->send_at < due))
-                due = r->send_at;
-    if (c->state == DB_OFFLINE && c->queue)
-        due = now;
+        for (const struct req *r = c->queue; r; r = r->next) {
+            if (offline && r->slot && c->was_online)
+                continue;   /* waits for the connection, not for a timer */
+            long long at = r->forgotten ? now : r->send_at;
+            if (due < 0 || at < due)
+                due = at;
+        }
     if (due < 0)
         return -1;
     return due <= now ? 0 : (int)(due - now);

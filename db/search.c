@@ -206,14 +206,13 @@ static void parse(const PGresult *r, struct db_search_result *out)
 struct pending {
     void (*done)(void *ctx, struct db_search_result *r);
     void *ctx;
-    long long sent_at;
 };
 
-static void on_result(void *ctx, const PGresult *res, const char *err)
+static void on_result(void *ctx, const PGresult *res, const char *err, double ms)
 {
     struct pending *p = ctx;
     struct db_search_result *r = util_calloc(1, sizeof *r);
-    r->elapsed_ms = (double)(util_now_ms() - p->sent_at);
+    r->elapsed_ms = ms;
     if (err)
         r->error = util_strdup(err);
     else
@@ -231,7 +230,6 @@ unsigned db_search_start(struct db_conn *c, const char *text, int limit, int del
     struct pending *pd = util_calloc(1, sizeof *pd);
     pd->done = done;
     pd->ctx = ctx;
-    pd->sent_at = util_now_ms();
     if (classify(text, &p, hint, sizeof hint) < 0) {
         /* Callers check first; a search that cannot run still answers. */
         struct db_search_result *r = util_calloc(1, sizeof *r);
@@ -249,6 +247,8 @@ unsigned db_search_start(struct db_conn *c, const char *text, int limit, int del
         .delay_ms = delay_ms,
         .done = on_result,
         .ctx = pd,
+        .owner = ctx,
+        .cleanup = free,
     };
     return db_send(c, &q);
 }

@@ -75,7 +75,7 @@ static void start_search(struct search *s)
     if (db_search_check(text, s->hint, sizeof s->hint) < 0) {
         /* Input that cannot be searched gets a hint, never a database error;
          * an older search still in flight must not overwrite the hint. */
-        db_forget_ctx(db, s);
+        db_forget_owner(db, s);
         s->searching = false;
         s->hint_is_error = text[0] != '\0';
         if (s->res) {
@@ -106,7 +106,7 @@ static void *search_open(void *arg)
 static void search_close(void *st)
 {
     struct search *s = st;
-    db_forget_ctx(app_db(), s);
+    db_forget_owner(app_db(), s);
     tui_field_free(&s->input);
     if (s->res) {
         db_search_result_free(s->res);
@@ -121,8 +121,8 @@ enum col { COL_ACCOUNT, COL_NAME, COL_ADDRESS, COL_POSTCODE, COL_SEGMENT, COL_FL
  * customer on the phone (account, name, postcode) rather than squeezing
  * every column to a single character. */
 static const struct tui_column wide_columns[] = {
-    {"Account", 10, 0, false}, {"Name", 0, 5, false},     {"Address", 0, 5, false},
-    {"Postcode", 8, 0, false}, {"Segment", 11, 0, false}, {"Flags", 0, 3, false},
+    {"Account", 10, 0, false}, {"Name", 0, 3, false},     {"Address", 0, 2, false},
+    {"Postcode", 8, 0, false}, {"Segment", 11, 0, false}, {"Flags", 12, 0, false},
 };
 static const enum col wide_map[] = {COL_ACCOUNT, COL_NAME, COL_ADDRESS, COL_POSTCODE, COL_SEGMENT, COL_FLAGS};
 static const struct tui_column narrow_columns[] = {
@@ -164,6 +164,9 @@ static void search_draw(void *st, struct tui_rect b)
     if (s->hint[0]) {
         snprintf(line, sizeof line, "%s", s->hint);
         role = s->hint_is_error ? TUI_ROLE_ERROR : TUI_ROLE_HINT;
+    } else if (s->searching && db_state(app_db()) != DB_ONLINE) {
+        snprintf(line, sizeof line, "Offline: the search runs as soon as the connection is back");
+        role = TUI_ROLE_WARN;
     } else if (s->searching) {
         snprintf(line, sizeof line, "Searching...");
     } else if (s->res && s->res->count == 0) {

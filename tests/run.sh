@@ -11,6 +11,7 @@ export TOP
 BUILD=${BUILD:-$TOP/build}
 ASAN_BUILD=${ASAN_BUILD:-$TOP/build/asan}
 LOGDIR=$(mktemp -d "${TMPDIR:-/tmp}/careline-tests.XXXXXX")
+chmod 711 "$LOGDIR"   # the server runs as postgres and keeps its cluster in here
 PASSED=0
 FAILED=0
 FAILED_FILES=()
@@ -107,10 +108,10 @@ else
 fi
 
 section "database tests"
-run_scripts db "db/"
+run_scripts db ""
 
 section "end-to-end tests"
-run_scripts e2e "e2e/"
+run_scripts e2e ""
 
 if [ "${CARELINE_SKIP_ASAN:-0}" != 1 ]; then
     section "sanitizer build (ASan + UBSan)"

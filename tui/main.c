@@ -34,6 +34,7 @@ static void usage(FILE *f)
           "  seed --customers N        generate demo data for N customers (empty database)\n"
           "  check-config              check the configuration file and exit\n"
           "  search [--csv] TEXT       search customers and print what the screen would list\n"
+          "  keys                      print the key reference of the key maps in effect\n"
           "\n"
           "Options:\n"
           "  -c, --config FILE         read FILE over the built-in defaults\n"
@@ -231,7 +232,7 @@ int main(int argc, char **argv)
         }
     }
     const char *cmd = optind < argc ? argv[optind] : NULL;
-    static const char *const commands[] = {"migrate", "seed", "check-config", "search", NULL};
+    static const char *const commands[] = {"migrate", "seed", "check-config", "search", "keys", NULL};
     bool known = cmd == NULL;
     for (int i = 0; cmd && commands[i]; i++)
         known |= strcmp(cmd, commands[i]) == 0;
@@ -246,6 +247,8 @@ int main(int argc, char **argv)
     int rc;
     if (!cmd) {
         rc = run_ui(script, rows, cols);
+    } else if (strcmp(cmd, "keys") == 0) {
+        rc = optind + 1 < argc ? usage_error("keys takes no arguments, got '%s'", argv[optind + 1]) : cli_keys();
     } else if (strcmp(cmd, "check-config") == 0) {
         rc = optind + 1 < argc ? usage_error("check-config takes no arguments, got '%s'", argv[optind + 1])
                                : cli_check_config(&conf);

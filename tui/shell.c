@@ -760,6 +760,8 @@ static void draw_help(int rows, int cols)
         help.inner = 0;
         return;
     }
+    if (kw > (w - 5) / 2)
+        kw = (w - 5) / 2; /* a narrow box shares its width between keys and help */
     struct tui_rect r = {(rows - h) / 2, (cols - w) / 2, h, w};
     help.inner = h - 2;
     int maxtop = help.n - help.inner;
@@ -775,8 +777,7 @@ static void draw_help(int rows, int cols)
             tui_put(y, r.x + 2, w - 4, TUI_ROLE_HEADER, l->text);
             continue;
         }
-        int used = tui_put(y, r.x + 3, kw < w - 5 ? kw : w - 5, TUI_ROLE_LABEL, l->keys);
-        (void)used;
+        tui_put(y, r.x + 3, kw, TUI_ROLE_LABEL, l->keys);
         int tx = r.x + 3 + kw + 2;
         if (tx < r.x + w - 1)
             tui_put(y, tx, r.x + w - 1 - tx, TUI_ROLE_NORMAL, l->text);

@@ -22,6 +22,8 @@ struct cli_cmd {
 int cli_parse(struct cli_cmd *c);
 /* Run a parsed command on a connected database; returns the exit code. */
 int cli_run(struct cli_cmd *c, struct db_conn *db);
+/* Print the key reference (Markdown) of the loaded key maps. */
+int cli_keys(void);
 /* Print what the configuration resolves to; returns the exit code. */
 int cli_check_config(const struct conf *c);
 

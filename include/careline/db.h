@@ -50,8 +50,9 @@ int db_exec_script(struct db_conn *c, const char *sql);
 
 /* Called once per request with the result (owned by the caller of the
  * callback: do not PQclear) or err (res NULL): a lost connection, an SQL
- * error, or "offline". */
-typedef void (*db_done_fn)(void *ctx, const PGresult *res, const char *err);
+ * error, or "offline". ms is the time from sending the statement to its
+ * result (not counting the debounce or time queued). */
+typedef void (*db_done_fn)(void *ctx, const PGresult *res, const char *err, double ms);
 
 struct db_query {
     const char *sql;
@@ -64,6 +65,11 @@ struct db_query {
     int delay_ms;                /* hold this long before sending (debounce) */
     db_done_fn done;
     void *ctx;
+    /* Whose request this is, for db_forget_owner() (a screen closing). */
+    const void *owner;
+    /* Called instead of done() when the request is dropped (superseded,
+     * forgotten, or the handle freed), so ctx can be freed. May be NULL. */
+    void (*cleanup)(void *ctx);
 };
 
 /* Queue a request; returns its id (> 0). When offline, done() is called
@@ -71,8 +77,8 @@ struct db_query {
 unsigned db_send(struct db_conn *c, const struct db_query *q);
 /* The request's callback will not be called (screen closed). */
 void db_forget(struct db_conn *c, unsigned id);
-/* Forget every request whose ctx is ctx. */
-void db_forget_ctx(struct db_conn *c, void *ctx);
+/* Forget every request of this owner (see db_query.owner). */
+void db_forget_owner(struct db_conn *c, const void *owner);
 bool db_busy(const struct db_conn *c);   /* requests queued, held or in flight */
 
 /* LISTEN on channel; fn gets every notification (also after reconnects). */

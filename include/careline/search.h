@@ -38,6 +38,7 @@ int db_search_check(const char *text, char *hint, size_t hintlen);
 /* Start a search as you type: replaces any earlier search of this
  * connection (the newest keystroke wins), waits delay_ms first, and calls
  * done with a result the callee owns (free with db_search_result_free).
+ * ctx is also the request's owner: db_forget_owner(c, ctx) drops it.
  * Returns the request id. */
 unsigned db_search_start(struct db_conn *c, const char *text, int limit, int delay_ms,
                          void (*done)(void *ctx, struct db_search_result *r), void *ctx);

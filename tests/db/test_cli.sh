@@ -49,6 +49,12 @@ like "and says what it read" "$out" "configuration: $T/good.conf"
 out=$("$CARELINE" --config "$T/missing.conf" check-config 2>&1); rc=$?
 is "a missing --config file exits 2" "$rc" 2
 
+# The key reference in docs/ is what the program says.
+out=$("$CARELINE" keys 2>&1); rc=$?
+is "keys exits 0" "$rc" 0
+if diff -u "$TOP/docs/keys.md" <(printf '%s\n' "$out") >/dev/null; then ok "docs/keys.md is up to date"
+else not_ok "docs/keys.md is up to date (run make docs)" "$(diff -u "$TOP/docs/keys.md" <(printf '%s\n' "$out") | head -20)"; fi
+
 # The screens need a terminal.
 out=$("$CARELINE" </dev/null 2>&1); rc=$?
 is "no terminal: exit 4" "$rc" 4

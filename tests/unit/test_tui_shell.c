@@ -472,6 +472,32 @@ static void test_stack_back_and_resume(void **state)
     free(out);
 }
 
+static void test_field_scrolls(void **state)
+{
+    (void)state;
+    char *out = path_in_dir("d10");
+    /* "Find: " leaves a 14-column field on a 20-column screen */
+    char *script = util_asprintf(":type abcdefghijklmnopqrstuvwxyz\n:dump %s.a\nHome\n:dump %s.b\nC-k\n"
+                                 ":type \xE7\x8E\x8B\xE5\xB0\x8F\xE6\x98\x8E\xE7\x8E\x8B\xE5\xB0\x8F"
+                                 "\xE6\x98\x8E\xE7\x8E\x8B\xE5\xB0\x8F\xE6\x98\x8E\n:dump %s.c\n",
+                                 out, out, out);
+    assert_int_equal(run(script, 6, 20, TUI_ASCII_AUTO, NULL), 0);
+    char *a = util_asprintf("%s.a", out), *b = util_asprintf("%s.b", out), *c = util_asprintf("%s.c", out);
+    char *da = slurp(a), *db = slurp(b), *dc = slurp(c);
+    line_is(da, 0, 1, "Find: nopqrstuvwxyz"); /* the end shows, with room for the cursor */
+    line_is(db, 0, 1, "Find: abcdefghijklmn");
+    /* a wide character cut by the left edge becomes a blank */
+    line_is(dc, 0, 1, "Find:  \xE7\x8E\x8B\xE5\xB0\x8F\xE6\x98\x8E\xE7\x8E\x8B\xE5\xB0\x8F\xE6\x98\x8E");
+    free(da);
+    free(db);
+    free(dc);
+    free(a);
+    free(b);
+    free(c);
+    free(script);
+    free(out);
+}
+
 static void test_ascii_mode(void **state)
 {
     (void)state;
@@ -528,6 +554,10 @@ static void test_resize_and_tiny(void **state)
 static void test_script_errors(void **state)
 {
     (void)state;
+    /* the "file:line: reason" lines would clutter the TAP output */
+    fflush(stderr);
+    int saved = dup(2);
+    assert_non_null(freopen("/dev/null", "w", stderr));
     assert_int_equal(run("# comment\n\nDown Hyper-x Down\n", 8, 40, TUI_ASCII_AUTO, NULL), 2);
     assert_non_null(strstr(tui_error(), "script:3: unknown key name \"Hyper-x\""));
     assert_int_equal(run(":frobnicate\n", 8, 40, TUI_ASCII_AUTO, NULL), 2);
@@ -535,6 +565,9 @@ static void test_script_errors(void **state)
     assert_int_equal(run(":resize 0 80\n", 8, 40, TUI_ASCII_AUTO, NULL), 2);
     assert_non_null(strstr(tui_error(), "script:1: :resize"));
     assert_int_equal(run(":dump /nonexistent/dir/x\n", 8, 40, TUI_ASCII_AUTO, NULL), 2);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
     struct tui_options o = {.script_file = "/nonexistent/script"};
     assert_int_equal(tui_init(&o), -1);
     assert_non_null(strstr(tui_error(), "/nonexistent/script"));
@@ -602,6 +635,7 @@ int main(void)
         cmocka_unit_test(test_help_overlay),
         cmocka_unit_test(test_help_scrolls),
         cmocka_unit_test(test_stack_back_and_resume),
+        cmocka_unit_test(test_field_scrolls),
         cmocka_unit_test(test_ascii_mode),
         cmocka_unit_test(test_resize_and_tiny),
         cmocka_unit_test(test_script_errors),

@@ -1,0 +1,1307 @@
+-- Demo-data generator: a deterministic, realistic water utility for N customers (careline seed --customers N).
+--
+-- Sent whole, in one transaction, after SELECT set_config('careline.seed_customers', N, false).
+-- Set-based only: every value derives from row numbers through a cheap integer hash, so the same
+-- N always gives the same rows. History is anchored on a fixed date (2026-11-15); only the open
+-- complaints, follow-ups and the active critical event are placed relative to now(), so that
+-- every SLA state is on show whenever the demo runs.
+
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM customer) THEN
+        RAISE EXCEPTION 'database already has customers; seed only an empty database';
+    END IF;
+END $$;
+
+SET LOCAL work_mem = '512MB';
+SET LOCAL maintenance_work_mem = '1GB';
+SET LOCAL synchronous_commit = off;
+SET LOCAL max_parallel_maintenance_workers = 2;
+-- Timestamps below are built in the utility's zone, whatever the session's zone is.
+SET LOCAL timezone = 'Europe/London';
+
+------------------------------------------------------------------------------------------
+-- Helpers. h(x, salt): a 32-bit integer hash (multiply, xor-shift) written as one inlinable
+-- expression, so the planner folds it into each query instead of calling a function per row.
+-- x must stay below 3e9 to keep the products inside bigint.
+CREATE FUNCTION pg_temp.h(x bigint, s integer) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+SELECT (((((((x * 2654435761 + s::bigint * 1013904223 + 12345) % 4294967296)
+           # (((x * 2654435761 + s::bigint * 1013904223 + 12345) % 4294967296) >> 15)) * 73244475) % 4294967296)
+        # ((((((x * 2654435761 + s::bigint * 1013904223 + 12345) % 4294967296)
+           # (((x * 2654435761 + s::bigint * 1013904223 + 12345) % 4294967296) >> 15)) * 73244475) % 4294967296) >> 13)))
+$$;
+-- u(x, salt): the same hash as a fraction in [0, 1).
+CREATE FUNCTION pg_temp.u(x bigint, s integer) RETURNS double precision LANGUAGE sql IMMUTABLE AS $$
+SELECT pg_temp.h(x, s)::double precision / 4294967296.0
+$$;
+-- pick(array, x, salt): one element of an array, chosen by the hash.
+CREATE FUNCTION pg_temp.pick(a text[], x bigint, s integer) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+SELECT a[1 + pg_temp.h(x, s) % cardinality(a)]
+$$;
+
+CREATE TEMP TABLE seed_param ON COMMIT DROP AS
+SELECT coalesce(nullif(current_setting('careline.seed_customers', true), ''), '2000')::integer AS n,
+       date '2026-11-15' AS anchor,                 -- "today" of the generated history
+       date '2024-11-01' AS first_month;            -- first of the 24 months of reads and bills
+ANALYZE seed_param;
+DO $$
+BEGIN
+    IF (SELECT n FROM seed_param) NOT BETWEEN 1 AND 50000000 THEN
+        RAISE EXCEPTION 'careline.seed_customers must be between 1 and 50000000';
+    END IF;
+    -- JIT compiling these long expressions costs about a second per statement: worth it
+    -- only when there are millions of rows to evaluate.
+    PERFORM set_config('jit', CASE WHEN (SELECT n FROM seed_param) >= 200000 THEN 'on' ELSE 'off' END, true);
+END $$;
+
+-- Bulk loading is much faster without secondary indexes, foreign keys checked row by row and
+-- triggers. Remember their definitions, drop them, and put every one back at the end: nothing
+-- here has to change when a migration adds an index to one of these tables.
+CREATE TEMP TABLE seed_ddl (ord serial, kind text, tbl text, name text, def text) ON COMMIT DROP;
+DO $$
+DECLARE
+    big text[] := ARRAY['customer','premise','customer_premise','meter','meter_read','bill','payment',
+                        'payment_arrangement','interaction','satisfaction_survey'];
+    r record;
+    t text;
+BEGIN
+    INSERT INTO seed_ddl (kind, tbl, name, def)
+    SELECT 'fk', c.relname, k.conname, pg_get_constraintdef(k.oid)
+      FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+     WHERE k.contype = 'f' AND c.relnamespace = 'public'::regnamespace AND c.relname = ANY (big);
+    INSERT INTO seed_ddl (kind, tbl, name, def)
+    SELECT 'index', c.relname, i.relname, pg_get_indexdef(x.indexrelid)
+      FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
+     WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY (big)
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint k
+                        WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid AND k.contype IN ('p','u','x'));
+    FOR r IN SELECT * FROM seed_ddl ORDER BY ord LOOP
+        IF r.kind = 'fk' THEN
+            EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', r.tbl, r.name);
+        ELSE
+            EXECUTE format('DROP INDEX %I', r.name);
+        END IF;
+    END LOOP;
+    -- Balance, audit, notification and life-cycle triggers: the seed writes final states itself.
+    FOREACH t IN ARRAY big || ARRAY['complaint','complaint_history','goodwill_credit','follow_up',
+            'critical_event','critical_event_zone','programme_enrolment',
+            'compensation_payment','staff','zone','recovery_script','kb_article'] LOOP
+        EXECUTE format('ALTER TABLE %I DISABLE TRIGGER USER', t);
+    END LOOP;
+END $$;
+
+------------------------------------------------------------------------------------------
+-- Word lists. Names are common in the UK today (several origins); businesses are built from
+-- a place or surname, a trade and a legal suffix ('Harrow Bakery Ltd').
+CREATE TEMP TABLE seed_words (k text PRIMARY KEY, a text[] NOT NULL) ON COMMIT DROP;
+INSERT INTO seed_words VALUES
+('female', ARRAY['Olivia','Amelia','Isla','Ava','Mia','Ivy','Lily','Isabella','Sophia','Grace','Freya','Florence',
+  'Willow','Ella','Evie','Poppy','Emily','Charlotte','Sienna','Daisy','Alice','Phoebe','Matilda','Ruby','Evelyn',
+  'Harper','Sophie','Elsie','Rosie','Jessica','Chloe','Lucy','Hannah','Megan','Holly','Amy','Rebecca','Laura',
+  'Sarah','Rachel','Emma','Claire','Nicola','Joanne','Helen','Karen','Susan','Julie','Lisa','Michelle','Amanda',
+  'Angela','Tracey','Deborah','Alison','Caroline','Louise','Kelly','Gemma','Natalie','Zoe','Victoria','Catherine',
+  'Elizabeth','Margaret','Patricia','Barbara','Jean','Brenda','Sheila','Pauline','Maureen','Janet','Christine',
+  'Carol','Linda','Wendy','Gillian','Valerie','Irene','Doreen','Joan','Dorothy','Eileen','Rita','Anne','Mary',
+  'Siân','Cerys','Ffion','Megan','Rhiannon','Nia','Bethan','Carys','Eleri','Gwen','Aisha','Fatima','Zainab',
+  'Amira','Maryam','Priya','Anjali','Simran','Harpreet','Nusrat','Farah','Sana','Hiba','Ayesha','Rukhsana',
+  'Agnieszka','Katarzyna','Magdalena','Joanna','Anna','Marta','Aleksandra','Monika','Oksana','Ioana','Elena',
+  'Mei','Ling','Xin','Yan','Hodan','Amina','Fadumo','Leila','Nour','Chiamaka','Ngozi','Adaeze','Funmilayo',
+  'Siobhan','Niamh','Aoife','Roisin','Ciara','Maisie','Erin','Hollie','Jade','Abigail','Eleanor','Harriet']),
+('male', ARRAY['Oliver','George','Noah','Arthur','Muhammad','Leo','Oscar','Harry','Archie','Jack','Henry','Charlie',
+  'Freddie','Theodore','Thomas','Finley','Theo','Alfie','Jacob','William','Isaac','Tommy','Joshua','James','Lucas',
+  'Alexander','Edward','Samuel','Daniel','Joseph','Benjamin','Matthew','Luke','Ryan','Adam','Liam','Nathan',
+  'Callum','Connor','Jordan','Lewis','Jamie','Ben','Dan','Mark','Paul','David','Andrew','Richard','Stephen',
+  'Michael','Christopher','Robert','John','Peter','Simon','Neil','Gary','Darren','Wayne','Lee','Craig','Scott',
+  'Martin','Kevin','Ian','Graham','Colin','Keith','Brian','Derek','Kenneth','Ronald','Roy','Dennis','Trevor',
+  'Malcolm','Geoffrey','Alan','Anthony','Philip','Nigel','Rhys','Dylan','Gareth','Dafydd','Emyr','Huw','Iwan',
+  'Owain','Gethin','Aled','Ahmed','Ali','Hassan','Hussain','Ibrahim','Omar','Yusuf','Bilal','Imran','Tariq',
+  'Rajesh','Sanjay','Arjun','Rohan','Vikram','Gurpreet','Harjit','Amrit','Sukhdeep','Mohammed','Abdul','Rahim',
+  'Tomasz','Piotr','Krzysztof','Pawel','Marek','Jakub','Andrzej','Michal','Lukasz','Bogdan','Andrei','Mihai',
+  'Wei','Jun','Hao','Abdirahman','Mustafa','Khalid','Chinedu','Emeka','Oluwaseun','Kwame','Declan','Ciaran',
+  'Sean','Patrick','Conor','Eoin','Kieran','Reuben','Elliot','Toby','Jude','Louis','Max','Sebastian','Hugo']),
+('surname', ARRAY['Smith','Jones','Williams','Taylor','Brown','Davies','Evans','Wilson','Thomas','Johnson',
+  'Roberts','Robinson','Thompson','Wright','Walker','White','Edwards','Hughes','Green','Hall','Lewis','Harris',
+  'Clarke','Patel','Jackson','Wood','Turner','Martin','Cooper','Hill','Ward','Morris','Moore','Clark','Lee',
+  'King','Baker','Harrison','Morgan','Allen','James','Scott','Phillips','Watson','Davis','Parker','Price',
+  'Bennett','Young','Griffiths','Mitchell','Kelly','Cook','Carter','Richardson','Bailey','Collins','Bell',
+  'Shaw','Murphy','Miller','Cox','Richards','Khan','Marshall','Anderson','Simpson','Ellis','Adams','Singh',
+  'Begum','Wilkinson','Foster','Chapman','Powell','Webb','Rogers','Gray','Mason','Ali','Hunt','Hussain',
+  'Campbell','Matthews','Owen','Palmer','Holmes','Mills','Barnes','Knight','Lloyd','Butler','Russell','Barker',
+  'Fisher','Stevens','Jenkins','Murray','Dixon','Harvey','Graham','Pearson','Ahmed','Fletcher','Walsh','Kaur',
+  'Gibson','Howard','Andrews','Stewart','Elliott','Reynolds','Saunders','Payne','Fox','Ford','Pearce','Day',
+  'Brooks','West','Lawrence','Cole','Atkinson','Bradley','Spencer','Gill','Dawson','Ball','Burton','Rose',
+  'Hart','Wells','Francis','Watts','Pritchard','Rees','Jenkins','Powell','Parry','Vaughan','Howells','Bevan',
+  'Llewellyn','Meredith','Prosser','Probert','Gwilliam','Cadwaladr','Nowak','Kowalski','Wisniewski','Wojcik',
+  'Kaminski','Lewandowski','Zielinski','Popescu','Ionescu','Chowdhury','Rahman','Islam','Miah','Uddin',
+  'Sharma','Kumar','Shah','Mistry','Sandhu','Dhillon','Bains','Gill','Chen','Wang','Li','Zhang','Liu','Wong',
+  'Yusuf','Abdi','Hassan','Farah','Mohamed','Okafor','Okonkwo','Adeyemi','Mensah','Boateng','Osei','Obi',
+  'O''Brien','O''Connor','O''Neill','McCarthy','Doyle','Byrne','Ryan','Quinn','Kennedy','Gallagher','Nolan',
+  'MacDonald','MacLeod','Fraser','Cameron','Sinclair','Henderson','Hamilton','Ferguson','Ross','Robertson',
+  'Hewitt','Whitehead','Lamb','Nash','Sutton','Barrett','Hayes','Bird','Burgess','Moss','Sharp','Hancock',
+  'Holland','Bryant','Dean','Jarvis','Lane','Goodwin','Hobbs','Fowler','Cross','Rowe','Sims','Frost','Little',
+  'Hale','Booth','Steele','Norris','Yates','Gordon','Riley','Short','Lucas','Hodgson','Armstrong','Kirk']),
+('street', ARRAY['High','Station','Church','Victoria','Park','Mill','School','Queen''s','King''s','Albert','Manor',
+  'Chapel','Castle','Bridge','Market','Green','North','South','West','London','York','Windsor','Grange','Orchard',
+  'Springfield','Meadow','Cedar','Oak','Elm','Ash','Beech','Willow','Holly','Laurel','Rowan','Hawthorn','Birch',
+  'Maple','Chestnut','Sycamore','Poplar','Cherry','Lime','Hazel','Fern','Heather','Primrose','Bluebell','Clover',
+  'Riverside','Brook','Lake','Canal','Wharf','Quarry','Forge','Foundry','Tannery','Malthouse','Brewery','Granary',
+  'Abbey','Priory','Rectory','Vicarage','Cathedral','Minster','Temple','Cromwell','Nelson','Wellington','Trafalgar',
+  'Waterloo','Gladstone','Disraeli','Palmerston','Shakespeare','Milton','Chaucer','Tennyson','Byron','Shelley',
+  'Keats','Wordsworth','Dickens','Brunel','Stephenson','Telford','Darwin','Newton','Faraday','Kingsley','Hardy',
+  'St Mary''s','St John''s','St David''s','St Andrew''s','St George''s','St Peter''s','St Paul''s','Glan','Heol',
+  'Ffordd','Pen-y-bryn','Bryn','Maes','Cae','Llys','Nant','Pant','Tŷ Mawr','Ael-y-bryn','Coed','Derwen']),
+('street_kind', ARRAY['Road','Road','Road','Street','Street','Lane','Avenue','Close','Drive','Way','Crescent',
+  'Gardens','Place','Grove','Terrace','Court','Rise','View','Walk','Mews','Hill','Row']),
+('estate', ARRAY['Riverside Industrial Estate','Westgate Business Park','Brunel Trading Estate','Canal Side Works',
+  'Station Road Industrial Estate','Meadow Lane Business Centre','Castle Park','Enterprise Way','Parkway Trading Estate',
+  'Avonbank Industrial Estate','Severnside Estate','Heol y Gamlas Business Park','Orbital Park','Gateway Business Park']),
+('prefix', ARRAY['Harrow','Riverside','Oak Tree','Castle','Station','Market','Victoria','Albion','Crown','Meadow',
+  'Park','Abbey','Bridge','Greenway','Kingsway','Northgate','Westfield','Brook','Hillside','Valley','Severn','Avon',
+  'Mendip','Cotswold','Pennine','Malvern','Wye','Usk','Taff','Clwyd','Dee','Trent','Mersey','Thames','Marches',
+  'Phoenix','Anchor','Beacon','Lion','Swan','Rose','Star','Sovereign','Heritage','Summit','Horizon','Evergreen']),
+('trade_small', ARRAY['Bakery','Dental Practice','Hair Studio','Café','Plumbing','Printing','Builders','Florists',
+  'Pharmacy','Veterinary Surgery','Launderette','Garage','Butchers','Fish Bar','Barbers','Convenience Store',
+  'Nursery','Tailors','Opticians','Bike Shop','Deli','Tea Rooms','Beauty Salon','Accountants','Solicitors',
+  'Car Wash','Dry Cleaners','Fitness Studio','Pet Grooming','Takeaway']),
+('small_suffix', ARRAY['Ltd','Ltd','Ltd','& Sons','& Co','','LLP','& Daughters']),
+('trade_commercial', ARRAY['Hotel','Business Centre','Retail Park','Leisure Centre','Care Home','Garden Centre',
+  'Car Sales','Logistics','Self Storage','Conference Centre','Golf Club','Cinema','Superstore','Office Park']),
+('trade_industrial', ARRAY['Engineering','Foods','Plastics','Metals','Brewery','Paper Mills','Chemicals',
+  'Packaging','Textiles','Dairies','Bottling','Concrete','Poultry','Laundry Services','Bakeries']),
+('key_account', ARRAY['Holdings plc','Group plc','Estates Ltd','Retail Group plc','Property Trust','Hotels Group Ltd',
+  'Foods plc','Housing Association','Leisure Group plc','Distribution Ltd']),
+('public_sector', ARRAY['City Council','County Council','Academy Trust','Primary School','College','University',
+  'NHS Trust','Fire and Rescue Service','Police Headquarters','Leisure Trust','Library Service','Crematorium']),
+('email_domain', ARRAY['gmail.com','gmail.com','gmail.com','outlook.com','hotmail.co.uk','hotmail.com','yahoo.co.uk',
+  'btinternet.com','icloud.com','sky.com','live.co.uk','aol.com','virginmedia.com','talktalk.net']),
+('postcode_letters', ARRAY['A','B','D','E','F','G','H','J','L','N','P','Q','R','S','T','U','W','X','Y','Z']);
+
+-- 48 supply zones (36 in England, 12 in Wales), with the postcode area, first postcode
+-- district, dialling code and subscriber-number length of their town, and a weight (size).
+CREATE TEMP TABLE seed_zone (n serial, code text, name text, town text, region text, pc_area text,
+                             pc_district integer, dial text, sub_len integer, weight integer) ON COMMIT DROP;
+INSERT INTO seed_zone (code, name, town, region, pc_area, pc_district, dial, sub_len, weight) VALUES
+('BRS-N','Bristol North','Bristol','england','BS',7,'117',7,8), ('BRS-S','Bristol South','Bristol','england','BS',3,'117',7,7),
+('BRS-E','Bristol East','Bristol','england','BS',5,'117',7,6),  ('BTH','Bath','Bath','england','BA',1,'1225',6,4),
+('GLO','Gloucester','Gloucester','england','GL',1,'1452',6,4),  ('CHL','Cheltenham','Cheltenham','england','GL',50,'1242',6,4),
+('SWI','Swindon','Swindon','england','SN',1,'1793',6,5),        ('OXF','Oxford','Oxford','england','OX',1,'1865',6,4),
+('RDG','Reading','Reading','england','RG',1,'118',7,5),         ('EXE','Exeter','Exeter','england','EX',1,'1392',6,4),
+('PLY','Plymouth','Plymouth','england','PL',1,'1752',6,5),      ('TAU','Taunton','Taunton','england','TA',1,'1823',6,2),
+('BHM-C','Birmingham Central','Birmingham','england','B',1,'121',7,9), ('BHM-N','Birmingham North','Birmingham','england','B',20,'121',7,8),
+('BHM-S','Birmingham South','Birmingham','england','B',29,'121',7,8),  ('COV','Coventry','Coventry','england','CV',1,'24',8,6),
+('LEI','Leicester','Leicester','england','LE',1,'116',7,6),    ('NOT','Nottingham','Nottingham','england','NG',1,'115',7,6),
+('DBY','Derby','Derby','england','DE',1,'1332',6,5),           ('SHF','Sheffield','Sheffield','england','S',1,'114',7,7),
+('LDS','Leeds','Leeds','england','LS',1,'113',7,8),            ('YRK','York','York','england','YO',1,'1904',6,3),
+('MAN-C','Manchester Central','Manchester','england','M',1,'161',7,8), ('MAN-S','Manchester South','Manchester','england','M',20,'161',7,7),
+('LIV','Liverpool','Liverpool','england','L',1,'151',7,8),      ('CHS','Chester','Chester','england','CH',1,'1244',6,3),
+('STK','Stoke-on-Trent','Stoke-on-Trent','england','ST',1,'1782',6,4), ('WOR','Worcester','Worcester','england','WR',1,'1905',6,3),
+('HRF','Hereford','Hereford','england','HR',1,'1432',6,2),      ('SHR','Shrewsbury','Shrewsbury','england','SY',1,'1743',6,2),
+('HAR','Harrow','Harrow','england','HA',1,'20',8,6),            ('CRO','Croydon','Croydon','england','CR',0,'20',8,7),
+('KIN','Kingston upon Thames','Kingston upon Thames','england','KT',1,'20',8,5), ('CAM','Cambridge','Cambridge','england','CB',1,'1223',6,4),
+('NOR','Norwich','Norwich','england','NR',1,'1603',6,4),        ('IPS','Ipswich','Ipswich','england','IP',1,'1473',6,3),
+('CDF-N','Cardiff North','Cardiff','wales','CF',14,'29',8,6),   ('CDF-S','Cardiff South','Cardiff','wales','CF',10,'29',8,6),
+('SWA','Swansea','Swansea','wales','SA',1,'1792',6,5),          ('NWP','Newport','Newport','wales','NP',10,'1633',6,4),
+('WRX','Wrexham','Wrexham','wales','LL',11,'1978',6,3),         ('BNG','Bangor','Bangor','wales','LL',57,'1248',6,2),
+('ABY','Aberystwyth','Aberystwyth','wales','SY',23,'1970',6,1), ('CMN','Carmarthen','Carmarthen','wales','SA',31,'1267',6,2),
+('BGD','Bridgend','Bridgend','wales','CF',31,'1656',6,3),       ('MTY','Merthyr Tydfil','Merthyr Tydfil','wales','CF',47,'1685',6,2),
+('LLN','Llanelli','Llanelli','wales','SA',14,'1554',6,2),       ('PPD','Pontypridd','Pontypridd','wales','CF',37,'1443',6,2);
+
+INSERT INTO zone (code, name, region)
+SELECT code, name, region FROM seed_zone ORDER BY n;
+
+-- One entry per unit of weight: picking a random element picks a zone in proportion to its size.
+INSERT INTO seed_words
+SELECT 'zone_pick', array_agg(z.n::text ORDER BY z.n, g) FROM seed_zone z, generate_series(1, z.weight) g;
+
+-- The lists as one row, to join: a list passed as a column keeps pick() inlinable (a sub-select
+-- argument would turn it into a function call per row).
+CREATE TEMP TABLE seed_w ON COMMIT DROP AS
+SELECT max(a) FILTER (WHERE k = 'female') AS female, max(a) FILTER (WHERE k = 'male') AS male,
+       max(a) FILTER (WHERE k = 'surname') AS surname, max(a) FILTER (WHERE k = 'prefix') AS prefix,
+       max(a) FILTER (WHERE k = 'trade_small') AS trade_small, max(a) FILTER (WHERE k = 'small_suffix') AS small_suffix,
+       max(a) FILTER (WHERE k = 'trade_commercial') AS trade_commercial,
+       max(a) FILTER (WHERE k = 'trade_industrial') AS trade_industrial,
+       max(a) FILTER (WHERE k = 'key_account') AS key_account, max(a) FILTER (WHERE k = 'public_sector') AS public_sector,
+       max(a) FILTER (WHERE k = 'email_domain') AS email_domain, max(a) FILTER (WHERE k = 'zone_pick') AS zone_pick
+  FROM seed_words;
+ANALYZE seed_zone;
+
+ALTER TABLE seed_zone ADD COLUMN zone_id integer;
+UPDATE seed_zone s SET zone_id = z.id FROM zone z WHERE z.code = s.code;
+
+------------------------------------------------------------------------------------------
+-- Staff: 60 agents, 8 supervisors, 10 field staff, 2 admins, and the demo login.
+INSERT INTO staff (login_role, display_name, team, group_role, created_at)
+SELECT login, pg_temp.pick(CASE WHEN pg_temp.h(i, 2) % 2 = 0 THEN w_f.a ELSE w_m.a END, i, 3) || ' '
+              || pg_temp.pick(w_s.a, i, 4),
+       team, grp, timestamptz '2023-01-09 09:00' + (i * 11 % 600) * interval '1 day'
+  FROM (SELECT i, 'agent' || lpad(i::text, 2, '0') AS login, 'agent' AS grp,
+               (ARRAY['Billing','Billing','Operations','Complaints','General'])[1 + i % 5] AS team
+          FROM generate_series(1, 60) i
+        UNION ALL
+        SELECT 100 + i, 'super' || lpad(i::text, 2, '0'), 'supervisor',
+               (ARRAY['Billing','Operations','Complaints','General'])[1 + i % 4]
+          FROM generate_series(1, 8) i
+        UNION ALL
+        SELECT 200 + i, 'field' || lpad(i::text, 2, '0'), 'field', 'Field'
+          FROM generate_series(1, 10) i
+        UNION ALL
+        SELECT 300 + i, 'admin' || lpad(i::text, 2, '0'), 'admin', 'Systems'
+          FROM generate_series(1, 2) i) s,
+       seed_words w_f, seed_words w_m, seed_words w_s
+ WHERE w_f.k = 'female' AND w_m.k = 'male' AND w_s.k = 'surname'
+ ORDER BY i;
+INSERT INTO staff (login_role, display_name, team, group_role, created_at)
+VALUES ('careline_demo', 'Demo Agent', 'General', 'agent', timestamptz '2026-01-05 09:00');
+
+CREATE TEMP TABLE seed_staff ON COMMIT DROP AS
+SELECT group_role, array_agg(id ORDER BY id) AS ids FROM staff GROUP BY group_role;
+
+------------------------------------------------------------------------------------------
+-- Customers, first as a working table of the attributes later steps depend on.
+-- Segments in realistic proportions; customers 1-8 take one segment each so that every
+-- segment exists even for a tiny N.
+CREATE TEMP TABLE seed_cust ON COMMIT DROP AS
+SELECT c.id, c.seg, c.seg IN ('residential_single','residential_multi','senior') AS hh, c.zn,
+       CASE c.seg
+            WHEN 'key_account'    THEN 5 + pg_temp.h(c.id, 5) % 46
+            WHEN 'public_sector'  THEN 1 + pg_temp.h(c.id, 5) % 6
+            WHEN 'industrial'     THEN 1 + (pg_temp.h(c.id, 5) % 10 < 3)::int * (1 + pg_temp.h(c.id, 6) % 3)
+            WHEN 'commercial'     THEN 1 + (pg_temp.h(c.id, 5) % 10 < 2)::int * (1 + pg_temp.h(c.id, 6) % 2)
+            WHEN 'small_business' THEN 1 + (pg_temp.h(c.id, 5) % 100 < 3)::int
+            ELSE 1 END AS n_prem,
+       -- payment behaviour: 0 pays on time, 1 in arrears, 2 on a payment arrangement
+       CASE WHEN pg_temp.h(c.id, 20) % 1000 < 80 THEN 1
+            WHEN pg_temp.h(c.id, 20) % 1000 < 110 THEN 2 ELSE 0 END AS pay_class,
+       (p.anchor - 60 - (pg_temp.h(c.id, 8) % 3600)::int) AS since
+  FROM seed_param p, seed_w w,
+       LATERAL (SELECT g AS id,
+                       CASE WHEN g <= 8 THEN (ARRAY['residential_single','residential_multi','senior',
+                                  'small_business','commercial','industrial','key_account','public_sector'])[g]
+                            ELSE CASE WHEN pg_temp.h(g, 1) % 10000 < 6200 THEN 'residential_single'
+                                      WHEN pg_temp.h(g, 1) % 10000 < 8000 THEN 'residential_multi'
+                                      WHEN pg_temp.h(g, 1) % 10000 < 8900 THEN 'senior'
+                                      WHEN pg_temp.h(g, 1) % 10000 < 9600 THEN 'small_business'
+                                      WHEN pg_temp.h(g, 1) % 10000 < 9850 THEN 'commercial'
+                                      WHEN pg_temp.h(g, 1) % 10000 < 9920 THEN 'industrial'
+                                      WHEN pg_temp.h(g, 1) % 10000 < 9950 THEN 'key_account'
+                                      ELSE 'public_sector' END END AS seg,
+                       pg_temp.pick(w.zone_pick, g, 2)::int AS zn
+                  FROM generate_series(1, p.n) g) c;
+ALTER TABLE seed_cust ADD PRIMARY KEY (id);
+ANALYZE seed_cust;
+
+-- Premises: ids are allotted in customer order (running total of premises per customer).
+CREATE TEMP TABLE seed_prem ON COMMIT DROP AS
+SELECT o.prem_off + k AS id, o.id AS customer_id, o.seg, o.hh, o.since,
+       CASE WHEN k = 1 THEN o.zn
+            ELSE pg_temp.pick(w.zone_pick, o.prem_off + k, 3)::int END AS zn,
+       CASE o.seg
+            WHEN 'residential_single' THEN (ARRAY['house','house','house','house','house','bungalow','flat','maisonette'])[1 + pg_temp.h(o.prem_off + k, 4) % 8]
+            WHEN 'residential_multi'  THEN (ARRAY['flat','flat','flat','maisonette','house'])[1 + pg_temp.h(o.prem_off + k, 4) % 5]
+            WHEN 'senior'             THEN (ARRAY['bungalow','bungalow','flat','house','house'])[1 + pg_temp.h(o.prem_off + k, 4) % 5]
+            WHEN 'small_business'     THEN (ARRAY['shop','shop','office','restaurant','other'])[1 + pg_temp.h(o.prem_off + k, 4) % 5]
+            WHEN 'commercial'         THEN (ARRAY['office','hotel','warehouse','shop','restaurant'])[1 + pg_temp.h(o.prem_off + k, 4) % 5]
+            WHEN 'industrial'         THEN (ARRAY['factory','factory','warehouse'])[1 + pg_temp.h(o.prem_off + k, 4) % 3]
+            WHEN 'key_account'        THEN (ARRAY['factory','warehouse','office','hotel','shop'])[1 + pg_temp.h(o.prem_off + k, 4) % 5]
+            ELSE (ARRAY['school','school','office','hospital','other'])[1 + pg_temp.h(o.prem_off + k, 4) % 5] END AS ptype,
+       CASE o.seg
+            WHEN 'residential_single' THEN 1 + (pg_temp.h(o.prem_off + k, 5) % 100 >= 28)::int
+                                           + (pg_temp.h(o.prem_off + k, 5) % 100 >= 62)::int
+                                           + (pg_temp.h(o.prem_off + k, 5) % 100 >= 80)::int
+                                           + (pg_temp.h(o.prem_off + k, 5) % 100 >= 94)::int
+            WHEN 'residential_multi'  THEN 2 + pg_temp.h(o.prem_off + k, 5) % 6
+            WHEN 'senior'             THEN 1 + (pg_temp.h(o.prem_off + k, 5) % 100 >= 55)::int
+            ELSE NULL END AS occupants
+  FROM seed_w w, (SELECT c.*, (sum(c.n_prem) OVER (ORDER BY c.id) - c.n_prem)::bigint AS prem_off FROM seed_cust c) o,
+       generate_series(1, o.n_prem) k;
+
+ANALYZE seed_prem;
+
+INSERT INTO premise (id, uprn, premise_ref, address_line1, address_line2, town, postcode, zone_id,
+                     premise_type, occupants, property_class, created_at)
+SELECT p.id,
+       100020000000 + p.id * 7,
+       'P' || lpad(p.id::text, 9, '0'),
+       CASE WHEN p.ptype IN ('factory','warehouse') THEN 'Unit ' || (1 + pg_temp.h(p.id, 6) % 40) || ', '
+                 || pg_temp.pick(w_e.a, p.id, 7)
+            ELSE (1 + pg_temp.h(p.id, 6) % 180) || ' ' || pg_temp.pick(w_st.a, p.id, 7) || ' '
+                 || pg_temp.pick(w_sk.a, p.id, 8) END,
+       CASE WHEN p.ptype = 'flat' THEN 'Flat ' || (1 + pg_temp.h(p.id, 9) % 24)
+            WHEN p.ptype = 'maisonette' THEN 'Maisonette ' || (1 + pg_temp.h(p.id, 9) % 4)
+            WHEN p.ptype IN ('factory','warehouse') THEN NULL
+            WHEN NOT p.hh AND pg_temp.h(p.id, 9) % 3 = 0 THEN 'Ground Floor'
+            END,
+       z.town,
+       z.pc_area || (z.pc_district + pg_temp.h(p.id, 10) % 4) || ' ' || (pg_temp.h(p.id, 11) % 10)
+           || pg_temp.pick(w_pc.a, p.id, 12) || pg_temp.pick(w_pc.a, p.id, 13),
+       z.zone_id, p.ptype, p.occupants, CASE WHEN p.hh THEN 'household' ELSE 'non_household' END,
+       (p.since + time '09:00')::timestamptz
+  FROM seed_prem p JOIN seed_zone z ON z.n = p.zn,
+       seed_words w_e, seed_words w_st, seed_words w_sk, seed_words w_pc
+ WHERE w_e.k = 'estate' AND w_st.k = 'street' AND w_sk.k = 'street_kind' AND w_pc.k = 'postcode_letters'
+ ORDER BY p.id;
+
+INSERT INTO customer_premise (customer_id, premise_id, role, start_date)
+SELECT customer_id, id, 'billing', since FROM seed_prem ORDER BY customer_id, id;
+
+------------------------------------------------------------------------------------------
+-- Meters: one per premise, a second one on a few (mostly business) premises. Each meter gets
+-- a monthly base consumption in m3 from its premise, a read pattern and, on about 1% of
+-- meters, a leak: a sustained jump (any meter) or continuous night flow (smart meters).
+CREATE TEMP TABLE seed_meter ON COMMIT DROP AS
+WITH m AS (
+    SELECT p.id AS id, p.id AS premise_id, p.customer_id, p.seg, p.ptype, p.occupants, p.since, 1 AS nth
+      FROM seed_prem p
+    UNION ALL
+    SELECT (SELECT max(id) FROM seed_prem) + row_number() OVER (ORDER BY p.id), p.id, p.customer_id, p.seg,
+           p.ptype, p.occupants, p.since, 2
+      FROM seed_prem p
+     WHERE pg_temp.h(p.id, 15) % 1000 < CASE WHEN p.hh THEN 3 ELSE 20 END
+)
+SELECT m.id, m.premise_id, m.customer_id, m.nth, m.since, t.mtype,
+       b.base,
+       (50 + pg_temp.h(m.id, 16) % 4000)::double precision AS r0,
+       b.base * 0.3 AS noise,
+       (pg_temp.h(m.id, 17) % 26)::int AS read_day,
+       CASE t.mtype WHEN 'dumb' THEN 120 WHEN 'amr' THEN 20 ELSE 0 END AS est_rate,
+       CASE WHEN pg_temp.h(m.id, 18) % 1000 >= 10 THEN NULL
+            WHEN t.mtype = 'smart' THEN 'night' ELSE 'jump' END AS leak_kind,
+       (18 + pg_temp.h(m.id, 19) % 5)::int AS leak_from,
+       6 + pg_temp.h(m.id, 21) % 40 AS leak_lph
+  FROM m,
+       LATERAL (SELECT CASE WHEN pg_temp.h(m.id, 22) % 100 < 25 THEN 'smart'
+                            WHEN pg_temp.h(m.id, 22) % 100 < 40 THEN 'amr' ELSE 'dumb' END AS mtype) t,
+       LATERAL (SELECT CASE
+            WHEN m.occupants IS NOT NULL THEN m.occupants * (3.0 + 1.8 * pg_temp.u(m.id, 23))
+            WHEN m.seg = 'small_business' THEN 8 + 30 * pg_temp.u(m.id, 23)
+            WHEN m.seg = 'commercial'     THEN 40 + 260 * pg_temp.u(m.id, 23)
+            WHEN m.seg = 'industrial'     THEN 300 + 3000 * pg_temp.u(m.id, 23)
+            WHEN m.seg = 'key_account'    THEN 100 + 1500 * pg_temp.u(m.id, 23)
+            WHEN m.ptype = 'hospital'     THEN 800 + 1500 * pg_temp.u(m.id, 23)
+            WHEN m.ptype = 'school'       THEN 60 + 200 * pg_temp.u(m.id, 23)
+            ELSE 30 + 100 * pg_temp.u(m.id, 23) END AS base) b;
+-- Leak size in m3 a month: a jump adds 50-150% of normal use; night flow runs all day.
+ALTER TABLE seed_meter ADD COLUMN leak_m3 double precision;
+UPDATE seed_meter SET leak_m3 = CASE leak_kind WHEN 'jump' THEN base * (0.5 + pg_temp.u(id, 24))
+                                               WHEN 'night' THEN leak_lph * 0.72 ELSE 0 END;
+ANALYZE seed_meter;
+
+INSERT INTO meter (id, premise_id, serial, meter_type, size_mm, installed_on, status)
+SELECT m.id, m.premise_id,
+       (ARRAY['KM','EL','SN','AR','IT','ZN','SM','WS'])[1 + pg_temp.h(m.id, 25) % 8]
+           || lpad(((m.id * 7919 + 1234567) % 100000000)::text, 8, '0'),
+       m.mtype,
+       CASE WHEN m.base < 30 THEN 15 WHEN m.base < 150 THEN 22 WHEN m.base < 600 THEN 40
+            WHEN m.base < 2000 THEN 80 ELSE 100 END,
+       least(m.since, date '2024-10-01') - (pg_temp.h(m.id, 26) % 400)::int,
+       'active'
+  FROM seed_meter m
+ ORDER BY m.id;
+
+-- The 24 months: season factor (summer use is higher) and its running total, so a meter's
+-- cumulative use is closed-form and no window over the big table is needed.
+CREATE TEMP TABLE seed_month ON COMMIT DROP AS
+WITH f AS (
+    SELECT m, (p.first_month + m * interval '1 month')::date AS ms,
+           1 + 0.2 * cos(2 * pi() * (extract(month FROM p.first_month + m * interval '1 month') - 7) / 12) AS f
+      FROM seed_param p, generate_series(0, 23) m
+), c AS (
+    SELECT m, ms, f, sum(f) OVER (ORDER BY m) AS cf FROM f
+)
+SELECT c.m, c.ms, c.f, c.cf AS cf0,
+       coalesce(lag(c.cf, 1) OVER (ORDER BY c.m), 0) AS cf1,
+       coalesce(lag(c.cf, 2) OVER (ORDER BY c.m), 0) AS cf2
+  FROM c;
+ANALYZE seed_month;
+
+-- Monthly reads. True cumulative use T(j) = start + base * seasonal total + noise + leak.
+-- An estimated read under-reads (70% of the month's use); the next actual read catches up.
+-- consumption_m3 is the difference of the stored (rounded) readings.
+INSERT INTO meter_read (id, meter_id, read_on, reading, consumption_m3, read_type, night_flow_lph)
+SELECT m.id * 24 + mo.m, m.id, mo.ms + m.read_day,
+       r.cur, r.cur - r.prev,
+       CASE WHEN m.mtype = 'smart' THEN 'smart'
+            WHEN x.e0 THEN 'estimated'
+            WHEN m.mtype = 'dumb' AND pg_temp.h(m.id * 32 + mo.m, 27) % 100 < 4 THEN 'customer'
+            ELSE 'actual' END,
+       CASE WHEN m.mtype <> 'smart' THEN NULL
+            WHEN m.leak_kind = 'night' AND mo.m >= m.leak_from
+                 THEN round((m.leak_lph * (0.9 + 0.2 * pg_temp.u(m.id * 32 + mo.m, 28)))::numeric, 2)
+            WHEN pg_temp.h(m.id * 32 + mo.m, 28) % 100 < 6 THEN round((0.5 + 3 * pg_temp.u(m.id * 32 + mo.m, 29))::numeric, 2)
+            ELSE 0 END
+  FROM seed_meter m
+ CROSS JOIN seed_month mo
+ CROSS JOIN LATERAL (
+    SELECT m.est_rate > 0 AND mo.m > 0 AND pg_temp.h(m.id * 32 + mo.m, 9) % 1000 < m.est_rate AS e0,
+           m.est_rate > 0 AND mo.m > 1 AND pg_temp.h(m.id * 32 + mo.m - 1, 9) % 1000 < m.est_rate AS e1,
+           m.r0 + m.base * mo.cf0 + m.noise * pg_temp.u(m.id * 32 + mo.m, 7)
+                + m.leak_m3 * greatest(0, mo.m - m.leak_from + 1) AS t0,
+           m.r0 + m.base * mo.cf1 + m.noise * pg_temp.u(m.id * 32 + mo.m - 1, 7)
+                + m.leak_m3 * greatest(0, mo.m - m.leak_from) AS t1,
+           m.r0 + m.base * mo.cf2 + m.noise * pg_temp.u(m.id * 32 + mo.m - 2, 7)
+                + m.leak_m3 * greatest(0, mo.m - m.leak_from - 1) AS t2
+    OFFSET 0) x
+ CROSS JOIN LATERAL (
+    SELECT round((CASE WHEN x.e0 THEN x.t1 + 0.7 * (x.t0 - x.t1) ELSE x.t0 END)::numeric, 3) AS cur,
+           round((CASE WHEN x.e1 THEN x.t2 + 0.7 * (x.t1 - x.t2) ELSE x.t1 END)::numeric, 3) AS prev) r
+;
+
+------------------------------------------------------------------------------------------
+-- Billing: households quarterly, businesses monthly, over the 24 months. Amounts follow the
+-- customer's metered base use and the season (standing charge + volumetric rate).
+CREATE TEMP TABLE seed_period ON COMMIT DROP AS
+SELECT kind, k, (p.first_month + k * len * interval '1 month')::date AS ps,
+       (p.first_month + (k + 1) * len * interval '1 month' - interval '1 day')::date AS pe,
+       len AS months,
+       (SELECT e.cf0 FROM seed_month e WHERE e.m = (k + 1) * len - 1)
+           - (SELECT s.cf1 FROM seed_month s WHERE s.m = k * len) AS season
+  FROM seed_param p,
+       (VALUES ('q', 3, 8), ('m', 1, 24)) AS v(kind, len, n),
+       generate_series(0, v.n - 1) k;
+
+CREATE TEMP TABLE seed_cbase ON COMMIT DROP AS
+SELECT m.customer_id, sum(m.base) AS base, min(m.premise_id) AS premise_id,
+       bool_and(m.mtype = 'dumb') AS dumb
+  FROM seed_meter m GROUP BY m.customer_id;
+ALTER TABLE seed_cbase ADD PRIMARY KEY (customer_id);
+ANALYZE seed_period;
+ANALYZE seed_cbase;
+
+-- Payment habits: 0 pays every bill (direct debit on the due date, others within the term);
+-- 1 stopped paying 2-5 bills ago (one part-paid); 2 stopped and is now on an arrangement.
+INSERT INTO bill (id, customer_id, premise_id, period_start, period_end, issued_on, due_on, amount, estimated, status)
+SELECT c.id * 24 + pr.k, c.id, cb.premise_id, pr.ps, pr.pe, d.issued_on, d.due_on,
+       round((CASE WHEN c.hh THEN 9.50 ELSE 25.00 END * pr.months
+              + CASE WHEN c.hh THEN 3.40 ELSE 2.95 END * cb.base * pr.season)::numeric, 2),
+       cb.dumb AND pg_temp.h(c.id * 32 + pr.k, 30) % 10 = 0,
+       CASE WHEN pr.k >= s.stop_k + 1 OR (pr.k = s.stop_k AND c.pay_class = 2) THEN
+                 CASE WHEN d.due_on < p.anchor THEN 'overdue' ELSE 'issued' END
+            WHEN pr.k = s.stop_k THEN
+                 CASE WHEN d.issued_on + 20 <= p.anchor THEN 'part_paid'
+                      WHEN d.due_on < p.anchor THEN 'overdue' ELSE 'issued' END
+            WHEN (CASE WHEN s.method = 'direct_debit' THEN d.due_on
+                       ELSE d.issued_on + 3 + (pg_temp.h(c.id * 24 + pr.k, 31) % 22)::int END) <= p.anchor THEN 'paid'
+            WHEN d.due_on < p.anchor THEN 'overdue'
+            ELSE 'issued' END
+  FROM seed_param p, seed_cust c
+  JOIN seed_cbase cb ON cb.customer_id = c.id
+  JOIN seed_period pr ON pr.kind = CASE WHEN c.hh THEN 'q' ELSE 'm' END AND pr.pe >= c.since
+ CROSS JOIN LATERAL (
+    SELECT pr.pe + 1 + (c.id % 5)::int AS issued_on,
+           pr.pe + 1 + (c.id % 5)::int + CASE WHEN c.hh THEN 28 ELSE 30 END AS due_on) d
+ CROSS JOIN LATERAL (
+    SELECT CASE c.pay_class
+                WHEN 0 THEN 1000
+                WHEN 1 THEN (CASE WHEN c.hh THEN 8 ELSE 24 END) - 2 - (pg_temp.h(c.id, 21) % 4)::int
+                ELSE (CASE WHEN c.hh THEN 8 ELSE 24 END) - 3 - (pg_temp.h(c.id, 21) % 3)::int END AS stop_k,
+           CASE WHEN pg_temp.h(c.id, 22) % 100 < CASE WHEN c.hh THEN 55 ELSE 40 END THEN 'direct_debit'
+                WHEN pg_temp.h(c.id, 22) % 100 < CASE WHEN c.hh THEN 75 ELSE 50 END THEN 'card'
+                WHEN pg_temp.h(c.id, 22) % 100 < CASE WHEN c.hh THEN 88 ELSE 95 END THEN 'bank_transfer'
+                WHEN pg_temp.h(c.id, 22) % 100 < CASE WHEN c.hh THEN 95 ELSE 95 END THEN 'cash'
+                ELSE 'cheque' END AS method) s;
+
+-- Payments against bills, re-deriving each bill's payment from the same hashes as above.
+INSERT INTO payment (id, customer_id, bill_id, paid_on, amount, method)
+SELECT b.id + c.id * 8, b.customer_id, b.id,
+       CASE WHEN b.status = 'part_paid' THEN b.issued_on + 20
+            WHEN s.method = 'direct_debit' THEN b.due_on
+            ELSE b.issued_on + 3 + (pg_temp.h(b.id, 31) % 22)::int END,
+       CASE WHEN b.status = 'part_paid' THEN round(b.amount * (0.3 + 0.4 * pg_temp.u(b.id, 32))::numeric, 2)
+            ELSE b.amount END,
+       CASE WHEN b.status = 'part_paid' AND s.method = 'direct_debit' THEN 'card' ELSE s.method END
+  FROM bill b JOIN seed_cust c ON c.id = b.customer_id
+ CROSS JOIN LATERAL (
+    SELECT CASE WHEN pg_temp.h(c.id, 22) % 100 < CASE WHEN c.hh THEN 55 ELSE 40 END THEN 'direct_debit'
+                WHEN pg_temp.h(c.id, 22) % 100 < CASE WHEN c.hh THEN 75 ELSE 50 END THEN 'card'
+                WHEN pg_temp.h(c.id, 22) % 100 < CASE WHEN c.hh THEN 88 ELSE 95 END THEN 'bank_transfer'
+                WHEN pg_temp.h(c.id, 22) % 100 < CASE WHEN c.hh THEN 95 ELSE 95 END THEN 'cash'
+                ELSE 'cheque' END AS method) s
+ WHERE b.status IN ('paid','part_paid');
+
+-- Arrangements: an active one for class 2 (monthly instalments so far), a broken earlier one
+-- for some customers in arrears.
+INSERT INTO payment_arrangement (id, customer_id, start_on, end_on, total_amount, instalment, frequency, status, created_at)
+SELECT c.id, c.id, a.start_on, (a.start_on + interval '12 months')::date,
+       round((a.inst * 12)::numeric, 2), round(a.inst::numeric, 2), 'monthly', 'active',
+       (a.start_on - 3 + time '10:30')::timestamptz
+  FROM seed_cust c JOIN seed_cbase cb ON cb.customer_id = c.id,
+       LATERAL (SELECT date '2026-05-01' + (pg_temp.h(c.id, 33) % 120)::int AS start_on,
+                       1.3 * (CASE WHEN c.hh THEN 9.50 + 3.40 * cb.base ELSE 25 + 2.95 * cb.base END) AS inst) a
+ WHERE c.pay_class = 2
+UNION ALL
+SELECT c.id, c.id, a.start_on, a.start_on + 75, round((a.inst * 12)::numeric, 2), round(a.inst::numeric, 2),
+       'monthly', 'broken', (a.start_on - 2 + time '14:10')::timestamptz
+  FROM seed_cust c JOIN seed_cbase cb ON cb.customer_id = c.id,
+       LATERAL (SELECT date '2025-03-01' + (pg_temp.h(c.id, 34) % 200)::int AS start_on,
+                       1.2 * (CASE WHEN c.hh THEN 9.50 + 3.40 * cb.base ELSE 25 + 2.95 * cb.base END) AS inst) a
+ WHERE c.pay_class = 1 AND pg_temp.h(c.id, 35) % 5 = 0;
+
+INSERT INTO payment (id, customer_id, bill_id, paid_on, amount, method)
+SELECT a.customer_id * 32 + 24 + i, a.customer_id, NULL, (a.start_on + i * interval '1 month')::date, a.instalment,
+       CASE WHEN pg_temp.h(a.customer_id, 36) % 3 = 0 THEN 'card' ELSE 'direct_debit' END
+  FROM payment_arrangement a, seed_param p,
+       generate_series(0, 7) i
+ WHERE (a.start_on + i * interval '1 month')::date <= least(p.anchor, coalesce(a.end_on, p.anchor));
+
+-- Balance cache, as refresh_customer_balance() defines it (bills not yet due are not arrears).
+CREATE TEMP TABLE seed_balance ON COMMIT DROP AS
+SELECT b.customer_id, b.billed - coalesce(pm.paid, 0) AS balance,
+       greatest(0, b.billed - coalesce(pm.paid, 0) - b.not_due) AS arrears
+  FROM (SELECT customer_id, sum(amount) AS billed,
+               coalesce(sum(amount) FILTER (WHERE due_on >= (SELECT anchor FROM seed_param)), 0) AS not_due
+          FROM bill WHERE status <> 'cancelled' GROUP BY customer_id) b
+  LEFT JOIN (SELECT customer_id, sum(amount) AS paid FROM payment GROUP BY customer_id) pm
+         ON pm.customer_id = b.customer_id;
+ALTER TABLE seed_balance ADD PRIMARY KEY (customer_id);
+ANALYZE seed_balance;
+
+------------------------------------------------------------------------------------------
+-- Account numbers: '4', eight digits (a permutation of the customer id, so unique), and a
+-- check digit = sum of digit_i * i over the first nine digits (i = 1 from the left), mod 10.
+CREATE FUNCTION pg_temp.account_no(id bigint) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+SELECT '4' || lpad(((id * 7919 + 13) % 100000000)::text, 8, '0')
+       || ((4 + (((id * 7919 + 13) % 100000000) / 10000000 % 10) * 2
+              + (((id * 7919 + 13) % 100000000) / 1000000 % 10) * 3
+              + (((id * 7919 + 13) % 100000000) / 100000 % 10) * 4
+              + (((id * 7919 + 13) % 100000000) / 10000 % 10) * 5
+              + (((id * 7919 + 13) % 100000000) / 1000 % 10) * 6
+              + (((id * 7919 + 13) % 100000000) / 100 % 10) * 7
+              + (((id * 7919 + 13) % 100000000) / 10 % 10) * 8
+              + (((id * 7919 + 13) % 100000000) % 10) * 9) % 10)::text
+$$;
+
+INSERT INTO customer (id, account_no, title, first_name, last_name, name, segment, language, preferred_channel,
+                      phone_e164, email, vulnerability, priority_services, non_digital, balance, arrears,
+                      created_at, updated_at)
+SELECT c.id, pg_temp.account_no(c.id), n.title, n.first_name, n.last_name,
+       CASE WHEN c.hh THEN n.first_name || ' ' || n.last_name ELSE b.company END,
+       c.seg, l.language, ch.preferred_channel,
+       CASE WHEN pg_temp.h(c.id, 45) % 100 < CASE WHEN c.hh THEN 70 ELSE 30 END
+            THEN '+447' || (4 + c.id % 6) || lpad(((c.id / 6 * 7919 + 4242) % 100000000)::text, 8, '0')
+            ELSE '+44' || z.dial || (2 + pg_temp.h(c.id, 46) % 8)
+                 || lpad((pg_temp.h(c.id, 47) % (10 ^ (z.sub_len - 1))::bigint)::text, z.sub_len - 1, '0') END,
+       CASE WHEN NOT c.hh THEN 'accounts@' || lower(regexp_replace(translate(b.company, 'âŷé', 'aye'), '[^A-Za-z]', '', 'g')) || '.co.uk'
+            WHEN v.non_digital OR pg_temp.h(c.id, 48) % 100 >= 80 THEN NULL
+            ELSE lower(regexp_replace(translate(n.first_name || '.' || n.last_name, 'âŷé', 'aye'), '[^A-Za-z.]', '', 'g'))
+                 || CASE WHEN pg_temp.h(c.id, 49) % 2 = 0 THEN (pg_temp.h(c.id, 50) % 100)::text ELSE '' END
+                 || '@' || pg_temp.pick(w.email_domain, c.id, 51) END,
+       v.flags, v.flags <> '{}' AND pg_temp.h(c.id, 52) % 10 < 7, v.non_digital,
+       coalesce(bal.balance, 0), coalesce(bal.arrears, 0),
+       (c.since + time '09:00')::timestamptz + (pg_temp.h(c.id, 53) % 30000) * interval '1 second',
+       (c.since + time '09:00')::timestamptz + (pg_temp.h(c.id, 53) % 30000) * interval '1 second'
+            + (pg_temp.h(c.id, 54) % 400) * interval '1 day'
+  FROM seed_w w, seed_cust c
+  JOIN seed_zone z ON z.n = c.zn
+  LEFT JOIN seed_balance bal ON bal.customer_id = c.id
+ CROSS JOIN LATERAL (
+    SELECT CASE WHEN pg_temp.h(c.id, 40) % 2 = 0 THEN 'f' ELSE 'm' END AS gender) g
+ CROSS JOIN LATERAL (
+    SELECT CASE WHEN g.gender = 'm' THEN CASE WHEN pg_temp.h(c.id, 55) % 100 < 4 THEN 'Dr' ELSE 'Mr' END
+                WHEN pg_temp.h(c.id, 55) % 100 < 4 THEN 'Dr'
+                WHEN pg_temp.h(c.id, 55) % 100 < 5 THEN 'Mx'
+                WHEN pg_temp.h(c.id, 55) % 100 < CASE WHEN c.seg = 'senior' THEN 80 ELSE 50 END THEN 'Mrs'
+                WHEN pg_temp.h(c.id, 55) % 100 < 80 THEN 'Ms' ELSE 'Miss' END AS title,
+           CASE WHEN g.gender = 'f' THEN pg_temp.pick(w.female, c.id, 56)
+                ELSE pg_temp.pick(w.male, c.id, 56) END AS first_name,
+           pg_temp.pick(w.surname, c.id, 57) AS last_name) n
+ CROSS JOIN LATERAL (
+    SELECT CASE c.seg
+        WHEN 'small_business' THEN
+            btrim(CASE WHEN pg_temp.h(c.id, 58) % 2 = 0 THEN pg_temp.pick(w.prefix, c.id, 59)
+                       ELSE z.town END
+                  || ' ' || pg_temp.pick(w.trade_small, c.id, 60)
+                  || ' ' || pg_temp.pick(w.small_suffix, c.id, 61))
+        WHEN 'commercial' THEN pg_temp.pick(w.prefix, c.id, 59) || ' '
+                  || pg_temp.pick(w.trade_commercial, c.id, 60) || ' Ltd'
+        WHEN 'industrial' THEN pg_temp.pick(w.prefix, c.id, 59) || ' '
+                  || pg_temp.pick(w.trade_industrial, c.id, 60)
+                  || CASE WHEN pg_temp.h(c.id, 61) % 4 = 0 THEN ' plc' ELSE ' Ltd' END
+        WHEN 'key_account' THEN pg_temp.pick(w.prefix, c.id, 59) || ' '
+                  || pg_temp.pick(w.key_account, c.id, 60)
+        WHEN 'public_sector' THEN z.town || ' '
+                  || pg_temp.pick(w.public_sector, c.id, 60)
+        END AS company) b
+ CROSS JOIN LATERAL (
+    SELECT CASE WHEN z.region = 'wales' AND pg_temp.h(c.id, 41) % 1000 < 120 THEN 'cy'
+                WHEN pg_temp.h(c.id, 41) % 1000 < 120 THEN 'en'
+                WHEN pg_temp.h(c.id, 41) % 1000 < 135 THEN 'pl'
+                WHEN pg_temp.h(c.id, 41) % 1000 < 145 THEN 'ur'
+                WHEN pg_temp.h(c.id, 41) % 1000 < 152 THEN 'pa'
+                WHEN pg_temp.h(c.id, 41) % 1000 < 157 THEN 'bn'
+                WHEN pg_temp.h(c.id, 41) % 1000 < 160 THEN 'so'
+                WHEN pg_temp.h(c.id, 41) % 1000 < 164 THEN 'ar'
+                WHEN pg_temp.h(c.id, 41) % 1000 < 168 THEN 'zh'
+                ELSE 'en' END AS language) l
+ CROSS JOIN LATERAL (
+    SELECT CASE WHEN NOT c.hh THEN false
+                ELSE pg_temp.h(c.id, 62) % 100 < CASE WHEN c.seg = 'senior' THEN 35 ELSE 4 END END AS non_digital,
+           CASE WHEN NOT c.hh OR pg_temp.h(c.id, 63) % 1000 >= CASE WHEN c.seg = 'senior' THEN 150 ELSE 35 END
+                THEN '{}'::text[]
+                ELSE array_remove(ARRAY[
+                        pg_temp.pick(CASE WHEN c.seg = 'senior'
+                                          THEN ARRAY['hearing','sight','mobility','medical_water','chronic_illness','dialysis']
+                                          ELSE ARRAY['medical_water','dialysis','hearing','sight','mobility','mental_health',
+                                                     'young_children','chronic_illness','temporary_illness'] END, c.id, 64),
+                        CASE WHEN pg_temp.h(c.id, 65) % 4 = 0 THEN 'mental_health' END,
+                        CASE WHEN l.language NOT IN ('en','cy') AND pg_temp.h(c.id, 66) % 3 = 0 THEN 'language' END],
+                     NULL) END AS flags) v0
+ CROSS JOIN LATERAL (SELECT v0.non_digital, ARRAY(SELECT DISTINCT f FROM unnest(v0.flags) f ORDER BY f) AS flags) v
+ CROSS JOIN LATERAL (
+    SELECT CASE WHEN v.non_digital THEN CASE WHEN pg_temp.h(c.id, 67) % 5 = 0 THEN 'letter' ELSE 'phone' END
+                WHEN NOT c.hh THEN (ARRAY['email','email','email','phone','phone','web'])[1 + pg_temp.h(c.id, 67) % 6]
+                ELSE (ARRAY['phone','phone','phone','phone','email','email','email','web','sms','sms','letter'])
+                     [1 + pg_temp.h(c.id, 67) % 11] END AS preferred_channel) ch
+ ORDER BY c.id;
+
+------------------------------------------------------------------------------------------
+-- Contacts on every channel over the two years: about three per customer, phone the most.
+-- Subjects are short topic codes (a repeat on the same subject within days is a repeat
+-- contact); each has plausible summaries, notes and wrap-up codes.
+CREATE TEMP TABLE seed_subject (code text PRIMARY KEY, direction text, wraps text[], summaries text[], bodies text[])
+    ON COMMIT DROP;
+INSERT INTO seed_subject VALUES
+('billing_query', 'inbound', '{info_given,info_given,resolved_first_contact,callback_arranged}',
+ ARRAY['Asked how the latest bill was worked out', 'Query about the standing charge on the bill',
+       'Wanted a copy of the last bill sent again', 'Asked why the bill covers three months'],
+ ARRAY['Went through the readings, the volumetric rate and the standing charge line by line. Customer satisfied.',
+       'Explained the billing cycle and the date of the next bill. Copy of the bill sent to the preferred address.',
+       'Customer unsure about sewerage charges; explained surface water and foul sewerage parts of the bill.']),
+('high_bill', 'inbound', '{callback_arranged,complaint_logged,info_given,field_visit_booked}',
+ ARRAY['Bill much higher than usual', 'Thinks the reading on the bill is wrong', 'Usage up sharply; asked about leaks'],
+ ARRAY['Compared the last reads with the same quarter last year. Talked the customer through a meter test with all taps off.',
+       'Customer read the meter during the call; reading higher than billed. Advised on leak checks and the leak allowance.',
+       'Usage doubled since the spring. Booked a leak investigation visit and noted the account for review.']),
+('payment', 'inbound', '{payment_taken,payment_taken,info_given,arrangement_set}',
+ ARRAY['Paid the outstanding balance by card', 'Asked for confirmation of a payment', 'Asked about ways to pay'],
+ ARRAY['Card payment taken over the phone; receipt reference given.',
+       'Payment found and allocated to the latest bill; customer reassured.',
+       'Explained direct debit, online banking, card and PayPoint options; customer will set up a direct debit.']),
+('direct_debit', 'inbound', '{account_updated,resolved_first_contact}',
+ ARRAY['Set up a monthly direct debit', 'Changed the direct debit date', 'Asked to spread payments over 12 months'],
+ ARRAY['Direct debit mandate set up; first collection confirmed in writing.',
+       'Collection date moved to the 28th to suit pay day.',
+       'Instalments recalculated over twelve months; new schedule sent.']),
+('meter_reading', 'inbound', '{meter_read_taken,resolved_first_contact,info_given}',
+ ARRAY['Customer gave a meter reading', 'Reading differs from the estimate on the bill', 'Asked when the meter will next be read'],
+ ARRAY['Reading recorded and bill re-issued on the actual reading.',
+       'Estimated bill replaced by one on the customer''s reading; balance adjusted.',
+       'Explained the reading schedule and how to submit readings online.']),
+('move_home', 'inbound', '{account_updated,resolved_first_contact}',
+ ARRAY['Moving out: final reading arranged', 'Moving in: account set up', 'Change of occupier notified'],
+ ARRAY['Final reading booked for the moving date; forwarding address taken.',
+       'New account opened from the moving-in date; welcome pack sent.',
+       'Previous occupier''s account closed; new occupier billed from the notified date.']),
+('no_water', 'inbound', '{event_informed,field_visit_booked,escalated}',
+ ARRAY['No water at the property since this morning', 'Supply on and off all day', 'Reported no water; told about work in the area'],
+ ARRAY['Checked the zone for incidents and read the approved message; restoration estimate given.',
+       'No known incident: checked the stop tap and neighbours, raised a job for the network team.',
+       'Customer on the Priority Services Register: bottled water delivery arranged.']),
+('low_pressure', 'inbound', '{field_visit_booked,info_given,complaint_logged}',
+ ARRAY['Low pressure in the mornings', 'Pressure dropped after works in the street', 'Shower barely runs upstairs'],
+ ARRAY['Pressure logger visit booked; explained the 7 m reference level.',
+       'Works in the street finished last week; network team asked to check valves.',
+       'Internal plumbing checks suggested (stop tap fully open, filters).']),
+('leak_report', 'inbound', '{field_visit_booked,resolved_first_contact}',
+ ARRAY['Reported water running in the road', 'Leak from the meter chamber', 'Damp patch on the pavement outside'],
+ ARRAY['Leak logged with location and photos; priority set by flow and risk.',
+       'Meter chamber leak on the company side; repair job raised.',
+       'Customer thanked; told how to follow the repair online.']),
+('water_quality', 'inbound', '{field_visit_booked,info_given,complaint_logged}',
+ ARRAY['Brown water from the kitchen tap', 'Water tastes of chlorine', 'Cloudy white water that clears from the bottom'],
+ ARRAY['Advised to run the cold kitchen tap; mains flushing in the area noted.',
+       'Explained chlorine levels; sample visit offered.',
+       'Cloudiness is air and clears from the bottom up; customer reassured.']),
+('sewer_problem', 'inbound', '{field_visit_booked,escalated}',
+ ARRAY['Drain blocked outside the property', 'Sewage smell in the street', 'Manhole overflowing after heavy rain'],
+ ARRAY['Blockage job raised for the wastewater team within 24 hours.',
+       'Odour logged; crew to check the pumping station.',
+       'Overflow logged as a possible flooding incident; crew dispatched.']),
+('priority_services', 'inbound', '{account_updated,resolved_first_contact}',
+ ARRAY['Asked to join the Priority Services Register', 'Updated support needs on the register', 'Asked for bills in large print'],
+ ARRAY['Added to the register with consent; needs recorded.',
+       'Needs updated: hearing impairment, contact by text preferred.',
+       'Large-print bills and a nominee for correspondence set up.']),
+('general_enquiry', 'inbound', '{info_given,resolved_first_contact}',
+ ARRAY['Asked about water hardness', 'Asked about free water-saving devices', 'Asked who is responsible for the supply pipe'],
+ ARRAY['Gave the hardness for the zone and advice on appliances.',
+       'Water-saving pack ordered; home water check offered.',
+       'Explained the boundary: the company owns the pipe up to the property boundary.']),
+('complaint_followup', 'inbound', '{complaint_updated,callback_arranged,escalated}',
+ ARRAY['Chased progress on an open complaint', 'Asked for an update on the investigation', 'Unhappy that nobody called back'],
+ ARRAY['Gave the latest update from the complaint record and the next step.',
+       'Owner to call back by the end of the next working day.',
+       'Apologised for the missed call-back and escalated to the team leader.']),
+('bill_issued', 'outbound', '{}',
+ ARRAY['Bill issued', 'Bill ready to view online', 'Statement sent'],
+ ARRAY['Your latest water bill is ready. View it online or call us with any question.',
+       'Your statement has been sent. Payment is due within 28 days.']),
+('read_reminder', 'outbound', '{}',
+ ARRAY['Reminder to submit a meter reading', 'Meter reading due'],
+ ARRAY['Please send us a meter reading this week so your next bill is accurate.',
+       'Your meter reading is due. Reply with the black numbers on your meter.']),
+('appointment', 'outbound', '{}',
+ ARRAY['Appointment reminder sent', 'Morning appointment confirmed'],
+ ARRAY['Reminder: our engineer will visit tomorrow between 8am and 1pm.',
+       'Your appointment is confirmed for a morning slot. Reply to rearrange.']),
+('event_update', 'outbound', '{}',
+ ARRAY['Incident update: supply restoration in progress', 'Notice of planned work in the area'],
+ ARRAY['We are repairing a burst main in your area. We expect supplies back this evening.',
+       'Planned work in your street next week may interrupt supply for up to 4 hours.']),
+('meter_exchange', 'outbound', '{resolved_first_contact,info_given}',
+ ARRAY['Meter exchanged', 'Meter fitted in the boundary box'],
+ ARRAY['Old meter removed with its final reading recorded; new meter fitted and tested.',
+       'Boundary box installed and meter fitted; customer shown how to read it.']),
+('leak_investigation', 'outbound', '{resolved_first_contact,field_visit_booked}',
+ ARRAY['Leak investigation: customer-side leak found', 'Leak investigation: no leak found'],
+ ARRAY['Meter test showed constant flow; leak traced to the supply pipe. Leak allowance explained.',
+       'No flow with all taps closed; reading history reviewed with the customer.']),
+('pressure_test', 'outbound', '{info_given,field_visit_booked}',
+ ARRAY['Pressure logged at the stop tap', 'Pressure logger fitted for 7 days'],
+ ARRAY['Pressure above the reference level at the time of the visit.',
+       'Logger fitted; results in a week.']),
+('quality_sample', 'outbound', '{info_given}',
+ ARRAY['Water sample taken at the kitchen tap'],
+ ARRAY['Sample taken for colour, taste and metals; results to the customer within 10 working days.']);
+
+CREATE TEMP TABLE seed_channel (channel text PRIMARY KEY, subjects text[]) ON COMMIT DROP;
+INSERT INTO seed_channel VALUES
+('phone', '{billing_query,billing_query,billing_query,billing_query,billing_query,high_bill,high_bill,high_bill,payment,payment,payment,direct_debit,direct_debit,meter_reading,meter_reading,move_home,move_home,move_home,no_water,no_water,low_pressure,leak_report,leak_report,water_quality,sewer_problem,priority_services,general_enquiry,general_enquiry,complaint_followup}'),
+('email', '{billing_query,billing_query,billing_query,high_bill,high_bill,direct_debit,move_home,move_home,meter_reading,complaint_followup,bill_issued,bill_issued,bill_issued,general_enquiry}'),
+('web', '{meter_reading,meter_reading,meter_reading,meter_reading,payment,payment,payment,move_home,move_home,direct_debit,direct_debit,leak_report,general_enquiry,billing_query}'),
+('sms', '{bill_issued,bill_issued,bill_issued,read_reminder,read_reminder,read_reminder,appointment,appointment,event_update}'),
+('walk_in', '{payment,payment,payment,billing_query,billing_query,move_home,general_enquiry}'),
+('field_visit', '{meter_exchange,meter_exchange,leak_investigation,leak_investigation,pressure_test,quality_sample}'),
+('social', '{no_water,no_water,water_quality,general_enquiry,general_enquiry,leak_report,sewer_problem}');
+
+-- Channel mix in percent: phone 50, email 18, web 12, sms 9, field visit 5, walk-in 3, social 3.
+INSERT INTO seed_words
+SELECT 'channel_pick', array_agg(ch ORDER BY o, g)
+  FROM (VALUES (1, 'phone', 50), (2, 'email', 18), (3, 'web', 12), (4, 'sms', 9), (5, 'field_visit', 5),
+               (6, 'walk_in', 3), (7, 'social', 3)) v(o, ch, w),
+       generate_series(1, v.w) g;
+
+ANALYZE seed_subject;
+ANALYZE seed_channel;
+ANALYZE seed_staff;
+
+-- x = customer * 8 + k identifies the k-th contact. About one in ten contacts is a repeat:
+-- the customer phones again about the previous contact's (inbound) subject two days later.
+INSERT INTO interaction (id, customer_id, premise_id, channel, direction, staff_id, started_at, ended_at,
+                         wrap_up_code, subject, summary, body, created_at)
+SELECT md5('interaction:' || r.x)::uuid, r.cid, r.premise_id, r.channel, s.direction, st.staff_id,
+       r.started_at, r.started_at + d.secs * interval '1 second',
+       CASE WHEN st.staff_id IS NOT NULL AND s.wraps <> '{}' THEN pg_temp.pick(s.wraps, r.x, 74) END,
+       s.code, pg_temp.pick(s.summaries, r.x, 75), pg_temp.pick(s.bodies, r.x, 76),
+       r.started_at + d.secs * interval '1 second'
+  FROM (
+    SELECT c.id AS cid, cb.premise_id, c.id * 8 + k AS x,
+           CASE WHEN q.rep THEN 'phone' ELSE ch0.channel END AS channel,
+           CASE WHEN q.rep THEN q.subj1 ELSE q.subj0 END AS subject,
+           CASE WHEN q.rep THEN q.ts1 + interval '2 days 1 hour' ELSE q.ts0 END AS started_at
+      FROM seed_cust c
+      JOIN seed_cbase cb ON cb.customer_id = c.id
+      JOIN seed_words cp ON cp.k = 'channel_pick'
+     CROSS JOIN LATERAL generate_series(1, (pg_temp.h(c.id, 30) % 7
+                                           + CASE WHEN c.hh THEN 0 ELSE pg_temp.h(c.id, 31) % 3 END)::int) k
+      JOIN seed_channel ch0 ON ch0.channel = pg_temp.pick(cp.a, c.id * 8 + k, 71)
+      JOIN seed_channel ch1 ON ch1.channel = pg_temp.pick(cp.a, c.id * 8 + k - 1, 71)
+     CROSS JOIN LATERAL (
+        SELECT pg_temp.pick(ch0.subjects, c.id * 8 + k, 72) AS subj0,
+               pg_temp.pick(ch1.subjects, c.id * 8 + k - 1, 72) AS subj1,
+               k >= 2 AND pg_temp.h(c.id * 8 + k, 70) % 10 = 0
+                   AND ch1.channel IN ('phone','email','web','walk_in','social') AS rep0,
+               ((SELECT anchor FROM seed_param) - 1 - (pg_temp.h(c.id * 8 + k, 73) % 728)::int + time '08:00')::timestamptz
+                   + (pg_temp.h(c.id * 8 + k, 77) % CASE WHEN ch0.channel IN ('phone','walk_in','field_visit') THEN 36000 ELSE 50000 END)
+                     * interval '1 second' AS ts0,
+               ((SELECT anchor FROM seed_param) - 1 - (pg_temp.h(c.id * 8 + k - 1, 73) % 728)::int + time '08:00')::timestamptz
+                   + (pg_temp.h(c.id * 8 + k - 1, 77) % CASE WHEN ch1.channel IN ('phone','walk_in','field_visit') THEN 36000 ELSE 50000 END)
+                     * interval '1 second' AS ts1
+        OFFSET 0) q0
+     CROSS JOIN LATERAL (SELECT q0.*, q0.rep0 AND q0.subj1 NOT IN ('bill_issued','read_reminder','appointment','event_update',
+                                                                  'meter_exchange','leak_investigation','pressure_test','quality_sample') AS rep) q
+  ) r
+  JOIN seed_subject s ON s.code = r.subject
+ CROSS JOIN LATERAL (
+    SELECT CASE WHEN r.channel = 'field_visit' THEN (SELECT ids FROM seed_staff WHERE group_role = 'field')[1 + pg_temp.h(r.x, 78) % 10]
+                WHEN r.channel IN ('web','sms') OR (r.channel = 'email' AND s.direction = 'outbound') THEN NULL
+                ELSE (SELECT ids FROM seed_staff WHERE group_role = 'agent')[1 + pg_temp.h(r.x, 78) % 60] END AS staff_id) st
+ CROSS JOIN LATERAL (
+    SELECT CASE r.channel WHEN 'phone' THEN 120 + pg_temp.h(r.x, 79) % 900
+                          WHEN 'walk_in' THEN 300 + pg_temp.h(r.x, 79) % 1200
+                          WHEN 'field_visit' THEN 1200 + pg_temp.h(r.x, 79) % 3600
+                          WHEN 'email' THEN 60 + pg_temp.h(r.x, 79) % 600
+                          WHEN 'social' THEN 60 + pg_temp.h(r.x, 79) % 300
+                          ELSE 0 END AS secs) d;
+
+-- Short satisfaction survey after about one staffed contact in eight.
+INSERT INTO satisfaction_survey (id, interaction_id, csat, nps, comment, declined, at)
+SELECT md5('survey:' || i.id)::uuid, i.id,
+       CASE WHEN dcl THEN NULL ELSE (ARRAY[1,2,3,3,4,4,4,5,5,5,5,5])[1 + pg_temp.h(v.x, 81) % 12] END,
+       CASE WHEN dcl THEN NULL ELSE (ARRAY[0,2,4,5,6,7,7,8,8,9,9,9,10,10,10])[1 + pg_temp.h(v.x, 82) % 15] END,
+       CASE WHEN NOT dcl AND pg_temp.h(v.x, 83) % 6 = 0
+            THEN (ARRAY['Quick and helpful, thank you.','Had to explain it all again.','Friendly agent.',
+                        'Took too long to get through.','Problem sorted first time.',
+                        'Still waiting for the call-back.'])[1 + pg_temp.h(v.x, 84) % 6] END,
+       dcl, i.ended_at + interval '2 minutes'
+  FROM interaction i
+ CROSS JOIN LATERAL (SELECT ('x' || substr(i.id::text, 1, 7))::bit(28)::bigint AS x) v
+ CROSS JOIN LATERAL (SELECT pg_temp.h(v.x, 85) % 5 = 0 AS dcl) dd
+ WHERE i.staff_id IS NOT NULL AND i.channel IN ('phone','walk_in','email','field_visit')
+   AND pg_temp.h(v.x, 80) % 8 = 0;
+
+------------------------------------------------------------------------------------------
+-- Critical events: exactly one active (in the zone of customer 1, so it always has
+-- customers), placed relative to now(); three ended ones in the history.
+INSERT INTO critical_event (id, kind, title, description, started_at, estimated_restore_at, ended_at, status,
+                            agent_message, category_id, declared_by, created_at, updated_at)
+SELECT md5('event:1')::uuid, 'supply_interruption', 'Burst main: ' || z.name,
+       'A 12-inch trunk main burst under the main road; properties in ' || z.name || ' have no water or very low pressure.',
+       date_trunc('minute', now()) - interval '3 hours', date_trunc('minute', now()) + interval '5 hours', NULL, 'active',
+       'I''m sorry: a burst water main in ' || z.name || ' has interrupted supplies since '
+           || to_char(date_trunc('minute', now()) - interval '3 hours', 'HH24:MI') || '. Our crews are repairing it and we expect '
+           || 'supplies back by ' || to_char(date_trunc('minute', now()) + interval '5 hours', 'HH24:MI')
+           || '. Bottled water is available at the ' || z.town || ' station car park, and we deliver to customers on the '
+           || 'Priority Services Register. When the water returns it may look cloudy or discoloured for a short while: '
+           || 'run the cold kitchen tap until it clears.',
+       (SELECT id FROM complaint_category WHERE code = 'supply.interruption'),
+       (SELECT ids[1] FROM seed_staff WHERE group_role = 'supervisor'),
+       now() - interval '3 hours', now() - interval '3 hours'
+  FROM seed_cust c JOIN seed_zone z ON z.n = c.zn WHERE c.id = 1;
+
+INSERT INTO critical_event (id, kind, title, description, started_at, estimated_restore_at, ended_at, status,
+                            agent_message, category_id, declared_by, created_at, updated_at)
+SELECT md5('event:' || e.n)::uuid, e.kind, e.title || z.name, e.descr, e.started::timestamptz, e.restore::timestamptz,
+       e.ended::timestamptz, 'ended', e.msg, (SELECT id FROM complaint_category WHERE code = e.cat),
+       (SELECT ids[1 + e.n % 8] FROM seed_staff WHERE group_role = 'supervisor'), e.started::timestamptz, e.ended::timestamptz
+  FROM (VALUES
+    (2, 'boil_water', 'Boil-water notice: ', 'Precautionary notice after a positive sample at a service reservoir.',
+     '2025-08-12 07:30', '2025-08-15 18:00', '2025-08-16 12:00', 'quality.notice', 9,
+     'As a precaution please boil tap water before drinking or cooking until we tell you it is safe. Bottled water is available for customers on the Priority Services Register.'),
+    (3, 'low_pressure', 'Low pressure in hot weather: ', 'Record demand during the July heatwave.',
+     '2025-07-10 14:00', '2025-07-12 20:00', '2025-07-14 09:00', 'supply.low_pressure', 22,
+     'Demand is very high in the hot weather and some customers have low pressure, especially upstairs and at peak times. Please use water wisely.'),
+    (4, 'discolouration', 'Discoloured water after mains work: ', 'Sediment disturbed by a valve operation.',
+     '2026-03-02 06:45', '2026-03-02 18:00', '2026-03-03 10:30', 'quality.discoloured', 38,
+     'Work on the mains has disturbed natural sediment. Run your cold kitchen tap for a few minutes until the water clears; it is safe but please avoid washing whites until then.')
+  ) AS e(n, kind, title, descr, started, restore, ended, cat, zn, msg)
+  JOIN seed_zone z ON z.n = e.zn;
+
+INSERT INTO critical_event_zone (event_id, zone_id)
+SELECT md5('event:1')::uuid, z.zone_id FROM seed_cust c JOIN seed_zone z ON z.n = c.zn WHERE c.id = 1
+UNION ALL
+SELECT md5('event:' || e.n)::uuid, z.zone_id
+  FROM (VALUES (2, 9), (2, 10), (3, 22), (3, 23), (3, 24), (4, 38)) e(n, zn) JOIN seed_zone z ON z.n = e.zn;
+
+------------------------------------------------------------------------------------------
+-- Complaints: about 2% of customers. Three in ten are open, and the open ones cycle through
+-- six SLA situations (so even a small N shows them all), placed relative to now():
+--   0 on time, 1 due within the next working day, 2 acknowledgement overdue,
+--   3 first response overdue, 4 resolution overdue, 5 waiting on the customer (clock paused).
+-- Of the others, one in seven is resolved awaiting follow-up and the rest are closed.
+CREATE TEMP TABLE seed_cat_text (code text PRIMARY KEY, weight integer, severity text, descr text[]) ON COMMIT DROP;
+INSERT INTO seed_cat_text VALUES
+('billing.high_bill', 12, 'medium', '{"Bill is more than double the usual amount and the customer cannot see why.","Customer says nobody lives at the property most of the week yet the bill went up."}'),
+('billing.estimated_bill', 6, 'low', '{"Third estimated bill in a row although the meter is easy to reach.","Estimate far above real use; customer sent a photo of the meter."}'),
+('billing.charges_dispute', 5, 'medium', '{"Disputes the sewerage charge: surface water drains to a soakaway.","Charged from the wrong date after moving in."}'),
+('billing.refund', 3, 'medium', '{"Credit balance refund promised four weeks ago has not arrived.","Refund paid to a closed bank account."}'),
+('billing.payment_handling', 4, 'medium', '{"Direct debit taken twice this month.","Payment made at the bank not showing on the account."}'),
+('billing.payment_plan', 2, 'medium', '{"Request to lower the monthly instalments was refused without explanation."}'),
+('billing.debt_recovery', 3, 'high', '{"Debt collection letter received while a payment arrangement is in place.","Customer upset by the tone of a reminder letter."}'),
+('metering.reading', 4, 'low', '{"Meter not read for over a year.","Reading on the bill does not match the meter."}'),
+('metering.faulty', 3, 'medium', '{"Meter dial spinning with all taps off.","Meter display blank; bills are estimated."}'),
+('metering.installation', 2, 'low', '{"Applied for a meter three months ago and nobody has been in touch."}'),
+('supply.interruption', 6, 'high', '{"No water for a whole day without any warning.","Supply lost three times this month."}'),
+('supply.low_pressure', 4, 'medium', '{"Pressure too low to run the boiler in the mornings.","Low pressure since the works in the street."}'),
+('supply.leak_public', 4, 'medium', '{"Leak in the road reported twice, still running after two weeks.","Water running down the street from a hydrant."}'),
+('supply.leak_customer', 2, 'low', '{"Disagrees that the leak is on the customer side of the boundary."}'),
+('quality.discoloured', 4, 'medium', '{"Brown water every morning for a week; laundry ruined.","Black particles in the water."}'),
+('quality.taste_odour', 3, 'low', '{"Water tastes strongly of chlorine.","Musty smell from the cold tap."}'),
+('quality.illness', 1, 'critical', '{"Family unwell after drinking tap water; asks for it to be tested."}'),
+('quality.hardness', 1, 'low', '{"Limescale damaging the kettle and shower since the supply changed."}'),
+('quality.notice', 1, 'high', '{"Boil-water notice lasted five days with no updates."}'),
+('wastewater.flooding_internal', 2, 'critical', '{"Sewage came up through the downstairs toilet into the house."}'),
+('wastewater.flooding_external', 2, 'high', '{"Garden flooded with sewage after heavy rain, again."}'),
+('wastewater.blockage', 3, 'medium', '{"Shared drain blocked for a week; crew did not turn up."}'),
+('wastewater.odour', 2, 'low', '{"Smell from the pumping station every evening."}'),
+('works.streetworks', 3, 'low', '{"Road closed for three weeks with no work happening.","Noise from night works outside the house."}'),
+('works.planned_notice', 2, 'medium', '{"Water turned off for planned work without any notice."}'),
+('works.reinstatement', 1, 'low', '{"Driveway left damaged after the meter was fitted."}'),
+('service.staff_conduct', 2, 'medium', '{"Agent was rude and ended the call."}'),
+('service.missed_appointment', 3, 'medium', '{"Took a day off work and the engineer never came."}'),
+('service.appointment_made', 1, 'low', '{"Appointment cancelled the same morning."}'),
+('service.no_response', 3, 'medium', '{"Promised call-back never happened, twice."}'),
+('service.priority_services', 1, 'high', '{"On the register but no bottled water delivered during the outage."}'),
+('conservation.programme', 1, 'low', '{"Water-saving kit ordered but never delivered."}'),
+('conservation.social_tariff', 1, 'medium', '{"Application for the social tariff lost."}'),
+('conservation.efficiency', 1, 'low', '{"Home water check visit cancelled twice."}'),
+('developer.new_connection', 1, 'medium', '{"New connection delayed, holding up the building completion."}'),
+('developer.charges', 1, 'low', '{"Infrastructure charge higher than the quote."}'),
+('other.general', 1, 'low', '{"Unhappy with the overall handling of several contacts."}');
+
+INSERT INTO seed_words
+SELECT 'complaint_pick', array_agg(code ORDER BY code, g) FROM seed_cat_text, generate_series(1, weight) g;
+
+CREATE TEMP TABLE seed_complaint ON COMMIT DROP AS
+SELECT s.*, CASE WHEN s.r % 10 < 3 THEN 'open' WHEN s.r % 7 = 3 THEN 'resolved' ELSE 'closed' END AS life
+  FROM (SELECT row_number() OVER (ORDER BY c.id) AS r, c.id AS customer_id, cb.premise_id, z.region, c.hh
+          FROM seed_cust c JOIN seed_cbase cb ON cb.customer_id = c.id JOIN seed_zone z ON z.n = c.zn
+         WHERE pg_temp.h(c.id, 90) % 1000 < 20 OR c.id = 1) s;
+ALTER TABLE seed_complaint ADD COLUMN scenario integer;
+UPDATE seed_complaint s SET scenario = o.rn % 6
+  FROM (SELECT r, row_number() OVER (ORDER BY r) - 1 AS rn FROM seed_complaint WHERE life = 'open') o
+ WHERE o.r = s.r;
+ANALYZE seed_complaint;
+
+INSERT INTO complaint (id, reference, customer_id, premise_id, category_id, root_cause_id, channel, severity, status,
+                      status_reason, description, resolution_summary, contact_preference, callback_requested,
+                      owner_staff_id, team, opened_at, acknowledged_at, first_response_at, resolved_at, closed_at,
+                      ack_due_at, response_due_at, resolution_due_at, paused_seconds, paused_since,
+                      created_by, created_at, updated_at)
+SELECT md5('complaint:' || s.r)::uuid,
+       'C-' || to_char(t.opened_at, 'YYYY') || '-' || lpad(s.r::text, 6, '0'),
+       s.customer_id, s.premise_id, cat.id,
+       CASE WHEN t.status IN ('resolved','closed') THEN rc.id END,
+       (ARRAY['phone','phone','phone','phone','phone','email','email','web','walk_in','social','sms'])[1 + pg_temp.h(s.r, 92) % 11],
+       ct.severity, t.status,
+       CASE t.status WHEN 'waiting_customer' THEN
+            (ARRAY['Waiting for the customer to send a photo of the meter','Customer to confirm a convenient visit date',
+                   'Waiting for copies of bank statements'])[1 + pg_temp.h(s.r, 93) % 3] END,
+       pg_temp.pick(ct.descr, s.r, 94),
+       CASE WHEN t.status IN ('resolved','closed') THEN
+            (ARRAY['Apologised, explained what went wrong and corrected the account.',
+                   'Repair completed and confirmed with the customer; goodwill gesture offered.',
+                   'Investigated: readings correct; explained the usage and offered a home water check.',
+                   'Visit carried out, fault fixed, customer satisfied with the outcome.',
+                   'Process gap found and reported to the team; customer''s bill re-issued.'])[1 + pg_temp.h(s.r, 95) % 5] END,
+       cu.preferred_channel, pg_temp.h(s.r, 96) % 3 = 0,
+       CASE WHEN t.status = 'new' AND pg_temp.h(s.r, 97) % 2 = 0 THEN NULL ELSE ag.id END,
+       CASE WHEN top.code IN ('billing','metering') THEN 'Billing'
+            WHEN top.code IN ('supply','quality','wastewater','works') THEN 'Operations' ELSE 'Complaints' END,
+       t.opened_at, t.ack_at, t.first_at, t.resolved_at, t.closed_at,
+       t.ack_due, t.resp_due, t.res_due, 0, t.paused_since,
+       ag.id, t.opened_at, coalesce(t.closed_at, t.resolved_at, t.first_at, t.ack_at, t.opened_at)
+  FROM seed_complaint s
+  JOIN customer cu ON cu.id = s.customer_id
+ JOIN seed_words cpk ON cpk.k = 'complaint_pick'
+ CROSS JOIN LATERAL (SELECT pg_temp.pick(cpk.a, s.r, 91) AS code) pc
+  JOIN seed_cat_text ct ON ct.code = pc.code
+  JOIN complaint_category cat ON cat.code = pc.code
+  JOIN complaint_category top ON top.id = cat.parent_id
+ CROSS JOIN LATERAL (
+    SELECT (SELECT ids FROM seed_staff WHERE group_role = 'agent')[1 + pg_temp.h(s.r, 98) % 60] AS id) ag
+ CROSS JOIN LATERAL (
+    SELECT pg_temp.pick(CASE top.code
+              WHEN 'billing'    THEN '{process.estimation,system_it.billing,people.training,process.communication,customer_side}'::text[]
+              WHEN 'metering'   THEN '{infrastructure_asset,process.estimation,third_party.contractor}'::text[]
+              WHEN 'supply'     THEN '{infrastructure_asset.main_burst,weather_environment.freeze_thaw,weather_environment.heat_demand,third_party,customer_side.plumbing}'::text[]
+              WHEN 'quality'    THEN '{infrastructure_asset.ageing_pipes,process,customer_side.plumbing}'::text[]
+              WHEN 'wastewater' THEN '{infrastructure_asset.sewer_capacity,weather_environment,customer_side}'::text[]
+              WHEN 'works'      THEN '{third_party.contractor,process.communication}'::text[]
+              ELSE '{people,process.communication,people.training,system_it}'::text[] END, s.r, 99) AS code) rcc
+  JOIN root_cause rc ON rc.code = rcc.code
+ CROSS JOIN LATERAL (
+    SELECT * FROM (
+    -- open complaints, relative to now()
+    SELECT 'investigating' AS status, date_trunc('minute', now()) - interval '3 days' AS opened_at,
+           date_trunc('minute', now()) - interval '3 days' + interval '2 hours' AS ack_at,
+           date_trunc('minute', now()) - interval '2 days' AS first_at, NULL::timestamptz AS resolved_at,
+           NULL::timestamptz AS closed_at, date_trunc('minute', now()) - interval '2 days' AS ack_due,
+           date_trunc('minute', now()) + interval '7 days' AS resp_due,
+           date_trunc('minute', now()) + interval '14 days' AS res_due, NULL::timestamptz AS paused_since
+     WHERE s.life = 'open' AND s.scenario = 0 AND s.r % 4 <> 0
+    UNION ALL
+    SELECT 'new', date_trunc('minute', now()) - interval '40 minutes', NULL, NULL, NULL, NULL,
+           date_trunc('minute', now()) + interval '3 days', date_trunc('minute', now()) + interval '10 days',
+           date_trunc('minute', now()) + interval '20 days', NULL
+     WHERE s.life = 'open' AND s.scenario = 0 AND s.r % 4 = 0
+    UNION ALL
+    SELECT 'investigating', date_trunc('minute', now()) - interval '26 days', date_trunc('minute', now()) - interval '26 days' + interval '3 hours',
+           date_trunc('minute', now()) - interval '20 days', NULL, NULL,
+           date_trunc('minute', now()) - interval '25 days', date_trunc('minute', now()) - interval '12 days',
+           date_trunc('minute', now()) + interval '3 hours' + (s.r % 4) * interval '1 hour', NULL
+     WHERE s.life = 'open' AND s.scenario = 1
+    UNION ALL
+    SELECT 'new', date_trunc('minute', now()) - interval '4 days', NULL, NULL, NULL, NULL,
+           date_trunc('minute', now()) - interval '2 days', date_trunc('minute', now()) + interval '6 days',
+           date_trunc('minute', now()) + interval '20 days', NULL
+     WHERE s.life = 'open' AND s.scenario = 2
+    UNION ALL
+    SELECT 'acknowledged', date_trunc('minute', now()) - interval '16 days', date_trunc('minute', now()) - interval '16 days' + interval '4 hours',
+           NULL, NULL, NULL, date_trunc('minute', now()) - interval '15 days', date_trunc('minute', now()) - interval '2 days',
+           date_trunc('minute', now()) + interval '8 days', NULL
+     WHERE s.life = 'open' AND s.scenario = 3
+    UNION ALL
+    SELECT 'investigating', date_trunc('minute', now()) - interval '40 days', date_trunc('minute', now()) - interval '40 days' + interval '5 hours',
+           date_trunc('minute', now()) - interval '31 days', NULL, NULL,
+           date_trunc('minute', now()) - interval '39 days', date_trunc('minute', now()) - interval '26 days',
+           date_trunc('minute', now()) - interval '3 days', NULL
+     WHERE s.life = 'open' AND s.scenario = 4
+    UNION ALL
+    SELECT 'waiting_customer', date_trunc('minute', now()) - interval '9 days', date_trunc('minute', now()) - interval '9 days' + interval '1 hour',
+           date_trunc('minute', now()) - interval '7 days', NULL, NULL,
+           date_trunc('minute', now()) - interval '8 days', date_trunc('minute', now()) + interval '5 days',
+           date_trunc('minute', now()) + interval '10 days', date_trunc('minute', now()) - interval '2 days'
+     WHERE s.life = 'open' AND s.scenario = 5
+    UNION ALL
+    -- resolved in the last days, follow-up pending
+    SELECT 'resolved', date_trunc('minute', now()) - interval '20 days', date_trunc('minute', now()) - interval '20 days' + interval '2 hours',
+           date_trunc('minute', now()) - interval '15 days', date_trunc('minute', now()) - (1 + s.r % 5) * interval '1 day', NULL,
+           date_trunc('minute', now()) - interval '19 days', date_trunc('minute', now()) - interval '6 days',
+           date_trunc('minute', now()) + interval '8 days', NULL
+     WHERE s.life = 'resolved'
+    UNION ALL
+    -- closed history on the fixed timeline; about one in eight missed the 10-day reply
+    SELECT 'closed', o.opened_at, o.opened_at + (1 + pg_temp.h(s.r, 101) % 30) * interval '1 hour',
+           o.opened_at + o.reply_days * interval '1 day',
+           o.opened_at + (o.reply_days + pg_temp.h(s.r, 102) % 15) * interval '1 day',
+           o.opened_at + (o.reply_days + pg_temp.h(s.r, 102) % 15 + 7) * interval '1 day',
+           o.opened_at + interval '2 days', o.opened_at + interval '14 days', o.opened_at + interval '28 days', NULL
+      FROM (SELECT ((SELECT anchor FROM seed_param) - 30 - (pg_temp.h(s.r, 100) % 670)::int + time '09:00')::timestamptz
+                       + (pg_temp.h(s.r, 103) % 30000) * interval '1 second' AS opened_at,
+                   CASE WHEN pg_temp.h(s.r, 104) % 100 < 12 THEN 15 + pg_temp.h(s.r, 105) % 10
+                        ELSE 1 + pg_temp.h(s.r, 105) % 12 END AS reply_days) o
+     WHERE s.life = 'closed'
+    ) x OFFSET 0) t
+ ORDER BY s.r;
+
+SELECT setval('complaint_ref_seq', (SELECT count(*) FROM seed_complaint) + 1, false);
+
+-- The contact that raised each complaint.
+INSERT INTO interaction (id, customer_id, premise_id, channel, direction, staff_id, started_at, ended_at,
+                         wrap_up_code, subject, summary, body, created_at)
+SELECT md5('complaint-contact:' || c.id)::uuid, c.customer_id, c.premise_id, c.channel, 'inbound',
+       CASE WHEN c.channel IN ('web','sms') THEN NULL ELSE c.created_by END,
+       c.opened_at - interval '6 minutes', c.opened_at,
+       CASE WHEN c.channel IN ('web','sms') THEN NULL ELSE 'complaint_logged' END,
+       'complaint', 'Complaint raised: ' || cat.name, c.description, c.opened_at
+  FROM complaint c JOIN complaint_category cat ON cat.id = c.category_id;
+UPDATE complaint SET interaction_id = md5('complaint-contact:' || id)::uuid;
+
+-- History: every step each complaint went through, at the time it happened.
+INSERT INTO complaint_history (id, complaint_id, at, staff_id, kind, from_status, to_status, note, details)
+SELECT md5('history:' || c.id || ':' || v.step)::uuid, c.id, v.at, v.staff, v.kind, v.from_s, v.to_s, v.note, v.details
+  FROM complaint c
+ CROSS JOIN LATERAL (VALUES
+    (1, c.opened_at, c.created_by, 'created', NULL, 'new', NULL, NULL::jsonb),
+    (2, CASE WHEN c.owner_staff_id IS NOT NULL THEN c.opened_at + interval '5 minutes' END, c.created_by, 'assignment',
+        NULL, NULL, NULL, jsonb_build_object('to_staff_id', c.owner_staff_id, 'to_team', c.team)),
+    (3, c.acknowledged_at, c.owner_staff_id, 'status', 'new', 'acknowledged', 'Acknowledged and apologised', NULL),
+    (4, CASE WHEN c.status IN ('investigating','waiting_customer','resolved','closed')
+             THEN c.acknowledged_at + interval '1 hour' END, c.owner_staff_id, 'status', 'acknowledged', 'investigating', NULL, NULL),
+    (5, c.first_response_at, c.owner_staff_id, 'contact', NULL, NULL,
+        'Called the customer with a full reply and the next steps', jsonb_build_object('channel', c.contact_preference)),
+    (6, c.paused_since, c.owner_staff_id, 'status', 'investigating', 'waiting_customer', c.status_reason, NULL),
+    (7, c.resolved_at - interval '1 hour', c.owner_staff_id, 'note', NULL, NULL,
+        'Root cause recorded: ' || (SELECT name FROM root_cause WHERE id = c.root_cause_id), NULL),
+    (8, c.resolved_at, c.owner_staff_id, 'status', 'investigating', 'resolved', c.resolution_summary, NULL),
+    (9, c.closed_at, c.owner_staff_id, 'status', 'resolved', 'closed', 'Customer confirmed the fix', NULL)
+ ) AS v(step, at, staff, kind, from_s, to_s, note, details)
+ WHERE v.at IS NOT NULL;
+
+-- Goodwill credits: within the agent's authority they were applied; larger ones went to a
+-- supervisor (approved or rejected). A few are pending now, so the approval queue has work.
+INSERT INTO goodwill_credit (id, complaint_id, customer_id, amount, reason, status, requested_by, requested_at,
+                             decided_by, decided_at, decision_note)
+SELECT md5('credit:' || c.id)::uuid, c.id, c.customer_id, a.amount,
+       (ARRAY['Apology for the inconvenience','Missed appointment','Time without water','Poor handling of the complaint'])
+           [1 + pg_temp.h(a.x, 111) % 4],
+       a.status, c.owner_staff_id, a.at,
+       CASE WHEN a.status IN ('approved','rejected') THEN (SELECT ids[1 + pg_temp.h(a.x, 112) % 8] FROM seed_staff WHERE group_role = 'supervisor') END,
+       CASE WHEN a.status IN ('approved','rejected') THEN a.at + interval '3 hours' END,
+       CASE WHEN a.status = 'rejected' THEN 'Covered by the statutory payment already made' END
+  FROM complaint c
+ CROSS JOIN LATERAL (SELECT ('x' || substr(c.id::text, 1, 7))::bit(28)::bigint AS x) k
+ CROSS JOIN LATERAL (
+    SELECT (ARRAY[10,15,20,25,25,30,40,50,50,75,100,150])[1 + pg_temp.h(k.x, 110) % 12]::numeric AS amount, k.x,
+           coalesce(c.resolved_at - interval '2 hours', now() - interval '1 hour') AS at) a0
+ CROSS JOIN LATERAL (
+    SELECT a0.*, CASE WHEN c.status NOT IN ('resolved','closed') THEN 'pending'
+                      WHEN a0.amount <= 50 THEN 'applied'
+                      WHEN pg_temp.h(a0.x, 113) % 6 = 0 THEN 'rejected' ELSE 'approved' END AS status) a
+ WHERE c.owner_staff_id IS NOT NULL
+   AND ((c.status IN ('resolved','closed') AND pg_temp.h(a.x, 114) % 4 = 0)
+        OR (c.status IN ('investigating','acknowledged') AND pg_temp.h(a.x, 114) % 3 = 0));
+-- pending credits are those above the agent's limit
+UPDATE goodwill_credit SET amount = amount + 60 WHERE status = 'pending' AND amount <= 50;
+
+-- Statutory payments for replies later than the 10-working-day standard.
+INSERT INTO compensation_payment (id, complaint_id, response_standard_id, kind, amount, status, created_at, paid_at)
+SELECT md5('compensation:' || c.id)::uuid, c.id, rs.id, 'base', rs.compensation_amount,
+       CASE WHEN c.first_response_at IS NULL THEN 'owed' ELSE 'paid' END,
+       least(coalesce(c.first_response_at, now()), c.response_due_at + interval '1 day'),
+       c.first_response_at + interval '10 days'
+  FROM complaint c
+  JOIN seed_complaint s ON md5('complaint:' || s.r)::uuid = c.id
+  JOIN response_standard rs ON rs.gss_code = 'GSS-COMPLAINT' AND rs.region = s.region
+       AND rs.effective_from <= (c.opened_at AT TIME ZONE 'Europe/London')::date
+       AND (rs.effective_to IS NULL OR rs.effective_to > (c.opened_at AT TIME ZONE 'Europe/London')::date)
+ WHERE coalesce(c.first_response_at, now()) > c.response_due_at;
+
+-- Follow-ups: open for recently resolved complaints (some already overdue), done for closed ones.
+INSERT INTO follow_up (id, complaint_id, customer_id, due_on, channel, what_to_confirm, owner_staff_id, team, status,
+                       outcome, customer_confirmed, done_at, created_at)
+SELECT md5('follow-up:' || c.id)::uuid, c.id, c.customer_id,
+       CASE WHEN c.status = 'resolved' THEN current_date + (pg_temp.h(k.x, 120) % 5)::int - 1
+            ELSE (c.resolved_at + interval '5 days')::date END,
+       CASE WHEN cu.non_digital OR cu.preferred_channel IN ('phone','letter','walk_in') THEN 'phone'
+            WHEN cu.preferred_channel = 'sms' THEN 'sms' ELSE 'email' END,
+       CASE top.code WHEN 'billing' THEN 'Confirm the corrected bill is right and understood'
+                     WHEN 'metering' THEN 'Confirm readings are now actual, not estimated'
+                     WHEN 'supply' THEN 'Confirm supply and pressure have stayed normal'
+                     WHEN 'quality' THEN 'Confirm the water has stayed clear and tastes normal'
+                     WHEN 'wastewater' THEN 'Confirm no further flooding or smell since the clean-up'
+                     ELSE 'Confirm the customer is satisfied with the outcome' END,
+       c.owner_staff_id, c.team,
+       CASE WHEN c.status = 'resolved' THEN 'open' ELSE 'done' END,
+       CASE WHEN c.status = 'closed' THEN 'Customer confirmed all is well' END,
+       CASE WHEN c.status = 'closed' THEN pg_temp.h(k.x, 121) % 10 <> 0 END,
+       CASE WHEN c.status = 'closed' THEN c.closed_at END,
+       c.resolved_at
+  FROM complaint c
+  JOIN customer cu ON cu.id = c.customer_id
+  JOIN complaint_category cat ON cat.id = c.category_id
+  JOIN complaint_category top ON top.id = cat.parent_id
+ CROSS JOIN LATERAL (SELECT ('x' || substr(c.id::text, 1, 7))::bit(28)::bigint AS x) k
+ WHERE c.status IN ('resolved','closed');
+
+------------------------------------------------------------------------------------------
+-- Programmes: the Priority Services Register follows the customer flag; social tariffs go
+-- mostly to households that struggle to pay; leak allowances to customers with a leak.
+INSERT INTO programme_enrolment (customer_id, programme_id, enrolled_on, status, rebate_amount)
+SELECT c.id, (SELECT id FROM programme WHERE code = 'psr'), (c.created_at AT TIME ZONE 'Europe/London')::date + 30, 'active', NULL::numeric
+  FROM customer c WHERE c.priority_services
+UNION ALL
+SELECT c.id, (SELECT id FROM programme WHERE code = 'social_tariff'), date '2025-04-01' + (pg_temp.h(c.id, 130) % 500)::int,
+       'active', NULL
+  FROM seed_cust c WHERE c.hh AND ((c.pay_class > 0 AND pg_temp.h(c.id, 131) % 2 = 0) OR pg_temp.h(c.id, 131) % 100 = 7)
+UNION ALL
+SELECT c.id, (SELECT id FROM programme WHERE code = 'home_water_check'), date '2025-01-10' + (pg_temp.h(c.id, 132) % 600)::int,
+       CASE WHEN pg_temp.h(c.id, 133) % 4 = 0 THEN 'pending' ELSE 'ended' END, NULL
+  FROM seed_cust c WHERE c.hh AND pg_temp.h(c.id, 134) % 100 = 3
+UNION ALL
+SELECT DISTINCT ON (m.customer_id) m.customer_id, (SELECT id FROM programme WHERE code = 'leak_allowance'),
+       date '2026-10-20', 'pending', round((m.leak_m3 * 2 * 3.4)::numeric, 2)
+  FROM seed_meter m WHERE m.leak_kind IS NOT NULL AND pg_temp.h(m.id, 135) % 2 = 0
+UNION ALL
+SELECT c.id, (SELECT id FROM programme WHERE code = 'business_efficiency'), date '2025-06-01' + (pg_temp.h(c.id, 136) % 400)::int,
+       'active', NULL
+  FROM seed_cust c WHERE NOT c.hh AND pg_temp.h(c.id, 137) % 20 = 0
+ON CONFLICT DO NOTHING;
+
+------------------------------------------------------------------------------------------
+-- Service-recovery scripts (demo versions; admins load the real ones from files). high_bill
+-- has an older, inactive version 1 to show that runs keep pointing at the version used.
+INSERT INTO recovery_script (code, name, version, categories, segment, language, requires_vulnerability,
+                             requires_event, active, source, loaded_at, loaded_by)
+VALUES
+ ('high_bill', 'High or unexpected bill', 1, '{billing.high_bill,billing.estimated_bill}', NULL, NULL, NULL, NULL, false, '',
+  timestamptz '2025-02-03 10:00', 'admin01'),
+ ('high_bill', 'High or unexpected bill', 2, '{billing.high_bill,billing.estimated_bill}', NULL, NULL, NULL, NULL, true, '',
+  timestamptz '2026-03-16 09:30', 'admin01'),
+ ('no_water', 'No water or supply interruption', 1, '{supply.interruption,supply.low_pressure,works.planned_notice}', NULL,
+  NULL, NULL, NULL, true, '', timestamptz '2025-02-03 10:05', 'admin01'),
+ ('general', 'General service recovery', 1, '{}', NULL, NULL, NULL, NULL, true, '',
+  timestamptz '2025-02-03 10:10', 'admin02');
+
+INSERT INTO script_step (script_id, step_no, step_key, kind, text, options, condition, action_kind)
+SELECT s.id, v.step_no, v.step_key, v.kind, v.text, v.options::jsonb, v.condition::jsonb, v.action_kind
+  FROM recovery_script s
+  JOIN (VALUES
+    ('high_bill', 1, 1, 'apology', 'say', 'I''m sorry your bill is higher than you expected, {first_name}. Let''s find out why together.', NULL, NULL, NULL),
+    ('high_bill', 1, 2, 'reading', 'ask', 'Could you read the meter for me now?', '[{"answer":"given","label":"Reading given","next":"leak"},{"answer":"cannot","label":"Cannot reach the meter","next":"close"}]', NULL, NULL),
+    ('high_bill', 1, 3, 'leak', 'ask', 'With every tap turned off, is the meter dial still moving?', '[{"answer":"yes","label":"Yes","next":"close"},{"answer":"no","label":"No","next":"close"}]', NULL, NULL),
+    ('high_bill', 1, 4, 'close', 'end', 'Summarise what happens next and thank the customer.', NULL, NULL, NULL),
+    ('high_bill', 2, 1, 'apology', 'say', 'I''m sorry your bill is higher than you expected, {first_name}. Let''s find out why together.', NULL, NULL, NULL),
+    ('high_bill', 2, 2, 'support', 'check', 'The customer has support needs ({vulnerability}): offer to stay on the line, and to send a written summary in their preferred format.', NULL, '{"vulnerable":true}', NULL),
+    ('high_bill', 2, 3, 'reading', 'ask', 'Could you read the meter for me now? Only the black digits, please.', '[{"answer":"given","label":"Reading given","next":"compare"},{"answer":"cannot","label":"Cannot reach the meter","next":"usage"}]', NULL, NULL),
+    ('high_bill', 2, 4, 'compare', 'check', 'Is the reading on the bill higher than the meter shows now?', '[{"answer":"yes","label":"Billed reading too high","next":"rebill"},{"answer":"no","label":"Billed reading right","next":"leak"}]', NULL, NULL),
+    ('high_bill', 2, 5, 'rebill', 'action', 'Re-issue the bill on today''s reading and tell the customer the new amount.', '[{"answer":"done","label":"Bill re-issued","next":"goodwill"}]', NULL, 'rebill'),
+    ('high_bill', 2, 6, 'leak', 'ask', 'With every tap turned off, is the meter dial still moving?', '[{"answer":"yes","label":"Yes: possible leak","next":"leak_visit"},{"answer":"no","label":"No","next":"usage"}]', NULL, NULL),
+    ('high_bill', 2, 7, 'leak_visit', 'action', 'Book a leak investigation and explain the leak allowance once the leak is repaired.', '[{"answer":"booked","label":"Visit booked","next":"follow_up"}]', NULL, 'field_visit'),
+    ('high_bill', 2, 8, 'usage', 'say', 'Go through the usage panel together: the last 24 months, the season, and similar homes nearby.', NULL, NULL, NULL),
+    ('high_bill', 2, 9, 'goodwill', 'action', 'If we got it wrong, offer a goodwill credit within your authority.', '[{"answer":"offered","label":"Credit offered","next":"follow_up"},{"answer":"not_needed","label":"Not needed","next":"follow_up"}]', NULL, 'goodwill_credit'),
+    ('high_bill', 2, 10, 'follow_up', 'action', 'Book a follow-up to confirm the next bill is right.', NULL, NULL, 'follow_up'),
+    ('high_bill', 2, 11, 'close', 'end', 'Summarise what will happen and when, and thank {first_name} for their patience.', NULL, NULL, NULL),
+    ('no_water', 1, 1, 'incident', 'check', 'An incident is active in this zone: read the approved message word for word.', NULL, '{"event":true}', NULL),
+    ('no_water', 1, 2, 'apology', 'say', 'I''m sorry you are without water. I know how disruptive that is.', NULL, NULL, NULL),
+    ('no_water', 1, 3, 'priority', 'check', 'On the Priority Services Register or medically dependent on water: arrange a bottled water delivery now.', '[{"answer":"arranged","label":"Delivery arranged","next":"neighbours"}]', '{"vulnerable":true}', 'bottled_water'),
+    ('no_water', 1, 4, 'neighbours', 'ask', 'Do your neighbours have water?', '[{"answer":"yes","label":"Yes","next":"internal"},{"answer":"no","label":"No","next":"network"},{"answer":"unknown","label":"Does not know","next":"network"}]', NULL, NULL),
+    ('no_water', 1, 5, 'internal', 'say', 'Check that the stop tap is fully open and look for frozen or burst pipes inside the property.', NULL, NULL, NULL),
+    ('no_water', 1, 6, 'network', 'action', 'Raise a network job with the address and the time the supply went off.', '[{"answer":"raised","label":"Job raised","next":"standard"}]', NULL, 'field_visit'),
+    ('no_water', 1, 7, 'standard', 'say', 'If the supply is not back within 12 hours you are entitled to a payment under the Guaranteed Standards Scheme; we pay it automatically.', NULL, NULL, NULL),
+    ('no_water', 1, 8, 'follow_up', 'action', 'Book a follow-up to confirm the supply is back and stable.', NULL, NULL, 'follow_up'),
+    ('no_water', 1, 9, 'close', 'end', 'Give the reference number and say when we will next be in touch.', NULL, NULL, NULL),
+    ('general', 1, 1, 'apology', 'say', 'I''m sorry this has happened, {first_name}. Thank you for telling us.', NULL, NULL, NULL),
+    ('general', 1, 2, 'restate', 'ask', 'Restate the problem in your own words and ask the customer to confirm it.', '[{"answer":"confirmed","label":"Confirmed","next":"channel"},{"answer":"corrected","label":"Customer corrected it","next":"channel"}]', NULL, NULL),
+    ('general', 1, 3, 'channel', 'check', 'No internet at home: all updates by phone or letter.', NULL, '{"non_digital":true}', NULL),
+    ('general', 1, 4, 'resolve', 'action', 'Fix it now if you can; otherwise agree the next step and a date.', '[{"answer":"fixed","label":"Fixed now","next":"follow_up"},{"answer":"next_step","label":"Next step agreed","next":"follow_up"}]', NULL, 'resolve'),
+    ('general', 1, 5, 'follow_up', 'action', 'Book a follow-up to check the customer is satisfied.', NULL, NULL, 'follow_up'),
+    ('general', 1, 6, 'close', 'end', 'Thank the customer and give the complaint reference.', NULL, NULL, NULL)
+  ) AS v(code, version, step_no, step_key, kind, text, options, condition, action_kind)
+    ON v.code = s.code AND v.version = s.version;
+
+-- The source text as an admin's file would have looked.
+UPDATE recovery_script s
+   SET source = '# ' || s.name || E'\nscript ' || s.code || E'\nversion ' || s.version
+                || E'\ncategories ' || array_to_string(s.categories, ' ') || E'\n\n'
+                || (SELECT string_agg('step ' || t.step_key || ' ' || t.kind
+                                      || coalesce(' when ' || t.condition::text, '') || E'\n  ' || t.text
+                                      || coalesce(E'\n  options ' || t.options::text, '')
+                                      || coalesce(E'\n  action ' || t.action_kind, ''), E'\n' ORDER BY t.step_no)
+                      FROM script_step t WHERE t.script_id = s.id) || E'\n';
+
+INSERT INTO kb_article (category_id, title, body, tags, updated_at)
+SELECT (SELECT id FROM complaint_category WHERE code = v.cat), v.title, v.body, v.tags::text[], v.at::timestamptz
+  FROM (VALUES
+    ('billing.high_bill', 'Why is my bill high?', 'Check the reading on the bill against the meter, compare with the same season last year, and look for a leak: with all taps off the meter should not move.', '{billing,leak,usage}', '2026-02-10 11:00'),
+    ('billing.estimated_bill', 'Estimated bills', 'We estimate when we cannot read the meter. A reading from the customer replaces the estimate and the bill is re-issued.', '{billing,meter}', '2026-01-12 09:00'),
+    ('supply.leak_customer', 'Who owns which pipe', 'The company owns the pipes up to the property boundary (usually the stop tap in the pavement). The supply pipe inside the boundary belongs to the owner.', '{leak,pipes}', '2025-11-03 15:00'),
+    ('supply.interruption', 'No water: first checks', 'Check for incidents in the zone, ask about neighbours, check the internal stop tap. Priority Services customers get bottled water.', '{supply,psr}', '2026-06-01 08:00'),
+    ('quality.discoloured', 'Discoloured water', 'Usually iron sediment stirred up in the mains. Run the cold kitchen tap for a few minutes. Do not wash whites until it clears.', '{quality}', '2025-09-22 10:00'),
+    ('quality.taste_odour', 'Chlorine taste', 'Chlorine keeps water safe. Chilling a jug of water in the fridge reduces the taste.', '{quality}', '2025-09-22 10:05'),
+    ('wastewater.flooding_internal', 'Sewer flooding inside a home', 'Send a crew at once, arrange clean-up, and record it: internal flooding carries a statutory payment.', '{sewer,gss}', '2026-04-14 12:00'),
+    ('conservation.social_tariff', 'Help to Pay', 'Households with a low income can get a discount. Take the application over the phone; no online form is needed.', '{social_tariff,affordability}', '2026-05-05 09:00'),
+    (NULL, 'Guaranteed Standards Scheme', 'Statutory payments for missed standards (appointments, replies to complaints within 10 working days, supply interruptions, low pressure). Amounts differ in England and Wales and change over time: Careline shows the amount in force.', '{gss,compensation}', '2026-07-01 09:00'),
+    (NULL, 'Priority Services Register', 'Free extra help for customers who need it: bottled water in an outage, bills in large print or braille, a password scheme, a nominee.', '{psr,vulnerability}', '2026-03-01 09:00')
+  ) AS v(cat, title, body, tags, at);
+
+------------------------------------------------------------------------------------------
+-- Put back the indexes and foreign keys, the triggers, and the identity sequences.
+DO $$
+DECLARE
+    r record;
+    t text;
+BEGIN
+    FOR r IN SELECT * FROM seed_ddl ORDER BY kind DESC, ord LOOP      -- indexes first, then keys
+        IF r.kind = 'fk' THEN
+            EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I %s', r.tbl, r.name, r.def);
+        ELSE
+            EXECUTE r.def;
+        END IF;
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['customer','premise','customer_premise','meter','meter_read','bill','payment',
+            'interaction','satisfaction_survey','complaint','complaint_history','goodwill_credit','follow_up',
+            'critical_event','critical_event_zone','payment_arrangement','programme_enrolment',
+            'compensation_payment','staff','zone','recovery_script','kb_article'] LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE TRIGGER USER', t);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['customer','premise','meter','meter_read','bill','payment','payment_arrangement'] LOOP
+        EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, ''id''), coalesce((SELECT max(id) FROM %I), 0) + 1, false)',
+                       'public.' || t, t);
+    END LOOP;
+END $$;
+
+ANALYZE customer;
+ANALYZE premise;
+ANALYZE customer_premise;
+ANALYZE meter;
+ANALYZE meter_read;
+ANALYZE bill;
+ANALYZE payment;
+ANALYZE interaction;
+ANALYZE satisfaction_survey;
+ANALYZE complaint;
+ANALYZE complaint_history;
+ANALYZE staff;
+ANALYZE zone;
