@@ -9,15 +9,28 @@
 
 #include "careline/util.h"
 
-struct req {
-    unsigned id;
+struct stmt {
     char *sql;
     int nparams;
     char **params;
+};
+
+/* One request: a single statement, or a batch sent in pipeline mode so
+ * that every statement travels in ONE round trip. */
+struct req {
+    unsigned id;
+    struct stmt *stmts;
+    int nstmts;
+    bool simple;            /* trusted text via the simple protocol (LISTEN) */
+    bool batch;             /* pipeline mode, results to batch_done */
+    PGresult **res;         /* one per statement, filled as results arrive */
+    int cur;                /* statement whose results are arriving */
+    char *err;              /* first error */
     char *slot;
     long long send_at;      /* monotonic ms when it may go out (debounce) */
     double sent_at;         /* when it went out, for the callback's timing */
     db_done_fn done;
+    db_batch_fn batch_done;
     void *ctx;
     const void *owner;
     void (*cleanup)(void *ctx);
@@ -41,9 +54,7 @@ struct db_conn {
     char error[1024];
     char sqlstate[6];
     struct req *queue;           /* waiting to be sent, in order */
-    struct req *inflight;        /* at most one: one connection, one statement */
-    PGresult *inflight_res;      /* last result of the in-flight statement */
-    char *inflight_err;
+    struct req *inflight;        /* at most one: one connection, one request */
     bool want_write;             /* output not yet flushed */
     /* reconnecting */
     long long retry_at;
@@ -80,10 +91,17 @@ static void req_free(struct req *r)
         return;
     if (r->cleanup)
         r->cleanup(r->ctx);
-    free(r->sql);
-    for (int i = 0; i < r->nparams; i++)
-        free(r->params[i]);
-    free(r->params);
+    for (int k = 0; k < r->nstmts; k++) {
+        free(r->stmts[k].sql);
+        for (int i = 0; i < r->stmts[k].nparams; i++)
+            free(r->stmts[k].params[i]);
+        free(r->stmts[k].params);
+        if (r->res)
+            PQclear(r->res[k]);
+    }
+    free(r->stmts);
+    free(r->res);
+    free(r->err);
     free(r->slot);
     free(r);
 }
@@ -99,8 +117,6 @@ void db_free(struct db_conn *c)
         req_free(r);
     }
     req_free(c->inflight);
-    PQclear(c->inflight_res);
-    free(c->inflight_err);
     for (struct listener *l = c->listeners, *n; l; l = n) {
         n = l->next;
         free(l->channel);
@@ -334,33 +350,45 @@ static double now_exact_ms(void)
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-static void finish(struct req *r, const PGresult *res, const char *err)
+/* Hand the outcome to whoever asked (unless they forgot it), then free. */
+static void finish(struct req *r, const char *err)
 {
+    if (!err)
+        err = r->err;
+    double ms = r->sent_at > 0 ? now_exact_ms() - r->sent_at : 0.0;
     if (!r->forgotten && r->done) {
-        r->done(r->ctx, res, err, r->sent_at > 0 ? now_exact_ms() - r->sent_at : 0.0);
+        r->done(r->ctx, err ? NULL : r->res[0], err, ms);
         r->cleanup = NULL;   /* done() owned ctx */
+    } else if (!r->forgotten && r->batch_done) {
+        r->batch_done(r->ctx, (const PGresult *const *)r->res, r->nstmts, err, ms);
+        r->cleanup = NULL;
     }
     req_free(r);
 }
 
-unsigned db_send(struct db_conn *c, const struct db_query *q)
+static void copy_stmt(struct stmt *d, const char *sql, int nparams, const char *const *params)
+{
+    d->sql = util_strdup(sql);
+    d->nparams = nparams;
+    d->params = util_calloc((size_t)(nparams > 0 ? nparams : 1), sizeof *d->params);
+    for (int i = 0; i < nparams; i++)
+        d->params[i] = util_strdup(params[i]);
+}
+
+static struct req *new_req(struct db_conn *c, int nstmts)
 {
     struct req *r = util_calloc(1, sizeof *r);
     r->id = c->next_id++;
     if (c->next_id == 0)
         c->next_id = 1;
-    r->sql = util_strdup(q->sql);
-    r->nparams = q->nparams;
-    r->params = util_calloc((size_t)(q->nparams > 0 ? q->nparams : 1), sizeof *r->params);
-    for (int i = 0; i < q->nparams; i++)
-        r->params[i] = util_strdup(q->params[i]);
-    r->slot = util_strdup(q->slot);
-    r->send_at = util_now_ms() + (q->delay_ms > 0 ? q->delay_ms : 0);
-    r->done = q->done;
-    r->ctx = q->ctx;
-    r->owner = q->owner;
-    r->cleanup = q->cleanup;
+    r->nstmts = nstmts;
+    r->stmts = util_calloc((size_t)nstmts, sizeof *r->stmts);
+    r->res = util_calloc((size_t)nstmts, sizeof *r->res);
+    return r;
+}
 
+static unsigned enqueue(struct db_conn *c, struct req *r)
+{
     if (r->slot) {
         /* The newest request of a slot wins. */
         struct req **pp = &c->queue;
@@ -385,6 +413,34 @@ unsigned db_send(struct db_conn *c, const struct db_query *q)
         tail = &(*tail)->next;
     *tail = r;
     return r->id;
+}
+
+unsigned db_send(struct db_conn *c, const struct db_query *q)
+{
+    struct req *r = new_req(c, 1);
+    copy_stmt(&r->stmts[0], q->sql, q->nparams, q->params);
+    r->slot = util_strdup(q->slot);
+    r->send_at = util_now_ms() + (q->delay_ms > 0 ? q->delay_ms : 0);
+    r->done = q->done;
+    r->ctx = q->ctx;
+    r->owner = q->owner;
+    r->cleanup = q->cleanup;
+    return enqueue(c, r);
+}
+
+unsigned db_send_batch(struct db_conn *c, const struct db_batch *b)
+{
+    struct req *r = new_req(c, b->n);
+    for (int i = 0; i < b->n; i++)
+        copy_stmt(&r->stmts[i], b->stmts[i].sql, b->stmts[i].nparams, b->stmts[i].params);
+    r->batch = true;
+    r->slot = util_strdup(b->slot);
+    r->send_at = util_now_ms();
+    r->batch_done = b->done;
+    r->ctx = b->ctx;
+    r->owner = b->owner;
+    r->cleanup = b->cleanup;
+    return enqueue(c, r);
 }
 
 void db_forget(struct db_conn *c, unsigned id)
@@ -442,10 +498,6 @@ static void lost(struct db_conn *c, const char *why)
     if (c->pg)
         PQfinish(c->pg);
     c->pg = NULL;
-    PQclear(c->inflight_res);
-    c->inflight_res = NULL;
-    free(c->inflight_err);
-    c->inflight_err = NULL;
     struct req *r = c->inflight;
     c->inflight = NULL;
     c->want_write = false;
@@ -453,7 +505,7 @@ static void lost(struct db_conn *c, const char *why)
     c->backoff_ms = c->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : c->backoff_ms * 2;
     set_state(c, DB_OFFLINE);
     if (r)
-        finish(r, NULL, c->error);
+        finish(r, c->error);
 }
 
 /* LISTEN needs quoting of an identifier; channel names are ours (fixed
@@ -476,10 +528,10 @@ static void relisten(struct db_conn *c)
         return;
     }
     /* Goes through the queue like any other request so ordering holds. */
-    struct req *r = util_calloc(1, sizeof *r);
-    r->id = c->next_id++;
-    r->sql = util_buf_steal(&sql);
-    r->params = util_calloc(1, sizeof *r->params);
+    struct req *r = new_req(c, 1);
+    r->stmts[0].sql = util_buf_steal(&sql);
+    r->stmts[0].params = util_calloc(1, sizeof *r->stmts[0].params);
+    r->simple = true;
     r->send_at = 0;
     r->next = c->queue;
     c->queue = r;
@@ -505,10 +557,19 @@ static void send_next(struct db_conn *c)
         }
         *pp = r->next;
         r->next = NULL;
-        int ok = r->nparams == 0 && strncmp(r->sql, "LISTEN ", 7) == 0
-                     ? PQsendQuery(c->pg, r->sql)
-                     : PQsendQueryParams(c->pg, r->sql, r->nparams, NULL, (const char *const *)r->params,
-                                         NULL, NULL, 0);
+        int ok;
+        if (r->simple) {
+            ok = PQsendQuery(c->pg, r->stmts[0].sql);
+        } else if (r->batch) {
+            ok = PQenterPipelineMode(c->pg);
+            for (int i = 0; ok && i < r->nstmts; i++)
+                ok = PQsendQueryParams(c->pg, r->stmts[i].sql, r->stmts[i].nparams, NULL,
+                                       (const char *const *)r->stmts[i].params, NULL, NULL, 0);
+            ok = ok && PQpipelineSync(c->pg);
+        } else {
+            ok = PQsendQueryParams(c->pg, r->stmts[0].sql, r->stmts[0].nparams, NULL,
+                                   (const char *const *)r->stmts[0].params, NULL, NULL, 0);
+        }
         if (!ok) {
             c->inflight = r;
             lost(c, PQerrorMessage(c->pg));
@@ -536,7 +597,7 @@ static void fail_queue_offline(struct db_conn *c)
             *pp = r->next;
             char msg[1100];
             snprintf(msg, sizeof msg, "offline: %s", c->error[0] ? c->error : "not connected");
-            finish(r, NULL, msg);
+            finish(r, msg);
         } else {
             pp = &r->next;
         }
@@ -600,6 +661,21 @@ int db_timeout_ms(const struct db_conn *c)
     return due <= now ? 0 : (int)(due - now);
 }
 
+static void keep_error(struct db_conn *c, struct req *r, const PGresult *res)
+{
+    if (r->err)
+        return;
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(res));
+    size_t n = strlen(msg);
+    while (n && msg[n - 1] == '\n')
+        msg[--n] = '\0';
+    r->err = util_strdup(msg[0] ? msg : "statement failed");
+    keep_sqlstate(c, res);
+}
+
+/* Collect results. A single statement ends with a NULL result; a pipeline
+ * gives each statement's results, a NULL after each, then PIPELINE_SYNC. */
 static void read_results(struct db_conn *c)
 {
     if (!PQconsumeInput(c->pg)) {
@@ -607,30 +683,31 @@ static void read_results(struct db_conn *c)
         return;
     }
     while (c->inflight && !PQisBusy(c->pg)) {
-        PGresult *r = PQgetResult(c->pg);
-        if (!r) {
-            struct req *done = c->inflight;
-            PGresult *res = c->inflight_res;
-            char *err = c->inflight_err;
-            c->inflight = NULL;
-            c->inflight_res = NULL;
-            c->inflight_err = NULL;
-            finish(done, err ? NULL : res, err);
+        struct req *r = c->inflight;
+        PGresult *res = PQgetResult(c->pg);
+        bool done = false;
+        if (!res) {
+            if (r->batch)
+                r->cur++;
+            else
+                done = true;
+        } else if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
             PQclear(res);
-            free(err);
-            break;
+            PQexitPipelineMode(c->pg);
+            done = true;
+        } else {
+            if (PQresultStatus(res) == PGRES_PIPELINE_ABORTED)
+                keep_error(c, r, res);
+            else if (!result_ok(res))
+                keep_error(c, r, res);
+            int k = r->cur < r->nstmts ? r->cur : r->nstmts - 1;
+            PQclear(r->res[k]);
+            r->res[k] = res;
         }
-        if (!result_ok(r) && !c->inflight_err) {
-            char msg[1024];
-            snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(r));
-            size_t n = strlen(msg);
-            while (n && msg[n - 1] == '\n')
-                msg[--n] = '\0';
-            c->inflight_err = util_strdup(msg);
-            keep_sqlstate(c, r);
+        if (done) {
+            c->inflight = NULL;
+            finish(r, NULL);
         }
-        PQclear(c->inflight_res);
-        c->inflight_res = r;
     }
     PGnotify *n;
     while ((n = PQnotifies(c->pg)) != NULL) {

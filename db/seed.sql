@@ -21,18 +21,16 @@ SET LOCAL max_parallel_maintenance_workers = 2;
 SET LOCAL timezone = 'Europe/London';
 
 ------------------------------------------------------------------------------------------
--- Helpers. h(x, salt): a 32-bit integer hash (multiply, xor-shift) written as one inlinable
--- expression, so the planner folds it into each query instead of calling a function per row.
--- x must stay below 3e9 to keep the products inside bigint.
+-- Helpers. h(x, salt): a 24-bit integer hash (multiply, xor-shift, multiply, keep the high bits)
+-- written as one inlinable expression, so the planner folds it into each query instead of
+-- calling a function per row. x must stay below 3e9 to keep the products inside bigint.
 CREATE FUNCTION pg_temp.h(x bigint, s integer) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
-SELECT (((((((x * 2654435761 + s::bigint * 1013904223 + 12345) % 4294967296)
-           # (((x * 2654435761 + s::bigint * 1013904223 + 12345) % 4294967296) >> 15)) * 73244475) % 4294967296)
-        # ((((((x * 2654435761 + s::bigint * 1013904223 + 12345) % 4294967296)
-           # (((x * 2654435761 + s::bigint * 1013904223 + 12345) % 4294967296) >> 15)) * 73244475) % 4294967296) >> 13)))
+SELECT (((((x * 2654435761 + s::bigint * 1013904223 + 12345) % 4294967296)
+          # (((x * 2654435761 + s::bigint * 1013904223 + 12345) % 4294967296) >> 15)) * 73244475) % 4294967296) >> 8
 $$;
 -- u(x, salt): the same hash as a fraction in [0, 1).
 CREATE FUNCTION pg_temp.u(x bigint, s integer) RETURNS double precision LANGUAGE sql IMMUTABLE AS $$
-SELECT pg_temp.h(x, s)::double precision / 4294967296.0
+SELECT pg_temp.h(x, s)::double precision / 16777216.0
 $$;
 -- pick(array, x, salt): one element of an array, chosen by the hash.
 CREATE FUNCTION pg_temp.pick(a text[], x bigint, s integer) RETURNS text LANGUAGE sql IMMUTABLE AS $$
@@ -69,6 +67,14 @@ BEGIN
     SELECT 'fk', c.relname, k.conname, pg_get_constraintdef(k.oid)
       FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
      WHERE k.contype = 'f' AND c.relnamespace = 'public'::regnamespace AND c.relname = ANY (big);
+    -- Primary keys nobody outside these tables points at are rebuilt too (a bulk build is
+    -- faster than growing the index row by row).
+    INSERT INTO seed_ddl (kind, tbl, name, def)
+    SELECT 'key', c.relname, k.conname, pg_get_constraintdef(k.oid)
+      FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+     WHERE k.contype IN ('p','u') AND c.relnamespace = 'public'::regnamespace AND c.relname = ANY (big)
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint f JOIN pg_class fc ON fc.oid = f.conrelid
+                        WHERE f.contype = 'f' AND f.confrelid = k.conrelid AND NOT fc.relname = ANY (big));
     INSERT INTO seed_ddl (kind, tbl, name, def)
     SELECT 'index', c.relname, i.relname, pg_get_indexdef(x.indexrelid)
       FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
@@ -76,7 +82,7 @@ BEGIN
        AND NOT EXISTS (SELECT 1 FROM pg_constraint k
                         WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid AND k.contype IN ('p','u','x'));
     FOR r IN SELECT * FROM seed_ddl ORDER BY ord LOOP
-        IF r.kind = 'fk' THEN
+        IF r.kind IN ('fk','key') THEN
             EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', r.tbl, r.name);
         ELSE
             EXECUTE format('DROP INDEX %I', r.name);
@@ -273,9 +279,25 @@ SELECT c.id, c.seg, c.seg IN ('residential_single','residential_multi','senior')
        -- payment behaviour: 0 pays on time, 1 in arrears, 2 on a payment arrangement
        CASE WHEN pg_temp.h(c.id, 20) % 1000 < 80 THEN 1
             WHEN pg_temp.h(c.id, 20) % 1000 < 110 THEN 2 ELSE 0 END AS pay_class,
-       (p.anchor - 60 - (pg_temp.h(c.id, 8) % 3600)::int) AS since
+       (p.anchor - 60 - (pg_temp.h(c.id, 8) % 3600)::int) AS since,
+       -- the bill from which a customer in difficulty stopped paying (k counts bills)
+       CASE WHEN pg_temp.h(c.id, 20) % 1000 < 80
+                 THEN (CASE WHEN c.seg IN ('residential_single','residential_multi','senior') THEN 8 ELSE 24 END)
+                      - 2 - (pg_temp.h(c.id, 21) % 4)::int
+            WHEN pg_temp.h(c.id, 20) % 1000 < 110
+                 THEN (CASE WHEN c.seg IN ('residential_single','residential_multi','senior') THEN 8 ELSE 24 END)
+                      - 3 - (pg_temp.h(c.id, 21) % 3)::int
+            ELSE 1000 END AS stop_k,
+       CASE WHEN c.seg IN ('residential_single','residential_multi','senior')
+            THEN (ARRAY['direct_debit','direct_debit','direct_debit','direct_debit','direct_debit','direct_debit',
+                        'direct_debit','direct_debit','direct_debit','direct_debit','direct_debit','card','card',
+                        'card','card','bank_transfer','bank_transfer','bank_transfer','cash','cheque'])[1 + pg_temp.h(c.id, 22) % 20]
+            ELSE (ARRAY['direct_debit','direct_debit','direct_debit','direct_debit','direct_debit','direct_debit',
+                        'direct_debit','direct_debit','card','card','bank_transfer','bank_transfer','bank_transfer',
+                        'bank_transfer','bank_transfer','bank_transfer','bank_transfer','bank_transfer','bank_transfer',
+                        'cheque'])[1 + pg_temp.h(c.id, 22) % 20] END AS method
   FROM seed_param p, seed_w w,
-       LATERAL (SELECT g AS id,
+       LATERAL (SELECT g::bigint AS id,
                        CASE WHEN g <= 8 THEN (ARRAY['residential_single','residential_multi','senior',
                                   'small_business','commercial','industrial','key_account','public_sector'])[g]
                             ELSE CASE WHEN pg_temp.h(g, 1) % 10000 < 6200 THEN 'residential_single'
@@ -364,6 +386,10 @@ SELECT m.id, m.premise_id, m.customer_id, m.nth, m.since, t.mtype,
        (50 + pg_temp.h(m.id, 16) % 4000)::double precision AS r0,
        b.base * 0.3 AS noise,
        (pg_temp.h(m.id, 17) % 26)::int AS read_day,
+       (1 + 2 * (pg_temp.h(m.id, 9) % 499))::int AS pat_a,      -- odd: months spread over 0..999
+       (pg_temp.h(m.id, 10) % 1000)::int AS pat_b,
+       0.7 + 1.9 * pg_temp.u(m.id, 11) AS freq,
+       6.2832 * pg_temp.u(m.id, 12) AS phase,
        CASE t.mtype WHEN 'dumb' THEN 120 WHEN 'amr' THEN 20 ELSE 0 END AS est_rate,
        CASE WHEN pg_temp.h(m.id, 18) % 1000 >= 10 THEN NULL
             WHEN t.mtype = 'smart' THEN 'night' ELSE 'jump' END AS leak_kind,
@@ -390,7 +416,7 @@ ANALYZE seed_meter;
 INSERT INTO meter (id, premise_id, serial, meter_type, size_mm, installed_on, status)
 SELECT m.id, m.premise_id,
        (ARRAY['KM','EL','SN','AR','IT','ZN','SM','WS'])[1 + pg_temp.h(m.id, 25) % 8]
-           || lpad(((m.id * 7919 + 1234567) % 100000000)::text, 8, '0'),
+           || lpad(((m.id * 387420489 + 1234567) % 100000000)::text, 8, '0'),
        m.mtype,
        CASE WHEN m.base < 30 THEN 15 WHEN m.base < 150 THEN 22 WHEN m.base < 600 THEN 40
             WHEN m.base < 2000 THEN 80 ELSE 100 END,
@@ -415,37 +441,39 @@ SELECT c.m, c.ms, c.f, c.cf AS cf0,
   FROM c;
 ANALYZE seed_month;
 
--- Monthly reads. True cumulative use T(j) = start + base * seasonal total + noise + leak.
--- An estimated read under-reads (70% of the month's use); the next actual read catches up.
--- consumption_m3 is the difference of the stored (rounded) readings.
+-- Monthly reads. True cumulative use T(j) = start + base * seasonal total + noise + leak, with
+-- per-meter noise (a sine of its own frequency and phase) and a per-meter pattern of estimated
+-- months, so no hash is needed per row. An estimated read under-reads (70% of the month's
+-- use) and the next actual read catches up. consumption_m3 is the difference of the stored
+-- (rounded) readings.
 INSERT INTO meter_read (id, meter_id, read_on, reading, consumption_m3, read_type, night_flow_lph)
 SELECT m.id * 24 + mo.m, m.id, mo.ms + m.read_day,
        r.cur, r.cur - r.prev,
        CASE WHEN m.mtype = 'smart' THEN 'smart'
             WHEN x.e0 THEN 'estimated'
-            WHEN m.mtype = 'dumb' AND pg_temp.h(m.id * 32 + mo.m, 27) % 100 < 4 THEN 'customer'
+            WHEN m.mtype = 'dumb' AND x.v0 >= 960 THEN 'customer'
             ELSE 'actual' END,
        CASE WHEN m.mtype <> 'smart' THEN NULL
             WHEN m.leak_kind = 'night' AND mo.m >= m.leak_from
-                 THEN round((m.leak_lph * (0.9 + 0.2 * pg_temp.u(m.id * 32 + mo.m, 28)))::numeric, 2)
-            WHEN pg_temp.h(m.id * 32 + mo.m, 28) % 100 < 6 THEN round((0.5 + 3 * pg_temp.u(m.id * 32 + mo.m, 29))::numeric, 2)
+                 THEN round((m.leak_lph * (0.9 + 0.2 * x.n0))::numeric, 2)
+            WHEN x.v0 >= 940 THEN round((0.5 + 3 * x.n0)::numeric, 2)
             ELSE 0 END
   FROM seed_meter m
  CROSS JOIN seed_month mo
  CROSS JOIN LATERAL (
-    SELECT m.est_rate > 0 AND mo.m > 0 AND pg_temp.h(m.id * 32 + mo.m, 9) % 1000 < m.est_rate AS e0,
-           m.est_rate > 0 AND mo.m > 1 AND pg_temp.h(m.id * 32 + mo.m - 1, 9) % 1000 < m.est_rate AS e1,
-           m.r0 + m.base * mo.cf0 + m.noise * pg_temp.u(m.id * 32 + mo.m, 7)
+    SELECT (mo.m * m.pat_a + m.pat_b) % 1000 AS v0,
+           mo.m > 0 AND (mo.m * m.pat_a + m.pat_b) % 1000 < m.est_rate AS e0,
+           mo.m > 1 AND ((mo.m - 1) * m.pat_a + m.pat_b) % 1000 < m.est_rate AS e1,
+           0.5 + 0.5 * sin(mo.m * m.freq + m.phase) AS n0,
+           m.r0 + m.base * mo.cf0 + m.noise * (0.5 + 0.5 * sin(mo.m * m.freq + m.phase))
                 + m.leak_m3 * greatest(0, mo.m - m.leak_from + 1) AS t0,
-           m.r0 + m.base * mo.cf1 + m.noise * pg_temp.u(m.id * 32 + mo.m - 1, 7)
+           m.r0 + m.base * mo.cf1 + m.noise * (0.5 + 0.5 * sin((mo.m - 1) * m.freq + m.phase))
                 + m.leak_m3 * greatest(0, mo.m - m.leak_from) AS t1,
-           m.r0 + m.base * mo.cf2 + m.noise * pg_temp.u(m.id * 32 + mo.m - 2, 7)
-                + m.leak_m3 * greatest(0, mo.m - m.leak_from - 1) AS t2
-    OFFSET 0) x
+           m.r0 + m.base * mo.cf2 + m.noise * (0.5 + 0.5 * sin((mo.m - 2) * m.freq + m.phase))
+                + m.leak_m3 * greatest(0, mo.m - m.leak_from - 1) AS t2) x
  CROSS JOIN LATERAL (
     SELECT round((CASE WHEN x.e0 THEN x.t1 + 0.7 * (x.t0 - x.t1) ELSE x.t0 END)::numeric, 3) AS cur,
-           round((CASE WHEN x.e1 THEN x.t2 + 0.7 * (x.t1 - x.t2) ELSE x.t1 END)::numeric, 3) AS prev) r
-;
+           round((CASE WHEN x.e1 THEN x.t2 + 0.7 * (x.t1 - x.t2) ELSE x.t1 END)::numeric, 3) AS prev) r;
 
 ------------------------------------------------------------------------------------------
 -- Billing: households quarterly, businesses monthly, over the 24 months. Amounts follow the
@@ -474,14 +502,14 @@ INSERT INTO bill (id, customer_id, premise_id, period_start, period_end, issued_
 SELECT c.id * 24 + pr.k, c.id, cb.premise_id, pr.ps, pr.pe, d.issued_on, d.due_on,
        round((CASE WHEN c.hh THEN 9.50 ELSE 25.00 END * pr.months
               + CASE WHEN c.hh THEN 3.40 ELSE 2.95 END * cb.base * pr.season)::numeric, 2),
-       cb.dumb AND pg_temp.h(c.id * 32 + pr.k, 30) % 10 = 0,
-       CASE WHEN pr.k >= s.stop_k + 1 OR (pr.k = s.stop_k AND c.pay_class = 2) THEN
+       cb.dumb AND (c.id + 3 * pr.k) % 10 = 0,
+       CASE WHEN pr.k > c.stop_k OR (pr.k = c.stop_k AND c.pay_class = 2) THEN
                  CASE WHEN d.due_on < p.anchor THEN 'overdue' ELSE 'issued' END
-            WHEN pr.k = s.stop_k THEN
+            WHEN pr.k = c.stop_k THEN
                  CASE WHEN d.issued_on + 20 <= p.anchor THEN 'part_paid'
                       WHEN d.due_on < p.anchor THEN 'overdue' ELSE 'issued' END
-            WHEN (CASE WHEN s.method = 'direct_debit' THEN d.due_on
-                       ELSE d.issued_on + 3 + (pg_temp.h(c.id * 24 + pr.k, 31) % 22)::int END) <= p.anchor THEN 'paid'
+            WHEN (CASE WHEN c.method = 'direct_debit' THEN d.due_on
+                       ELSE d.issued_on + 3 + ((c.id * 7 + pr.k * 13) % 22)::int END) <= p.anchor THEN 'paid'
             WHEN d.due_on < p.anchor THEN 'overdue'
             ELSE 'issued' END
   FROM seed_param p, seed_cust c
@@ -489,34 +517,18 @@ SELECT c.id * 24 + pr.k, c.id, cb.premise_id, pr.ps, pr.pe, d.issued_on, d.due_o
   JOIN seed_period pr ON pr.kind = CASE WHEN c.hh THEN 'q' ELSE 'm' END AND pr.pe >= c.since
  CROSS JOIN LATERAL (
     SELECT pr.pe + 1 + (c.id % 5)::int AS issued_on,
-           pr.pe + 1 + (c.id % 5)::int + CASE WHEN c.hh THEN 28 ELSE 30 END AS due_on) d
- CROSS JOIN LATERAL (
-    SELECT CASE c.pay_class
-                WHEN 0 THEN 1000
-                WHEN 1 THEN (CASE WHEN c.hh THEN 8 ELSE 24 END) - 2 - (pg_temp.h(c.id, 21) % 4)::int
-                ELSE (CASE WHEN c.hh THEN 8 ELSE 24 END) - 3 - (pg_temp.h(c.id, 21) % 3)::int END AS stop_k,
-           CASE WHEN pg_temp.h(c.id, 22) % 100 < CASE WHEN c.hh THEN 55 ELSE 40 END THEN 'direct_debit'
-                WHEN pg_temp.h(c.id, 22) % 100 < CASE WHEN c.hh THEN 75 ELSE 50 END THEN 'card'
-                WHEN pg_temp.h(c.id, 22) % 100 < CASE WHEN c.hh THEN 88 ELSE 95 END THEN 'bank_transfer'
-                WHEN pg_temp.h(c.id, 22) % 100 < CASE WHEN c.hh THEN 95 ELSE 95 END THEN 'cash'
-                ELSE 'cheque' END AS method) s;
+           pr.pe + 1 + (c.id % 5)::int + CASE WHEN c.hh THEN 28 ELSE 30 END AS due_on) d;
 
--- Payments against bills, re-deriving each bill's payment from the same hashes as above.
+-- Payments against bills, re-deriving each bill's payment with the same rules as above.
 INSERT INTO payment (id, customer_id, bill_id, paid_on, amount, method)
 SELECT b.id + c.id * 8, b.customer_id, b.id,
        CASE WHEN b.status = 'part_paid' THEN b.issued_on + 20
-            WHEN s.method = 'direct_debit' THEN b.due_on
-            ELSE b.issued_on + 3 + (pg_temp.h(b.id, 31) % 22)::int END,
-       CASE WHEN b.status = 'part_paid' THEN round(b.amount * (0.3 + 0.4 * pg_temp.u(b.id, 32))::numeric, 2)
+            WHEN c.method = 'direct_debit' THEN b.due_on
+            ELSE b.issued_on + 3 + ((c.id * 7 + (b.id - c.id * 24) * 13) % 22)::int END,
+       CASE WHEN b.status = 'part_paid' THEN round(b.amount * (0.3 + 0.004 * (b.id * 37 % 100)), 2)
             ELSE b.amount END,
-       CASE WHEN b.status = 'part_paid' AND s.method = 'direct_debit' THEN 'card' ELSE s.method END
+       CASE WHEN b.status = 'part_paid' AND c.method = 'direct_debit' THEN 'card' ELSE c.method END
   FROM bill b JOIN seed_cust c ON c.id = b.customer_id
- CROSS JOIN LATERAL (
-    SELECT CASE WHEN pg_temp.h(c.id, 22) % 100 < CASE WHEN c.hh THEN 55 ELSE 40 END THEN 'direct_debit'
-                WHEN pg_temp.h(c.id, 22) % 100 < CASE WHEN c.hh THEN 75 ELSE 50 END THEN 'card'
-                WHEN pg_temp.h(c.id, 22) % 100 < CASE WHEN c.hh THEN 88 ELSE 95 END THEN 'bank_transfer'
-                WHEN pg_temp.h(c.id, 22) % 100 < CASE WHEN c.hh THEN 95 ELSE 95 END THEN 'cash'
-                ELSE 'cheque' END AS method) s
  WHERE b.status IN ('paid','part_paid');
 
 -- Arrangements: an active one for class 2 (monthly instalments so far), a broken earlier one
@@ -527,14 +539,14 @@ SELECT c.id, c.id, a.start_on, (a.start_on + interval '12 months')::date,
        (a.start_on - 3 + time '10:30')::timestamptz
   FROM seed_cust c JOIN seed_cbase cb ON cb.customer_id = c.id,
        LATERAL (SELECT date '2026-05-01' + (pg_temp.h(c.id, 33) % 120)::int AS start_on,
-                       1.3 * (CASE WHEN c.hh THEN 9.50 + 3.40 * cb.base ELSE 25 + 2.95 * cb.base END) AS inst) a
+                       0.6 * (CASE WHEN c.hh THEN 9.50 + 3.40 * cb.base ELSE 25 + 2.95 * cb.base END) AS inst) a
  WHERE c.pay_class = 2
 UNION ALL
 SELECT c.id, c.id, a.start_on, a.start_on + 75, round((a.inst * 12)::numeric, 2), round(a.inst::numeric, 2),
        'monthly', 'broken', (a.start_on - 2 + time '14:10')::timestamptz
   FROM seed_cust c JOIN seed_cbase cb ON cb.customer_id = c.id,
        LATERAL (SELECT date '2025-03-01' + (pg_temp.h(c.id, 34) % 200)::int AS start_on,
-                       1.2 * (CASE WHEN c.hh THEN 9.50 + 3.40 * cb.base ELSE 25 + 2.95 * cb.base END) AS inst) a
+                       0.5 * (CASE WHEN c.hh THEN 9.50 + 3.40 * cb.base ELSE 25 + 2.95 * cb.base END) AS inst) a
  WHERE c.pay_class = 1 AND pg_temp.h(c.id, 35) % 5 = 0;
 
 INSERT INTO payment (id, customer_id, bill_id, paid_on, amount, method)
@@ -557,18 +569,18 @@ ALTER TABLE seed_balance ADD PRIMARY KEY (customer_id);
 ANALYZE seed_balance;
 
 ------------------------------------------------------------------------------------------
--- Account numbers: '4', eight digits (a permutation of the customer id, so unique), and a
+-- Account numbers: '4', eight digits (a permutation of the customer id mod 10^8, so unique), and a
 -- check digit = sum of digit_i * i over the first nine digits (i = 1 from the left), mod 10.
 CREATE FUNCTION pg_temp.account_no(id bigint) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-SELECT '4' || lpad(((id * 7919 + 13) % 100000000)::text, 8, '0')
-       || ((4 + (((id * 7919 + 13) % 100000000) / 10000000 % 10) * 2
-              + (((id * 7919 + 13) % 100000000) / 1000000 % 10) * 3
-              + (((id * 7919 + 13) % 100000000) / 100000 % 10) * 4
-              + (((id * 7919 + 13) % 100000000) / 10000 % 10) * 5
-              + (((id * 7919 + 13) % 100000000) / 1000 % 10) * 6
-              + (((id * 7919 + 13) % 100000000) / 100 % 10) * 7
-              + (((id * 7919 + 13) % 100000000) / 10 % 10) * 8
-              + (((id * 7919 + 13) % 100000000) % 10) * 9) % 10)::text
+SELECT '4' || lpad(((id * 387420489 + 52711) % 100000000)::text, 8, '0')
+       || ((4 + (((id * 387420489 + 52711) % 100000000) / 10000000 % 10) * 2
+              + (((id * 387420489 + 52711) % 100000000) / 1000000 % 10) * 3
+              + (((id * 387420489 + 52711) % 100000000) / 100000 % 10) * 4
+              + (((id * 387420489 + 52711) % 100000000) / 10000 % 10) * 5
+              + (((id * 387420489 + 52711) % 100000000) / 1000 % 10) * 6
+              + (((id * 387420489 + 52711) % 100000000) / 100 % 10) * 7
+              + (((id * 387420489 + 52711) % 100000000) / 10 % 10) * 8
+              + (((id * 387420489 + 52711) % 100000000) % 10) * 9) % 10)::text
 $$;
 
 INSERT INTO customer (id, account_no, title, first_name, last_name, name, segment, language, preferred_channel,
@@ -578,7 +590,9 @@ SELECT c.id, pg_temp.account_no(c.id), n.title, n.first_name, n.last_name,
        CASE WHEN c.hh THEN n.first_name || ' ' || n.last_name ELSE b.company END,
        c.seg, l.language, ch.preferred_channel,
        CASE WHEN pg_temp.h(c.id, 45) % 100 < CASE WHEN c.hh THEN 70 ELSE 30 END
-            THEN '+447' || (4 + c.id % 6) || lpad(((c.id / 6 * 7919 + 4242) % 100000000)::text, 8, '0')
+            -- a permutation of the id mod 5*10^8, so mobile numbers are unique: 074.. to 078..
+            THEN '+447' || (4 + (c.id * 387420489 + 8675309) % 500000000 / 100000000)
+                 || lpad(((c.id * 387420489 + 8675309) % 100000000)::text, 8, '0')
             ELSE '+44' || z.dial || (2 + pg_temp.h(c.id, 46) % 8)
                  || lpad((pg_temp.h(c.id, 47) % (10 ^ (z.sub_len - 1))::bigint)::text, z.sub_len - 1, '0') END,
        CASE WHEN NOT c.hh THEN 'accounts@' || lower(regexp_replace(translate(b.company, 'âŷé', 'aye'), '[^A-Za-z]', '', 'g')) || '.co.uk'
@@ -646,7 +660,8 @@ SELECT c.id, pg_temp.account_no(c.id), n.title, n.first_name, n.last_name,
                         CASE WHEN pg_temp.h(c.id, 65) % 4 = 0 THEN 'mental_health' END,
                         CASE WHEN l.language NOT IN ('en','cy') AND pg_temp.h(c.id, 66) % 3 = 0 THEN 'language' END],
                      NULL) END AS flags) v0
- CROSS JOIN LATERAL (SELECT v0.non_digital, ARRAY(SELECT DISTINCT f FROM unnest(v0.flags) f ORDER BY f) AS flags) v
+ CROSS JOIN LATERAL (SELECT v0.non_digital, CASE WHEN v0.flags = '{}' THEN v0.flags
+                                                ELSE ARRAY(SELECT DISTINCT f FROM unnest(v0.flags) f ORDER BY f) END AS flags) v
  CROSS JOIN LATERAL (
     SELECT CASE WHEN v.non_digital THEN CASE WHEN pg_temp.h(c.id, 67) % 5 = 0 THEN 'letter' ELSE 'phone' END
                 WHEN NOT c.hh THEN (ARRAY['email','email','email','phone','phone','web'])[1 + pg_temp.h(c.id, 67) % 6]
@@ -795,7 +810,7 @@ SELECT md5('interaction:' || r.x)::uuid, r.cid, r.premise_id, r.channel, s.direc
        s.code, pg_temp.pick(s.summaries, r.x, 75), pg_temp.pick(s.bodies, r.x, 76),
        r.started_at + d.secs * interval '1 second'
   FROM (
-    SELECT c.id AS cid, cb.premise_id, c.id * 8 + k AS x,
+    SELECT c.id AS cid, cb.premise_id, c.id * 8 + kk.k AS x,
            CASE WHEN q.rep THEN 'phone' ELSE ch0.channel END AS channel,
            CASE WHEN q.rep THEN q.subj1 ELSE q.subj0 END AS subject,
            CASE WHEN q.rep THEN q.ts1 + interval '2 days 1 hour' ELSE q.ts0 END AS started_at
@@ -803,19 +818,19 @@ SELECT md5('interaction:' || r.x)::uuid, r.cid, r.premise_id, r.channel, s.direc
       JOIN seed_cbase cb ON cb.customer_id = c.id
       JOIN seed_words cp ON cp.k = 'channel_pick'
      CROSS JOIN LATERAL generate_series(1, (pg_temp.h(c.id, 30) % 7
-                                           + CASE WHEN c.hh THEN 0 ELSE pg_temp.h(c.id, 31) % 3 END)::int) k
-      JOIN seed_channel ch0 ON ch0.channel = pg_temp.pick(cp.a, c.id * 8 + k, 71)
-      JOIN seed_channel ch1 ON ch1.channel = pg_temp.pick(cp.a, c.id * 8 + k - 1, 71)
+                                           + CASE WHEN c.hh THEN 0 ELSE pg_temp.h(c.id, 31) % 3 END)::int) kk(k)
+      JOIN seed_channel ch0 ON ch0.channel = pg_temp.pick(cp.a, c.id * 8 + kk.k, 71)
+      JOIN seed_channel ch1 ON ch1.channel = pg_temp.pick(cp.a, c.id * 8 + kk.k - 1, 71)
      CROSS JOIN LATERAL (
-        SELECT pg_temp.pick(ch0.subjects, c.id * 8 + k, 72) AS subj0,
-               pg_temp.pick(ch1.subjects, c.id * 8 + k - 1, 72) AS subj1,
-               k >= 2 AND pg_temp.h(c.id * 8 + k, 70) % 10 = 0
+        SELECT pg_temp.pick(ch0.subjects, c.id * 8 + kk.k, 72) AS subj0,
+               pg_temp.pick(ch1.subjects, c.id * 8 + kk.k - 1, 72) AS subj1,
+               kk.k >= 2 AND pg_temp.h(c.id * 8 + kk.k, 70) % 10 = 0
                    AND ch1.channel IN ('phone','email','web','walk_in','social') AS rep0,
-               ((SELECT anchor FROM seed_param) - 1 - (pg_temp.h(c.id * 8 + k, 73) % 728)::int + time '08:00')::timestamptz
-                   + (pg_temp.h(c.id * 8 + k, 77) % CASE WHEN ch0.channel IN ('phone','walk_in','field_visit') THEN 36000 ELSE 50000 END)
+               ((SELECT anchor FROM seed_param) - 1 - (pg_temp.h(c.id * 8 + kk.k, 73) % 728)::int + time '08:00')::timestamptz
+                   + (pg_temp.h(c.id * 8 + kk.k, 77) % CASE WHEN ch0.channel IN ('phone','walk_in','field_visit') THEN 36000 ELSE 50000 END)
                      * interval '1 second' AS ts0,
-               ((SELECT anchor FROM seed_param) - 1 - (pg_temp.h(c.id * 8 + k - 1, 73) % 728)::int + time '08:00')::timestamptz
-                   + (pg_temp.h(c.id * 8 + k - 1, 77) % CASE WHEN ch1.channel IN ('phone','walk_in','field_visit') THEN 36000 ELSE 50000 END)
+               ((SELECT anchor FROM seed_param) - 1 - (pg_temp.h(c.id * 8 + kk.k - 1, 73) % 728)::int + time '08:00')::timestamptz
+                   + (pg_temp.h(c.id * 8 + kk.k - 1, 77) % CASE WHEN ch1.channel IN ('phone','walk_in','field_visit') THEN 36000 ELSE 50000 END)
                      * interval '1 second' AS ts1
         OFFSET 0) q0
      CROSS JOIN LATERAL (SELECT q0.*, q0.rep0 AND q0.subj1 NOT IN ('bill_issued','read_reminder','appointment','event_update',
@@ -1273,8 +1288,9 @@ DECLARE
     r record;
     t text;
 BEGIN
-    FOR r IN SELECT * FROM seed_ddl ORDER BY kind DESC, ord LOOP      -- indexes first, then keys
-        IF r.kind = 'fk' THEN
+    -- keys first, then the other indexes, then the foreign keys that need the keys
+    FOR r IN SELECT * FROM seed_ddl ORDER BY CASE kind WHEN 'key' THEN 1 WHEN 'index' THEN 2 ELSE 3 END, ord LOOP
+        IF r.kind IN ('fk','key') THEN
             EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I %s', r.tbl, r.name, r.def);
         ELSE
             EXECUTE r.def;

@@ -282,7 +282,7 @@ static bool search_wants_text(void *st)
 
 static const enum tui_action *search_status(void *st)
 {
-    static const enum tui_action input_keys[] = {TUI_ACT_OPEN, TUI_ACT_DOWN, TUI_ACT_CLEAR, TUI_ACT_HELP,
+    static const enum tui_action input_keys[] = {TUI_ACT_OPEN, TUI_ACT_FOCUS_LIST, TUI_ACT_CLEAR, TUI_ACT_HELP,
                                                  TUI_ACT_QUIT, TUI_ACT_NONE};
     static const enum tui_action list_keys[] = {TUI_ACT_OPEN, TUI_ACT_UP, TUI_ACT_DOWN, TUI_ACT_FOCUS_INPUT,
                                                 TUI_ACT_HELP, TUI_ACT_QUIT, TUI_ACT_NONE};

@@ -4,16 +4,27 @@
 #include <string.h>
 
 static const char *const names[] = {
-#define TUI_ACTION_NAME(id, name, help) name,
+#define TUI_ACTION_NAME(id, name, label, help) name,
     TUI_ACTIONS(TUI_ACTION_NAME)
 #undef TUI_ACTION_NAME
 };
 
 static const char *const helps[] = {
-#define TUI_ACTION_HELP(id, name, help) help,
+#define TUI_ACTION_HELP(id, name, label, help) help,
     TUI_ACTIONS(TUI_ACTION_HELP)
 #undef TUI_ACTION_HELP
 };
+
+static const char *const labels[] = {
+#define TUI_ACTION_LABEL(id, name, label, help) label,
+    TUI_ACTIONS(TUI_ACTION_LABEL)
+#undef TUI_ACTION_LABEL
+};
+
+const char *tui_action_label(enum tui_action a)
+{
+    return (unsigned)a < TUI_ACT__COUNT ? labels[a] : "?";
+}
 
 const char *tui_action_name(enum tui_action a)
 {

@@ -611,7 +611,7 @@ static void draw_status(int row, int cols)
             continue;
         done[a] = true;
         char kbuf[80], n1[32], n2[32];
-        const char *label = tui_action_name(a);
+        const char *label = tui_action_label(a);
         int k1 = first_key(section, a, typing);
         kbuf[0] = '\0';
         for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++) {

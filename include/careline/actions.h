@@ -2,38 +2,38 @@
 #ifndef CARELINE_ACTIONS_H
 #define CARELINE_ACTIONS_H
 
-/* X(ID, "config-name", "help text") — add new actions here, nowhere else. */
+/* X(ID, "config-name", "status-line label", "help text") — add new actions here, nowhere else. */
 #define TUI_ACTIONS(X) \
-    X(NONE,        "none",        "Do nothing (unbinds a key)") \
-    X(QUIT,        "quit",        "Quit Careline") \
-    X(HELP,        "help",        "Show every key of this screen") \
-    X(BACK,        "back",        "Close this screen and go back") \
-    X(REFRESH,     "refresh",     "Redraw the whole screen") \
-    X(UP,          "move-up",     "Move up one row") \
-    X(DOWN,        "move-down",   "Move down one row") \
-    X(PAGE_UP,     "page-up",     "Move up one page") \
-    X(PAGE_DOWN,   "page-down",   "Move down one page") \
-    X(FIRST,       "first",       "Go to the first row") \
-    X(LAST,        "last",        "Go to the last row") \
-    X(OPEN,        "open",        "Open the selected row") \
-    X(FOCUS_INPUT, "focus-input", "Go to the input field") \
-    X(FOCUS_LIST,  "focus-list",  "Go to the list") \
-    X(NEXT_FIELD,  "next-field",  "Go to the next field") \
-    X(PREV_FIELD,  "prev-field",  "Go to the previous field") \
-    X(CLEAR,       "clear",       "Clear the input field") \
-    X(SUBMIT,      "submit",      "Save / submit") \
-    X(CANCEL,      "cancel",      "Cancel") \
-    X(NEXT_PANEL,  "next-panel",  "Show the next panel") \
-    X(PREV_PANEL,  "prev-panel",  "Show the previous panel") \
-    X(PANEL_1,     "panel-1",     "Show panel 1") \
-    X(PANEL_2,     "panel-2",     "Show panel 2") \
-    X(PANEL_3,     "panel-3",     "Show panel 3") \
-    X(PANEL_4,     "panel-4",     "Show panel 4") \
-    X(PANEL_5,     "panel-5",     "Show panel 5") \
-    X(PANEL_6,     "panel-6",     "Show panel 6")
+    X(NONE, "none", "", "Do nothing (unbinds a key)") \
+    X(QUIT, "quit", "quit", "Quit Careline") \
+    X(HELP, "help", "help", "Show every key of this screen") \
+    X(BACK, "back", "back", "Close this screen and go back") \
+    X(REFRESH, "refresh", "redraw", "Redraw the whole screen") \
+    X(UP, "move-up", "up", "Move up one row") \
+    X(DOWN, "move-down", "down", "Move down one row") \
+    X(PAGE_UP, "page-up", "page up", "Move up one page") \
+    X(PAGE_DOWN, "page-down", "page down", "Move down one page") \
+    X(FIRST, "first", "first", "Go to the first row") \
+    X(LAST, "last", "last", "Go to the last row") \
+    X(OPEN, "open", "open", "Open the selected row") \
+    X(FOCUS_INPUT, "focus-input", "search", "Go to the input field") \
+    X(FOCUS_LIST, "focus-list", "results", "Go to the results and back") \
+    X(NEXT_FIELD, "next-field", "next", "Go to the next field") \
+    X(PREV_FIELD, "prev-field", "previous", "Go to the previous field") \
+    X(CLEAR, "clear", "clear", "Clear the input field") \
+    X(SUBMIT, "submit", "save", "Save / submit") \
+    X(CANCEL, "cancel", "cancel", "Cancel") \
+    X(NEXT_PANEL, "next-panel", "next panel", "Show the next panel") \
+    X(PREV_PANEL, "prev-panel", "prev panel", "Show the previous panel") \
+    X(PANEL_1, "panel-1", "panel 1", "Show panel 1") \
+    X(PANEL_2, "panel-2", "panel 2", "Show panel 2") \
+    X(PANEL_3, "panel-3", "panel 3", "Show panel 3") \
+    X(PANEL_4, "panel-4", "panel 4", "Show panel 4") \
+    X(PANEL_5, "panel-5", "panel 5", "Show panel 5") \
+    X(PANEL_6, "panel-6", "panel 6", "Show panel 6")
 
 enum tui_action {
-#define TUI_ACTION_ENUM(id, name, help) TUI_ACT_##id,
+#define TUI_ACTION_ENUM(id, name, label, help) TUI_ACT_##id,
     TUI_ACTIONS(TUI_ACTION_ENUM)
 #undef TUI_ACTION_ENUM
     TUI_ACT__COUNT
@@ -41,6 +41,7 @@ enum tui_action {
 
 const char *tui_action_name(enum tui_action a);   /* "move-up" */
 const char *tui_action_help(enum tui_action a);   /* "Move up one row" */
+const char *tui_action_label(enum tui_action a);  /* "up": a word for the status line */
 /* Returns the action for a config name, or -1 when unknown. */
 int tui_action_lookup(const char *name);
 

@@ -75,6 +75,26 @@ struct db_query {
 /* Queue a request; returns its id (> 0). When offline, done() is called
  * from the next db_ready() with err set. */
 unsigned db_send(struct db_conn *c, const struct db_query *q);
+/* Several statements in ONE round trip (libpq pipeline mode): a screen's
+ * whole data. done gets one result per statement, in order, or err (the
+ * first failure; later statements were not run). */
+typedef void (*db_batch_fn)(void *ctx, const PGresult *const *res, int n, const char *err, double ms);
+struct db_stmt {
+    const char *sql;
+    int nparams;
+    const char *const *params;   /* copied */
+};
+struct db_batch {
+    const struct db_stmt *stmts;
+    int n;
+    const char *slot;            /* as in db_query */
+    db_batch_fn done;
+    void *ctx;
+    const void *owner;
+    void (*cleanup)(void *ctx);
+};
+unsigned db_send_batch(struct db_conn *c, const struct db_batch *b);
+
 /* The request's callback will not be called (screen closed). */
 void db_forget(struct db_conn *c, unsigned id);
 /* Forget every request of this owner (see db_query.owner). */

@@ -5,7 +5,7 @@
 . "$TOP/tests/lib/fixtures.sh"
 T=$(mktemp -d)
 export PGDATABASE=e2e_script_$$
-createdb -T "$SEEDED_TEMPLATE" "$PGDATABASE" || { not_ok "copy the seeded template"; tap_done; exit 1; }
+createdb -T "$MIGRATED_TEMPLATE" "$PGDATABASE" || { not_ok "copy the migrated template"; tap_done; exit 1; }
 trap 'dropdb --if-exists "$PGDATABASE"; rm -rf "$T"' EXIT
 fixtures_load || not_ok "load fixtures"
 
