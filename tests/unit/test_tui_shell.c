@@ -430,7 +430,7 @@ static void test_help_scrolls(void **state)
     char *d = slurp(out);
     assert_non_null(strstr(d, "Help: Search"));       /* still open */
     assert_null(strstr(d, "Search keys"));            /* scrolled past the top */
-    assert_line_has(d, "Go to the list", "Tab"); /* the last line came into view */
+    assert_line_has(d, "Go to the results", "Tab"); /* the last line came into view */
     assert_line_has(d, "back up, any other key closes", "\xE2\x94\x98");
     free(d);
     free(script);
