@@ -18,7 +18,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) \
              -DCARELINE_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
-LDLIBS_ALL = $(PKG_LIBS) $(EXTRA_LDFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lm $(EXTRA_LDFLAGS)
 
 SRCS      := $(sort $(wildcard tui/*.c screens/*.c db/*.c))
 MAIN_SRC  := tui/main.c

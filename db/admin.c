@@ -199,6 +199,11 @@ int db_seed(struct db_conn *c, long n, FILE *out, char *err, size_t errlen)
         run(c, "ROLLBACK", 0, NULL);
         return -1;
     }
+    /* Derived data the screens read: usage of similar premises. */
+    if (!run(c, "REFRESH MATERIALIZED VIEW usage_benchmark", 0, NULL)) {
+        snprintf(err, errlen, "seed: refreshing usage_benchmark: %s", db_error(c));
+        return -1;
+    }
     /* Statistics matter for the search plans; ANALYZE cannot run inside
      * the seed's transaction block for the whole database cheaply. */
     run(c, "ANALYZE", 0, NULL);

@@ -219,17 +219,18 @@ SELECT code, name, region FROM seed_zone ORDER BY n;
 INSERT INTO seed_words
 SELECT 'zone_pick', array_agg(z.n::text ORDER BY z.n, g) FROM seed_zone z, generate_series(1, z.weight) g;
 
--- The lists as one row, to join: a list passed as a column keeps pick() inlinable (a sub-select
--- argument would turn it into a function call per row).
-CREATE TEMP TABLE seed_w ON COMMIT DROP AS
-SELECT max(a) FILTER (WHERE k = 'female') AS female, max(a) FILTER (WHERE k = 'male') AS male,
-       max(a) FILTER (WHERE k = 'surname') AS surname, max(a) FILTER (WHERE k = 'prefix') AS prefix,
-       max(a) FILTER (WHERE k = 'trade_small') AS trade_small, max(a) FILTER (WHERE k = 'small_suffix') AS small_suffix,
-       max(a) FILTER (WHERE k = 'trade_commercial') AS trade_commercial,
-       max(a) FILTER (WHERE k = 'trade_industrial') AS trade_industrial,
-       max(a) FILTER (WHERE k = 'key_account') AS key_account, max(a) FILTER (WHERE k = 'public_sector') AS public_sector,
-       max(a) FILTER (WHERE k = 'email_domain') AS email_domain, max(a) FILTER (WHERE k = 'zone_pick') AS zone_pick
-  FROM seed_words;
+-- Each list becomes a function returning it as a constant: pg_temp.w_surname() and so on.
+-- A constant array folds into the plan; read from a table, a long array would be
+-- de-toasted again for every row.
+CREATE FUNCTION pg_temp.make_word_functions() RETURNS void LANGUAGE plpgsql AS $f$
+DECLARE r record;
+BEGIN
+    FOR r IN SELECT k, a FROM seed_words LOOP
+        EXECUTE format('CREATE OR REPLACE FUNCTION pg_temp.%I() RETURNS text[] LANGUAGE sql IMMUTABLE AS %L',
+                       'w_' || r.k, 'SELECT ' || quote_literal(r.a) || '::text[]');
+    END LOOP;
+END $f$;
+SELECT pg_temp.make_word_functions();
 ANALYZE seed_zone;
 
 ALTER TABLE seed_zone ADD COLUMN zone_id integer;
@@ -238,8 +239,8 @@ UPDATE seed_zone s SET zone_id = z.id FROM zone z WHERE z.code = s.code;
 ------------------------------------------------------------------------------------------
 -- Staff: 60 agents, 8 supervisors, 10 field staff, 2 admins, and the demo login.
 INSERT INTO staff (login_role, display_name, team, group_role, created_at)
-SELECT login, pg_temp.pick(CASE WHEN pg_temp.h(i, 2) % 2 = 0 THEN w_f.a ELSE w_m.a END, i, 3) || ' '
-              || pg_temp.pick(w_s.a, i, 4),
+SELECT login, pg_temp.pick(CASE WHEN pg_temp.h(i, 2) % 2 = 0 THEN pg_temp.w_female() ELSE pg_temp.w_male() END, i, 3)
+              || ' ' || pg_temp.pick(pg_temp.w_surname(), i, 4),
        team, grp, timestamptz '2023-01-09 09:00' + (i * 11 % 600) * interval '1 day'
   FROM (SELECT i, 'agent' || lpad(i::text, 2, '0') AS login, 'agent' AS grp,
                (ARRAY['Billing','Billing','Operations','Complaints','General'])[1 + i % 5] AS team
@@ -253,9 +254,7 @@ SELECT login, pg_temp.pick(CASE WHEN pg_temp.h(i, 2) % 2 = 0 THEN w_f.a ELSE w_m
           FROM generate_series(1, 10) i
         UNION ALL
         SELECT 300 + i, 'admin' || lpad(i::text, 2, '0'), 'admin', 'Systems'
-          FROM generate_series(1, 2) i) s,
-       seed_words w_f, seed_words w_m, seed_words w_s
- WHERE w_f.k = 'female' AND w_m.k = 'male' AND w_s.k = 'surname'
+          FROM generate_series(1, 2) i) s
  ORDER BY i;
 INSERT INTO staff (login_role, display_name, team, group_role, created_at)
 VALUES ('careline_demo', 'Demo Agent', 'General', 'agent', timestamptz '2026-01-05 09:00');
@@ -296,7 +295,7 @@ SELECT c.id, c.seg, c.seg IN ('residential_single','residential_multi','senior')
                         'direct_debit','direct_debit','card','card','bank_transfer','bank_transfer','bank_transfer',
                         'bank_transfer','bank_transfer','bank_transfer','bank_transfer','bank_transfer','bank_transfer',
                         'cheque'])[1 + pg_temp.h(c.id, 22) % 20] END AS method
-  FROM seed_param p, seed_w w,
+  FROM seed_param p,
        LATERAL (SELECT g::bigint AS id,
                        CASE WHEN g <= 8 THEN (ARRAY['residential_single','residential_multi','senior',
                                   'small_business','commercial','industrial','key_account','public_sector'])[g]
@@ -308,7 +307,7 @@ SELECT c.id, c.seg, c.seg IN ('residential_single','residential_multi','senior')
                                       WHEN pg_temp.h(g, 1) % 10000 < 9920 THEN 'industrial'
                                       WHEN pg_temp.h(g, 1) % 10000 < 9950 THEN 'key_account'
                                       ELSE 'public_sector' END END AS seg,
-                       pg_temp.pick(w.zone_pick, g, 2)::int AS zn
+                       pg_temp.pick(pg_temp.w_zone_pick(), g, 2)::int AS zn
                   FROM generate_series(1, p.n) g) c;
 ALTER TABLE seed_cust ADD PRIMARY KEY (id);
 ANALYZE seed_cust;
@@ -317,7 +316,7 @@ ANALYZE seed_cust;
 CREATE TEMP TABLE seed_prem ON COMMIT DROP AS
 SELECT o.prem_off + k AS id, o.id AS customer_id, o.seg, o.hh, o.since,
        CASE WHEN k = 1 THEN o.zn
-            ELSE pg_temp.pick(w.zone_pick, o.prem_off + k, 3)::int END AS zn,
+            ELSE pg_temp.pick(pg_temp.w_zone_pick(), o.prem_off + k, 3)::int END AS zn,
        CASE o.seg
             WHEN 'residential_single' THEN (ARRAY['house','house','house','house','house','bungalow','flat','maisonette'])[1 + pg_temp.h(o.prem_off + k, 4) % 8]
             WHEN 'residential_multi'  THEN (ARRAY['flat','flat','flat','maisonette','house'])[1 + pg_temp.h(o.prem_off + k, 4) % 5]
@@ -335,7 +334,7 @@ SELECT o.prem_off + k AS id, o.id AS customer_id, o.seg, o.hh, o.since,
             WHEN 'residential_multi'  THEN 2 + pg_temp.h(o.prem_off + k, 5) % 6
             WHEN 'senior'             THEN 1 + (pg_temp.h(o.prem_off + k, 5) % 100 >= 55)::int
             ELSE NULL END AS occupants
-  FROM seed_w w, (SELECT c.*, (sum(c.n_prem) OVER (ORDER BY c.id) - c.n_prem)::bigint AS prem_off FROM seed_cust c) o,
+  FROM (SELECT c.*, (sum(c.n_prem) OVER (ORDER BY c.id) - c.n_prem)::bigint AS prem_off FROM seed_cust c) o,
        generate_series(1, o.n_prem) k;
 
 ANALYZE seed_prem;
@@ -346,9 +345,9 @@ SELECT p.id,
        100020000000 + p.id * 7,
        'P' || lpad(p.id::text, 9, '0'),
        CASE WHEN p.ptype IN ('factory','warehouse') THEN 'Unit ' || (1 + pg_temp.h(p.id, 6) % 40) || ', '
-                 || pg_temp.pick(w_e.a, p.id, 7)
-            ELSE (1 + pg_temp.h(p.id, 6) % 180) || ' ' || pg_temp.pick(w_st.a, p.id, 7) || ' '
-                 || pg_temp.pick(w_sk.a, p.id, 8) END,
+                 || pg_temp.pick(pg_temp.w_estate(), p.id, 7)
+            ELSE (1 + pg_temp.h(p.id, 6) % 180) || ' ' || pg_temp.pick(pg_temp.w_street(), p.id, 7) || ' '
+                 || pg_temp.pick(pg_temp.w_street_kind(), p.id, 8) END,
        CASE WHEN p.ptype = 'flat' THEN 'Flat ' || (1 + pg_temp.h(p.id, 9) % 24)
             WHEN p.ptype = 'maisonette' THEN 'Maisonette ' || (1 + pg_temp.h(p.id, 9) % 4)
             WHEN p.ptype IN ('factory','warehouse') THEN NULL
@@ -356,12 +355,10 @@ SELECT p.id,
             END,
        z.town,
        z.pc_area || (z.pc_district + pg_temp.h(p.id, 10) % 4) || ' ' || (pg_temp.h(p.id, 11) % 10)
-           || pg_temp.pick(w_pc.a, p.id, 12) || pg_temp.pick(w_pc.a, p.id, 13),
+           || pg_temp.pick(pg_temp.w_postcode_letters(), p.id, 12) || pg_temp.pick(pg_temp.w_postcode_letters(), p.id, 13),
        z.zone_id, p.ptype, p.occupants, CASE WHEN p.hh THEN 'household' ELSE 'non_household' END,
        (p.since + time '09:00')::timestamptz
-  FROM seed_prem p JOIN seed_zone z ON z.n = p.zn,
-       seed_words w_e, seed_words w_st, seed_words w_sk, seed_words w_pc
- WHERE w_e.k = 'estate' AND w_st.k = 'street' AND w_sk.k = 'street_kind' AND w_pc.k = 'postcode_letters'
+  FROM seed_prem p JOIN seed_zone z ON z.n = p.zn
  ORDER BY p.id;
 
 INSERT INTO customer_premise (customer_id, premise_id, role, start_date)
@@ -599,13 +596,13 @@ SELECT c.id, pg_temp.account_no(c.id), n.title, n.first_name, n.last_name,
             WHEN v.non_digital OR pg_temp.h(c.id, 48) % 100 >= 80 THEN NULL
             ELSE lower(regexp_replace(translate(n.first_name || '.' || n.last_name, 'âŷé', 'aye'), '[^A-Za-z.]', '', 'g'))
                  || CASE WHEN pg_temp.h(c.id, 49) % 2 = 0 THEN (pg_temp.h(c.id, 50) % 100)::text ELSE '' END
-                 || '@' || pg_temp.pick(w.email_domain, c.id, 51) END,
+                 || '@' || pg_temp.pick(pg_temp.w_email_domain(), c.id, 51) END,
        v.flags, v.flags <> '{}' AND pg_temp.h(c.id, 52) % 10 < 7, v.non_digital,
        coalesce(bal.balance, 0), coalesce(bal.arrears, 0),
        (c.since + time '09:00')::timestamptz + (pg_temp.h(c.id, 53) % 30000) * interval '1 second',
        (c.since + time '09:00')::timestamptz + (pg_temp.h(c.id, 53) % 30000) * interval '1 second'
             + (pg_temp.h(c.id, 54) % 400) * interval '1 day'
-  FROM seed_w w, seed_cust c
+  FROM seed_cust c
   JOIN seed_zone z ON z.n = c.zn
   LEFT JOIN seed_balance bal ON bal.customer_id = c.id
  CROSS JOIN LATERAL (
@@ -616,25 +613,25 @@ SELECT c.id, pg_temp.account_no(c.id), n.title, n.first_name, n.last_name,
                 WHEN pg_temp.h(c.id, 55) % 100 < 5 THEN 'Mx'
                 WHEN pg_temp.h(c.id, 55) % 100 < CASE WHEN c.seg = 'senior' THEN 80 ELSE 50 END THEN 'Mrs'
                 WHEN pg_temp.h(c.id, 55) % 100 < 80 THEN 'Ms' ELSE 'Miss' END AS title,
-           CASE WHEN g.gender = 'f' THEN pg_temp.pick(w.female, c.id, 56)
-                ELSE pg_temp.pick(w.male, c.id, 56) END AS first_name,
-           pg_temp.pick(w.surname, c.id, 57) AS last_name) n
+           CASE WHEN g.gender = 'f' THEN pg_temp.pick(pg_temp.w_female(), c.id, 56)
+                ELSE pg_temp.pick(pg_temp.w_male(), c.id, 56) END AS first_name,
+           pg_temp.pick(pg_temp.w_surname(), c.id, 57) AS last_name) n
  CROSS JOIN LATERAL (
     SELECT CASE c.seg
         WHEN 'small_business' THEN
-            btrim(CASE WHEN pg_temp.h(c.id, 58) % 2 = 0 THEN pg_temp.pick(w.prefix, c.id, 59)
+            btrim(CASE WHEN pg_temp.h(c.id, 58) % 2 = 0 THEN pg_temp.pick(pg_temp.w_prefix(), c.id, 59)
                        ELSE z.town END
-                  || ' ' || pg_temp.pick(w.trade_small, c.id, 60)
-                  || ' ' || pg_temp.pick(w.small_suffix, c.id, 61))
-        WHEN 'commercial' THEN pg_temp.pick(w.prefix, c.id, 59) || ' '
-                  || pg_temp.pick(w.trade_commercial, c.id, 60) || ' Ltd'
-        WHEN 'industrial' THEN pg_temp.pick(w.prefix, c.id, 59) || ' '
-                  || pg_temp.pick(w.trade_industrial, c.id, 60)
+                  || ' ' || pg_temp.pick(pg_temp.w_trade_small(), c.id, 60)
+                  || ' ' || pg_temp.pick(pg_temp.w_small_suffix(), c.id, 61))
+        WHEN 'commercial' THEN pg_temp.pick(pg_temp.w_prefix(), c.id, 59) || ' '
+                  || pg_temp.pick(pg_temp.w_trade_commercial(), c.id, 60) || ' Ltd'
+        WHEN 'industrial' THEN pg_temp.pick(pg_temp.w_prefix(), c.id, 59) || ' '
+                  || pg_temp.pick(pg_temp.w_trade_industrial(), c.id, 60)
                   || CASE WHEN pg_temp.h(c.id, 61) % 4 = 0 THEN ' plc' ELSE ' Ltd' END
-        WHEN 'key_account' THEN pg_temp.pick(w.prefix, c.id, 59) || ' '
-                  || pg_temp.pick(w.key_account, c.id, 60)
+        WHEN 'key_account' THEN pg_temp.pick(pg_temp.w_prefix(), c.id, 59) || ' '
+                  || pg_temp.pick(pg_temp.w_key_account(), c.id, 60)
         WHEN 'public_sector' THEN z.town || ' '
-                  || pg_temp.pick(w.public_sector, c.id, 60)
+                  || pg_temp.pick(pg_temp.w_public_sector(), c.id, 60)
         END AS company) b
  CROSS JOIN LATERAL (
     SELECT CASE WHEN z.region = 'wales' AND pg_temp.h(c.id, 41) % 1000 < 120 THEN 'cy'
@@ -795,6 +792,7 @@ SELECT 'channel_pick', array_agg(ch ORDER BY o, g)
   FROM (VALUES (1, 'phone', 50), (2, 'email', 18), (3, 'web', 12), (4, 'sms', 9), (5, 'field_visit', 5),
                (6, 'walk_in', 3), (7, 'social', 3)) v(o, ch, w),
        generate_series(1, v.w) g;
+SELECT pg_temp.make_word_functions();
 
 ANALYZE seed_subject;
 ANALYZE seed_channel;
@@ -816,11 +814,10 @@ SELECT md5('interaction:' || r.x)::uuid, r.cid, r.premise_id, r.channel, s.direc
            CASE WHEN q.rep THEN q.ts1 + interval '2 days 1 hour' ELSE q.ts0 END AS started_at
       FROM seed_cust c
       JOIN seed_cbase cb ON cb.customer_id = c.id
-      JOIN seed_words cp ON cp.k = 'channel_pick'
      CROSS JOIN LATERAL generate_series(1, (pg_temp.h(c.id, 30) % 7
                                            + CASE WHEN c.hh THEN 0 ELSE pg_temp.h(c.id, 31) % 3 END)::int) kk(k)
-      JOIN seed_channel ch0 ON ch0.channel = pg_temp.pick(cp.a, c.id * 8 + kk.k, 71)
-      JOIN seed_channel ch1 ON ch1.channel = pg_temp.pick(cp.a, c.id * 8 + kk.k - 1, 71)
+      JOIN seed_channel ch0 ON ch0.channel = pg_temp.pick(pg_temp.w_channel_pick(), c.id * 8 + kk.k, 71)
+      JOIN seed_channel ch1 ON ch1.channel = pg_temp.pick(pg_temp.w_channel_pick(), c.id * 8 + kk.k - 1, 71)
      CROSS JOIN LATERAL (
         SELECT pg_temp.pick(ch0.subjects, c.id * 8 + kk.k, 72) AS subj0,
                pg_temp.pick(ch1.subjects, c.id * 8 + kk.k - 1, 72) AS subj1,
@@ -956,6 +953,7 @@ INSERT INTO seed_cat_text VALUES
 
 INSERT INTO seed_words
 SELECT 'complaint_pick', array_agg(code ORDER BY code, g) FROM seed_cat_text, generate_series(1, weight) g;
+SELECT pg_temp.make_word_functions();
 
 CREATE TEMP TABLE seed_complaint ON COMMIT DROP AS
 SELECT s.*, CASE WHEN s.r % 10 < 3 THEN 'open' WHEN s.r % 7 = 3 THEN 'resolved' ELSE 'closed' END AS life
@@ -998,8 +996,7 @@ SELECT md5('complaint:' || s.r)::uuid,
        ag.id, t.opened_at, coalesce(t.closed_at, t.resolved_at, t.first_at, t.ack_at, t.opened_at)
   FROM seed_complaint s
   JOIN customer cu ON cu.id = s.customer_id
- JOIN seed_words cpk ON cpk.k = 'complaint_pick'
- CROSS JOIN LATERAL (SELECT pg_temp.pick(cpk.a, s.r, 91) AS code) pc
+ CROSS JOIN LATERAL (SELECT pg_temp.pick(pg_temp.w_complaint_pick(), s.r, 91) AS code) pc
   JOIN seed_cat_text ct ON ct.code = pc.code
   JOIN complaint_category cat ON cat.code = pc.code
   JOIN complaint_category top ON top.id = cat.parent_id

@@ -332,3 +332,51 @@ char *tui_text_fit(const char *s, int width, bool ascii, int *outw)
         *outw = used + 1;
     return util_buf_steal(&b);
 }
+
+static void push_line(char ***out, int *n, const char *s, size_t len)
+{
+    *out = util_realloc(*out, sizeof **out * (size_t)(*n + 1));
+    (*out)[(*n)++] = util_strndup(s, len);
+}
+
+int tui_text_wrap(const char *s, int width, char ***out)
+{
+    int n = 0;
+    *out = NULL;
+    if (width < 1)
+        width = 1;
+    size_t len = strlen(s), start = 0, i = 0, brk = 0;
+    int col = 0, col_at_brk = 0;
+    bool have_brk = false;
+    while (i < len) {
+        uint32_t cp;
+        int k = tui_utf8_decode(s + i, len - i, &cp);
+        int w = tui_cp_width(cp);
+        if (w < 0)
+            w = 0;
+        if (cp == ' ') {
+            brk = i;
+            col_at_brk = col;
+            have_brk = true;
+        }
+        if (col + w > width && w > 0 && i > start) {
+            if (have_brk && brk > start) {
+                push_line(out, &n, s + start, brk - start);
+                start = brk + 1;
+                col -= col_at_brk + 1;
+            } else {
+                /* A word longer than the line: cut it. */
+                push_line(out, &n, s + start, i - start);
+                start = i;
+                col = 0;
+            }
+            have_brk = false;
+            continue;   /* measure this character again on the new line */
+        }
+        col += w;
+        i += (size_t)k;
+    }
+    if (start < len || n == 0)
+        push_line(out, &n, s + start, len - start);
+    return n;
+}

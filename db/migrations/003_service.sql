@@ -300,7 +300,7 @@ CREATE TABLE follow_up (
     created_at         timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX follow_up_open_idx ON follow_up (due_on) WHERE status = 'open';
-CREATE INDEX follow_up_customer_idx ON follow_up (customer_id);
+CREATE INDEX follow_up_customer_idx ON follow_up (customer_id, due_on);
 CREATE INDEX follow_up_complaint_idx ON follow_up (complaint_id);
 
 CREATE TABLE satisfaction_survey (

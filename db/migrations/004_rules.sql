@@ -18,11 +18,12 @@ BEGIN
 END $$;
 
 -- The customer row also holds the balance cache; refreshing it must not make an agent's
--- open edit look stale, so only changes to other columns bump the version.
+-- open edit look stale, so only changes to other columns bump the version. (Generated
+-- columns are left out: they are not computed yet in a BEFORE trigger.)
 CREATE FUNCTION customer_touch() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF (to_jsonb(NEW) - '{balance,arrears,version,updated_at}'::text[])
-       IS DISTINCT FROM (to_jsonb(OLD) - '{balance,arrears,version,updated_at}'::text[]) THEN
+    IF (to_jsonb(NEW) - '{balance,arrears,version,updated_at,phone_nsn,customer_type}'::text[])
+       IS DISTINCT FROM (to_jsonb(OLD) - '{balance,arrears,version,updated_at,phone_nsn,customer_type}'::text[]) THEN
         NEW.version := OLD.version + 1;
         NEW.updated_at := now();
     ELSE
@@ -520,8 +521,9 @@ BEGIN
            AND k NOT IN ('version','updated_at','balance','arrears');
         IF changed IS NULL THEN RETURN NULL; END IF;     -- only caches moved
     END IF;
-    INSERT INTO audit_log (action, customer_id, entity, entity_id, details)
-    VALUES (lower(TG_OP), CASE WHEN TG_TABLE_NAME = 'customer' THEN (r ->> 'id')::bigint
+    -- session_user: inside this SECURITY DEFINER function current_user is the owner.
+    INSERT INTO audit_log (actor, action, customer_id, entity, entity_id, details)
+    VALUES (session_user, lower(TG_OP), CASE WHEN TG_TABLE_NAME = 'customer' THEN (r ->> 'id')::bigint
                                ELSE (r ->> 'customer_id')::bigint END,
             TG_TABLE_NAME, coalesce(r ->> 'id', r ->> 'code', r ->> 'key', r ->> 'event_id', r ->> 'group_role',
                                    r ->> 'holiday_on'),
@@ -546,3 +548,4 @@ BEGIN
                         FOR EACH ROW EXECUTE FUNCTION audit_change()', t);
     END LOOP;
 END $$;
+

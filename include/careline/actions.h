@@ -30,7 +30,10 @@
     X(PANEL_3, "panel-3", "panel 3", "Show panel 3") \
     X(PANEL_4, "panel-4", "panel 4", "Show panel 4") \
     X(PANEL_5, "panel-5", "panel 5", "Show panel 5") \
-    X(PANEL_6, "panel-6", "panel 6", "Show panel 6")
+    X(PANEL_6, "panel-6", "panel 6", "Show panel 6") \
+    X(LOG_CONTACT, "log-contact", "log contact", "Record this contact: channel, wrap-up code, summary") \
+    X(HIGH_BILL, "high-bill", "high bill", "Show the bill that explains a high-bill call") \
+    X(RELOAD, "reload", "reload", "Fetch everything on this screen again")
 
 enum tui_action {
 #define TUI_ACTION_ENUM(id, name, label, help) TUI_ACT_##id,

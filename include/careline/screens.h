@@ -7,7 +7,9 @@
 /* X(name): screens/name.c defines `const struct screen_ops scr_name_ops`. */
 #define SCR_SCREENS(X) \
     X(search) \
-    X(customer)
+    X(customer) \
+    X(logcontact) \
+    X(textview)
 
 #define SCR_DECLARE(name) extern const struct screen_ops scr_##name##_ops;
 SCR_SCREENS(SCR_DECLARE)

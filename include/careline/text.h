@@ -43,4 +43,10 @@ char *tui_text_sanitize(const char *s, bool ascii);
  * its display width in *outw when outw is not NULL. width <= 0 gives "". */
 char *tui_text_fit(const char *s, int width, bool ascii, int *outw);
 
+/* Word-wrap sanitised one-line text into lines of at most width columns
+ * (breaking at spaces, cutting words longer than a line). Returns the
+ * number of lines (at least 1) and a heap array of heap strings in *out;
+ * free each and the array. */
+int tui_text_wrap(const char *s, int width, char ***out);
+
 #endif

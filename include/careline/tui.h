@@ -81,6 +81,16 @@ const char *tui_glyph(const char *name);
  * in paints since tui_init; for tests and benchmarks. */
 size_t tui_bytes_written(void);
 
+/* ---- charts (plain strings: they work in monochrome and ASCII) -------- */
+
+/* One character per value, eighths of a cell high (▁..█, or _.-=# in
+ * ASCII); NAN or negative values are gaps. max <= 0: the largest value.
+ * Returns a heap string. */
+char *tui_sparkline(const double *v, int n, double max, bool ascii);
+/* A bar of value/max over width columns with eighth-cell precision (or
+ * whole '#' in ASCII); empty for zero or NAN. Returns a heap string. */
+char *tui_bar(double value, double max, int width, bool ascii);
+
 /* ---- widgets ---------------------------------------------------------- */
 
 /* A list: the owner supplies rows as cells; the widget moves and draws. */

@@ -27,6 +27,11 @@ void util_buf_clear(struct util_buf *b);
 void util_buf_free(struct util_buf *b);
 char *util_buf_steal(struct util_buf *b);    /* returns data (caller frees), buffer emptied */
 
+/* A random (version 4) UUID in canonical text form; out holds 37 bytes.
+ * Made at the terminal so that a write replayed after a lost connection
+ * is recognised by the database as the same row. */
+void util_uuid(char out[37]);
+
 /* Milliseconds from a monotonic clock. */
 long long util_now_ms(void);
 

@@ -1,0 +1,169 @@
+/* contact.c — recording contacts: validation, an idempotent insert keyed by a terminal-made UUID, wrap-up codes. */
+#include "careline/contact.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careline/text.h"
+#include "careline/util.h"
+
+static const char wrapup_sql[] =
+    "SELECT code, label FROM wrap_up_code WHERE active ORDER BY sort_order, label";
+
+/* The premise is the customer's current billing premise, when there is one:
+ * agents do not pick it for a contact. */
+static const char save_sql[] =
+    "INSERT INTO interaction (id, customer_id, premise_id, channel, direction, staff_id, started_at, ended_at,"
+    " wrap_up_code, subject, summary)"
+    " VALUES ($1::uuid, $2::bigint,"
+    "  (SELECT cp.premise_id FROM customer_premise cp WHERE cp.customer_id = $2::bigint AND cp.end_date IS NULL"
+    "    ORDER BY cp.role, cp.premise_id LIMIT 1),"
+    "  $3, $4, current_staff_id(), to_timestamp($5::double precision), now(), $6, nullif($7, ''), $8)"
+    " ON CONFLICT (id) DO NOTHING";
+
+void db_choices_free(struct db_choice *list, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(list[i].code);
+        free(list[i].label);
+    }
+    free(list);
+}
+
+struct wrapup_pending {
+    void (*done)(void *ctx, struct db_choice *list, int n, const char *err);
+    void *ctx;
+};
+
+static void on_wrapups(void *ctx, const PGresult *res, const char *err, double ms)
+{
+    (void)ms;
+    struct wrapup_pending *p = ctx;
+    if (err) {
+        p->done(p->ctx, NULL, 0, err);
+        free(p);
+        return;
+    }
+    int n = PQntuples(res);
+    struct db_choice *list = util_calloc((size_t)(n ? n : 1), sizeof *list);
+    for (int i = 0; i < n; i++) {
+        list[i].code = util_strdup(PQgetvalue(res, i, 0));
+        list[i].label = util_strdup(PQgetvalue(res, i, 1));
+    }
+    p->done(p->ctx, list, n, NULL);
+    free(p);
+}
+
+unsigned db_wrapup_codes(struct db_conn *c, void (*done)(void *ctx, struct db_choice *list, int n, const char *err),
+                         void *ctx)
+{
+    struct wrapup_pending *p = util_calloc(1, sizeof *p);
+    p->done = done;
+    p->ctx = ctx;
+    struct db_query q = {.sql = wrapup_sql, .done = on_wrapups, .ctx = p, .owner = ctx, .cleanup = free};
+    return db_send(c, &q);
+}
+
+void db_contact_draft_init(struct db_contact_draft *d, long long customer_id)
+{
+    memset(d, 0, sizeof *d);
+    util_uuid(d->id);
+    d->customer_id = customer_id;
+    d->started = time(NULL);
+    d->channel = "phone";
+    d->direction = "inbound";
+}
+
+int db_contact_check(const struct db_contact_draft *d, char *why, size_t len)
+{
+    const char *summary = d->summary ? d->summary : "";
+    const char *subject = d->subject ? d->subject : "";
+    size_t n = strlen(summary);
+    while (n && (summary[n - 1] == ' ' || summary[n - 1] == '\t'))
+        n--;
+    const char *p = summary;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (!*p) {
+        snprintf(why, len, "Write what the customer wanted and what you did");
+        return DB_CONTACT_SUMMARY;
+    }
+    if (!tui_utf8_valid(summary, strlen(summary))) {
+        snprintf(why, len, "The summary has characters that are not valid text");
+        return DB_CONTACT_SUMMARY;
+    }
+    if (strlen(summary) > 2000) {
+        snprintf(why, len, "The summary is too long: at most 2000 bytes");
+        return DB_CONTACT_SUMMARY;
+    }
+    for (p = subject; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) {
+            snprintf(why, len, "Subject: lower-case letters, digits and _ only (e.g. high_bill)");
+            return DB_CONTACT_SUBJECT;
+        }
+    if (strlen(subject) > 40) {
+        snprintf(why, len, "Subject: at most 40 characters");
+        return DB_CONTACT_SUBJECT;
+    }
+    return -1;
+}
+
+struct save_params {
+    char id[37], customer[24], started[24];
+    const char *v[8];
+};
+
+static void fill(struct save_params *sp, const struct db_contact_draft *d)
+{
+    memcpy(sp->id, d->id, sizeof sp->id);
+    snprintf(sp->customer, sizeof sp->customer, "%lld", d->customer_id);
+    snprintf(sp->started, sizeof sp->started, "%lld", (long long)d->started);
+    sp->v[0] = sp->id;
+    sp->v[1] = sp->customer;
+    sp->v[2] = d->channel;
+    sp->v[3] = d->direction;
+    sp->v[4] = sp->started;
+    sp->v[5] = d->wrap_up_code;
+    sp->v[6] = d->subject ? d->subject : "";
+    sp->v[7] = d->summary;
+}
+
+struct save_pending {
+    void (*done)(void *ctx, const char *err);
+    void *ctx;
+};
+
+static void on_saved(void *ctx, const PGresult *res, const char *err, double ms)
+{
+    (void)res;
+    (void)ms;
+    struct save_pending *p = ctx;
+    void (*done)(void *, const char *) = p->done;
+    void *dctx = p->ctx;
+    free(p);
+    done(dctx, err);
+}
+
+unsigned db_contact_save(struct db_conn *c, const struct db_contact_draft *d,
+                         void (*done)(void *ctx, const char *err), void *ctx)
+{
+    struct save_params sp;
+    fill(&sp, d);
+    struct save_pending *p = util_calloc(1, sizeof *p);
+    p->done = done;
+    p->ctx = ctx;
+    struct db_query q = {
+        .sql = save_sql, .nparams = 8, .params = sp.v, .done = on_saved, .ctx = p, .owner = ctx, .cleanup = free,
+    };
+    return db_send(c, &q);
+}
+
+int db_contact_save_sync(struct db_conn *c, const struct db_contact_draft *d)
+{
+    struct save_params sp;
+    fill(&sp, d);
+    PGresult *r = db_exec(c, save_sql, 8, sp.v);
+    PQclear(r);
+    return r ? 0 : -1;
+}

@@ -1,0 +1,288 @@
+/* logcontact.c — record the current contact (channel, direction, wrap-up code, subject, summary) so every call leaves a trace. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "careline/app.h"
+#include "careline/contact.h"
+#include "careline/keymap.h"
+#include "careline/screens.h"
+#include "careline/text.h"
+#include "careline/tui.h"
+#include "careline/util.h"
+
+enum field { F_CHANNEL, F_DIRECTION, F_WRAPUP, F_SUBJECT, F_SUMMARY, F__COUNT };
+
+static const char *const channels[] = {"phone", "email", "web", "sms", "walk_in", "field_visit", "social"};
+static const char *const directions[] = {"inbound", "outbound"};
+
+struct logcontact {
+    long long customer_id;
+    struct db_contact_draft draft;   /* id made once: a retried save never duplicates */
+    int channel, direction, wrapup;
+    struct db_choice *wrapups;       /* from the database */
+    int nwrapups;
+    bool wrapups_loading;
+    struct tui_field subject, summary;
+    enum field focus;
+    char error[256];                 /* beside the field it concerns */
+    enum field error_field;
+    bool saving;
+    bool discard_armed;              /* Esc once more throws the typing away */
+};
+
+static void on_wrapups(void *ctx, struct db_choice *list, int n, const char *err)
+{
+    struct logcontact *l = ctx;
+    l->wrapups_loading = false;
+    if (err) {
+        snprintf(l->error, sizeof l->error, "Wrap-up codes could not be loaded: %s", err);
+        l->error_field = F_WRAPUP;
+    } else {
+        l->wrapups = list;
+        l->nwrapups = n;
+        /* Most calls end with information given: start there when present. */
+        for (int i = 0; i < n; i++)
+            if (strcmp(list[i].code, "info_given") == 0)
+                l->wrapup = i;
+    }
+    tui_invalidate();
+}
+
+static void *logcontact_open(void *arg)
+{
+    const long long *id = arg;
+    if (!id)
+        return NULL;
+    struct logcontact *l = util_calloc(1, sizeof *l);
+    l->customer_id = *id;
+    db_contact_draft_init(&l->draft, *id);
+    tui_field_init(&l->subject, 64);
+    tui_field_init(&l->summary, 2000);
+    l->focus = F_WRAPUP;
+    l->wrapups_loading = true;
+    db_wrapup_codes(app_db(), on_wrapups, l);
+    return l;
+}
+
+static void logcontact_close(void *st)
+{
+    struct logcontact *l = st;
+    db_forget_owner(app_db(), l);
+    db_choices_free(l->wrapups, l->nwrapups);
+    tui_field_free(&l->subject);
+    tui_field_free(&l->summary);
+    free(l);
+}
+
+static const char *choice_text(const struct logcontact *l, enum field f)
+{
+    switch (f) {
+    case F_CHANNEL: return channels[l->channel];
+    case F_DIRECTION: return directions[l->direction];
+    case F_WRAPUP:
+        if (l->wrapups_loading)
+            return "loading...";
+        return l->nwrapups ? l->wrapups[l->wrapup].label : "(none available)";
+    default: return "";
+    }
+}
+
+static void logcontact_draw(void *st, struct tui_rect b)
+{
+    struct logcontact *l = st;
+    static const char *const labels[F__COUNT] = {"Channel", "Direction", "Wrap-up", "Subject", "Summary"};
+    static const char *const hints[F__COUNT] = {
+        "Left/Right to change", "Left/Right to change", "Left/Right, or type the first letter",
+        "optional: a short topic, e.g. high_bill", "what the customer wanted and what you did",
+    };
+    int y = b.y;
+    tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_DIM, "Record this contact. Enter saves, Esc cancels.");
+    y++;
+    int label_w = 11, value_x = b.x + 1 + label_w, value_w = b.w - label_w - 2;
+    for (int f = 0; f < F__COUNT && y < b.y + b.h; f++) {
+        bool focused = (int)l->focus == f;
+        tui_put(y, b.x + 1, label_w, focused ? TUI_ROLE_SELECTED : TUI_ROLE_LABEL, labels[f]);
+        if (f == F_SUBJECT || f == F_SUMMARY) {
+            tui_field_draw(f == F_SUBJECT ? &l->subject : &l->summary, y, value_x, value_w, focused);
+        } else {
+            char v[160];
+            snprintf(v, sizeof v, focused ? "< %s >" : "  %s  ", choice_text(l, (enum field)f));
+            tui_fill(y, value_x, value_w, TUI_ROLE_NORMAL);
+            tui_put(y, value_x, value_w, focused ? TUI_ROLE_INPUT : TUI_ROLE_NORMAL, v);
+        }
+        y++;
+        /* The message for a field sits right under it. */
+        if (l->error[0] && (int)l->error_field == f && y < b.y + b.h)
+            tui_put(y++, value_x, value_w, TUI_ROLE_ERROR, l->error);
+        else if (focused && y < b.y + b.h)
+            tui_put(y++, value_x, value_w, TUI_ROLE_HINT, hints[f]);
+        else
+            y++;
+    }
+    if (l->saving && y < b.y + b.h)
+        tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_DIM, "Saving...");
+}
+
+static void on_saved(void *ctx, const char *err)
+{
+    struct logcontact *l = ctx;
+    l->saving = false;
+    if (err) {
+        /* Keep everything typed; the same id makes the retry safe. */
+        snprintf(l->error, sizeof l->error, "Not saved (%s). Press Enter to try again.", err);
+        l->error_field = F_SUMMARY;
+        tui_invalidate();
+        return;
+    }
+    tui_message(TUI_ROLE_OK, "Contact recorded.");
+    tui_pop();   /* l is freed here: touch nothing after */
+}
+
+static enum scr_result submit(struct logcontact *l)
+{
+    if (l->saving)
+        return SCR_HANDLED;
+    l->error[0] = '\0';
+    char why[200];
+    l->draft.channel = channels[l->channel];
+    l->draft.direction = directions[l->direction];
+    l->draft.wrap_up_code = l->nwrapups ? l->wrapups[l->wrapup].code : NULL;
+    l->draft.subject = l->subject.text;
+    l->draft.summary = l->summary.text;
+    int bad = db_contact_check(&l->draft, why, sizeof why);
+    if (bad >= 0) {
+        snprintf(l->error, sizeof l->error, "%s", why);
+        l->error_field = bad == DB_CONTACT_SUBJECT ? F_SUBJECT : bad == DB_CONTACT_WRAPUP ? F_WRAPUP : F_SUMMARY;
+        l->focus = l->error_field;
+        return SCR_REDRAW;
+    }
+    l->saving = true;
+    db_contact_save(app_db(), &l->draft, on_saved, l);
+    return SCR_REDRAW;
+}
+
+static void cycle(struct logcontact *l, int step)
+{
+    int *v = NULL, n = 0;
+    switch (l->focus) {
+    case F_CHANNEL: v = &l->channel; n = (int)(sizeof channels / sizeof channels[0]); break;
+    case F_DIRECTION: v = &l->direction; n = 2; break;
+    case F_WRAPUP: v = &l->wrapup; n = l->nwrapups; break;
+    default: return;
+    }
+    if (n > 0)
+        *v = (*v + step + n) % n;
+}
+
+static enum scr_result logcontact_action(void *st, enum tui_action a)
+{
+    struct logcontact *l = st;
+    if (a != TUI_ACT_CANCEL && a != TUI_ACT_BACK)
+        l->discard_armed = false;
+    switch (a) {
+    case TUI_ACT_SUBMIT:
+    case TUI_ACT_OPEN:
+        return submit(l);
+    case TUI_ACT_CANCEL:
+    case TUI_ACT_BACK:
+        if ((l->summary.len || l->subject.len) && !l->discard_armed) {
+            l->discard_armed = true;
+            tui_message(TUI_ROLE_WARN, "Press Esc again to throw away what you typed.");
+            return SCR_REDRAW;
+        }
+        return SCR_CLOSE;
+    case TUI_ACT_NEXT_FIELD:
+    case TUI_ACT_DOWN:
+        l->focus = (enum field)((l->focus + 1) % F__COUNT);
+        return SCR_REDRAW;
+    case TUI_ACT_PREV_FIELD:
+    case TUI_ACT_UP:
+        l->focus = (enum field)((l->focus + F__COUNT - 1) % F__COUNT);
+        return SCR_REDRAW;
+    case TUI_ACT_PAGE_DOWN:
+        cycle(l, 1);
+        return SCR_REDRAW;
+    case TUI_ACT_PAGE_UP:
+        cycle(l, -1);
+        return SCR_REDRAW;
+    default:
+        return SCR_UNHANDLED;
+    }
+}
+
+static bool text_focus(const struct logcontact *l)
+{
+    return l->focus == F_SUBJECT || l->focus == F_SUMMARY;
+}
+
+static enum scr_result logcontact_key(void *st, int key)
+{
+    struct logcontact *l = st;
+    l->discard_armed = false;
+    if (text_focus(l)) {
+        bool changed = false;
+        struct tui_field *f = l->focus == F_SUBJECT ? &l->subject : &l->summary;
+        if (!tui_field_key(f, key, &changed))
+            return SCR_UNHANDLED;
+        if (changed && l->error_field == l->focus)
+            l->error[0] = '\0';
+        return SCR_REDRAW;
+    }
+    static int right = -1, left = -1;
+    if (right < 0) {
+        right = tui_key_parse("Right");
+        left = tui_key_parse("Left");
+    }
+    if (key == right || key == ' ') {
+        cycle(l, 1);
+        return SCR_REDRAW;
+    }
+    if (key == left) {
+        cycle(l, -1);
+        return SCR_REDRAW;
+    }
+    /* A letter picks the next choice starting with it. */
+    if (key > ' ' && key < 127) {
+        int n = l->focus == F_WRAPUP ? l->nwrapups : l->focus == F_CHANNEL ? 7 : 2;
+        int *v = l->focus == F_WRAPUP ? &l->wrapup : l->focus == F_CHANNEL ? &l->channel : &l->direction;
+        for (int step = 1; step <= n; step++) {
+            int i = (*v + step) % n;
+            const char *t = l->focus == F_WRAPUP ? l->wrapups[i].label
+                            : l->focus == F_CHANNEL ? channels[i] : directions[i];
+            if ((t[0] | 0x20) == (key | 0x20)) {
+                *v = i;
+                return SCR_REDRAW;
+            }
+        }
+        return SCR_HANDLED;
+    }
+    return SCR_UNHANDLED;
+}
+
+static bool logcontact_wants_text(void *st)
+{
+    struct logcontact *l = st;
+    return text_focus(l) || l->focus == F_CHANNEL || l->focus == F_DIRECTION || l->focus == F_WRAPUP;
+}
+
+static const enum tui_action *logcontact_status(void *st)
+{
+    (void)st;
+    static const enum tui_action keys[] = {TUI_ACT_SUBMIT, TUI_ACT_NEXT_FIELD, TUI_ACT_CANCEL, TUI_ACT_HELP,
+                                           TUI_ACT_NONE};
+    return keys;
+}
+
+const struct screen_ops scr_logcontact_ops = {
+    .name = "logcontact",
+    .title = "Log this contact",
+    .open = logcontact_open,
+    .close = logcontact_close,
+    .draw = logcontact_draw,
+    .action = logcontact_action,
+    .key = logcontact_key,
+    .wants_text = logcontact_wants_text,
+    .status_keys = logcontact_status,
+};
