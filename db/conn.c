@@ -218,9 +218,27 @@ static void drop_notice(void *arg, const char *msg)
     (void)msg;
 }
 
+/* CARELINE_PQTRACE=FILE: libpq's protocol trace, so tests and the bench can
+ * count the round trips a screen really makes. */
+static void trace(struct db_conn *c)
+{
+    static FILE *f;
+    const char *path = getenv("CARELINE_PQTRACE");
+    if (!path || !*path)
+        return;
+    if (!f)
+        f = fopen(path, "a");
+    if (f) {
+        setvbuf(f, NULL, _IOLBF, 0);
+        PQtrace(c->pg, f);
+        PQsetTraceFlags(c->pg, PQTRACE_SUPPRESS_TIMESTAMPS);
+    }
+}
+
 static void after_connect(struct db_conn *c)
 {
     PQsetNoticeProcessor(c->pg, drop_notice, NULL);
+    trace(c);
     PQsetnonblocking(c->pg, 1);
     c->backoff_ms = BACKOFF_MIN_MS;
     c->relisten = c->listeners != NULL;
@@ -471,6 +489,26 @@ bool db_busy(const struct db_conn *c)
         if (!r->forgotten)
             return true;
     return c->state == DB_CONNECTING;
+}
+
+int db_wait(struct db_conn *c, int timeout_ms)
+{
+    long long end = util_now_ms() + timeout_ms;
+    while (db_busy(c)) {
+        struct pollfd fds[1];
+        int n = db_pollfds(c, fds, 1);
+        int t = db_timeout_ms(c);
+        long long left = end - util_now_ms();
+        if (left <= 0)
+            return -1;
+        if (t < 0 || t > left)
+            t = (int)left;
+        if (n == 0 && db_state(c) != DB_ONLINE && !c->queue)
+            return -1;
+        poll(fds, (nfds_t)n, t);
+        db_ready(c, fds, n);
+    }
+    return 0;
 }
 
 void db_listen(struct db_conn *c, const char *channel,

@@ -60,7 +60,7 @@ static void *logcontact_open(void *arg)
     db_contact_draft_init(&l->draft, *id);
     tui_field_init(&l->subject, 64);
     tui_field_init(&l->summary, 2000);
-    l->focus = F_WRAPUP;
+    l->focus = F_SUMMARY;   /* what needs typing; the choices start on the usual values */
     l->wrapups_loading = true;
     db_wrapup_codes(app_db(), on_wrapups, l);
     return l;

@@ -9,6 +9,7 @@
 
 #include "careline/admin.h"
 #include "careline/app.h"
+#include "careline/customer.h"
 #include "careline/keymap.h"
 #include "careline/screens.h"
 #include "careline/search.h"
@@ -73,6 +74,12 @@ int cli_parse(struct cli_cmd *c)
         }
         if (!c->text)
             return bad(c, "%s", "needs the TEXT to search for");
+        return 0;
+    }
+    if (strcmp(c->name, "view") == 0) {
+        if (c->argc != 2 || c->argv[1][0] == '-')
+            return bad(c, "%s", "needs one ACCOUNT number");
+        c->text = c->argv[1];
         return 0;
     }
     return bad(c, "unknown command '%s'", c->name);
@@ -203,8 +210,58 @@ int cli_keys(void)
     return APP_EXIT_OK;
 }
 
+static const char *const part_names[CV__COUNT] = {
+    [CV_HEADER] = "header",     [CV_EVENTS] = "events",          [CV_PREMISES] = "premises",
+    [CV_USAGE] = "usage",       [CV_BILLS] = "bills",            [CV_PAYMENTS] = "payments",
+    [CV_ARRANGEMENTS] = "arrangements", [CV_BALANCE] = "balance", [CV_CONTACTS] = "contacts",
+    [CV_CONTACT_COUNT] = "contact_count", [CV_COMPLAINTS] = "complaints", [CV_PROGRAMMES] = "programmes",
+    [CV_FOLLOWUPS] = "followups", [CV_AUDIT] = "audit",
+};
+
+/* `careline view ACCOUNT`: the customer view as lines "part|cell|cell",
+ * cells sanitised, for administrators checking what agents see, and tests. */
+static int run_view(struct cli_cmd *c, struct db_conn *db)
+{
+    const char *p[1] = {c->text};
+    PGresult *r = db_exec(db, "SELECT id FROM customer WHERE account_no = $1", 1, p);
+    if (!r) {
+        fprintf(stderr, "careline view: %s\n", db_error(db));
+        return APP_EXIT_FAILED;
+    }
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        fprintf(stderr, "careline view: no customer with account number %s\n", c->text);
+        return APP_EXIT_FAILED;
+    }
+    long long id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    struct db_customer_view v;
+    if (db_customer_open_sync(db, id, &v) < 0) {
+        fprintf(stderr, "careline view: %s\n", v.error ? v.error : db_error(db));
+        db_customer_view_free(&v);
+        return APP_EXIT_FAILED;
+    }
+    for (int part = 0; part < CV__COUNT; part++) {
+        const struct db_table *t = &v.part[part];
+        for (int row = 0; row < t->rows; row++) {
+            fputs(part_names[part], stdout);
+            for (int col = 0; col < t->cols; col++) {
+                char *clean = tui_text_sanitize(db_cell(t, row, col), false);
+                printf("|%s", clean);
+                free(clean);
+            }
+            putchar('\n');
+        }
+    }
+    fprintf(stderr, "one round trip, %.1f ms\n", v.ms);
+    db_customer_view_free(&v);
+    return APP_EXIT_OK;
+}
+
 int cli_run(struct cli_cmd *c, struct db_conn *db)
 {
+    if (strcmp(c->name, "view") == 0)
+        return run_view(c, db);
     char err[2048];
     if (strcmp(c->name, "migrate") == 0) {
         if (db_migrate(db, stdout, err, sizeof err) < 0) {

@@ -35,6 +35,7 @@ static void usage(FILE *f)
           "  check-config              check the configuration file and exit\n"
           "  search [--csv] TEXT       search customers and print what the screen would list\n"
           "  keys                      print the key reference of the key maps in effect\n"
+          "  view ACCOUNT              print everything the customer view shows, one round trip\n"
           "\n"
           "Options:\n"
           "  -c, --config FILE         read FILE over the built-in defaults\n"
@@ -232,7 +233,7 @@ int main(int argc, char **argv)
         }
     }
     const char *cmd = optind < argc ? argv[optind] : NULL;
-    static const char *const commands[] = {"migrate", "seed", "check-config", "search", "keys", NULL};
+    static const char *const commands[] = {"migrate", "seed", "check-config", "search", "keys", "view", NULL};
     bool known = cmd == NULL;
     for (int i = 0; cmd && commands[i]; i++)
         known |= strcmp(cmd, commands[i]) == 0;

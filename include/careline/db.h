@@ -100,6 +100,10 @@ void db_forget(struct db_conn *c, unsigned id);
 /* Forget every request of this owner (see db_query.owner). */
 void db_forget_owner(struct db_conn *c, const void *owner);
 bool db_busy(const struct db_conn *c);   /* requests queued, held or in flight */
+/* Run the queue until nothing is in flight (command line, tests): the same
+ * asynchronous path as the screens, waited for. Returns 0, or -1 after
+ * timeout_ms. */
+int db_wait(struct db_conn *c, int timeout_ms);
 
 /* LISTEN on channel; fn gets every notification (also after reconnects). */
 void db_listen(struct db_conn *c, const char *channel,
