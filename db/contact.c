@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "careline/text.h"
 #include "careline/util.h"
@@ -70,7 +71,9 @@ void db_contact_draft_init(struct db_contact_draft *d, long long customer_id)
     memset(d, 0, sizeof *d);
     util_uuid(d->id);
     d->customer_id = customer_id;
-    d->started = time(NULL);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    d->started = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
     d->channel = "phone";
     d->direction = "inbound";
 }
@@ -118,7 +121,7 @@ static void fill(struct save_params *sp, const struct db_contact_draft *d)
 {
     memcpy(sp->id, d->id, sizeof sp->id);
     snprintf(sp->customer, sizeof sp->customer, "%lld", d->customer_id);
-    snprintf(sp->started, sizeof sp->started, "%lld", (long long)d->started);
+    snprintf(sp->started, sizeof sp->started, "%.3f", d->started);
     sp->v[0] = sp->id;
     sp->v[1] = sp->customer;
     sp->v[2] = d->channel;

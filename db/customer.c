@@ -96,7 +96,7 @@ static const char *const part_sql[CV__COUNT] = {
         " coalesce(i.summary, ''), coalesce(i.body, '')"
         " FROM interaction i LEFT JOIN staff s ON s.id = i.staff_id"
         " LEFT JOIN wrap_up_code w ON w.code = i.wrap_up_code"
-        " WHERE i.customer_id = $1 ORDER BY i.started_at DESC, i.id LIMIT $3 OFFSET $2",
+        " WHERE i.customer_id = $1 ORDER BY i.started_at DESC, i.created_at DESC, i.id LIMIT $3 OFFSET $2",
     [CV_CONTACT_COUNT] = "SELECT count(*) FROM interaction WHERE customer_id = $1",
     /* Seconds left against each deadline (negative: overdue); NULL once met. */
     [CV_COMPLAINTS] =

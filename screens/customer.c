@@ -273,14 +273,45 @@ static void money(const char *amount, char *buf, size_t len)
     snprintf(buf, len, "%s%s", tui_ascii() ? "GBP " : "\u00a3", *amount ? amount : "0.00");
 }
 
+/* Vulnerability codes as an agent says them. */
+static void vulnerability_words(const char *codes, struct util_buf *out)
+{
+    static const struct {
+        const char *code, *words;
+    } w[] = {
+        {"medical_water", "medical dependency on water"}, {"dialysis", "home dialysis"},
+        {"hearing", "hearing impaired"},                  {"sight", "sight impaired"},
+        {"mobility", "limited mobility"},                 {"language", "needs language support"},
+        {"mental_health", "mental health"},               {"young_children", "young children"},
+        {"chronic_illness", "chronic illness"},           {"temporary_illness", "temporary illness"},
+    };
+    const char *p = codes;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        const char *word = NULL;
+        char code[64];
+        snprintf(code, sizeof code, "%.*s", (int)(n < sizeof code ? n : sizeof code - 1), p);
+        for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+            if (strcmp(w[i].code, code) == 0)
+                word = w[i].words;
+        util_buf_printf(out, "%s%s", out->len && out->data[out->len - 1] != ' ' ? ", " : "", word ? word : code);
+        p += n;
+        while (*p == ',' || *p == ' ')
+            p++;
+    }
+}
+
 /* Words for the flags: monochrome and ASCII terminals see them too. */
 static void flag_line(const struct db_table *h, char *buf, size_t len)
 {
     struct util_buf b = {0};
     if (db_cell_true(h, 0, H_PSR))
         util_buf_puts(&b, "[PRIORITY SERVICES] ");
-    if (*db_cell(h, 0, H_VULNERABILITY))
-        util_buf_printf(&b, "[VULNERABLE: %s] ", db_cell(h, 0, H_VULNERABILITY));
+    if (*db_cell(h, 0, H_VULNERABILITY)) {
+        util_buf_puts(&b, "[VULNERABLE: ");
+        vulnerability_words(db_cell(h, 0, H_VULNERABILITY), &b);
+        util_buf_puts(&b, "] ");
+    }
     if (db_cell_true(h, 0, H_NON_DIGITAL))
         util_buf_puts(&b, "[NON-DIGITAL] ");
     if (db_cell_true(h, 0, H_KEY_ACCOUNT))

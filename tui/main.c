@@ -197,6 +197,8 @@ static int parse_size(const char *s, int *rows, int *cols)
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
+    /* Numbers sent to the database and written to traces use '.'. */
+    setlocale(LC_NUMERIC, "C");
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'},
         {"script", required_argument, NULL, 's'},

@@ -21,7 +21,7 @@ unsigned db_wrapup_codes(struct db_conn *c, void (*done)(void *ctx, struct db_ch
 struct db_contact_draft {
     char id[37];              /* made once by db_contact_draft_init */
     long long customer_id;
-    time_t started;           /* when the agent began: the form opened */
+    double started;           /* when the agent began (the form opened), Unix seconds */
     const char *channel;      /* phone, email, web, sms, walk_in, field_visit, social */
     const char *direction;    /* inbound, outbound */
     const char *wrap_up_code; /* may be NULL */

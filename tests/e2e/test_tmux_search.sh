@@ -22,7 +22,7 @@ session() {   # session LABEL ENV...: one full walk through the screen
     tmux_keys Down Down
     wait_screen "$label: the selection moves" '^> 4999999992'
     tmux_keys Enter
-    wait_screen "$label: Enter opens the customer" 'Account +4999999992'
+    wait_screen "$label: Enter opens the customer" 'Acct 4999999992'
     tmux_keys Escape
     wait_screen "$label: Esc goes back to the results" '^> 4999999992'
     tmux_keys '?'
