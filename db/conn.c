@@ -52,6 +52,7 @@ struct db_conn {
     bool needs_password;
     char *password;
     char error[1024];
+    char target[256];
     char sqlstate[6];
     struct req *queue;           /* waiting to be sent, in order */
     struct req *inflight;        /* at most one: one connection, one request */
@@ -203,6 +204,8 @@ static void hint(struct db_conn *c, PGconn *pg)
     else
         snprintf(where, sizeof where, "host %s port %s", host && *host ? host : "localhost",
                  port && *port ? port : "5432");
+    snprintf(c->target, sizeof c->target, "%s@%s/%s", user ? user : "?",
+             host && *host != '/' && *host ? host : "localhost", db ? db : "?");
     size_t len = strlen(c->error);
     snprintf(c->error + len, sizeof c->error - len,
              "\nhint: tried %s, database \"%s\" as user \"%s\"; set PGHOST, PGPORT, PGDATABASE or "
@@ -272,6 +275,7 @@ int db_connect(struct db_conn *c, const char *password)
 }
 
 bool db_needs_password(const struct db_conn *c) { return c->needs_password; }
+const char *db_target(const struct db_conn *c) { return c->target; }
 const char *db_error(const struct db_conn *c) { return c->error; }
 const char *db_sqlstate(const struct db_conn *c) { return c->sqlstate; }
 enum db_state db_state(const struct db_conn *c) { return c->state; }
@@ -288,6 +292,10 @@ const char *db_state_text(const struct db_conn *c, char *buf, size_t len)
         snprintf(buf, len, "reconnecting...");
         break;
     case DB_OFFLINE: {
+        if (!c->was_online) {
+            snprintf(buf, len, "not connected");
+            break;
+        }
         long long left = c->retry_at - util_now_ms();
         if (left < 0)
             left = 0;

@@ -118,6 +118,8 @@ static int connect_db(bool interactive)
             return 0;
         fprintf(stderr, "careline: %s\n", db_error(db));
     }
+    if (!interactive && db_needs_password(db))
+        return -1;   /* the login screen asks */
     fprintf(stderr, "careline: cannot connect to the database: %s\n", db_error(db));
     return -1;
 }
@@ -157,8 +159,19 @@ static void on_state(void *ctx, enum db_state s)
 
 static int run_ui(const char *script, int rows, int cols)
 {
-    if (connect_db(script == NULL && isatty(STDIN_FILENO)) < 0)
-        return APP_EXIT_NODB;
+    /* A missing password is asked on the login screen, not on the
+     * command line: anything else that fails ends here, before the
+     * screen is taken over. */
+    bool login = false;
+    if (connect_db(false) < 0) {
+        if (!db_needs_password(db))
+            return APP_EXIT_NODB;
+        if (!script && !isatty(STDIN_FILENO)) {
+            fprintf(stderr, "careline: cannot connect to the database: %s\n", db_error(db));
+            return APP_EXIT_NODB;
+        }
+        login = true;
+    }
     struct tui_options o = {
         .theme = conf.theme,
         .ascii = conf.ascii,
@@ -179,7 +192,10 @@ static int run_ui(const char *script, int rows, int cols)
     tui_set_loop_hooks(&hooks);
     db_on_state(db, on_state, NULL);
     show_state();
-    tui_push(&scr_search_ops, NULL);
+    if (login)
+        tui_push(&scr_login_ops, (void *)db_target(db));
+    else
+        tui_push(&scr_search_ops, NULL);
     int rc = tui_run();
     tui_end();
     return rc;

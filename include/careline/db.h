@@ -29,6 +29,8 @@ void db_free(struct db_conn *c);    /* closes; forgotten requests never call bac
  * would help. */
 int db_connect(struct db_conn *c, const char *password);
 bool db_needs_password(const struct db_conn *c);
+/* Who and where the last connection attempt was for: "user@host/dbname". */
+const char *db_target(const struct db_conn *c);
 const char *db_error(const struct db_conn *c);
 const char *db_sqlstate(const struct db_conn *c);  /* of the last failed command, "" if none */
 enum db_state db_state(const struct db_conn *c);

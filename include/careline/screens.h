@@ -9,7 +9,8 @@
     X(search) \
     X(customer) \
     X(logcontact) \
-    X(textview)
+    X(textview) \
+    X(login)
 
 #define SCR_DECLARE(name) extern const struct screen_ops scr_##name##_ops;
 SCR_SCREENS(SCR_DECLARE)
