@@ -127,6 +127,12 @@ static bool insert(struct tui_field *f, int key)
     return true;
 }
 
+bool tui_field_insert_newline(struct tui_field *f)
+{
+    /* Newline is code point 10, inserted like any character (whole or not at all). */
+    return insert(f, '\n');
+}
+
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t';

@@ -144,6 +144,29 @@ bool tui_field_key(struct tui_field *f, int key, bool *changed);
 /* Draw in w columns, scrolled so the cursor shows; places the terminal
  * cursor there when focused. Control characters show as in tui_put. */
 void tui_field_draw(struct tui_field *f, int y, int x, int w, bool focused);
+/* Insert a line break at the cursor (multi-line text areas); false when full. */
+bool tui_field_insert_newline(struct tui_field *f);
+
+/* A multi-line text area with word wrap (complaint descriptions): the text
+ * lives in a tui_field; Enter breaks the line, Up/Down move by screen line. */
+struct tui_textarea {
+    struct tui_field f;
+    int top;            /* first visible screen line (kept by draw) */
+    int width;          /* width at the last draw, for Up/Down */
+    int goal_col;       /* column Up/Down aim for, -1 when unset */
+    bool full;          /* the last key was refused: the text is at its limit */
+};
+void tui_textarea_init(struct tui_textarea *t, size_t max_bytes);
+void tui_textarea_free(struct tui_textarea *t);
+void tui_textarea_set(struct tui_textarea *t, const char *text);
+/* Editing keys of a field plus Enter (new line), Up/Down (screen lines),
+ * PgUp/PgDn. Returns true when used; *changed says whether the text changed. */
+bool tui_textarea_key(struct tui_textarea *t, int key, bool *changed);
+void tui_textarea_draw(struct tui_textarea *t, struct tui_rect r, bool focused);
+/* Break text into screen lines of at most width columns (word wrap, hard
+ * breaks at newlines): fills starts[] with the byte offset where each line
+ * begins (at most max entries) and returns the number of lines. */
+int tui_textarea_layout(const char *text, size_t len, int width, size_t *starts, int max);
 
 /* ---- the shell -------------------------------------------------------- */
 

@@ -1,0 +1,104 @@
+# common.sh — shared by bench.sh and load.sh: the cached, seeded benchmark cluster, the bench roles, and statistics helpers.
+#
+# Source after setting TOP. The cluster lives in BENCH_PGDIR (default
+# /var/tmp/careline-bench-pg) and survives the run (PGTMP_KEEP=1), so a
+# second run does not seed again. One database per size:
+# careline_bench_<N>; its COMMENT records that the seed finished, how long it
+# took, and a checksum of db/seed.sql (a changed generator means re-seeding).
+
+BENCH_CUSTOMERS=${BENCH_CUSTOMERS:-1000000}
+BENCH_PGDIR=${BENCH_PGDIR:-/var/tmp/careline-bench-pg}
+CARELINE=${CARELINE:-$TOP/build/careline}
+BENCH_BIN=${BENCH_BIN:-$TOP/build/bench}
+
+# shellcheck source=../lib/pgtmp.sh
+. "$TOP/tests/lib/pgtmp.sh"
+
+# bench_note TEXT: progress on stderr, so stdout keeps only the report.
+bench_note() { printf '%s\n' "$*" >&2; }
+
+# bench_q SQL: one value from the bench database, as the cluster owner.
+bench_q() { psql -X -q -v ON_ERROR_STOP=1 -At -U postgres -d "$BENCH_DB" -c "$1"; }
+
+# bench_db_up: start the cached cluster and make sure careline_bench_N is
+# migrated and seeded; exports PGDATABASE=BENCH_DB. Sets BENCH_SEED_NOTE.
+bench_db_up() {
+    local want have
+    mkdir -p "$(dirname "$BENCH_PGDIR")"
+    export PGTMP_KEEP=1
+    pgtmp_start "$BENCH_PGDIR" || return 1
+    # Benchmarks want the planner's statistics and a warm enough cache; the
+    # rest of the server settings are pgtmp's (max_connections=300).
+    BENCH_DB=careline_bench_$BENCH_CUSTOMERS
+    export PGDATABASE=$BENCH_DB
+    want="seeded $BENCH_CUSTOMERS seed.sql $(md5sum <"$TOP/db/seed.sql" | cut -c1-12)"
+    have=$(psql -X -At -d postgres -c "SELECT shobj_description(oid, 'pg_database') FROM pg_database
+                                          WHERE datname = '$BENCH_DB'" 2>/dev/null)
+    if [ -n "$have" ] && [ "${have%% in *}" = "$want" ]; then
+        BENCH_SEED_NOTE="reused the cached database $BENCH_DB in $BENCH_PGDIR (${have#* in }; not seeded again)"
+        "$CARELINE" migrate >/dev/null || return 1
+        return 0
+    fi
+    if [ -n "$(psql -X -At -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$BENCH_DB'")" ]; then
+        bench_note "bench: $BENCH_DB exists but ${have:+was seeded by another seed.sql}${have:-its seed did not finish}: seeding again"
+        dropdb "$BENCH_DB" || return 1
+    fi
+    createdb "$BENCH_DB" || return 1
+    "$CARELINE" migrate >/dev/null || return 1
+    bench_note "bench: seeding $BENCH_CUSTOMERS customers (once; the cluster is kept in $BENCH_PGDIR)..."
+    local t0=$EPOCHREALTIME out secs
+    out=$("$CARELINE" seed --customers "$BENCH_CUSTOMERS") || { echo "$out" >&2; return 1; }
+    secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+    psql -X -q -d postgres -c "VACUUM" >/dev/null 2>&1
+    psql -X -q -c "VACUUM ANALYZE" >/dev/null || return 1
+    psql -X -q -d postgres -c "COMMENT ON DATABASE $BENCH_DB IS '$want in $secs s on $(date -u +%Y-%m-%d)'" || return 1
+    BENCH_SEED_NOTE="seeded $BENCH_CUSTOMERS customers in $secs s (careline seed: ${out##*in }), then VACUUM ANALYZE"
+}
+
+# bench_roles: an agent and a supervisor login role with staff rows, so the
+# load driver and the screens run with an agent's privileges (as in
+# production) and contacts carry a staff id. Idempotent.
+bench_roles() {
+    psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'careline_bench_agent') THEN
+        CREATE ROLE careline_bench_agent LOGIN IN ROLE careline_agent;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'careline_bench_supervisor') THEN
+        CREATE ROLE careline_bench_supervisor LOGIN IN ROLE careline_supervisor;
+    END IF;
+END $$;
+INSERT INTO staff (login_role, display_name, team, group_role)
+VALUES ('careline_bench_agent', 'Bench Agent', 'bench', 'agent'),
+       ('careline_bench_supervisor', 'Bench Supervisor', 'bench', 'supervisor')
+ON CONFLICT (login_role) DO NOTHING;
+SQL
+}
+
+# stats < NUMBERS: "n min median p95 max" (nearest-rank percentiles).
+stats() {
+    sort -g | awk '{ v[NR] = $1 }
+        function pct(p,  k) { k = int(p / 100 * NR + 0.999999); if (k < 1) k = 1; return v[k] }
+        END {
+            if (NR == 0) { print "0 - - - -"; exit }
+            printf "%d %.1f %.1f %.1f %.1f\n", NR, v[1], pct(50), pct(95), v[NR]
+        }'
+}
+
+# row LABEL UNIT GOAL < NUMBERS: one table row with min / median / p95 / max.
+row() {
+    local label=$1 unit=$2 goal=$3 s
+    s=$(stats)
+    set -- $s
+    printf '%-44s %5s %9s %9s %9s %9s  %-4s %s\n' "$label" "$1" "$2" "$3" "$4" "$5" "$unit" "$goal"
+}
+# row_one LABEL VALUE UNIT GOAL: a single figure (no spread).
+row_one() {
+    printf '%-44s %5s %9s %9s %9s %9s  %-4s %s\n' "$1" 1 "$2" "$2" "$2" "$2" "$3" "$4"
+}
+header() {
+    printf '\n%s\n' "$1"
+    printf '%-44s %5s %9s %9s %9s %9s  %-4s %s\n' "figure" "n" "min" "median" "p95" "max" "unit" "goal (DESIGN.md)"
+    printf '%s\n' "--------------------------------------------------------------------------------------------------------------"
+}
