@@ -46,10 +46,15 @@ bench_db_up() {
     createdb "$BENCH_DB" || return 1
     "$CARELINE" migrate >/dev/null || return 1
     bench_note "bench: seeding $BENCH_CUSTOMERS customers (once; the cluster is kept in $BENCH_PGDIR)..."
-    local t0=$EPOCHREALTIME out secs
-    out=$("$CARELINE" seed --customers "$BENCH_CUSTOMERS") || { echo "$out" >&2; return 1; }
+    local t0=$EPOCHREALTIME out secs conf
+    # The seed is one long transaction: no statement timeout for it.
+    conf=$(mktemp "${TMPDIR:-/tmp}/careline-seed.XXXXXX.conf")
+    printf 'connection = { statement_timeout_ms = 0; };\n' >"$conf"
+    out=$("$CARELINE" --config "$conf" seed --customers "$BENCH_CUSTOMERS")
+    local rc=$?
+    rm -f "$conf"
+    [ "$rc" = 0 ] || { echo "$out" >&2; return 1; }
     secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
-    psql -X -q -d postgres -c "VACUUM" >/dev/null 2>&1
     psql -X -q -c "VACUUM ANALYZE" >/dev/null || return 1
     psql -X -q -d postgres -c "COMMENT ON DATABASE $BENCH_DB IS '$want in $secs s on $(date -u +%Y-%m-%d)'" || return 1
     BENCH_SEED_NOTE="seeded $BENCH_CUSTOMERS customers in $secs s (careline seed: ${out##*in }), then VACUUM ANALYZE"
