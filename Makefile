@@ -83,9 +83,24 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@bash tools/demo.sh
 
+# Figures, not pass/fail (tests/bench/): `make bench` prints every
+# performance goal of DESIGN.md next to what was measured; `make load` runs
+# only the 200-agent load driver. BENCH_CUSTOMERS (default 1000000) picks the
+# size of the cached, seeded cluster in /var/tmp/careline-bench-pg.
+BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
+BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
+
+$(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libcareline.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< $(BUILD)/libcareline.a $(LDLIBS_ALL)
+
 bench: deps
-	@$(MAKE) --no-print-directory all OPT=-O2
+	@$(MAKE) --no-print-directory all $(BENCH_BINS) OPT=-O2
 	@bash tests/bench/bench.sh
+
+load: deps
+	@$(MAKE) --no-print-directory all $(BENCH_BINS) OPT=-O2
+	@bash tests/bench/load.sh
 
 install: $(BUILD)/careline
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

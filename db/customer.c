@@ -126,49 +126,6 @@ static const char *const part_sql[CV__COUNT] = {
         " VALUES ('customer.open', $1::bigint, 'customer', $1::bigint::text)",
 };
 
-const char *db_cell(const struct db_table *t, int row, int col)
-{
-    if (!t || row < 0 || col < 0 || row >= t->rows || col >= t->cols)
-        return "";
-    return t->v[(size_t)row * (size_t)t->cols + (size_t)col];
-}
-
-bool db_cell_true(const struct db_table *t, int row, int col)
-{
-    return strcmp(db_cell(t, row, col), "t") == 0;
-}
-
-double db_cell_num(const struct db_table *t, int row, int col)
-{
-    const char *s = db_cell(t, row, col);
-    char *end;
-    double v = strtod(s, &end);
-    return *s && end != s ? v : NAN;
-}
-
-void db_table_free(struct db_table *t)
-{
-    if (!t->v)
-        return;
-    for (int i = 0; i < t->rows * t->cols; i++)
-        free(t->v[i]);
-    free(t->v);
-    memset(t, 0, sizeof *t);
-}
-
-static void copy_table(struct db_table *t, const PGresult *r)
-{
-    db_table_free(t);
-    if (!r || PQresultStatus(r) != PGRES_TUPLES_OK)
-        return;
-    t->rows = PQntuples(r);
-    t->cols = PQnfields(r);
-    t->v = util_calloc((size_t)(t->rows * t->cols) + 1, sizeof *t->v);
-    for (int i = 0; i < t->rows; i++)
-        for (int j = 0; j < t->cols; j++)
-            t->v[(size_t)i * (size_t)t->cols + (size_t)j] = util_strdup(PQgetvalue(r, i, j));
-}
-
 void db_customer_view_free(struct db_customer_view *v)
 {
     if (!v)
@@ -197,7 +154,7 @@ static void on_batch(void *ctx, const PGresult *const *res, int n, const char *e
         v->error = util_strdup(err);
     else
         for (int i = 0; i < n && i < p->n; i++)
-            copy_table(&v->part[p->parts[i]], res[i]);
+            db_table_copy(&v->part[p->parts[i]], res[i]);
     p->done(p->ctx, v);
     free(p);
 }

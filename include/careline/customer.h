@@ -7,16 +7,6 @@
 
 #include "careline/db.h"
 
-/* A result copied out of libpq: rows x cols of strings ("" for NULL). */
-struct db_table {
-    int rows, cols;
-    char **v;
-};
-const char *db_cell(const struct db_table *t, int row, int col);  /* "" when out of range */
-bool db_cell_true(const struct db_table *t, int row, int col);   /* "t" */
-double db_cell_num(const struct db_table *t, int row, int col);  /* NAN when empty */
-void db_table_free(struct db_table *t);
-
 /* The parts of the view, one statement each, sent together. */
 enum db_cv_part {
     CV_HEADER, CV_EVENTS, CV_PREMISES, CV_USAGE, CV_BILLS, CV_PAYMENTS, CV_ARRANGEMENTS, CV_BALANCE,

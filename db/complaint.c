@@ -1,0 +1,242 @@
+/* complaint.c — intake data in one round trip, deadlines from the standards, and the idempotent save of a complaint. */
+#include "careline/complaint.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careline/text.h"
+#include "careline/util.h"
+
+/* $1 = customer id in every statement. */
+static const char *const intake_sql[IN__COUNT] = {
+    [IN_CATEGORIES] =
+        "WITH ev AS (SELECT DISTINCT e.id, e.category_id FROM customer_premise cp"
+        "   JOIN premise p ON p.id = cp.premise_id JOIN critical_event_zone z ON z.zone_id = p.zone_id"
+        "   JOIN critical_event e ON e.id = z.event_id AND e.status = 'active'"
+        "  WHERE cp.customer_id = $1 AND cp.end_date IS NULL),"
+        " recent AS (SELECT category_id, count(*) AS n FROM complaint"
+        "  WHERE opened_at > now() - interval '30 days' GROUP BY category_id)"
+        " SELECT c.id, c.code, p.name || ' / ' || c.name, coalesce(r.n, 0),"
+        "  (SELECT ev.id FROM ev WHERE ev.category_id = c.id LIMIT 1)"
+        " FROM complaint_category c LEFT JOIN complaint_category p ON p.id = c.parent_id"
+        " LEFT JOIN recent r ON r.category_id = c.id"
+        " WHERE c.is_leaf AND c.active AND (p.id IS NULL OR p.active)"
+        " ORDER BY (SELECT ev.id FROM ev WHERE ev.category_id = c.id LIMIT 1) IS NULL,"
+        "  coalesce(r.n, 0) DESC, p.sort_order, c.sort_order, c.name",
+    [IN_CUSTOMER] =
+        "SELECT c.name, c.account_no, c.preferred_channel, c.non_digital,"
+        " (SELECT cp.premise_id FROM customer_premise cp WHERE cp.customer_id = c.id AND cp.end_date IS NULL"
+        "   ORDER BY cp.role, cp.premise_id LIMIT 1),"
+        " concat_ws(' ', CASE WHEN c.priority_services THEN '[PRIORITY SERVICES]' END,"
+        "  CASE WHEN cardinality(c.vulnerability) > 0 THEN '[VULNERABLE]' END,"
+        "  CASE WHEN c.non_digital THEN '[NON-DIGITAL]' END)"
+        " FROM customer c WHERE c.id = $1",
+    [IN_OPEN] =
+        "SELECT k.id, k.reference, k.category_id, cat.name, k.status, to_char(k.opened_at, 'DD Mon YY'),"
+        " coalesce(k.critical_event_id::text, '')"
+        " FROM complaint k JOIN complaint_category cat ON cat.id = k.category_id"
+        " WHERE k.customer_id = $1 AND k.status NOT IN ('resolved', 'closed') AND k.merged_into IS NULL"
+        " ORDER BY k.opened_at DESC LIMIT 20",
+    [IN_EVENT_OPEN] =
+        "SELECT e.id, count(k.id), coalesce(string_agg(k.reference, ' ' ORDER BY k.opened_at DESC)"
+        "   FILTER (WHERE k.reference IS NOT NULL), '')"
+        " FROM (SELECT DISTINCT e.id FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id"
+        "   JOIN critical_event_zone z ON z.zone_id = p.zone_id"
+        "   JOIN critical_event e ON e.id = z.event_id AND e.status = 'active'"
+        "  WHERE cp.customer_id = $1 AND cp.end_date IS NULL) e"
+        " LEFT JOIN complaint k ON k.critical_event_id = e.id AND k.status NOT IN ('resolved', 'closed')"
+        "  AND k.customer_id <> $1"
+        " GROUP BY e.id",
+};
+
+void db_intake_free(struct db_intake *in)
+{
+    if (!in)
+        return;
+    for (int i = 0; i < IN__COUNT; i++)
+        db_table_free(&in->part[i]);
+    free(in->error);
+    free(in);
+}
+
+struct intake_pending {
+    void (*done)(void *ctx, struct db_intake *in);
+    void *ctx;
+};
+
+static void on_intake(void *ctx, const PGresult *const *res, int n, const char *err, double ms)
+{
+    (void)ms;
+    struct intake_pending *p = ctx;
+    struct db_intake *in = util_calloc(1, sizeof *in);
+    if (err)
+        in->error = util_strdup(err);
+    else
+        for (int i = 0; i < n && i < IN__COUNT; i++)
+            db_table_copy(&in->part[i], res[i]);
+    p->done(p->ctx, in);
+    free(p);
+}
+
+unsigned db_intake_load(struct db_conn *c, long long customer_id, void (*done)(void *ctx, struct db_intake *in),
+                        void *ctx)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%lld", customer_id);
+    const char *params[1] = {id};
+    struct db_stmt stmts[IN__COUNT];
+    for (int i = 0; i < IN__COUNT; i++)
+        stmts[i] = (struct db_stmt){intake_sql[i], 1, params};
+    struct intake_pending *p = util_calloc(1, sizeof *p);
+    p->done = done;
+    p->ctx = ctx;
+    struct db_batch b = {.stmts = stmts, .n = IN__COUNT, .done = on_intake, .ctx = p, .owner = ctx, .cleanup = free};
+    return db_send_batch(c, &b);
+}
+
+/* The same rules the database applies when a client sends no due times
+ * (complaint_due_times in 004_rules.sql), so the form shows what will be
+ * stored. */
+static const char deadlines_sql[] =
+    "WITH who AS (SELECT customer_region(c.id) AS region, c.customer_type FROM customer c WHERE c.id = $1::bigint),"
+    " due AS (SELECT d.* FROM who, complaint_due_times($2::integer, who.region, who.customer_type, now()) d)"
+    " SELECT coalesce(to_char(due.ack_due_at, 'Dy DD Mon HH24:MI'), ''),"
+    "  coalesce(to_char(due.response_due_at, 'Dy DD Mon HH24:MI'), ''),"
+    "  coalesce(to_char(due.resolution_due_at, 'Dy DD Mon HH24:MI'), ''),"
+    "  coalesce((SELECT to_char(max(s.compensation_amount), 'FM9999990.00') FROM who,"
+    "    applicable_standards($2::integer, who.region, who.customer_type, current_date) a"
+    "    JOIN response_standard s ON s.id = a.standard_id), '')"
+    " FROM due";
+
+void db_deadlines_free(struct db_deadlines *d)
+{
+    if (!d)
+        return;
+    free(d->ack);
+    free(d->response);
+    free(d->resolution);
+    free(d->compensation);
+    free(d->error);
+    free(d);
+}
+
+struct deadlines_pending {
+    void (*done)(void *ctx, struct db_deadlines *d);
+    void *ctx;
+};
+
+static void on_deadlines(void *ctx, const PGresult *res, const char *err, double ms)
+{
+    (void)ms;
+    struct deadlines_pending *p = ctx;
+    struct db_deadlines *d = util_calloc(1, sizeof *d);
+    if (err) {
+        d->error = util_strdup(err);
+    } else {
+        bool row = PQntuples(res) > 0;
+        d->ack = util_strdup(row ? PQgetvalue(res, 0, 0) : "");
+        d->response = util_strdup(row ? PQgetvalue(res, 0, 1) : "");
+        d->resolution = util_strdup(row ? PQgetvalue(res, 0, 2) : "");
+        d->compensation = util_strdup(row ? PQgetvalue(res, 0, 3) : "");
+    }
+    p->done(p->ctx, d);
+    free(p);
+}
+
+unsigned db_deadlines_load(struct db_conn *c, long long customer_id, long long category_id,
+                           void (*done)(void *ctx, struct db_deadlines *d), void *ctx)
+{
+    char cust[24], cat[24];
+    snprintf(cust, sizeof cust, "%lld", customer_id);
+    snprintf(cat, sizeof cat, "%lld", category_id);
+    const char *params[2] = {cust, cat};
+    struct deadlines_pending *p = util_calloc(1, sizeof *p);
+    p->done = done;
+    p->ctx = ctx;
+    struct db_query q = {.sql = deadlines_sql, .nparams = 2, .params = params, .slot = "deadlines",
+                         .done = on_deadlines, .ctx = p, .owner = ctx, .cleanup = free};
+    return db_send(c, &q);
+}
+
+int db_complaint_check(const struct db_complaint_draft *d, char *why, size_t len)
+{
+    if (d->category_id <= 0) {
+        snprintf(why, len, "Choose a category: type to filter the list, Up/Down to pick");
+        return CF_CATEGORY;
+    }
+    const char *text = d->description ? d->description : "";
+    const char *p = text;
+    while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+        p++;
+    if (!*p) {
+        snprintf(why, len, "Describe the complaint in the customer's words");
+        return CF_DESCRIPTION;
+    }
+    if (!tui_utf8_valid(text, strlen(text))) {
+        snprintf(why, len, "The description has characters that are not valid text");
+        return CF_DESCRIPTION;
+    }
+    static const char *const severities[] = {"low", "medium", "high", "critical"};
+    bool ok = false;
+    for (size_t i = 0; i < 4; i++)
+        ok |= d->severity && strcmp(d->severity, severities[i]) == 0;
+    if (!ok) {
+        snprintf(why, len, "Severity must be low, medium, high or critical");
+        return CF_SEVERITY;
+    }
+    return -1;
+}
+
+/* One statement: insert, or find the complaint this draft already made. */
+static const char save_sql[] =
+    "WITH ins AS ("
+    " INSERT INTO complaint (id, customer_id, premise_id, category_id, critical_event_id, channel, severity,"
+    "  contact_preference, callback_requested, description)"
+    " VALUES ($1::uuid, $2::bigint, nullif($3, '0')::bigint, $4::integer, nullif($5, '')::uuid, $6, $7,"
+    "  nullif($8, ''), $9::boolean, $10)"
+    " ON CONFLICT (id) DO NOTHING RETURNING reference)"
+    " SELECT reference FROM ins UNION ALL SELECT reference FROM complaint WHERE id = $1::uuid LIMIT 1";
+
+struct save_pending {
+    void (*done)(void *ctx, const char *reference, const char *err);
+    void *ctx;
+};
+
+static void on_saved(void *ctx, const PGresult *res, const char *err, double ms)
+{
+    (void)ms;
+    struct save_pending *p = ctx;
+    void (*done)(void *, const char *, const char *) = p->done;
+    void *dctx = p->ctx;
+    free(p);
+    if (err)
+        done(dctx, NULL, err);
+    else if (PQntuples(res) == 0)
+        done(dctx, NULL, "the database did not return the complaint");
+    else
+        done(dctx, PQgetvalue(res, 0, 0), NULL);
+}
+
+unsigned db_complaint_save(struct db_conn *c, const struct db_complaint_draft *d,
+                           void (*done)(void *ctx, const char *reference, const char *err), void *ctx)
+{
+    char cust[24], prem[24], cat[24];
+    snprintf(cust, sizeof cust, "%lld", d->customer_id);
+    snprintf(prem, sizeof prem, "%lld", d->premise_id);
+    snprintf(cat, sizeof cat, "%lld", d->category_id);
+    const char *params[10] = {
+        d->id, cust, prem, cat, d->event_id, d->channel, d->severity,
+        d->contact_preference ? d->contact_preference : "", d->callback ? "true" : "false", d->description,
+    };
+    struct save_pending *p = util_calloc(1, sizeof *p);
+    p->done = done;
+    p->ctx = ctx;
+    /* A slot per complaint: while offline the save waits for the
+     * connection instead of failing, and a second press replaces the first. */
+    char slot[64];
+    snprintf(slot, sizeof slot, "complaint-%s", d->id);
+    struct db_query q = {.sql = save_sql, .nparams = 10, .params = params, .slot = slot,
+                         .done = on_saved, .ctx = p, .owner = ctx, .cleanup = free};
+    return db_send(c, &q);
+}

@@ -1,0 +1,66 @@
+/* complaint.h — complaint intake: the choices the form offers, the deadlines that will apply, and an idempotent save. */
+#ifndef CARELINE_COMPLAINT_H
+#define CARELINE_COMPLAINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "careline/customer.h"
+#include "careline/db.h"
+
+/* Everything the intake form needs, in one round trip. */
+enum db_intake_part { IN_CATEGORIES, IN_CUSTOMER, IN_OPEN, IN_EVENT_OPEN, IN__COUNT };
+/* Leaf categories: the event's category first, then the most frequent of the last 30 days. */
+enum { IC_ID, IC_CODE, IC_NAME, IC_RECENT, IC_EVENT_ID };
+enum { IU_NAME, IU_ACCOUNT, IU_CHANNEL, IU_NON_DIGITAL, IU_PREMISE, IU_FLAGS };
+/* The customer's open complaints (possible duplicates). */
+enum { IO_ID, IO_REFERENCE, IO_CATEGORY_ID, IO_CATEGORY, IO_STATUS, IO_OPENED, IO_EVENT_ID };
+/* Open complaints of other customers linked to the same active event. */
+enum { IE_EVENT_ID, IE_COUNT, IE_REFERENCES };
+
+struct db_intake {
+    struct db_table part[IN__COUNT];
+    char *error;
+};
+unsigned db_intake_load(struct db_conn *c, long long customer_id, void (*done)(void *ctx, struct db_intake *in),
+                        void *ctx);
+void db_intake_free(struct db_intake *in);
+
+/* The deadlines a category would get now, as text for the form
+ * ("Tue 24 Nov 12:00"), and a guaranteed payment if one is at stake. */
+struct db_deadlines {
+    char *ack, *response, *resolution;   /* "" when no standard sets it */
+    char *compensation;                  /* e.g. "40.00", "" when none */
+    char *error;
+};
+/* Newest request wins (slot "deadlines"). */
+unsigned db_deadlines_load(struct db_conn *c, long long customer_id, long long category_id,
+                           void (*done)(void *ctx, struct db_deadlines *d), void *ctx);
+void db_deadlines_free(struct db_deadlines *d);
+
+/* What is saved. */
+struct db_complaint_draft {
+    char id[37];
+    long long customer_id;
+    long long premise_id;            /* 0: none */
+    long long category_id;           /* 0: not chosen */
+    char event_id[37];               /* "" unless linked to a critical event */
+    const char *channel;
+    const char *severity;            /* low, medium, high, critical */
+    const char *contact_preference;
+    bool callback;
+    const char *description;
+};
+
+enum db_complaint_field { CF_CATEGORY, CF_DESCRIPTION, CF_SEVERITY, CF_CHANNEL, CF_PREFERENCE };
+/* -1 when the draft can be saved, else the field at fault, with why. */
+int db_complaint_check(const struct db_complaint_draft *d, char *why, size_t len);
+
+/* INSERT .. ON CONFLICT (id) DO NOTHING: saving the same draft twice
+ * (a retry after a lost connection, a restored journal) leaves one
+ * complaint. done gets its reference, or err. The request waits for the
+ * connection when offline (it is kept in the journal meanwhile). */
+unsigned db_complaint_save(struct db_conn *c, const struct db_complaint_draft *d,
+                           void (*done)(void *ctx, const char *reference, const char *err), void *ctx);
+
+#endif
