@@ -102,8 +102,8 @@ static const char deadlines_sql[] =
     "WITH who AS (SELECT customer_region(c.id) AS region, c.customer_type FROM customer c WHERE c.id = $1::bigint),"
     " due AS (SELECT d.* FROM who, complaint_due_times($2::integer, who.region, who.customer_type, now()) d)"
     " SELECT coalesce(to_char(due.ack_due_at, 'Dy DD Mon HH24:MI'), ''),"
-    "  coalesce(to_char(due.response_due_at, 'Dy DD Mon HH24:MI'), ''),"
-    "  coalesce(to_char(due.resolution_due_at, 'Dy DD Mon HH24:MI'), ''),"
+    "  coalesce(to_char(due.response_due_at, 'Dy DD Mon'), ''),"
+    "  coalesce(to_char(due.resolution_due_at, 'Dy DD Mon'), ''),"
     "  coalesce((SELECT to_char(max(s.compensation_amount), 'FM9999990.00') FROM who,"
     "    applicable_standards($2::integer, who.region, who.customer_type, current_date) a"
     "    JOIN response_standard s ON s.id = a.standard_id), '')"
@@ -238,5 +238,38 @@ unsigned db_complaint_save(struct db_conn *c, const struct db_complaint_draft *d
     snprintf(slot, sizeof slot, "complaint-%s", d->id);
     struct db_query q = {.sql = save_sql, .nparams = 10, .params = params, .slot = slot,
                          .done = on_saved, .ctx = p, .owner = ctx, .cleanup = free};
+    return db_send(c, &q);
+}
+
+static const char contact_sql[] =
+    "INSERT INTO complaint_history (id, complaint_id, staff_id, kind, note, details)"
+    " VALUES ($1::uuid, $2::uuid, current_staff_id(), 'contact', $4, jsonb_build_object('channel', $3::text))"
+    " ON CONFLICT (id) DO NOTHING";
+
+struct contact_pending {
+    void (*done)(void *ctx, const char *err);
+    void *ctx;
+};
+
+static void on_contact(void *ctx, const PGresult *res, const char *err, double ms)
+{
+    (void)res;
+    (void)ms;
+    struct contact_pending *p = ctx;
+    void (*done)(void *, const char *) = p->done;
+    void *dctx = p->ctx;
+    free(p);
+    done(dctx, err);
+}
+
+unsigned db_complaint_add_contact(struct db_conn *c, const char *complaint_id, const char *id, const char *channel,
+                                  const char *text, void (*done)(void *ctx, const char *err), void *ctx)
+{
+    const char *params[4] = {id, complaint_id, channel, text && *text ? text : "Customer called again about this"};
+    struct contact_pending *p = util_calloc(1, sizeof *p);
+    p->done = done;
+    p->ctx = ctx;
+    struct db_query q = {.sql = contact_sql, .nparams = 4, .params = params, .done = on_contact, .ctx = p,
+                         .owner = ctx, .cleanup = free};
     return db_send(c, &q);
 }

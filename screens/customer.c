@@ -6,6 +6,7 @@
 
 #include "careline/app.h"
 #include "careline/customer.h"
+#include "careline/intake.h"
 #include "careline/screens.h"
 #include "careline/search.h"
 #include "careline/text.h"
@@ -209,10 +210,10 @@ static void customer_resume(void *st)
     listening = c;
     /* Back from logging a contact: the header (repeat contact) and the
      * timeline change. */
-    static const enum db_cv_part parts[] = {CV_HEADER, CV_CONTACTS, CV_CONTACT_COUNT};
+    static const enum db_cv_part parts[] = {CV_HEADER, CV_CONTACTS, CV_CONTACT_COUNT, CV_COMPLAINTS};
     c->list[P_CONTACTS].sel = 0;
     c->list[P_CONTACTS].top = 0;
-    refresh_parts(c, parts, 3, 0);
+    refresh_parts(c, parts, 4, 0);
 }
 
 /* ---- formatting helpers -------------------------------------------------- */
@@ -909,6 +910,11 @@ static enum scr_result customer_action(void *st, enum tui_action a)
     case TUI_ACT_LOG_CONTACT:
         tui_push(&scr_logcontact_ops, &c->id);
         return SCR_REDRAW;
+    case TUI_ACT_NEW_COMPLAINT: {
+        struct intake_arg arg = {.customer_id = c->id, .channel = "phone"};
+        tui_push(&scr_intake_ops, &arg);
+        return SCR_REDRAW;
+    }
     case TUI_ACT_HIGH_BILL:
         if (c->high_bill < 0) {
             tui_message(TUI_ROLE_NORMAL, "No recent bill stands out from the ones before it.");
@@ -945,8 +951,8 @@ static enum scr_result customer_action(void *st, enum tui_action a)
 static const enum tui_action *customer_status(void *st)
 {
     struct customer *c = st;
-    static const enum tui_action overview[] = {TUI_ACT_NEXT_PANEL, TUI_ACT_LOG_CONTACT, TUI_ACT_HIGH_BILL,
-                                               TUI_ACT_BACK, TUI_ACT_HELP, TUI_ACT_NONE};
+    static const enum tui_action overview[] = {TUI_ACT_NEXT_PANEL, TUI_ACT_LOG_CONTACT, TUI_ACT_NEW_COMPLAINT,
+                                               TUI_ACT_HIGH_BILL, TUI_ACT_BACK, TUI_ACT_HELP, TUI_ACT_NONE};
     static const enum tui_action lists[] = {TUI_ACT_NEXT_PANEL, TUI_ACT_UP, TUI_ACT_DOWN, TUI_ACT_OPEN,
                                             TUI_ACT_LOG_CONTACT, TUI_ACT_BACK, TUI_ACT_HELP, TUI_ACT_NONE};
     static const enum tui_action billing[] = {TUI_ACT_NEXT_PANEL, TUI_ACT_UP, TUI_ACT_DOWN, TUI_ACT_HIGH_BILL,

@@ -30,7 +30,8 @@ run_tap() {
     local label=$1; shift
     local log=$LOGDIR/$(echo "$label" | tr '/ ' '__').log
     local start=$SECONDS
-    "$@" >"$log" 2>&1 </dev/null
+    # Each test keeps its drafts to itself.
+    XDG_STATE_HOME=$LOGDIR/state/$(basename "$log" .log) "$@" >"$log" 2>&1 </dev/null
     local rc=$?
     local ok notok
     ok=$(grep -cE '^ok [0-9]+' "$log")

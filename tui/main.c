@@ -192,10 +192,14 @@ static int run_ui(const char *script, int rows, int cols)
     tui_set_loop_hooks(&hooks);
     db_on_state(db, on_state, NULL);
     show_state();
-    if (login)
+    if (login) {
         tui_push(&scr_login_ops, (void *)db_target(db));
-    else
+    } else {
         tui_push(&scr_search_ops, NULL);
+        /* Complaints a killed or disconnected session left on this
+         * terminal come first; the screen does not open when there are none. */
+        tui_push(&scr_drafts_ops, NULL);
+    }
     int rc = tui_run();
     tui_end();
     return rc;

@@ -33,7 +33,10 @@
     X(PANEL_6, "panel-6", "panel 6", "Show panel 6") \
     X(LOG_CONTACT, "log-contact", "log contact", "Record this contact: channel, wrap-up code, summary") \
     X(HIGH_BILL, "high-bill", "high bill", "Show the bill that explains a high-bill call") \
-    X(RELOAD, "reload", "reload", "Fetch everything on this screen again")
+    X(RELOAD, "reload", "reload", "Fetch everything on this screen again") \
+    X(NEW_COMPLAINT, "new-complaint", "complaint", "Take a complaint from this customer") \
+    X(ATTACH, "attach", "add to open", "Add this call to the customer's open complaint instead") \
+    X(DISCARD, "discard", "discard", "Throw the selected draft away")
 
 enum tui_action {
 #define TUI_ACTION_ENUM(id, name, label, help) TUI_ACT_##id,

@@ -63,4 +63,9 @@ int db_complaint_check(const struct db_complaint_draft *d, char *why, size_t len
 unsigned db_complaint_save(struct db_conn *c, const struct db_complaint_draft *d,
                            void (*done)(void *ctx, const char *reference, const char *err), void *ctx);
 
+/* Add this call to an open complaint (a 'contact' history row keyed by
+ * the call's own UUID, so a retry adds it once). */
+unsigned db_complaint_add_contact(struct db_conn *c, const char *complaint_id, const char *id, const char *channel,
+                                  const char *text, void (*done)(void *ctx, const char *err), void *ctx);
+
 #endif

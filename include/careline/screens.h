@@ -10,7 +10,9 @@
     X(customer) \
     X(logcontact) \
     X(textview) \
-    X(login)
+    X(login) \
+    X(intake) \
+    X(drafts)
 
 #define SCR_DECLARE(name) extern const struct screen_ops scr_##name##_ops;
 SCR_SCREENS(SCR_DECLARE)

@@ -1,0 +1,617 @@
+/* intake.c — taking a complaint: category (type to filter), deadlines, duplicates, description, journalled as typed. */
+#include "careline/intake.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careline/app.h"
+#include "careline/complaint.h"
+#include "careline/journal.h"
+#include "careline/keymap.h"
+#include "careline/screens.h"
+#include "careline/text.h"
+#include "careline/tui.h"
+#include "careline/util.h"
+
+#define DESCRIPTION_MAX 16000
+
+enum focus { F_CATEGORY, F_DESCRIPTION, F_SEVERITY, F_CHANNEL, F_PREFERENCE, F_CALLBACK, F__COUNT };
+
+static const char *const severities[] = {"low", "medium", "high", "critical"};
+static const char *const channels[] = {"phone", "email", "web", "sms", "walk_in", "field_visit", "social", "letter"};
+static const char *const preferences[] = {"phone", "email", "sms", "letter", "web", "walk_in"};
+#define N(a) ((int)(sizeof a / sizeof a[0]))
+
+struct intake {
+    char id[37];
+    long long customer_id;
+    long long premise_id;
+    char customer[200];
+    struct db_intake *in;
+    char *load_error;
+    struct tui_field filter;
+    int *visible;                 /* rows of IN_CATEGORIES matching the filter */
+    int nvisible;
+    struct tui_list cats;
+    long long category_id;
+    char category[200];
+    char event_id[37];
+    struct db_deadlines *due;
+    struct tui_textarea desc;
+    int severity, channel, preference;
+    bool callback;
+    enum focus focus;
+    char error[300];
+    enum focus error_field;
+    char journal_error[300];
+    bool saving, offline_wait;
+    bool discard_armed;
+    char *restore_category;       /* category id from a restored draft, chosen once loaded */
+};
+
+static int find(const char *const *list, int n, const char *v)
+{
+    for (int i = 0; v && i < n; i++)
+        if (strcmp(list[i], v) == 0)
+            return i;
+    return -1;
+}
+
+/* ---- the journal: every change is on disk before the next key ---------- */
+
+static void journal(struct intake *s, const char *state)
+{
+    char cust[24], prem[24], cat[24];
+    snprintf(cust, sizeof cust, "%lld", s->customer_id);
+    snprintf(prem, sizeof prem, "%lld", s->premise_id);
+    snprintf(cat, sizeof cat, "%lld", s->category_id);
+    const struct journal_field f[] = {
+        {"state", state},
+        {"customer_id", cust},
+        {"customer", s->customer},
+        {"premise_id", prem},
+        {"category_id", cat},
+        {"category", s->category},
+        {"event_id", s->event_id},
+        {"channel", channels[s->channel]},
+        {"severity", severities[s->severity]},
+        {"preference", preferences[s->preference]},
+        {"callback", s->callback ? "yes" : "no"},
+        {"description", s->desc.f.text},
+    };
+    char err[256];
+    if (db_journal_save(app_conf()->journal_dir, s->id, "complaint", f, N(f), err, sizeof err) < 0)
+        snprintf(s->journal_error, sizeof s->journal_error, "Not kept on this terminal: %s", err);
+    else
+        s->journal_error[0] = '\0';
+}
+
+/* ---- categories ------------------------------------------------------------ */
+
+static bool matches(const char *name, const char *filter)
+{
+    /* Every word typed must appear somewhere in the name, any case. */
+    char *hay = util_strdup(name), *words = util_strdup(filter);
+    for (char *p = hay; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    for (char *p = words; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    bool ok = true;
+    char *save = NULL;
+    for (char *w = strtok_r(words, " ", &save); w && ok; w = strtok_r(NULL, " ", &save))
+        ok = strstr(hay, w) != NULL;
+    free(hay);
+    free(words);
+    return ok;
+}
+
+static void deadlines_done(void *ctx, struct db_deadlines *d)
+{
+    struct intake *s = ctx;
+    db_deadlines_free(s->due);
+    s->due = d;
+    tui_invalidate();
+}
+
+static void choose(struct intake *s)
+{
+    const struct db_table *c = s->in ? &s->in->part[IN_CATEGORIES] : NULL;
+    int row = s->cats.sel >= 0 && s->cats.sel < s->nvisible ? s->visible[s->cats.sel] : -1;
+    long long id = row >= 0 ? (long long)db_cell_num(c, row, IC_ID) : 0;
+    if (id == s->category_id)
+        return;
+    s->category_id = id;
+    snprintf(s->category, sizeof s->category, "%s", row >= 0 ? db_cell(c, row, IC_NAME) : "");
+    /* The event's own category links the complaint to the event. */
+    snprintf(s->event_id, sizeof s->event_id, "%s", row >= 0 ? db_cell(c, row, IC_EVENT_ID) : "");
+    db_deadlines_free(s->due);
+    s->due = NULL;
+    if (id)
+        db_deadlines_load(app_db(), s->customer_id, id, deadlines_done, s);
+    if (s->error_field == F_CATEGORY)
+        s->error[0] = '\0';
+    journal(s, "draft");
+}
+
+static void refilter(struct intake *s)
+{
+    const struct db_table *c = s->in ? &s->in->part[IN_CATEGORIES] : NULL;
+    free(s->visible);
+    s->visible = util_calloc((size_t)(c && c->rows ? c->rows : 1), sizeof *s->visible);
+    s->nvisible = 0;
+    for (int i = 0; c && i < c->rows; i++)
+        if (matches(db_cell(c, i, IC_NAME), s->filter.text) || matches(db_cell(c, i, IC_CODE), s->filter.text))
+            s->visible[s->nvisible++] = i;
+    tui_list_set_count(&s->cats, s->nvisible);
+    s->cats.sel = s->nvisible ? 0 : -1;
+    s->cats.top = 0;
+    choose(s);
+}
+
+static void loaded(void *ctx, struct db_intake *in)
+{
+    struct intake *s = ctx;
+    if (in->error) {
+        free(s->load_error);
+        s->load_error = util_strdup(in->error);
+        db_intake_free(in);
+        tui_invalidate();
+        return;
+    }
+    s->in = in;
+    const struct db_table *u = &in->part[IN_CUSTOMER];
+    snprintf(s->customer, sizeof s->customer, "%s (Acct %s) %s", db_cell(u, 0, IU_NAME), db_cell(u, 0, IU_ACCOUNT),
+             db_cell(u, 0, IU_FLAGS));
+    if (!s->premise_id)
+        s->premise_id = (long long)db_cell_num(u, 0, IU_PREMISE);
+    /* Reply the way they asked to be contacted; a non-digital customer by phone. */
+    if (!s->restore_category) {
+        int p = find(preferences, N(preferences), db_cell(u, 0, IU_CHANNEL));
+        s->preference = db_cell_true(u, 0, IU_NON_DIGITAL) || p < 0 ? 0 : p;
+    }
+    refilter(s);
+    if (s->restore_category) {
+        const struct db_table *c = &in->part[IN_CATEGORIES];
+        for (int i = 0; i < s->nvisible; i++)
+            if (strcmp(db_cell(c, s->visible[i], IC_ID), s->restore_category) == 0)
+                s->cats.sel = i;
+        s->category_id = 0;   /* force choose() to take it */
+        choose(s);
+    }
+    tui_invalidate();
+}
+
+/* ---- open and close ---------------------------------------------------------- */
+
+static void *intake_open(void *arg)
+{
+    const struct intake_arg *a = arg;
+    if (!a)
+        return NULL;
+    struct intake *s = util_calloc(1, sizeof *s);
+    s->customer_id = a->customer_id;
+    tui_field_init(&s->filter, 80);
+    tui_textarea_init(&s->desc, DESCRIPTION_MAX);
+    tui_list_set_count(&s->cats, 0);
+    s->severity = 1;
+    s->focus = F_CATEGORY;
+    const struct journal_draft *d = a->restore;
+    if (d) {
+        /* A draft from the journal: same id, so sending it again can never
+         * make a second complaint. */
+        snprintf(s->id, sizeof s->id, "%s", d->id);
+        const char *v;
+        if ((v = db_journal_get(d, "premise_id")))
+            s->premise_id = strtoll(v, NULL, 10);
+        if ((v = db_journal_get(d, "category_id")) && strcmp(v, "0") != 0)
+            s->restore_category = util_strdup(v);
+        if ((v = db_journal_get(d, "description")))
+            tui_textarea_set(&s->desc, v);
+        s->severity = find(severities, N(severities), db_journal_get(d, "severity"));
+        s->channel = find(channels, N(channels), db_journal_get(d, "channel"));
+        s->preference = find(preferences, N(preferences), db_journal_get(d, "preference"));
+        if (s->severity < 0)
+            s->severity = 1;
+        if (s->channel < 0)
+            s->channel = 0;
+        if (s->preference < 0)
+            s->preference = 0;
+        s->callback = (v = db_journal_get(d, "callback")) && strcmp(v, "yes") == 0;
+        if ((v = db_journal_get(d, "customer")))
+            snprintf(s->customer, sizeof s->customer, "%s", v);
+        s->focus = F_DESCRIPTION;
+    } else {
+        util_uuid(s->id);
+        int ch = find(channels, N(channels), a->channel);
+        s->channel = ch < 0 ? 0 : ch;
+    }
+    db_intake_load(app_db(), s->customer_id, loaded, s);
+    return s;
+}
+
+static void intake_close(void *st)
+{
+    struct intake *s = st;
+    db_forget_owner(app_db(), s);
+    db_intake_free(s->in);
+    db_deadlines_free(s->due);
+    free(s->load_error);
+    free(s->visible);
+    free(s->restore_category);
+    tui_field_free(&s->filter);
+    tui_textarea_free(&s->desc);
+    free(s);
+}
+
+/* ---- drawing ------------------------------------------------------------------ */
+
+static const char *category_cell(void *ctx, int row, int col, enum tui_role *role)
+{
+    struct intake *s = ctx;
+    const struct db_table *c = &s->in->part[IN_CATEGORIES];
+    int r = s->visible[row];
+    static char buf[64];
+    if (col == 0)
+        return db_cell(c, r, IC_NAME);
+    if (*db_cell(c, r, IC_EVENT_ID)) {
+        *role = TUI_ROLE_WARN;
+        return "ACTIVE EVENT";
+    }
+    long long n = (long long)db_cell_num(c, r, IC_RECENT);
+    if (!n)
+        return "";
+    snprintf(buf, sizeof buf, "%lld in 30 days", n);
+    return buf;
+}
+
+static int label(int y, struct tui_rect b, struct intake *s, enum focus f, const char *text)
+{
+    tui_put(y, b.x + 1, 12, s->focus == f ? TUI_ROLE_SELECTED : TUI_ROLE_LABEL, text);
+    return b.x + 14;
+}
+
+static void choice(int y, int x, int w, bool focused, const char *value)
+{
+    char v[80];
+    snprintf(v, sizeof v, focused ? "< %s >" : "  %s  ", value);
+    tui_put(y, x, w, focused ? TUI_ROLE_INPUT : TUI_ROLE_NORMAL, v);
+}
+
+static void intake_draw(void *st, struct tui_rect b)
+{
+    struct intake *s = st;
+    if (b.h < 4 || b.w < 20)
+        return;
+    char line[600];
+    int y = b.y, right = b.x + b.w;
+    tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_TITLE, s->customer[0] ? s->customer : "Loading the customer...");
+    if (s->load_error) {
+        tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_ERROR, s->load_error);
+        return;
+    }
+    int x = label(y, b, s, F_CATEGORY, "Category");
+    int fw = 24;
+    tui_field_draw(&s->filter, y, x, fw, s->focus == F_CATEGORY);
+    tui_put(y, x + fw + 1, right - x - fw - 1, s->category_id ? TUI_ROLE_NORMAL : TUI_ROLE_HINT,
+            s->category_id ? s->category : "type to filter, Up/Down to pick");
+    y++;
+    int list_h = b.h >= 20 ? 5 : 3;
+    if (s->in && s->focus == F_CATEGORY) {
+        static const struct tui_column cols[] = {{"", 0, 1, false}, {"", 16, 0, false}};
+        struct tui_rect lr = {y, x, list_h, right - x};
+        tui_list_draw(&s->cats, lr, cols, 2, false, true, category_cell, s);
+        if (!s->nvisible)
+            tui_put(y, x, right - x, TUI_ROLE_WARN, "No category matches; clear the filter with C-u");
+        y += list_h;
+    }
+    if (s->error[0] && s->error_field == F_CATEGORY)
+        tui_put(y++, x, right - x, TUI_ROLE_ERROR, s->error);
+
+    /* The deadlines that will apply, separately, as the agent chooses. */
+    if (s->category_id && s->due && !s->due->error) {
+        snprintf(line, sizeof line, "Acknowledge by %s; respond by %s; resolve by %s%s%s%s",
+                 *s->due->ack ? s->due->ack : "-", *s->due->response ? s->due->response : "-",
+                 *s->due->resolution ? s->due->resolution : "-", *s->due->compensation ? "; payment if missed " : "",
+                 *s->due->compensation ? (tui_ascii() ? "GBP " : "\u00a3") : "", s->due->compensation);
+        tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_NORMAL, line);
+    } else if (s->category_id) {
+        tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_DIM, s->due && s->due->error ? s->due->error : "Working out the deadlines...");
+    } else {
+        y++;
+    }
+    /* Possible duplicates: this customer's open complaints in the category,
+     * and other complaints about the same event. */
+    if (s->in) {
+        const struct db_table *o = &s->in->part[IN_OPEN];
+        int dup = -1;
+        for (int i = 0; i < o->rows && dup < 0; i++)
+            if ((long long)db_cell_num(o, i, IO_CATEGORY_ID) == s->category_id ||
+                (*s->event_id && strcmp(db_cell(o, i, IO_EVENT_ID), s->event_id) == 0))
+                dup = i;
+        if (dup >= 0) {
+            snprintf(line, sizeof line, "Open already: %s %s (%s, %s). C-t adds this call to it.",
+                     db_cell(o, dup, IO_REFERENCE), db_cell(o, dup, IO_CATEGORY), db_cell(o, dup, IO_STATUS),
+                     db_cell(o, dup, IO_OPENED));
+            tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_WARN, line);
+        }
+        const struct db_table *e = &s->in->part[IN_EVENT_OPEN];
+        if (*s->event_id && e->rows) {
+            snprintf(line, sizeof line, "Linked to the active event, with %s other open complaint(s)%s%s",
+                     db_cell(e, 0, IE_COUNT), *db_cell(e, 0, IE_REFERENCES) ? ": " : "", db_cell(e, 0, IE_REFERENCES));
+            tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_BANNER, line);
+        }
+    }
+    int x2 = label(y, b, s, F_DESCRIPTION, "Description");
+    if (s->desc.full)
+        snprintf(line, sizeof line, "At the limit of %d bytes: nothing more was taken", DESCRIPTION_MAX);
+    else if (s->error[0] && s->error_field == F_DESCRIPTION)
+        snprintf(line, sizeof line, "%s", s->error);
+    else
+        snprintf(line, sizeof line, "the customer's words; Enter starts a new line");
+    tui_put(y++, x2, right - x2, s->desc.full || s->error_field == F_DESCRIPTION ? TUI_ROLE_ERROR : TUI_ROLE_HINT,
+            line);
+    int rows_left = b.y + b.h - y - 2;
+    int desc_h = rows_left > 8 ? 8 : rows_left < 1 ? 1 : rows_left;
+    struct tui_rect dr = {y, b.x + 1, desc_h, b.w - 2};
+    tui_textarea_draw(&s->desc, dr, s->focus == F_DESCRIPTION);
+    y += desc_h;
+    if (y >= b.y + b.h)
+        return;
+    x = b.x + 1;
+    static const struct {
+        enum focus f;
+        const char *label;
+    } opts[] = {{F_SEVERITY, "Severity"}, {F_CHANNEL, "Channel"}, {F_PREFERENCE, "Reply by"}, {F_CALLBACK, "Call-back"}};
+    for (int i = 0; i < 4 && x < right; i++) {
+        x += tui_put(y, x, right - x, s->focus == opts[i].f ? TUI_ROLE_SELECTED : TUI_ROLE_LABEL, opts[i].label) + 1;
+        const char *v = opts[i].f == F_SEVERITY ? severities[s->severity]
+                        : opts[i].f == F_CHANNEL ? channels[s->channel]
+                        : opts[i].f == F_PREFERENCE ? preferences[s->preference]
+                                                    : s->callback ? "yes" : "no";
+        choice(y, x, right - x, s->focus == opts[i].f, v);
+        x += (int)strlen(v) + 5;
+    }
+    y++;
+    if (y < b.y + b.h) {
+        if (s->journal_error[0])
+            tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_ERROR, s->journal_error);
+        else if (s->offline_wait)
+            tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_WARN,
+                    "Offline: the complaint is kept on this terminal and goes as soon as the connection is back.");
+        else if (s->saving)
+            tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_DIM, "Saving...");
+        else if (s->error[0] && s->error_field >= F_SEVERITY)
+            tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_ERROR, s->error);
+    }
+}
+
+/* ---- actions --------------------------------------------------------------- */
+
+static void saved(void *ctx, const char *reference, const char *err)
+{
+    struct intake *s = ctx;
+    if (err && db_state(app_db()) != DB_ONLINE) {
+        /* Lost on the way: the same id goes again when the connection is
+         * back; the journal has it if the program dies meanwhile. */
+        s->offline_wait = true;
+        struct db_complaint_draft d = {0};
+        memcpy(d.id, s->id, sizeof d.id);
+        d.customer_id = s->customer_id;
+        d.premise_id = s->premise_id;
+        d.category_id = s->category_id;
+        memcpy(d.event_id, s->event_id, sizeof d.event_id);
+        d.channel = channels[s->channel];
+        d.severity = severities[s->severity];
+        d.contact_preference = preferences[s->preference];
+        d.callback = s->callback;
+        d.description = s->desc.f.text;
+        db_complaint_save(app_db(), &d, saved, s);
+        tui_invalidate();
+        return;
+    }
+    s->saving = false;
+    s->offline_wait = false;
+    if (err) {
+        snprintf(s->error, sizeof s->error, "Not saved: %s", err);
+        s->error_field = F_SEVERITY;
+        journal(s, "draft");
+        tui_invalidate();
+        return;
+    }
+    db_journal_remove(app_conf()->journal_dir, s->id);
+    tui_message(TUI_ROLE_OK, "Complaint %s saved.", reference);
+    tui_pop();   /* s is freed: touch nothing after */
+}
+
+static enum scr_result submit(struct intake *s)
+{
+    if (s->saving)
+        return SCR_HANDLED;
+    struct db_complaint_draft d = {0};
+    memcpy(d.id, s->id, sizeof d.id);
+    d.customer_id = s->customer_id;
+    d.premise_id = s->premise_id;
+    d.category_id = s->category_id;
+    memcpy(d.event_id, s->event_id, sizeof d.event_id);
+    d.channel = channels[s->channel];
+    d.severity = severities[s->severity];
+    d.contact_preference = preferences[s->preference];
+    d.callback = s->callback;
+    d.description = s->desc.f.text;
+    int bad = db_complaint_check(&d, s->error, sizeof s->error);
+    if (bad >= 0) {
+        s->error_field = bad == CF_CATEGORY ? F_CATEGORY : bad == CF_DESCRIPTION ? F_DESCRIPTION : F_SEVERITY;
+        s->focus = s->error_field;
+        return SCR_REDRAW;
+    }
+    s->error[0] = '\0';
+    s->saving = true;
+    journal(s, "submitting");
+    db_complaint_save(app_db(), &d, saved, s);
+    return SCR_REDRAW;
+}
+
+static void cycle(struct intake *s, int step)
+{
+    switch (s->focus) {
+    case F_SEVERITY: s->severity = (s->severity + step + N(severities)) % N(severities); break;
+    case F_CHANNEL: s->channel = (s->channel + step + N(channels)) % N(channels); break;
+    case F_PREFERENCE: s->preference = (s->preference + step + N(preferences)) % N(preferences); break;
+    case F_CALLBACK: s->callback = !s->callback; break;
+    default: return;
+    }
+    journal(s, "draft");
+}
+
+static void attached(void *ctx, const char *err)
+{
+    struct intake *s = ctx;
+    if (err) {
+        snprintf(s->error, sizeof s->error, "Not added: %s", err);
+        s->error_field = F_SEVERITY;
+        tui_invalidate();
+        return;
+    }
+    db_journal_remove(app_conf()->journal_dir, s->id);
+    tui_message(TUI_ROLE_OK, "This call was added to the open complaint.");
+    tui_pop();
+}
+
+/* Add this call to the customer's open complaint instead of a second one. */
+static enum scr_result attach(struct intake *s)
+{
+    if (!s->in || s->saving)
+        return SCR_HANDLED;
+    const struct db_table *o = &s->in->part[IN_OPEN];
+    for (int i = 0; i < o->rows; i++)
+        if ((long long)db_cell_num(o, i, IO_CATEGORY_ID) == s->category_id ||
+            (*s->event_id && strcmp(db_cell(o, i, IO_EVENT_ID), s->event_id) == 0)) {
+            s->saving = true;
+            db_complaint_add_contact(app_db(), db_cell(o, i, IO_ID), s->id, channels[s->channel], s->desc.f.text,
+                                     attached, s);
+            return SCR_REDRAW;
+        }
+    tui_message(TUI_ROLE_NORMAL, "No open complaint of this customer matches this category.");
+    return SCR_REDRAW;
+}
+
+static enum scr_result intake_action(void *st, enum tui_action a)
+{
+    struct intake *s = st;
+    if (a != TUI_ACT_CANCEL && a != TUI_ACT_BACK)
+        s->discard_armed = false;
+    switch (a) {
+    case TUI_ACT_SUBMIT:
+        return submit(s);
+    case TUI_ACT_ATTACH:
+        return attach(s);
+    case TUI_ACT_CANCEL:
+    case TUI_ACT_BACK:
+        if (s->desc.f.len && !s->discard_armed) {
+            s->discard_armed = true;
+            tui_message(TUI_ROLE_WARN, "Press Esc again to throw this complaint away (it is kept until then).");
+            return SCR_REDRAW;
+        }
+        db_journal_remove(app_conf()->journal_dir, s->id);
+        return SCR_CLOSE;
+    case TUI_ACT_NEXT_FIELD:
+        s->focus = (enum focus)((s->focus + 1) % F__COUNT);
+        return SCR_REDRAW;
+    case TUI_ACT_PREV_FIELD:
+        s->focus = (enum focus)((s->focus + F__COUNT - 1) % F__COUNT);
+        return SCR_REDRAW;
+    case TUI_ACT_OPEN:   /* Enter on the category list: take it and go on */
+        if (s->focus == F_CATEGORY) {
+            choose(s);
+            s->focus = F_DESCRIPTION;
+            return SCR_REDRAW;
+        }
+        return SCR_HANDLED;
+    case TUI_ACT_UP:
+    case TUI_ACT_DOWN:
+    case TUI_ACT_PAGE_UP:
+    case TUI_ACT_PAGE_DOWN:
+    case TUI_ACT_FIRST:
+    case TUI_ACT_LAST:
+        if (s->focus == F_CATEGORY) {
+            if (tui_list_action(&s->cats, a))
+                choose(s);
+            return SCR_REDRAW;
+        }
+        if (a == TUI_ACT_UP || a == TUI_ACT_DOWN) {
+            s->focus = (enum focus)((s->focus + (a == TUI_ACT_UP ? F__COUNT - 1 : 1)) % F__COUNT);
+            return SCR_REDRAW;
+        }
+        return SCR_HANDLED;
+    default:
+        return SCR_UNHANDLED;
+    }
+}
+
+static enum scr_result intake_key(void *st, int key)
+{
+    struct intake *s = st;
+    bool changed = false;
+    static int left = -1, right = -1;
+    if (left < 0) {
+        left = tui_key_parse("Left");
+        right = tui_key_parse("Right");
+    }
+    s->discard_armed = false;
+    switch (s->focus) {
+    case F_CATEGORY:
+        if (!tui_field_key(&s->filter, key, &changed))
+            return SCR_UNHANDLED;
+        if (changed)
+            refilter(s);
+        return SCR_REDRAW;
+    case F_DESCRIPTION:
+        if (!tui_textarea_key(&s->desc, key, &changed))
+            return SCR_UNHANDLED;
+        if (changed) {
+            if (s->error_field == F_DESCRIPTION)
+                s->error[0] = '\0';
+            journal(s, "draft");
+        }
+        return SCR_REDRAW;
+    default:
+        if (key == right || key == ' ') {
+            cycle(s, 1);
+            return SCR_REDRAW;
+        }
+        if (key == left) {
+            cycle(s, -1);
+            return SCR_REDRAW;
+        }
+        return tui_key_printable(key) ? SCR_HANDLED : SCR_UNHANDLED;
+    }
+}
+
+static bool intake_wants_text(void *st)
+{
+    (void)st;
+    return true;   /* every field takes letters: the filter, the text, or a choice */
+}
+
+static const enum tui_action *intake_status(void *st)
+{
+    (void)st;
+    static const enum tui_action keys[] = {TUI_ACT_SUBMIT, TUI_ACT_NEXT_FIELD, TUI_ACT_ATTACH, TUI_ACT_CANCEL,
+                                           TUI_ACT_HELP, TUI_ACT_NONE};
+    return keys;
+}
+
+const struct screen_ops scr_intake_ops = {
+    .name = "intake",
+    .title = "New complaint",
+    .open = intake_open,
+    .close = intake_close,
+    .draw = intake_draw,
+    .action = intake_action,
+    .key = intake_key,
+    .wants_text = intake_wants_text,
+    .status_keys = intake_status,
+};
