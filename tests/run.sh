@@ -95,6 +95,8 @@ if ! pgtmp_start "$LOGDIR/pg"; then
 fi
 trap cleanup EXIT
 echo "PostgreSQL on socket $PGHOST port $PGPORT"
+# Tests that stop and start the server (lost connection) need these.
+export PGTMP_DIR PGTMP_BIN
 
 # A migrated, seeded template the end-to-end tests copy (createdb -T), so
 # each test starts from the same data without seeding again.
