@@ -63,18 +63,18 @@ DECLARE
     r record;
     t text;
 BEGIN
+    -- Foreign keys from and to these tables (the tables pointing at them are still empty).
     INSERT INTO seed_ddl (kind, tbl, name, def)
     SELECT 'fk', c.relname, k.conname, pg_get_constraintdef(k.oid)
-      FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-     WHERE k.contype = 'f' AND c.relnamespace = 'public'::regnamespace AND c.relname = ANY (big);
-    -- Primary keys nobody outside these tables points at are rebuilt too (a bulk build is
-    -- faster than growing the index row by row).
+      FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class t ON t.oid = k.confrelid
+     WHERE k.contype = 'f' AND c.relnamespace = 'public'::regnamespace
+       AND (c.relname = ANY (big) OR t.relname = ANY (big));
+    -- Primary keys and unique constraints are rebuilt too: a bulk build is faster than growing
+    -- an index row by row (and random UUIDs make that slower still).
     INSERT INTO seed_ddl (kind, tbl, name, def)
     SELECT 'key', c.relname, k.conname, pg_get_constraintdef(k.oid)
       FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-     WHERE k.contype IN ('p','u') AND c.relnamespace = 'public'::regnamespace AND c.relname = ANY (big)
-       AND NOT EXISTS (SELECT 1 FROM pg_constraint f JOIN pg_class fc ON fc.oid = f.conrelid
-                        WHERE f.contype = 'f' AND f.confrelid = k.conrelid AND NOT fc.relname = ANY (big));
+     WHERE k.contype IN ('p','u') AND c.relnamespace = 'public'::regnamespace AND c.relname = ANY (big);
     INSERT INTO seed_ddl (kind, tbl, name, def)
     SELECT 'index', c.relname, i.relname, pg_get_indexdef(x.indexrelid)
       FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
@@ -811,7 +811,8 @@ SELECT md5('interaction:' || r.x)::uuid, r.cid, r.premise_id, r.channel, s.direc
     SELECT c.id AS cid, cb.premise_id, c.id * 8 + kk.k AS x,
            CASE WHEN q.rep THEN 'phone' ELSE ch0.channel END AS channel,
            CASE WHEN q.rep THEN q.subj1 ELSE q.subj0 END AS subject,
-           CASE WHEN q.rep THEN q.ts1 + interval '2 days 1 hour' ELSE q.ts0 END AS started_at
+           CASE WHEN q.rep THEN date_trunc('day', q.ts1) + interval '2 days 9 hours' + (c.id * 8 + kk.k) % 25000 * interval '1 second'
+                ELSE q.ts0 END AS started_at
       FROM seed_cust c
       JOIN seed_cbase cb ON cb.customer_id = c.id
      CROSS JOIN LATERAL generate_series(1, (pg_temp.h(c.id, 30) % 7
@@ -910,7 +911,8 @@ SELECT md5('event:' || e.n)::uuid, z.zone_id
 -- six SLA situations (so even a small N shows them all), placed relative to now():
 --   0 on time, 1 due within the next working day, 2 acknowledgement overdue,
 --   3 first response overdue, 4 resolution overdue, 5 waiting on the customer (clock paused).
--- Of the others, one in seven is resolved awaiting follow-up and the rest are closed.
+-- (Every other on-time one is brand new instead.) Of the others, one in seven is resolved
+-- awaiting follow-up and the rest are closed.
 CREATE TEMP TABLE seed_cat_text (code text PRIMARY KEY, weight integer, severity text, descr text[]) ON COMMIT DROP;
 INSERT INTO seed_cat_text VALUES
 ('billing.high_bill', 12, 'medium', '{"Bill is more than double the usual amount and the customer cannot see why.","Customer says nobody lives at the property most of the week yet the bill went up."}'),
@@ -960,8 +962,8 @@ SELECT s.*, CASE WHEN s.r % 10 < 3 THEN 'open' WHEN s.r % 7 = 3 THEN 'resolved' 
   FROM (SELECT row_number() OVER (ORDER BY c.id) AS r, c.id AS customer_id, cb.premise_id, z.region, c.hh
           FROM seed_cust c JOIN seed_cbase cb ON cb.customer_id = c.id JOIN seed_zone z ON z.n = c.zn
          WHERE pg_temp.h(c.id, 90) % 1000 < 20 OR c.id = 1) s;
-ALTER TABLE seed_complaint ADD COLUMN scenario integer;
-UPDATE seed_complaint s SET scenario = o.rn % 6
+ALTER TABLE seed_complaint ADD COLUMN scenario integer, ADD COLUMN open_rank integer;
+UPDATE seed_complaint s SET scenario = o.rn % 6, open_rank = o.rn
   FROM (SELECT r, row_number() OVER (ORDER BY r) - 1 AS rn FROM seed_complaint WHERE life = 'open') o
  WHERE o.r = s.r;
 ANALYZE seed_complaint;
@@ -1021,12 +1023,12 @@ SELECT md5('complaint:' || s.r)::uuid,
            NULL::timestamptz AS closed_at, date_trunc('minute', now()) - interval '2 days' AS ack_due,
            date_trunc('minute', now()) + interval '7 days' AS resp_due,
            date_trunc('minute', now()) + interval '14 days' AS res_due, NULL::timestamptz AS paused_since
-     WHERE s.life = 'open' AND s.scenario = 0 AND s.r % 4 <> 0
+     WHERE s.life = 'open' AND s.scenario = 0 AND s.open_rank / 6 % 2 = 0
     UNION ALL
     SELECT 'new', date_trunc('minute', now()) - interval '40 minutes', NULL, NULL, NULL, NULL,
            date_trunc('minute', now()) + interval '3 days', date_trunc('minute', now()) + interval '10 days',
            date_trunc('minute', now()) + interval '20 days', NULL
-     WHERE s.life = 'open' AND s.scenario = 0 AND s.r % 4 = 0
+     WHERE s.life = 'open' AND s.scenario = 0 AND s.open_rank / 6 % 2 = 1
     UNION ALL
     SELECT 'investigating', date_trunc('minute', now()) - interval '26 days', date_trunc('minute', now()) - interval '26 days' + interval '3 hours',
            date_trunc('minute', now()) - interval '20 days', NULL, NULL,

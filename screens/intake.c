@@ -378,7 +378,7 @@ static void intake_draw(void *st, struct tui_rect b)
     if (y < b.y + b.h) {
         if (s->journal_error[0])
             tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_ERROR, s->journal_error);
-        else if (s->offline_wait)
+        else if (s->offline_wait || (s->saving && db_state(app_db()) != DB_ONLINE))
             tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_WARN,
                     "Offline: the complaint is kept on this terminal and goes as soon as the connection is back.");
         else if (s->saving)
@@ -430,6 +430,12 @@ static enum scr_result submit(struct intake *s)
 {
     if (s->saving)
         return SCR_HANDLED;
+    if (!s->in) {
+        /* The categories are still on their way: nothing is lost, the
+         * draft is in the journal; say so rather than blame a field. */
+        tui_message(TUI_ROLE_NORMAL, "Still loading the categories; press C-x again in a moment.");
+        return SCR_REDRAW;
+    }
     struct db_complaint_draft d = {0};
     memcpy(d.id, s->id, sizeof d.id);
     d.customer_id = s->customer_id;

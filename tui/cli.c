@@ -11,6 +11,7 @@
 #include "careline/app.h"
 #include "careline/customer.h"
 #include "careline/keymap.h"
+#include "careline/report.h"
 #include "careline/screens.h"
 #include "careline/search.h"
 #include "careline/text.h"
@@ -82,6 +83,8 @@ int cli_parse(struct cli_cmd *c)
         c->text = c->argv[1];
         return 0;
     }
+    if (strcmp(c->name, "report") == 0)
+        return report_parse(c->argc, c->argv);
     return bad(c, "unknown command '%s'", c->name);
 }
 
@@ -262,6 +265,8 @@ int cli_run(struct cli_cmd *c, struct db_conn *db)
 {
     if (strcmp(c->name, "view") == 0)
         return run_view(c, db);
+    if (strcmp(c->name, "report") == 0)
+        return report_run(c->argc, c->argv, db);
     char err[2048];
     if (strcmp(c->name, "migrate") == 0) {
         if (db_migrate(db, stdout, err, sizeof err) < 0) {

@@ -36,6 +36,7 @@ static void usage(FILE *f)
           "  search [--csv] TEXT       search customers and print what the screen would list\n"
           "  keys                      print the key reference of the key maps in effect\n"
           "  view ACCOUNT              print everything the customer view shows, one round trip\n"
+          "  report overdue [--csv]    list complaints past or near a deadline (careline(1))\n"
           "\n"
           "Options:\n"
           "  -c, --config FILE         read FILE over the built-in defaults\n"
@@ -255,7 +256,7 @@ int main(int argc, char **argv)
         }
     }
     const char *cmd = optind < argc ? argv[optind] : NULL;
-    static const char *const commands[] = {"migrate", "seed", "check-config", "search", "keys", "view", NULL};
+    static const char *const commands[] = {"migrate", "seed", "check-config", "search", "keys", "view", "report", NULL};
     bool known = cmd == NULL;
     for (int i = 0; cmd && commands[i]; i++)
         known |= strcmp(cmd, commands[i]) == 0;

@@ -1,0 +1,514 @@
+/* report.c — `careline report`: complaints past or near their deadlines as a table or CSV, and `report due` to check a calendar. */
+#include "careline/report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careline/app.h"
+#include "careline/text.h"
+#include "careline/util.h"
+
+/* ---- the overdue report's one statement ---------------------------------
+ * $1 working hours ahead ("near"), $2 team or NULL.
+ *
+ * open_c   open complaints (not merged) with their region;
+ * lim      per region, now + $1 working hours on that region's calendar;
+ * due      one row per deadline not yet met that falls before the limit; a
+ *          complaint waiting on the customer has its clock stopped, so only
+ *          deadlines that had already passed when the wait began are listed;
+ * pay      for the listed complaints, per deadline kind, the standard with a
+ *          compensation amount that sets that kind of deadline (most
+ *          specific first, as complaint_due_times chooses), the deadline it
+ *          sets (from opening, moved on by the time paused), when the
+ *          payment falls late (app_setting 'compensation_pay_days' working
+ *          days later, 10 when unset) and what compensation_payment already
+ *          records; packed as "k,amount,late,type,from,to,due,met,payby,
+ *          base_status,paid_at,late_status;..." for sla_compensation().
+ * Times travel as Unix seconds so no date format is parsed. */
+static const char overdue_sql[] =
+    "WITH open_c AS ("
+    "  SELECT c.*, customer_region(c.customer_id, c.premise_id) AS region"
+    "    FROM complaint c"
+    "   WHERE c.status NOT IN ('resolved', 'closed') AND c.merged_into IS NULL"
+    "     AND ($2::text IS NULL OR c.team = $2::text)"
+    "), lim AS ("
+    "  SELECT r.region, working_add_hours(now(), $1::numeric, r.region) AS soon"
+    "    FROM (SELECT DISTINCT region FROM open_c) r"
+    "), due AS ("
+    "  SELECT c.*, d.kind, d.due"
+    "    FROM open_c c"
+    "    JOIN lim ON lim.region IS NOT DISTINCT FROM c.region"
+    "   CROSS JOIN LATERAL (VALUES (0, c.ack_due_at, c.acknowledged_at), (1, c.response_due_at, c.first_response_at),"
+    "                              (2, c.resolution_due_at, c.resolved_at)) d(kind, due, met)"
+    "   WHERE d.due IS NOT NULL AND d.met IS NULL AND d.due < lim.soon"
+    "     AND (c.paused_since IS NULL OR d.due < c.paused_since)"
+    "), pay AS ("
+    "  SELECT c.id, string_agg(concat_ws(',', k.kind, (s.compensation_amount * 100)::bigint,"
+    "             (coalesce(s.compensation_late_extra, 0) * 100)::bigint, coalesce(s.customer_type, 'any'),"
+    "             s.effective_from - date '1970-01-01', coalesce(s.effective_to - date '1970-01-01', -1),"
+    "             extract(epoch FROM g.due)::bigint, coalesce(extract(epoch FROM k.met)::bigint, 0),"
+    "             coalesce(extract(epoch FROM working_add_days(g.due, coalesce((SELECT value FROM app_setting"
+    "                 WHERE key = 'compensation_pay_days'), '10')::integer, c.region))::bigint, 0),"
+    "             coalesce(b.status, 'none'), coalesce(extract(epoch FROM b.paid_at)::bigint, 0),"
+    "             coalesce(l.status, 'none')), ';' ORDER BY k.kind) AS info"
+    "    FROM (SELECT DISTINCT ON (id) id, region, category_id, customer_id, opened_at, paused_seconds,"
+    "                 acknowledged_at, first_response_at, resolved_at FROM due) c"
+    "    JOIN customer cu ON cu.id = c.customer_id"
+    "   CROSS JOIN LATERAL (VALUES (0, c.acknowledged_at), (1, c.first_response_at), (2, c.resolved_at)) k(kind, met)"
+    "   CROSS JOIN LATERAL ("
+    "      SELECT r.* FROM applicable_standards(c.category_id, c.region, cu.customer_type,"
+    "                                           (c.opened_at AT TIME ZONE careline_timezone())::date) a"
+    "        JOIN response_standard r ON r.id = a.standard_id"
+    "       WHERE r.compensation_amount > 0"
+    "         AND CASE k.kind WHEN 0 THEN r.ack_hours WHEN 1 THEN r.first_response_days"
+    "                         ELSE r.resolution_days END IS NOT NULL"
+    "       ORDER BY a.distance, r.region IS NULL, r.customer_type IS NULL, r.id LIMIT 1) s"
+    "   CROSS JOIN LATERAL ("
+    "      SELECT CASE k.kind WHEN 0 THEN working_add_hours(c.opened_at, s.ack_hours, c.region)"
+    "                         WHEN 1 THEN working_add_days(c.opened_at, s.first_response_days, c.region)"
+    "                         ELSE working_add_days(c.opened_at, s.resolution_days, c.region) END"
+    "             + c.paused_seconds * interval '1 second' AS due) g"
+    "    LEFT JOIN compensation_payment b"
+    "      ON b.complaint_id = c.id AND b.response_standard_id = s.id AND b.kind = 'base'"
+    "    LEFT JOIN compensation_payment l"
+    "      ON l.complaint_id = c.id AND l.response_standard_id = s.id AND l.kind = 'late_payment'"
+    "   GROUP BY c.id"
+    ")"
+    "SELECT d.reference, cu.account_no, cu.name, cat.name, d.status, coalesce(st.display_name, ''),"
+    "       coalesce(d.team, ''), d.kind, extract(epoch FROM d.due)::bigint, extract(epoch FROM now())::bigint,"
+    "       careline_timezone(), coalesce(extract(epoch FROM d.paused_since)::bigint, 0),"
+    "       extract(epoch FROM d.opened_at)::bigint, coalesce(cu.customer_type, ''), coalesce(pay.info, '')"
+    "  FROM due d"
+    "  JOIN customer cu ON cu.id = d.customer_id"
+    "  JOIN complaint_category cat ON cat.id = d.category_id"
+    "  LEFT JOIN staff st ON st.id = d.owner_staff_id"
+    "  LEFT JOIN pay ON pay.id = d.id"
+    " ORDER BY d.due, d.reference, d.kind";
+
+enum {
+    COL_REF, COL_ACCOUNT, COL_CUSTOMER, COL_CATEGORY, COL_STATUS, COL_OWNER, COL_TEAM, COL_KIND, COL_DUE, COL_NOW,
+    COL_TZ, COL_PAUSED, COL_OPENED, COL_CTYPE, COL_PAY, COL__COUNT
+};
+
+static long long cell_ll(const PGresult *r, int row, int col) { return strtoll(PQgetvalue(r, row, col), NULL, 10); }
+
+/* The payments of one complaint from the packed "pay" column, decided by
+ * the pure rule. Entries that do not parse are skipped: they cannot come
+ * from the statement above. */
+static void payments(struct report_overdue_row *row, const char *info, enum sla_customer_type ctype, long opened_day,
+                     time_t now, time_t paused_since)
+{
+    char *copy = util_strdup(info), *save = NULL;
+    for (char *e = strtok_r(copy, ";", &save); e; e = strtok_r(NULL, ";", &save)) {
+        int kind;
+        long long amount, late, from, to, due, met, pay_by, paid_at;
+        char type[16], base_status[16], late_status[16];
+        if (sscanf(e, "%d,%lld,%lld,%15[^,],%lld,%lld,%lld,%lld,%lld,%15[^,],%lld,%15[^,]", &kind, &amount, &late,
+                   type, &from, &to, &due, &met, &pay_by, base_status, &paid_at, late_status) != 12)
+            continue;
+        struct sla_standard s = {
+            .customer_type = sla_customer_type(type),
+            .effective_from = (long)from,
+            .effective_to = to < 0 ? SLA_FOREVER : (long)to,
+            .amount = amount,
+            .late_extra = late,
+        };
+        struct sla_deadline d = {.due = (time_t)due, .met = (time_t)met};
+        struct sla_payment p = {
+            .base_recorded = strcmp(base_status, "none") != 0,
+            .late_recorded = strcmp(late_status, "none") != 0,
+            .pay_by = (time_t)pay_by,
+            .paid_at = strcmp(base_status, "paid") == 0 ? (time_t)paid_at : 0,
+        };
+        struct sla_owed o;
+        sla_compensation(&s, ctype, opened_day, &d, now, paused_since, &p, &o);
+        if (!o.missed)
+            continue;
+        /* A cancelled row is a decision that nothing is owed. */
+        if (strcmp(base_status, "cancelled") != 0) {
+            if (strcmp(base_status, "paid") == 0)
+                row->payment_paid += o.base;
+            else
+                row->payment_owed += o.base;
+            row->payment_unrecorded += o.record_base;
+        }
+        if (strcmp(late_status, "cancelled") != 0) {
+            if (strcmp(late_status, "paid") == 0)
+                row->payment_paid += o.late;
+            else
+                row->payment_owed += o.late;
+            row->payment_unrecorded += o.record_late;
+        }
+    }
+    free(copy);
+}
+
+int report_overdue_fetch(struct db_conn *db, const struct report_overdue_opts *o, struct report_overdue *out,
+                         char *err, size_t len)
+{
+    memset(out, 0, sizeof *out);
+    char within[32];
+    snprintf(within, sizeof within, "%.4f", o->within_hours);
+    const char *params[2] = {within, o->team};
+    PGresult *r = db_exec(db, overdue_sql, 2, params);
+    if (!r) {
+        snprintf(err, len, "%s", db_error(db));
+        return -1;
+    }
+    int n = PQntuples(r);
+    if (PQnfields(r) != COL__COUNT) {
+        snprintf(err, len, "unexpected answer from the database (%d columns)", PQnfields(r));
+        PQclear(r);
+        return -1;
+    }
+    if (n > 0) {
+        snprintf(out->timezone, sizeof out->timezone, "%s", PQgetvalue(r, 0, COL_TZ));
+        if (sla_use_timezone(out->timezone, err, len) < 0) {
+            PQclear(r);
+            return -1;
+        }
+        out->now = (time_t)cell_ll(r, 0, COL_NOW);
+    }
+    out->rows = util_calloc((size_t)(n ? n : 1), sizeof *out->rows);
+    for (int i = 0; i < n; i++) {
+        struct report_overdue_row *row = &out->rows[out->count++];
+        row->reference = util_strdup(PQgetvalue(r, i, COL_REF));
+        row->account_no = util_strdup(PQgetvalue(r, i, COL_ACCOUNT));
+        row->customer = util_strdup(PQgetvalue(r, i, COL_CUSTOMER));
+        row->category = util_strdup(PQgetvalue(r, i, COL_CATEGORY));
+        row->status = util_strdup(PQgetvalue(r, i, COL_STATUS));
+        row->owner = util_strdup(PQgetvalue(r, i, COL_OWNER));
+        row->team = util_strdup(PQgetvalue(r, i, COL_TEAM));
+        int kind = atoi(PQgetvalue(r, i, COL_KIND));
+        row->kind = kind >= 0 && kind < SLA__KINDS ? (enum sla_kind)kind : SLA_RESOLUTION;
+        row->due = (time_t)cell_ll(r, i, COL_DUE);
+        row->seconds_left = (long long)row->due - (long long)out->now;
+        time_t paused = (time_t)cell_ll(r, i, COL_PAUSED);
+        struct sla_deadline d = {.due = row->due};
+        /* The statement kept only deadlines before the limit: those not
+         * breached are due soon. */
+        row->state = sla_deadline_state(&d, out->now, row->due + 1, paused);
+        long opened_day = sla_local_day((time_t)cell_ll(r, i, COL_OPENED), NULL);
+        payments(row, PQgetvalue(r, i, COL_PAY), sla_customer_type(PQgetvalue(r, i, COL_CTYPE)), opened_day,
+                 out->now, paused);
+    }
+    PQclear(r);
+    return 0;
+}
+
+void report_overdue_free(struct report_overdue *r)
+{
+    for (int i = 0; i < r->count; i++) {
+        struct report_overdue_row *row = &r->rows[i];
+        free(row->reference);
+        free(row->account_no);
+        free(row->customer);
+        free(row->category);
+        free(row->status);
+        free(row->owner);
+        free(row->team);
+    }
+    free(r->rows);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- printing ------------------------------------------------------------ */
+
+/* RFC 4180: quoted when it holds a comma, a quote or a line break, with
+ * quotes doubled; otherwise as it is. */
+static void csv_put(FILE *f, const char *s, bool last)
+{
+    if (strpbrk(s, ",\"\r\n")) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+    fputc(last ? '\n' : ',', f);
+}
+
+/* A cell for people: control characters and escape sequences made
+ * visible, cut to width columns and padded. */
+static void table_put(FILE *f, const char *s, int width, bool last)
+{
+    char *clean = tui_text_sanitize(s, false);
+    int w = 0;
+    char *fit = width > 0 ? tui_text_fit(clean, width, false, &w) : util_strdup(clean);
+    fputs(fit, f);
+    if (last)
+        fputc('\n', f);
+    else
+        for (int i = w; i < width + 2; i++)
+            fputc(' ', f);
+    free(fit);
+    free(clean);
+}
+
+static const char *const kind_csv[SLA__KINDS] = {"acknowledge", "first_response", "resolution"};
+
+void report_overdue_print(FILE *f, const struct report_overdue *r, bool csv)
+{
+    static const struct {
+        const char *title;
+        int width;
+    } cols[] = {{"REFERENCE", 13}, {"ACCOUNT", 10}, {"CUSTOMER", 22}, {"CATEGORY", 22}, {"STATUS", 16},
+                {"OWNER", 18},     {"DEADLINE", 14}, {"DUE", 16},     {"TIME LEFT", 13}, {"PAYMENT", 0}};
+    enum { NCOLS = sizeof cols / sizeof cols[0] };
+    if (csv)
+        fputs("reference,account_no,customer,category,status,owner,team,deadline,due_at,seconds_left,state,"
+              "payment_owed,payment_unrecorded\n",
+              f);
+    else
+        for (int c = 0; c < NCOLS; c++)
+            table_put(f, cols[c].title, cols[c].width, c == NCOLS - 1);
+    for (int i = 0; i < r->count; i++) {
+        const struct report_overdue_row *row = &r->rows[i];
+        char due[64], left[64], pay[64], owed[32], unrec[32], secs[32];
+        struct tm tm;
+        localtime_r(&row->due, &tm);
+        if (csv) {
+            long off = tm.tm_gmtoff < 0 ? -tm.tm_gmtoff : tm.tm_gmtoff;
+            snprintf(due, sizeof due, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, tm.tm_gmtoff < 0 ? '-' : '+',
+                     (int)(off / 3600 % 100), (int)(off % 3600 / 60));
+            snprintf(secs, sizeof secs, "%lld", row->seconds_left);
+            csv_put(f, row->reference, false);
+            csv_put(f, row->account_no, false);
+            csv_put(f, row->customer, false);
+            csv_put(f, row->category, false);
+            csv_put(f, row->status, false);
+            csv_put(f, row->owner, false);
+            csv_put(f, row->team, false);
+            csv_put(f, kind_csv[row->kind], false);
+            csv_put(f, due, false);
+            csv_put(f, secs, false);
+            csv_put(f, row->state == SLA_BREACHED ? "breached" : "due_soon", false);
+            csv_put(f, row->payment_owed ? sla_money_text(row->payment_owed, owed, sizeof owed) : "", false);
+            csv_put(f, row->payment_unrecorded ? sla_money_text(row->payment_unrecorded, unrec, sizeof unrec) : "",
+                    true);
+            continue;
+        }
+        snprintf(due, sizeof due, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                 tm.tm_hour, tm.tm_min);
+        char span[32];
+        sla_span_text(row->seconds_left, span, sizeof span);
+        snprintf(left, sizeof left, "%s %s", row->state == SLA_BREACHED ? "late" : "left", span);
+        if (row->payment_owed)
+            snprintf(pay, sizeof pay, "%s owed", sla_money_text(row->payment_owed, owed, sizeof owed));
+        else if (row->payment_paid)
+            snprintf(pay, sizeof pay, "%s paid", sla_money_text(row->payment_paid, owed, sizeof owed));
+        else
+            snprintf(pay, sizeof pay, "-");
+        const char *owner = *row->owner ? row->owner : "(unassigned)";
+        const char *vals[NCOLS] = {row->reference, row->account_no, row->customer, row->category, row->status,
+                                   owner,          sla_kind_name(row->kind), due,    left,          pay};
+        for (int c = 0; c < NCOLS; c++)
+            table_put(f, vals[c], cols[c].width, c == NCOLS - 1);
+    }
+}
+
+/* ---- the command line ------------------------------------------------------ */
+
+struct opts {
+    enum { SUB_OVERDUE, SUB_DUE } sub;
+    bool csv;
+    double within;
+    const char *team;
+    const char *from;
+    const char *region;
+    bool have_hours, have_days;
+    double hours;
+    int days;
+};
+
+__attribute__((format(printf, 1, 2)))
+static int usage(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("careline report: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'careline --help'.\n", stderr);
+    return APP_EXIT_USAGE;
+}
+
+/* The value of an option given as "--name VALUE" or "--name=VALUE";
+ * NULL when argv[*i] is not that option. */
+static const char *option(int argc, char **argv, int *i, const char *name, bool *missing)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    *missing = false;
+    if (strncmp(a, name, n) != 0)
+        return NULL;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (a[n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static bool number(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->within = 24;
+    if (argc < 2)
+        return usage("%s", "needs a report: overdue (or due)");
+    if (strcmp(argv[1], "overdue") == 0)
+        o->sub = SUB_OVERDUE;
+    else if (strcmp(argv[1], "due") == 0)
+        o->sub = SUB_DUE;
+    else
+        return usage("unknown report '%s' (there is: overdue)", argv[1]);
+    for (int i = 2; i < argc; i++) {
+        bool missing;
+        const char *a = argv[i], *v;
+        if (o->sub == SUB_OVERDUE && strcmp(a, "--csv") == 0) {
+            o->csv = true;
+        } else if (o->sub == SUB_OVERDUE && ((v = option(argc, argv, &i, "--within", &missing)) || missing)) {
+            if (missing || !number(v, 0, 87600, &o->within))
+                return usage("--within wants working hours from 0 to 87600, not '%s'", missing ? "" : v);
+        } else if (o->sub == SUB_OVERDUE && ((v = option(argc, argv, &i, "--team", &missing)) || missing)) {
+            if (missing || !*v)
+                return usage("%s", "--team needs a team name");
+            o->team = v;
+        } else if (o->sub == SUB_DUE && ((v = option(argc, argv, &i, "--from", &missing)) || missing)) {
+            time_t t;
+            if (missing || (strcmp(v, "-") != 0 && sla_parse_time(v, &t) < 0))
+                return usage("--from wants YYYY-MM-DD HH:MM[:SS][+HH[:MM]], @SECONDS or -, not '%s'",
+                             missing ? "" : v);
+            o->from = v;
+        } else if (o->sub == SUB_DUE && ((v = option(argc, argv, &i, "--hours", &missing)) || missing)) {
+            if (missing || !number(v, -87600, 87600, &o->hours))
+                return usage("--hours wants a number of working hours, not '%s'", missing ? "" : v);
+            o->have_hours = true;
+        } else if (o->sub == SUB_DUE && ((v = option(argc, argv, &i, "--days", &missing)) || missing)) {
+            double d;
+            if (missing || !number(v, -3650, 3650, &d) || d != floor(d))
+                return usage("--days wants a whole number of working days, not '%s'", missing ? "" : v);
+            o->days = (int)d;
+            o->have_days = true;
+        } else if (o->sub == SUB_DUE && ((v = option(argc, argv, &i, "--region", &missing)) || missing)) {
+            if (missing || !*v)
+                return usage("%s", "--region needs a region name");
+            o->region = v;
+        } else {
+            return usage("%s: unknown argument '%s'", argv[1], a);
+        }
+    }
+    if (o->sub == SUB_DUE) {
+        if (!o->from)
+            return usage("%s", "due needs --from TIMESTAMP (or - to read them from standard input)");
+        if (o->have_hours == o->have_days)
+            return usage("%s", "due needs one of --hours N or --days N");
+    }
+    return 0;
+}
+
+int report_parse(int argc, char **argv)
+{
+    struct opts o;
+    return parse(argc, argv, &o);
+}
+
+static int run_overdue(const struct opts *o, struct db_conn *db)
+{
+    struct report_overdue r;
+    struct report_overdue_opts ro = {.within_hours = o->within, .team = o->team};
+    char err[1024];
+    if (report_overdue_fetch(db, &ro, &r, err, sizeof err) < 0) {
+        fprintf(stderr, "careline report overdue: %s\n", err);
+        report_overdue_free(&r);
+        return APP_EXIT_FAILED;
+    }
+    report_overdue_print(stdout, &r, o->csv);
+    if (!o->csv) {
+        int late = 0;
+        for (int i = 0; i < r.count; i++)
+            late += r.rows[i].state == SLA_BREACHED;
+        fprintf(stderr, "%d deadline(s): %d overdue, %d due within %g working hours\n", r.count, late, r.count - late,
+                o->within);
+    }
+    report_overdue_free(&r);
+    return APP_EXIT_OK;
+}
+
+/* One due time by the C rules, printed as PostgreSQL prints a timestamptz
+ * in the utility's zone, so it can be compared with working_add_hours. */
+static int due_line(const struct opts *o, const struct sla_calendar *cal, const char *text)
+{
+    time_t from, out;
+    char buf[64];
+    if (sla_parse_time(text, &from) < 0) {
+        fprintf(stderr, "careline report due: cannot read the time '%s'\n", text);
+        puts("-");
+        return -1;
+    }
+    int rc = o->have_hours ? sla_add_working_hours(cal, from, o->hours, &out)
+                           : sla_add_working_days(cal, from, o->days, &out);
+    if (rc < 0) {
+        fprintf(stderr, "careline report due: the calendar has no working time after %s\n", text);
+        puts("-");
+        return -1;
+    }
+    puts(sla_time_text(out, buf, sizeof buf));
+    return 0;
+}
+
+static int run_due(const struct opts *o, struct db_conn *db)
+{
+    struct sla_calendar cal;
+    char err[1024];
+    if (sla_calendar_load(db, o->region, &cal, err, sizeof err) < 0 ||
+        sla_use_timezone(cal.timezone, err, sizeof err) < 0) {
+        fprintf(stderr, "careline report due: %s\n", err);
+        sla_calendar_free(&cal);
+        return APP_EXIT_FAILED;
+    }
+    int failed = 0;
+    if (strcmp(o->from, "-") != 0) {
+        failed = due_line(o, &cal, o->from) < 0;
+    } else {
+        char line[256];
+        while (fgets(line, sizeof line, stdin)) {
+            line[strcspn(line, "\r\n")] = '\0';
+            if (*line)
+                failed |= due_line(o, &cal, line) < 0;
+        }
+    }
+    sla_calendar_free(&cal);
+    return failed ? APP_EXIT_FAILED : APP_EXIT_OK;
+}
+
+int report_run(int argc, char **argv, struct db_conn *db)
+{
+    struct opts o;
+    int rc = parse(argc, argv, &o);
+    if (rc)
+        return rc;
+    return o.sub == SUB_OVERDUE ? run_overdue(&o, db) : run_due(&o, db);
+}

@@ -1,0 +1,175 @@
+# slowlink.sh — the contact workflow over a slow link (150 ms each way, 56 kbit/s) between Careline and PostgreSQL, and between the terminal and Careline: sourced by bench.sh.
+#
+# Uses drive.sh, common.sh, W, WARM, sample.typed and query_of from bench.sh.
+# Each step of the workflow is timed from its last key to the screen being
+# complete: with the database far away, from CARELINE_TRACE (key received ->
+# last paint of the step); with the terminal far away, from the relay's log,
+# as the agent sees it (key leaves the terminal -> last byte of the answer
+# arrives).
+
+SLOW_DELAY_MS=${BENCH_SLOW_DELAY_MS:-150}
+SLOW_RATE=${BENCH_SLOW_RATE:-56000}
+SLOW_REPS=${BENCH_SLOW_REPS:-3}
+SLOW_GAP=${BENCH_SLOW_KEY_GAP:-0.15}   # the line is slow, the agent is not: keys 150 ms apart
+
+# Steps: "name keys" — how many keys each step sends, in order.
+SLOW_STEPS=()
+
+# slow_settle FILE...: like settle, but a slow line has pauses of a whole
+# delay between bytes: wait for twice the delay of silence.
+slow_settle() {
+    local before after i quiet
+    quiet=$(awk -v d="$SLOW_DELAY_MS" 'BEGIN { printf "%.2f", 2 * d / 1000 + 0.05 }')
+    before=$(cat "$@" 2>/dev/null | wc -c)
+    for ((i = 0; i < 60; i++)); do
+        sleep "$quiet"
+        after=$(cat "$@" 2>/dev/null | wc -c)
+        [ "$after" = "$before" ] && return 0
+        before=$after
+    done
+}
+
+# slow_walk ROW LOGFILES...: one workflow on the running session; fills
+# SLOW_STEPS. Keys are single bytes (digits, letters, Enter), so the relay's
+# log counts them one to one.
+slow_walk() {
+    local row=$1; shift
+    local acct summary p label
+    acct=$(query_of "$row" account)
+    summary="Slow link call"
+    SLOW_STEPS=()
+    BENCH_KEY_GAP=$SLOW_GAP tm_type "$acct"
+    tm_wait -F "Search: $acct" 'best match first' || return 1
+    slow_settle "$@"
+    SLOW_STEPS+=("search_typed ${#acct}")
+    tm_keys Enter
+    tm_wait "Acct $acct" 'Tab next panel' || return 1
+    slow_settle "$@"
+    SLOW_STEPS+=("open_customer 1")
+    for p in 2:Usage 3:Billing 5:Complaints 6:Programmes 1:Overview 4:Contacts; do
+        tm_keys "${p%%:*}"
+        tm_wait "\[${p%%:*} ${p#*:}\]" || return 1
+        slow_settle "$@"
+        SLOW_STEPS+=("panel 1")
+    done
+    tm_keys c
+    tm_wait 'Summary' || return 1
+    slow_settle "$@"
+    SLOW_STEPS+=("contact_form 1")
+    BENCH_KEY_GAP=$SLOW_GAP tm_type "$summary"
+    tm_wait -F "$summary" || return 1
+    slow_settle "$@"
+    SLOW_STEPS+=("summary_typed ${#summary}")
+    tm_keys Enter
+    tm_wait -F "$summary" 'Tab next panel' || return 1
+    slow_settle "$@"
+    SLOW_STEPS+=("contact_saved 1")
+}
+
+# steps_of < EVENTS: EVENTS are "K TIME" (a key) and "O TIME BYTES" (output
+# reaching the screen). For each step of SLOW_STEPS print "NAME WAIT_MS BYTES"
+# (last key of the step -> last output before the next step's first key),
+# and for every key "echo MS" (key -> the first output after it).
+steps_of() {
+    awk -v steps="${SLOW_STEPS[*]}" '
+        BEGIN { ns = split(steps, s, " "); k = 0
+                for (i = 1; i <= ns; i += 2) { nm[++m] = s[i]; cnt[m] = s[i + 1] } }
+        $1 == "K" { key[++k] = $2 }
+        $1 == "O" { ot[++o] = $2; ob[o] = $3 }
+        END {
+            first = 1; j = 1
+            for (st = 1; st <= m; st++) {
+                last = first + cnt[st] - 1
+                next_t = (last + 1 <= k) ? key[last + 1] : 1e18
+                done = ""; bytes = 0
+                for (x = 1; x <= o; x++)
+                    if (ot[x] >= key[first] && ot[x] < next_t) { done = ot[x]; bytes += ob[x] }
+                if (done != "") printf "%s %.1f %d\n", nm[st], done - key[last], bytes
+                for (q = first; q <= last; q++)
+                    for (x = 1; x <= o; x++)
+                        if (ot[x] >= key[q]) { printf "echo %.1f\n", ot[x] - key[q]; break }
+                first = last + 1
+            }
+        }'
+}
+
+# slow_db: Careline -> relay -> PostgreSQL; the terminal is local.
+slow_db() {
+    local relay_dir=$W/slowdb i row trace
+    mkdir -p "$relay_dir"
+    "$TOP/build/bench/relay" --delay "$SLOW_DELAY_MS" --rate "$SLOW_RATE" \
+        --listen "$relay_dir/.s.PGSQL.5432" --to "$PGHOST/.s.PGSQL.$PGPORT" &
+    RELAY_PIDS+=($!)
+    sleep 0.2
+    for ((i = 0; i < SLOW_REPS; i++)); do
+        row=$(sed -n "$((WARM + 1 + i))p" "$W/sample.typed")
+        trace=$W/slowdb.$i.trace
+        tm_start 80 24 env TERM=xterm-256color PGHOST="$relay_dir" PGPORT=5432 CARELINE_TRACE="$trace" \
+            "$TOP/build/bench/stamp" "$W/slowdb.$i.stamp" "$CARELINE" --config "$W/default.conf"
+        tm_wait 'Search:' 'online' || { tm_stop; return 1; }
+        slow_settle "$trace"
+        awk 'FILENAME ~ /stamp$/ { t0 = $2 } FILENAME ~ /trace$/ && $1 == "paint" && !d { printf "%.1f\n", $2 - t0; d = 1 }' \
+            "$W/slowdb.$i.stamp" "$trace" >>"$W/slowdb.start"
+        local m
+        m=$(lines "$trace")
+        slow_walk "$row" "$trace" || { tm_stop; return 1; }
+        tail -n +"$((m + 1))" "$trace" | awk '$1 == "key" { print "K", $2 } $1 == "paint" { print "O", $2, $3 }' |
+            steps_of >>"$W/slowdb.steps"
+        tm_keys C-c
+        tm_stop
+    done
+}
+
+# slow_tty: tmux -> relay (a pty, as ssh over a slow line) -> Careline; the
+# database is local.
+slow_tty() {
+    local i row log trace
+    for ((i = 0; i < SLOW_REPS; i++)); do
+        row=$(sed -n "$((WARM + 1 + SLOW_REPS + i))p" "$W/sample.typed")
+        log=$W/slowtty.$i.log
+        trace=$W/slowtty.$i.trace
+        tm_start 80 24 "$TOP/build/bench/relay" --delay "$SLOW_DELAY_MS" --rate "$SLOW_RATE" --log "$log" --pty -- \
+            env TERM=xterm-256color CARELINE_TRACE="$trace" "$CARELINE" --config "$W/default.conf"
+        tm_wait 'Search:' 'online' || { tm_stop; return 1; }
+        slow_settle "$log"
+        local m
+        m=$(lines "$log")
+        slow_walk "$row" "$log" || { tm_stop; return 1; }
+        tail -n +"$((m + 1))" "$log" |
+            awk '$1 == "rd" && $2 == "up" { for (i = 0; i < $4; i++) print "K", $3 }
+                 $1 == "wr" && $2 == "down" { print "O", $3, $4 }' | steps_of >>"$W/slowtty.steps"
+        # The program's own view of the same keys: still no waiting inside.
+        keys_echo "$trace" 0 >>"$W/slowtty.inside_echo"
+        tm_keys C-c
+        tm_stop
+    done
+}
+
+slow_rows() {   # slow_rows FILE: one row per kind of step
+    local file=$1 what=$2
+    awk '$1 == "search_typed" { print $2 }' "$file" | row "  search: last key -> results $what" ms ""
+    awk '$1 == "open_customer" { print $2 }' "$file" | row "  open customer: Enter -> view $what" ms ""
+    awk '$1 == "panel" { print $2 }' "$file" | row "  switch panel (all six): key -> panel $what" ms ""
+    awk '$1 == "contact_form" { print $2 }' "$file" | row "  open the contact form" ms ""
+    awk '$1 == "contact_saved" { print $2 }' "$file" | row "  save the contact: Enter -> on the timeline" ms ""
+    awk '$1 == "echo" { print $2 }' "$file" | row "  every key -> its echo $what" ms "$3"
+}
+
+slow_all() {
+    local desc="${SLOW_DELAY_MS} ms each way, $((SLOW_RATE / 1000)) kbit/s each way (tests/bench/relay)"
+    bench_note "bench: slow link between Careline and PostgreSQL ($SLOW_REPS workflows)..."
+    slow_db || bench_note "bench: the slow database link run failed"
+    bench_note "bench: slow link between the terminal and Careline ($SLOW_REPS workflows)..."
+    slow_tty || bench_note "bench: the slow terminal link run failed"
+    header "Slow link A: Careline <-> PostgreSQL at $desc; default search delay"
+    f slowdb.start | row "  start -> search screen painted (connects)" ms "-"
+    slow_rows "$W/slowdb.steps" painted "never waits on the database"
+    header "Slow link B: terminal <-> Careline at $desc (as ssh over a modem); as the agent sees it"
+    slow_rows "$W/slowtty.steps" "arrives" "the line's round trip"
+    f slowtty.inside_echo | row "  inside Careline: key received -> echo written" ms "never waits on the database"
+    awk '$1 != "echo" { b[$1] += $3; n[$1]++ }
+         END { for (k in b) printf "%s %.0f\n", k, b[k] / n[k] }' "$W/slowtty.steps" | sort |
+        awk '{ printf "%s %s B", (NR > 1 ? "," : "  bytes per step (mean):"), $1 "=" $2 } END { print "" }'
+    echo "  (one workflow = search by account, open, all six panels, log a contact; $SLOW_REPS workflows each;" \
+         "keys typed ${SLOW_GAP}s apart)"
+}
