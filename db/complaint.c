@@ -273,3 +273,145 @@ unsigned db_complaint_add_contact(struct db_conn *c, const char *complaint_id, c
                          .owner = ctx, .cleanup = free};
     return db_send(c, &q);
 }
+
+/* ---- one complaint ------------------------------------------------------------ */
+
+static const char *const detail_sql[CD__COUNT] = {
+    [CD_COMPLAINT] =
+        "SELECT k.id, k.reference, c.name, c.account_no, p.name || ' / ' || cat.name, k.status,"
+        " coalesce(k.status_reason, ''), k.severity, k.channel, to_char(k.opened_at, 'DD Mon YY HH24:MI'),"
+        " coalesce(s.display_name || coalesce(' (' || k.team || ')', ''), k.team, 'unassigned'),"
+        " coalesce(to_char(k.ack_due_at, 'Dy DD Mon HH24:MI'), '-'), coalesce(to_char(k.acknowledged_at, 'DD Mon HH24:MI'), ''),"
+        " CASE WHEN k.acknowledged_at IS NULL THEN extract(epoch FROM k.ack_due_at - now())::bigint END,"
+        " coalesce(to_char(k.response_due_at, 'Dy DD Mon HH24:MI'), '-'), coalesce(to_char(k.first_response_at, 'DD Mon HH24:MI'), ''),"
+        " CASE WHEN k.first_response_at IS NULL THEN extract(epoch FROM k.response_due_at - now())::bigint END,"
+        " coalesce(to_char(k.resolution_due_at, 'Dy DD Mon HH24:MI'), '-'), coalesce(to_char(k.resolved_at, 'DD Mon HH24:MI'), ''),"
+        " CASE WHEN k.resolved_at IS NULL THEN extract(epoch FROM k.resolution_due_at - now())::bigint END,"
+        " coalesce(rc.name, ''), coalesce(k.resolution_summary, ''), k.description, k.version,"
+        " coalesce((SELECT m.reference FROM complaint m WHERE m.id = k.merged_into), ''),"
+        " coalesce(k.contact_preference, ''), k.callback_requested, coalesce(e.title, ''),"
+        " complaint_sla_state(k)"
+        " FROM complaint k JOIN customer c ON c.id = k.customer_id"
+        " JOIN complaint_category cat ON cat.id = k.category_id"
+        " LEFT JOIN complaint_category p ON p.id = cat.parent_id"
+        " LEFT JOIN staff s ON s.id = k.owner_staff_id LEFT JOIN root_cause rc ON rc.id = k.root_cause_id"
+        " LEFT JOIN critical_event e ON e.id = k.critical_event_id"
+        " WHERE k.id = $1::uuid",
+    [CD_HISTORY] =
+        "SELECT to_char(h.at, 'DD Mon YY HH24:MI'), coalesce(s.display_name, ''), h.kind,"
+        " coalesce(h.from_status, ''), coalesce(h.to_status, ''), coalesce(h.note, '')"
+        " FROM complaint_history h LEFT JOIN staff s ON s.id = h.staff_id"
+        " WHERE h.complaint_id = $1::uuid ORDER BY h.at DESC, h.id LIMIT 200",
+    [CD_ROOT_CAUSES] =
+        "SELECT r.id, coalesce(p.name || ' / ', '') || r.name FROM root_cause r"
+        " LEFT JOIN root_cause p ON p.id = r.parent_id WHERE r.active AND $1::text IS NOT NULL"
+        " ORDER BY coalesce(p.sort_order, r.sort_order), coalesce(p.id, r.id), r.parent_id NULLS FIRST, r.sort_order",
+    [CD_ME] =
+        "SELECT coalesce((SELECT group_role FROM staff WHERE login_role = current_user),"
+        "  CASE WHEN pg_has_role('careline_supervisor', 'member') THEN 'supervisor' ELSE 'agent' END),"
+        " coalesce((SELECT display_name FROM staff WHERE login_role = current_user), current_user)"
+        " WHERE $1::text IS NOT NULL",
+};
+
+void db_complaint_detail_free(struct db_complaint_detail *d)
+{
+    if (!d)
+        return;
+    for (int i = 0; i < CD__COUNT; i++)
+        db_table_free(&d->part[i]);
+    free(d->error);
+    free(d);
+}
+
+struct detail_pending {
+    void (*done)(void *ctx, struct db_complaint_detail *d);
+    void *ctx;
+};
+
+static void on_detail(void *ctx, const PGresult *const *res, int n, const char *err, double ms)
+{
+    (void)ms;
+    struct detail_pending *p = ctx;
+    struct db_complaint_detail *d = util_calloc(1, sizeof *d);
+    if (err)
+        d->error = util_strdup(err);
+    else
+        for (int i = 0; i < n && i < CD__COUNT; i++)
+            db_table_copy(&d->part[i], res[i]);
+    p->done(p->ctx, d);
+    free(p);
+}
+
+unsigned db_complaint_load(struct db_conn *c, const char *complaint_id,
+                           void (*done)(void *ctx, struct db_complaint_detail *d), void *ctx)
+{
+    const char *params[1] = {complaint_id};
+    struct db_stmt stmts[CD__COUNT];
+    for (int i = 0; i < CD__COUNT; i++)
+        stmts[i] = (struct db_stmt){detail_sql[i], 1, params};
+    struct detail_pending *p = util_calloc(1, sizeof *p);
+    p->done = done;
+    p->ctx = ctx;
+    struct db_batch b = {.stmts = stmts, .n = CD__COUNT, .done = on_detail, .ctx = p, .owner = ctx, .cleanup = free};
+    return db_send_batch(c, &b);
+}
+
+/* Optimistic locking: the change applies only to the version the agent
+ * saw; no row back means someone else got there first. */
+static const char update_sql[] =
+    "UPDATE complaint SET"
+    " status = coalesce($3, CASE WHEN $7::text IS NOT NULL THEN 'closed' ELSE status END),"
+    " status_reason = CASE WHEN $3 IS NOT NULL OR $7::text IS NOT NULL THEN nullif($4, '') ELSE status_reason END,"
+    " root_cause_id = coalesce(nullif($5, '0')::integer, root_cause_id),"
+    " resolution_summary = coalesce(nullif($6, ''), resolution_summary),"
+    " merged_into = coalesce((SELECT m.id FROM complaint m WHERE m.reference = $7::text), merged_into)"
+    " WHERE id = $1::uuid AND version = $2::integer"
+    "  AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM complaint m WHERE m.reference = $7::text AND m.id <> $1::uuid))"
+    " RETURNING version";
+
+struct update_pending {
+    void (*done)(void *ctx, bool conflict, const char *err);
+    void *ctx;
+};
+
+static void on_update(void *ctx, const PGresult *res, const char *err, double ms)
+{
+    (void)ms;
+    struct update_pending *p = ctx;
+    void (*done)(void *, bool, const char *) = p->done;
+    void *dctx = p->ctx;
+    free(p);
+    done(dctx, !err && PQntuples(res) == 0, err);
+}
+
+unsigned db_complaint_update(struct db_conn *c, const struct db_complaint_change *ch,
+                             void (*done)(void *ctx, bool conflict, const char *err), void *ctx)
+{
+    char version[16], cause[24];
+    snprintf(version, sizeof version, "%d", ch->version);
+    snprintf(cause, sizeof cause, "%lld", ch->root_cause_id);
+    const char *params[7] = {ch->id, version, ch->status, ch->reason ? ch->reason : "", cause,
+                             ch->resolution ? ch->resolution : "", ch->merge_into};
+    struct update_pending *p = util_calloc(1, sizeof *p);
+    p->done = done;
+    p->ctx = ctx;
+    struct db_query q = {.sql = update_sql, .nparams = 7, .params = params, .done = on_update, .ctx = p,
+                         .owner = ctx, .cleanup = free};
+    return db_send(c, &q);
+}
+
+static const char note_sql[] =
+    "INSERT INTO complaint_history (id, complaint_id, staff_id, kind, note)"
+    " VALUES ($1::uuid, $2::uuid, current_staff_id(), 'note', $3) ON CONFLICT (id) DO NOTHING";
+
+unsigned db_complaint_note(struct db_conn *c, const char *complaint_id, const char *id, const char *text,
+                           void (*done)(void *ctx, const char *err), void *ctx)
+{
+    const char *params[3] = {id, complaint_id, text};
+    struct contact_pending *p = util_calloc(1, sizeof *p);
+    p->done = done;
+    p->ctx = ctx;
+    struct db_query q = {.sql = note_sql, .nparams = 3, .params = params, .done = on_contact, .ctx = p,
+                         .owner = ctx, .cleanup = free};
+    return db_send(c, &q);
+}

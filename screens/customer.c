@@ -844,28 +844,6 @@ static void show_contact(struct customer *c, int row)
     free(text);
 }
 
-static void show_complaint(struct customer *c, int row)
-{
-    const struct db_table *t = &c->v->part[CV_COMPLAINTS];
-    char ack[32], resp[32], res[32];
-    time_left(db_cell(t, row, CP_ACK_LEFT), ack, sizeof ack);
-    time_left(db_cell(t, row, CP_RESPONSE_LEFT), resp, sizeof resp);
-    time_left(db_cell(t, row, CP_RESOLUTION_LEFT), res, sizeof res);
-    char *title = util_asprintf("Complaint %s (read only)", db_cell(t, row, CP_REFERENCE));
-    char *text = util_asprintf("Category:        %s\nStatus:          %s%s\nSeverity:        %s\nOpened:          %s\n"
-                               "Acknowledgement: %s\nFirst response:  %s\nResolution:      %s\nRoot cause:      %s\n\n"
-                               "What the customer said:\n%s\n\nResolution:\n%s",
-                               db_cell(t, row, CP_CATEGORY), db_cell(t, row, CP_STATUS),
-                               db_cell_true(t, row, CP_PAUSED) ? " (clock paused)" : "", db_cell(t, row, CP_SEVERITY),
-                               db_cell(t, row, CP_OPENED), ack, resp, res,
-                               *db_cell(t, row, CP_ROOT_CAUSE) ? db_cell(t, row, CP_ROOT_CAUSE) : "not yet known",
-                               db_cell(t, row, CP_DESCRIPTION),
-                               *db_cell(t, row, CP_RESOLUTION) ? db_cell(t, row, CP_RESOLUTION) : "none yet");
-    scr_textview_push(title, text);
-    free(title);
-    free(text);
-}
-
 static enum scr_result page_contacts(struct customer *c, bool forward)
 {
     long long total = (long long)db_cell_num(&c->v->part[CV_CONTACT_COUNT], 0, CC_COUNT);
@@ -927,7 +905,7 @@ static enum scr_result customer_action(void *st, enum tui_action a)
         if (c->panel == P_CONTACTS && c->list[P_CONTACTS].sel >= 0)
             show_contact(c, c->list[P_CONTACTS].sel);
         else if (c->panel == P_COMPLAINTS && c->list[P_COMPLAINTS].sel >= 0)
-            show_complaint(c, c->list[P_COMPLAINTS].sel);
+            tui_push(&scr_complaint_ops, (void *)db_cell(&c->v->part[CV_COMPLAINTS], c->list[P_COMPLAINTS].sel, CP_ID));
         else
             return SCR_HANDLED;
         return SCR_REDRAW;

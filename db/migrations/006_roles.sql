@@ -30,7 +30,7 @@ END $$;
 
 DO $$
 BEGIN
-    EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO careline_agent, careline_field',
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO careline_agent, careline_field',
                    current_database());
 END $$;
 GRANT USAGE ON SCHEMA public TO careline_agent, careline_field;

@@ -36,7 +36,15 @@
     X(RELOAD, "reload", "reload", "Fetch everything on this screen again") \
     X(NEW_COMPLAINT, "new-complaint", "complaint", "Take a complaint from this customer") \
     X(ATTACH, "attach", "add to open", "Add this call to the customer's open complaint instead") \
-    X(DISCARD, "discard", "discard", "Throw the selected draft away")
+    X(DISCARD, "discard", "discard", "Throw the selected draft away") \
+    X(ACKNOWLEDGE, "acknowledge", "acknowledge", "Acknowledge the complaint") \
+    X(INVESTIGATE, "investigate", "investigate", "Start (or go back to) investigating") \
+    X(WAIT_CUSTOMER, "wait-customer", "wait", "Wait on the customer (the clock pauses); asks the reason") \
+    X(RESOLVE, "resolve", "resolve", "Resolve: asks the root cause and what was done") \
+    X(CLOSE_COMPLAINT, "close", "close", "Close a resolved complaint") \
+    X(REOPEN, "reopen", "reopen", "Reopen a resolved or closed complaint") \
+    X(NOTE, "note", "note", "Add a note to the complaint's history") \
+    X(MERGE, "merge", "merge", "Merge this complaint into another (by reference)")
 
 enum tui_action {
 #define TUI_ACTION_ENUM(id, name, label, help) TUI_ACT_##id,

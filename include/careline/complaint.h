@@ -68,4 +68,42 @@ unsigned db_complaint_save(struct db_conn *c, const struct db_complaint_draft *d
 unsigned db_complaint_add_contact(struct db_conn *c, const char *complaint_id, const char *id, const char *channel,
                                   const char *text, void (*done)(void *ctx, const char *err), void *ctx);
 
+/* ---- one complaint: detail, history, lifecycle -------------------------- */
+
+enum db_cd_part { CD_COMPLAINT, CD_HISTORY, CD_ROOT_CAUSES, CD_ME, CD__COUNT };
+enum { CD_ID, CD_REFERENCE, CD_CUSTOMER, CD_ACCOUNT, CD_CATEGORY, CD_STATUS, CD_STATUS_REASON, CD_SEVERITY,
+       CD_CHANNEL, CD_OPENED, CD_OWNER, CD_ACK_DUE, CD_ACK_AT, CD_ACK_LEFT, CD_RESP_DUE, CD_RESP_AT, CD_RESP_LEFT,
+       CD_RES_DUE, CD_RES_AT, CD_RES_LEFT, CD_ROOT_CAUSE, CD_RESOLUTION, CD_DESCRIPTION, CD_VERSION,
+       CD_MERGED_INTO, CD_PREFERENCE, CD_CALLBACK, CD_EVENT, CD_SLA };
+enum { CH_AT, CH_WHO, CH_KIND, CH_FROM, CH_TO, CH_NOTE };
+enum { CR_ID, CR_NAME };
+enum { ME_ROLE, ME_NAME };
+
+struct db_complaint_detail {
+    struct db_table part[CD__COUNT];
+    char *error;
+};
+unsigned db_complaint_load(struct db_conn *c, const char *complaint_id,
+                           void (*done)(void *ctx, struct db_complaint_detail *d), void *ctx);
+void db_complaint_detail_free(struct db_complaint_detail *d);
+
+/* A change of state, refused when someone else changed the complaint since
+ * `version` (conflict true: nothing was written). root_cause_id 0 and
+ * resolution "" leave those as they are. The database refuses illegal
+ * transitions itself; err then says why. */
+struct db_complaint_change {
+    const char *id;
+    int version;
+    const char *status;          /* new status, or NULL to keep */
+    const char *reason;          /* status_reason, may be "" */
+    long long root_cause_id;
+    const char *resolution;
+    const char *merge_into;      /* a reference: merge and close, or NULL */
+};
+unsigned db_complaint_update(struct db_conn *c, const struct db_complaint_change *ch,
+                             void (*done)(void *ctx, bool conflict, const char *err), void *ctx);
+/* A note in the history, keyed by its own UUID (a retry adds it once). */
+unsigned db_complaint_note(struct db_conn *c, const char *complaint_id, const char *id, const char *text,
+                           void (*done)(void *ctx, const char *err), void *ctx);
+
 #endif

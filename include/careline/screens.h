@@ -12,7 +12,9 @@
     X(textview) \
     X(login) \
     X(intake) \
-    X(drafts)
+    X(drafts) \
+    X(prompt) \
+    X(complaint)
 
 #define SCR_DECLARE(name) extern const struct screen_ops scr_##name##_ops;
 SCR_SCREENS(SCR_DECLARE)

@@ -14,10 +14,11 @@ export PGDATABASE=$DB TEST_DB=$DB
 # times that do not exist or exist twice are compared too:
 #   allday  every day 00:00-24:00, its own holiday on 2 January 2027
 #   night   Saturday 22:00-24:00 and Sunday 00:30-03:30 only
-q "INSERT INTO working_hours (region, isodow, opens, closes)
-   SELECT 'allday', d, '00:00', '24:00' FROM generate_series(1, 7) d
-   UNION ALL VALUES ('night', 6, '22:00', '24:00'), ('night', 7, '00:30', '03:30');
-   INSERT INTO holiday (holiday_on, region, name) VALUES ('2027-01-02', 'allday', 'Test holiday')" >/dev/null
+check "calendars allday and night added" q "
+   INSERT INTO working_hours (region, isodow, opens, closes)
+   SELECT 'allday', d, time '00:00', time '24:00' FROM generate_series(1, 7) d
+   UNION ALL VALUES ('night', 6, time '22:00', time '24:00'), ('night', 7, time '00:30', time '03:30');
+   INSERT INTO holiday (holiday_on, region, name) VALUES ('2027-01-02', 'allday', 'Test holiday')"
 
 is "careline_timezone() is the seeded Europe/London" "$(q "SELECT careline_timezone()")" "Europe/London"
 

@@ -1,0 +1,25 @@
+/* prompt.h — a dialog for one choice and/or one line of text (a reason, a root cause, a note). */
+#ifndef CARELINE_PROMPT_H
+#define CARELINE_PROMPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct prompt_spec {
+    const char *title;
+    const char *question;
+    const char *const *choices;   /* may be NULL */
+    int nchoices;
+    const char *text_label;       /* NULL: no text field */
+    bool text_required;
+    size_t text_max;
+    /* Called after the dialog closed, only when confirmed: choice is the
+     * index (-1 without choices), text the line typed (never NULL). */
+    void (*done)(void *ctx, int choice, const char *text);
+    void *ctx;
+};
+
+/* Push the dialog; the spec is copied. */
+void scr_prompt_push(const struct prompt_spec *spec);
+
+#endif
