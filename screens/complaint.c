@@ -13,7 +13,8 @@
 struct complaint {
     char id[37];
     struct db_complaint_detail *d;
-    char *error;
+    char *error;                 /* the complaint could not be loaded */
+    char *notice;                /* what became of the last change (a conflict, a refusal) */
     struct tui_list history;
     bool busy;
     char note_id[37];            /* one id per note typed: a retry adds it once */
@@ -60,6 +61,7 @@ static void complaint_close(void *st)
     db_forget_owner(app_db(), c);
     db_complaint_detail_free(c->d);
     free(c->error);
+    free(c->notice);
     free(c);
 }
 
@@ -155,8 +157,8 @@ static void complaint_draw(void *st, struct tui_rect b)
     tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_NORMAL, line);
     snprintf(line, sizeof line, "Said: %s", cell(c, CD_DESCRIPTION));
     tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_DIM, line);
-    if (c->error)
-        tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_ERROR, c->error);
+    if (c->error || c->notice)
+        tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_ERROR, c->notice ? c->notice : c->error);
     static const struct tui_column cols[] = {
         {"When", 15, 0, false}, {"Who", 0, 2, false}, {"What", 0, 3, false}, {"Note", 0, 4, false},
     };
@@ -171,14 +173,14 @@ static void changed(void *ctx, bool conflict, const char *err)
 {
     struct complaint *c = ctx;
     c->busy = false;
-    free(c->error);
-    c->error = NULL;
+    free(c->notice);
+    c->notice = NULL;
     if (conflict) {
         /* Never a silent overwrite: say so, and show what is there now. */
-        c->error = util_strdup("Not saved: someone else changed this complaint since you opened it. "
-                               "Here it is as it is now; check the history, then try again.");
+        c->notice = util_strdup("Not saved: someone else changed this complaint since you opened it. "
+                                "It is shown as it is now; check the history, then try again.");
     } else if (err) {
-        c->error = util_asprintf("Not saved: %.*s", (int)strcspn(err, "\n"), err);
+        c->notice = util_asprintf("Not saved: %.*s", (int)strcspn(err, "\n"), err);
     } else {
         tui_message(TUI_ROLE_OK, "Saved.");
     }
@@ -218,8 +220,8 @@ static void noted(void *ctx, const char *err)
 {
     struct complaint *c = ctx;
     c->busy = false;
-    free(c->error);
-    c->error = err ? util_asprintf("Note not saved: %s", err) : NULL;
+    free(c->notice);
+    c->notice = err ? util_asprintf("Note not saved: %s", err) : NULL;
     if (!err) {
         c->note_id[0] = '\0';
         tui_message(TUI_ROLE_OK, "Note added.");
@@ -263,6 +265,10 @@ static enum scr_result complaint_action(void *st, enum tui_action a)
     if (c->busy && a >= TUI_ACT_ACKNOWLEDGE && a <= TUI_ACT_MERGE) {
         tui_message(TUI_ROLE_NORMAL, "Still saving the last change...");
         return SCR_REDRAW;
+    }
+    if (a >= TUI_ACT_ACKNOWLEDGE && a <= TUI_ACT_MERGE) {
+        free(c->notice);
+        c->notice = NULL;
     }
     const char *status = cell(c, CD_STATUS);
     bool open = strcmp(status, "resolved") != 0 && strcmp(status, "closed") != 0;
