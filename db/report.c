@@ -11,7 +11,7 @@
 #include "careline/text.h"
 #include "careline/util.h"
 
-/* ---- the overdue report's one statement ---------------------------------
+/* ---- the overdue report's statement --------------------------------------
  * $1 working hours ahead ("near"), $2 team or NULL.
  *
  * open_c   open complaints (not merged) with their region;
@@ -21,12 +21,12 @@
  *          deadlines that had already passed when the wait began are listed;
  * pay      for the listed complaints, per deadline kind, the standard with a
  *          compensation amount that sets that kind of deadline (most
- *          specific first, as complaint_due_times chooses), the deadline it
- *          sets (from opening, moved on by the time paused), when the
- *          payment falls late (app_setting 'compensation_pay_days' working
- *          days later, 10 when unset) and what compensation_payment already
- *          records; packed as "k,amount,late,type,from,to,due,met,payby,
- *          base_status,paid_at,late_status;..." for sla_compensation().
+ *          specific first, as complaint_due_times chooses) and what
+ *          compensation_payment already records, packed as
+ *          "kind,amount,late,type,from,to,hours_or_days,met,base_status,
+ *          paid_at,late_status;..." for payments() below. The standard's
+ *          own deadline is computed here in C: working_add_days in SQL
+ *          costs milliseconds per call, the C rule microseconds.
  * Times travel as Unix seconds so no date format is parsed. */
 static const char overdue_sql[] =
     "WITH open_c AS ("
@@ -49,12 +49,11 @@ static const char overdue_sql[] =
     "  SELECT c.id, string_agg(concat_ws(',', k.kind, (s.compensation_amount * 100)::bigint,"
     "             (coalesce(s.compensation_late_extra, 0) * 100)::bigint, coalesce(s.customer_type, 'any'),"
     "             s.effective_from - date '1970-01-01', coalesce(s.effective_to - date '1970-01-01', -1),"
-    "             extract(epoch FROM g.due)::bigint, coalesce(extract(epoch FROM k.met)::bigint, 0),"
-    "             coalesce(extract(epoch FROM working_add_days(g.due, coalesce((SELECT value FROM app_setting"
-    "                 WHERE key = 'compensation_pay_days'), '10')::integer, c.region))::bigint, 0),"
+    "             CASE k.kind WHEN 0 THEN s.ack_hours WHEN 1 THEN s.first_response_days ELSE s.resolution_days END,"
+    "             coalesce(extract(epoch FROM k.met)::bigint, 0),"
     "             coalesce(b.status, 'none'), coalesce(extract(epoch FROM b.paid_at)::bigint, 0),"
     "             coalesce(l.status, 'none')), ';' ORDER BY k.kind) AS info"
-    "    FROM (SELECT DISTINCT ON (id) id, region, category_id, customer_id, opened_at, paused_seconds,"
+    "    FROM (SELECT DISTINCT ON (id) id, region, category_id, customer_id, opened_at,"
     "                 acknowledged_at, first_response_at, resolved_at FROM due) c"
     "    JOIN customer cu ON cu.id = c.customer_id"
     "   CROSS JOIN LATERAL (VALUES (0, c.acknowledged_at), (1, c.first_response_at), (2, c.resolved_at)) k(kind, met)"
@@ -66,11 +65,6 @@ static const char overdue_sql[] =
     "         AND CASE k.kind WHEN 0 THEN r.ack_hours WHEN 1 THEN r.first_response_days"
     "                         ELSE r.resolution_days END IS NOT NULL"
     "       ORDER BY a.distance, r.region IS NULL, r.customer_type IS NULL, r.id LIMIT 1) s"
-    "   CROSS JOIN LATERAL ("
-    "      SELECT CASE k.kind WHEN 0 THEN working_add_hours(c.opened_at, s.ack_hours, c.region)"
-    "                         WHEN 1 THEN working_add_days(c.opened_at, s.first_response_days, c.region)"
-    "                         ELSE working_add_days(c.opened_at, s.resolution_days, c.region) END"
-    "             + c.paused_seconds * interval '1 second' AS due) g"
     "    LEFT JOIN compensation_payment b"
     "      ON b.complaint_id = c.id AND b.response_standard_id = s.id AND b.kind = 'base'"
     "    LEFT JOIN compensation_payment l"
@@ -80,7 +74,9 @@ static const char overdue_sql[] =
     "SELECT d.reference, cu.account_no, cu.name, cat.name, d.status, coalesce(st.display_name, ''),"
     "       coalesce(d.team, ''), d.kind, extract(epoch FROM d.due)::bigint, extract(epoch FROM now())::bigint,"
     "       careline_timezone(), coalesce(extract(epoch FROM d.paused_since)::bigint, 0),"
-    "       extract(epoch FROM d.opened_at)::bigint, coalesce(cu.customer_type, ''), coalesce(pay.info, '')"
+    "       extract(epoch FROM d.opened_at)::bigint, coalesce(cu.customer_type, ''), coalesce(pay.info, ''),"
+    "       d.region, d.paused_seconds,"
+    "       coalesce((SELECT value FROM app_setting WHERE key = 'compensation_pay_days'), '10')"
     "  FROM due d"
     "  JOIN customer cu ON cu.id = d.customer_id"
     "  JOIN complaint_category cat ON cat.id = d.category_id"
@@ -90,25 +86,75 @@ static const char overdue_sql[] =
 
 enum {
     COL_REF, COL_ACCOUNT, COL_CUSTOMER, COL_CATEGORY, COL_STATUS, COL_OWNER, COL_TEAM, COL_KIND, COL_DUE, COL_NOW,
-    COL_TZ, COL_PAUSED, COL_OPENED, COL_CTYPE, COL_PAY, COL__COUNT
+    COL_TZ, COL_PAUSED, COL_OPENED, COL_CTYPE, COL_PAY, COL_REGION, COL_PAUSED_SECONDS, COL_PAY_DAYS, COL__COUNT
 };
 
 static long long cell_ll(const PGresult *r, int row, int col) { return strtoll(PQgetvalue(r, row, col), NULL, 10); }
 
-/* The payments of one complaint from the packed "pay" column, decided by
- * the pure rule. Entries that do not parse are skipped: they cannot come
- * from the statement above. */
-static void payments(struct report_overdue_row *row, const char *info, enum sla_customer_type ctype, long opened_day,
-                     time_t now, time_t paused_since)
+/* Calendars of the regions met so far (a handful: one per nation). */
+struct calendars {
+    struct {
+        char *region;           /* NULL = no region */
+        struct sla_calendar cal;
+    } *v;
+    int n;
+};
+
+static const struct sla_calendar *calendar_for(struct db_conn *db, struct calendars *cs, const char *region,
+                                               char *err, size_t len)
 {
-    char *copy = util_strdup(info), *save = NULL;
+    for (int i = 0; i < cs->n; i++)
+        if ((!region && !cs->v[i].region) || (region && cs->v[i].region && strcmp(region, cs->v[i].region) == 0))
+            return &cs->v[i].cal;
+    cs->v = util_realloc(cs->v, (size_t)(cs->n + 1) * sizeof *cs->v);
+    cs->v[cs->n].region = util_strdup(region);
+    int rc = sla_calendar_load(db, region, &cs->v[cs->n].cal, err, len);
+    cs->n++;
+    return rc < 0 ? NULL : &cs->v[cs->n - 1].cal;
+}
+
+static void calendars_free(struct calendars *cs)
+{
+    for (int i = 0; i < cs->n; i++) {
+        free(cs->v[i].region);
+        sla_calendar_free(&cs->v[i].cal);
+    }
+    free(cs->v);
+}
+
+/* What one complaint's Guaranteed Standards owe, from the packed "pay"
+ * column: each standard's own deadline (from opening, by the working
+ * calendar, moved on by the time paused) and the day after which its
+ * payment is late (pay_days working days later), decided by the pure rule
+ * sla_compensation(). Entries that do not parse are skipped: they cannot
+ * come from the statement above. */
+struct complaint_facts {
+    const char *info;
+    enum sla_customer_type ctype;
+    time_t opened, now, paused_since;
+    long long paused_seconds;
+    int pay_days;
+};
+
+static void payments(struct report_overdue_row *row, const struct complaint_facts *f, const struct sla_calendar *cal)
+{
+    char *copy = util_strdup(f->info), *save = NULL;
+    long opened_day = sla_local_day(f->opened, NULL);
     for (char *e = strtok_r(copy, ";", &save); e; e = strtok_r(NULL, ";", &save)) {
         int kind;
-        long long amount, late, from, to, due, met, pay_by, paid_at;
-        char type[16], base_status[16], late_status[16];
-        if (sscanf(e, "%d,%lld,%lld,%15[^,],%lld,%lld,%lld,%lld,%lld,%15[^,],%lld,%15[^,]", &kind, &amount, &late,
-                   type, &from, &to, &due, &met, &pay_by, base_status, &paid_at, late_status) != 12)
+        long long amount, late, from, to, met, paid_at;
+        char type[16], value[32], base_status[16], late_status[16];
+        if (sscanf(e, "%d,%lld,%lld,%15[^,],%lld,%lld,%31[^,],%lld,%15[^,],%lld,%15[^,]", &kind, &amount, &late, type,
+                   &from, &to, value, &met, base_status, &paid_at, late_status) != 11)
             continue;
+        time_t due, pay_by = 0;
+        int rc = kind == SLA_ACK ? sla_add_working_hours(cal, f->opened, strtod(value, NULL), &due)
+                                 : sla_add_working_days(cal, f->opened, atoi(value), &due);
+        if (rc < 0)
+            continue;
+        due += (time_t)f->paused_seconds;
+        if (f->pay_days > 0 && sla_add_working_days(cal, due, f->pay_days, &pay_by) < 0)
+            pay_by = 0;
         struct sla_standard s = {
             .customer_type = sla_customer_type(type),
             .effective_from = (long)from,
@@ -116,18 +162,18 @@ static void payments(struct report_overdue_row *row, const char *info, enum sla_
             .amount = amount,
             .late_extra = late,
         };
-        struct sla_deadline d = {.due = (time_t)due, .met = (time_t)met};
+        struct sla_deadline d = {.due = due, .met = (time_t)met};
         struct sla_payment p = {
             .base_recorded = strcmp(base_status, "none") != 0,
             .late_recorded = strcmp(late_status, "none") != 0,
-            .pay_by = (time_t)pay_by,
+            .pay_by = pay_by,
             .paid_at = strcmp(base_status, "paid") == 0 ? (time_t)paid_at : 0,
         };
         struct sla_owed o;
-        sla_compensation(&s, ctype, opened_day, &d, now, paused_since, &p, &o);
+        sla_compensation(&s, f->ctype, opened_day, &d, f->now, f->paused_since, &p, &o);
         if (!o.missed)
             continue;
-        /* A cancelled row is a decision that nothing is owed. */
+        /* A cancelled row is someone's decision that nothing is owed. */
         if (strcmp(base_status, "cancelled") != 0) {
             if (strcmp(base_status, "paid") == 0)
                 row->payment_paid += o.base;
@@ -173,6 +219,8 @@ int report_overdue_fetch(struct db_conn *db, const struct report_overdue_opts *o
         out->now = (time_t)cell_ll(r, 0, COL_NOW);
     }
     out->rows = util_calloc((size_t)(n ? n : 1), sizeof *out->rows);
+    struct calendars cals = {0};
+    int rc = 0;
     for (int i = 0; i < n; i++) {
         struct report_overdue_row *row = &out->rows[out->count++];
         row->reference = util_strdup(PQgetvalue(r, i, COL_REF));
@@ -186,17 +234,32 @@ int report_overdue_fetch(struct db_conn *db, const struct report_overdue_opts *o
         row->kind = kind >= 0 && kind < SLA__KINDS ? (enum sla_kind)kind : SLA_RESOLUTION;
         row->due = (time_t)cell_ll(r, i, COL_DUE);
         row->seconds_left = (long long)row->due - (long long)out->now;
-        time_t paused = (time_t)cell_ll(r, i, COL_PAUSED);
+        struct complaint_facts f = {
+            .info = PQgetvalue(r, i, COL_PAY),
+            .ctype = sla_customer_type(PQgetvalue(r, i, COL_CTYPE)),
+            .opened = (time_t)cell_ll(r, i, COL_OPENED),
+            .now = out->now,
+            .paused_since = (time_t)cell_ll(r, i, COL_PAUSED),
+            .paused_seconds = cell_ll(r, i, COL_PAUSED_SECONDS),
+            .pay_days = atoi(PQgetvalue(r, i, COL_PAY_DAYS)),
+        };
         struct sla_deadline d = {.due = row->due};
         /* The statement kept only deadlines before the limit: those not
          * breached are due soon. */
-        row->state = sla_deadline_state(&d, out->now, row->due + 1, paused);
-        long opened_day = sla_local_day((time_t)cell_ll(r, i, COL_OPENED), NULL);
-        payments(row, PQgetvalue(r, i, COL_PAY), sla_customer_type(PQgetvalue(r, i, COL_CTYPE)), opened_day,
-                 out->now, paused);
+        row->state = sla_deadline_state(&d, out->now, row->due + 1, f.paused_since);
+        if (!*f.info)
+            continue;
+        const char *region = PQgetisnull(r, i, COL_REGION) ? NULL : PQgetvalue(r, i, COL_REGION);
+        const struct sla_calendar *cal = calendar_for(db, &cals, region, err, len);
+        if (!cal) {
+            rc = -1;
+            break;
+        }
+        payments(row, &f, cal);
     }
+    calendars_free(&cals);
     PQclear(r);
-    return 0;
+    return rc;
 }
 
 void report_overdue_free(struct report_overdue *r)

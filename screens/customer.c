@@ -929,12 +929,15 @@ static enum scr_result customer_action(void *st, enum tui_action a)
 static const enum tui_action *customer_status(void *st)
 {
     struct customer *c = st;
-    static const enum tui_action overview[] = {TUI_ACT_NEXT_PANEL, TUI_ACT_LOG_CONTACT, TUI_ACT_NEW_COMPLAINT,
-                                               TUI_ACT_HIGH_BILL, TUI_ACT_BACK, TUI_ACT_HELP, TUI_ACT_NONE};
-    static const enum tui_action lists[] = {TUI_ACT_NEXT_PANEL, TUI_ACT_UP, TUI_ACT_DOWN, TUI_ACT_OPEN,
-                                            TUI_ACT_LOG_CONTACT, TUI_ACT_BACK, TUI_ACT_HELP, TUI_ACT_NONE};
-    static const enum tui_action billing[] = {TUI_ACT_NEXT_PANEL, TUI_ACT_UP, TUI_ACT_DOWN, TUI_ACT_HIGH_BILL,
-                                              TUI_ACT_LOG_CONTACT, TUI_ACT_BACK, TUI_ACT_HELP, TUI_ACT_NONE};
+    /* Most important first: what does not fit at 80 columns is dropped
+     * from the end, and F1 lists everything anyway. */
+    static const enum tui_action overview[] = {TUI_ACT_NEXT_PANEL, TUI_ACT_NEW_COMPLAINT, TUI_ACT_LOG_CONTACT,
+                                               TUI_ACT_HELP, TUI_ACT_BACK, TUI_ACT_HIGH_BILL, TUI_ACT_NONE};
+    static const enum tui_action lists[] = {TUI_ACT_NEXT_PANEL, TUI_ACT_OPEN, TUI_ACT_NEW_COMPLAINT,
+                                            TUI_ACT_LOG_CONTACT, TUI_ACT_HELP, TUI_ACT_BACK, TUI_ACT_UP,
+                                            TUI_ACT_DOWN, TUI_ACT_NONE};
+    static const enum tui_action billing[] = {TUI_ACT_NEXT_PANEL, TUI_ACT_HIGH_BILL, TUI_ACT_NEW_COMPLAINT,
+                                              TUI_ACT_LOG_CONTACT, TUI_ACT_HELP, TUI_ACT_BACK, TUI_ACT_NONE};
     if (c->panel == P_OVERVIEW)
         return overview;
     return c->panel == P_BILLING ? billing : lists;

@@ -47,6 +47,7 @@ struct intake {
     char journal_error[300];
     bool saving, offline_wait;
     bool discard_armed;
+    bool journal_dirty;           /* typed text not yet in the journal */
     char *restore_category;       /* category id from a restored draft, chosen once loaded */
 };
 
@@ -283,6 +284,10 @@ static void choice(int y, int x, int w, bool focused, const char *value)
 static void intake_draw(void *st, struct tui_rect b)
 {
     struct intake *s = st;
+    if (s->journal_dirty) {
+        s->journal_dirty = false;
+        journal(s, "draft");
+    }
     if (b.h < 4 || b.w < 20)
         return;
     char line[600];
@@ -455,6 +460,7 @@ static enum scr_result submit(struct intake *s)
     }
     s->error[0] = '\0';
     s->saving = true;
+    s->journal_dirty = false;
     journal(s, "submitting");
     db_complaint_save(app_db(), &d, saved, s);
     return SCR_REDRAW;
@@ -580,7 +586,10 @@ static enum scr_result intake_key(void *st, int key)
         if (changed) {
             if (s->error_field == F_DESCRIPTION)
                 s->error[0] = '\0';
-            journal(s, "draft");
+            /* Written when the screen is next drawn: once per batch of
+             * keys (a 20 kB paste is one write, not 20,000), and always
+             * before the agent sees the text on screen. */
+            s->journal_dirty = true;
         }
         return SCR_REDRAW;
     default:
