@@ -47,9 +47,11 @@ struct report_overdue {
     char timezone[64];                 /* careline_timezone(), made the process zone */
 };
 
-/* Fetch in one statement. Switches the process time zone to the utility's
- * (careline_timezone(), see sla_use_timezone). Returns 0, or -1 with the
- * reason in err; free out with report_overdue_free either way. */
+/* Fetch with one statement, plus one sla_calendar_load() per region among
+ * the complaints that have a Guaranteed Standard (a handful at most).
+ * Switches the process time zone to the utility's (careline_timezone(),
+ * see sla_use_timezone). Returns 0, or -1 with the reason in err; free out
+ * with report_overdue_free either way. */
 int report_overdue_fetch(struct db_conn *db, const struct report_overdue_opts *o, struct report_overdue *out,
                          char *err, size_t len);
 void report_overdue_free(struct report_overdue *r);

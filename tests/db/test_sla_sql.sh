@@ -13,7 +13,8 @@ export PGDATABASE=$DB TEST_DB=$DB
 # windows contain the clock changes, so the wall-clock counting and the
 # times that do not exist or exist twice are compared too:
 #   allday  every day 00:00-24:00, its own holiday on 2 January 2027
-#   night   Saturday 22:00-24:00 and Sunday 00:30-03:30 only
+#   night   its own Saturday 22:00-24:00 and Sunday 00:30-03:30; Monday to
+#           Friday from the rows for every region (as working_window falls back)
 check "calendars allday and night added" q "
    INSERT INTO working_hours (region, isodow, opens, closes)
    SELECT 'allday', d, time '00:00', time '24:00' FROM generate_series(1, 7) d
@@ -46,7 +47,7 @@ DAYS="0 1 2 10"
 days_for() { case $1 in allday|night) echo "0 1 2" ;; *) echo "$DAYS" ;; esac; }   # 10 days there is slow in SQL
 REGIONS="- england allday night"
 
-# All SQL answers in one statement, printed in the utility's zone as text,
+# The SQL answers, one statement per region, printed in the utility's zone as text,
 # the way careline prints them.
 q "CREATE TABLE sla_grid_start (at bigint);" >/dev/null
 psql -X -q -v ON_ERROR_STOP=1 -c "\\copy sla_grid_start FROM '$T/starts'" || not_ok "load the grid"

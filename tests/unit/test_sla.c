@@ -303,6 +303,8 @@ static void test_calendar(void **state)
     assert_non_null(strstr(err, "No/Such_Zone"));
     assert_int_equal(sla_use_timezone("../etc/passwd", err, sizeof err), -1);
     assert_string_equal(getenv("TZ"), "Europe/London");
+    assert_int_equal(sla_use_timezone("Europe/London", err, sizeof err), 0);
+    assert_time(sla_local_time(sla_day(2026, 7, 1), 0), utc(2026, 6, 30, 23, 0));
 }
 
 /* ---- deadline state ----------------------------------------------------- */
