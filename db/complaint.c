@@ -290,7 +290,10 @@ static const char *const detail_sql[CD__COUNT] = {
         " coalesce(rc.name, ''), coalesce(k.resolution_summary, ''), k.description, k.version,"
         " coalesce((SELECT m.reference FROM complaint m WHERE m.id = k.merged_into), ''),"
         " coalesce(k.contact_preference, ''), k.callback_requested, coalesce(e.title, ''),"
-        " complaint_sla_state(k)"
+        " complaint_sla_state(k), k.customer_id,"
+        " (SELECT count(*) FROM follow_up f WHERE f.complaint_id = k.id AND f.status = 'open'),"
+        " coalesce((SELECT string_agg(cp.kind || ' ' || to_char(cp.amount, 'FM99990.00') || ' ' || cp.status, ', ')"
+        "   FROM compensation_payment cp WHERE cp.complaint_id = k.id), '')"
         " FROM complaint k JOIN customer c ON c.id = k.customer_id"
         " JOIN complaint_category cat ON cat.id = k.category_id"
         " LEFT JOIN complaint_category p ON p.id = cat.parent_id"
@@ -364,7 +367,8 @@ static const char update_sql[] =
     " status_reason = CASE WHEN $3 IS NOT NULL OR $7::text IS NOT NULL THEN nullif($4, '') ELSE status_reason END,"
     " root_cause_id = coalesce(nullif($5, '0')::integer, root_cause_id),"
     " resolution_summary = coalesce(nullif($6, ''), resolution_summary),"
-    " merged_into = coalesce((SELECT m.id FROM complaint m WHERE m.reference = $7::text), merged_into)"
+    " merged_into = coalesce((SELECT m.id FROM complaint m WHERE m.reference = $7::text), merged_into),"
+    " follow_up_override = $8::boolean"
     " WHERE id = $1::uuid AND version = $2::integer"
     "  AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM complaint m WHERE m.reference = $7::text AND m.id <> $1::uuid))"
     " RETURNING version";
@@ -390,12 +394,13 @@ unsigned db_complaint_update(struct db_conn *c, const struct db_complaint_change
     char version[16], cause[24];
     snprintf(version, sizeof version, "%d", ch->version);
     snprintf(cause, sizeof cause, "%lld", ch->root_cause_id);
-    const char *params[7] = {ch->id, version, ch->status, ch->reason ? ch->reason : "", cause,
-                             ch->resolution ? ch->resolution : "", ch->merge_into};
+    const char *params[8] = {ch->id, version, ch->status, ch->reason ? ch->reason : "", cause,
+                             ch->resolution ? ch->resolution : "", ch->merge_into,
+                             ch->follow_up_override ? "true" : "false"};
     struct update_pending *p = util_calloc(1, sizeof *p);
     p->done = done;
     p->ctx = ctx;
-    struct db_query q = {.sql = update_sql, .nparams = 7, .params = params, .done = on_update, .ctx = p,
+    struct db_query q = {.sql = update_sql, .nparams = 8, .params = params, .done = on_update, .ctx = p,
                          .owner = ctx, .cleanup = free};
     return db_send(c, &q);
 }

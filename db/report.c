@@ -22,7 +22,9 @@
  * pay      for the listed complaints, per deadline kind, the standard with a
  *          compensation amount that sets that kind of deadline (most
  *          specific first, as complaint_due_times chooses) and what
- *          compensation_payment already records, packed as
+ *          compensation_payment already records (the base payment as kind
+ *          'base' or, as complaint_compensation_check() writes it, the
+ *          deadline's name; the extra as 'late_payment'), packed as
  *          "kind,amount,late,type,from,to,hours_or_days,met,base_status,
  *          paid_at,late_status;..." for payments() below. The standard's
  *          own deadline is computed here in C: working_add_days in SQL
@@ -65,8 +67,10 @@ static const char overdue_sql[] =
     "         AND CASE k.kind WHEN 0 THEN r.ack_hours WHEN 1 THEN r.first_response_days"
     "                         ELSE r.resolution_days END IS NOT NULL"
     "       ORDER BY a.distance, r.region IS NULL, r.customer_type IS NULL, r.id LIMIT 1) s"
-    "    LEFT JOIN compensation_payment b"
-    "      ON b.complaint_id = c.id AND b.response_standard_id = s.id AND b.kind = 'base'"
+    "    LEFT JOIN LATERAL (SELECT p.status, p.paid_at FROM compensation_payment p"
+    "       WHERE p.complaint_id = c.id AND p.response_standard_id = s.id"
+    "         AND p.kind IN ('base', (ARRAY['acknowledgement', 'first_response', 'resolution'])[k.kind + 1])"
+    "       ORDER BY p.status = 'paid' DESC, p.created_at LIMIT 1) b ON true"
     "    LEFT JOIN compensation_payment l"
     "      ON l.complaint_id = c.id AND l.response_standard_id = s.id AND l.kind = 'late_payment'"
     "   GROUP BY c.id"

@@ -553,12 +553,14 @@ SELECT a.customer_id * 32 + 24 + i, a.customer_id, NULL, (a.start_on + i * inter
        generate_series(0, 7) i
  WHERE (a.start_on + i * interval '1 month')::date <= least(p.anchor, coalesce(a.end_on, p.anchor));
 
--- Balance cache, as refresh_customer_balance() defines it (bills not yet due are not arrears).
+-- Balance cache, as refresh_customer_balance() defines it: bills less payments; arrears is the
+-- part already due today (so, like the function, it depends on the day the seed runs).
+-- Customers with credits or compensation are refreshed by the function itself at the end.
 CREATE TEMP TABLE seed_balance ON COMMIT DROP AS
 SELECT b.customer_id, b.billed - coalesce(pm.paid, 0) AS balance,
        greatest(0, b.billed - coalesce(pm.paid, 0) - b.not_due) AS arrears
   FROM (SELECT customer_id, sum(amount) AS billed,
-               coalesce(sum(amount) FILTER (WHERE due_on >= (SELECT anchor FROM seed_param)), 0) AS not_due
+               coalesce(sum(amount) FILTER (WHERE due_on >= current_date), 0) AS not_due
           FROM bill WHERE status <> 'cancelled' GROUP BY customer_id) b
   LEFT JOIN (SELECT customer_id, sum(amount) AS paid FROM payment GROUP BY customer_id) pm
          ON pm.customer_id = b.customer_id;
@@ -1139,17 +1141,25 @@ SELECT md5('credit:' || c.id)::uuid, c.id, c.customer_id, a.amount,
 -- pending credits are those above the agent's limit
 UPDATE goodwill_credit SET amount = amount + 60 WHERE status = 'pending' AND amount <= 50;
 
--- Statutory payments for replies later than the 10-working-day standard.
+-- Statutory payments for first responses later than the standard: one per complaint, from
+-- the most specific standard that sets the reply deadline and carries a payment, the same
+-- choice (and kind) complaint_compensation_check() makes, so a later sweep adds nothing.
 INSERT INTO compensation_payment (id, complaint_id, response_standard_id, kind, amount, status, created_at, paid_at)
-SELECT md5('compensation:' || c.id)::uuid, c.id, rs.id, 'base', rs.compensation_amount,
+SELECT md5('compensation:' || c.id)::uuid, c.id, st.id, 'first_response', st.compensation_amount,
        CASE WHEN c.first_response_at IS NULL THEN 'owed' ELSE 'paid' END,
        least(coalesce(c.first_response_at, now()), c.response_due_at + interval '1 day'),
        c.first_response_at + interval '10 days'
   FROM complaint c
   JOIN seed_complaint s ON md5('complaint:' || s.r)::uuid = c.id
-  JOIN response_standard rs ON rs.gss_code = 'GSS-COMPLAINT' AND rs.region = s.region
-       AND rs.effective_from <= (c.opened_at AT TIME ZONE 'Europe/London')::date
-       AND (rs.effective_to IS NULL OR rs.effective_to > (c.opened_at AT TIME ZONE 'Europe/London')::date)
+  JOIN customer cu ON cu.id = c.customer_id
+ CROSS JOIN LATERAL (
+    SELECT r.id, r.compensation_amount
+      FROM applicable_standards(c.category_id, s.region, cu.customer_type,
+                                (c.opened_at AT TIME ZONE 'Europe/London')::date) a
+      JOIN response_standard r ON r.id = a.standard_id
+     WHERE r.compensation_amount IS NOT NULL AND r.first_response_days IS NOT NULL
+     ORDER BY a.distance, r.region IS NULL, r.customer_type IS NULL
+     LIMIT 1) st
  WHERE coalesce(c.first_response_at, now()) > c.response_due_at;
 
 -- Follow-ups: open for recently resolved complaints (some already overdue), done for closed ones.
@@ -1306,6 +1316,13 @@ BEGIN
                        'public.' || t, t);
     END LOOP;
 END $$;
+
+-- Credits and statutory payments may count in the balance too: let the function that keeps
+-- the cache decide, for the few customers who have any (indexes are back, so this is quick).
+SELECT count(refresh_customer_balance(customer_id))
+  FROM (SELECT customer_id FROM goodwill_credit
+        UNION
+        SELECT k.customer_id FROM compensation_payment cp JOIN complaint k ON k.id = cp.complaint_id) x;
 
 ANALYZE customer;
 ANALYZE premise;

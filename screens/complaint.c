@@ -6,6 +6,7 @@
 #include "careline/app.h"
 #include "careline/complaint.h"
 #include "careline/prompt.h"
+#include "careline/recovery.h"
 #include "careline/screens.h"
 #include "careline/tui.h"
 #include "careline/util.h"
@@ -18,6 +19,7 @@ struct complaint {
     struct tui_list history;
     bool busy;
     char note_id[37];            /* one id per note typed: a retry adds it once */
+    char credit_id[37], follow_up_id[37];
 };
 
 static void loaded(void *ctx, struct db_complaint_detail *d)
@@ -155,6 +157,12 @@ static void complaint_draw(void *st, struct tui_rect b)
     snprintf(line, sizeof line, "Root cause: %s   Resolution: %s", *cell(c, CD_ROOT_CAUSE) ? cell(c, CD_ROOT_CAUSE) : "-",
              *cell(c, CD_RESOLUTION) ? cell(c, CD_RESOLUTION) : "-");
     tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_NORMAL, line);
+    if (*cell(c, CD_COMPENSATION) || db_cell_num(&c->d->part[CD_COMPLAINT], 0, CD_OPEN_FOLLOW_UPS) > 0) {
+        snprintf(line, sizeof line, "%s%s%s%s", *cell(c, CD_COMPENSATION) ? "Guaranteed payments: " : "",
+                 cell(c, CD_COMPENSATION), *cell(c, CD_COMPENSATION) ? "   " : "",
+                 db_cell_num(&c->d->part[CD_COMPLAINT], 0, CD_OPEN_FOLLOW_UPS) > 0 ? "Follow-up open" : "");
+        tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_WARN, line);
+    }
     snprintf(line, sizeof line, "Said: %s", cell(c, CD_DESCRIPTION));
     tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_DIM, line);
     if (c->error || c->notice)
@@ -187,8 +195,8 @@ static void changed(void *ctx, bool conflict, const char *err)
     reload(c);
 }
 
-static void change(struct complaint *c, const char *status, const char *reason, long long cause, const char *resolution,
-                   const char *merge)
+static void change_ex(struct complaint *c, const char *status, const char *reason, long long cause,
+                      const char *resolution, const char *merge, bool override)
 {
     struct db_complaint_change ch = {
         .id = c->id,
@@ -198,9 +206,23 @@ static void change(struct complaint *c, const char *status, const char *reason, 
         .root_cause_id = cause,
         .resolution = resolution,
         .merge_into = merge,
+        .follow_up_override = override,
     };
     c->busy = true;
     db_complaint_update(app_db(), &ch, changed, c);
+}
+
+static void change(struct complaint *c, const char *status, const char *reason, long long cause, const char *resolution,
+                   const char *merge)
+{
+    change_ex(c, status, reason, cause, resolution, merge, false);
+}
+
+static void on_override(void *ctx, int choice, const char *text)
+{
+    (void)text;
+    if (choice == 0)
+        change_ex(ctx, "closed", "closed with an open follow-up", 0, "", NULL, true);
 }
 
 static void on_wait_reason(void *ctx, int choice, const char *text)
@@ -245,6 +267,86 @@ static void on_merge(void *ctx, int choice, const char *text)
     change(ctx, NULL, "merged as a duplicate", 0, "", text);
 }
 
+static const char *const credit_reasons[] = {
+    "Apology for the inconvenience", "Billing error", "Missed appointment", "Supply interruption",
+    "Poor service or staff conduct", "Other (say in the note)",
+};
+
+static void credited(void *ctx, const char *status, const char *err)
+{
+    struct complaint *c = ctx;
+    c->busy = false;
+    free(c->notice);
+    c->notice = NULL;
+    if (err)
+        c->notice = util_asprintf("Credit not made: %.*s", (int)strcspn(err, "\n"), err);
+    else if (strcmp(status, "applied") == 0)
+        tui_message(TUI_ROLE_OK, "Credit applied to the account at once.");
+    else
+        tui_message(TUI_ROLE_WARN, "Above your authority: sent to a supervisor. You will see the decision here.");
+    c->credit_id[0] = '\0';
+    reload(c);
+}
+
+static void on_credit(void *ctx, int choice, const char *text)
+{
+    struct complaint *c = ctx;
+    /* "20", "20.50", "£20": digits and one point, nothing else. */
+    char amount[32];
+    size_t n = 0;
+    bool point = false, bad = false;
+    for (const char *p = text; *p && n + 1 < sizeof amount; p++) {
+        if (*p >= '0' && *p <= '9')
+            amount[n++] = *p;
+        else if (*p == '.' && !point)
+            point = true, amount[n++] = *p;
+        else if (*p != ' ' && (unsigned char)*p != 0xC2 && (unsigned char)*p != 0xA3)
+            bad = true;
+    }
+    amount[n] = '\0';
+    if (bad || n == 0 || strtod(amount, NULL) <= 0 || strtod(amount, NULL) > 100000) {
+        free(c->notice);
+        c->notice = util_asprintf("Credit not made: \"%s\" is not an amount (e.g. 25 or 25.50)", text);
+        tui_invalidate();
+        return;
+    }
+    if (!c->credit_id[0])
+        util_uuid(c->credit_id);
+    c->busy = true;
+    const struct db_table *k = &c->d->part[CD_COMPLAINT];
+    db_credit_offer(app_db(), c->credit_id, (long long)db_cell_num(k, 0, CD_CUSTOMER_ID), c->id, amount,
+                    credit_reasons[choice < 0 ? 0 : choice], credited, c);
+}
+
+static const char *const follow_up_plans[] = {
+    "In 2 days, by phone", "In 7 days, by phone", "In 7 days, by letter", "In 14 days, by e-mail",
+    "In 3 days, field visit",
+};
+static const int follow_up_days[] = {2, 7, 7, 14, 3};
+static const char *const follow_up_channels[] = {"phone", "phone", "letter", "email", "field_visit"};
+
+static void booked(void *ctx, const char *err)
+{
+    struct complaint *c = ctx;
+    c->busy = false;
+    c->follow_up_id[0] = '\0';
+    free(c->notice);
+    c->notice = err ? util_asprintf("Follow-up not booked: %.*s", (int)strcspn(err, "\n"), err) : NULL;
+    if (!err)
+        tui_message(TUI_ROLE_OK, "Follow-up booked.");
+    reload(c);
+}
+
+static void on_follow_up(void *ctx, int choice, const char *text)
+{
+    struct complaint *c = ctx;
+    int i = choice < 0 ? 0 : choice;
+    if (!c->follow_up_id[0])
+        util_uuid(c->follow_up_id);
+    c->busy = true;
+    db_follow_up_add(app_db(), c->follow_up_id, c->id, follow_up_days[i], follow_up_channels[i], text, booked, c);
+}
+
 static bool is_supervisor(const struct complaint *c)
 {
     const char *role = db_cell(&c->d->part[CD_ME], 0, ME_ROLE);
@@ -262,11 +364,11 @@ static enum scr_result complaint_action(void *st, enum tui_action a)
     }
     if (!c->d)
         return SCR_UNHANDLED;
-    if (c->busy && a >= TUI_ACT_ACKNOWLEDGE && a <= TUI_ACT_MERGE) {
+    if (c->busy && a >= TUI_ACT_ACKNOWLEDGE && a <= TUI_ACT_FOLLOW_UP) {
         tui_message(TUI_ROLE_NORMAL, "Still saving the last change...");
         return SCR_REDRAW;
     }
-    if (a >= TUI_ACT_ACKNOWLEDGE && a <= TUI_ACT_MERGE) {
+    if (a >= TUI_ACT_ACKNOWLEDGE && a <= TUI_ACT_FOLLOW_UP) {
         free(c->notice);
         c->notice = NULL;
     }
@@ -301,6 +403,21 @@ static enum scr_result complaint_action(void *st, enum tui_action a)
         return SCR_REDRAW;
     }
     case TUI_ACT_CLOSE_COMPLAINT:
+        if (db_cell_num(&c->d->part[CD_COMPLAINT], 0, CD_OPEN_FOLLOW_UPS) > 0) {
+            if (!is_supervisor(c)) {
+                free(c->notice);
+                c->notice = util_strdup("A follow-up is still open: record it first (follow-ups screen), "
+                                        "or ask a supervisor to close over it.");
+                return SCR_REDRAW;
+            }
+            static const char *const answers[] = {"Close it anyway (recorded as a supervisor override)",
+                                                  "Do not close yet"};
+            struct prompt_spec p = {.title = "Close over an open follow-up?",
+                                    .question = "The follow-up confirms the fix held; closing now skips it.",
+                                    .choices = answers, .nchoices = 2, .done = on_override, .ctx = c};
+            scr_prompt_push(&p);
+            return SCR_REDRAW;
+        }
         change(c, "closed", "", 0, "", NULL);
         return SCR_REDRAW;
     case TUI_ACT_REOPEN:
@@ -314,6 +431,28 @@ static enum scr_result complaint_action(void *st, enum tui_action a)
         struct prompt_spec p = {.title = "Add a note", .question = "Kept in the complaint's history.",
                                 .text_label = "Note", .text_required = true, .text_max = 2000, .done = on_note,
                                 .ctx = c};
+        scr_prompt_push(&p);
+        return SCR_REDRAW;
+    }
+    case TUI_ACT_CREDIT: {
+        struct prompt_spec p = {.title = "Goodwill credit",
+                                .question = "Within your authority it is applied at once; above it a supervisor decides.",
+                                .choices = credit_reasons,
+                                .nchoices = (int)(sizeof credit_reasons / sizeof credit_reasons[0]),
+                                .text_label = "Amount (GBP)", .text_required = true, .text_max = 12,
+                                .start_on_text = true,
+                                .done = on_credit, .ctx = c};
+        scr_prompt_push(&p);
+        return SCR_REDRAW;
+    }
+    case TUI_ACT_FOLLOW_UP: {
+        struct prompt_spec p = {.title = "Book a follow-up",
+                                .question = "When and how we check with the customer that the fix held.",
+                                .choices = follow_up_plans,
+                                .nchoices = (int)(sizeof follow_up_plans / sizeof follow_up_plans[0]),
+                                .text_label = "What to confirm", .text_required = true, .text_max = 300,
+                                .start_on_text = true,
+                                .done = on_follow_up, .ctx = c};
         scr_prompt_push(&p);
         return SCR_REDRAW;
     }
@@ -338,7 +477,7 @@ static enum scr_result complaint_action(void *st, enum tui_action a)
 static const enum tui_action *complaint_status(void *st)
 {
     struct complaint *c = st;
-    static enum tui_action keys[12];
+    static enum tui_action keys[16];
     int n = 0;
     const char *s = c->d ? cell(c, CD_STATUS) : "";
     if (strcmp(s, "new") == 0)
@@ -354,6 +493,10 @@ static const enum tui_action *complaint_status(void *st)
     if (strcmp(s, "resolved") == 0 || strcmp(s, "closed") == 0)
         keys[n++] = TUI_ACT_REOPEN;
     keys[n++] = TUI_ACT_NOTE;
+    if (strcmp(s, "closed") != 0) {
+        keys[n++] = TUI_ACT_CREDIT;
+        keys[n++] = TUI_ACT_FOLLOW_UP;
+    }
     if (c->d && is_supervisor(c) && strcmp(s, "closed") != 0)
         keys[n++] = TUI_ACT_MERGE;
     keys[n++] = TUI_ACT_BACK;

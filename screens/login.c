@@ -67,6 +67,7 @@ static enum scr_result login_action(void *st, enum tui_action a)
          * nothing else on screen to keep alive while logging in. */
         if (db_connect(app_db(), l->password.text) == 0) {
             tui_pop();   /* l is gone */
+            app_session_start();
             tui_push(&scr_search_ops, NULL);
             tui_push(&scr_drafts_ops, NULL);
             return SCR_REDRAW;

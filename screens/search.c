@@ -208,6 +208,12 @@ static enum scr_result search_action(void *st, enum tui_action a)
     switch (a) {
     case TUI_ACT_OPEN:
         return open_selected(s);
+    case TUI_ACT_APPROVALS:
+        tui_push(&scr_approvals_ops, NULL);
+        return SCR_REDRAW;
+    case TUI_ACT_FOLLOW_UPS:
+        tui_push(&scr_followups_ops, NULL);
+        return SCR_REDRAW;
     case TUI_ACT_FOCUS_INPUT:
         s->focus = FOCUS_INPUT;
         return SCR_REDRAW;

@@ -23,6 +23,75 @@ static struct db_conn *db;
 const struct conf *app_conf(void) { return &conf; }
 struct db_conn *app_db(void) { return db; }
 
+/* ---- notifications relayed to screens ---------------------------------- */
+
+struct handler {
+    char channel[32];
+    void (*fn)(void *ctx, const char *payload);
+    void *ctx;
+};
+static struct handler handlers[32];
+static long long staff_id;
+
+long long app_staff_id(void) { return staff_id; }
+
+void app_on_notify(const char *channel, void (*fn)(void *ctx, const char *payload), void *ctx)
+{
+    for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+        if (!handlers[i].fn) {
+            snprintf(handlers[i].channel, sizeof handlers[i].channel, "%s", channel);
+            handlers[i].fn = fn;
+            handlers[i].ctx = ctx;
+            return;
+        }
+}
+
+void app_off_notify(void *ctx)
+{
+    for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+        if (handlers[i].ctx == ctx)
+            handlers[i].fn = NULL;
+}
+
+/* A number after "key": in a small JSON payload we made ourselves. */
+static long long json_number(const char *json, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\" : ", key);
+    const char *p = strstr(json, pat);
+    if (!p) {
+        snprintf(pat, sizeof pat, "\"%s\":", key);
+        p = strstr(json, pat);
+    }
+    return p ? strtoll(p + strlen(pat), NULL, 10) : 0;
+}
+
+static void relay(void *ctx, const char *channel, const char *payload)
+{
+    (void)ctx;
+    /* The agent who asked for a credit hears the decision, wherever they are. */
+    if (strcmp(channel, "careline_approval") == 0 && staff_id && json_number(payload, "requested_by") == staff_id) {
+        if (strstr(payload, "\"approved\""))
+            tui_message(TUI_ROLE_OK, "A supervisor approved your goodwill credit.");
+        else if (strstr(payload, "\"rejected\""))
+            tui_message(TUI_ROLE_WARN, "A supervisor rejected your goodwill credit (see the complaint's history).");
+    }
+    for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+        if (handlers[i].fn && strcmp(handlers[i].channel, channel) == 0)
+            handlers[i].fn(handlers[i].ctx, payload);
+    tui_invalidate();
+}
+
+void app_session_start(void)
+{
+    PGresult *r = db_exec(db, "SELECT coalesce(current_staff_id(), 0)", 0, NULL);
+    if (r) {
+        staff_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        PQclear(r);
+    }
+    db_listen(db, "careline_approval", relay, NULL);
+}
+
 static void usage(FILE *f)
 {
     fputs("Usage: careline [OPTION]... [COMMAND [ARG]...]\n"
@@ -192,6 +261,8 @@ static int run_ui(const char *script, int rows, int cols)
     static const struct tui_loop_hooks hooks = {hook_fds, hook_timeout, hook_ready, hook_busy};
     tui_set_loop_hooks(&hooks);
     db_on_state(db, on_state, NULL);
+    if (!login)
+        app_session_start();
     show_state();
     if (login) {
         tui_push(&scr_login_ops, (void *)db_target(db));

@@ -44,7 +44,15 @@
     X(CLOSE_COMPLAINT, "close", "close", "Close a resolved complaint") \
     X(REOPEN, "reopen", "reopen", "Reopen a resolved or closed complaint") \
     X(NOTE, "note", "note", "Add a note to the complaint's history") \
-    X(MERGE, "merge", "merge", "Merge this complaint into another (by reference)")
+    X(MERGE, "merge", "merge", "Merge this complaint into another (by reference)") \
+    X(CREDIT, "credit", "credit", "Offer a goodwill credit (above your authority it goes for approval)") \
+    X(FOLLOW_UP, "follow-up", "follow-up", "Book a follow-up to confirm the fix held") \
+    X(APPROVALS, "approvals", "approvals", "Credits waiting for a supervisor's decision") \
+    X(FOLLOW_UPS, "follow-ups", "follow-ups", "Follow-ups due today and overdue") \
+    X(APPROVE, "approve", "approve", "Approve the selected credit") \
+    X(REJECT, "reject", "reject", "Reject the selected credit (with a reason)") \
+    X(COMPLETE, "complete", "done", "Record the follow-up's outcome") \
+    X(TOGGLE_ALL, "toggle-all", "mine/all", "Show mine only, or everyone's")
 
 enum tui_action {
 #define TUI_ACTION_ENUM(id, name, label, help) TUI_ACT_##id,

@@ -8,6 +8,17 @@
 const struct conf *app_conf(void);
 struct db_conn *app_db(void);
 
+/* Notifications pushed by the database (LISTEN/NOTIFY through the event
+ * loop), relayed to whichever screens asked: "careline_event",
+ * "careline_approval". A screen removes its handlers when it closes. */
+void app_on_notify(const char *channel, void (*fn)(void *ctx, const char *payload), void *ctx);
+void app_off_notify(void *ctx);
+/* Once connected (at start or after the login screen): who is logged in,
+ * and the notifications every session listens to. */
+void app_session_start(void);
+/* The staff id of the person logged in, 0 when they have no staff row. */
+long long app_staff_id(void);
+
 /* Exit codes, documented in careline(1). */
 enum app_exit {
     APP_EXIT_OK = 0,

@@ -74,7 +74,8 @@ enum db_cd_part { CD_COMPLAINT, CD_HISTORY, CD_ROOT_CAUSES, CD_ME, CD__COUNT };
 enum { CD_ID, CD_REFERENCE, CD_CUSTOMER, CD_ACCOUNT, CD_CATEGORY, CD_STATUS, CD_STATUS_REASON, CD_SEVERITY,
        CD_CHANNEL, CD_OPENED, CD_OWNER, CD_ACK_DUE, CD_ACK_AT, CD_ACK_LEFT, CD_RESP_DUE, CD_RESP_AT, CD_RESP_LEFT,
        CD_RES_DUE, CD_RES_AT, CD_RES_LEFT, CD_ROOT_CAUSE, CD_RESOLUTION, CD_DESCRIPTION, CD_VERSION,
-       CD_MERGED_INTO, CD_PREFERENCE, CD_CALLBACK, CD_EVENT, CD_SLA };
+       CD_MERGED_INTO, CD_PREFERENCE, CD_CALLBACK, CD_EVENT, CD_SLA, CD_CUSTOMER_ID, CD_OPEN_FOLLOW_UPS,
+       CD_COMPENSATION };
 enum { CH_AT, CH_WHO, CH_KIND, CH_FROM, CH_TO, CH_NOTE };
 enum { CR_ID, CR_NAME };
 enum { ME_ROLE, ME_NAME };
@@ -99,6 +100,7 @@ struct db_complaint_change {
     long long root_cause_id;
     const char *resolution;
     const char *merge_into;      /* a reference: merge and close, or NULL */
+    bool follow_up_override;     /* a supervisor closing over an open follow-up */
 };
 unsigned db_complaint_update(struct db_conn *c, const struct db_complaint_change *ch,
                              void (*done)(void *ctx, bool conflict, const char *err), void *ctx);

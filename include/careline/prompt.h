@@ -12,6 +12,7 @@ struct prompt_spec {
     int nchoices;
     const char *text_label;       /* NULL: no text field */
     bool text_required;
+    bool start_on_text;           /* focus the text first; the choice keeps its default */
     size_t text_max;
     /* Called after the dialog closed, only when confirmed: choice is the
      * index (-1 without choices), text the line typed (never NULL). */

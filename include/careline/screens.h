@@ -14,7 +14,9 @@
     X(intake) \
     X(drafts) \
     X(prompt) \
-    X(complaint)
+    X(complaint) \
+    X(approvals) \
+    X(followups)
 
 #define SCR_DECLARE(name) extern const struct screen_ops scr_##name##_ops;
 SCR_SCREENS(SCR_DECLARE)

@@ -64,7 +64,7 @@ export PGUSER=careline_bench_agent    # the screens run with an agent's rights
 
 # ---- what to search for: customers picked by a fixed hash, so every run and
 # every size asks the same kind of questions ----------------------------------
-# One row per repetition: id account phone-as-typed postcode misspelt-name.
+# One row per repetition: id|account|phone as typed|postcode|misspelt name|name.
 # Warm-up rows come first (not measured): the first query of a connection
 # pays for loading the catalogue, which is not what an agent at work sees.
 WARM=3
@@ -80,7 +80,7 @@ SQL
 # The misspelling: two letters of the surname swapped (Spencer -> Spnecer),
 # the commonest typing slip; pg_trgm still finds the customer.
 awk -F'|' -v OFS='|' '{
-    split($5, w, " "); s = w[2]; i = 3
+    $6 = $5; split($5, w, " "); s = w[2]; i = 3
     if (substr(s, i, 1) == substr(s, i + 1, 1)) i = 2
     s = substr(s, 1, i - 1) substr(s, i + 1, 1) substr(s, i, 1) substr(s, i + 2)
     $5 = w[1] " " s; print }' "$W/sample" >"$W/sample.typed"
@@ -89,7 +89,8 @@ KINDS=(account phone postcode name)
 query_of() {   # query_of ROW KIND: the text an agent types
     local -a f
     IFS='|' read -r -a f <<<"$1"
-    case $2 in account) echo "${f[1]}" ;; phone) echo "${f[2]}" ;; postcode) echo "${f[3]}" ;; name) echo "${f[4]}" ;; esac
+    case $2 in account) echo "${f[1]}" ;; phone) echo "${f[2]}" ;; postcode) echo "${f[3]}" ;; name) echo "${f[4]}" ;;
+               surname) echo "${f[5]#* }" ;; esac
 }
 
 printf 'ui = { search_delay_ms = 0; };\n' >"$W/delay0.conf"
@@ -119,7 +120,7 @@ tmux_searches() {
             tm_wait 'Type a name' || return 1
             m=$(lines "$trace")
             tm_type "$text"
-            tm_wait -F "Search: $text" 'best match first|No customer matches' || return 1
+            tm_wait "$(re "Search: $text")" 'best match first|No customer matches' || return 1
             settle "$trace"
             if [ "$i" -ge "$WARM" ]; then
                 r=$(after_key "$trace" "$m") || return 1
@@ -221,11 +222,11 @@ startups() {
 # bytes painted at each step; the last step reads the peak resident memory.
 workflow() {
     local tag=$1; shift
-    local trace=$W/$tag.trace row acct name m pid
+    local trace=$W/$tag.trace row acct surname m pid
     rm -f "$trace"
     row=$(sed -n "$((WARM + 1))p" "$W/sample.typed")
     acct=$(query_of "$row" account)
-    name=$(query_of "$row" name)
+    surname=$(query_of "$row" surname)
     tm_start 80 24 env "$@" CARELINE_TRACE="$trace" "$CARELINE" --config "$W/delay0.conf"
     pid=$(tm_pid)
     tm_wait 'Search:' 'online' || return 1
@@ -233,8 +234,8 @@ workflow() {
     echo "first_draw $(awk '$1 == "paint" { print $3; exit }' "$trace")" >"$W/$tag.bytes"
     m=$(lines "$trace")
     # A common surname fills the list: moving in it is the row-move figure.
-    tm_type "${name#* }"
-    tm_wait -F "Search: ${name#* }" 'best match first|No customer matches' || return 1
+    tm_type "$surname"
+    tm_wait "$(re "Search: $surname")" 'best match first|No customer matches' || return 1
     settle "$trace"
     echo "type_search $(paint_bytes "$trace" "$m")" >>"$W/$tag.bytes"
     for _ in 1 2 3 4 5 6 7 8 9 10; do
@@ -247,7 +248,7 @@ workflow() {
     local wf=$(lines "$trace")
     tm_keys C-u
     tm_type "$acct"
-    tm_wait -F "Search: $acct" 'best match first' || return 1
+    tm_wait "$(re "Search: $acct")" 'best match first' || return 1
     settle "$trace"
     m=$(lines "$trace"); tm_keys Enter
     tm_wait "Acct $acct" 'Tab next panel' || return 1
@@ -273,7 +274,7 @@ workflow() {
     tm_wait 'Summary' || return 1
     tm_type "Bench $tag call"
     tm_keys Enter
-    tm_wait -F "Bench $tag call" 'Tab next panel' || return 1
+    tm_wait "$(re "Bench $tag call")" 'Contact recorded' || return 1
     settle "$trace"
     echo "log_contact $(paint_bytes "$trace" "$m")" >>"$W/$tag.bytes"
     echo "workflow $(paint_bytes "$trace" "$wf")" >>"$W/$tag.bytes"

@@ -30,16 +30,15 @@ tm_type() {
     done
 }
 
-# tm_wait [-F] PATTERN... : poll the screen (every 10 ms, up to 30 s) until
-# every pattern shows (grep -E, or fixed strings with -F). Returns 1 on timeout.
+# tm_wait PATTERN...: poll the screen (every 10 ms, up to 20 s) until every
+# pattern (grep -E) shows. Returns 1 on timeout, after saying what it saw.
 tm_wait() {
-    local mode=-E p s i ok
-    if [ "$1" = -F ]; then mode=-F; shift; fi
-    for ((i = 0; i < 3000; i++)); do
+    local p s i ok
+    for ((i = 0; i < 2000; i++)); do
         s=$(tm_screen)
         ok=1
         for p in "$@"; do
-            grep -q $mode -- "$p" <<<"$s" || { ok=0; break; }
+            grep -qE -- "$p" <<<"$s" || { ok=0; break; }
         done
         [ "$ok" = 1 ] && return 0
         tm_dead && break
@@ -49,6 +48,8 @@ tm_wait() {
     bench_note "$(tm_screen)"
     return 1
 }
+# re TEXT: TEXT as an extended regular expression that matches it literally.
+re() { printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'; }
 
 # settle FILE...: wait until the files stop growing for 80 ms (the paint
 # that completed the screen is in the trace once tmux shows it, but a late

@@ -39,7 +39,7 @@ slow_walk() {
     summary="Slow link call"
     SLOW_STEPS=()
     BENCH_KEY_GAP=$SLOW_GAP tm_type "$acct"
-    tm_wait -F "Search: $acct" 'best match first' || return 1
+    tm_wait "$(re "Search: $acct")" 'best match first' || return 1
     slow_settle "$@"
     SLOW_STEPS+=("search_typed ${#acct}")
     tm_keys Enter
@@ -57,11 +57,11 @@ slow_walk() {
     slow_settle "$@"
     SLOW_STEPS+=("contact_form 1")
     BENCH_KEY_GAP=$SLOW_GAP tm_type "$summary"
-    tm_wait -F "$summary" || return 1
+    tm_wait "$(re "$summary")" || return 1
     slow_settle "$@"
     SLOW_STEPS+=("summary_typed ${#summary}")
     tm_keys Enter
-    tm_wait -F "$summary" 'Tab next panel' || return 1
+    tm_wait "$(re "$summary")" 'Contact recorded' || return 1
     slow_settle "$@"
     SLOW_STEPS+=("contact_saved 1")
 }

@@ -121,6 +121,13 @@ like "GSS deadline not reached yet (opened 2 hours ago): nothing owed" "$(row "$
 like "due_at is ISO 8601 with the offset" "$(row "$csv" "R-A1")" "^R-A1,.*,acknowledge,20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9][+-][01][0-9]:[0-5][0-9],"
 like "the escape sequence is kept verbatim in CSV (data for tools)" "$csv" $'R-B2,4870000002,Evil\x1b\\[2J\x07Name,'
 
+# A base payment recorded by the database's own check (kind = the deadline's
+# name) counts as recorded too: only the late extra is left to record.
+check "complaint_compensation_check() records R-G7's payment" q "
+    SELECT complaint_compensation_check(id) FROM complaint WHERE reference = 'R-G7'"
+like "then R-G7 owes 80.00 of which 40.00 is not recorded" \
+    "$(row "$("$CARELINE" report overdue --team ReportTeam --csv)" R-G7)" "^R-G7,.*,80\.00,40\.00$"
+
 out=$("$CARELINE" report overdue --team ReportTeam --within 5 2>"$T/err"); rc=$?
 is "table exits 0" "$rc" 0
 like "table header" "$(printf '%s\n' "$out" | head -1)" "^REFERENCE +ACCOUNT +CUSTOMER +CATEGORY +STATUS +OWNER +DEADLINE +DUE +TIME LEFT +PAYMENT$"

@@ -1,0 +1,157 @@
+/* recovery.c — goodwill credits, approvals and follow-ups: small idempotent writes the database polices. */
+#include "careline/recovery.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careline/util.h"
+
+/* One callback shape for the writes here: (ctx, status or conflict, err). */
+struct pending {
+    void (*status_done)(void *ctx, const char *status, const char *err);
+    void (*table_done)(void *ctx, struct db_table *t, const char *err);
+    void (*versioned_done)(void *ctx, bool conflict, const char *err);
+    void (*plain_done)(void *ctx, const char *err);
+    void *ctx;
+};
+
+static struct pending *pending(void *ctx)
+{
+    struct pending *p = util_calloc(1, sizeof *p);
+    p->ctx = ctx;
+    return p;
+}
+
+/* Callers' ctx may be freed by their callback (a screen closing): copy
+ * what is needed first, free ours, then call. */
+static void on_result(void *arg, const PGresult *res, const char *err, double ms)
+{
+    (void)ms;
+    struct pending p = *(struct pending *)arg;
+    free(arg);
+    if (p.status_done) {
+        p.status_done(p.ctx, !err && PQntuples(res) ? PQgetvalue(res, 0, 0) : NULL,
+                      err ? err : PQntuples(res) ? NULL : "the database did not answer with the credit");
+    } else if (p.table_done) {
+        struct db_table *t = util_calloc(1, sizeof *t);
+        if (!err)
+            db_table_copy(t, res);
+        p.table_done(p.ctx, t, err);
+    } else if (p.versioned_done) {
+        p.versioned_done(p.ctx, !err && PQntuples(res) == 0, err);
+    } else if (p.plain_done) {
+        p.plain_done(p.ctx, err);
+    }
+}
+
+static unsigned send(struct db_conn *c, const char *sql, int n, const char *const *params, struct pending *p,
+                     const void *owner)
+{
+    struct db_query q = {.sql = sql, .nparams = n, .params = params, .done = on_result, .ctx = p, .owner = owner,
+                         .cleanup = free};
+    return db_send(c, &q);
+}
+
+static const char offer_sql[] =
+    "WITH ins AS (INSERT INTO goodwill_credit (id, customer_id, complaint_id, amount, reason)"
+    " VALUES ($1::uuid, $2::bigint, nullif($3, '')::uuid, $4::numeric, $5)"
+    " ON CONFLICT (id) DO NOTHING RETURNING status)"
+    " SELECT status FROM ins UNION ALL SELECT status FROM goodwill_credit WHERE id = $1::uuid LIMIT 1";
+
+unsigned db_credit_offer(struct db_conn *c, const char *id, long long customer_id, const char *complaint_id,
+                         const char *amount, const char *reason,
+                         void (*done)(void *ctx, const char *status, const char *err), void *ctx)
+{
+    char cust[24];
+    snprintf(cust, sizeof cust, "%lld", customer_id);
+    const char *params[5] = {id, cust, complaint_id ? complaint_id : "", amount, reason};
+    struct pending *p = pending(ctx);
+    p->status_done = done;
+    return send(c, offer_sql, 5, params, p, ctx);
+}
+
+static const char approvals_sql[] =
+    "SELECT g.id, to_char(g.requested_at, 'DD Mon HH24:MI'), coalesce(s.display_name, ''), c.name, c.account_no,"
+    " to_char(g.amount, 'FM999990.00'), g.reason, coalesce(k.reference, ''), g.version,"
+    " g.requested_by IS NOT DISTINCT FROM current_staff_id()"
+    " FROM goodwill_credit g JOIN customer c ON c.id = g.customer_id"
+    " LEFT JOIN staff s ON s.id = g.requested_by LEFT JOIN complaint k ON k.id = g.complaint_id"
+    " WHERE g.status = 'pending' ORDER BY g.requested_at, g.id LIMIT 500";
+
+unsigned db_approvals_load(struct db_conn *c, void (*done)(void *ctx, struct db_table *t, const char *err),
+                           void *ctx)
+{
+    struct pending *p = pending(ctx);
+    p->table_done = done;
+    return send(c, approvals_sql, 0, NULL, p, ctx);
+}
+
+static const char decide_sql[] =
+    "UPDATE goodwill_credit SET status = CASE WHEN $3::boolean THEN 'approved' ELSE 'rejected' END,"
+    " decision_note = nullif($4, '') WHERE id = $1::uuid AND version = $2::integer AND status = 'pending'"
+    " RETURNING status";
+
+unsigned db_credit_decide(struct db_conn *c, const char *id, int version, bool approve, const char *note,
+                          void (*done)(void *ctx, bool conflict, const char *err), void *ctx)
+{
+    char v[16];
+    snprintf(v, sizeof v, "%d", version);
+    const char *params[4] = {id, v, approve ? "true" : "false", note ? note : ""};
+    struct pending *p = pending(ctx);
+    p->versioned_done = done;
+    return send(c, decide_sql, 4, params, p, ctx);
+}
+
+/* The follow-up goes to the complaint's owner, else the agent booking it. */
+static const char follow_up_sql[] =
+    "INSERT INTO follow_up (id, complaint_id, customer_id, due_on, channel, what_to_confirm, owner_staff_id, team)"
+    " SELECT $1::uuid, k.id, k.customer_id, current_date + $3::integer, $4, $5,"
+    "  coalesce(k.owner_staff_id, current_staff_id()), k.team FROM complaint k WHERE k.id = $2::uuid"
+    " ON CONFLICT (id) DO NOTHING";
+
+unsigned db_follow_up_add(struct db_conn *c, const char *id, const char *complaint_id, int in_days,
+                          const char *channel, const char *what, void (*done)(void *ctx, const char *err),
+                          void *ctx)
+{
+    char days[16];
+    snprintf(days, sizeof days, "%d", in_days);
+    const char *params[5] = {id, complaint_id, days, channel, what};
+    struct pending *p = pending(ctx);
+    p->plain_done = done;
+    return send(c, follow_up_sql, 5, params, p, ctx);
+}
+
+static const char due_sql[] =
+    "SELECT f.id, to_char(f.due_on, 'DD Mon YYYY'), current_date - f.due_on, c.name, c.account_no, f.channel,"
+    " f.what_to_confirm, coalesce(k.reference, ''), coalesce(s.display_name, f.team, ''), f.version,"
+    " coalesce(c.phone_e164, '')"
+    " FROM follow_up f JOIN customer c ON c.id = f.customer_id LEFT JOIN complaint k ON k.id = f.complaint_id"
+    " LEFT JOIN staff s ON s.id = f.owner_staff_id"
+    " WHERE f.status = 'open' AND f.due_on <= current_date"
+    "  AND (NOT $1::boolean OR f.owner_staff_id = current_staff_id())"
+    " ORDER BY f.due_on, f.created_at LIMIT 500";
+
+unsigned db_follow_ups_due(struct db_conn *c, bool mine, void (*done)(void *ctx, struct db_table *t, const char *err),
+                           void *ctx)
+{
+    const char *params[1] = {mine ? "true" : "false"};
+    struct pending *p = pending(ctx);
+    p->table_done = done;
+    return send(c, due_sql, 1, params, p, ctx);
+}
+
+static const char complete_sql[] =
+    "UPDATE follow_up SET status = 'done', customer_confirmed = $3::boolean, outcome = $4, done_at = now()"
+    " WHERE id = $1::uuid AND version = $2::integer AND status = 'open' RETURNING version";
+
+unsigned db_follow_up_complete(struct db_conn *c, const char *id, int version, bool confirmed, const char *outcome,
+                               void (*done)(void *ctx, bool conflict, const char *err), void *ctx)
+{
+    char v[16];
+    snprintf(v, sizeof v, "%d", version);
+    const char *params[4] = {id, v, confirmed ? "true" : "false", outcome};
+    struct pending *p = pending(ctx);
+    p->versioned_done = done;
+    return send(c, complete_sql, 4, params, p, ctx);
+}

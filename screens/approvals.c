@@ -1,0 +1,187 @@
+/* approvals.c — the supervisor's queue of goodwill credits above an agent's authority, updated live. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careline/app.h"
+#include "careline/prompt.h"
+#include "careline/recovery.h"
+#include "careline/screens.h"
+#include "careline/tui.h"
+#include "careline/util.h"
+
+struct approvals {
+    struct db_table *t;
+    char *error;
+    struct tui_list list;
+    bool loading;
+    char deciding[37];
+    bool approve;
+};
+
+static void loaded(void *ctx, struct db_table *t, const char *err)
+{
+    struct approvals *a = ctx;
+    a->loading = false;
+    free(a->error);
+    a->error = err ? util_strdup(err) : NULL;
+    if (!err) {
+        int sel = a->list.sel;
+        if (a->t) {
+            db_table_free(a->t);
+            free(a->t);
+        }
+        a->t = t;
+        tui_list_set_count(&a->list, t->rows);
+        if (sel >= 0 && sel < t->rows)
+            a->list.sel = sel;
+    } else {
+        db_table_free(t);
+        free(t);
+    }
+    tui_invalidate();
+}
+
+static void reload(struct approvals *a)
+{
+    a->loading = true;
+    db_approvals_load(app_db(), loaded, a);
+}
+
+/* Any credit requested or decided anywhere: the queue is fetched again. */
+static void on_notify(void *ctx, const char *payload)
+{
+    (void)payload;
+    reload(ctx);
+}
+
+static void *approvals_open(void *arg)
+{
+    (void)arg;
+    struct approvals *a = util_calloc(1, sizeof *a);
+    tui_list_set_count(&a->list, 0);
+    app_on_notify("careline_approval", on_notify, a);
+    reload(a);
+    return a;
+}
+
+static void approvals_close(void *st)
+{
+    struct approvals *a = st;
+    app_off_notify(a);
+    db_forget_owner(app_db(), a);
+    if (a->t) {
+        db_table_free(a->t);
+        free(a->t);
+    }
+    free(a->error);
+    free(a);
+}
+
+static const char *cell(void *ctx, int row, int col, enum tui_role *role)
+{
+    struct approvals *a = ctx;
+    static char buf[64];
+    static const int map[] = {AP_REQUESTED, AP_AGENT, AP_CUSTOMER, AP_AMOUNT, AP_REASON, AP_COMPLAINT};
+    if (col == 3) {
+        snprintf(buf, sizeof buf, "%s%s", tui_ascii() ? "GBP " : "\u00a3", db_cell(a->t, row, AP_AMOUNT));
+        return buf;
+    }
+    if (col == 1 && db_cell_true(a->t, row, AP_MINE))
+        *role = TUI_ROLE_DIM;   /* nobody approves their own */
+    return db_cell(a->t, row, map[col]);
+}
+
+static void approvals_draw(void *st, struct tui_rect b)
+{
+    struct approvals *a = st;
+    char line[200];
+    if (a->error)
+        snprintf(line, sizeof line, "%s", a->error);
+    else if (!a->t)
+        snprintf(line, sizeof line, "Loading...");
+    else
+        snprintf(line, sizeof line, "%d credit%s waiting for a decision, oldest first. y approves, n rejects.",
+                 a->t->rows, a->t->rows == 1 ? "" : "s");
+    tui_put(b.y, b.x + 1, b.w - 1, a->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, line);
+    if (!a->t || a->t->rows == 0)
+        return;
+    static const struct tui_column cols[] = {
+        {"Asked", 12, 0, false}, {"Agent", 0, 2, false}, {"Customer", 0, 3, false},
+        {"Amount", 10, 0, true}, {"Reason", 0, 3, false}, {"Complaint", 13, 0, false},
+    };
+    struct tui_rect lr = {b.y + 2, b.x, b.h - 2, b.w};
+    tui_list_draw(&a->list, lr, cols, 6, true, true, cell, a);
+}
+
+static void decided(void *ctx, bool conflict, const char *err)
+{
+    struct approvals *a = ctx;
+    if (conflict)
+        tui_message(TUI_ROLE_WARN, "Someone decided on this credit first; the queue is up to date now.");
+    else if (err)
+        tui_message(TUI_ROLE_ERROR, "Not decided: %.*s", (int)strcspn(err, "\n"), err);
+    else
+        tui_message(TUI_ROLE_OK, a->approve ? "Credit approved." : "Credit rejected.");
+    reload(a);
+}
+
+static void on_note(void *ctx, int choice, const char *text)
+{
+    (void)choice;
+    struct approvals *a = ctx;
+    for (int i = 0; a->t && i < a->t->rows; i++)
+        if (strcmp(db_cell(a->t, i, AP_ID), a->deciding) == 0)
+            db_credit_decide(app_db(), a->deciding, (int)db_cell_num(a->t, i, AP_VERSION), a->approve, text,
+                             decided, a);
+}
+
+static enum scr_result approvals_action(void *st, enum tui_action act)
+{
+    struct approvals *a = st;
+    switch (act) {
+    case TUI_ACT_BACK:
+        return SCR_CLOSE;
+    case TUI_ACT_RELOAD:
+        reload(a);
+        return SCR_REDRAW;
+    case TUI_ACT_APPROVE:
+    case TUI_ACT_REJECT: {
+        int row = a->list.sel;
+        if (!a->t || row < 0 || row >= a->t->rows)
+            return SCR_HANDLED;
+        if (db_cell_true(a->t, row, AP_MINE)) {
+            tui_message(TUI_ROLE_WARN, "You asked for this credit: another supervisor decides on it.");
+            return SCR_REDRAW;
+        }
+        snprintf(a->deciding, sizeof a->deciding, "%s", db_cell(a->t, row, AP_ID));
+        a->approve = act == TUI_ACT_APPROVE;
+        struct prompt_spec p = {.title = a->approve ? "Approve the credit" : "Reject the credit",
+                                .question = a->approve ? "The agent is told at once." : "Say why: the agent sees it.",
+                                .text_label = "Note", .text_required = !a->approve, .text_max = 500,
+                                .done = on_note, .ctx = a};
+        scr_prompt_push(&p);
+        return SCR_REDRAW;
+    }
+    default:
+        return tui_list_action(&a->list, act) ? SCR_REDRAW : SCR_UNHANDLED;
+    }
+}
+
+static const enum tui_action *approvals_status(void *st)
+{
+    (void)st;
+    static const enum tui_action keys[] = {TUI_ACT_APPROVE, TUI_ACT_REJECT, TUI_ACT_UP, TUI_ACT_DOWN, TUI_ACT_BACK,
+                                           TUI_ACT_HELP, TUI_ACT_NONE};
+    return keys;
+}
+
+const struct screen_ops scr_approvals_ops = {
+    .name = "approvals",
+    .title = "Approvals",
+    .open = approvals_open,
+    .close = approvals_close,
+    .draw = approvals_draw,
+    .action = approvals_action,
+    .status_keys = approvals_status,
+};

@@ -1,0 +1,180 @@
+/* followups.c — follow-ups due today and overdue: call the customer, record whether the fix held. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careline/app.h"
+#include "careline/prompt.h"
+#include "careline/recovery.h"
+#include "careline/screens.h"
+#include "careline/tui.h"
+#include "careline/util.h"
+
+struct followups {
+    struct db_table *t;
+    char *error;
+    struct tui_list list;
+    bool everyone;     /* the whole team's, not only mine */
+    char doing[37];
+    int doing_version;
+};
+
+static void loaded(void *ctx, struct db_table *t, const char *err)
+{
+    struct followups *f = ctx;
+    free(f->error);
+    f->error = err ? util_strdup(err) : NULL;
+    if (f->t) {
+        db_table_free(f->t);
+        free(f->t);
+    }
+    f->t = t;
+    tui_list_set_count(&f->list, err ? 0 : t->rows);
+    tui_invalidate();
+}
+
+static void reload(struct followups *f)
+{
+    db_follow_ups_due(app_db(), !f->everyone, loaded, f);
+}
+
+static void *followups_open(void *arg)
+{
+    (void)arg;
+    struct followups *f = util_calloc(1, sizeof *f);
+    tui_list_set_count(&f->list, 0);
+    /* Staff without a staff row (an administrator) see everyone's. */
+    f->everyone = app_staff_id() == 0;
+    reload(f);
+    return f;
+}
+
+static void followups_close(void *st)
+{
+    struct followups *f = st;
+    db_forget_owner(app_db(), f);
+    if (f->t) {
+        db_table_free(f->t);
+        free(f->t);
+    }
+    free(f->error);
+    free(f);
+}
+
+static const char *cell(void *ctx, int row, int col, enum tui_role *role)
+{
+    struct followups *f = ctx;
+    static char buf[64];
+    switch (col) {
+    case 0: {
+        long long late = (long long)db_cell_num(f->t, row, FD_OVERDUE_DAYS);
+        if (late > 0) {
+            *role = TUI_ROLE_WARN;
+            snprintf(buf, sizeof buf, "%lld d late", late);
+        } else {
+            snprintf(buf, sizeof buf, "today");
+        }
+        return buf;
+    }
+    case 1: return db_cell(f->t, row, FD_CUSTOMER);
+    case 2:
+        snprintf(buf, sizeof buf, "%s %s", db_cell(f->t, row, FD_CHANNEL), db_cell(f->t, row, FD_PHONE));
+        return buf;
+    case 3: return db_cell(f->t, row, FD_WHAT);
+    case 4: return db_cell(f->t, row, FD_REFERENCE);
+    case 5: return db_cell(f->t, row, FD_OWNER);
+    }
+    return NULL;
+}
+
+static void followups_draw(void *st, struct tui_rect b)
+{
+    struct followups *f = st;
+    char line[200];
+    if (f->error)
+        snprintf(line, sizeof line, "%s", f->error);
+    else if (!f->t)
+        snprintf(line, sizeof line, "Loading...");
+    else
+        snprintf(line, sizeof line, "%d follow-up%s due today or overdue (%s). d records the outcome.", f->t->rows,
+                 f->t->rows == 1 ? "" : "s", f->everyone ? "everyone's" : "yours");
+    tui_put(b.y, b.x + 1, b.w - 1, f->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, line);
+    if (!f->t || !f->t->rows)
+        return;
+    static const struct tui_column cols[] = {
+        {"Due", 10, 0, false}, {"Customer", 0, 3, false}, {"How", 0, 3, false},
+        {"Confirm", 0, 4, false}, {"Complaint", 13, 0, false}, {"Owner", 0, 2, false},
+    };
+    struct tui_rect lr = {b.y + 2, b.x, b.h - 2, b.w};
+    tui_list_draw(&f->list, lr, cols, 6, true, true, cell, f);
+}
+
+static void completed(void *ctx, bool conflict, const char *err)
+{
+    struct followups *f = ctx;
+    if (conflict)
+        tui_message(TUI_ROLE_WARN, "Someone else recorded this follow-up first; the list is up to date now.");
+    else if (err)
+        tui_message(TUI_ROLE_ERROR, "Not saved: %.*s", (int)strcspn(err, "\n"), err);
+    else
+        tui_message(TUI_ROLE_OK, "Follow-up recorded.");
+    reload(f);
+}
+
+static void on_outcome(void *ctx, int choice, const char *text)
+{
+    struct followups *f = ctx;
+    db_follow_up_complete(app_db(), f->doing, f->doing_version, choice == 0, text, completed, f);
+}
+
+static enum scr_result followups_action(void *st, enum tui_action a)
+{
+    struct followups *f = st;
+    switch (a) {
+    case TUI_ACT_BACK:
+        return SCR_CLOSE;
+    case TUI_ACT_RELOAD:
+        reload(f);
+        return SCR_REDRAW;
+    case TUI_ACT_TOGGLE_ALL:
+        f->everyone = !f->everyone;
+        reload(f);
+        return SCR_REDRAW;
+    case TUI_ACT_COMPLETE:
+    case TUI_ACT_OPEN: {
+        int row = f->list.sel;
+        if (!f->t || row < 0 || row >= f->t->rows)
+            return SCR_HANDLED;
+        snprintf(f->doing, sizeof f->doing, "%s", db_cell(f->t, row, FD_ID));
+        f->doing_version = (int)db_cell_num(f->t, row, FD_VERSION);
+        static const char *const outcomes[] = {"The customer confirmed the fix held",
+                                               "Not confirmed: the problem is back or not fixed"};
+        struct prompt_spec p = {.title = "Record the follow-up",
+                                .question = db_cell(f->t, row, FD_WHAT), .choices = outcomes, .nchoices = 2,
+                                .text_label = "What was said", .text_required = true, .text_max = 1000,
+                                .done = on_outcome, .ctx = f};
+        scr_prompt_push(&p);
+        return SCR_REDRAW;
+    }
+    default:
+        return tui_list_action(&f->list, a) ? SCR_REDRAW : SCR_UNHANDLED;
+    }
+}
+
+static const enum tui_action *followups_status(void *st)
+{
+    (void)st;
+    static const enum tui_action keys[] = {TUI_ACT_COMPLETE, TUI_ACT_TOGGLE_ALL, TUI_ACT_UP, TUI_ACT_DOWN,
+                                           TUI_ACT_BACK, TUI_ACT_HELP, TUI_ACT_NONE};
+    return keys;
+}
+
+const struct screen_ops scr_followups_ops = {
+    .name = "followups",
+    .title = "Follow-ups due",
+    .open = followups_open,
+    .close = followups_close,
+    .draw = followups_draw,
+    .action = followups_action,
+    .status_keys = followups_status,
+};
