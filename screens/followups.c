@@ -152,6 +152,7 @@ static enum scr_result followups_action(void *st, enum tui_action a)
         struct prompt_spec p = {.title = "Record the follow-up",
                                 .question = db_cell(f->t, row, FD_WHAT), .choices = outcomes, .nchoices = 2,
                                 .text_label = "What was said", .text_required = true, .text_max = 1000,
+                                .start_on_text = true,
                                 .done = on_outcome, .ctx = f};
         scr_prompt_push(&p);
         return SCR_REDRAW;
