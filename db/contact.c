@@ -76,6 +76,7 @@ void db_contact_draft_init(struct db_contact_draft *d, long long customer_id)
     d->started = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
     d->channel = "phone";
     d->direction = "inbound";
+    d->nps = -1;
 }
 
 int db_contact_check(const struct db_contact_draft *d, char *why, size_t len)
@@ -132,10 +133,28 @@ static void fill(struct save_params *sp, const struct db_contact_draft *d)
     sp->v[7] = d->summary;
 }
 
+/* One survey per interaction: a replay keeps the first answer. */
+static const char survey_sql[] =
+    "INSERT INTO satisfaction_survey (interaction_id, csat, nps, comment, declined)"
+    " VALUES ($1::uuid, nullif($2, '0')::smallint, nullif($3, '-1')::smallint, nullif($4, ''), $5::boolean)"
+    " ON CONFLICT (interaction_id) DO NOTHING";
+
 struct save_pending {
     void (*done)(void *ctx, const char *err);
     void *ctx;
 };
+
+static void on_batch_saved(void *ctx, const PGresult *const *res, int n, const char *err, double ms)
+{
+    (void)res;
+    (void)n;
+    (void)ms;
+    struct save_pending *p = ctx;
+    void (*done)(void *, const char *) = p->done;
+    void *dctx = p->ctx;
+    free(p);
+    done(dctx, err);
+}
 
 static void on_saved(void *ctx, const PGresult *res, const char *err, double ms)
 {
@@ -156,6 +175,15 @@ unsigned db_contact_save(struct db_conn *c, const struct db_contact_draft *d,
     struct save_pending *p = util_calloc(1, sizeof *p);
     p->done = done;
     p->ctx = ctx;
+    if (d->csat > 0 || d->nps >= 0 || d->survey_declined) {
+        char csat[8], nps[8];
+        snprintf(csat, sizeof csat, "%d", d->csat);
+        snprintf(nps, sizeof nps, "%d", d->nps);
+        const char *sv[5] = {sp.id, csat, nps, d->comment ? d->comment : "", d->survey_declined ? "true" : "false"};
+        struct db_stmt stmts[2] = {{save_sql, 8, sp.v}, {survey_sql, 5, sv}};
+        struct db_batch b = {.stmts = stmts, .n = 2, .done = on_batch_saved, .ctx = p, .owner = ctx, .cleanup = free};
+        return db_send_batch(c, &b);
+    }
     struct db_query q = {
         .sql = save_sql, .nparams = 8, .params = sp.v, .done = on_saved, .ctx = p, .owner = ctx, .cleanup = free,
     };

@@ -12,7 +12,11 @@
 #include "careline/tui.h"
 #include "careline/util.h"
 
-enum field { F_CHANNEL, F_DIRECTION, F_WRAPUP, F_SUBJECT, F_SUMMARY, F__COUNT };
+enum field { F_CHANNEL, F_DIRECTION, F_WRAPUP, F_SUBJECT, F_SUMMARY, F_CSAT, F_NPS, F_COMMENT, F__COUNT };
+
+/* The short survey at wrap-up: asked, answered or declined. */
+static const char *const csat_choices[] = {"not asked", "declined", "1 very unhappy", "2", "3", "4", "5 very happy"};
+static const char *const nps_choices[] = {"-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"};
 
 static const char *const channels[] = {"phone", "email", "web", "sms", "walk_in", "field_visit", "social"};
 static const char *const directions[] = {"inbound", "outbound"};
@@ -24,7 +28,8 @@ struct logcontact {
     struct db_choice *wrapups;       /* from the database */
     int nwrapups;
     bool wrapups_loading;
-    struct tui_field subject, summary;
+    struct tui_field subject, summary, comment;
+    int csat, nps;                   /* indexes into the survey choices */
     enum field focus;
     char error[256];                 /* beside the field it concerns */
     enum field error_field;
@@ -60,6 +65,7 @@ static void *logcontact_open(void *arg)
     db_contact_draft_init(&l->draft, *id);
     tui_field_init(&l->subject, 64);
     tui_field_init(&l->summary, 2000);
+    tui_field_init(&l->comment, 500);
     l->focus = F_SUMMARY;   /* what needs typing; the choices start on the usual values */
     l->wrapups_loading = true;
     db_wrapup_codes(app_db(), on_wrapups, l);
@@ -73,6 +79,7 @@ static void logcontact_close(void *st)
     db_choices_free(l->wrapups, l->nwrapups);
     tui_field_free(&l->subject);
     tui_field_free(&l->summary);
+    tui_field_free(&l->comment);
     free(l);
 }
 
@@ -85,6 +92,8 @@ static const char *choice_text(const struct logcontact *l, enum field f)
         if (l->wrapups_loading)
             return "loading...";
         return l->nwrapups ? l->wrapups[l->wrapup].label : "(none available)";
+    case F_CSAT: return csat_choices[l->csat];
+    case F_NPS: return nps_choices[l->nps];
     default: return "";
     }
 }
@@ -92,10 +101,13 @@ static const char *choice_text(const struct logcontact *l, enum field f)
 static void logcontact_draw(void *st, struct tui_rect b)
 {
     struct logcontact *l = st;
-    static const char *const labels[F__COUNT] = {"Channel", "Direction", "Wrap-up", "Subject", "Summary"};
+    static const char *const labels[F__COUNT] = {"Channel", "Direction", "Wrap-up", "Subject", "Summary",
+                                                 "Satisfied?", "Recommend", "Comment"};
     static const char *const hints[F__COUNT] = {
         "Left/Right to change", "Left/Right to change", "Left/Right, or type the first letter",
         "optional: a short topic, e.g. high_bill", "what the customer wanted and what you did",
+        "\"How satisfied are you with how we handled this, 1 to 5?\" (or declined)",
+        "\"How likely are you to recommend us, 0 to 10?\"", "optional: in the customer's words",
     };
     int y = b.y;
     tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_DIM, "Record this contact. Enter saves, Esc cancels.");
@@ -104,8 +116,9 @@ static void logcontact_draw(void *st, struct tui_rect b)
     for (int f = 0; f < F__COUNT && y < b.y + b.h; f++) {
         bool focused = (int)l->focus == f;
         tui_put(y, b.x + 1, label_w, focused ? TUI_ROLE_SELECTED : TUI_ROLE_LABEL, labels[f]);
-        if (f == F_SUBJECT || f == F_SUMMARY) {
-            tui_field_draw(f == F_SUBJECT ? &l->subject : &l->summary, y, value_x, value_w, focused);
+        if (f == F_SUBJECT || f == F_SUMMARY || f == F_COMMENT) {
+            tui_field_draw(f == F_SUBJECT ? &l->subject : f == F_SUMMARY ? &l->summary : &l->comment, y, value_x,
+                           value_w, focused);
         } else {
             char v[160];
             snprintf(v, sizeof v, focused ? "< %s >" : "  %s  ", choice_text(l, (enum field)f));
@@ -151,6 +164,10 @@ static enum scr_result submit(struct logcontact *l)
     l->draft.wrap_up_code = l->nwrapups ? l->wrapups[l->wrapup].code : NULL;
     l->draft.subject = l->subject.text;
     l->draft.summary = l->summary.text;
+    l->draft.csat = l->csat >= 2 ? l->csat - 1 : 0;
+    l->draft.survey_declined = l->csat == 1;
+    l->draft.nps = l->nps >= 1 ? l->nps - 1 : -1;
+    l->draft.comment = l->comment.text;
     int bad = db_contact_check(&l->draft, why, sizeof why);
     if (bad >= 0) {
         snprintf(l->error, sizeof l->error, "%s", why);
@@ -170,6 +187,8 @@ static void cycle(struct logcontact *l, int step)
     case F_CHANNEL: v = &l->channel; n = (int)(sizeof channels / sizeof channels[0]); break;
     case F_DIRECTION: v = &l->direction; n = 2; break;
     case F_WRAPUP: v = &l->wrapup; n = l->nwrapups; break;
+    case F_CSAT: v = &l->csat; n = (int)(sizeof csat_choices / sizeof csat_choices[0]); break;
+    case F_NPS: v = &l->nps; n = (int)(sizeof nps_choices / sizeof nps_choices[0]); break;
     default: return;
     }
     if (n > 0)
@@ -214,7 +233,7 @@ static enum scr_result logcontact_action(void *st, enum tui_action a)
 
 static bool text_focus(const struct logcontact *l)
 {
-    return l->focus == F_SUBJECT || l->focus == F_SUMMARY;
+    return l->focus == F_SUBJECT || l->focus == F_SUMMARY || l->focus == F_COMMENT;
 }
 
 static enum scr_result logcontact_key(void *st, int key)
@@ -223,7 +242,7 @@ static enum scr_result logcontact_key(void *st, int key)
     l->discard_armed = false;
     if (text_focus(l)) {
         bool changed = false;
-        struct tui_field *f = l->focus == F_SUBJECT ? &l->subject : &l->summary;
+        struct tui_field *f = l->focus == F_SUBJECT ? &l->subject : l->focus == F_SUMMARY ? &l->summary : &l->comment;
         if (!tui_field_key(f, key, &changed))
             return SCR_UNHANDLED;
         if (changed && l->error_field == l->focus)
@@ -245,12 +264,18 @@ static enum scr_result logcontact_key(void *st, int key)
     }
     /* A letter picks the next choice starting with it. */
     if (key > ' ' && key < 127) {
-        int n = l->focus == F_WRAPUP ? l->nwrapups : l->focus == F_CHANNEL ? 7 : 2;
-        int *v = l->focus == F_WRAPUP ? &l->wrapup : l->focus == F_CHANNEL ? &l->channel : &l->direction;
+        int n, *v;
+        const char *const *names = NULL;
+        switch (l->focus) {
+        case F_WRAPUP: n = l->nwrapups; v = &l->wrapup; break;
+        case F_CHANNEL: n = 7; v = &l->channel; names = channels; break;
+        case F_DIRECTION: n = 2; v = &l->direction; names = directions; break;
+        case F_CSAT: n = (int)(sizeof csat_choices / sizeof csat_choices[0]); v = &l->csat; names = csat_choices; break;
+        default: n = (int)(sizeof nps_choices / sizeof nps_choices[0]); v = &l->nps; names = nps_choices; break;
+        }
         for (int step = 1; step <= n; step++) {
             int i = (*v + step) % n;
-            const char *t = l->focus == F_WRAPUP ? l->wrapups[i].label
-                            : l->focus == F_CHANNEL ? channels[i] : directions[i];
+            const char *t = names ? names[i] : l->wrapups[i].label;
             if ((t[0] | 0x20) == (key | 0x20)) {
                 *v = i;
                 return SCR_REDRAW;
@@ -264,7 +289,8 @@ static enum scr_result logcontact_key(void *st, int key)
 static bool logcontact_wants_text(void *st)
 {
     struct logcontact *l = st;
-    return text_focus(l) || l->focus == F_CHANNEL || l->focus == F_DIRECTION || l->focus == F_WRAPUP;
+    (void)l;
+    return true;   /* text fields, and letters that pick a choice */
 }
 
 static const enum tui_action *logcontact_status(void *st)

@@ -2,6 +2,7 @@
 #ifndef CARELINE_CONTACT_H
 #define CARELINE_CONTACT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -27,6 +28,11 @@ struct db_contact_draft {
     const char *wrap_up_code; /* may be NULL */
     const char *subject;      /* may be "" */
     const char *summary;
+    /* The short survey at wrap-up (stored when asked or declined). */
+    int csat;                 /* 1..5, 0 = not asked */
+    int nps;                  /* 0..10, -1 = not asked */
+    bool survey_declined;
+    const char *comment;
 };
 void db_contact_draft_init(struct db_contact_draft *d, long long customer_id);
 
@@ -36,7 +42,8 @@ enum db_contact_field { DB_CONTACT_SUMMARY, DB_CONTACT_SUBJECT, DB_CONTACT_WRAPU
 int db_contact_check(const struct db_contact_draft *d, char *why, size_t len);
 
 /* Save: INSERT .. ON CONFLICT (id) DO NOTHING, so saving the same draft
- * twice (a retry after a lost connection) leaves one row. done gets NULL
+ * twice (a retry after a lost connection) leaves one row; the survey, when
+ * asked, goes in the same round trip (one per interaction). done gets NULL
  * or the reason it failed. ctx is the owner. */
 unsigned db_contact_save(struct db_conn *c, const struct db_contact_draft *d,
                          void (*done)(void *ctx, const char *err), void *ctx);

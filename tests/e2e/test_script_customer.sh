@@ -38,6 +38,10 @@ Enter
 :dump
 c
 :type $summary
+Tab
+5
+Tab
+8
 Enter
 4
 :dump
@@ -69,6 +73,8 @@ KEYS
     has "$name: Enter shows the full text" "$T/$name.8" "Summary: +$(printf '%s' "$summary" | sed 's/[()]/./g')"
     is "$name: the contact was stored once" \
        "$(q "SELECT count(*) FROM interaction WHERE summary = '$summary'")" 1
+    is "$name: with the satisfaction survey (CSAT 5, NPS 8)" \
+       "$(q "SELECT s.csat || ' ' || s.nps FROM satisfaction_survey s JOIN interaction i ON i.id = s.interaction_id WHERE i.summary = '$summary'")" "5 8"
 }
 
 walk utf8 TERM=xterm-256color LANG=C.UTF-8
