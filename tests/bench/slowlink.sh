@@ -67,9 +67,10 @@ slow_walk() {
 }
 
 # steps_of < EVENTS: EVENTS are "K TIME" (a key) and "O TIME BYTES" (output
-# reaching the screen). For each step of SLOW_STEPS print "NAME WAIT_MS BYTES"
-# (last key of the step -> last output before the next step's first key),
-# and for every key "echo MS" (key -> the first output after it).
+# written). For each step of SLOW_STEPS print "NAME WAIT_MS BYTES" (last key
+# of the step -> last output before the next step's first key), for every
+# key "echo MS" (key -> the first output after it), and for every step
+# "win NAME FROM TO" (its time window, for the relay's byte counts).
 steps_of() {
     awk -v steps="${SLOW_STEPS[*]}" '
         BEGIN { ns = split(steps, s, " "); k = 0
@@ -77,7 +78,7 @@ steps_of() {
         $1 == "K" { key[++k] = $2 }
         $1 == "O" { ot[++o] = $2; ob[o] = $3 }
         END {
-            first = 1; j = 1
+            first = 1
             for (st = 1; st <= m; st++) {
                 last = first + cnt[st] - 1
                 next_t = (last + 1 <= k) ? key[last + 1] : 1e18
@@ -85,6 +86,7 @@ steps_of() {
                 for (x = 1; x <= o; x++)
                     if (ot[x] >= key[first] && ot[x] < next_t) { done = ot[x]; bytes += ob[x] }
                 if (done != "") printf "%s %.1f %d\n", nm[st], done - key[last], bytes
+                printf "win %s %.3f %.3f\n", nm[st], key[first], next_t
                 for (q = first; q <= last; q++)
                     for (x = 1; x <= o; x++)
                         if (ot[x] >= key[q]) { printf "echo %.1f\n", ot[x] - key[q]; break }
@@ -93,11 +95,51 @@ steps_of() {
         }'
 }
 
+# tty_steps < RELAY_LOG: the same from the terminal relay's log, as the agent
+# sees it. A key leaves the terminal at its "rd up"; its echo is the first
+# output the program wrote after the key reached it ("wr up"), and arrives
+# when that output's first byte is delivered ("wr down").
+tty_steps() {
+    awk -v steps="${SLOW_STEPS[*]}" '
+        BEGIN { ns = split(steps, s, " ")
+                for (i = 1; i <= ns; i += 2) { nm[++m] = s[i]; cnt[m] = s[i + 1] } }
+        $1 == "rd" && $2 == "up" { for (i = 0; i < $4; i++) key[++k] = $3 }
+        $1 == "wr" && $2 == "up" { for (i = 0; i < $4; i++) given[++g] = $3 }
+        $1 == "rd" && $2 == "down" { rt[++r] = $3; rstart[r] = rcum + 1; rcum += $4 }
+        $1 == "wr" && $2 == "down" { wt[++w] = $3; wb[w] = $4; wcum += $4; wc[w] = wcum }
+        END {
+            first = 1
+            for (st = 1; st <= m; st++) {
+                last = first + cnt[st] - 1
+                next_t = (last + 1 <= k) ? key[last + 1] : 1e18
+                done = ""; bytes = 0
+                for (x = 1; x <= w; x++)
+                    if (wt[x] >= key[first] && wt[x] < next_t) { done = wt[x]; bytes += wb[x] }
+                if (done != "") printf "%s %.1f %d\n", nm[st], done - key[last], bytes
+                for (q = first; q <= last; q++) {
+                    c = ""
+                    for (x = 1; x <= r; x++) if (rt[x] >= given[q]) { c = rstart[x]; break }
+                    if (c == "") continue
+                    for (x = 1; x <= w; x++) if (wc[x] >= c) { printf "echo %.1f\n", wt[x] - key[q]; break }
+                }
+                first = last + 1
+            }
+        }'
+}
+
+# relay_bytes RELAY_LOG < WINDOWS: bytes each way through the database relay
+# in each step's window: "NAME UP DOWN".
+relay_bytes() {
+    awk 'FNR == NR { if ($1 == "win") { n++; nm[n] = $2; from[n] = $3; to[n] = $4 } next }
+         $1 == "rd" { for (i = 1; i <= n; i++) if ($3 >= from[i] && $3 < to[i]) b[i, $2] += $4 }
+         END { for (i = 1; i <= n; i++) printf "%s %d %d\n", nm[i], b[i, "up"], b[i, "down"] }' - "$1"
+}
+
 # slow_db: Careline -> relay -> PostgreSQL; the terminal is local.
 slow_db() {
     local relay_dir=$W/slowdb i row trace
     mkdir -p "$relay_dir"
-    "$TOP/build/bench/relay" --delay "$SLOW_DELAY_MS" --rate "$SLOW_RATE" \
+    "$TOP/build/bench/relay" --delay "$SLOW_DELAY_MS" --rate "$SLOW_RATE" --log "$W/slowdb.relay" \
         --listen "$relay_dir/.s.PGSQL.5432" --to "$PGHOST/.s.PGSQL.$PGPORT" &
     RELAY_PIDS+=($!)
     sleep 0.2
@@ -107,14 +149,18 @@ slow_db() {
         tm_start 80 24 env TERM=xterm-256color PGHOST="$relay_dir" PGPORT=5432 CARELINE_TRACE="$trace" \
             "$TOP/build/bench/stamp" "$W/slowdb.$i.stamp" "$CARELINE" --config "$W/default.conf"
         tm_wait 'Search:' 'online' || { tm_stop; return 1; }
-        slow_settle "$trace"
+        slow_settle "$trace" "$W/slowdb.relay"
         awk 'FILENAME ~ /stamp$/ { t0 = $2 } FILENAME ~ /trace$/ && $1 == "paint" && !d { printf "%.1f\n", $2 - t0; d = 1 }' \
             "$W/slowdb.$i.stamp" "$trace" >>"$W/slowdb.start"
         local m
         m=$(lines "$trace")
-        slow_walk "$row" "$trace" || { tm_stop; return 1; }
+        # Settle on the relay's log too: an answer still on the line is
+        # work the screen is waiting for.
+        slow_walk "$row" "$trace" "$W/slowdb.relay" || { tm_stop; return 1; }
         tail -n +"$((m + 1))" "$trace" | awk '$1 == "key" { print "K", $2 } $1 == "paint" { print "O", $2, $3 }' |
-            steps_of >>"$W/slowdb.steps"
+            steps_of >"$W/slowdb.$i.steps"
+        grep -v '^win ' "$W/slowdb.$i.steps" >>"$W/slowdb.steps"
+        relay_bytes "$W/slowdb.relay" <"$W/slowdb.$i.steps" >>"$W/slowdb.bytes"
         tm_keys C-c
         tm_stop
     done
@@ -135,9 +181,7 @@ slow_tty() {
         local m
         m=$(lines "$log")
         slow_walk "$row" "$log" || { tm_stop; return 1; }
-        tail -n +"$((m + 1))" "$log" |
-            awk '$1 == "rd" && $2 == "up" { for (i = 0; i < $4; i++) print "K", $3 }
-                 $1 == "wr" && $2 == "down" { print "O", $3, $4 }' | steps_of >>"$W/slowtty.steps"
+        tail -n +"$((m + 1))" "$log" | tty_steps >>"$W/slowtty.steps"
         # The program's own view of the same keys: still no waiting inside.
         keys_echo "$trace" 0 >>"$W/slowtty.inside_echo"
         tm_keys C-c
@@ -164,6 +208,9 @@ slow_all() {
     header "Slow link A: Careline <-> PostgreSQL at $desc; default search delay"
     f slowdb.start | row "  start -> search screen painted (connects)" ms "-"
     slow_rows "$W/slowdb.steps" painted "never waits on the database"
+    awk '{ up[$1] += $2; down[$1] += $3; n[$1]++ }
+         END { for (k in n) printf "%s %.0f/%.0f\n", k, up[k] / n[k], down[k] / n[k] }' "$W/slowdb.bytes" | sort |
+        awk '{ printf "%s %s", (NR > 1 ? "," : "  bytes to/from the server per step (mean):"), $1 "=" $2 } END { print "" }'
     header "Slow link B: terminal <-> Careline at $desc (as ssh over a modem); as the agent sees it"
     slow_rows "$W/slowtty.steps" "arrives" "the line's round trip"
     f slowtty.inside_echo | row "  inside Careline: key received -> echo written" ms "never waits on the database"
