@@ -46,7 +46,10 @@ CREATE TRIGGER goodwill_credit_history AFTER INSERT OR UPDATE ON goodwill_credit
 -- Compensation owed when a complaint breaches a standard that carries a
 -- guaranteed payment: created once per complaint, standard and deadline
 -- (the unique key makes two checks at once harmless), with the rule that
--- caused it. Returns the number of payments created.
+-- caused it. Each guaranteed standard is measured against its OWN deadline
+-- (from opening, in working time, plus the time spent waiting on the
+-- customer), not the company's stricter target that the complaint shows.
+-- Returns the number of payments created.
 CREATE FUNCTION complaint_compensation_check(p_complaint uuid) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -55,7 +58,10 @@ DECLARE
     ctype   text;
     made    integer := 0;
     n       integer;
-    d       record;
+    s       response_standard;
+    due     timestamptz;
+    met     timestamptz;
+    kind    text;
 BEGIN
     SELECT * INTO k FROM complaint WHERE id = p_complaint;
     IF NOT FOUND OR k.merged_into IS NOT NULL THEN
@@ -63,35 +69,38 @@ BEGIN
     END IF;
     region := customer_region(k.customer_id, k.premise_id);
     SELECT customer_type INTO ctype FROM customer WHERE id = k.customer_id;
-    FOR d IN
-        SELECT 'acknowledgement' AS kind, 'ack_hours' AS col
-         WHERE k.ack_due_at < coalesce(k.acknowledged_at, CASE WHEN k.status <> 'waiting_customer' THEN now() END)
-        UNION ALL
-        SELECT 'first_response', 'first_response_days'
-         WHERE k.response_due_at < coalesce(k.first_response_at, CASE WHEN k.status <> 'waiting_customer' THEN now() END)
-        UNION ALL
-        SELECT 'resolution', 'resolution_days'
-         WHERE k.resolution_due_at < coalesce(k.resolved_at, CASE WHEN k.status <> 'waiting_customer' THEN now() END)
-    LOOP
-        -- The most specific standard that sets this deadline and carries a payment.
-        INSERT INTO compensation_payment (complaint_id, response_standard_id, kind, amount)
-        SELECT k.id, s.id, d.kind, s.compensation_amount
+    FOREACH kind IN ARRAY ARRAY['acknowledgement', 'first_response', 'resolution'] LOOP
+        -- The most specific guaranteed standard that sets this deadline: one payment per miss.
+        SELECT r.* INTO s
           FROM applicable_standards(k.category_id, region, ctype,
                                     (k.opened_at AT TIME ZONE careline_timezone())::date) a
-          JOIN response_standard s ON s.id = a.standard_id
-         WHERE s.compensation_amount IS NOT NULL
-           AND CASE d.col WHEN 'ack_hours' THEN s.ack_hours IS NOT NULL
-                          WHEN 'first_response_days' THEN s.first_response_days IS NOT NULL
-                          ELSE s.resolution_days IS NOT NULL END
-         ORDER BY a.distance, s.region IS NULL, s.customer_type IS NULL
-         LIMIT 1
+          JOIN response_standard r ON r.id = a.standard_id
+         WHERE r.compensation_amount IS NOT NULL
+           AND CASE kind WHEN 'acknowledgement' THEN r.ack_hours IS NOT NULL
+                         WHEN 'first_response' THEN r.first_response_days IS NOT NULL
+                         ELSE r.resolution_days IS NOT NULL END
+         ORDER BY a.distance, r.region IS NULL, r.customer_type IS NULL
+         LIMIT 1;
+        CONTINUE WHEN NOT FOUND;
+        due := CASE kind
+            WHEN 'acknowledgement' THEN working_add_hours(k.opened_at, s.ack_hours, region)
+            WHEN 'first_response' THEN working_add_days(k.opened_at, s.first_response_days, region)
+            ELSE working_add_days(k.opened_at, s.resolution_days, region) END;
+        CONTINUE WHEN due IS NULL;
+        due := due + k.paused_seconds * interval '1 second';
+        met := CASE kind WHEN 'acknowledgement' THEN k.acknowledged_at
+                         WHEN 'first_response' THEN k.first_response_at ELSE k.resolved_at END;
+        -- While waiting on the customer the clock is stopped at the pause.
+        CONTINUE WHEN due >= coalesce(met, k.paused_since, now());
+        INSERT INTO compensation_payment (complaint_id, response_standard_id, kind, amount)
+        VALUES (k.id, s.id, kind, s.compensation_amount)
         ON CONFLICT (complaint_id, response_standard_id, kind) DO NOTHING;
         GET DIAGNOSTICS n = ROW_COUNT;
         IF n > 0 THEN
             INSERT INTO complaint_history (complaint_id, staff_id, kind, note, details)
             VALUES (k.id, current_staff_id(), 'compensation',
-                    format('Guaranteed payment owed: %s deadline missed', d.kind),
-                    jsonb_build_object('deadline', d.kind));
+                    format('Guaranteed payment owed: %s standard missed (%s)', kind, s.description),
+                    jsonb_build_object('deadline', kind, 'standard_id', s.id, 'amount', s.compensation_amount));
         END IF;
         made := made + n;
     END LOOP;
