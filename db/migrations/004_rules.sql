@@ -286,7 +286,10 @@ BEGIN
         END IF;
         IF OLD.status = 'waiting_customer' THEN
             -- Resume the clock: deadlines not yet met move on by the time spent waiting.
-            pause := now() - OLD.paused_since;
+            -- Elapsed seconds, not "days + hours": adding an interval with
+            -- days moves by calendar days in the session's zone, an hour
+            -- off when the move crosses a clock change.
+            pause := extract(epoch FROM now() - OLD.paused_since) * interval '1 second';
             NEW.paused_seconds := OLD.paused_seconds + extract(epoch FROM pause)::integer;
             NEW.paused_since := NULL;
             IF NEW.acknowledged_at IS NULL THEN NEW.ack_due_at := NEW.ack_due_at + pause; END IF;

@@ -61,7 +61,7 @@ DECLARE
     s       response_standard;
     due     timestamptz;
     met     timestamptz;
-    kind    text;
+    deadline text;
 BEGIN
     SELECT * INTO k FROM complaint WHERE id = p_complaint;
     IF NOT FOUND OR k.merged_into IS NOT NULL THEN
@@ -69,38 +69,38 @@ BEGIN
     END IF;
     region := customer_region(k.customer_id, k.premise_id);
     SELECT customer_type INTO ctype FROM customer WHERE id = k.customer_id;
-    FOREACH kind IN ARRAY ARRAY['acknowledgement', 'first_response', 'resolution'] LOOP
+    FOREACH deadline IN ARRAY ARRAY['acknowledgement', 'first_response', 'resolution'] LOOP
         -- The most specific guaranteed standard that sets this deadline: one payment per miss.
         SELECT r.* INTO s
           FROM applicable_standards(k.category_id, region, ctype,
                                     (k.opened_at AT TIME ZONE careline_timezone())::date) a
           JOIN response_standard r ON r.id = a.standard_id
          WHERE r.compensation_amount IS NOT NULL
-           AND CASE kind WHEN 'acknowledgement' THEN r.ack_hours IS NOT NULL
+           AND CASE deadline WHEN 'acknowledgement' THEN r.ack_hours IS NOT NULL
                          WHEN 'first_response' THEN r.first_response_days IS NOT NULL
                          ELSE r.resolution_days IS NOT NULL END
          ORDER BY a.distance, r.region IS NULL, r.customer_type IS NULL
          LIMIT 1;
         CONTINUE WHEN NOT FOUND;
-        due := CASE kind
+        due := CASE deadline
             WHEN 'acknowledgement' THEN working_add_hours(k.opened_at, s.ack_hours, region)
             WHEN 'first_response' THEN working_add_days(k.opened_at, s.first_response_days, region)
             ELSE working_add_days(k.opened_at, s.resolution_days, region) END;
         CONTINUE WHEN due IS NULL;
         due := due + k.paused_seconds * interval '1 second';
-        met := CASE kind WHEN 'acknowledgement' THEN k.acknowledged_at
+        met := CASE deadline WHEN 'acknowledgement' THEN k.acknowledged_at
                          WHEN 'first_response' THEN k.first_response_at ELSE k.resolved_at END;
         -- While waiting on the customer the clock is stopped at the pause.
         CONTINUE WHEN due >= coalesce(met, k.paused_since, now());
         INSERT INTO compensation_payment (complaint_id, response_standard_id, kind, amount)
-        VALUES (k.id, s.id, kind, s.compensation_amount)
+        VALUES (k.id, s.id, deadline, s.compensation_amount)
         ON CONFLICT (complaint_id, response_standard_id, kind) DO NOTHING;
         GET DIAGNOSTICS n = ROW_COUNT;
         IF n > 0 THEN
             INSERT INTO complaint_history (complaint_id, staff_id, kind, note, details)
             VALUES (k.id, current_staff_id(), 'compensation',
-                    format('Guaranteed payment owed: %s standard missed (%s)', kind, s.description),
-                    jsonb_build_object('deadline', kind, 'standard_id', s.id, 'amount', s.compensation_amount));
+                    format('Guaranteed payment owed: %s standard missed (%s)', deadline, s.description),
+                    jsonb_build_object('deadline', deadline, 'standard_id', s.id, 'amount', s.compensation_amount));
         END IF;
         made := made + n;
     END LOOP;

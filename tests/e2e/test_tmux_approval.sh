@@ -74,7 +74,13 @@ q "UPDATE follow_up SET due_on = current_date WHERE what_to_confirm = 'Credit sh
 tmux_keys q q Escape
 wait_screen "agent: back at search" 'Search:'
 tmux_keys C-o
+wait_screen "agent: the follow-ups screen opens" 'Follow-ups due'
+# It went to the complaint's owner: show everyone's.
+tmux_keys a
 wait_screen "agent: the follow-up is due" 'Credit shows on'
+# Due today: after the overdue ones.
+for _ in $(seq 40); do tmux_screen | grep -q '^> .*Credit shows on' && break; tmux_keys Down; sleep 0.05; done
+wait_screen "agent: it is selected" '^> .*Credit shows on'
 tmux_keys d
 wait_screen "agent: asked the outcome" 'Record the follow-up'
 tmux_text "Customer saw the credit"
