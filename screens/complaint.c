@@ -8,6 +8,7 @@
 #include "careline/prompt.h"
 #include "careline/recovery.h"
 #include "careline/screens.h"
+#include "careline/sla.h"
 #include "careline/tui.h"
 #include "careline/util.h"
 
@@ -82,14 +83,9 @@ static void left(const char *secs, const char *met, char *buf, size_t len)
         snprintf(buf, len, "-");
         return;
     }
-    long long s = strtoll(secs, NULL, 10), a = s < 0 ? -s : s;
+    long long s = strtoll(secs, NULL, 10);
     char span[32];
-    if (a >= 2 * 86400)
-        snprintf(span, sizeof span, "%lld d", a / 86400);
-    else if (a >= 3600)
-        snprintf(span, sizeof span, "%lld h", a / 3600);
-    else
-        snprintf(span, sizeof span, "%lld min", a / 60);
+    sla_span_text(s, span, sizeof span);
     snprintf(buf, len, s < 0 ? "OVERDUE by %s" : "%s left", span);
 }
 

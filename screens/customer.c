@@ -9,6 +9,7 @@
 #include "careline/intake.h"
 #include "careline/screens.h"
 #include "careline/search.h"
+#include "careline/sla.h"
 #include "careline/text.h"
 #include "careline/textview.h"
 #include "careline/tui.h"
@@ -257,14 +258,8 @@ static void time_left(const char *secs, char *buf, size_t len)
         return;
     }
     long long s = strtoll(secs, NULL, 10);
-    long long a = s < 0 ? -s : s;
     char span[32];
-    if (a >= 2 * 86400)
-        snprintf(span, sizeof span, "%lld d", a / 86400);
-    else if (a >= 3600)
-        snprintf(span, sizeof span, "%lld h", a / 3600);
-    else
-        snprintf(span, sizeof span, "%lld min", a / 60);
+    sla_span_text(s, span, sizeof span);
     snprintf(buf, len, s < 0 ? "OVERDUE %s" : "in %s", span);
 }
 

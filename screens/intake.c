@@ -395,6 +395,22 @@ static void intake_draw(void *st, struct tui_rect b)
 
 /* ---- actions --------------------------------------------------------------- */
 
+/* What the form holds, as the database takes it (pointers into s). */
+static void fill_draft(const struct intake *s, struct db_complaint_draft *d)
+{
+    memset(d, 0, sizeof *d);
+    memcpy(d->id, s->id, sizeof d->id);
+    d->customer_id = s->customer_id;
+    d->premise_id = s->premise_id;
+    d->category_id = s->category_id;
+    memcpy(d->event_id, s->event_id, sizeof d->event_id);
+    d->channel = channels[s->channel];
+    d->severity = severities[s->severity];
+    d->contact_preference = preferences[s->preference];
+    d->callback = s->callback;
+    d->description = s->desc.f.text;
+}
+
 static void saved(void *ctx, const char *reference, const char *err)
 {
     struct intake *s = ctx;
@@ -402,17 +418,8 @@ static void saved(void *ctx, const char *reference, const char *err)
         /* Lost on the way: the same id goes again when the connection is
          * back; the journal has it if the program dies meanwhile. */
         s->offline_wait = true;
-        struct db_complaint_draft d = {0};
-        memcpy(d.id, s->id, sizeof d.id);
-        d.customer_id = s->customer_id;
-        d.premise_id = s->premise_id;
-        d.category_id = s->category_id;
-        memcpy(d.event_id, s->event_id, sizeof d.event_id);
-        d.channel = channels[s->channel];
-        d.severity = severities[s->severity];
-        d.contact_preference = preferences[s->preference];
-        d.callback = s->callback;
-        d.description = s->desc.f.text;
+        struct db_complaint_draft d;
+        fill_draft(s, &d);
         db_complaint_save(app_db(), &d, saved, s);
         tui_invalidate();
         return;
@@ -441,17 +448,8 @@ static enum scr_result submit(struct intake *s)
         tui_message(TUI_ROLE_NORMAL, "Still loading the categories; press C-x again in a moment.");
         return SCR_REDRAW;
     }
-    struct db_complaint_draft d = {0};
-    memcpy(d.id, s->id, sizeof d.id);
-    d.customer_id = s->customer_id;
-    d.premise_id = s->premise_id;
-    d.category_id = s->category_id;
-    memcpy(d.event_id, s->event_id, sizeof d.event_id);
-    d.channel = channels[s->channel];
-    d.severity = severities[s->severity];
-    d.contact_preference = preferences[s->preference];
-    d.callback = s->callback;
-    d.description = s->desc.f.text;
+    struct db_complaint_draft d;
+    fill_draft(s, &d);
     int bad = db_complaint_check(&d, s->error, sizeof s->error);
     if (bad >= 0) {
         s->error_field = bad == CF_CATEGORY ? F_CATEGORY : bad == CF_DESCRIPTION ? F_DESCRIPTION : F_SEVERITY;
