@@ -13,6 +13,10 @@ BEGIN
     END IF;
 END $$;
 
+-- A bulk job: no statement timeout (terminals run with one). Session-wide on purpose, so the
+-- steps `careline seed` runs after this transaction (refreshing derived data, ANALYZE) are
+-- not cut short either; the command's session ends right after.
+SET statement_timeout = 0;
 SET LOCAL work_mem = '512MB';
 SET LOCAL maintenance_work_mem = '1GB';
 SET LOCAL synchronous_commit = off;

@@ -13,6 +13,7 @@
 #include "careline/keymap.h"
 #include "careline/report.h"
 #include "careline/screens.h"
+#include "careline/script.h"
 #include "careline/search.h"
 #include "careline/text.h"
 #include "careline/util.h"
@@ -85,6 +86,8 @@ int cli_parse(struct cli_cmd *c)
     }
     if (strcmp(c->name, "report") == 0)
         return report_parse(c->argc, c->argv);
+    if (strcmp(c->name, "scripts") == 0)
+        return script_cli_parse(c->argc, c->argv);
     return bad(c, "unknown command '%s'", c->name);
 }
 
@@ -267,6 +270,8 @@ int cli_run(struct cli_cmd *c, struct db_conn *db)
         return run_view(c, db);
     if (strcmp(c->name, "report") == 0)
         return report_run(c->argc, c->argv, db);
+    if (strcmp(c->name, "scripts") == 0)
+        return script_cli_run(c->argc, c->argv, db);
     char err[2048];
     if (strcmp(c->name, "migrate") == 0) {
         if (db_migrate(db, stdout, err, sizeof err) < 0) {

@@ -13,6 +13,7 @@
 #include "careline/admin.h"
 #include "careline/cli.h"
 #include "careline/screens.h"
+#include "careline/script.h"
 #include "careline/tui.h"
 #include "careline/util.h"
 #include "careline/validate.h"
@@ -106,6 +107,11 @@ static void usage(FILE *f)
           "  keys                      print the key reference of the key maps in effect\n"
           "  view ACCOUNT              print everything the customer view shows, one round trip\n"
           "  report overdue [--csv]    list complaints past or near a deadline (careline(1))\n"
+          "  scripts check FILE...     check recovery scripts (conf/scripts/*.conf), no database\n"
+          "  scripts load FILE...      check them and store each changed one as a new version\n"
+          "  scripts list              list the stored recovery scripts and their versions\n"
+          "  scripts try REF [ANSWER]...\n"
+          "                            walk the script that fits complaint REF\n"
           "\n"
           "Options:\n"
           "  -c, --config FILE         read FILE over the built-in defaults\n"
@@ -327,7 +333,8 @@ int main(int argc, char **argv)
         }
     }
     const char *cmd = optind < argc ? argv[optind] : NULL;
-    static const char *const commands[] = {"migrate", "seed", "check-config", "search", "keys", "view", "report", NULL};
+    static const char *const commands[] = {"migrate", "seed", "check-config", "search", "keys",
+                                           "view", "report", "scripts", NULL};
     bool known = cmd == NULL;
     for (int i = 0; cmd && commands[i]; i++)
         known |= strcmp(cmd, commands[i]) == 0;
@@ -350,7 +357,9 @@ int main(int argc, char **argv)
     } else {
         struct cli_cmd c = {.name = cmd, .argc = argc - optind, .argv = argv + optind};
         rc = cli_parse(&c);
-        if (rc == 0) {
+        if (rc == 0 && strcmp(cmd, "scripts") == 0 && !script_cli_needs_db(c.argc, c.argv)) {
+            rc = script_cli_run(c.argc, c.argv, NULL);   /* scripts check: no database */
+        } else if (rc == 0) {
             if (connect_db(isatty(STDIN_FILENO)) < 0)
                 rc = APP_EXIT_NODB;
             else

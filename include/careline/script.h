@@ -185,6 +185,7 @@ struct script {
     struct script_step *steps;  /* in file order; steps[0] is where a run starts */
     int nsteps;
     char *file;                 /* the file it was read from; NULL from the database */
+    int line;                   /* line of its code setting in that file */
     char *source;               /* the file's text */
 };
 /* Free what the script owns and zero it. Safe on a zeroed struct. */
@@ -228,6 +229,17 @@ bool script_step_applies(const struct script_step *st, const struct script_situa
  * Steps that do not (say, and check/action/end without options) are
  * answered with "done". */
 bool script_step_needs_answer(const struct script_step *st);
+/* The label of the option with this value (unexpanded), or NULL: to show
+ * an earlier answer in the "answers so far". */
+const char *script_option_label(const struct script_step *st, const char *value);
+
+/* The channel a follow_up or notify step uses for this customer: the
+ * step's own channel, or for "preferred" (or none) the customer's
+ * preferred channel (web counts as email, walk_in as phone). A
+ * non-digital customer never gets email or sms: a notify step writes a
+ * letter instead and a follow_up phones. Returns a static string, one of
+ * follow_up.channel's values: phone, email, sms, letter, field_visit. */
+const char *script_channel(const struct script_step *st, const char *preferred, bool non_digital);
 
 /* Index of the step a run starts at: the first step, or, when it does not
  * apply, the first that does along the default nexts. -1: none applies. */
@@ -301,6 +313,7 @@ struct db_script_fit {
     struct script_situation sit;   /* strings owned by this struct */
     struct script_vars vars;       /* strings owned by this struct */
     char complaint_id[37];
+    long long customer_id;         /* the complaint's customer (for credits) */
     char *category;                /* the complaint's category code */
     char *error;                   /* set when the query failed (found false) */
     char *own[SV__COUNT + 3];      /* storage behind vars and sit */
@@ -333,7 +346,10 @@ unsigned db_script_run_start(struct db_conn *c, const char *run_id, const char *
 /* Record the answer to one step (script_step.id) of a run: answer and/or
  * skipped_reason (NULL for none). One row per run and step: answering a
  * step again (after Back, or a replay) replaces the earlier answer. A
- * newer answer to the same step that is still queued replaces the older. */
+ * newer answer to the same step replaces an older one still queued or in
+ * flight (whose done() is then not called: its ctx gets no cleanup call
+ * either, so ctx should not be heap memory owned by the request). Only a
+ * step of the run's own script version is accepted (err otherwise). */
 unsigned db_script_answer(struct db_conn *c, const char *run_id, int step_id, const char *answer,
                           const char *skipped_reason, void (*done)(void *ctx, const char *err), void *ctx);
 /* Mark the run finished with an outcome ("completed", "ended early: ...").

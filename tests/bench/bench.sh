@@ -321,6 +321,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "-") printf "%.1fx"
     cat "$W"/tmuxd.{account,phone,postcode,name} 2>/dev/null |
         row "search: all kinds, default delay $DEFAULT_DELAY ms (tmux)" ms "the delay is added on purpose"
     cat "$W"/scriptd.all 2>/dev/null | row "search: all kinds, default delay (scripted)" ms "-"
+    d0=$(cat "$W"/tmux0.{account,phone,postcode,name} 2>/dev/null | median)
+    dd=$(cat "$W"/tmuxd.{account,phone,postcode,name} 2>/dev/null | median)
+    row_one "  what the default delay adds (median)" "$(awk -v a="$dd" -v b="$d0" 'BEGIN { if (a != "-" && b != "-") printf "%.1f", a - b; else print "-" }')" ms "-"
     header "Customer view: Enter -> view painted"
     f tmux0.open | row "customer view open (tmux)" ms "p95 < 15 ms at 1M"
     f tmux0.open_rt | row "  round trips per open (libpq trace)" "" "1"
@@ -332,6 +335,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "-") printf "%.1fx"
     ui=$(cat "$W"/tmux0.{account,phone,postcode,name} 2>/dev/null | median)
     lib=$(f base.search | median)
     row_one "overhead: search UI median / library median" "$(ratio "$ui" "$lib")" "" "-"
+    row_one "overhead: search UI median - library median" "$(awk -v a="$ui" -v b="$lib" 'BEGIN { if (a != "-" && b != "-") printf "%.1f", a - b; else print "-" }')" ms "-"
     row_one "overhead: view UI median / library median" "$(ratio "$(f tmux0.open | median)" "$(f base.open | median)")" "" "-"
     row_one "library search median / SELECT 1 median" "$(ratio "$lib" "$(f base.select1 | median)")" "" "-"
     header "Start-up and memory"
