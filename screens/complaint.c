@@ -360,7 +360,7 @@ static enum scr_result complaint_action(void *st, enum tui_action a)
     }
     if (!c->d)
         return SCR_UNHANDLED;
-    if (c->busy && a >= TUI_ACT_ACKNOWLEDGE && a <= TUI_ACT_FOLLOW_UP) {
+    if (c->busy && ((a >= TUI_ACT_ACKNOWLEDGE && a <= TUI_ACT_FOLLOW_UP) || a == TUI_ACT_RUN_SCRIPT)) {
         tui_message(TUI_ROLE_NORMAL, "Still saving the last change...");
         return SCR_REDRAW;
     }
@@ -430,6 +430,9 @@ static enum scr_result complaint_action(void *st, enum tui_action a)
         scr_prompt_push(&p);
         return SCR_REDRAW;
     }
+    case TUI_ACT_RUN_SCRIPT:
+        tui_push(&scr_runner_ops, c->id);
+        return SCR_REDRAW;
     case TUI_ACT_CREDIT: {
         struct prompt_spec p = {.title = "Goodwill credit",
                                 .question = "Within your authority it is applied at once; above it a supervisor decides.",
@@ -488,6 +491,8 @@ static const enum tui_action *complaint_status(void *st)
         keys[n++] = TUI_ACT_CLOSE_COMPLAINT;
     if (strcmp(s, "resolved") == 0 || strcmp(s, "closed") == 0)
         keys[n++] = TUI_ACT_REOPEN;
+    if (strcmp(s, "closed") != 0)
+        keys[n++] = TUI_ACT_RUN_SCRIPT;
     keys[n++] = TUI_ACT_NOTE;
     if (strcmp(s, "closed") != 0) {
         keys[n++] = TUI_ACT_CREDIT;

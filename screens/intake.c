@@ -435,7 +435,11 @@ static void saved(void *ctx, const char *reference, const char *err)
     }
     db_journal_remove(app_conf()->journal_dir, s->id);
     tui_message(TUI_ROLE_OK, "Complaint %s saved.", reference);
+    /* Straight on to putting it right: the recovery script that fits. */
+    char id[37];
+    memcpy(id, s->id, sizeof id);
     tui_pop();   /* s is freed: touch nothing after */
+    tui_push(&scr_runner_ops, id);
 }
 
 static enum scr_result submit(struct intake *s)

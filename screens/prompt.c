@@ -43,6 +43,8 @@ static void *prompt_open(void *arg)
     p->want_text = sp->text_label != NULL;
     p->text_required = sp->text_required;
     tui_field_init(&p->text, sp->text_max ? sp->text_max : 1000);
+    if (sp->text_initial)
+        tui_field_set(&p->text, sp->text_initial);
     p->on_text = p->nchoices == 0 || (sp->start_on_text && p->want_text);
     p->done = sp->done;
     p->ctx = sp->ctx;

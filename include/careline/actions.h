@@ -52,7 +52,11 @@
     X(APPROVE, "approve", "approve", "Approve the selected credit") \
     X(REJECT, "reject", "reject", "Reject the selected credit (with a reason)") \
     X(COMPLETE, "complete", "done", "Record the follow-up's outcome") \
-    X(TOGGLE_ALL, "toggle-all", "mine/all", "Show mine only, or everyone's")
+    X(TOGGLE_ALL, "toggle-all", "mine/all", "Show mine only, or everyone's") \
+    X(RUN_SCRIPT, "run-script", "script", "Walk through the recovery script for this complaint") \
+    X(STEP_BACK, "step-back", "back a step", "Go back to the previous step (its answer is kept until changed)") \
+    X(SKIP, "skip", "skip", "Skip this step, with a reason") \
+    X(END_SCRIPT, "end-script", "end", "End the script now, with what happened")
 
 enum tui_action {
 #define TUI_ACTION_ENUM(id, name, label, help) TUI_ACT_##id,

@@ -14,6 +14,7 @@ struct prompt_spec {
     bool text_required;
     bool start_on_text;           /* focus the text first; the choice keeps its default */
     size_t text_max;
+    const char *text_initial;     /* what the text field starts with, or NULL */
     /* Called after the dialog closed, only when confirmed: choice is the
      * index (-1 without choices), text the line typed (never NULL). */
     void (*done)(void *ctx, int choice, const char *text);

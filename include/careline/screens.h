@@ -16,7 +16,8 @@
     X(prompt) \
     X(complaint) \
     X(approvals) \
-    X(followups)
+    X(followups) \
+    X(runner)
 
 #define SCR_DECLARE(name) extern const struct screen_ops scr_##name##_ops;
 SCR_SCREENS(SCR_DECLARE)
