@@ -106,7 +106,7 @@ DEFAULT_DELAY=$(awk -F'=' '/^[ \t]*search_delay_ms/ { print $2 + 0; exit }' "$TO
 # with OPEN: TAG.open (Enter -> view painted), TAG.open_rt (round trips),
 # TAG.open_bytes, TAG.results_bytes.
 tmux_searches() {
-    local conf=$1 tag=$2 n=$3 open=$4 row i kind text m r mark_pq
+    local conf=$1 tag=$2 n=$3 open=$4 row i kind text m r mark_pq v
     local trace=$W/$tag.trace pq=$W/$tag.pq
     rm -f "$trace" "$pq"
     tm_start 80 24 env TERM=xterm-256color CARELINE_TRACE="$trace" CARELINE_PQTRACE="$pq" \
@@ -126,9 +126,11 @@ tmux_searches() {
                 r=$(after_key "$trace" "$m") || return 1
                 set -- $r
                 echo "$2" >>"$W/$tag.$kind"
+                echo "$2" >>"$W/$tag.all"
                 echo "$3" >>"$W/$tag.results_bytes"
                 keys_echo "$trace" "$m" >>"$W/$tag.echo"
-                tm_screen | sed -nE 's/.*best match first \(([0-9]+) ms\).*/\1/p' >>"$W/$tag.db"
+                v=$(tm_screen | sed -nE 's/.*best match first \(([0-9]+) ms\).*/\1/p')
+                echo "${v:-NA}" >>"$W/$tag.db"   # NA: no match, the screen shows no time
             fi
             [ "$kind" = account ] && [ "$open" = 1 ] || continue
             m=$(lines "$trace")
@@ -179,8 +181,9 @@ script_searches() {
 }
 
 # ---- 3. the same queries without a UI -----------------------------------------
+PREFIX_REPS=${BENCH_PREFIX_REPS:-5}
 pgbase_run() {
-    local i kind row
+    local i j kind row text
     : >"$W/pgbase.tasks"
     for ((i = 0; i < REPS + WARM; i++)); do
         row=$(sed -n "$((i + 1))p" "$W/sample.typed")
@@ -189,15 +192,23 @@ pgbase_run() {
             echo "search $tag $(query_of "$row" "$kind")" >>"$W/pgbase.tasks"
         done
         echo "open $([ "$i" -lt "$WARM" ] && echo warm || echo open) ${row%%|*}" >>"$W/pgbase.tasks"
+        # What typing sends before the last key: every shorter prefix (the
+        # screen searches each one when keys come slower than the delay).
+        if [ "$i" -ge "$WARM" ] && [ "$i" -lt $((WARM + PREFIX_REPS)) ]; then
+            for kind in "${KINDS[@]}"; do
+                text=$(query_of "$row" "$kind")
+                for ((j = 2; j < ${#text}; j++)); do echo "search pfx_$kind ${text:0:j}"; done
+            done >>"$W/pgbase.tasks"
+        fi
         echo "select1 select1" >>"$W/pgbase.tasks"
         echo "select1 select1" >>"$W/pgbase.tasks"
     done
     "$TOP/build/bench/pgbase" "$W/delay0.conf" <"$W/pgbase.tasks" >"$W/pgbase.out" ||
         bench_note "bench: pgbase reported errors"
-    for kind in "${KINDS[@]}" open select1; do
-        awk -v k="$kind" '$1 == k { print $2 }' "$W/pgbase.out" >"$W/base.$kind"
+    for kind in "${KINDS[@]}" open select1 pfx_account pfx_phone pfx_postcode pfx_name; do
+        awk -v k="$kind" '$1 == k && $2 != "refused" { print $2 }' "$W/pgbase.out" >"$W/base.$kind"
     done
-    awk '$1 != "warm" && $1 != "select1" && $1 != "open" { print $2 }' "$W/pgbase.out" >"$W/base.search"
+    awk '$1 ~ /^(account|phone|postcode|name)$/ { print $2 }' "$W/pgbase.out" >"$W/base.search"
 }
 
 # ---- 4. start-up, memory, bytes ------------------------------------------------
@@ -315,7 +326,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "-") printf "%.1fx"
     header "Search as you type: last key -> results painted (search_delay_ms = 0)"
     for k in "${KINDS[@]}"; do f "tmux0.$k" | row "search: $k (tmux)" ms "p95 < 20 ms at 1M"; done
     cat "$W"/tmux0.{account,phone,postcode,name} 2>/dev/null | row "search: all four kinds (tmux)" ms "p95 < 20 ms at 1M"
-    f tmux0.db | row "  of which the query (the screen's own figure)" ms "-"
+    f tmux0.db | grep -v NA | row "  of which the query (the screen's own figure)" ms "-"
+    paste "$W/tmux0.all" "$W/tmux0.db" 2>/dev/null | awk '$2 != "NA" { d = $1 - $2; print (d > 0 ? d : 0) }' |
+        row "  of which waiting (superseded searches, paint)" ms "-"
     f tmux0.echo | row "  key -> its echo painted (typing never waits)" ms "never waits on the database"
     cat "$W"/script0.all 2>/dev/null | row "search: all four kinds (scripted, no tty)" ms "p95 < 20 ms at 1M"
     cat "$W"/tmuxd.{account,phone,postcode,name} 2>/dev/null |
@@ -332,6 +345,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "-") printf "%.1fx"
     f base.select1 | row "SELECT 1 round trip (bare server)" ms "-"
     for k in "${KINDS[@]}"; do f "base.$k" | row "search: $k, library only" ms "-"; done
     f base.open | row "customer view, library only (one pipeline)" ms "-"
+    for k in "${KINDS[@]}"; do
+        f "base.pfx_$k" | row "  each shorter prefix of a $k, library only" ms "-"
+    done
     ui=$(cat "$W"/tmux0.{account,phone,postcode,name} 2>/dev/null | median)
     lib=$(f base.search | median)
     row_one "overhead: search UI median / library median" "$(ratio "$ui" "$lib")" "" "-"

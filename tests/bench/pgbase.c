@@ -4,7 +4,8 @@
  * one line per task:
  *
  *   select1 LABEL            ->  LABEL WALL_MS WALL_MS
- *   search LABEL TEXT...     ->  LABEL WALL_MS DB_MS HITS
+ *   search LABEL TEXT...     ->  LABEL WALL_MS DB_MS HITS  (or LABEL refused:
+ *                                text the screen would not search, e.g. 1 letter)
  *   open LABEL CUSTOMER_ID   ->  LABEL WALL_MS DB_MS ROWS
  *
  * WALL_MS is the whole call (classifying the text, sending, waiting, copying
@@ -75,6 +76,11 @@ int main(int argc, char **argv)
             PQclear(r);
             printf("%s %.3f %.3f\n", label, ms, ms);
         } else if (strcmp(kind, "search") == 0 && rest) {
+            char hint[256];
+            if (db_search_check(rest, hint, sizeof hint) < 0) {
+                printf("%s refused\n", label);   /* the screen would not search this either */
+                continue;
+            }
             struct db_search_result r;
             int ok = db_search_run(c, rest, limit, &r);
             double ms = now_ms() - t0;
