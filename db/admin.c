@@ -120,6 +120,7 @@ int db_migrate(struct db_conn *c, FILE *out, char *err, size_t errlen)
     if (n < 0)
         return -1;
     int rc = -1, applied = 0;
+    run(c, "SET statement_timeout = 0", 0, NULL);   /* a migration may rebuild a big index */
     /* Two administrators migrating at once must not interleave. */
     if (!run(c, "SELECT pg_advisory_lock(hashtext('careline.migrate'))", 0, NULL) ||
         !run(c,
@@ -192,6 +193,8 @@ int db_seed(struct db_conn *c, long n, FILE *out, char *err, size_t errlen)
     snprintf(count, sizeof count, "%ld", n);
     const char *p[1] = {count};
     long long t0 = util_now_ms();
+    /* A million customers take minutes: no statement timeout here. */
+    run(c, "SET statement_timeout = 0", 0, NULL);
     if (!run(c, "BEGIN", 0, NULL) ||
         !run(c, "SELECT set_config('careline.seed_customers', $1, true)", 1, p) ||
         db_exec_script(c, sql) < 0 || !run(c, "COMMIT", 0, NULL)) {
@@ -199,7 +202,12 @@ int db_seed(struct db_conn *c, long n, FILE *out, char *err, size_t errlen)
         run(c, "ROLLBACK", 0, NULL);
         return -1;
     }
-    /* Derived data the screens read: usage of similar premises. */
+    /* Derived data the screens read: the word index for search (the
+     * seed loads with triggers off) and usage of similar premises. */
+    if (!run(c, "SELECT search_rebuild()", 0, NULL)) {
+        snprintf(err, errlen, "seed: building the search words: %s", db_error(c));
+        return -1;
+    }
     if (!run(c, "REFRESH MATERIALIZED VIEW usage_benchmark", 0, NULL)) {
         snprintf(err, errlen, "seed: refreshing usage_benchmark: %s", db_error(c));
         return -1;

@@ -16,11 +16,33 @@
 
 /* Candidates come from one indexed branch per kind of key, each limited,
  * then the best match per customer wins: exact account, then exact phone,
- * then meter serial, partial phone, postcode, and fuzzy name and address
- * (pg_trgm) ranked by similarity. $1 account, $2 phone digits, $3 meter
- * serial, $4 compact postcode, $5 name/address text, $6 limit. */
+ * then meter serial, partial phone, postcode, and names and addresses by
+ * their words (search_token, 012_search_tokens.sql): every word typed must
+ * match a word of the same name or address exactly, as its beginning, or
+ * fuzzily through the small dictionary of words (pg_trgm), so a common
+ * surname or street never makes the database visit every similar row.
+ * $1 account, $2 phone digits, $3 meter serial, $4 compact postcode,
+ * $5 name/address text, $6 limit. */
 static const char search_sql[] =
-    "WITH cand AS ("
+    "WITH w AS (SELECT DISTINCT unnest(search_words($5)) AS word WHERE $5::text IS NOT NULL),"
+    /* Each word typed: itself, the dictionary words it begins (typing goes
+     * on), and the closest words when misspelt. */
+    " alt AS (SELECT w.word, d.token,"
+    "   CASE WHEN d.token = w.word THEN 1.0 WHEN left(d.token, length(w.word)) = w.word THEN 0.8"
+    "        ELSE similarity(d.token, w.word) * 0.8 END AS score"
+    "  FROM w CROSS JOIN LATERAL ("
+    "   (SELECT sw.token FROM search_word sw WHERE sw.token LIKE w.word || '%' ORDER BY sw.token LIMIT 20)"
+    "   UNION"
+    "   (SELECT sw.token FROM search_word sw WHERE length(w.word) >= 3 AND sw.token % w.word"
+    "     ORDER BY similarity(sw.token, w.word) DESC LIMIT 5)) d),"
+    " hits AS (SELECT t.customer_id, t.source, a.word, max(a.score) AS score"
+    "  FROM alt a JOIN search_token t ON t.token = a.token GROUP BY 1, 2, 3),"
+    /* All words of the same name or address, or all but one (a title, a
+     * flat number the record lacks) ranked below the full matches. */
+    " words AS (SELECT customer_id, source, (sum(score) / (SELECT count(*) FROM w))::real AS score FROM hits"
+    "  GROUP BY 1, 2 HAVING count(*) >= greatest(1, (SELECT count(*) FROM w) - 1)"
+    "  ORDER BY 3 DESC, 1 LIMIT 200),"
+    " cand AS ("
     " SELECT c.id AS customer_id, 0 AS rank, 1.0::real AS score, 'account' AS matched"
     "   FROM customer c WHERE $1::text IS NOT NULL AND c.account_no = $1"
     " UNION ALL"
@@ -40,14 +62,8 @@ static const char search_sql[] =
     "  WHERE $4::text IS NOT NULL AND p.postcode_nospace LIKE $4 || '%'"
     "  ORDER BY p.postcode_nospace, p.address_line1 LIMIT $6)"
     " UNION ALL"
-    " (SELECT c.id, 5, word_similarity($5, c.name), 'name' FROM customer c"
-    "  WHERE $5::text IS NOT NULL AND $5 <% c.name"
-    "  ORDER BY word_similarity($5, c.name) DESC, similarity($5, c.name) DESC LIMIT $6)"
-    " UNION ALL"
-    " (SELECT cp.customer_id, 6, word_similarity($5, p.address_line1), 'address' FROM premise p"
-    "   JOIN customer_premise cp ON cp.premise_id = p.id AND cp.end_date IS NULL"
-    "  WHERE $5::text IS NOT NULL AND $5 <% p.address_line1"
-    "  ORDER BY word_similarity($5, p.address_line1) DESC LIMIT $6)"
+    " SELECT customer_id, CASE source WHEN 'n' THEN 5 ELSE 6 END, score,"
+    "  CASE source WHEN 'n' THEN 'name' ELSE 'address' END FROM words"
     "), best AS ("
     " SELECT DISTINCT ON (customer_id) customer_id, rank, score, matched FROM cand"
     "  ORDER BY customer_id, (rank >= 5), score DESC, rank"

@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,7 +70,7 @@ struct customer {
 static struct {
     int agents, supervisors, seconds, think_ms, replay_pct, edit_pct, poll_ms;
     const char *config, *agent_role, *supervisor_role, *label;
-} opt = {200, 4, 60, 1000, 5, 10, 2000, NULL, "careline_bench_agent", "careline_bench_supervisor", "direct"};
+} opt = {200, 4, 60, 3000, 5, 10, 2000, NULL, "careline_bench_agent", "careline_bench_supervisor", "direct"};
 
 static struct conf conf;
 static struct customer *sample;
@@ -148,6 +149,13 @@ static struct sample_rec *recs;
 static size_t nrecs, caprecs;
 static FILE *uuids;   /* "ok UUID" / "failed UUID" per contact */
 static FILE *edits;   /* "ok ID VERSION EMAIL" / "conflict ID" */
+static FILE *errlog;  /* "ACTION message" for every failed action */
+
+static void note_error(enum action a, const char *msg)
+{
+    if (errlog && measuring)
+        fprintf(errlog, "%d %.200s\n", (int)a, msg && *msg ? msg : "unknown error");
+}
 
 static void record(enum action a, double ms, bool ok)
 {
@@ -182,6 +190,8 @@ static void do_search(struct db_conn *c, const struct customer *cu)
     double t0 = now_ms();
     int rc = db_search_run(c, text, conf.search_limit, &res);
     record(a, now_ms() - t0, rc == 0 && !res.error);
+    if (rc < 0 || res.error)
+        note_error(a, res.error ? res.error : db_error(c));
     db_search_result_free(&res);
 }
 
@@ -191,6 +201,8 @@ static void do_open(struct db_conn *c, const struct customer *cu)
     double t0 = now_ms();
     int rc = db_customer_open_sync(c, cu->id, &v);
     record(A_OPEN, now_ms() - t0, rc == 0);
+    if (rc < 0)
+        note_error(A_OPEN, v.error);
     db_customer_view_free(&v);
 }
 
@@ -210,6 +222,8 @@ static void do_contact(struct db_conn *c, struct db_contact_draft *d, int agent,
         rc = db_contact_save_sync(c, d);
     }
     record(A_CONTACT, now_ms() - t0, rc == 0);
+    if (rc < 0)
+        note_error(A_CONTACT, db_error(c));
     fprintf(uuids, "%s %s\n", rc == 0 ? "ok" : "failed", d->id);
     if (rc == 0 && uniform() * 100 < opt.replay_pct) {
         t0 = now_ms();
@@ -246,6 +260,8 @@ static void do_edit(struct db_conn *c, int agent, int seq, double deadline)
     }
     PQclear(r);
     record(A_EDIT, now_ms() - t0, ok);
+    if (!ok)
+        note_error(A_EDIT, db_error(c));
 }
 
 static void do_queue(struct db_conn *c)
@@ -253,6 +269,8 @@ static void do_queue(struct db_conn *c)
     double t0 = now_ms();
     PGresult *r = db_exec(c, queue_sql, 0, NULL);
     record(A_QUEUE, now_ms() - t0, r != NULL);
+    if (!r)
+        note_error(A_QUEUE, db_error(c));
     PQclear(r);
 }
 
@@ -266,7 +284,9 @@ static int child(int n, bool supervisor, int ready_fd, int go_fd)
     uuids = fopen(path, "w");
     snprintf(path, sizeof path, "%s/%c%d.edits", dir, supervisor ? 's' : 'a', n);
     edits = fopen(path, "w");
-    if (!uuids || !edits)
+    snprintf(path, sizeof path, "%s/%c%d.errors", dir, supervisor ? 's' : 'a', n);
+    errlog = fopen(path, "w");
+    if (!uuids || !edits || !errlog)
         return 1;
     double t0 = now_ms();
     struct db_conn *c = connect_as(supervisor ? opt.supervisor_role : opt.agent_role);
@@ -323,6 +343,7 @@ static int child(int n, bool supervisor, int ready_fd, int go_fd)
     db_free(c);
     fclose(uuids);
     fclose(edits);
+    fclose(errlog);
     snprintf(path, sizeof path, "%s/%c%d.samples", dir, supervisor ? 's' : 'a', n);
     FILE *f = fopen(path, "w");
     if (!f)
@@ -374,6 +395,23 @@ static long long one_number(struct db_conn *c, const char *sql, int n, const cha
     long long v = atoll(PQgetvalue(r, 0, 0));
     PQclear(r);
     return v;
+}
+
+/* Busy and total jiffies of the whole machine, from /proc/stat. */
+static void cpu_jiffies(unsigned long long *busy, unsigned long long *total)
+{
+    unsigned long long v[8] = {0};
+    FILE *f = fopen("/proc/stat", "r");
+    *busy = *total = 0;
+    if (!f)
+        return;
+    if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+               &v[7]) == 8) {
+        for (int i = 0; i < 8; i++)
+            *total += v[i];
+        *busy = *total - v[3] - v[4];   /* all but idle and iowait */
+    }
+    fclose(f);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -621,6 +659,10 @@ int main(int argc, char **argv)
     fprintf(stderr, "load: %d of %d connected in %.0f ms (%s); running %d s...\n", up, total, conn_ms, opt.label,
             opt.seconds);
     double t0 = now_ms();
+    unsigned long long busy0, total0, busy1, total1;
+    cpu_jiffies(&busy0, &total0);
+    struct rusage ru0, ru1;
+    getrusage(RUSAGE_CHILDREN, &ru0);
     close(go[1]);   /* go */
     int failed_children = 0;
     for (int i = 0; i < total; i++) {
@@ -630,6 +672,15 @@ int main(int argc, char **argv)
         failed_children += !(WIFEXITED(st) && WEXITSTATUS(st) == 0);
     }
     double elapsed = (now_ms() - t0) / 1000.0;
+    cpu_jiffies(&busy1, &total1);
+    getrusage(RUSAGE_CHILDREN, &ru1);
+    /* The driver's own processes run on the same cores as the server: say
+     * how much of the machine they took. (Children's times arrive when they
+     * are waited for, so ru0 holds nothing of the run.) */
+    double drv = (double)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec + ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) +
+                 (double)(ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec + ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) /
+                     1e6;
+    double machine = total1 > total0 ? 100.0 * (double)(busy1 - busy0) / (double)(total1 - total0) : NAN;
 
     /* Gather the samples. */
     double *v[A__COUNT];
@@ -688,6 +739,23 @@ int main(int argc, char **argv)
     printf("(ms; n counts successful actions; %d of %d connected, all in %.0f ms; %d process%s failed;"
            " not in the mix: complaint intake, recovery scripts — not built yet)\n",
            up, total, conn_ms, failed_children, failed_children == 1 ? "" : "es");
+    printf("machine CPU busy during the run: %.0f%% of %ld cores; of that the driver's own %d processes: %.2f cores"
+           " (the server had the rest)\n",
+           machine, sysconf(_SC_NPROCESSORS_ONLN), total, drv / elapsed);
+    struct util_buf errs = {0};
+    gather("errors", &errs);
+    if (errs.len) {
+        int shown = 0;
+        for (char *l = errs.data, *e; *l && shown < 3; l = e + 1, shown++) {
+            e = strchr(l, '\n');
+            if (!e)
+                break;
+            *e = '\0';
+            int a = atoi(l);
+            printf("error (%s): %s\n", a >= 0 && a < A__COUNT ? action_name[a] : "?", strchr(l, ' ') + 1);
+        }
+    }
+    util_buf_free(&errs);
 
     admin = connect_as(NULL);
     if (!admin)

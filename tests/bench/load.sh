@@ -2,7 +2,7 @@
 # load.sh — `make load`: the load driver alone (BENCH_AGENTS agents for BENCH_LOAD_SECONDS, direct and through PgBouncer) on the cached benchmark cluster.
 #
 # The same knobs as make bench: BENCH_CUSTOMERS (1000000), BENCH_AGENTS (200),
-# BENCH_SUPERVISORS (4), BENCH_LOAD_SECONDS (60), BENCH_THINK_MS (1000; 0 =
+# BENCH_SUPERVISORS (4), BENCH_LOAD_SECONDS (60), BENCH_THINK_MS (3000; 0 =
 # as fast as the server answers), BENCH_POOL_SIZE (20).
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
