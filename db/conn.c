@@ -23,6 +23,9 @@ struct req {
     int nstmts;
     bool simple;            /* trusted text via the simple protocol (LISTEN) */
     bool batch;             /* pipeline mode, results to batch_done */
+    char *name;             /* prepared statement name (single statements), or NULL */
+    bool prepare;           /* prepare it first, in the same round trip */
+    int nres;               /* entries in res */
     PGresult **res;         /* one per statement, filled as results arrive */
     int cur;                /* statement whose results are arriving */
     char *err;              /* first error */
@@ -64,6 +67,8 @@ struct db_conn {
     bool was_online;
     unsigned next_id;
     struct listener *listeners;
+    char **prepared;             /* statement names prepared on this connection */
+    int nprepared;
     bool relisten;               /* LISTEN again after a reconnect */
     void (*state_fn)(void *ctx, enum db_state s);
     void *state_ctx;
@@ -72,6 +77,8 @@ struct db_conn {
 
 #define BACKOFF_MIN_MS 500
 #define BACKOFF_MAX_MS 30000
+
+static void forget_prepared(struct db_conn *c);
 
 struct db_conn *db_new(const struct db_params *p)
 {
@@ -97,9 +104,10 @@ static void req_free(struct req *r)
         for (int i = 0; i < r->stmts[k].nparams; i++)
             free(r->stmts[k].params[i]);
         free(r->stmts[k].params);
-        if (r->res)
-            PQclear(r->res[k]);
     }
+    for (int k = 0; r->res && k < r->nres; k++)
+        PQclear(r->res[k]);
+    free(r->name);
     free(r->stmts);
     free(r->res);
     free(r->err);
@@ -118,6 +126,7 @@ void db_free(struct db_conn *c)
         req_free(r);
     }
     req_free(c->inflight);
+    forget_prepared(c);
     for (struct listener *l = c->listeners, *n; l; l = n) {
         n = l->next;
         free(l->channel);
@@ -240,6 +249,7 @@ static void trace(struct db_conn *c)
 
 static void after_connect(struct db_conn *c)
 {
+    forget_prepared(c);   /* a new session has none */
     PQsetNoticeProcessor(c->pg, drop_notice, NULL);
     trace(c);
     PQsetnonblocking(c->pg, 1);
@@ -383,7 +393,7 @@ static void finish(struct req *r, const char *err)
         err = r->err;
     double ms = r->sent_at > 0 ? now_exact_ms() - r->sent_at : 0.0;
     if (!r->forgotten && r->done) {
-        r->done(r->ctx, err ? NULL : r->res[0], err, ms);
+        r->done(r->ctx, err ? NULL : r->res[r->nres - 1], err, ms);
         r->cleanup = NULL;   /* done() owned ctx */
     } else if (!r->forgotten && r->batch_done) {
         r->batch_done(r->ctx, (const PGresult *const *)r->res, r->nstmts, err, ms);
@@ -409,7 +419,8 @@ static struct req *new_req(struct db_conn *c, int nstmts)
         c->next_id = 1;
     r->nstmts = nstmts;
     r->stmts = util_calloc((size_t)nstmts, sizeof *r->stmts);
-    r->res = util_calloc((size_t)nstmts, sizeof *r->res);
+    r->res = util_calloc((size_t)nstmts + 1, sizeof *r->res);   /* +1: a prepare's own result */
+    r->nres = nstmts;
     return r;
 }
 
@@ -445,6 +456,7 @@ unsigned db_send(struct db_conn *c, const struct db_query *q)
 {
     struct req *r = new_req(c, 1);
     copy_stmt(&r->stmts[0], q->sql, q->nparams, q->params);
+    r->name = util_strdup(q->name);
     r->slot = util_strdup(q->slot);
     r->send_at = util_now_ms() + (q->delay_ms > 0 ? q->delay_ms : 0);
     r->done = q->done;
@@ -583,6 +595,23 @@ static void relisten(struct db_conn *c)
     c->queue = r;
 }
 
+static bool is_prepared(const struct db_conn *c, const char *name)
+{
+    for (int i = 0; i < c->nprepared; i++)
+        if (strcmp(c->prepared[i], name) == 0)
+            return true;
+    return false;
+}
+
+static void forget_prepared(struct db_conn *c)
+{
+    for (int i = 0; i < c->nprepared; i++)
+        free(c->prepared[i]);
+    free(c->prepared);
+    c->prepared = NULL;
+    c->nprepared = 0;
+}
+
 static void send_next(struct db_conn *c)
 {
     if (c->state != DB_ONLINE || c->inflight)
@@ -612,6 +641,20 @@ static void send_next(struct db_conn *c)
                 ok = PQsendQueryParams(c->pg, r->stmts[i].sql, r->stmts[i].nparams, NULL,
                                        (const char *const *)r->stmts[i].params, NULL, NULL, 0);
             ok = ok && PQpipelineSync(c->pg);
+        } else if (r->name && is_prepared(c, r->name)) {
+            /* Planned once per connection: a search-as-you-type statement
+             * costs more to plan than to run. */
+            ok = PQsendQueryPrepared(c->pg, r->name, r->stmts[0].nparams, (const char *const *)r->stmts[0].params,
+                                     NULL, NULL, 0);
+        } else if (r->name) {
+            /* Prepare and run in the same round trip. */
+            r->prepare = true;
+            r->nres = 2;
+            ok = PQenterPipelineMode(c->pg) &&
+                 PQsendPrepare(c->pg, r->name, r->stmts[0].sql, r->stmts[0].nparams, NULL) &&
+                 PQsendQueryPrepared(c->pg, r->name, r->stmts[0].nparams, (const char *const *)r->stmts[0].params,
+                                     NULL, NULL, 0) &&
+                 PQpipelineSync(c->pg);
         } else {
             ok = PQsendQueryParams(c->pg, r->stmts[0].sql, r->stmts[0].nparams, NULL,
                                    (const char *const *)r->stmts[0].params, NULL, NULL, 0);
@@ -733,7 +776,7 @@ static void read_results(struct db_conn *c)
         PGresult *res = PQgetResult(c->pg);
         bool done = false;
         if (!res) {
-            if (r->batch)
+            if (r->batch || r->prepare)
                 r->cur++;
             else
                 done = true;
@@ -746,12 +789,16 @@ static void read_results(struct db_conn *c)
                 keep_error(c, r, res);
             else if (!result_ok(res))
                 keep_error(c, r, res);
-            int k = r->cur < r->nstmts ? r->cur : r->nstmts - 1;
+            int k = r->cur < r->nres ? r->cur : r->nres - 1;
             PQclear(r->res[k]);
             r->res[k] = res;
         }
         if (done) {
             c->inflight = NULL;
+            if (r->prepare && !r->err) {
+                c->prepared = util_realloc(c->prepared, sizeof *c->prepared * (size_t)(c->nprepared + 1));
+                c->prepared[c->nprepared++] = util_strdup(r->name);
+            }
             finish(r, NULL);
         }
     }

@@ -25,18 +25,32 @@
  * $5 name/address text, $6 limit. */
 static const char search_sql[] =
     "WITH w AS (SELECT DISTINCT unnest(search_words($5)) AS word WHERE $5::text IS NOT NULL),"
-    /* Each word typed: itself, the dictionary words it begins (typing goes
-     * on), and the closest words when misspelt. */
+    " last AS (SELECT x AS word FROM regexp_split_to_table(lower($5), '[^[:alnum:]]+') WITH ORDINALITY AS t(x, n)"
+    "  WHERE x <> '' ORDER BY n DESC LIMIT 1),"
+    /* Each word typed matches itself; the last one (still being typed)
+     * also the commonest words it begins; a word the dictionary lacks
+     * (misspelt) its closest words. */
     " alt AS (SELECT w.word, d.token,"
     "   CASE WHEN d.token = w.word THEN 1.0 WHEN left(d.token, length(w.word)) = w.word THEN 0.8"
     "        ELSE similarity(d.token, w.word) * 0.8 END AS score"
     "  FROM w CROSS JOIN LATERAL ("
-    "   (SELECT sw.token FROM search_word sw WHERE sw.token LIKE w.word || '%' ORDER BY sw.token LIMIT 20)"
-    "   UNION"
+    "   (SELECT sw.token FROM search_word sw WHERE sw.token = w.word)"
+    "   UNION ALL"
+    "   (SELECT sw.token FROM search_word sw WHERE w.word IN (SELECT word FROM last)"
+    "     AND sw.token LIKE w.word || '_%' ORDER BY sw.uses DESC LIMIT 10)"
+    "   UNION ALL"
     "   (SELECT sw.token FROM search_word sw WHERE length(w.word) >= 3 AND sw.token % w.word"
+    "     AND NOT EXISTS (SELECT 1 FROM search_word x WHERE x.token = w.word)"
     "     ORDER BY similarity(sw.token, w.word) DESC LIMIT 5)) d),"
-    " hits AS (SELECT t.customer_id, t.source, a.word, max(a.score) AS score"
-    "  FROM alt a JOIN search_token t ON t.token = a.token GROUP BY 1, 2, 3),"
+    /* The rarest word picks at most 500 candidates; the others are checked
+     * on those only, so a common word never costs a visit to every row. */
+    " driver AS (SELECT a.word FROM alt a JOIN search_word sw ON sw.token = a.token"
+    "  GROUP BY a.word ORDER BY sum(sw.uses) LIMIT 1),"
+    " cands AS (SELECT t.customer_id, t.source FROM alt a JOIN driver d ON d.word = a.word"
+    "  JOIN search_token t ON t.token = a.token GROUP BY 1, 2 ORDER BY max(a.score) DESC LIMIT 500),"
+    " hits AS (SELECT c.customer_id, c.source, a.word, max(a.score) AS score FROM cands c"
+    "  JOIN search_token t ON t.customer_id = c.customer_id AND t.source = c.source"
+    "  JOIN alt a ON a.token = t.token GROUP BY 1, 2, 3),"
     /* All words of the same name or address, or all but one (a title, a
      * flat number the record lacks) ranked below the full matches. */
     " words AS (SELECT customer_id, source, (sum(score) / (SELECT count(*) FROM w))::real AS score FROM hits"
@@ -260,6 +274,7 @@ unsigned db_search_start(struct db_conn *c, const char *text, int limit, int del
         .nparams = 6,
         .params = v,
         .slot = "search",
+        .name = "careline_search",
         .delay_ms = delay_ms,
         .done = on_result,
         .ctx = pd,

@@ -65,6 +65,10 @@ struct db_query {
      * discarded (search as you type: the newest keystroke wins). */
     const char *slot;
     int delay_ms;                /* hold this long before sending (debounce) */
+    /* Prepare under this name once per connection (the first run prepares
+     * it in the same round trip), for statements run very often. NULL:
+     * unnamed, planned each time. */
+    const char *name;
     db_done_fn done;
     void *ctx;
     /* Whose request this is, for db_forget_owner() (a screen closing). */
