@@ -24,6 +24,10 @@ static struct db_conn *db;
 const struct conf *app_conf(void) { return &conf; }
 struct db_conn *app_db(void) { return db; }
 
+/* Times on screen are the utility's local time (app_setting 'timezone'),
+ * whatever the server's default: set for every new session. */
+static const char timezone_sql[] = "SELECT set_config('TimeZone', careline_timezone(), false)";
+
 /* ---- notifications relayed to screens ---------------------------------- */
 
 struct handler {
@@ -85,6 +89,7 @@ static void relay(void *ctx, const char *channel, const char *payload)
 
 void app_session_start(void)
 {
+    PQclear(db_exec(db, timezone_sql, 0, NULL));
     PGresult *r = db_exec(db, "SELECT coalesce(current_staff_id(), 0)", 0, NULL);
     if (r) {
         staff_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
@@ -228,7 +233,10 @@ static bool hook_busy(void) { return db_busy(db); }
 static void on_state(void *ctx, enum db_state s)
 {
     (void)ctx;
-    (void)s;
+    if (s == DB_ONLINE) {
+        struct db_query q = {.sql = timezone_sql};
+        db_send(db, &q);
+    }
     show_state();
     tui_invalidate();
 }
