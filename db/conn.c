@@ -88,6 +88,7 @@ struct db_conn *db_new(const struct db_params *p)
     c->p.connect_timeout = p->connect_timeout > 0 ? p->connect_timeout : 5;
     c->p.statement_timeout_ms = p->statement_timeout_ms;
     c->p.application_name = util_strdup(p->application_name ? p->application_name : "careline");
+    c->p.no_prepared = p->no_prepared;
     c->backoff_ms = BACKOFF_MIN_MS;
     c->next_id = 1;
     return c;
@@ -290,6 +291,7 @@ const char *db_error(const struct db_conn *c) { return c->error; }
 const char *db_sqlstate(const struct db_conn *c) { return c->sqlstate; }
 enum db_state db_state(const struct db_conn *c) { return c->state; }
 PGconn *db_pg(struct db_conn *c) { return c->pg; }
+bool db_prepared_ok(const struct db_conn *c) { return !c->p.no_prepared; }
 const struct db_stats *db_stats(const struct db_conn *c) { return &c->stats; }
 
 const char *db_state_text(const struct db_conn *c, char *buf, size_t len)

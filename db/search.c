@@ -74,7 +74,9 @@ static const char search_sql[] =
     " (SELECT cp.customer_id, 4, 0.9::real, 'postcode' FROM premise p"
     "   JOIN customer_premise cp ON cp.premise_id = p.id AND cp.end_date IS NULL"
     "  WHERE $4::text IS NOT NULL AND p.postcode_nospace LIKE $4 || '%'"
-    "  ORDER BY p.postcode_nospace, p.address_line1 LIMIT $6)"
+    /* Index order only: a second sort key would sort every premise of a
+     * postcode area before the limit. */
+    "  ORDER BY p.postcode_nospace LIMIT $6)"
     " UNION ALL"
     " SELECT customer_id, CASE source WHEN 'n' THEN 5 ELSE 6 END, score,"
     "  CASE source WHEN 'n' THEN 'name' ELSE 'address' END FROM words"
@@ -183,8 +185,11 @@ static int classify(const char *raw, struct plan *p, char *hint, size_t hintlen)
         valid_postcode_compact(p->text, p->meter, sizeof p->meter);   /* upper case, no spaces */
         p->has_meter = true;
     }
-    /* Names and addresses: trigrams need three characters to mean anything. */
-    p->has_text = has_letter(p->text) && count_chars(p->text) >= 3;
+    /* Names and addresses: trigrams need three characters to mean anything.
+     * A whole postcode or a meter serial is not a name: searching its
+     * pieces as words would only cost time. */
+    p->has_text = has_letter(p->text) && count_chars(p->text) >= 3 &&
+                  !valid_match(VALID_POSTCODE, p->text, len) && !p->has_meter;
     if (!(p->has_account || p->has_phone || p->has_postcode || p->has_meter || p->has_text)) {
         snprintf(hint, hintlen, has_letter(p->text) ? "Type at least 3 letters of a name or address"
                                                     : "Type at least 4 digits of a phone number, or a whole account number");
@@ -274,7 +279,7 @@ unsigned db_search_start(struct db_conn *c, const char *text, int limit, int del
         .nparams = 6,
         .params = v,
         .slot = "search",
-        .name = "careline_search",
+        .name = db_prepared_ok(c) ? "careline_search" : NULL,
         .delay_ms = delay_ms,
         .done = on_result,
         .ctx = pd,

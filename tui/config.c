@@ -27,6 +27,7 @@ struct known {
 
 static const char *const theme_choices[] = {"auto", "color", "mono", NULL};
 static const char *const ascii_choices[] = {"auto", "yes", "no", NULL};
+static const char *const no_yes_choices[] = {"no", "yes", NULL};
 
 #define OFF(f) offsetof(struct conf, f)
 static const struct known known[] = {
@@ -34,6 +35,7 @@ static const struct known known[] = {
     {"connection.service", K_STR, OFF(service), 0, 0, NULL},
     {"connection.connect_timeout", K_INT, OFF(connect_timeout), 1, 600, NULL},
     {"connection.statement_timeout_ms", K_INT, OFF(statement_timeout_ms), 0, 3600000, NULL},
+    {"connection.prepared_statements", K_CHOICE, OFF(prepared_statements), 0, 0, no_yes_choices},
     {"ui.theme", K_CHOICE, OFF(theme), 0, 0, theme_choices},
     {"ui.ascii", K_CHOICE, OFF(ascii), 0, 0, ascii_choices},
     {"ui.search_delay_ms", K_INT, OFF(search_delay_ms), 0, 5000, NULL},

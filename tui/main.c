@@ -184,6 +184,7 @@ static int connect_db(bool interactive)
         .connect_timeout = conf.connect_timeout,
         .statement_timeout_ms = conf.statement_timeout_ms,
         .application_name = "careline",
+        .no_prepared = !conf.prepared_statements,
     };
     db = db_new(&p);
     if (db_connect(db, NULL) == 0)

@@ -12,6 +12,7 @@ struct conf {
     char *service;            /* pg_service.conf name; "" = none */
     int connect_timeout;      /* seconds */
     int statement_timeout_ms;
+    int prepared_statements;  /* 0 behind a transaction-mode pooler */
     enum tui_theme_pref theme;
     enum tui_ascii_pref ascii;
     int search_delay_ms;

@@ -15,6 +15,10 @@ struct db_params {
     int connect_timeout;       /* seconds */
     int statement_timeout_ms;  /* 0 = server default */
     const char *application_name;
+    /* Named prepared statements for hot queries (search). Off behind a
+     * transaction-mode pooler (PgBouncer before 1.21), where a session's
+     * statements do not follow it from one server connection to another. */
+    bool no_prepared;
 };
 
 enum db_state { DB_OFFLINE, DB_CONNECTING, DB_ONLINE };
@@ -37,6 +41,7 @@ enum db_state db_state(const struct db_conn *c);
 /* Human text for the status line: "online", "offline: retrying in 4 s". */
 const char *db_state_text(const struct db_conn *c, char *buf, size_t len);
 PGconn *db_pg(struct db_conn *c);   /* raw handle, for db/ modules only */
+bool db_prepared_ok(const struct db_conn *c);   /* named prepared statements may be used */
 
 /* ---- synchronous (command-line commands, tests) ---------------------- */
 

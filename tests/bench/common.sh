@@ -16,7 +16,7 @@ BENCH_BIN=${BENCH_BIN:-$TOP/build/bench}
 . "$TOP/tests/lib/pgtmp.sh"
 
 # bench_note TEXT: progress on stderr, so stdout keeps only the report.
-bench_note() { printf '%s\n' "$*" >&2; }
+bench_note() { printf '[%3ds] %s\n' "$SECONDS" "$*" >&2; }
 
 # bench_q SQL: one value from the bench database, as the cluster owner.
 bench_q() { psql -X -q -v ON_ERROR_STOP=1 -At -U postgres -d "$BENCH_DB" -c "$1"; }
@@ -40,7 +40,7 @@ bench_db_up() {
         if [ "${have%% in *}" != "$want" ]; then
             BENCH_SEED_NOTE="$BENCH_SEED_NOTE; db/seed.sql has changed since (BENCH_RESEED=1 seeds again)"
         fi
-        "$CARELINE" migrate >/dev/null || return 1
+        bench_migrate || return 1
         return 0
     fi
     if [ -n "$(psql -X -At -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$BENCH_DB'")" ]; then
@@ -62,6 +62,48 @@ bench_db_up() {
     psql -X -q -c "VACUUM ANALYZE" >/dev/null || return 1
     psql -X -q -d postgres -c "COMMENT ON DATABASE $BENCH_DB IS '$want in $secs s on $(date -u +%Y-%m-%d)'" || return 1
     BENCH_SEED_NOTE="seeded $BENCH_CUSTOMERS customers in $secs s (careline seed: ${out##*in }), then VACUUM ANALYZE"
+}
+
+# bench_migrate: apply migrations newer than the cached database; when any
+# was applied, refresh the planner's statistics (a migration that fills a
+# table leaves none, and plans made without them are not what production
+# sees after autovacuum).
+bench_migrate() {
+    local before after conf
+    before=$(psql -X -At -c "SELECT count(*) FROM schema_migrations" 2>/dev/null)
+    conf=$(mktemp "${TMPDIR:-/tmp}/careline-migrate.XXXXXX.conf")
+    printf 'connection = { statement_timeout_ms = 0; };\n' >"$conf"
+    "$CARELINE" --config "$conf" migrate >/dev/null
+    local rc=$?
+    rm -f "$conf"
+    [ "$rc" = 0 ] || return 1
+    after=$(psql -X -At -c "SELECT count(*) FROM schema_migrations")
+    if [ "$before" != "$after" ]; then
+        bench_note "bench: $((after - ${before:-0})) new migration(s) applied to the cached database: VACUUM ANALYZE"
+        psql -X -q -c "VACUUM ANALYZE" >/dev/null || return 1
+        BENCH_SEED_NOTE="${BENCH_SEED_NOTE:-}; $((after - ${before:-0})) newer migration(s) applied, then VACUUM ANALYZE"
+    fi
+}
+
+# bench_db_down: stop the cached cluster cleanly (pgtmp_stop stops it
+# "immediate", which throws the server's statistics away, and autovacuum
+# then never learns what changed).
+bench_db_down() {
+    if [ -n "${PGTMP_DIR:-}" ] && [ -f "$PGTMP_DIR/data/postmaster.pid" ]; then
+        pgtmp_as "$PGTMP_BIN/pg_ctl" -D "$PGTMP_DIR/data" -m fast -w stop >/dev/null 2>&1
+    fi
+    pgtmp_stop
+}
+
+# bench_busy: what else keeps the machine busy, sampled over one second
+# (figures taken on a busy machine are worth little). Prints nothing when idle.
+bench_busy() {
+    local a b
+    a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
+    sleep 1
+    b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
+    awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ")
+        if (y[2] > x[2] && (y[1] - x[1]) / (y[2] - x[2]) > 0.25) printf "%.0f%%", 100 * (y[1] - x[1]) / (y[2] - x[2]) }'
 }
 
 # bench_roles: an agent and a supervisor login role with staff rows, so the

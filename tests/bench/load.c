@@ -20,8 +20,8 @@
  * yet, so that statement is the driver's). Between actions each agent
  * thinks for an exponentially distributed time of mean THINK_MS.
  * Supervisors poll the open-complaints queue every POLL_MS.
- * Complaint intake and recovery scripts are not built yet, so they are not
- * in the mix.
+ * Complaint intake and recovery scripts are not in the mix yet (they were
+ * not built when this was written).
  *
  * Children keep their samples in memory and hand them to the parent through
  * files in a private directory; the parent checks, against the database,
@@ -312,6 +312,10 @@ static int child(int n, bool supervisor, int ready_fd, int go_fd)
         return 1;
     double deadline = now_ms() + opt.seconds * 1000.0;
     int seq = 0;
+    /* Agents do not all start a call in the same millisecond: a random
+     * first pause spreads them as a real shift would be spread. */
+    if (!supervisor)
+        think(deadline);
     while (c && now_ms() < deadline) {
         if (supervisor) {
             do_queue(c);
@@ -737,7 +741,7 @@ int main(int argc, char **argv)
     print_row("every agent action", all, nall, allerr, (double)nall / elapsed, "p95 < 50 ms");
     print_row(action_name[A_CONNECT], v[A_CONNECT], n[A_CONNECT], errors[A_CONNECT], -1, "-");
     printf("(ms; n counts successful actions; %d of %d connected, all in %.0f ms; %d process%s failed;"
-           " not in the mix: complaint intake, recovery scripts — not built yet)\n",
+           " not in the mix yet: complaint intake, recovery scripts)\n",
            up, total, conn_ms, failed_children, failed_children == 1 ? "" : "es");
     printf("machine CPU busy during the run: %.0f%% of %ld cores; of that the driver's own %d processes: %.2f cores"
            " (the server had the rest)\n",

@@ -18,7 +18,7 @@ for b in careline bench/load; do
     [ -x "$TOP/build/$b" ] || { echo "load: build/$b is missing (make load builds it)" >&2; exit 1; }
 done
 bench_db_up || { echo "load: could not prepare the benchmark database" >&2; exit 1; }
-trap 'pgbouncer_stop; pgtmp_stop; rm -rf "$W"' EXIT
+trap 'pgbouncer_stop; bench_db_down; rm -rf "$W"' EXIT
 trap 'exit 130' INT TERM HUP
 bench_roles || exit 1
 bench_note "load: $BENCH_SEED_NOTE"

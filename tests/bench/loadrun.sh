@@ -77,6 +77,28 @@ pgbouncer_install() {
     command -v pgbouncer >/dev/null
 }
 
+# pgbouncer_ui_check: the screens themselves through the pooler: 8 scripted
+# sessions at once, 5 searches each, every answer dumped; prints how many
+# searches showed results and the errors the others showed.
+pgbouncer_ui_check() {
+    local j out=$W/pgb-ui
+    mkdir -p "$out"
+    psql -X -At -U postgres -c "SELECT name FROM customer ORDER BY random() LIMIT 40" >"$out/names" || return 1
+    for j in 0 1 2 3 4 5 6 7; do
+        sed -n "$((j * 5 + 1)),$((j * 5 + 5))p" "$out/names" |
+            awk '{ print "C-u"; print ":type " $0; print ":dump" } END { print ":quit" }' >"$out/s$j"
+        PGHOST=$PGB_DIR PGPORT=$PGB_PORT PGUSER=careline_bench_agent \
+            "$CARELINE" --script "$out/s$j" >"$out/o$j" 2>&1 &
+    done
+    wait
+    local good bad
+    good=$(cat "$out"/o* | grep -cE 'best match first|No customer matches')
+    bad=$(cat "$out"/o* | grep -E '^ERROR|ERROR: ' | sed 's/^ *//' | sort | uniq -c | sort -rn | head -2 |
+          awk '{ $1 = $1 "x"; print }' | tr '\n' ';')
+    echo "the screens through PgBouncer (8 scripted sessions at once, 5 searches each):" \
+         "$good of 40 searches answered${bad:+; errors shown: $bad}"
+}
+
 load_all() {
     load_run direct 2>&2
     LOAD_CLEANUP=pgbouncer_stop
@@ -87,6 +109,7 @@ load_all() {
              "default_pool_size=$BENCH_POOL_SIZE server connections per role; 'options' ignored, its settings made" \
              "by connect_query instead"
         load_run pgbouncer PGHOST="$PGB_DIR" PGPORT="$PGB_PORT"
+        pgbouncer_ui_check
         pgbouncer_stop
     else
         echo

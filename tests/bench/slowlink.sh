@@ -144,7 +144,7 @@ slow_db() {
     RELAY_PIDS+=($!)
     sleep 0.2
     for ((i = 0; i < SLOW_REPS; i++)); do
-        row=$(sed -n "$((WARM + 1 + i))p" "$W/sample.typed")
+        row=$(sed -n "$((WARM + 1 + i % REPS))p" "$W/sample.typed")
         trace=$W/slowdb.$i.trace
         tm_start 80 24 env TERM=xterm-256color PGHOST="$relay_dir" PGPORT=5432 CARELINE_TRACE="$trace" \
             "$TOP/build/bench/stamp" "$W/slowdb.$i.stamp" "$CARELINE" --config "$W/default.conf"
@@ -171,7 +171,7 @@ slow_db() {
 slow_tty() {
     local i row log trace
     for ((i = 0; i < SLOW_REPS; i++)); do
-        row=$(sed -n "$((WARM + 1 + SLOW_REPS + i))p" "$W/sample.typed")
+        row=$(sed -n "$((WARM + 1 + (SLOW_REPS + i) % REPS))p" "$W/sample.typed")
         log=$W/slowtty.$i.log
         trace=$W/slowtty.$i.trace
         tm_start 80 24 "$TOP/build/bench/relay" --delay "$SLOW_DELAY_MS" --rate "$SLOW_RATE" --log "$log" --pty -- \

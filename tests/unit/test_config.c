@@ -68,6 +68,7 @@ static void test_defaults(void **state)
     assert_string_equal(c.conninfo, "");
     assert_int_equal(c.theme, TUI_THEME_AUTO);
     assert_int_equal(c.search_limit, 50);
+    assert_int_equal(c.prepared_statements, 1);
     char want[300];
     snprintf(want, sizeof want, "%s/.local/state/careline", dir);
     assert_string_equal(c.journal_dir, want);
@@ -101,12 +102,13 @@ static void test_override(void **state)
     char err[512] = "";
     const char *path = write_conf("good.conf",
                                   "# a comment\n"
-                                  "connection = { conninfo = \"dbname=careline host=db1\"; };\n"
+                                  "connection = { conninfo = \"dbname=careline host=db1\"; prepared_statements = \"no\"; };\n"
                                   "ui = { ascii = \"yes\"; search_limit = 20; };\n"
                                   "patterns = { account_no = \"^A[0-9]{6}$\"; };\n"
                                   "paths = { journal_dir = \"/var/tmp/j\"; };\n");
     assert_int_equal(conf_load(&c, path, err, sizeof err), 0);
     assert_string_equal(c.conninfo, "dbname=careline host=db1");
+    assert_int_equal(c.prepared_statements, 0);
     assert_int_equal(c.ascii, TUI_ASCII_YES);
     assert_int_equal(c.search_limit, 20);
     assert_int_equal(c.connect_timeout, 5);   /* from the defaults */
