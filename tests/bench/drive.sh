@@ -30,11 +30,14 @@ tm_type() {
     done
 }
 
-# tm_wait PATTERN...: poll the screen (every 10 ms, up to 20 s) until every
+# tm_wait PATTERN...: poll the screen (every 50 ms, up to 20 s) until every
 # pattern (grep -E) shows. Returns 1 on timeout, after saying what it saw.
+# Each look at the screen costs tmux some CPU on the cores Careline and
+# PostgreSQL are using, so it does not look more often: the times come from
+# the trace, not from when this loop noticed.
 tm_wait() {
     local p s i ok
-    for ((i = 0; i < 2000; i++)); do
+    for ((i = 0; i < 400; i++)); do
         s=$(tm_screen)
         ok=1
         for p in "$@"; do
@@ -42,7 +45,7 @@ tm_wait() {
         done
         [ "$ok" = 1 ] && return 0
         tm_dead && break
-        sleep 0.01
+        sleep 0.05
     done
     bench_note "bench: waited in vain for: $*"
     bench_note "$(tm_screen)"

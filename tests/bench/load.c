@@ -434,6 +434,10 @@ static double pct(const double *v, size_t n, double p)
 
 static void print_row(const char *label, double *v, size_t n, long errors, double per_s, const char *goal)
 {
+    if (!n) {
+        printf("%-32s %7d %7s %7s %7s %7s %8s %6ld  %s\n", label, 0, "-", "-", "-", "-", "-", errors, goal);
+        return;
+    }
     qsort(v, n, sizeof *v, cmp_double);
     char rate[16] = "-";
     if (per_s >= 0)

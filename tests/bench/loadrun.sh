@@ -42,6 +42,7 @@ pgbouncer_start() {
     cat >"$PGB_DIR/pgbouncer.ini" <<EOF
 [databases]
 $BENCH_DB = host=$PGHOST port=$PGPORT dbname=$BENCH_DB connect_query='SET pg_trgm.word_similarity_threshold = 0.5; SET statement_timeout = ${timeout:-5000}'
+${BENCH_DB}_ui = host=$PGHOST port=$PGPORT dbname=$BENCH_DB pool_size=2 connect_query='SET pg_trgm.word_similarity_threshold = 0.5; SET statement_timeout = ${timeout:-5000}'
 [pgbouncer]
 listen_addr =
 listen_port = $PGB_PORT
@@ -77,26 +78,28 @@ pgbouncer_install() {
     command -v pgbouncer >/dev/null
 }
 
-# pgbouncer_ui_check: the screens themselves through the pooler: 8 scripted
-# sessions at once, 5 searches each, every answer dumped; prints how many
-# searches showed results and the errors the others showed.
+# pgbouncer_ui_check [CONFIG]: the screens themselves through the pooler: 8
+# scripted sessions at once, 5 searches each, every answer dumped; prints
+# how many searches showed results and the errors the others showed. They
+# use a pool of 2 server connections (the "_ui" entry), so that sessions
+# share server connections as hundreds of terminals on a pool of 20 would.
 pgbouncer_ui_check() {
-    local j out=$W/pgb-ui
+    local conf=${1:-} j out=$W/pgb-ui.${1:+conf}
     mkdir -p "$out"
     psql -X -At -U postgres -c "SELECT name FROM customer ORDER BY random() LIMIT 40" >"$out/names" || return 1
     for j in 0 1 2 3 4 5 6 7; do
         sed -n "$((j * 5 + 1)),$((j * 5 + 5))p" "$out/names" |
             awk '{ print "C-u"; print ":type " $0; print ":dump" } END { print ":quit" }' >"$out/s$j"
-        PGHOST=$PGB_DIR PGPORT=$PGB_PORT PGUSER=careline_bench_agent \
-            "$CARELINE" --script "$out/s$j" >"$out/o$j" 2>&1 &
+        PGHOST=$PGB_DIR PGPORT=$PGB_PORT PGUSER=careline_bench_agent PGDATABASE=${BENCH_DB}_ui \
+            "$CARELINE" ${conf:+--config "$conf"} --script "$out/s$j" >"$out/o$j" 2>&1 &
     done
     wait
     local good bad
     good=$(cat "$out"/o* | grep -cE 'best match first|No customer matches')
     bad=$(cat "$out"/o* | grep -E '^ERROR|ERROR: ' | sed 's/^ *//' | sort | uniq -c | sort -rn | head -2 |
           awk '{ $1 = $1 "x"; print }' | tr '\n' ';')
-    echo "the screens through PgBouncer (8 scripted sessions at once, 5 searches each):" \
-         "$good of 40 searches answered${bad:+; errors shown: $bad}"
+    echo "the screens through PgBouncer, ${conf:+with prepared_statements = \"no\", }8 scripted sessions at once" \
+         "on a pool of 2, 5 searches each: $good of 40 searches answered${bad:+; errors shown: $bad}"
 }
 
 load_all() {
@@ -110,6 +113,8 @@ load_all() {
              "by connect_query instead"
         load_run pgbouncer PGHOST="$PGB_DIR" PGPORT="$PGB_PORT"
         pgbouncer_ui_check
+        printf 'connection = { prepared_statements = "no"; };\n' >"$W/unprepared.conf"
+        pgbouncer_ui_check "$W/unprepared.conf"
         pgbouncer_stop
     else
         echo
