@@ -20,7 +20,9 @@ static const char save_sql[] =
     " VALUES ($1::uuid, $2::bigint,"
     "  (SELECT cp.premise_id FROM customer_premise cp WHERE cp.customer_id = $2::bigint AND cp.end_date IS NULL"
     "    ORDER BY cp.role, cp.premise_id LIMIT 1),"
-    "  $3, $4, current_staff_id(), to_timestamp($5::double precision), now(), $6, nullif($7, ''), $8)"
+    /* The terminal's clock may run ahead of the server's: a call never
+     * starts after it is recorded. */
+    "  $3, $4, current_staff_id(), least(to_timestamp($5::double precision), now()), now(), $6, nullif($7, ''), $8)"
     " ON CONFLICT (id) DO NOTHING";
 
 void db_choices_free(struct db_choice *list, int n)

@@ -74,9 +74,10 @@ static const char search_sql[] =
     " (SELECT cp.customer_id, 4, 0.9::real, 'postcode' FROM premise p"
     "   JOIN customer_premise cp ON cp.premise_id = p.id AND cp.end_date IS NULL"
     "  WHERE $4::text IS NOT NULL AND p.postcode_nospace LIKE $4 || '%'"
-    /* Index order only: a second sort key would sort every premise of a
-     * postcode area before the limit. */
-    "  ORDER BY p.postcode_nospace LIMIT $6)"
+    /* Index order only (~<~ is the text_pattern_ops order, so the index
+     * scan stops at the limit): a plain ORDER BY would sort every premise
+     * of a postcode area first. */
+    "  ORDER BY p.postcode_nospace USING ~<~ LIMIT $6)"
     " UNION ALL"
     " SELECT customer_id, CASE source WHEN 'n' THEN 5 ELSE 6 END, score,"
     "  CASE source WHEN 'n' THEN 'name' ELSE 'address' END FROM words"
@@ -186,10 +187,9 @@ static int classify(const char *raw, struct plan *p, char *hint, size_t hintlen)
         p->has_meter = true;
     }
     /* Names and addresses: trigrams need three characters to mean anything.
-     * A whole postcode or a meter serial is not a name: searching its
-     * pieces as words would only cost time. */
-    p->has_text = has_letter(p->text) && count_chars(p->text) >= 3 &&
-                  !valid_match(VALID_POSTCODE, p->text, len) && !p->has_meter;
+     * A postcode (whole or begun: it has a digit) or a meter serial is not a
+     * name: searching its pieces as words would only cost time. */
+    p->has_text = has_letter(p->text) && count_chars(p->text) >= 3 && !p->has_postcode && !p->has_meter;
     if (!(p->has_account || p->has_phone || p->has_postcode || p->has_meter || p->has_text)) {
         snprintf(hint, hintlen, has_letter(p->text) ? "Type at least 3 letters of a name or address"
                                                     : "Type at least 4 digits of a phone number, or a whole account number");
