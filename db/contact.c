@@ -146,21 +146,10 @@ struct save_pending {
     void *ctx;
 };
 
-static void on_batch_saved(void *ctx, const PGresult *const *res, int n, const char *err, double ms)
+static void on_saved(void *ctx, const PGresult *const *res, int n, const char *err, double ms)
 {
     (void)res;
     (void)n;
-    (void)ms;
-    struct save_pending *p = ctx;
-    void (*done)(void *, const char *) = p->done;
-    void *dctx = p->ctx;
-    free(p);
-    done(dctx, err);
-}
-
-static void on_saved(void *ctx, const PGresult *res, const char *err, double ms)
-{
-    (void)res;
     (void)ms;
     struct save_pending *p = ctx;
     void (*done)(void *, const char *) = p->done;
@@ -177,19 +166,16 @@ unsigned db_contact_save(struct db_conn *c, const struct db_contact_draft *d,
     struct save_pending *p = util_calloc(1, sizeof *p);
     p->done = done;
     p->ctx = ctx;
-    if (d->csat > 0 || d->nps >= 0 || d->survey_declined) {
-        char csat[8], nps[8];
-        snprintf(csat, sizeof csat, "%d", d->csat);
-        snprintf(nps, sizeof nps, "%d", d->nps);
-        const char *sv[5] = {sp.id, csat, nps, d->comment ? d->comment : "", d->survey_declined ? "true" : "false"};
-        struct db_stmt stmts[2] = {{save_sql, 8, sp.v}, {survey_sql, 5, sv}};
-        struct db_batch b = {.stmts = stmts, .n = 2, .done = on_batch_saved, .ctx = p, .owner = ctx, .cleanup = free};
-        return db_send_batch(c, &b);
-    }
-    struct db_query q = {
-        .sql = save_sql, .nparams = 8, .params = sp.v, .done = on_saved, .ctx = p, .owner = ctx, .cleanup = free,
-    };
-    return db_send(c, &q);
+    /* One round trip either way: the contact, and the survey when asked. */
+    char csat[8], nps[8];
+    snprintf(csat, sizeof csat, "%d", d->csat);
+    snprintf(nps, sizeof nps, "%d", d->nps);
+    const char *sv[5] = {sp.id, csat, nps, d->comment ? d->comment : "", d->survey_declined ? "true" : "false"};
+    struct db_stmt stmts[2] = {{save_sql, 8, sp.v}, {survey_sql, 5, sv}};
+    bool survey = d->csat > 0 || d->nps >= 0 || d->survey_declined;
+    struct db_batch b = {.stmts = stmts, .n = survey ? 2 : 1, .done = on_saved, .ctx = p, .owner = ctx,
+                         .cleanup = free};
+    return db_send_batch(c, &b);
 }
 
 int db_contact_save_sync(struct db_conn *c, const struct db_contact_draft *d)
