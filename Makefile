@@ -46,7 +46,9 @@ $(BUILD)/obj/%.o: %.c $(wildcard include/careline/*.h) | $(BUILD)/gen/embedded.h
 
 # Migrations, the seed and the default configuration are compiled in, so an
 # installed binary needs no data files (CARELINE_MIGRATIONS_DIR overrides).
-$(BUILD)/gen/embedded.c $(BUILD)/gen/embedded.h: tools/embed.sh $(EMBED)
+# One rule makes both files (a grouped target): with -j, two runs of embed.sh
+# in the same folder would take each other's temporary files.
+$(BUILD)/gen/embedded.c $(BUILD)/gen/embedded.h &: tools/embed.sh $(EMBED)
 	@mkdir -p $(BUILD)/gen
 	sh tools/embed.sh $(BUILD)/gen $(EMBED)
 

@@ -28,6 +28,9 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # run_tap LABEL COMMAND...: run one test program and count its TAP lines.
 run_tap() {
     local label=$1; shift
+    # ONLY=GLOB (e.g. ONLY='*tmux_intake*') runs just the matching tests.
+    # shellcheck disable=SC2053
+    [[ $label == ${ONLY:-*} ]] || return 0
     local log=$LOGDIR/$(echo "$label" | tr '/ ' '__').log
     local start=$SECONDS
     # Each test keeps its drafts to itself.
@@ -85,6 +88,9 @@ cleanup() {
 
 section "unit tests"
 run_units "$BUILD" "unit/"
+
+section "build"
+run_scripts build ""
 
 section "starting a private PostgreSQL"
 if ! pgtmp_start "$LOGDIR/pg"; then
