@@ -565,16 +565,14 @@ static enum scr_result intake_action(void *st, enum tui_action a)
     }
 }
 
-static enum scr_result intake_key(void *st, int key)
+static enum scr_result form_key(struct intake *s, int key)
 {
-    struct intake *s = st;
     bool changed = false;
     static int left = -1, right = -1;
     if (left < 0) {
         left = tui_key_parse("Left");
         right = tui_key_parse("Right");
     }
-    s->discard_armed = false;
     switch (s->focus) {
     case F_CATEGORY:
         if (!tui_field_key(&s->filter, key, &changed))
@@ -605,6 +603,17 @@ static enum scr_result intake_key(void *st, int key)
         }
         return tui_key_printable(key) ? SCR_HANDLED : SCR_UNHANDLED;
     }
+}
+
+static enum scr_result intake_key(void *st, int key)
+{
+    struct intake *s = st;
+    enum scr_result r = form_key(s, key);
+    /* Only a key the form used disarms "Esc again": Esc itself comes here
+     * first (unused) and must reach the cancel action still armed. */
+    if (r != SCR_UNHANDLED)
+        s->discard_armed = false;
+    return r;
 }
 
 static bool intake_wants_text(void *st)
