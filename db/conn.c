@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -853,17 +854,25 @@ static void read_results(struct db_conn *c)
  * touches nothing else (PQcancel is safe to call from any thread). If the
  * server is unreachable the thread ends when the connect fails, or with
  * the process. */
+/* A server frozen whole keeps every cancel thread waiting; a few are
+ * enough, more would only pile up. */
+#define MAX_CANCEL_THREADS 4
+static atomic_int cancel_threads;
+
 static void *cancel_thread(void *arg)
 {
     PGcancel *k = arg;
     char err[256];
     (void)PQcancel(k, err, sizeof err);
     PQfreeCancel(k);
+    atomic_fetch_sub(&cancel_threads, 1);
     return NULL;
 }
 
 static void cancel_in_background(struct db_conn *c)
 {
+    if (atomic_load(&cancel_threads) >= MAX_CANCEL_THREADS)
+        return;
     PGcancel *k = c->pg ? PQgetCancel(c->pg) : NULL;
     if (!k)
         return;
@@ -875,8 +884,11 @@ static void cancel_in_background(struct db_conn *c)
     pthread_sigmask(SIG_SETMASK, &all, &old);
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&t, &attr, cancel_thread, k) != 0)
+    atomic_fetch_add(&cancel_threads, 1);
+    if (pthread_create(&t, &attr, cancel_thread, k) != 0) {
+        atomic_fetch_sub(&cancel_threads, 1);
         PQfreeCancel(k);
+    }
     pthread_attr_destroy(&attr);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     c->stats.cancels++;

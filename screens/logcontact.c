@@ -107,6 +107,8 @@ static void draw_number(struct logcontact *l, enum field f, int y, int x, int w,
     char box[16];
     snprintf(box, sizeof box, "%-3s", shown);
     tui_fill(y, x, w, TUI_ROLE_NORMAL);
+    x += 2; /* under the other values, which leave room for "< " */
+    w -= 2;
     int bw = (int)strlen(box);
     tui_put(y, x, w, focused ? TUI_ROLE_INPUT : TUI_ROLE_NORMAL, box);
     if (focused)
@@ -137,8 +139,8 @@ static void logcontact_draw(void *st, struct tui_rect b)
     static const char *const hints[F__COUNT] = {
         "Left/Right to change", "Left/Right to change", "Left/Right, or type the first letter",
         "optional: a short topic, e.g. high_bill", "what the customer wanted and what you did",
-        "\"How satisfied are you with how we handled this, 1 to 5?\" (type it; d declined)",
-        "\"How likely are you to recommend us, 0 to 10?\" (type it)", "optional: in the customer's words",
+        "\"How satisfied are you with how we handled this?\" 1-5, d declined",
+        "\"How likely are you to recommend us, 0 to 10?\" Type the number", "optional: in the customer's words",
     };
     int y = b.y;
     tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_DIM, "Record this contact. Enter saves, Esc cancels.");

@@ -47,8 +47,12 @@ bool tui_number_key(struct tui_number *n, int key, bool *changed)
         changed = &dummy;
     *changed = false;
     key = tui_key_normalize(key);
-    if (TUI_KEY_IS_PASTE(key))
+    if (TUI_KEY_IS_PASTE(key)) {
+        /* Pasted digits are the number; pasted letters never act. */
         key = TUI_KEY_PASTE_CP(key);
+        if (key < '0' || key > '9')
+            return true;
+    }
     size_t len = strlen(n->text);
     if (key >= '0' && key <= '9') {
         /* Digits add up as typed: "1" then "0" is ten. A number already

@@ -169,6 +169,11 @@ static void test_pasted_digits(void **state)
     tui_number_init(&n, 0, 10, false);
     assert_true(tui_number_key(&n, TUI_KEY_PASTE | '8', &changed));
     assert_int_equal(value(&n, TUI_NUMBER_OK), 8);
+    /* A pasted letter is text, never the "declined" key. */
+    tui_number_init(&n, 1, 5, true);
+    assert_true(tui_number_key(&n, TUI_KEY_PASTE | 'd', &changed));
+    assert_false(changed);
+    value(&n, TUI_NUMBER_EMPTY);
 }
 
 int main(void)
