@@ -220,10 +220,10 @@ static bool codeset_is_utf8(void)
     return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
 }
 
-/* A last resort when main returns or exit() is called without tui_end():
- * give the terminal back; screens are not closed (their modules may be gone). */
 static void paste_mode(bool on);
 
+/* A last resort when main returns or exit() is called without tui_end():
+ * give the terminal back; screens are not closed (their modules may be gone). */
 static void restore_at_exit(void)
 {
     if (T.active && !isendwin()) {
