@@ -303,6 +303,14 @@ int tui_input_next(struct tui_input *in, long long now_ms)
             consume(in, 1);
             return ESC; /* a lone Esc: nothing followed it in time */
         }
+        if (in->buf[1] == ESC && in->len > 2 && (in->buf[2] == '[' || in->buf[2] == 'O')) {
+            /* Alt with a cursor or function key (xterm's metaSendsEscape,
+             * PuTTY): the key alone, never an Esc that backs out first. */
+            consume(in, 1);
+            continue;
+        }
+        if (in->buf[1] == ESC && in->len == 2 && !timed_out(in, now_ms, in->delay))
+            return -1; /* Alt-Esc, or an Alt-key sequence still arriving */
         int k;
         switch (in->buf[1]) {
         case '[': k = csi(in, now_ms); break;

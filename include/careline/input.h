@@ -14,8 +14,9 @@
  * letters (ESC[H ESC[F ESCOH ESCOF, arrows in both cursor modes, with
  * modifiers as in ESC[1;5C), PuTTY/Linux ESC[[A..E, the application keypad.
  * An escape sequence is never read as Esc plus text: an unknown or
- * incomplete one is dropped whole. A lone Esc is Esc once no further byte
- * arrived within the Esc delay. Between ESC[200~ and ESC[201~ (bracketed
+ * incomplete one is dropped whole; an Alt-modified key (ESC before the
+ * sequence) is the key. A lone Esc is Esc once no further byte arrived
+ * within the Esc delay; Esc then a character is Esc, then that character. Between ESC[200~ and ESC[201~ (bracketed
  * paste) every character comes out as TUI_KEY_PASTE | code point, a line
  * break as '\n' (CR LF and CR alike).
  * Keys are as in keymap.h (code points, TUI_KEY_FN + curses codes), not

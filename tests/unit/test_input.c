@@ -124,6 +124,15 @@ static void test_never_esc_plus_text(void **state)
     assert_int_equal(k[0], 'q');
 }
 
+static void test_alt_with_a_key(void **state)
+{
+    (void)state;
+    /* Alt-Up and Alt-End as xterm and PuTTY send them: the key, no Esc. */
+    one_key("\x1b\x1b[A", FN(KEY_UP));
+    one_key("\x1b\x1b[4~", FN(KEY_END));
+    one_key("\x1b\x1bOF", FN(KEY_END));
+}
+
 static void test_split_sequence_waits(void **state)
 {
     (void)state;
@@ -213,6 +222,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_function_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keypad_application_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_never_esc_plus_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alt_with_a_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_split_sequence_waits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lone_esc, setup, teardown),
         cmocka_unit_test_setup_teardown(test_utf8, setup, teardown),
