@@ -18,7 +18,9 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) \
              -DCARELINE_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
-LDLIBS_ALL = $(PKG_LIBS) -lm $(EXTRA_LDFLAGS)
+# -pthread: a cancel request to a server that stopped answering runs on a
+# short-lived thread (db/conn.c), so the terminal never waits for it.
+LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(EXTRA_LDFLAGS)
 
 SRCS      := $(sort $(wildcard tui/*.c screens/*.c db/*.c))
 MAIN_SRC  := tui/main.c

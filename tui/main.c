@@ -221,7 +221,7 @@ static void show_state(void)
 {
     char buf[64];
     db_state_text(db, buf, sizeof buf);
-    tui_set_conn_status(buf, db_state(db) == DB_ONLINE ? TUI_ROLE_OK : TUI_ROLE_ERROR);
+    tui_set_conn_status(buf, db_answering(db) ? TUI_ROLE_OK : TUI_ROLE_ERROR);
 }
 static void hook_ready(const struct pollfd *fds, int n)
 {
