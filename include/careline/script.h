@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "careline/db.h"
 
@@ -358,6 +359,18 @@ unsigned db_script_answer(struct db_conn *c, const char *run_id, int step_id, co
 unsigned db_script_run_finish(struct db_conn *c, const char *run_id, const char *outcome,
                               void (*done)(void *ctx, const char *err), void *ctx);
 
+/* Make the goodwill credit of a goodwill_credit step (script_step.id) of a
+ * recorded run: amount in pounds ("25.00"), for the run's complaint and
+ * customer. The credit's id is made from the run and the step, so a
+ * replay, a retry or answering the step again after Back never makes a
+ * second credit (done then gets the first credit's status). The database
+ * decides as for any credit: "applied" within the agent's authority,
+ * "pending" above it. err when the step is not a credit step of the run's
+ * script or the run is not recorded. Offline, the write waits for the
+ * connection. */
+unsigned db_script_credit(struct db_conn *c, const char *run_id, int step_id, const char *amount,
+                          void (*done)(void *ctx, const char *status, const char *err), void *ctx);
+
 /* What storing one script did. */
 struct db_script_stored {
     int version;       /* the version now active for the code */
@@ -371,6 +384,12 @@ struct db_script_stored {
  * (nothing stored). */
 int db_script_store(struct db_conn *c, const struct script *const *scripts, int n, struct db_script_stored *out,
                     char *err, size_t errlen);
+/* Store the recovery scripts compiled into the program (the source tree's
+ * conf/scripts/NAME.conf files) exactly as `scripts load` stores those files, so
+ * `careline seed` and the demo run the shipped scripts. What was stored
+ * goes to out (NULL: nowhere); reasons to stderr. Returns 0, or -1
+ * (nothing stored). */
+int db_script_load_shipped(struct db_conn *c, FILE *out);
 /* Every complaint_category code, NULL-terminated (free each and the array
  * with script_strv_free), or NULL with err set. */
 char **db_script_categories(struct db_conn *c, char *err, size_t errlen);
