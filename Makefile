@@ -8,7 +8,7 @@ PKGS    := ncursesw libpq libconfig libpcre2-8
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 
 # Debian packages: what building, testing and the demo need.
-DEB_PKGS := gcc make pkg-config libncurses-dev libpq-dev libconfig-dev libpcre2-dev \
+DEB_PKGS := gcc make pkg-config libncurses-dev libpq-dev libconfig-dev libpcre2-dev faketime \
             libcmocka-dev postgresql tmux ncurses-base ncurses-term procps
 
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
