@@ -36,6 +36,8 @@
  *      script_run_given() of that step). When script_run_finished(&run),
  *      db_script_run_finish(db, run_id, "completed", ...). Ending early is
  *      db_script_run_finish() with another outcome ("ended early: ...").
+ *      A goodwill_credit step is answered only once its credit is made
+ *      (db_script_credit), so the run never records a credit that is not.
  *   5. db_script_fit_free(fit) when the screen closes (after
  *      script_run_free(&run), which points into it).
  *
@@ -401,8 +403,10 @@ void script_strv_free(char **v);
  *   careline scripts list              every version: code, version, name, categories, active
  *   careline scripts try REFERENCE [--record RUN_UUID] [ANSWER...]
  *                                      walk the script that fits a complaint, answering
- *                                      with ANSWER... ("skip:REASON" skips), and with
- *                                      --record store the run and answers under RUN_UUID
+ *                                      with ANSWER... ("skip:REASON" skips; at a credit
+ *                                      step "credit:AMOUNT", else the script's amount),
+ *                                      and with --record store the run, answers and
+ *                                      credits under RUN_UUID
  * argv[0] is "scripts". script_cli_parse() checks the arguments (0, or
  * APP_EXIT_USAGE with a message on stderr); script_cli_needs_db() says
  * whether to connect first; script_cli_run() runs (db may be NULL when no
