@@ -29,7 +29,8 @@ OBJS      := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
 MAIN_OBJ  := $(BUILD)/obj/tui/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-EMBED     := $(sort $(wildcard db/migrations/*.sql)) db/seed.sql conf/careline.conf
+EMBED     := $(sort $(wildcard db/migrations/*.sql)) db/seed.sql conf/careline.conf \
+             $(sort $(wildcard conf/scripts/*.conf))
 
 .PHONY: all deps check check-fast demo bench load install uninstall clean asan docs
 .DEFAULT_GOAL := all
@@ -46,8 +47,9 @@ $(BUILD)/obj/%.o: %.c $(wildcard include/careline/*.h) | $(BUILD)/gen/embedded.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
-# Migrations, the seed and the default configuration are compiled in, so an
-# installed binary needs no data files (CARELINE_MIGRATIONS_DIR overrides).
+# Migrations, the seed, the default configuration and the shipped recovery
+# scripts are compiled in, so an installed binary needs no data files and can
+# seed (CARELINE_MIGRATIONS_DIR overrides the migrations).
 # One rule makes both files (a grouped target): with -j, two runs of embed.sh
 # in the same folder would take each other's temporary files.
 $(BUILD)/gen/embedded.c $(BUILD)/gen/embedded.h &: tools/embed.sh $(EMBED)

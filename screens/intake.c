@@ -440,10 +440,13 @@ static void saved(void *ctx, const char *reference, const char *err)
     s->journal_dirty = false;
     db_journal_remove(app_conf()->journal_dir, s->id);
     tui_message(TUI_ROLE_OK, "Complaint %s saved.", reference);
-    /* Straight on to putting it right: the recovery script that fits. */
+    /* Straight on to putting it right: the recovery script that fits, over
+     * the new complaint, so that leaving the script (Esc) goes back to the
+     * complaint as the runner says, not to where the intake began. */
     char id[37];
     memcpy(id, s->id, sizeof id);
     tui_pop();   /* s is freed: touch nothing after */
+    tui_push(&scr_complaint_ops, id);
     tui_push(&scr_runner_ops, id);
 }
 

@@ -107,6 +107,7 @@ static void usage(FILE *f)
           "Commands:\n"
           "  migrate                   apply the database migrations not yet applied\n"
           "  seed --customers N        generate demo data for N customers (empty database)\n"
+          "  maintain                  bring bill statuses and arrears up to today (nightly)\n"
           "  check-config              check the configuration file and exit\n"
           "  search [--csv] TEXT       search customers and print what the screen would list\n"
           "  keys                      print the key reference of the key maps in effect\n"
@@ -342,7 +343,7 @@ int main(int argc, char **argv)
         }
     }
     const char *cmd = optind < argc ? argv[optind] : NULL;
-    static const char *const commands[] = {"migrate", "seed", "check-config", "search", "keys",
+    static const char *const commands[] = {"migrate", "seed", "maintain", "check-config", "search", "keys",
                                            "view", "report", "scripts", NULL};
     bool known = cmd == NULL;
     for (int i = 0; cmd && commands[i]; i++)
