@@ -232,6 +232,9 @@ INSERT INTO seed_zone (code, name, town, region, pc_area, pc_district, dial, sub
 
 INSERT INTO zone (code, name, region)
 SELECT code, name, region FROM seed_zone ORDER BY n;
+-- The demo's field staff (team 'Field') form one office that covers every zone, so they
+-- see every customer; an installation splits offices by zone (office_zone, admin guide).
+INSERT INTO office_zone (office, zone_id) SELECT 'Field', id FROM zone ORDER BY id;
 
 -- One entry per unit of weight: picking a random element picks a zone in proportion to its size.
 INSERT INTO seed_words

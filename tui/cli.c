@@ -15,6 +15,7 @@
 #include "careline/screens.h"
 #include "careline/script.h"
 #include "careline/search.h"
+#include "careline/staff.h"
 #include "careline/text.h"
 #include "careline/util.h"
 
@@ -88,6 +89,8 @@ int cli_parse(struct cli_cmd *c)
         return report_parse(c->argc, c->argv);
     if (strcmp(c->name, "scripts") == 0)
         return script_cli_parse(c->argc, c->argv);
+    if (strcmp(c->name, "staff") == 0)
+        return db_staff_cli_parse(c->argc, c->argv);
     return bad(c, "unknown command '%s'", c->name);
 }
 
@@ -272,6 +275,8 @@ int cli_run(struct cli_cmd *c, struct db_conn *db)
         return report_run(c->argc, c->argv, db);
     if (strcmp(c->name, "scripts") == 0)
         return script_cli_run(c->argc, c->argv, db);
+    if (strcmp(c->name, "staff") == 0)
+        return db_staff_cli_run(c->argc, c->argv, db);
     char err[2048];
     if (strcmp(c->name, "migrate") == 0) {
         if (db_migrate(db, stdout, err, sizeof err) < 0) {

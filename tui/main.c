@@ -118,6 +118,12 @@ static void usage(FILE *f)
           "  scripts list              list the stored recovery scripts and their versions\n"
           "  scripts try REF [ANSWER]...\n"
           "                            walk the script that fits complaint REF\n"
+          "  staff add LOGIN --name NAME --group GROUP [--team TEAM]\n"
+          "                            create a staff member's login role and staff row\n"
+          "  staff disable|enable LOGIN take away (and end sessions) or give back the login\n"
+          "  staff role LOGIN GROUP     move to agent, supervisor, field or admin\n"
+          "  staff team LOGIN TEAM      change team (a field worker's team is their office)\n"
+          "  staff list [--csv]         list staff, their groups and whether they can log in\n"
           "\n"
           "Options:\n"
           "  -c, --config FILE         read FILE over the built-in defaults\n"
@@ -344,7 +350,7 @@ int main(int argc, char **argv)
     }
     const char *cmd = optind < argc ? argv[optind] : NULL;
     static const char *const commands[] = {"migrate", "seed", "maintain", "check-config", "search", "keys",
-                                           "view", "report", "scripts", NULL};
+                                           "view", "report", "scripts", "staff", NULL};
     bool known = cmd == NULL;
     for (int i = 0; cmd && commands[i]; i++)
         known |= strcmp(cmd, commands[i]) == 0;
