@@ -1,4 +1,4 @@
-/* cli.c — the non-interactive commands: migrate, seed, maintain, check-config and search. */
+/* cli.c — the non-interactive commands: migrate, seed, maintain, check-config, search, view, and the dispatch of report, scripts, staff and customer. */
 #include "careline/cli.h"
 
 #include <errno.h>
@@ -10,6 +10,7 @@
 #include "careline/admin.h"
 #include "careline/app.h"
 #include "careline/customer.h"
+#include "careline/export.h"
 #include "careline/keymap.h"
 #include "careline/report.h"
 #include "careline/screens.h"
@@ -91,6 +92,8 @@ int cli_parse(struct cli_cmd *c)
         return script_cli_parse(c->argc, c->argv);
     if (strcmp(c->name, "staff") == 0)
         return db_staff_cli_parse(c->argc, c->argv);
+    if (strcmp(c->name, "customer") == 0)
+        return db_export_cli_parse(c->argc, c->argv);
     return bad(c, "unknown command '%s'", c->name);
 }
 
@@ -277,6 +280,8 @@ int cli_run(struct cli_cmd *c, struct db_conn *db)
         return script_cli_run(c->argc, c->argv, db);
     if (strcmp(c->name, "staff") == 0)
         return db_staff_cli_run(c->argc, c->argv, db);
+    if (strcmp(c->name, "customer") == 0)
+        return db_export_cli_run(c->argc, c->argv, db);
     char err[2048];
     if (strcmp(c->name, "migrate") == 0) {
         if (db_migrate(db, stdout, err, sizeof err) < 0) {

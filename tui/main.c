@@ -124,6 +124,8 @@ static void usage(FILE *f)
           "  staff role LOGIN GROUP     move to agent, supervisor, field or admin\n"
           "  staff team LOGIN TEAM      change team (a field worker's team is their office)\n"
           "  staff list [--csv]         list staff, their groups and whether they can log in\n"
+          "  customer export ACCOUNT [--json|--text]\n"
+          "                            everything held about one customer (subject access)\n"
           "\n"
           "Options:\n"
           "  -c, --config FILE         read FILE over the built-in defaults\n"
@@ -350,7 +352,7 @@ int main(int argc, char **argv)
     }
     const char *cmd = optind < argc ? argv[optind] : NULL;
     static const char *const commands[] = {"migrate", "seed", "maintain", "check-config", "search", "keys",
-                                           "view", "report", "scripts", "staff", NULL};
+                                           "view", "report", "scripts", "staff", "customer", NULL};
     bool known = cmd == NULL;
     for (int i = 0; cmd && commands[i]; i++)
         known |= strcmp(cmd, commands[i]) == 0;

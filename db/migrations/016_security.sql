@@ -241,3 +241,98 @@ REVOKE EXECUTE ON FUNCTION staff_check_login(text), staff_set_group(text, text),
 GRANT EXECUTE ON FUNCTION staff_check_login(text), staff_set_group(text, text), staff_add(text, text, text, text),
     staff_require(text), staff_disable(text), staff_end_sessions(text), staff_enable(text),
     staff_set_role(text, text), staff_set_team(text, text) TO careline_admin;
+
+------------------------------------------------------------------------------------------
+-- Subject access request (`careline customer export`): everything held about one customer,
+-- as one JSON document. SECURITY INVOKER: the caller's own grants and row-level security
+-- apply, so an export never shows more than its maker may see; supervisors and admins
+-- only, and each export is itself audited. Meter reads are those of the customer's time
+-- at each premise, not a later occupier's.
+CREATE FUNCTION customer_export(p_account text) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+DECLARE
+    c   customer;
+    doc jsonb;
+BEGIN
+    SELECT * INTO c FROM customer WHERE account_no = p_account;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no customer with account number %', p_account USING ERRCODE = 'no_data_found';
+    END IF;
+    doc := jsonb_build_object(
+        'exported_at', now(), 'exported_by', current_user::text,
+        'customer', to_jsonb(c),
+        'premises', (SELECT coalesce(jsonb_agg(to_jsonb(cp) || jsonb_build_object(
+                         'premise', to_jsonb(p), 'zone', z.name,
+                         'meters', (SELECT coalesce(jsonb_agg(to_jsonb(m) || jsonb_build_object(
+                                        'reads', (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.read_on, r.id), '[]')
+                                                    FROM meter_read r
+                                                   WHERE r.meter_id = m.id AND r.read_on >= cp.start_date
+                                                     AND (cp.end_date IS NULL OR r.read_on <= cp.end_date)))
+                                        ORDER BY m.id), '[]')
+                                      FROM meter m WHERE m.premise_id = p.id))
+                         ORDER BY cp.start_date, cp.premise_id), '[]')
+                       FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id JOIN zone z ON z.id = p.zone_id
+                      WHERE cp.customer_id = c.id),
+        'bills', (SELECT coalesce(jsonb_agg(to_jsonb(b) ORDER BY b.issued_on, b.id), '[]') FROM bill b WHERE b.customer_id = c.id),
+        'payments', (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.paid_on, x.id), '[]') FROM payment x WHERE x.customer_id = c.id),
+        'payment_arrangements', (SELECT coalesce(jsonb_agg(to_jsonb(a) ORDER BY a.id), '[]')
+                                   FROM payment_arrangement a WHERE a.customer_id = c.id),
+        'programmes', (SELECT coalesce(jsonb_agg(to_jsonb(e) || jsonb_build_object('programme', pr.name) ORDER BY e.enrolled_on), '[]')
+                         FROM programme_enrolment e JOIN programme pr ON pr.id = e.programme_id WHERE e.customer_id = c.id),
+        'contacts', (SELECT coalesce(jsonb_agg(to_jsonb(i) || jsonb_build_object('staff', s.display_name,
+                                 'survey', (SELECT to_jsonb(v) FROM satisfaction_survey v WHERE v.interaction_id = i.id))
+                                 ORDER BY i.started_at, i.id), '[]')
+                       FROM interaction i LEFT JOIN staff s ON s.id = i.staff_id WHERE i.customer_id = c.id),
+        'complaints', (SELECT coalesce(jsonb_agg(to_jsonb(k) || jsonb_build_object(
+                           'history', (SELECT coalesce(jsonb_agg(to_jsonb(h) ORDER BY h.at, h.id), '[]')
+                                         FROM complaint_history h WHERE h.complaint_id = k.id),
+                           'compensation', (SELECT coalesce(jsonb_agg(to_jsonb(cpay) ORDER BY cpay.created_at), '[]')
+                                              FROM compensation_payment cpay WHERE cpay.complaint_id = k.id))
+                           ORDER BY k.opened_at, k.id), '[]')
+                         FROM complaint k WHERE k.customer_id = c.id),
+        'goodwill_credits', (SELECT coalesce(jsonb_agg(to_jsonb(g) ORDER BY g.requested_at, g.id), '[]')
+                               FROM goodwill_credit g WHERE g.customer_id = c.id),
+        'follow_ups', (SELECT coalesce(jsonb_agg(to_jsonb(f) ORDER BY f.due_on, f.id), '[]')
+                         FROM follow_up f WHERE f.customer_id = c.id));
+    INSERT INTO audit_log (action, customer_id, entity, entity_id)
+    VALUES ('customer.export', c.id, 'customer', c.id::text);
+    RETURN doc;
+END $$;
+
+-- The same document for people: one "key: value" line per field, nested parts indented,
+-- list items numbered. Keys come in jsonb's order (short before long), which is stable.
+CREATE FUNCTION export_text(j jsonb, p_indent integer DEFAULT 0) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    pad text := repeat(' ', p_indent);
+    out text := '';
+    k   text;
+    v   jsonb;
+    n   bigint;
+BEGIN
+    IF jsonb_typeof(j) = 'object' THEN
+        FOR k, v IN SELECT e.key, e.value FROM jsonb_each(j) e LOOP
+            IF jsonb_typeof(v) IN ('object', 'array') AND v NOT IN ('[]'::jsonb, '{}'::jsonb) THEN
+                out := out || pad || k || E':\n' || export_text(v, p_indent + 2);
+            ELSE
+                out := out || pad || k || ': ' || CASE WHEN v = '[]'::jsonb OR v = '{}'::jsonb THEN '(none)'
+                                                        WHEN jsonb_typeof(v) = 'null' THEN '-'
+                                                        ELSE v #>> '{}' END || E'\n';
+            END IF;
+        END LOOP;
+    ELSIF jsonb_typeof(j) = 'array' THEN
+        FOR v, n IN SELECT e.value, e.ord FROM jsonb_array_elements(j) WITH ORDINALITY e(value, ord) LOOP
+            IF jsonb_typeof(v) IN ('object', 'array') THEN
+                out := out || pad || '#' || n || E'\n' || export_text(v, p_indent + 2);
+            ELSE
+                out := out || pad || '- ' || coalesce(v #>> '{}', '-') || E'\n';
+            END IF;
+        END LOOP;
+    ELSE
+        out := pad || coalesce(j #>> '{}', '-') || E'\n';
+    END IF;
+    RETURN out;
+END $$;
+
+REVOKE EXECUTE ON FUNCTION customer_export(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION customer_export(text) TO careline_supervisor;

@@ -190,6 +190,36 @@ is "the change is in the audit log with before and after" \
 may "an agent updates a customer" "$AGENT" "UPDATE customer SET email = 'nora@example.org' WHERE id = 1"
 is "with the customer's id" "$(q "SELECT count(*) FROM audit_log WHERE entity = 'customer' AND customer_id = 1 AND details -> 'changed' ? 'email'")" 1
 
+# -- subject access request ----------------------------------------------------------------------------
+for args in "customer" "customer frob" "customer export" "customer export 12" "customer export 5000000001 --xml" \
+            "customer export 5000000001 --json --text" "customer export 5000000001 5000000002"; do
+    # shellcheck disable=SC2086
+    cl "$SUPER" $args
+    is "careline $args: exit 2" "$rc" 2
+done
+q "UPDATE customer SET name = E'Nora \\x1b[2J North' WHERE id = 1" >/dev/null
+cl "$SUPER" customer export 5000000001 --json
+is "a supervisor exports a customer as JSON: exit 0" "$rc" 0
+json=$out
+got=$(printf '%s\n' "SELECT (j -> 'customer' ->> 'account_no') || ' ' || jsonb_array_length(j -> 'bills') || ' '
+        || (j -> 'bills' -> 0 ->> 'amount') || ' ' || jsonb_array_length(j -> 'contacts') || ' '
+        || (j -> 'premises' -> 0 -> 'premise' ->> 'postcode') || ' ' || (j -> 'customer' ->> 'vulnerability')
+        FROM (SELECT :'doc'::jsonb AS j) x;" | psql -X -q -At -v doc="$json" -d "$DB" 2>&1)
+is "it holds the customer, bills, contacts, premises and needs" "$got" "5000000001 1 100.00 2 NN1 1AA [\"medical_water\"]"
+unlike "JSON carries no raw escape character" "$json" $'\x1b'
+is "the export is audited" "$(q "SELECT count(*) FROM audit_log WHERE action = 'customer.export' AND customer_id = 1 AND actor = '$SUPER'")" 1
+cl "$SUPER" customer export 5000000001 --text
+is "as text: exit 0" "$rc" 0
+like "readable lines" "$out" "account_no: 5000000001"
+like "nested parts indented" "$out" "bills:.*  #1.*    amount: 100.00"
+unlike "text carries no raw escape character" "$out" $'\x1b'
+cl "$AGENT" customer export 5000000001
+is "an agent cannot export: exit 1" "$rc" 1
+like "permission denied" "$out" "permission denied"
+cl "$SUPER" customer export 5999999999
+is "an unknown account: exit 1" "$rc" 1
+like "says so" "$out" "no customer with account number 5999999999"
+
 # -- credits and approvals by role, as before ---------------------------------------------------------
 is "an agent's small credit is applied" "$(as "$AGENT" "INSERT INTO goodwill_credit (customer_id, amount, reason) VALUES (2, 10, 'sorry') RETURNING status")" applied
 over=$(q "SELECT per_credit + 1 FROM authority_limit WHERE group_role = 'agent'")
