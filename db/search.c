@@ -142,17 +142,17 @@ static const char sql_postcode_part[] =
  * (the index skips through them); more, as one prefix (a bitmap of all). */
 #define BEGUN_WORDS 16
 static const char sql_words[] =
-    "WITH w AS (SELECT x AS word, n, n = max(n) OVER () AS is_last"
+    "WITH w AS (SELECT x AS word, n, n = max(n) OVER () AS is_last, x || chr(1114111) AS hi"
     " FROM regexp_split_to_table(lower($2), '[^[:alnum:]]+') WITH ORDINALITY AS t(x, n) WHERE x <> ''),"
     " k AS (SELECT w.*, EXISTS (SELECT 1 FROM search_word sw WHERE sw.token = w.word) AS known,"
     " CASE WHEN w.is_last THEN (SELECT count(*) FROM (SELECT 1 FROM search_word sw"
-    " WHERE sw.token ~>~ w.word AND sw.token ~<~ (w.word || chr(1114111)) LIMIT " STR(BEGUN_WORDS) " + 1) x)"
+    " WHERE sw.token ~>~ w.word AND sw.token ~<~ w.hi LIMIT " STR(BEGUN_WORDS) " + 1) x)"
     " ELSE 0 END AS begun FROM w),"
     " alt AS ("
     " SELECT k.n, k.word AS token, 1.0::real AS score, false AS prefix, false AS fuzzy FROM k WHERE k.known"
     " UNION ALL"
     " SELECT k.n, sw.token, 0.8::real, false, false FROM k JOIN search_word sw"
-    " ON sw.token ~>~ k.word AND sw.token ~<~ (k.word || chr(1114111))"
+    " ON sw.token ~>~ k.word AND sw.token ~<~ k.hi"
     " WHERE k.begun BETWEEN 1 AND " STR(BEGUN_WORDS)
     " UNION ALL"
     " SELECT k.n, k.word, 0.8::real, true, false FROM k WHERE k.begun > " STR(BEGUN_WORDS)
@@ -163,7 +163,8 @@ static const char sql_words[] =
     " WHERE NOT k.known AND k.begun = 0 AND length(k.word) >= 3),"
     " lex AS (SELECT a.*, (" LEXEME("a.token") " || CASE WHEN a.prefix THEN ':*' ELSE '' END)::tsquery AS q"
     " FROM alt a),"
-    " grp AS (SELECT l.n, '(' || string_agg(l.q::text, ' | ') || ')' AS g FROM lex l GROUP BY l.n),"
+    " grp AS (SELECT l.n, '(' || string_agg(l.q::text, ' | ') || ')' AS g, bool_and(l.prefix) AS pfx"
+    " FROM lex l GROUP BY l.n),"
     /* Every word needs an alternative, or nothing can match. */
     " q AS (SELECT string_agg(g, ' & ')::tsquery AS query FROM grp HAVING count(*) = (SELECT count(*) FROM w)),"
     " m AS (SELECT d.customer_id, d.source, d.tokens FROM q JOIN search_doc d ON d.tokens @@ q.query),"
@@ -179,14 +180,16 @@ static const char sql_words[] =
     " ELSE 0 END) / (SELECT count(*) FROM w))::real AS score,"
     " CASE m.source WHEN 'n' THEN 'name' ELSE 'address' END AS matched FROM m),"
     /* All words but one: an OR of the ANDs that leave one word out, looked
-     * for only when the whole matches leave rows to fill. */
+     * for only when the whole matches leave rows to fill. Not counted, so
+     * an AND of nothing but a short prefix ("j", every j-word) is left out
+     * rather than read in full. */
     " q2 AS (SELECT string_agg(t, ' | ')::tsquery AS query FROM ("
     " SELECT '(' || string_agg(g.g, ' & ') || ')' AS t FROM w o JOIN grp g ON g.n <> o.n GROUP BY o.n"
-    " HAVING count(*) = (SELECT count(*) FROM w) - 1) x),"
+    " HAVING count(*) = (SELECT count(*) FROM w) - 1 AND NOT bool_and(g.pfx)) x),"
     " near AS (SELECT d.customer_id, 6 AS rank, 0::real AS score,"
     " CASE d.source WHEN 'n' THEN 'name' ELSE 'address' END AS matched"
     " FROM q2 JOIN search_doc d ON d.tokens @@ q2.query"
-    " WHERE (SELECT count(*) FROM w) >= 2 AND (SELECT count(DISTINCT customer_id) FROM m) < $1"
+    " WHERE (SELECT count(DISTINCT customer_id) FROM m) < $1"
     " AND NOT coalesce(d.tokens @@ (SELECT query FROM q), false) LIMIT $1),"
     " hits AS (SELECT * FROM exact UNION ALL SELECT * FROM near),"
     NOT_CAPPED SEARCH_TAIL;
