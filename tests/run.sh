@@ -36,9 +36,15 @@ run_tap() {
     # Each test keeps its drafts to itself.
     XDG_STATE_HOME=$LOGDIR/state/$(basename "$log" .log) "$@" >"$log" 2>&1 </dev/null
     local rc=$?
-    local ok notok
-    ok=$(grep -cE '^ok [0-9]+' "$log")
-    notok=$(grep -cE '^not ok [0-9]+' "$log")
+    local ok=0 notok=1
+    # A log that cannot be read (its folder removed under us) is a failure,
+    # never a silent pass.
+    if [ -f "$log" ]; then
+        ok=$(grep -cE '^ok [0-9]+' "$log")
+        notok=$(grep -cE '^not ok [0-9]+' "$log")
+    else
+        echo "not ok - $label: its log $log is gone" >&2
+    fi
     local took=$((SECONDS - start))
     if [ "$rc" != 0 ] && [ "$notok" = 0 ]; then
         notok=1
