@@ -1,4 +1,4 @@
-/* search.c — customer search: classify the text with the configured patterns, one ranked statement, parse the rows. */
+/* search.c — customer search: classify the text with the configured patterns, run the one prepared statement of its kind, parse the rows. */
 #include "careline/search.h"
 
 #include <ctype.h>
@@ -256,6 +256,14 @@ static bool has_letter(const char *s)
     return false;
 }
 
+static bool has_high_byte(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s & 0x80)
+            return true;
+    return false;
+}
+
 /* One kind per text, most specific first. The default patterns never make
  * a text two of meter, postcode and phone; with patterns of one's own that
  * overlap, the first kind here wins. */
@@ -329,7 +337,9 @@ static int classify(const char *raw, struct plan *p, char *hint, size_t hintlen)
     bool whole_postcode = valid_match(VALID_POSTCODE, p->text, len);
     if (whole_postcode || valid_match(VALID_POSTCODE_PARTIAL, p->text, len)) {
         valid_postcode_compact(p->text, p->postcode, sizeof p->postcode);
-        p->has_postcode = strlen(p->postcode) >= 2;
+        /* ASCII only (range_end() counts on it): a pattern of one's own
+         * that lets other letters in makes a word search instead. */
+        p->has_postcode = strlen(p->postcode) >= 2 && !has_high_byte(p->postcode);
         p->whole_postcode = whole_postcode;
         range_end(p->postcode, p->postcode_next, sizeof p->postcode_next);
     }
