@@ -163,11 +163,17 @@ static const char sql_words[] =
     " WHERE NOT k.known AND k.begun = 0 AND length(k.word) >= 3),"
     " lex AS (SELECT a.*, (" LEXEME("a.token") " || CASE WHEN a.prefix THEN ':*' ELSE '' END)::tsquery AS q"
     " FROM alt a),"
-    " grp AS (SELECT l.n, '(' || string_agg(l.q::text, ' | ') || ')' AS g, bool_and(l.prefix) AS pfx"
+    " grp AS (SELECT l.n, '(' || string_agg(l.q::text, ' | ') || ')' AS g, bool_or(l.prefix) AS pfx"
     " FROM lex l GROUP BY l.n),"
     /* Every word needs an alternative, or nothing can match. */
-    " q AS (SELECT string_agg(g, ' & ')::tsquery AS query FROM grp HAVING count(*) = (SELECT count(*) FROM w)),"
-    " m AS (SELECT d.customer_id, d.source, d.tokens FROM q JOIN search_doc d ON d.tokens @@ q.query),"
+    /* A short last word ("Louise J": every j-word) is checked on the rows
+     * the other words find, not read from the index as a bitmap of all. */
+    " q AS (SELECT string_agg(g, ' & ') FILTER (WHERE NOT post)::tsquery AS query,"
+    " string_agg(g, ' & ') FILTER (WHERE post)::tsquery AS post"
+    " FROM (SELECT *, pfx AND (SELECT count(*) FROM w) > 1 AS post FROM grp) x"
+    " HAVING count(*) = (SELECT count(*) FROM w)),"
+    " m AS (SELECT d.customer_id, d.source, d.tokens FROM q JOIN search_doc d ON d.tokens @@ q.query"
+    " WHERE q.post IS NULL OR d.tokens @@ q.post),"
     /* Scored only where scores can differ: the last word (whole or begun)
      * and misspelt words; a known word before the last is always whole. */
     " last AS (SELECT k.known, k.begun > 0 AS begun, " LEXEME("k.word") "::tsquery AS q FROM k WHERE k.is_last),"
@@ -181,18 +187,31 @@ static const char sql_words[] =
     " CASE m.source WHEN 'n' THEN 'name' ELSE 'address' END AS matched FROM m),"
     /* All words but one: an OR of the ANDs that leave one word out, looked
      * for only when the whole matches leave rows to fill. Not counted, so
-     * an AND of nothing but a short prefix ("j", every j-word) is left out
-     * rather than read in full. */
+     * an AND with a short prefix ("j", every j-word) is left out rather
+     * than read in full. */
     " q2 AS (SELECT string_agg(t, ' | ')::tsquery AS query FROM ("
     " SELECT '(' || string_agg(g.g, ' & ') || ')' AS t FROM w o JOIN grp g ON g.n <> o.n GROUP BY o.n"
-    " HAVING count(*) = (SELECT count(*) FROM w) - 1 AND NOT bool_and(g.pfx)) x),"
+    " HAVING count(*) = (SELECT count(*) FROM w) - 1 AND NOT bool_or(g.pfx)) x),"
     " near AS (SELECT d.customer_id, 6 AS rank, 0::real AS score,"
     " CASE d.source WHEN 'n' THEN 'name' ELSE 'address' END AS matched"
     " FROM q2 JOIN search_doc d ON d.tokens @@ q2.query"
     " WHERE (SELECT count(DISTINCT customer_id) FROM m) < $1"
-    " AND NOT coalesce(d.tokens @@ (SELECT query FROM q), false) LIMIT $1),"
+    " AND d.customer_id NOT IN (SELECT customer_id FROM m) LIMIT $1),";
+/* The rest, apart: C17 promises string literals of 4095 characters, and the
+ * whole statement is longer, so words_sql() joins the two once. */
+static const char sql_words_tail[] =
     " hits AS (SELECT * FROM exact UNION ALL SELECT * FROM near),"
     NOT_CAPPED SEARCH_TAIL;
+
+static const char *words_sql(void)
+{
+    static char sql[sizeof sql_words + sizeof sql_words_tail];
+    if (!sql[0]) {
+        memcpy(sql, sql_words, sizeof sql_words - 1);
+        memcpy(sql + sizeof sql_words - 1, sql_words_tail, sizeof sql_words_tail);
+    }
+    return sql;
+}
 
 enum kind { K_ACCOUNT, K_PHONE, K_PHONE_PART, K_METER, K_POSTCODE, K_POSTCODE_PART, K_WORDS, K__COUNT };
 
@@ -210,8 +229,13 @@ static const struct kind_stmt {
     [K_METER] = {"careline_search_meter", sql_meter, 2, {"1", "ZZ00000000"}},
     [K_POSTCODE] = {"careline_search_postcode", sql_postcode, 2, {"1", "ZZ00ZZ"}},
     [K_POSTCODE_PART] = {"careline_search_postcode_part", sql_postcode_part, 3, {"1", "ZZ0", "ZZ1"}},
-    [K_WORDS] = {"careline_search_words", sql_words, 2, {"1", "zzqx zzqxj"}},
+    [K_WORDS] = {"careline_search_words", NULL, 2, {"1", "zzqx zzqxj"}},   /* words_sql() */
 };
+
+static const char *sql_of(enum kind k)
+{
+    return k == K_WORDS ? words_sql() : kinds[k].sql;
+}
 
 struct plan {
     char account[32];
@@ -465,7 +489,7 @@ unsigned db_search_start(struct db_conn *c, const char *text, int limit, int del
     }
     int n = params(&p, limit, lim, v);
     struct db_query q = {
-        .sql = kinds[p.kind].sql,
+        .sql = sql_of(p.kind),
         .nparams = n,
         .params = v,
         .slot = "search",
@@ -492,7 +516,7 @@ int db_search_run(struct db_conn *c, const char *text, int limit, struct db_sear
     int n = params(&p, limit, lim, v);
     const struct kind_stmt *k = &kinds[p.kind];
     long long t0 = util_now_ms();
-    PGresult *r = db_exec_named(c, db_prepared_ok(c) ? k->name : NULL, k->sql, n, v);
+    PGresult *r = db_exec_named(c, db_prepared_ok(c) ? k->name : NULL, sql_of(p.kind), n, v);
     out->elapsed_ms = (double)(util_now_ms() - t0);
     if (!r) {
         out->error = util_strdup(db_error(c));
@@ -506,7 +530,7 @@ int db_search_run(struct db_conn *c, const char *text, int limit, struct db_sear
 void db_search_prepare(struct db_conn *c)
 {
     for (int i = 0; i < K__COUNT; i++)
-        db_warm(c, kinds[i].name, kinds[i].sql, kinds[i].nparams, kinds[i].warm);
+        db_warm(c, kinds[i].name, sql_of((enum kind)i), kinds[i].nparams, kinds[i].warm);
 }
 
 void db_search_result_free(struct db_search_result *r)
