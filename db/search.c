@@ -47,7 +47,7 @@
     " CASE WHEN cardinality(c.vulnerability) > 0 THEN 'VULN' END,"                                          \
     " CASE WHEN c.non_digital THEN 'NODIGI' END,"                                                           \
     " CASE WHEN c.segment = 'key_account' THEN 'KEY' END,"                                                  \
-    " CASE WHEN c.arrears > 0 THEN 'ARREARS' END),"                                                         \
+    " CASE WHEN customer_arrears(c) > 0 THEN 'ARREARS' END),"                                               \
     " t.matched, t.total, (SELECT v FROM more) AS capped"                                                   \
     " FROM top t JOIN customer c ON c.id = t.customer_id"                                                   \
     " LEFT JOIN LATERAL (SELECT p.* FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id"        \

@@ -1236,67 +1236,8 @@ SELECT c.id, (SELECT id FROM programme WHERE code = 'business_efficiency'), pg_t
 ON CONFLICT DO NOTHING;
 
 ------------------------------------------------------------------------------------------
--- Service-recovery scripts (demo versions; admins load the real ones from files). high_bill
--- has an older, inactive version 1 to show that runs keep pointing at the version used.
-INSERT INTO recovery_script (code, name, version, categories, segment, language, requires_vulnerability,
-                             requires_event, active, source, loaded_at, loaded_by)
-VALUES
- ('high_bill', 'High or unexpected bill', 1, '{billing.high_bill,billing.estimated_bill}', NULL, NULL, NULL, NULL, false, '',
-  pg_temp.ts('2025-02-03 10:00'), 'admin01'),
- ('high_bill', 'High or unexpected bill', 2, '{billing.high_bill,billing.estimated_bill}', NULL, NULL, NULL, NULL, true, '',
-  pg_temp.ts('2026-03-16 09:30'), 'admin01'),
- ('no_water', 'No water or supply interruption', 1, '{supply.interruption,supply.low_pressure,works.planned_notice}', NULL,
-  NULL, NULL, NULL, true, '', pg_temp.ts('2025-02-03 10:05'), 'admin01'),
- ('general', 'General service recovery', 1, '{}', NULL, NULL, NULL, NULL, true, '',
-  pg_temp.ts('2025-02-03 10:10'), 'admin02');
-
-INSERT INTO script_step (script_id, step_no, step_key, kind, text, options, condition, action_kind)
-SELECT s.id, v.step_no, v.step_key, v.kind, v.text, v.options::jsonb, v.condition::jsonb, v.action_kind
-  FROM recovery_script s
-  JOIN (VALUES
-    ('high_bill', 1, 1, 'apology', 'say', 'I''m sorry your bill is higher than you expected, {first_name}. Let''s find out why together.', NULL, NULL, NULL),
-    ('high_bill', 1, 2, 'reading', 'ask', 'Could you read the meter for me now?', '[{"answer":"given","label":"Reading given","next":"leak"},{"answer":"cannot","label":"Cannot reach the meter","next":"close"}]', NULL, NULL),
-    ('high_bill', 1, 3, 'leak', 'ask', 'With every tap turned off, is the meter dial still moving?', '[{"answer":"yes","label":"Yes","next":"close"},{"answer":"no","label":"No","next":"close"}]', NULL, NULL),
-    ('high_bill', 1, 4, 'close', 'end', 'Summarise what happens next and thank the customer.', NULL, NULL, NULL),
-    ('high_bill', 2, 1, 'apology', 'say', 'I''m sorry your bill is higher than you expected, {first_name}. Let''s find out why together.', NULL, NULL, NULL),
-    ('high_bill', 2, 2, 'support', 'check', 'The customer has support needs ({vulnerability}): offer to stay on the line, and to send a written summary in their preferred format.', NULL, '{"vulnerable":true}', NULL),
-    ('high_bill', 2, 3, 'reading', 'ask', 'Could you read the meter for me now? Only the black digits, please.', '[{"answer":"given","label":"Reading given","next":"compare"},{"answer":"cannot","label":"Cannot reach the meter","next":"usage"}]', NULL, NULL),
-    ('high_bill', 2, 4, 'compare', 'check', 'Is the reading on the bill higher than the meter shows now?', '[{"answer":"yes","label":"Billed reading too high","next":"rebill"},{"answer":"no","label":"Billed reading right","next":"leak"}]', NULL, NULL),
-    ('high_bill', 2, 5, 'rebill', 'action', 'Re-issue the bill on today''s reading and tell the customer the new amount.', '[{"answer":"done","label":"Bill re-issued","next":"goodwill"}]', NULL, 'rebill'),
-    ('high_bill', 2, 6, 'leak', 'ask', 'With every tap turned off, is the meter dial still moving?', '[{"answer":"yes","label":"Yes: possible leak","next":"leak_visit"},{"answer":"no","label":"No","next":"usage"}]', NULL, NULL),
-    ('high_bill', 2, 7, 'leak_visit', 'action', 'Book a leak investigation and explain the leak allowance once the leak is repaired.', '[{"answer":"booked","label":"Visit booked","next":"follow_up"}]', NULL, 'field_visit'),
-    ('high_bill', 2, 8, 'usage', 'say', 'Go through the usage panel together: the last 24 months, the season, and similar homes nearby.', NULL, NULL, NULL),
-    ('high_bill', 2, 9, 'goodwill', 'action', 'If we got it wrong, offer a goodwill credit within your authority.', '[{"answer":"offered","label":"Credit offered","next":"follow_up"},{"answer":"not_needed","label":"Not needed","next":"follow_up"}]', NULL, 'goodwill_credit'),
-    ('high_bill', 2, 10, 'follow_up', 'action', 'Book a follow-up to confirm the next bill is right.', NULL, NULL, 'follow_up'),
-    ('high_bill', 2, 11, 'close', 'end', 'Summarise what will happen and when, and thank {first_name} for their patience.', NULL, NULL, NULL),
-    ('no_water', 1, 1, 'incident', 'check', 'An incident is active in this zone: read the approved message word for word.', NULL, '{"event":true}', NULL),
-    ('no_water', 1, 2, 'apology', 'say', 'I''m sorry you are without water. I know how disruptive that is.', NULL, NULL, NULL),
-    ('no_water', 1, 3, 'priority', 'check', 'On the Priority Services Register or medically dependent on water: arrange a bottled water delivery now.', '[{"answer":"arranged","label":"Delivery arranged","next":"neighbours"}]', '{"vulnerable":true}', 'bottled_water'),
-    ('no_water', 1, 4, 'neighbours', 'ask', 'Do your neighbours have water?', '[{"answer":"yes","label":"Yes","next":"internal"},{"answer":"no","label":"No","next":"network"},{"answer":"unknown","label":"Does not know","next":"network"}]', NULL, NULL),
-    ('no_water', 1, 5, 'internal', 'say', 'Check that the stop tap is fully open and look for frozen or burst pipes inside the property.', NULL, NULL, NULL),
-    ('no_water', 1, 6, 'network', 'action', 'Raise a network job with the address and the time the supply went off.', '[{"answer":"raised","label":"Job raised","next":"standard"}]', NULL, 'field_visit'),
-    ('no_water', 1, 7, 'standard', 'say', 'If the supply is not back within 12 hours you are entitled to a payment under the Guaranteed Standards Scheme; we pay it automatically.', NULL, NULL, NULL),
-    ('no_water', 1, 8, 'follow_up', 'action', 'Book a follow-up to confirm the supply is back and stable.', NULL, NULL, 'follow_up'),
-    ('no_water', 1, 9, 'close', 'end', 'Give the reference number and say when we will next be in touch.', NULL, NULL, NULL),
-    ('general', 1, 1, 'apology', 'say', 'I''m sorry this has happened, {first_name}. Thank you for telling us.', NULL, NULL, NULL),
-    ('general', 1, 2, 'restate', 'ask', 'Restate the problem in your own words and ask the customer to confirm it.', '[{"answer":"confirmed","label":"Confirmed","next":"channel"},{"answer":"corrected","label":"Customer corrected it","next":"channel"}]', NULL, NULL),
-    ('general', 1, 3, 'channel', 'check', 'No internet at home: all updates by phone or letter.', NULL, '{"non_digital":true}', NULL),
-    ('general', 1, 4, 'resolve', 'action', 'Fix it now if you can; otherwise agree the next step and a date.', '[{"answer":"fixed","label":"Fixed now","next":"follow_up"},{"answer":"next_step","label":"Next step agreed","next":"follow_up"}]', NULL, 'resolve'),
-    ('general', 1, 5, 'follow_up', 'action', 'Book a follow-up to check the customer is satisfied.', NULL, NULL, 'follow_up'),
-    ('general', 1, 6, 'close', 'end', 'Thank the customer and give the complaint reference.', NULL, NULL, NULL)
-  ) AS v(code, version, step_no, step_key, kind, text, options, condition, action_kind)
-    ON v.code = s.code AND v.version = s.version;
-
--- The source text as an admin's file would have looked.
-UPDATE recovery_script s
-   SET source = '# ' || s.name || E'\nscript ' || s.code || E'\nversion ' || s.version
-                || E'\ncategories ' || array_to_string(s.categories, ' ') || E'\n\n'
-                || (SELECT string_agg('step ' || t.step_key || ' ' || t.kind
-                                      || coalesce(' when ' || t.condition::text, '') || E'\n  ' || t.text
-                                      || coalesce(E'\n  options ' || t.options::text, '')
-                                      || coalesce(E'\n  action ' || t.action_kind, ''), E'\n' ORDER BY t.step_no)
-                      FROM script_step t WHERE t.script_id = s.id) || E'\n';
-
+-- Recovery scripts are not made here: `careline seed` stores the shipped conf/scripts files
+-- after this transaction, through the same code as `careline scripts load` (one source).
 INSERT INTO kb_article (category_id, title, body, tags, updated_at)
 SELECT (SELECT id FROM complaint_category WHERE code = v.cat), v.title, v.body, v.tags::text[], pg_temp.ts(v.at)
   FROM (VALUES
