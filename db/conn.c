@@ -372,9 +372,14 @@ static bool result_ok(const PGresult *r)
     return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
 }
 
+static bool is_prepared(const struct db_conn *c, const char *name);
+static void add_prepared(struct db_conn *c, const char *name);
+
 /* The synchronous calls run only when nothing asynchronous is in flight
- * (command-line commands), so switching to blocking mode is safe. */
-PGresult *db_exec(struct db_conn *c, const char *sql, int nparams, const char *const *params)
+ * (command-line commands), so switching to blocking mode is safe. With a
+ * name, the statement is prepared on this connection the first time. */
+static PGresult *exec_sync(struct db_conn *c, const char *name, const char *sql, int nparams,
+                           const char *const *params)
 {
     c->sqlstate[0] = '\0';
     if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
@@ -382,7 +387,20 @@ PGresult *db_exec(struct db_conn *c, const char *sql, int nparams, const char *c
         return NULL;
     }
     PQsetnonblocking(c->pg, 0);
-    PGresult *r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+    PGresult *r = NULL;
+    if (!name) {
+        r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+    } else {
+        if (!is_prepared(c, name)) {
+            r = PQprepare(c->pg, name, sql, nparams, NULL);
+            if (!r || !result_ok(r))
+                goto out;
+            add_prepared(c, name);
+            PQclear(r);
+        }
+        r = PQexecPrepared(c->pg, name, nparams, params, NULL, NULL, 0);
+    }
+out:
     PQsetnonblocking(c->pg, 1);
     if (r && result_ok(r))
         return r;
@@ -392,38 +410,15 @@ PGresult *db_exec(struct db_conn *c, const char *sql, int nparams, const char *c
     return NULL;
 }
 
-static bool is_prepared(const struct db_conn *c, const char *name);
-static void add_prepared(struct db_conn *c, const char *name);
+PGresult *db_exec(struct db_conn *c, const char *sql, int nparams, const char *const *params)
+{
+    return exec_sync(c, NULL, sql, nparams, params);
+}
 
 PGresult *db_exec_named(struct db_conn *c, const char *name, const char *sql, int nparams,
                         const char *const *params)
 {
-    if (!name || c->p.no_prepared)
-        return db_exec(c, sql, nparams, params);
-    c->sqlstate[0] = '\0';
-    if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
-        set_error(c, "not connected to the database");
-        return NULL;
-    }
-    PQsetnonblocking(c->pg, 0);
-    PGresult *r = NULL;
-    if (!is_prepared(c, name)) {
-        r = PQprepare(c->pg, name, sql, nparams, NULL);
-        if (r && result_ok(r))
-            add_prepared(c, name);
-        else
-            goto out;
-        PQclear(r);
-    }
-    r = PQexecPrepared(c->pg, name, nparams, params, NULL, NULL, 0);
-out:
-    PQsetnonblocking(c->pg, 1);
-    if (r && result_ok(r))
-        return r;
-    set_error(c, r ? PQresultErrorMessage(r) : PQerrorMessage(c->pg));
-    keep_sqlstate(c, r);
-    PQclear(r);
-    return NULL;
+    return exec_sync(c, c->p.no_prepared ? NULL : name, sql, nparams, params);
 }
 
 int db_exec_script(struct db_conn *c, const char *sql)
