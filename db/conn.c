@@ -257,6 +257,15 @@ static void hint(struct db_conn *c, PGconn *pg)
     snprintf(c->target, sizeof c->target, "%s@%s/%s", user ? user : "?",
              host && *host != '/' && *host ? host : "localhost", db ? db : "?");
     size_t len = strlen(c->error);
+    /* libpq's "certificate verify failed" does not say which setting to
+     * look at; an administrator setting up verify-full needs that. */
+    if (strstr(c->error, "certificate") || strstr(c->error, "SSL error")) {
+        snprintf(c->error + len, sizeof c->error - len,
+                 "\nhint: the server's certificate was not accepted: sslrootcert must name the CA that signed it "
+                 "(default ~/.postgresql/root.crt), and with sslmode=verify-full the host must be a name in the "
+                 "certificate");
+        len = strlen(c->error);
+    }
     snprintf(c->error + len, sizeof c->error - len,
              "\nhint: tried %s, database \"%s\" as user \"%s\"; set PGHOST, PGPORT, PGDATABASE or "
              "connection.conninfo in careline.conf",
