@@ -360,19 +360,12 @@ unsigned db_complaint_load(struct db_conn *c, const char *complaint_id,
 }
 
 /* Optimistic locking: the change applies only to the version the agent
- * saw; no row back means someone else got there first. */
+ * saw; NULL back means someone else got there first. complaint_change()
+ * (014) is the one path, so a same-status change or a bad merge reference
+ * is refused in words rather than taken for a conflict. */
 static const char update_sql[] =
-    "UPDATE complaint SET"
-    " status = coalesce($3, CASE WHEN $7::text IS NOT NULL THEN 'closed' ELSE status END),"
-    " status_reason = CASE WHEN $3 IS NOT NULL OR $7::text IS NOT NULL THEN nullif($4, '') ELSE status_reason END,"
-    " root_cause_id = coalesce(nullif($5, '0')::integer, root_cause_id),"
-    " resolution_summary = coalesce(nullif($6, ''), resolution_summary),"
-    " merged_into = coalesce((SELECT m.id FROM complaint m WHERE m.reference = $7::text), merged_into),"
-    " follow_up_override = $8::boolean"
-    " WHERE id = $1::uuid AND version = $2::integer"
-    "  AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM complaint m WHERE m.reference = $7::text AND m.id <> $1::uuid))"
-    " RETURNING version";
-
+    "SELECT complaint_change($1::uuid, $2::integer, $3::text, $4::text, nullif($5, '0')::integer, $6::text,"
+    " $7::text, $8::boolean)";
 struct update_pending {
     void (*done)(void *ctx, bool conflict, const char *err);
     void *ctx;
@@ -385,7 +378,7 @@ static void on_update(void *ctx, const PGresult *res, const char *err, double ms
     void (*done)(void *, bool, const char *) = p->done;
     void *dctx = p->ctx;
     free(p);
-    done(dctx, !err && PQntuples(res) == 0, err);
+    done(dctx, !err && (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)), err);
 }
 
 unsigned db_complaint_update(struct db_conn *c, const struct db_complaint_change *ch,
