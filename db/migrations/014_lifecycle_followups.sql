@@ -88,12 +88,13 @@ CREATE TRIGGER complaint_open_guard BEFORE INSERT ON complaint_script_run
 -- Closing settles every follow-up still open, here so every client gets it:
 -- cancelled with the reason (merged into another complaint, or closed by a
 -- supervisor's override, naming who). A follow-up already recorded stays
--- done. Runs as owner: the supervisor closing need not own the follow-ups.
-CREATE FUNCTION complaint_settle_follow_ups() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+-- done. Runs as the person closing (so current_staff_id() names them): only
+-- a supervisor can close or merge over an open follow-up (011, above), and
+-- supervisors may update follow-ups; an agent's close never finds one open.
+CREATE FUNCTION complaint_settle_follow_ups() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     who    integer := current_staff_id();
-    name   text := coalesce((SELECT display_name FROM staff WHERE id = current_staff_id()), session_user);
+    name   text := coalesce((SELECT display_name FROM staff WHERE id = current_staff_id()), current_user);
     reason text;
     n      integer;
 BEGIN
