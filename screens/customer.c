@@ -421,8 +421,11 @@ static int kv(int y, struct tui_rect b, const char *label, enum tui_role role, c
     if (y >= b.y + b.h)
         return y;
     tui_put(y, b.x + 1, 15, TUI_ROLE_LABEL, label);
-    tui_put(y, b.x + 17, b.w - 17, role, value);
-    return y + 1;
+    /* A value that does not fit takes a second line rather than lose its end. */
+    int rows = tui_wrap_count(value, b.w - 17) > 1 && y + 1 < b.y + b.h ? 2 : 1;
+    struct tui_rect r = {y, b.x + 17, rows, b.w - 17};
+    tui_put_wrapped(r, role, value, 0, false);
+    return y + rows;
 }
 
 static void draw_overview(struct customer *c, struct tui_rect b)

@@ -48,7 +48,7 @@
     X(CREDIT, "credit", "credit", "Offer a goodwill credit (above your authority it goes for approval)") \
     X(FOLLOW_UP, "follow-up", "follow-up", "Book a follow-up to confirm the fix held") \
     X(APPROVALS, "approvals", "approvals", "Credits waiting for a supervisor's decision") \
-    X(FOLLOW_UPS, "follow-ups", "follow-ups", "Follow-ups due today and overdue") \
+    X(FOLLOW_UPS, "follow-ups", "follow-ups", "Follow-ups due today, overdue and upcoming") \
     X(APPROVE, "approve", "approve", "Approve the selected credit") \
     X(REJECT, "reject", "reject", "Reject the selected credit (with a reason)") \
     X(COMPLETE, "complete", "done", "Record the follow-up's outcome") \

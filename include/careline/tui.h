@@ -187,6 +187,10 @@ void tui_pop(void);                  /* closes the top screen; the new top gets 
 void tui_invalidate(void);           /* something changed: redraw soon (safe from db callbacks) */
 /* A message in the status line until the next key (role ERROR/OK/WARN/NORMAL). */
 void tui_message(enum tui_role role, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Lines the help overlay of screen `screen` (its ops name) shows after its
+ * keys, '\n'-separated (what short forms mean). Both strings must live as
+ * long as the program (string literals). */
+void tui_set_help_note(const char *screen, const char *note);
 /* Right-hand part of the status line (connection state); the text is
  * copied, NULL or "" clears it. */
 void tui_set_conn_status(const char *text, enum tui_role role);
