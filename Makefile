@@ -8,7 +8,7 @@ PKGS    := ncursesw libpq libconfig libpcre2-8
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 
 # Debian packages: what building, testing and the demo need.
-DEB_PKGS := gcc make pkg-config libncurses-dev libpq-dev libconfig-dev libpcre2-dev \
+DEB_PKGS := gcc make pkg-config libncurses-dev libpq-dev libconfig-dev libpcre2-dev faketime \
             libcmocka-dev postgresql tmux ncurses-base ncurses-term procps
 
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
@@ -18,7 +18,9 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) \
              -DCARELINE_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
-LDLIBS_ALL = $(PKG_LIBS) -lm $(EXTRA_LDFLAGS)
+# -pthread: a cancel request to a server that stopped answering runs on a
+# short-lived thread (db/conn.c), so the terminal never waits for it.
+LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(EXTRA_LDFLAGS)
 
 SRCS      := $(sort $(wildcard tui/*.c screens/*.c db/*.c))
 MAIN_SRC  := tui/main.c
@@ -27,7 +29,8 @@ OBJS      := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
 MAIN_OBJ  := $(BUILD)/obj/tui/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-EMBED     := $(sort $(wildcard db/migrations/*.sql)) db/seed.sql conf/careline.conf
+EMBED     := $(sort $(wildcard db/migrations/*.sql)) db/seed.sql conf/careline.conf \
+             $(sort $(wildcard conf/scripts/*.conf))
 
 .PHONY: all deps check check-fast demo bench load install uninstall clean asan docs
 .DEFAULT_GOAL := all
@@ -44,8 +47,9 @@ $(BUILD)/obj/%.o: %.c $(wildcard include/careline/*.h) | $(BUILD)/gen/embedded.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
-# Migrations, the seed and the default configuration are compiled in, so an
-# installed binary needs no data files (CARELINE_MIGRATIONS_DIR overrides).
+# Migrations, the seed, the default configuration and the shipped recovery
+# scripts are compiled in, so an installed binary needs no data files and can
+# seed (CARELINE_MIGRATIONS_DIR overrides the migrations).
 # One rule makes both files (a grouped target): with -j, two runs of embed.sh
 # in the same folder would take each other's temporary files.
 $(BUILD)/gen/embedded.c $(BUILD)/gen/embedded.h &: tools/embed.sh $(EMBED)

@@ -2,6 +2,9 @@
 #include "careline/db.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +42,7 @@ struct req {
     const void *owner;
     void (*cleanup)(void *ctx);
     bool forgotten;
+    bool cancelled;         /* we asked the server to cancel it (it stopped answering) */
     struct req *next;
 };
 
@@ -74,10 +78,23 @@ struct db_conn {
     void (*state_fn)(void *ctx, enum db_state s);
     void *state_ctx;
     struct db_stats stats;
+    /* A server that keeps the socket open but stops answering. */
+    long long heard_at;          /* last sign of life while a request is out */
+    long long stalled_at;        /* when it was found not answering, 0 if answering */
+    long long connect_at;        /* when the current (re)connection began */
 };
 
 #define BACKOFF_MIN_MS 500
 #define BACKOFF_MAX_MS 30000
+/* A request without a byte back for STALL_MS: "not answering" on the
+ * status line (the goal is within 5 s) and a cancel request is sent. A
+ * live server answers a cancel at once; when nothing comes for ABANDON_MS
+ * more, the connection is dropped and made again, and the newest search
+ * goes again on the new one. No Careline screen asks for anything that
+ * takes seconds (reports run elsewhere), so a legitimate statement is not
+ * cut short; statement_timeout remains the server's own limit. */
+#define STALL_MS 4000
+#define ABANDON_MS 4000
 
 static void forget_prepared(struct db_conn *c);
 
@@ -291,6 +308,7 @@ const char *db_target(const struct db_conn *c) { return c->target; }
 const char *db_error(const struct db_conn *c) { return c->error; }
 const char *db_sqlstate(const struct db_conn *c) { return c->sqlstate; }
 enum db_state db_state(const struct db_conn *c) { return c->state; }
+bool db_answering(const struct db_conn *c) { return c->state == DB_ONLINE && !c->stalled_at; }
 PGconn *db_pg(struct db_conn *c) { return c->pg; }
 bool db_prepared_ok(const struct db_conn *c) { return !c->p.no_prepared; }
 const struct db_stats *db_stats(const struct db_conn *c) { return &c->stats; }
@@ -299,7 +317,7 @@ const char *db_state_text(const struct db_conn *c, char *buf, size_t len)
 {
     switch (c->state) {
     case DB_ONLINE:
-        snprintf(buf, len, "online");
+        snprintf(buf, len, "%s", c->stalled_at ? "not answering: retrying" : "online");
         break;
     case DB_CONNECTING:
         snprintf(buf, len, "reconnecting...");
@@ -564,6 +582,7 @@ static void lost(struct db_conn *c, const char *why)
     c->want_write = false;
     c->retry_at = util_now_ms() + c->backoff_ms;
     c->backoff_ms = c->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : c->backoff_ms * 2;
+    c->stalled_at = 0;
     set_state(c, DB_OFFLINE);
     if (r)
         finish(r, c->error);
@@ -669,6 +688,8 @@ static void send_next(struct db_conn *c)
         }
         c->inflight = r;
         r->sent_at = now_exact_ms();
+        c->heard_at = util_now_ms();
+        c->stalled_at = 0;
         c->stats.sent++;
         c->want_write = PQflush(c->pg) == 1;
         return;
@@ -704,6 +725,7 @@ static void start_reconnect(struct db_conn *c)
         return;
     }
     c->poll = PGRES_POLLING_WRITING;
+    c->connect_at = util_now_ms();
     set_state(c, DB_CONNECTING);
 }
 
@@ -739,6 +761,11 @@ int db_timeout_ms(const struct db_conn *c)
     long long now = util_now_ms(), due = -1;
     if (c->state == DB_OFFLINE && c->was_online)
         due = c->retry_at;
+    /* Look again when an answer is overdue, or a reconnection is. */
+    if (c->state == DB_ONLINE && c->inflight)
+        due = c->stalled_at ? c->stalled_at + ABANDON_MS : c->heard_at + STALL_MS;
+    if (c->state == DB_CONNECTING)
+        due = c->connect_at + (long long)c->p.connect_timeout * 1000;
     bool offline = c->state != DB_ONLINE;
     if (!c->inflight)
         for (const struct req *r = c->queue; r; r = r->next) {
@@ -798,6 +825,12 @@ static void read_results(struct db_conn *c)
         }
         if (done) {
             c->inflight = NULL;
+            c->stalled_at = 0;
+            if (r->cancelled && r->err) {
+                /* Our own cancel: say what happened, not libpq's words. */
+                free(r->err);
+                r->err = util_strdup("the database did not answer in time; try again");
+            }
             if (r->prepare && !r->err) {
                 c->prepared = util_realloc(c->prepared, sizeof *c->prepared * (size_t)(c->nprepared + 1));
                 c->prepared[c->nprepared++] = util_strdup(r->name);
@@ -814,6 +847,101 @@ static void read_results(struct db_conn *c)
     }
     if (PQstatus(c->pg) == CONNECTION_BAD)
         lost(c, PQerrorMessage(c->pg));
+}
+
+/* PQcancel opens a connection of its own and waits for it: in libpq 15
+ * (no PQcancelStart yet) the only way to keep the terminal responsive is
+ * to run it on a short-lived detached thread, which owns the PGcancel and
+ * touches nothing else (PQcancel is safe to call from any thread). If the
+ * server is unreachable the thread ends when the connect fails, or with
+ * the process. */
+/* A server frozen whole keeps every cancel thread waiting; a few are
+ * enough, more would only pile up. */
+#define MAX_CANCEL_THREADS 4
+static atomic_int cancel_threads;
+
+static void *cancel_thread(void *arg)
+{
+    PGcancel *k = arg;
+    char err[256];
+    (void)PQcancel(k, err, sizeof err);
+    PQfreeCancel(k);
+    atomic_fetch_sub(&cancel_threads, 1);
+    return NULL;
+}
+
+static void cancel_in_background(struct db_conn *c)
+{
+    if (atomic_load(&cancel_threads) >= MAX_CANCEL_THREADS)
+        return;
+    PGcancel *k = c->pg ? PQgetCancel(c->pg) : NULL;
+    if (!k)
+        return;
+    pthread_attr_t attr;
+    pthread_t t;
+    sigset_t all, old;
+    sigfillset(&all);
+    /* Signals stay with the main thread, whose handlers wake the loop. */
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    atomic_fetch_add(&cancel_threads, 1);
+    if (pthread_create(&t, &attr, cancel_thread, k) != 0) {
+        atomic_fetch_sub(&cancel_threads, 1);
+        PQfreeCancel(k);
+    }
+    pthread_attr_destroy(&attr);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    c->stats.cancels++;
+}
+
+/* Put a request back at the head of the queue as if never sent. */
+static void requeue(struct db_conn *c, struct req *r)
+{
+    for (int k = 0; r->res && k <= r->nstmts; k++) {
+        PQclear(r->res[k]);
+        r->res[k] = NULL;
+    }
+    free(r->err);
+    r->err = NULL;
+    r->cur = 0;
+    r->prepare = false;
+    r->nres = r->nstmts;
+    r->cancelled = false;
+    r->sent_at = 0;
+    r->next = c->queue;
+    c->queue = r;
+}
+
+/* The server keeps the socket open but has stopped answering (a frozen
+ * backend, a hung host, a lost route without a reset). */
+static void check_answering(struct db_conn *c)
+{
+    if (!c->inflight) {
+        c->stalled_at = 0;
+        return;
+    }
+    long long now = util_now_ms();
+    if (!c->stalled_at && now - c->heard_at >= STALL_MS) {
+        c->stalled_at = now;
+        c->inflight->cancelled = true;
+        c->stats.stalls++;
+        cancel_in_background(c); /* db_state_text says so from now on */
+    } else if (c->stalled_at && now - c->stalled_at >= ABANDON_MS) {
+        /* Not even the cancel was answered: give this connection up and
+         * make a new one. The newest search goes again there; anything
+         * else is told it failed (the screens keep what was typed, and
+         * client-made ids make a write sent again safe). */
+        struct req *r = c->inflight;
+        if (r->slot && !r->forgotten) {
+            c->inflight = NULL;
+            requeue(c, r);
+        } else if (r->forgotten) {
+            c->inflight = NULL;
+            req_free(r);
+        }
+        lost(c, "the database stopped answering");
+    }
 }
 
 void db_ready(struct db_conn *c, const struct pollfd *fds, int n)
@@ -833,14 +961,25 @@ void db_ready(struct db_conn *c, const struct pollfd *fds, int n)
     case DB_CONNECTING:
         if (rev)
             step_reconnect(c);
+        /* PQconnectPoll keeps no clock of its own (connect_timeout holds
+         * only for blocking connects): a server that never answers the
+         * start-up must not leave us "reconnecting..." for ever. */
+        if (c->state == DB_CONNECTING &&
+            util_now_ms() - c->connect_at >= (long long)c->p.connect_timeout * 1000)
+            lost(c, "the database did not answer the connection in time");
         if (c->state != DB_ONLINE)
             return;
         break;
     case DB_ONLINE:
         break;
     }
-    if (rev & (POLLIN | POLLERR | POLLHUP))
+    if (rev & (POLLIN | POLLERR | POLLHUP)) {
+        c->heard_at = util_now_ms();
         read_results(c);
+    }
+    if (c->state != DB_ONLINE)
+        return;
+    check_answering(c);
     if (c->state != DB_ONLINE)
         return;
     if (c->want_write && (rev & POLLOUT))

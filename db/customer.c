@@ -9,12 +9,14 @@
 #include "careline/util.h"
 
 /* Dates are shown the way British agents read them; amounts with two
- * decimals. Every statement takes the customer id as $1. */
+ * decimals. Every statement takes the customer id as $1. Arrears and a
+ * bill's status are read as of today (customer_arrears, bill_status_on):
+ * the stored copies may be from before midnight. */
 static const char *const part_sql[CV__COUNT] = {
     [CV_HEADER] =
         "SELECT c.id, c.account_no, c.name, c.segment, c.language, c.preferred_channel,"
         " coalesce(c.phone_e164, ''), coalesce(c.email, ''),"
-        " to_char(c.balance, 'FM9999999990.00'), to_char(c.arrears, 'FM9999999990.00'),"
+        " to_char(c.balance, 'FM9999999990.00'), to_char(customer_arrears(c), 'FM9999999990.00'),"
         " array_to_string(c.vulnerability, ', '), c.priority_services, c.non_digital,"
         " c.segment = 'key_account',"
         " EXISTS (SELECT 1 FROM payment_arrangement a WHERE a.customer_id = c.id AND a.status = 'active'),"
@@ -70,7 +72,8 @@ static const char *const part_sql[CV__COUNT] = {
     [CV_BILLS] =
         "SELECT id, to_char(issued_on, 'DD Mon YYYY'),"
         " to_char(period_start, 'DD Mon YY') || ' - ' || to_char(period_end, 'DD Mon YY'),"
-        " to_char(amount, 'FM9999999990.00'), to_char(due_on, 'DD Mon YYYY'), status, estimated,"
+        " to_char(amount, 'FM9999999990.00'), to_char(due_on, 'DD Mon YYYY'),"
+        " bill_status_on(status, due_on, careline_today()), estimated,"
         " to_char(period_start, 'YYYY-MM'), to_char(period_end, 'YYYY-MM')"
         " FROM bill WHERE customer_id = $1 AND status <> 'cancelled' ORDER BY issued_on DESC, id DESC LIMIT 24",
     [CV_PAYMENTS] =

@@ -128,6 +128,7 @@ int db_journal_save(const char *dir, const char *id, const char *kind, const str
         fsync(dfd);
         close(dfd);
     }
+    util_trace("journal", "%s", id);
     rc = 0;
 out:
     free(tmp);

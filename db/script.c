@@ -12,6 +12,7 @@
 #include "careline/app.h"
 #include "careline/text.h"
 #include "careline/util.h"
+#include "embedded.h"
 
 /* ---- names ------------------------------------------------------------------ */
 
@@ -825,6 +826,14 @@ static void parse_action(struct parser *p, const config_setting_t *g, struct scr
             }
         }
     }
+    /* Answering a credit step is making the credit: an answer such as
+     * "Credit offered" would record words and move no money. */
+    const config_setting_t *ans = config_setting_get_member(g, "answers");
+    if (known_action && st->action == SCRIPT_ACT_GOODWILL_CREDIT && ans)
+        perr(p, line_of(ans),
+             "%s: a goodwill_credit step takes no answers: it is answered by making the credit, or skipped "
+             "with a reason when none is due",
+             label);
     if (known_action && st->action == SCRIPT_ACT_FOLLOW_UP && !config_setting_get_member(g, "days"))
         perr(p, st->line, "%s: a follow_up action needs days = N (the follow-up is due N days from today)", label);
 }
@@ -1758,6 +1767,53 @@ static const char run_finish_sql[] =
     "  jsonb_build_object('run_id', upd.id, 'outcome', $2::text)"
     " FROM upd JOIN recovery_script s ON s.id = upd.script_id";
 
+/* The credit's id comes from the run and the step: one credit per step of
+ * a run, however often it is sent. The reason names the script and step,
+ * so a supervisor deciding it knows where it came from. */
+static const char credit_sql[] =
+    "WITH r AS (SELECT md5('script-credit:' || r.id || ':' || t.id)::uuid AS credit_id, k.id AS complaint_id,"
+    "   k.customer_id, 'Recovery script ' || s.code || ' version ' || s.version || ', step ' || t.step_key AS reason"
+    "  FROM complaint_script_run r JOIN complaint k ON k.id = r.complaint_id"
+    "  JOIN recovery_script s ON s.id = r.script_id"
+    "  JOIN script_step t ON t.script_id = r.script_id AND t.id = $2::integer AND t.action_kind = 'goodwill_credit'"
+    "  WHERE r.id = $1::uuid),"
+    " ins AS (INSERT INTO goodwill_credit (id, customer_id, complaint_id, amount, reason)"
+    "  SELECT credit_id, customer_id, complaint_id, $3::numeric, reason FROM r"
+    "  ON CONFLICT (id) DO NOTHING RETURNING status)"
+    " SELECT status FROM ins UNION ALL SELECT g.status FROM goodwill_credit g JOIN r ON g.id = r.credit_id LIMIT 1";
+
+struct credit_pending {
+    void (*done)(void *ctx, const char *status, const char *err);
+    void *ctx;
+};
+
+static void on_credit(void *ctx, const PGresult *res, const char *err, double ms)
+{
+    (void)ms;
+    struct credit_pending p = *(struct credit_pending *)ctx;
+    free(ctx);
+    const char *status = !err && res && PQntuples(res) ? PQgetvalue(res, 0, 0) : NULL;
+    if (!err && !status)
+        err = "the step is not a credit step of this run's script, or the run is not recorded";
+    if (p.done)
+        p.done(p.ctx, status, err);
+}
+
+unsigned db_script_credit(struct db_conn *c, const char *run_id, int step_id, const char *amount,
+                          void (*done)(void *ctx, const char *status, const char *err), void *ctx)
+{
+    char step[24], slot[100];
+    snprintf(step, sizeof step, "%d", step_id);
+    snprintf(slot, sizeof slot, "script-credit-%s-%d", run_id, step_id);
+    struct credit_pending *p = util_calloc(1, sizeof *p);
+    p->done = done;
+    p->ctx = ctx;
+    const char *params[3] = {run_id, step, amount};
+    struct db_query q = {.sql = credit_sql, .nparams = 3, .params = params, .slot = slot, .done = on_credit,
+                         .ctx = p, .owner = ctx, .cleanup = free};
+    return db_send(c, &q);
+}
+
 struct write_pending {
     void (*done)(void *ctx, const char *err);
     void *ctx;
@@ -1914,14 +1970,16 @@ bool script_cli_needs_db(int argc, char **argv)
     return !(argc >= 2 && strcmp(argv[1], "check") == 0);
 }
 
-/* Parse every file; also refuse two files with one code (in one load the
- * second would silently replace the first). Returns the number of bad files. */
-static int parse_all(int nfiles, char **files, const char *const *categories, struct script *scripts,
-                     struct script_errors *errs)
+/* Parse every file (its text from texts[i], or read from disk when texts
+ * is NULL); also refuse two files with one code (in one load the second
+ * would silently replace the first). Returns the number of bad files. */
+static int parse_all(int nfiles, const char *const *files, const char *const *texts, const char *const *categories,
+                     struct script *scripts, struct script_errors *errs)
 {
     int bad = 0;
     for (int i = 0; i < nfiles; i++) {
-        bool ok = script_parse_file(files[i], categories, &scripts[i], errs) == 0;
+        bool ok = (texts ? script_parse(files[i], texts[i], categories, &scripts[i], errs)
+                         : script_parse_file(files[i], categories, &scripts[i], errs)) == 0;
         for (int j = 0; ok && j < i; j++)
             if (scripts[j].code && scripts[i].code && strcmp(scripts[j].code, scripts[i].code) == 0) {
                 errors_add(errs, util_asprintf("%s:%d: script code '%s' is also the code of %s", files[i],
@@ -1942,10 +2000,12 @@ static void print_errors(const struct script_errors *errs)
     }
 }
 
-static int run_check_or_load(int argc, char **argv, struct db_conn *db, bool load)
+/* Check, and for a load store, scripts given as files or texts: the one
+ * path of `scripts check`, `scripts load` and the seed. Reasons go to
+ * stderr, what was stored to out. Returns an exit code. */
+static int check_or_load(int n, const char *const *files, const char *const *texts, struct db_conn *db, bool load,
+                         FILE *out)
 {
-    int n = argc - 2;
-    char **files = argv + 2;
     char **cats = NULL;
     if (load) {
         char err[1024];
@@ -1957,7 +2017,7 @@ static int run_check_or_load(int argc, char **argv, struct db_conn *db, bool loa
     }
     struct script *scripts = util_calloc((size_t)n, sizeof *scripts);
     struct script_errors errs = {0};
-    int bad = parse_all(n, files, (const char *const *)cats, scripts, &errs);
+    int bad = parse_all(n, files, texts, (const char *const *)cats, scripts, &errs);
     int rc = APP_EXIT_OK;
     print_errors(&errs);
     if (bad) {
@@ -1966,26 +2026,27 @@ static int run_check_or_load(int argc, char **argv, struct db_conn *db, bool loa
         rc = APP_EXIT_USAGE;
     } else if (!load) {
         for (int i = 0; i < n; i++)
-            printf("%s: ok: %s, %d steps\n", files[i], scripts[i].code, scripts[i].nsteps);
+            fprintf(out, "%s: ok: %s, %d steps\n", files[i], scripts[i].code, scripts[i].nsteps);
     } else {
         const struct script **list = util_calloc((size_t)n, sizeof *list);
-        struct db_script_stored *out = util_calloc((size_t)n, sizeof *out);
+        struct db_script_stored *stored = util_calloc((size_t)n, sizeof *stored);
         for (int i = 0; i < n; i++)
             list[i] = &scripts[i];
         char err[2048];
-        if (db_script_store(db, list, n, out, err, sizeof err) < 0) {
+        if (db_script_store(db, list, n, stored, err, sizeof err) < 0) {
             fprintf(stderr, "careline scripts load: %s (nothing stored)\n", err);
             rc = APP_EXIT_FAILED;
-        } else {
+        } else if (out) {
             for (int i = 0; i < n; i++)
-                if (out[i].unchanged)
-                    printf("%s: unchanged (version %d) from %s\n", scripts[i].code, out[i].version, files[i]);
+                if (stored[i].unchanged)
+                    fprintf(out, "%s: unchanged (version %d) from %s\n", scripts[i].code, stored[i].version,
+                            files[i]);
                 else
-                    printf("%s: version %d loaded from %s (%d steps)\n", scripts[i].code, out[i].version, files[i],
-                           scripts[i].nsteps);
+                    fprintf(out, "%s: version %d loaded from %s (%d steps)\n", scripts[i].code, stored[i].version,
+                            files[i], scripts[i].nsteps);
         }
         free(list);
-        free(out);
+        free(stored);
     }
     for (int i = 0; i < n; i++)
         script_free(&scripts[i]);
@@ -1993,6 +2054,30 @@ static int run_check_or_load(int argc, char **argv, struct db_conn *db, bool loa
     script_errors_free(&errs);
     script_strv_free(cats);
     return rc;
+}
+
+int db_script_load_shipped(struct db_conn *c, FILE *out)
+{
+    static const char prefix[] = "conf/scripts/";
+    int n = 0;
+    for (const struct embedded_file *f = embedded_files; f->path; f++)
+        n += strncmp(f->path, prefix, sizeof prefix - 1) == 0;
+    if (n == 0) {
+        fputs("careline scripts load: no recovery scripts are compiled into this program\n", stderr);
+        return -1;
+    }
+    const char **files = util_calloc((size_t)n, sizeof *files);
+    const char **texts = util_calloc((size_t)n, sizeof *texts);
+    int k = 0;
+    for (const struct embedded_file *f = embedded_files; f->path; f++)
+        if (strncmp(f->path, prefix, sizeof prefix - 1) == 0) {
+            files[k] = f->path;
+            texts[k++] = f->data;
+        }
+    int rc = check_or_load(n, files, texts, c, true, out);
+    free(files);
+    free(texts);
+    return rc == APP_EXIT_OK ? 0 : -1;
 }
 
 static void put_clean(const char *s, int width)
@@ -2041,7 +2126,37 @@ struct try_state {
     struct db_script_fit *fit;
     char *err;
     bool got;
+    char status[16];       /* of the credit made at a credit step */
 };
+
+static void try_credit(void *ctx, const char *status, const char *err)
+{
+    struct try_state *t = ctx;
+    t->got = true;
+    if (err && !t->err)
+        t->err = util_strdup(err);
+    snprintf(t->status, sizeof t->status, "%s", status ? status : "");
+}
+
+/* The amount offered at a credit step: "credit:AMOUNT" when that is the
+ * next answer (*used set), else the script's suggestion. 0 with amount
+ * empty when there is neither; -1 when the answer is not an amount. */
+static int try_amount(const struct script_step *st, const char *a, char *amount, size_t len, bool *used)
+{
+    *used = false;
+    amount[0] = '\0';
+    if (a && strncmp(a, "credit:", 7) == 0) {
+        *used = true;
+        char *end;
+        double v = strtod(a + 7, &end);
+        if (end == a + 7 || *end || !(v >= 0.01 && v <= 10000))
+            return -1;
+        snprintf(amount, len, "%.2f", v);
+    } else if (st->amount_pence > 0) {
+        snprintf(amount, len, "%lld.%02lld", st->amount_pence / 100, st->amount_pence % 100);
+    }
+    return 0;
+}
 
 static void try_fit(void *ctx, struct db_script_fit *f)
 {
@@ -2167,6 +2282,34 @@ static int run_try(int argc, char **argv, struct db_conn *db)
         if (a && strncmp(a, "skip:", 5) == 0) {
             next_answer++;
             res = script_run_skip(&run, a + 5);
+        } else if (st->action == SCRIPT_ACT_GOODWILL_CREDIT) {
+            /* As on the screen: answering a credit step makes the credit. */
+            char amount[32];
+            bool used;
+            if (try_amount(st, a, amount, sizeof amount, &used) < 0) {
+                fprintf(stderr, "careline scripts try: answer '%s': not an amount (e.g. credit:25 or credit:25.50)\n",
+                        a);
+                rc = APP_EXIT_FAILED;
+                break;
+            }
+            if (!amount[0]) {
+                fputs("waiting for an answer at step '", stdout);
+                put_clean(st->key, 0);
+                fputs("' (credit:AMOUNT)\n", stdout);
+                break;
+            }
+            next_answer += used;
+            if (o.record) {
+                db_script_credit(db, o.record, st->id, amount, try_credit, &t);
+                if (try_wait(db, &t, "making the credit") < 0) {
+                    rc = APP_EXIT_FAILED;
+                    break;
+                }
+                printf("    credit %s: %s\n", amount, t.status);
+            } else {
+                printf("    credit %s offered (not recorded: no --record)\n", amount);
+            }
+            res = script_run_answer(&run, NULL);
         } else if (script_step_needs_answer(st)) {
             if (!a) {
                 fputs("waiting for an answer at step '", stdout);
@@ -2231,13 +2374,13 @@ int script_cli_run(int argc, char **argv, struct db_conn *db)
         return rc;
     const char *sub = argv[1];
     if (strcmp(sub, "check") == 0)
-        return run_check_or_load(argc, argv, NULL, false);
+        return check_or_load(argc - 2, (const char *const *)argv + 2, NULL, NULL, false, stdout);
     if (!db) {
         fprintf(stderr, "careline scripts %s: needs the database\n", sub);
         return APP_EXIT_FAILED;
     }
     if (strcmp(sub, "load") == 0)
-        return run_check_or_load(argc, argv, db, true);
+        return check_or_load(argc - 2, (const char *const *)argv + 2, NULL, db, true, stdout);
     if (strcmp(sub, "list") == 0)
         return run_list(db);
     return run_try(argc, argv, db);

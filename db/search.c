@@ -97,7 +97,7 @@ static const char search_sql[] =
     "   CASE WHEN cardinality(c.vulnerability) > 0 THEN 'VULN' END,"
     "   CASE WHEN c.non_digital THEN 'NODIGI' END,"
     "   CASE WHEN c.segment = 'key_account' THEN 'KEY' END,"
-    "   CASE WHEN c.arrears > 0 THEN 'ARREARS' END),"
+    "   CASE WHEN customer_arrears(c) > 0 THEN 'ARREARS' END),"
     "  b.matched"
     " FROM best b JOIN customer c ON c.id = b.customer_id"
     " LEFT JOIN LATERAL (SELECT p.* FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id"

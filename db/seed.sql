@@ -2,9 +2,13 @@
 --
 -- Sent whole, in one transaction, after SELECT set_config('careline.seed_customers', N, false).
 -- Set-based only: every value derives from row numbers through a cheap integer hash, so the same
--- N always gives the same rows. History is anchored on a fixed date (2026-11-15); only the open
--- complaints, follow-ups and the active critical event are placed relative to now(), so that
--- every SLA state is on show whenever the demo runs.
+-- N on the same day always gives the same rows. History is anchored on the day the seed runs
+-- (in the utility's zone): the last 24 whole months of reads and bills, bills due this month,
+-- payments up to today, so a demo made any day looks current. The open complaints, follow-ups
+-- and the active critical event are placed relative to now(), so that every SLA state is on
+-- show. Dates written below as literals (events in the history, script versions, programme
+-- starts) are as they would be for a seed run on 2026-11-15; pg_temp.d() and pg_temp.ts()
+-- move them by the same number of days as the anchor.
 
 DO $$
 BEGIN
@@ -42,10 +46,20 @@ SELECT a[1 + pg_temp.h(x, s) % cardinality(a)]
 $$;
 
 CREATE TEMP TABLE seed_param ON COMMIT DROP AS
-SELECT coalesce(nullif(current_setting('careline.seed_customers', true), ''), '2000')::integer AS n,
-       date '2026-11-15' AS anchor,                 -- "today" of the generated history
-       date '2024-11-01' AS first_month;            -- first of the 24 months of reads and bills
+SELECT s.n, s.anchor,                                      -- "today" of the generated history
+       (date_trunc('month', s.anchor) - interval '24 months')::date AS first_month,  -- first of 24 months
+       s.anchor - date '2026-11-15' AS shift                 -- days from the literals' reference day
+  FROM (SELECT coalesce(nullif(current_setting('careline.seed_customers', true), ''), '2000')::integer AS n,
+               current_date AS anchor) s;
 ANALYZE seed_param;
+-- d('2025-08-12'), ts('2025-08-12 07:30'): a literal date or local time of the reference seed,
+-- moved to the same distance from today. Constant arguments make these one-time subplans.
+CREATE FUNCTION pg_temp.d(t text) RETURNS date LANGUAGE sql STABLE AS $$
+SELECT t::date + (SELECT shift FROM seed_param)
+$$;
+CREATE FUNCTION pg_temp.ts(t text) RETURNS timestamptz LANGUAGE sql STABLE AS $$
+SELECT (t::timestamp + (SELECT shift FROM seed_param) * interval '1 day')::timestamptz
+$$;
 DO $$
 BEGIN
     IF (SELECT n FROM seed_param) NOT BETWEEN 1 AND 50000000 THEN
@@ -245,7 +259,7 @@ UPDATE seed_zone s SET zone_id = z.id FROM zone z WHERE z.code = s.code;
 INSERT INTO staff (login_role, display_name, team, group_role, created_at)
 SELECT login, pg_temp.pick(CASE WHEN pg_temp.h(i, 2) % 2 = 0 THEN pg_temp.w_female() ELSE pg_temp.w_male() END, i, 3)
               || ' ' || pg_temp.pick(pg_temp.w_surname(), i, 4),
-       team, grp, timestamptz '2023-01-09 09:00' + (i * 11 % 600) * interval '1 day'
+       team, grp, pg_temp.ts('2023-01-09 09:00') + (i * 11 % 600) * interval '1 day'
   FROM (SELECT i, 'agent' || lpad(i::text, 2, '0') AS login, 'agent' AS grp,
                (ARRAY['Billing','Billing','Operations','Complaints','General'])[1 + i % 5] AS team
           FROM generate_series(1, 60) i
@@ -261,7 +275,7 @@ SELECT login, pg_temp.pick(CASE WHEN pg_temp.h(i, 2) % 2 = 0 THEN pg_temp.w_fema
           FROM generate_series(1, 2) i) s
  ORDER BY i;
 INSERT INTO staff (login_role, display_name, team, group_role, created_at)
-VALUES ('careline_demo', 'Demo Agent', 'General', 'agent', timestamptz '2026-01-05 09:00');
+VALUES ('careline_demo', 'Demo Agent', 'General', 'agent', pg_temp.ts('2026-01-05 09:00'));
 
 CREATE TEMP TABLE seed_staff ON COMMIT DROP AS
 SELECT group_role, array_agg(id ORDER BY id) AS ids FROM staff GROUP BY group_role;
@@ -421,7 +435,7 @@ SELECT m.id, m.premise_id,
        m.mtype,
        CASE WHEN m.base < 30 THEN 15 WHEN m.base < 150 THEN 22 WHEN m.base < 600 THEN 40
             WHEN m.base < 2000 THEN 80 ELSE 100 END,
-       least(m.since, date '2024-10-01') - (pg_temp.h(m.id, 26) % 400)::int,
+       least(m.since, (SELECT first_month FROM seed_param) - 31) - (pg_temp.h(m.id, 26) % 400)::int,
        'active'
   FROM seed_meter m
  ORDER BY m.id;
@@ -518,7 +532,9 @@ SELECT c.id * 24 + pr.k, c.id, cb.premise_id, pr.ps, pr.pe, d.issued_on, d.due_o
   JOIN seed_period pr ON pr.kind = CASE WHEN c.hh THEN 'q' ELSE 'm' END AND pr.pe >= c.since
  CROSS JOIN LATERAL (
     SELECT pr.pe + 1 + (c.id % 5)::int AS issued_on,
-           pr.pe + 1 + (c.id % 5)::int + CASE WHEN c.hh THEN 28 ELSE 30 END AS due_on) d;
+           pr.pe + 1 + (c.id % 5)::int + CASE WHEN c.hh THEN 28 ELSE 30 END AS due_on) d
+ -- a period that ended in the last days is billed only once its issue day has come
+ WHERE d.issued_on <= p.anchor;
 
 -- Payments against bills, re-deriving each bill's payment with the same rules as above.
 INSERT INTO payment (id, customer_id, bill_id, paid_on, amount, method)
@@ -539,14 +555,14 @@ SELECT c.id, c.id, a.start_on, (a.start_on + interval '12 months')::date,
        round((a.inst * 12)::numeric, 2), round(a.inst::numeric, 2), 'monthly', 'active',
        (a.start_on - 3 + time '10:30')::timestamptz
   FROM seed_cust c JOIN seed_cbase cb ON cb.customer_id = c.id,
-       LATERAL (SELECT date '2026-05-01' + (pg_temp.h(c.id, 33) % 120)::int AS start_on,
+       LATERAL (SELECT pg_temp.d('2026-05-01') + (pg_temp.h(c.id, 33) % 120)::int AS start_on,
                        0.6 * (CASE WHEN c.hh THEN 9.50 + 3.40 * cb.base ELSE 25 + 2.95 * cb.base END) AS inst) a
  WHERE c.pay_class = 2
 UNION ALL
 SELECT c.id, c.id, a.start_on, a.start_on + 75, round((a.inst * 12)::numeric, 2), round(a.inst::numeric, 2),
        'monthly', 'broken', (a.start_on - 2 + time '14:10')::timestamptz
   FROM seed_cust c JOIN seed_cbase cb ON cb.customer_id = c.id,
-       LATERAL (SELECT date '2025-03-01' + (pg_temp.h(c.id, 34) % 200)::int AS start_on,
+       LATERAL (SELECT pg_temp.d('2025-03-01') + (pg_temp.h(c.id, 34) % 200)::int AS start_on,
                        0.5 * (CASE WHEN c.hh THEN 9.50 + 3.40 * cb.base ELSE 25 + 2.95 * cb.base END) AS inst) a
  WHERE c.pay_class = 1 AND pg_temp.h(c.id, 35) % 5 = 0;
 
@@ -564,7 +580,7 @@ CREATE TEMP TABLE seed_balance ON COMMIT DROP AS
 SELECT b.customer_id, b.billed - coalesce(pm.paid, 0) AS balance,
        greatest(0, b.billed - coalesce(pm.paid, 0) - b.not_due) AS arrears
   FROM (SELECT customer_id, sum(amount) AS billed,
-               coalesce(sum(amount) FILTER (WHERE due_on >= current_date), 0) AS not_due
+               coalesce(sum(amount) FILTER (WHERE due_on >= (SELECT anchor FROM seed_param)), 0) AS not_due
           FROM bill WHERE status <> 'cancelled' GROUP BY customer_id) b
   LEFT JOIN (SELECT customer_id, sum(amount) AS paid FROM payment GROUP BY customer_id) pm
          ON pm.customer_id = b.customer_id;
@@ -890,9 +906,9 @@ SELECT md5('event:1')::uuid, 'supply_interruption', 'Burst main: ' || z.name,
 
 INSERT INTO critical_event (id, kind, title, description, started_at, estimated_restore_at, ended_at, status,
                             agent_message, category_id, declared_by, created_at, updated_at)
-SELECT md5('event:' || e.n)::uuid, e.kind, e.title || z.name, e.descr, e.started::timestamptz, e.restore::timestamptz,
-       e.ended::timestamptz, 'ended', e.msg, (SELECT id FROM complaint_category WHERE code = e.cat),
-       (SELECT ids[1 + e.n % 8] FROM seed_staff WHERE group_role = 'supervisor'), e.started::timestamptz, e.ended::timestamptz
+SELECT md5('event:' || e.n)::uuid, e.kind, e.title || z.name, e.descr, pg_temp.ts(e.started), pg_temp.ts(e.restore),
+       pg_temp.ts(e.ended), 'ended', e.msg, (SELECT id FROM complaint_category WHERE code = e.cat),
+       (SELECT ids[1 + e.n % 8] FROM seed_staff WHERE group_role = 'supervisor'), pg_temp.ts(e.started), pg_temp.ts(e.ended)
   FROM (VALUES
     (2, 'boil_water', 'Boil-water notice: ', 'Precautionary notice after a positive sample at a service reservoir.',
      '2025-08-12 07:30', '2025-08-15 18:00', '2025-08-16 12:00', 'quality.notice', 9,
@@ -1031,8 +1047,10 @@ SELECT md5('complaint:' || s.r)::uuid,
            date_trunc('minute', now()) + interval '14 days' AS res_due, NULL::timestamptz AS paused_since
      WHERE s.life = 'open' AND s.scenario = 0 AND s.open_rank / 6 % 2 = 0
     UNION ALL
+    -- (three working days, not calendar days: over a weekend or a bank holiday three calendar
+    -- days can be less than the one working day that makes a complaint "due soon")
     SELECT 'new', date_trunc('minute', now()) - interval '40 minutes', NULL, NULL, NULL, NULL,
-           date_trunc('minute', now()) + interval '3 days', date_trunc('minute', now()) + interval '10 days',
+           working_add_days(date_trunc('minute', now()), 3), date_trunc('minute', now()) + interval '10 days',
            date_trunc('minute', now()) + interval '20 days', NULL
      WHERE s.life = 'open' AND s.scenario = 0 AND s.open_rank / 6 % 2 = 1
     UNION ALL
@@ -1200,87 +1218,28 @@ INSERT INTO programme_enrolment (customer_id, programme_id, enrolled_on, status,
 SELECT c.id, (SELECT id FROM programme WHERE code = 'psr'), (c.created_at AT TIME ZONE 'Europe/London')::date + 30, 'active', NULL::numeric
   FROM customer c WHERE c.priority_services
 UNION ALL
-SELECT c.id, (SELECT id FROM programme WHERE code = 'social_tariff'), date '2025-04-01' + (pg_temp.h(c.id, 130) % 500)::int,
+SELECT c.id, (SELECT id FROM programme WHERE code = 'social_tariff'), pg_temp.d('2025-04-01') + (pg_temp.h(c.id, 130) % 500)::int,
        'active', NULL
   FROM seed_cust c WHERE c.hh AND ((c.pay_class > 0 AND pg_temp.h(c.id, 131) % 2 = 0) OR pg_temp.h(c.id, 131) % 100 = 7)
 UNION ALL
-SELECT c.id, (SELECT id FROM programme WHERE code = 'home_water_check'), date '2025-01-10' + (pg_temp.h(c.id, 132) % 600)::int,
+SELECT c.id, (SELECT id FROM programme WHERE code = 'home_water_check'), pg_temp.d('2025-01-10') + (pg_temp.h(c.id, 132) % 600)::int,
        CASE WHEN pg_temp.h(c.id, 133) % 4 = 0 THEN 'pending' ELSE 'ended' END, NULL
   FROM seed_cust c WHERE c.hh AND pg_temp.h(c.id, 134) % 100 = 3
 UNION ALL
 SELECT DISTINCT ON (m.customer_id) m.customer_id, (SELECT id FROM programme WHERE code = 'leak_allowance'),
-       date '2026-10-20', 'pending', round((m.leak_m3 * 2 * 3.4)::numeric, 2)
+       pg_temp.d('2026-10-20'), 'pending', round((m.leak_m3 * 2 * 3.4)::numeric, 2)
   FROM seed_meter m WHERE m.leak_kind IS NOT NULL AND pg_temp.h(m.id, 135) % 2 = 0
 UNION ALL
-SELECT c.id, (SELECT id FROM programme WHERE code = 'business_efficiency'), date '2025-06-01' + (pg_temp.h(c.id, 136) % 400)::int,
+SELECT c.id, (SELECT id FROM programme WHERE code = 'business_efficiency'), pg_temp.d('2025-06-01') + (pg_temp.h(c.id, 136) % 400)::int,
        'active', NULL
   FROM seed_cust c WHERE NOT c.hh AND pg_temp.h(c.id, 137) % 20 = 0
 ON CONFLICT DO NOTHING;
 
 ------------------------------------------------------------------------------------------
--- Service-recovery scripts (demo versions; admins load the real ones from files). high_bill
--- has an older, inactive version 1 to show that runs keep pointing at the version used.
-INSERT INTO recovery_script (code, name, version, categories, segment, language, requires_vulnerability,
-                             requires_event, active, source, loaded_at, loaded_by)
-VALUES
- ('high_bill', 'High or unexpected bill', 1, '{billing.high_bill,billing.estimated_bill}', NULL, NULL, NULL, NULL, false, '',
-  timestamptz '2025-02-03 10:00', 'admin01'),
- ('high_bill', 'High or unexpected bill', 2, '{billing.high_bill,billing.estimated_bill}', NULL, NULL, NULL, NULL, true, '',
-  timestamptz '2026-03-16 09:30', 'admin01'),
- ('no_water', 'No water or supply interruption', 1, '{supply.interruption,supply.low_pressure,works.planned_notice}', NULL,
-  NULL, NULL, NULL, true, '', timestamptz '2025-02-03 10:05', 'admin01'),
- ('general', 'General service recovery', 1, '{}', NULL, NULL, NULL, NULL, true, '',
-  timestamptz '2025-02-03 10:10', 'admin02');
-
-INSERT INTO script_step (script_id, step_no, step_key, kind, text, options, condition, action_kind)
-SELECT s.id, v.step_no, v.step_key, v.kind, v.text, v.options::jsonb, v.condition::jsonb, v.action_kind
-  FROM recovery_script s
-  JOIN (VALUES
-    ('high_bill', 1, 1, 'apology', 'say', 'I''m sorry your bill is higher than you expected, {first_name}. Let''s find out why together.', NULL, NULL, NULL),
-    ('high_bill', 1, 2, 'reading', 'ask', 'Could you read the meter for me now?', '[{"answer":"given","label":"Reading given","next":"leak"},{"answer":"cannot","label":"Cannot reach the meter","next":"close"}]', NULL, NULL),
-    ('high_bill', 1, 3, 'leak', 'ask', 'With every tap turned off, is the meter dial still moving?', '[{"answer":"yes","label":"Yes","next":"close"},{"answer":"no","label":"No","next":"close"}]', NULL, NULL),
-    ('high_bill', 1, 4, 'close', 'end', 'Summarise what happens next and thank the customer.', NULL, NULL, NULL),
-    ('high_bill', 2, 1, 'apology', 'say', 'I''m sorry your bill is higher than you expected, {first_name}. Let''s find out why together.', NULL, NULL, NULL),
-    ('high_bill', 2, 2, 'support', 'check', 'The customer has support needs ({vulnerability}): offer to stay on the line, and to send a written summary in their preferred format.', NULL, '{"vulnerable":true}', NULL),
-    ('high_bill', 2, 3, 'reading', 'ask', 'Could you read the meter for me now? Only the black digits, please.', '[{"answer":"given","label":"Reading given","next":"compare"},{"answer":"cannot","label":"Cannot reach the meter","next":"usage"}]', NULL, NULL),
-    ('high_bill', 2, 4, 'compare', 'check', 'Is the reading on the bill higher than the meter shows now?', '[{"answer":"yes","label":"Billed reading too high","next":"rebill"},{"answer":"no","label":"Billed reading right","next":"leak"}]', NULL, NULL),
-    ('high_bill', 2, 5, 'rebill', 'action', 'Re-issue the bill on today''s reading and tell the customer the new amount.', '[{"answer":"done","label":"Bill re-issued","next":"goodwill"}]', NULL, 'rebill'),
-    ('high_bill', 2, 6, 'leak', 'ask', 'With every tap turned off, is the meter dial still moving?', '[{"answer":"yes","label":"Yes: possible leak","next":"leak_visit"},{"answer":"no","label":"No","next":"usage"}]', NULL, NULL),
-    ('high_bill', 2, 7, 'leak_visit', 'action', 'Book a leak investigation and explain the leak allowance once the leak is repaired.', '[{"answer":"booked","label":"Visit booked","next":"follow_up"}]', NULL, 'field_visit'),
-    ('high_bill', 2, 8, 'usage', 'say', 'Go through the usage panel together: the last 24 months, the season, and similar homes nearby.', NULL, NULL, NULL),
-    ('high_bill', 2, 9, 'goodwill', 'action', 'If we got it wrong, offer a goodwill credit within your authority.', '[{"answer":"offered","label":"Credit offered","next":"follow_up"},{"answer":"not_needed","label":"Not needed","next":"follow_up"}]', NULL, 'goodwill_credit'),
-    ('high_bill', 2, 10, 'follow_up', 'action', 'Book a follow-up to confirm the next bill is right.', NULL, NULL, 'follow_up'),
-    ('high_bill', 2, 11, 'close', 'end', 'Summarise what will happen and when, and thank {first_name} for their patience.', NULL, NULL, NULL),
-    ('no_water', 1, 1, 'incident', 'check', 'An incident is active in this zone: read the approved message word for word.', NULL, '{"event":true}', NULL),
-    ('no_water', 1, 2, 'apology', 'say', 'I''m sorry you are without water. I know how disruptive that is.', NULL, NULL, NULL),
-    ('no_water', 1, 3, 'priority', 'check', 'On the Priority Services Register or medically dependent on water: arrange a bottled water delivery now.', '[{"answer":"arranged","label":"Delivery arranged","next":"neighbours"}]', '{"vulnerable":true}', 'bottled_water'),
-    ('no_water', 1, 4, 'neighbours', 'ask', 'Do your neighbours have water?', '[{"answer":"yes","label":"Yes","next":"internal"},{"answer":"no","label":"No","next":"network"},{"answer":"unknown","label":"Does not know","next":"network"}]', NULL, NULL),
-    ('no_water', 1, 5, 'internal', 'say', 'Check that the stop tap is fully open and look for frozen or burst pipes inside the property.', NULL, NULL, NULL),
-    ('no_water', 1, 6, 'network', 'action', 'Raise a network job with the address and the time the supply went off.', '[{"answer":"raised","label":"Job raised","next":"standard"}]', NULL, 'field_visit'),
-    ('no_water', 1, 7, 'standard', 'say', 'If the supply is not back within 12 hours you are entitled to a payment under the Guaranteed Standards Scheme; we pay it automatically.', NULL, NULL, NULL),
-    ('no_water', 1, 8, 'follow_up', 'action', 'Book a follow-up to confirm the supply is back and stable.', NULL, NULL, 'follow_up'),
-    ('no_water', 1, 9, 'close', 'end', 'Give the reference number and say when we will next be in touch.', NULL, NULL, NULL),
-    ('general', 1, 1, 'apology', 'say', 'I''m sorry this has happened, {first_name}. Thank you for telling us.', NULL, NULL, NULL),
-    ('general', 1, 2, 'restate', 'ask', 'Restate the problem in your own words and ask the customer to confirm it.', '[{"answer":"confirmed","label":"Confirmed","next":"channel"},{"answer":"corrected","label":"Customer corrected it","next":"channel"}]', NULL, NULL),
-    ('general', 1, 3, 'channel', 'check', 'No internet at home: all updates by phone or letter.', NULL, '{"non_digital":true}', NULL),
-    ('general', 1, 4, 'resolve', 'action', 'Fix it now if you can; otherwise agree the next step and a date.', '[{"answer":"fixed","label":"Fixed now","next":"follow_up"},{"answer":"next_step","label":"Next step agreed","next":"follow_up"}]', NULL, 'resolve'),
-    ('general', 1, 5, 'follow_up', 'action', 'Book a follow-up to check the customer is satisfied.', NULL, NULL, 'follow_up'),
-    ('general', 1, 6, 'close', 'end', 'Thank the customer and give the complaint reference.', NULL, NULL, NULL)
-  ) AS v(code, version, step_no, step_key, kind, text, options, condition, action_kind)
-    ON v.code = s.code AND v.version = s.version;
-
--- The source text as an admin's file would have looked.
-UPDATE recovery_script s
-   SET source = '# ' || s.name || E'\nscript ' || s.code || E'\nversion ' || s.version
-                || E'\ncategories ' || array_to_string(s.categories, ' ') || E'\n\n'
-                || (SELECT string_agg('step ' || t.step_key || ' ' || t.kind
-                                      || coalesce(' when ' || t.condition::text, '') || E'\n  ' || t.text
-                                      || coalesce(E'\n  options ' || t.options::text, '')
-                                      || coalesce(E'\n  action ' || t.action_kind, ''), E'\n' ORDER BY t.step_no)
-                      FROM script_step t WHERE t.script_id = s.id) || E'\n';
-
+-- Recovery scripts are not made here: `careline seed` stores the shipped conf/scripts files
+-- after this transaction, through the same code as `careline scripts load` (one source).
 INSERT INTO kb_article (category_id, title, body, tags, updated_at)
-SELECT (SELECT id FROM complaint_category WHERE code = v.cat), v.title, v.body, v.tags::text[], v.at::timestamptz
+SELECT (SELECT id FROM complaint_category WHERE code = v.cat), v.title, v.body, v.tags::text[], pg_temp.ts(v.at)
   FROM (VALUES
     ('billing.high_bill', 'Why is my bill high?', 'Check the reading on the bill against the meter, compare with the same season last year, and look for a leak: with all taps off the meter should not move.', '{billing,leak,usage}', '2026-02-10 11:00'),
     ('billing.estimated_bill', 'Estimated bills', 'We estimate when we cannot read the meter. A reading from the customer replaces the estimate and the bill is re-issued.', '{billing,meter}', '2026-01-12 09:00'),

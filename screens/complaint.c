@@ -97,6 +97,13 @@ static void reload(struct complaint *c)
     db_complaint_load(app_db(), c->id, loaded, c);
 }
 
+/* Back from the recovery script (or anything else opened over it): the
+ * run, its credit and follow-up are in the history now. */
+static void complaint_resume(void *st)
+{
+    reload(st);
+}
+
 static void *complaint_open(void *arg)
 {
     const char *id = arg;
@@ -777,5 +784,5 @@ const struct screen_ops scr_complaint_ops = {
     .draw = complaint_draw,
     .action = complaint_action,
     .status_keys = complaint_status,
-    .resume = NULL,
+    .resume = complaint_resume,
 };

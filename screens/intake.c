@@ -60,7 +60,11 @@ static int find(const char *const *list, int n, const char *v)
     return -1;
 }
 
-/* ---- the journal: every change is on disk before the next key ---------- */
+/* ---- the journal: every change is on disk before the next key ----------
+ * Typed text is written after the screen that shows it has been painted
+ * (intake_painted) and before the shell reads another key: the echo never
+ * waits for the disk, and nothing on screen is missing from the journal
+ * when the next key arrives. */
 
 static void journal(struct intake *s, const char *state)
 {
@@ -135,7 +139,7 @@ static void choose(struct intake *s)
         db_deadlines_load(app_db(), s->customer_id, id, deadlines_done, s);
     if (s->error_field == F_CATEGORY)
         s->error[0] = '\0';
-    journal(s, "draft");
+    s->journal_dirty = true;
 }
 
 static void refilter(struct intake *s)
@@ -234,9 +238,13 @@ static void *intake_open(void *arg)
     return s;
 }
 
+/* Keys typed in the same batch as the one that closes the program (C-c,
+ * a signal) were never painted: keep them too. */
 static void intake_close(void *st)
 {
     struct intake *s = st;
+    if (s->journal_dirty)
+        journal(s, "draft");
     db_forget_owner(app_db(), s);
     db_intake_free(s->in);
     db_deadlines_free(s->due);
@@ -285,10 +293,6 @@ static void choice(int y, int x, int w, bool focused, const char *value)
 static void intake_draw(void *st, struct tui_rect b)
 {
     struct intake *s = st;
-    if (s->journal_dirty) {
-        s->journal_dirty = false;
-        journal(s, "draft");
-    }
     if (b.h < 4 || b.w < 20)
         return;
     char line[600];
@@ -455,12 +459,16 @@ static void saved(void *ctx, const char *reference, const char *err)
         tui_invalidate();
         return;
     }
+    s->journal_dirty = false;
     db_journal_remove(app_conf()->journal_dir, s->id);
     tui_message(TUI_ROLE_OK, "Complaint %s saved.", reference);
-    /* Straight on to putting it right: the recovery script that fits. */
+    /* Straight on to putting it right: the recovery script that fits, over
+     * the new complaint, so that leaving the script (Esc) goes back to the
+     * complaint as the runner says, not to where the intake began. */
     char id[37];
     memcpy(id, s->id, sizeof id);
     tui_pop();   /* s is freed: touch nothing after */
+    tui_push(&scr_complaint_ops, id);
     tui_push(&scr_runner_ops, id);
 }
 
@@ -499,7 +507,7 @@ static void cycle(struct intake *s, int step)
     case F_CALLBACK: s->callback = !s->callback; break;
     default: return;
     }
-    journal(s, "draft");
+    s->journal_dirty = true;
 }
 
 static void attached(void *ctx, const char *err)
@@ -511,6 +519,7 @@ static void attached(void *ctx, const char *err)
         tui_invalidate();
         return;
     }
+    s->journal_dirty = false;
     db_journal_remove(app_conf()->journal_dir, s->id);
     tui_message(TUI_ROLE_OK, "This call was added to the open complaint.");
     tui_pop();
@@ -563,6 +572,7 @@ static enum scr_result intake_action(void *st, enum tui_action a)
             tui_message(TUI_ROLE_WARN, "Press Esc again to throw this complaint away (it is kept until then).");
             return SCR_REDRAW;
         }
+        s->journal_dirty = false;
         db_journal_remove(app_conf()->journal_dir, s->id);
         return SCR_CLOSE;
     case TUI_ACT_NEXT_FIELD:
@@ -599,16 +609,14 @@ static enum scr_result intake_action(void *st, enum tui_action a)
     }
 }
 
-static enum scr_result intake_key(void *st, int key)
+static enum scr_result form_key(struct intake *s, int key)
 {
-    struct intake *s = st;
     bool changed = false;
     static int left = -1, right = -1;
     if (left < 0) {
         left = tui_key_parse("Left");
         right = tui_key_parse("Right");
     }
-    s->discard_armed = false;
     switch (s->focus) {
     case F_CATEGORY:
         if (!tui_field_key(&s->filter, key, &changed))
@@ -622,9 +630,9 @@ static enum scr_result intake_key(void *st, int key)
         if (changed) {
             if (s->error_field == F_DESCRIPTION)
                 s->error[0] = '\0';
-            /* Written when the screen is next drawn: once per batch of
-             * keys (a 20 kB paste is one write, not 20,000), and always
-             * before the agent sees the text on screen. */
+            /* Written once the screen showing it has been painted: once
+             * per batch of keys (a 20 kB paste is one write, not 20,000),
+             * and before the next key is read. */
             s->journal_dirty = true;
         }
         return SCR_REDRAW;
@@ -638,6 +646,28 @@ static enum scr_result intake_key(void *st, int key)
             return SCR_REDRAW;
         }
         return tui_key_printable(key) ? SCR_HANDLED : SCR_UNHANDLED;
+    }
+}
+
+static enum scr_result intake_key(void *st, int key)
+{
+    struct intake *s = st;
+    enum scr_result r = form_key(s, key);
+    /* Only a key the form used disarms "Esc again": Esc itself comes here
+     * first (unused) and must reach the cancel action still armed. */
+    if (r != SCR_UNHANDLED)
+        s->discard_armed = false;
+    return r;
+}
+
+static void intake_painted(void *st)
+{
+    struct intake *s = st;
+    if (s->journal_dirty) {
+        s->journal_dirty = false;
+        journal(s, "draft");
+        if (s->journal_error[0])
+            tui_invalidate(); /* the agent must see that it is not kept */
     }
 }
 
@@ -667,4 +697,5 @@ const struct screen_ops scr_intake_ops = {
     .key = intake_key,
     .wants_text = intake_wants_text,
     .status_keys = intake_status,
+    .painted = intake_painted,
 };

@@ -14,9 +14,6 @@
 
 enum field { F_CHANNEL, F_DIRECTION, F_WRAPUP, F_SUBJECT, F_SUMMARY, F_CSAT, F_NPS, F_COMMENT, F__COUNT };
 
-/* The short survey at wrap-up: asked, answered or declined. */
-static const char *const csat_choices[] = {"not asked", "declined", "1 very unhappy", "2", "3", "4", "5 very happy"};
-static const char *const nps_choices[] = {"-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"};
 
 static const char *const channels[] = {"phone", "email", "web", "sms", "walk_in", "field_visit", "social"};
 static const char *const directions[] = {"inbound", "outbound"};
@@ -29,7 +26,8 @@ struct logcontact {
     int nwrapups;
     bool wrapups_loading;
     struct tui_field subject, summary, comment;
-    int csat, nps;                   /* indexes into the survey choices */
+    /* The short survey at wrap-up, typed as digits: empty = not asked. */
+    struct tui_number csat, nps;
     enum field focus;
     char error[256];                 /* beside the field it concerns */
     enum field error_field;
@@ -66,6 +64,8 @@ static void *logcontact_open(void *arg)
     tui_field_init(&l->subject, 64);
     tui_field_init(&l->summary, 2000);
     tui_field_init(&l->comment, 500);
+    tui_number_init(&l->csat, 1, 5, true);
+    tui_number_init(&l->nps, 0, 10, false);
     l->focus = F_SUMMARY;   /* what needs typing; the choices start on the usual values */
     l->wrapups_loading = true;
     db_wrapup_codes(app_db(), on_wrapups, l);
@@ -92,10 +92,43 @@ static const char *choice_text(const struct logcontact *l, enum field f)
         if (l->wrapups_loading)
             return "loading...";
         return l->nwrapups ? l->wrapups[l->wrapup].label : "(none available)";
-    case F_CSAT: return csat_choices[l->csat];
-    case F_NPS: return nps_choices[l->nps];
     default: return "";
     }
+}
+
+/* A survey answer: the digits typed in a small box with the cursor, what
+ * the number means, and when it is out of range the reason right beside it. */
+static void draw_number(struct logcontact *l, enum field f, int y, int x, int w, bool focused)
+{
+    const struct tui_number *n = f == F_CSAT ? &l->csat : &l->nps;
+    int v = 0;
+    enum tui_number_state s = tui_number_value(n, &v);
+    const char *shown = s == TUI_NUMBER_DECLINED ? "declined" : n->text;
+    char box[16];
+    snprintf(box, sizeof box, "%-3s", shown);
+    tui_fill(y, x, w, TUI_ROLE_NORMAL);
+    x += 2; /* under the other values, which leave room for "< " */
+    w -= 2;
+    int bw = (int)strlen(box);
+    tui_put(y, x, w, focused ? TUI_ROLE_INPUT : TUI_ROLE_NORMAL, box);
+    if (focused)
+        tui_set_cursor(y, x + (s == TUI_NUMBER_DECLINED ? bw : (int)strlen(n->text)));
+    char note[160];
+    enum tui_role role = TUI_ROLE_DIM;
+    if (s == TUI_NUMBER_OUT_OF_RANGE) {
+        tui_number_problem(n, note, sizeof note);
+        role = TUI_ROLE_ERROR;
+    } else if (s == TUI_NUMBER_EMPTY) {
+        snprintf(note, sizeof note, "%s", "not asked");
+    } else if (s == TUI_NUMBER_OK && f == F_CSAT) {
+        snprintf(note, sizeof note, "%s", v == 1 ? "very unhappy" : v == 5 ? "very happy" : "");
+    } else if (s == TUI_NUMBER_OK) {
+        snprintf(note, sizeof note, "%s", v >= 9 ? "promoter" : v >= 7 ? "passive" : "detractor");
+    } else {
+        note[0] = '\0';
+    }
+    if (note[0] && w > bw + 2)
+        tui_put(y, x + bw + 2, w - bw - 2, role, note);
 }
 
 static void logcontact_draw(void *st, struct tui_rect b)
@@ -106,8 +139,8 @@ static void logcontact_draw(void *st, struct tui_rect b)
     static const char *const hints[F__COUNT] = {
         "Left/Right to change", "Left/Right to change", "Left/Right, or type the first letter",
         "optional: a short topic, e.g. high_bill", "what the customer wanted and what you did",
-        "\"How satisfied are you with how we handled this, 1 to 5?\" (or declined)",
-        "\"How likely are you to recommend us, 0 to 10?\"", "optional: in the customer's words",
+        "\"How satisfied are you with how we handled this?\" 1-5, d declined",
+        "\"How likely are you to recommend us, 0 to 10?\" Type the number", "optional: in the customer's words",
     };
     int y = b.y;
     tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_DIM, "Record this contact. Enter saves, Esc cancels.");
@@ -116,7 +149,9 @@ static void logcontact_draw(void *st, struct tui_rect b)
     for (int f = 0; f < F__COUNT && y < b.y + b.h; f++) {
         bool focused = (int)l->focus == f;
         tui_put(y, b.x + 1, label_w, focused ? TUI_ROLE_SELECTED : TUI_ROLE_LABEL, labels[f]);
-        if (f == F_SUBJECT || f == F_SUMMARY || f == F_COMMENT) {
+        if (f == F_CSAT || f == F_NPS) {
+            draw_number(l, (enum field)f, y, value_x, value_w, focused);
+        } else if (f == F_SUBJECT || f == F_SUMMARY || f == F_COMMENT) {
             tui_field_draw(f == F_SUBJECT ? &l->subject : f == F_SUMMARY ? &l->summary : &l->comment, y, value_x,
                            value_w, focused);
         } else {
@@ -164,9 +199,21 @@ static enum scr_result submit(struct logcontact *l)
     l->draft.wrap_up_code = l->nwrapups ? l->wrapups[l->wrapup].code : NULL;
     l->draft.subject = l->subject.text;
     l->draft.summary = l->summary.text;
-    l->draft.csat = l->csat >= 2 ? l->csat - 1 : 0;
-    l->draft.survey_declined = l->csat == 1;
-    l->draft.nps = l->nps >= 1 ? l->nps - 1 : -1;
+    /* A number out of range is never saved as something else. */
+    static const enum field numbers[] = {F_CSAT, F_NPS};
+    for (int i = 0; i < 2; i++) {
+        const struct tui_number *n = numbers[i] == F_CSAT ? &l->csat : &l->nps;
+        if (tui_number_value(n, NULL) == TUI_NUMBER_OUT_OF_RANGE) {
+            tui_number_problem(n, l->error, sizeof l->error);
+            l->error_field = l->focus = numbers[i];
+            return SCR_REDRAW;
+        }
+    }
+    int v = 0;
+    enum tui_number_state cs = tui_number_value(&l->csat, &v);
+    l->draft.csat = cs == TUI_NUMBER_OK ? v : 0;
+    l->draft.survey_declined = cs == TUI_NUMBER_DECLINED;
+    l->draft.nps = tui_number_value(&l->nps, &v) == TUI_NUMBER_OK ? v : -1;
     l->draft.comment = l->comment.text;
     int bad = db_contact_check(&l->draft, why, sizeof why);
     if (bad >= 0) {
@@ -187,8 +234,8 @@ static void cycle(struct logcontact *l, int step)
     case F_CHANNEL: v = &l->channel; n = (int)(sizeof channels / sizeof channels[0]); break;
     case F_DIRECTION: v = &l->direction; n = 2; break;
     case F_WRAPUP: v = &l->wrapup; n = l->nwrapups; break;
-    case F_CSAT: v = &l->csat; n = (int)(sizeof csat_choices / sizeof csat_choices[0]); break;
-    case F_NPS: v = &l->nps; n = (int)(sizeof nps_choices / sizeof nps_choices[0]); break;
+    case F_CSAT: tui_number_step(&l->csat, step); return;
+    case F_NPS: tui_number_step(&l->nps, step); return;
     default: return;
     }
     if (n > 0)
@@ -206,7 +253,7 @@ static enum scr_result logcontact_action(void *st, enum tui_action a)
         return submit(l);
     case TUI_ACT_CANCEL:
     case TUI_ACT_BACK:
-        if ((l->summary.len || l->subject.len) && !l->discard_armed) {
+        if ((l->summary.len || l->subject.len || l->comment.len) && !l->discard_armed) {
             l->discard_armed = true;
             tui_message(TUI_ROLE_WARN, "Press Esc again to throw away what you typed.");
             return SCR_REDRAW;
@@ -236,10 +283,8 @@ static bool text_focus(const struct logcontact *l)
     return l->focus == F_SUBJECT || l->focus == F_SUMMARY || l->focus == F_COMMENT;
 }
 
-static enum scr_result logcontact_key(void *st, int key)
+static enum scr_result form_key(struct logcontact *l, int key)
 {
-    struct logcontact *l = st;
-    l->discard_armed = false;
     if (text_focus(l)) {
         bool changed = false;
         struct tui_field *f = l->focus == F_SUBJECT ? &l->subject : l->focus == F_SUMMARY ? &l->summary : &l->comment;
@@ -248,6 +293,14 @@ static enum scr_result logcontact_key(void *st, int key)
         if (changed && l->error_field == l->focus)
             l->error[0] = '\0';
         return SCR_REDRAW;
+    }
+    if (l->focus == F_CSAT || l->focus == F_NPS) {
+        bool changed = false;
+        if (tui_number_key(l->focus == F_CSAT ? &l->csat : &l->nps, key, &changed)) {
+            if (changed && l->error_field == l->focus)
+                l->error[0] = '\0';
+            return SCR_REDRAW;
+        }
     }
     static int right = -1, left = -1;
     if (right < 0) {
@@ -270,8 +323,7 @@ static enum scr_result logcontact_key(void *st, int key)
         case F_WRAPUP: n = l->nwrapups; v = &l->wrapup; break;
         case F_CHANNEL: n = 7; v = &l->channel; names = channels; break;
         case F_DIRECTION: n = 2; v = &l->direction; names = directions; break;
-        case F_CSAT: n = (int)(sizeof csat_choices / sizeof csat_choices[0]); v = &l->csat; names = csat_choices; break;
-        default: n = (int)(sizeof nps_choices / sizeof nps_choices[0]); v = &l->nps; names = nps_choices; break;
+        default: return SCR_HANDLED;   /* a survey answer takes digits only */
         }
         for (int step = 1; step <= n; step++) {
             int i = (*v + step) % n;
@@ -284,6 +336,17 @@ static enum scr_result logcontact_key(void *st, int key)
         return SCR_HANDLED;
     }
     return SCR_UNHANDLED;
+}
+
+static enum scr_result logcontact_key(void *st, int key)
+{
+    struct logcontact *l = st;
+    enum scr_result r = form_key(l, key);
+    /* Only a key the form used disarms "Esc again": Esc itself comes here
+     * first (unused) and must reach the cancel action still armed. */
+    if (r != SCR_UNHANDLED)
+        l->discard_armed = false;
+    return r;
 }
 
 static bool logcontact_wants_text(void *st)

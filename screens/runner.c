@@ -22,7 +22,7 @@ struct runner {
     char run_id[37];
     struct tui_list options;
     struct tui_field text;          /* free-text answers */
-    char action_id[37];             /* the credit or follow-up this action step makes, kept for retries */
+    char action_id[37];             /* the follow-up this action step makes, kept for retries */
     char notice[300];
     bool busy;
 };
@@ -224,9 +224,13 @@ static void credit_done(void *ctx, const char *status, const char *err)
         return;
     }
     tui_message(strcmp(status, "applied") == 0 ? TUI_ROLE_OK : TUI_ROLE_WARN,
-                strcmp(status, "applied") == 0 ? "Credit applied to the account."
-                                               : "Above your authority: sent to a supervisor.");
-    answer(r, NULL);
+                strcmp(status, "applied") == 0  ? "Credit applied to the account."
+                : strcmp(status, "pending") == 0 ? "Above your authority: sent to a supervisor."
+                                                 : "This step's credit was already made.");
+    const struct script_step *st = script_run_step(&r->run);
+    answer(r, st && st->noptions > 0 && r->options.sel >= 0 && r->options.sel < st->noptions
+                  ? st->options[r->options.sel].value
+                  : NULL);
     tui_invalidate();
 }
 
@@ -244,12 +248,13 @@ static void on_credit_amount(void *ctx, int choice, const char *text)
     }
     char amount[32];
     snprintf(amount, sizeof amount, "%.2f", v);
-    if (!r->action_id[0])
-        util_uuid(r->action_id);
-    r->busy = true;
     const struct script_step *st = script_run_step(&r->run);
-    db_credit_offer(app_db(), r->action_id, r->fit->customer_id, r->complaint_id, amount,
-                    st && st->key ? st->key : "recovery script", credit_done, r);
+    if (!st)
+        return;
+    r->busy = true;
+    /* Keyed by the run and the step: Back and Enter again, or a retry,
+     * never makes a second credit. */
+    db_script_credit(app_db(), r->run_id, st->id, amount, credit_done, r);
 }
 
 static void follow_up_done(void *ctx, const char *err)
@@ -291,8 +296,26 @@ static void on_end_reason(void *ctx, int choice, const char *text)
     tui_pop();   /* r is freed; the finish is already queued */
 }
 
+static enum scr_result offer_credit(struct runner *r, const struct script_step *st)
+{
+    char suggested[32] = "";
+    if (st->amount_pence > 0)
+        snprintf(suggested, sizeof suggested, "%lld.%02lld", st->amount_pence / 100, st->amount_pence % 100);
+    /* The script's suggestion is filled in for the agent to accept or change. */
+    struct prompt_spec p = {.title = "Goodwill credit",
+                            .question = "Within your authority it is applied at once; above it a supervisor decides.",
+                            .text_label = "Amount (GBP)", .text_required = true, .text_max = 12,
+                            .text_initial = suggested, .done = on_credit_amount, .ctx = r};
+    scr_prompt_push(&p);
+    return SCR_REDRAW;
+}
+
 static enum scr_result act(struct runner *r, const struct script_step *st)
 {
+    /* First, even when a script stored by an older loader gives a credit
+     * step answers ("Credit offered"): offering a credit makes it. */
+    if (st->action == SCRIPT_ACT_GOODWILL_CREDIT)
+        return offer_credit(r, st);
     if (st->noptions > 0) {
         if (r->options.sel >= 0 && r->options.sel < st->noptions)
             answer(r, st->options[r->options.sel].value);
@@ -300,18 +323,6 @@ static enum scr_result act(struct runner *r, const struct script_step *st)
     }
     if (st->free_text) {
         answer(r, r->text.text);
-        return SCR_REDRAW;
-    }
-    if (st->action == SCRIPT_ACT_GOODWILL_CREDIT) {
-        char suggested[32] = "";
-        if (st->amount_pence > 0)
-            snprintf(suggested, sizeof suggested, "%lld.%02lld", st->amount_pence / 100, st->amount_pence % 100);
-        /* The script's suggestion is filled in for the agent to accept or change. */
-        struct prompt_spec p = {.title = "Goodwill credit",
-                                .question = "Within your authority it is applied at once; above it a supervisor decides.",
-                                .text_label = "Amount (GBP)", .text_required = true, .text_max = 12,
-                                .text_initial = suggested, .done = on_credit_amount, .ctx = r};
-        scr_prompt_push(&p);
         return SCR_REDRAW;
     }
     if (st->action == SCRIPT_ACT_FOLLOW_UP) {

@@ -1,22 +1,70 @@
 #!/usr/bin/env bash
-# demo.sh — `make demo`: a throwaway PostgreSQL with generated demo data, and Careline opened on it.
+# demo.sh — `make demo`: a throwaway PostgreSQL with generated demo data, an agent and a supervisor login, and Careline opened as one of them.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 N=${DEMO_CUSTOMERS:-10000}
+AS=${DEMO_AS:-agent}          # which login this terminal opens: agent or supervisor
+AGENT=careline_demo
+SUPERVISOR=careline_demo_supervisor
+case $AS in
+    agent) LOGIN=$AGENT OTHER=$SUPERVISOR ;;
+    supervisor) LOGIN=$SUPERVISOR OTHER=$AGENT ;;
+    *) echo "demo.sh: DEMO_AS must be agent or supervisor, not '$AS'" >&2; exit 2 ;;
+esac
+CARELINE=$TOP/build/careline
 . "$TOP/tests/lib/pgtmp.sh"
 pgtmp_start || exit 1
 echo "Demo database: socket $PGHOST, port $PGPORT (removed when you quit)"
 createdb careline || exit 1
 export PGDATABASE=careline
-"$TOP/build/careline" migrate >/dev/null || exit 1
+"$CARELINE" migrate >/dev/null || exit 1
 echo "Generating demo data for $N customers..."
-"$TOP/build/careline" seed --customers "$N" || exit 1
-# Staff log in as their own PostgreSQL role; the demo agent is one of them.
-psql -X -q -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'careline_demo') THEN
-                 CREATE ROLE careline_demo LOGIN IN ROLE careline_agent; END IF; END \$\$;" || exit 1
+"$CARELINE" seed --customers "$N" || exit 1
+
+# Staff log in as their own PostgreSQL roles, each with a staff row: one
+# agent and one supervisor, so both sides (a credit above the agent's
+# authority and its approval, say) can be tried at once.
+psql -X -q -v ON_ERROR_STOP=1 <<SQL || exit 1
+DO \$\$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$AGENT') THEN
+        CREATE ROLE $AGENT LOGIN IN ROLE careline_agent;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$SUPERVISOR') THEN
+        CREATE ROLE $SUPERVISOR LOGIN IN ROLE careline_supervisor;
+    END IF;
+END \$\$;
+INSERT INTO staff (login_role, display_name, team, group_role)
+VALUES ('$AGENT', 'Demo Agent', 'General', 'agent'), ('$SUPERVISOR', 'Demo Supervisor', 'General', 'supervisor')
+ON CONFLICT (login_role) DO NOTHING;
+SQL
+
+# The shipped recovery scripts, through `scripts load` as an administrator
+# would (the seed stored the same files, so each is reported unchanged;
+# after editing one in conf/scripts it becomes a new version here).
+if ! out=$("$CARELINE" scripts load "$TOP"/conf/scripts/*.conf 2>&1); then
+    printf '%s\n' "$out" >&2
+    exit 1
+fi
+echo "Recovery scripts: $(printf '%s\n' "$out" | grep -c ' from ') from conf/scripts loaded ($("$CARELINE" scripts list | grep -c ' yes ') active)"
+
+other_side=agent
+[ "$AS" = agent ] && other_side=supervisor
+echo
+echo "Logins (each its own PostgreSQL role, linked to a staff row):"
+printf '  %-11s %-25s %s\n' agent "$AGENT" "careline_agent: customers, complaints, scripts, credits within the limit" \
+    supervisor "$SUPERVISOR" "careline_supervisor: approvals, everyone's follow-ups, overrides"
+echo "This terminal opens Careline as the $AS. To be the $other_side at the same time, in another terminal:"
+echo "  PGHOST=$PGHOST PGPORT=$PGPORT PGDATABASE=careline PGUSER=$OTHER $CARELINE"
+echo "(DEMO_AS=supervisor make demo opens this terminal as the supervisor instead.)"
+
 if [ ! -t 0 ] || [ ! -t 1 ]; then
+    # No terminal: show that both logins work, then clean up.
+    for login in "$AGENT" "$SUPERVISOR"; do
+        role=$(PGUSER=$login psql -X -At -c "SELECT group_role FROM staff WHERE id = current_staff_id()" 2>&1)
+        echo "login $login: ${role:-no staff row}"
+    done
     echo "No terminal here: the demo database was built and is being removed."
     echo "Run 'make demo' from a terminal to use Careline on it."
     exit 0
 fi
-PGUSER=careline_demo "$TOP/build/careline"
+PGUSER=$LOGIN "$CARELINE"

@@ -1,4 +1,4 @@
-/* cli.c — the non-interactive commands: migrate, seed, check-config and search. */
+/* cli.c — the non-interactive commands: migrate, seed, maintain, check-config and search. */
 #include "careline/cli.h"
 
 #include <errno.h>
@@ -33,7 +33,7 @@ static int bad(const struct cli_cmd *c, const char *fmt, ...)
 
 int cli_parse(struct cli_cmd *c)
 {
-    if (strcmp(c->name, "migrate") == 0) {
+    if (strcmp(c->name, "migrate") == 0 || strcmp(c->name, "maintain") == 0) {
         if (c->argc > 1)
             return bad(c, "takes no arguments, got '%s'", c->argv[1]);
         return 0;
@@ -277,6 +277,13 @@ int cli_run(struct cli_cmd *c, struct db_conn *db)
     if (strcmp(c->name, "migrate") == 0) {
         if (db_migrate(db, stdout, err, sizeof err) < 0) {
             fprintf(stderr, "careline migrate: %s\n", err);
+            return APP_EXIT_FAILED;
+        }
+        return APP_EXIT_OK;
+    }
+    if (strcmp(c->name, "maintain") == 0) {
+        if (db_maintain(db, stdout, err, sizeof err) < 0) {
+            fprintf(stderr, "careline %s\n", err);
             return APP_EXIT_FAILED;
         }
         return APP_EXIT_OK;

@@ -146,6 +146,16 @@ bool tui_field_key(struct tui_field *f, int key, bool *changed)
     *changed = false;
     size_t before = f->len;
     key = tui_key_normalize(key);
+    if (TUI_KEY_IS_PASTE(key)) {
+        /* Pasted text is only ever text: a line break or tab becomes a
+         * space on one line, other control characters are dropped. */
+        int cp = TUI_KEY_PASTE_CP(key);
+        if (cp == '\n' || cp == '\t')
+            cp = ' ';
+        if (tui_key_printable(cp))
+            *changed = insert(f, cp);
+        return true;
+    }
     if (tui_key_printable(key)) {
         *changed = insert(f, key);
         return true;

@@ -107,6 +107,7 @@ static void usage(FILE *f)
           "Commands:\n"
           "  migrate                   apply the database migrations not yet applied\n"
           "  seed --customers N        generate demo data for N customers (empty database)\n"
+          "  maintain                  bring bill statuses and arrears up to today (nightly)\n"
           "  check-config              check the configuration file and exit\n"
           "  search [--csv] TEXT       search customers and print what the screen would list\n"
           "  keys                      print the key reference of the key maps in effect\n"
@@ -222,7 +223,7 @@ static void show_state(void)
 {
     char buf[64];
     db_state_text(db, buf, sizeof buf);
-    tui_set_conn_status(buf, db_state(db) == DB_ONLINE ? TUI_ROLE_OK : TUI_ROLE_ERROR);
+    tui_set_conn_status(buf, db_answering(db) ? TUI_ROLE_OK : TUI_ROLE_ERROR);
 }
 static void hook_ready(const struct pollfd *fds, int n)
 {
@@ -343,7 +344,7 @@ int main(int argc, char **argv)
         }
     }
     const char *cmd = optind < argc ? argv[optind] : NULL;
-    static const char *const commands[] = {"migrate", "seed", "check-config", "search", "keys",
+    static const char *const commands[] = {"migrate", "seed", "maintain", "check-config", "search", "keys",
                                            "lifecycle", "view", "report", "scripts", NULL};
     bool known = cmd == NULL;
     for (int i = 0; cmd && commands[i]; i++)

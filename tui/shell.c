@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "careline/input.h"
 #include "careline/keymap.h"
 #include "careline/text.h"
 #include "careline/util.h"
@@ -69,6 +70,9 @@ static struct {
     int procio;           /* /proc/self/io, to count bytes written */
     size_t bytes;
     int curs;             /* cursor visibility last set */
+    struct tui_input *input; /* the terminal's bytes to keys (not in scripted mode) */
+    bool paste_wanted;    /* the terminal takes bracketed paste mode */
+    bool paste_on;        /* ... and it has been switched on */
     char err[512];
 } T = {.ttyfd = -1, .procio = -1, .curs = -1};
 
@@ -216,12 +220,45 @@ static bool codeset_is_utf8(void)
     return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
 }
 
+static void paste_mode(bool on);
+
 /* A last resort when main returns or exit() is called without tui_end():
  * give the terminal back; screens are not closed (their modules may be gone). */
 static void restore_at_exit(void)
 {
-    if (T.active && !isendwin())
+    if (T.active && !isendwin()) {
+        paste_mode(false);
         endwin();
+    }
+}
+
+/* Bracketed paste (ESC[?2004h) where the terminal has it: the terminal
+ * description says so (BE), or the terminal is one of the families that
+ * all have it. Written straight to the terminal between curses updates,
+ * whose output is flushed by then. */
+static bool terminal_has_paste(void)
+{
+    char be[] = "BE";
+    const char *cap = tigetstr(be);
+    if (cap && cap != (char *)-1)
+        return true;
+    const char *term = getenv("TERM");
+    static const char *const families[] = {"xterm", "screen", "tmux", "rxvt", "putty", "alacritty", "foot",
+                                           "kitty", "st-", "konsole", "gnome", "vte", "wezterm", "iterm"};
+    for (size_t i = 0; term && i < sizeof families / sizeof families[0]; i++)
+        if (strncmp(term, families[i], strlen(families[i])) == 0)
+            return true;
+    return false;
+}
+
+static void paste_mode(bool on)
+{
+    if (T.scripted || T.ttyfd < 0 || !T.paste_wanted || T.paste_on == on)
+        return;
+    const char *seq = on ? "\033[?2004h" : "\033[?2004l";
+    ssize_t w = write(STDOUT_FILENO, seq, strlen(seq));
+    (void)w; /* a terminal that went away needs no paste mode */
+    T.paste_on = on;
 }
 
 int tui_init(const struct tui_options *opt)
@@ -268,6 +305,7 @@ int tui_init(const struct tui_options *opt)
             set_error("%s: %s", opt->trace_file, strerror(errno));
             goto fail;
         }
+        util_trace_to(T.trace);
     }
 
     install_signals();
@@ -308,12 +346,24 @@ int tui_init(const struct tui_options *opt)
     noecho();
     nonl();
     intrflush(stdscr, FALSE);
-    keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     /* Esc alone must feel instant; an escape sequence's bytes arrive
      * together even on slow links. ESCDELAY in the environment wins. */
     if (!getenv("ESCDELAY"))
         set_escdelay(25);
+    if (T.scripted) {
+        keypad(stdscr, TRUE);
+    } else {
+        /* The keys are decoded by tui/input.c from the bytes themselves:
+         * terminfo knows one encoding per key, for the terminal TERM names,
+         * and real terminals send others (End as ESC[4~ under TERM=xterm).
+         * curses only draws; it must not look at the input either. */
+        keypad(stdscr, FALSE);
+        typeahead(-1);
+        T.input = tui_input_new(get_escdelay());
+        T.paste_wanted = terminal_has_paste();
+        T.paste_on = false;
+    }
 
     bool color = false;
     if (opt->theme != TUI_THEME_MONO && has_colors()) {
@@ -346,6 +396,7 @@ fail:
     T.script = NULL;
     free(T.script_path);
     T.script_path = NULL;
+    util_trace_to(NULL);
     if (T.trace)
         fclose(T.trace);
     T.trace = NULL;
@@ -384,7 +435,10 @@ void tui_end(void)
     conn_text = NULL;
     if (!T.active)
         return;
+    paste_mode(false);
     endwin();
+    tui_input_free(T.input);
+    T.input = NULL;
     delscreen(T.sp);
     T.sp = NULL;
     T.active = false;
@@ -399,6 +453,7 @@ void tui_end(void)
     T.script = NULL;
     free(T.script_path);
     T.script_path = NULL;
+    util_trace_to(NULL);
     if (T.trace)
         fclose(T.trace);
     T.trace = NULL;
@@ -897,6 +952,7 @@ static void paint(void)
     long long before = written_so_far();
     doupdate();
     long long after = written_so_far();
+    paste_mode(true); /* after curses' own set-up has gone out */
     size_t bytes = before >= 0 && after >= before ? (size_t)(after - before) : 0;
     T.bytes += bytes;
     if (T.trace) {
@@ -904,6 +960,11 @@ static void paint(void)
         fflush(T.trace);
     }
     dirty = false;
+    /* What the screens hold back until the echo is out (the journal):
+     * done now, before the next key is read. A screen may pop itself here. */
+    for (int i = depth - 1; i >= 0; i--)
+        if (i < depth && stack[i].ops->painted)
+            stack[i].ops->painted(stack[i].st);
 }
 
 static void resize_to(int rows, int cols)
@@ -967,6 +1028,13 @@ static void handle_key(int key)
     /* Copies: a handler may push or pop and move the stack. */
     const struct screen_ops *ops = top->ops;
     void *st = top->st;
+    if (TUI_KEY_IS_PASTE(key)) {
+        /* Pasted text goes to a text field or nowhere: never to the key
+         * map, so a pasted "q" or Esc can never act. */
+        if (ops->key && ops->wants_text && ops->wants_text(st))
+            apply(ops->key(st, key), st);
+        return;
+    }
     bool offered = false;
     if (ops->key && ops->wants_text && ops->wants_text(st)) {
         offered = true;
@@ -1015,9 +1083,27 @@ static void handle_key(int key)
         apply(ops->key(st, key), st);
 }
 
-/* Next key from curses, normalised; -1 when none is waiting. */
+/* Read what the terminal has sent (one read: poll said it is there) into
+ * the decoder. Returns false when the terminal has gone away. */
+static bool read_terminal(void)
+{
+    char buf[4096];
+    ssize_t n = read(T.ttyfd, buf, sizeof buf);
+    if (n == 0)
+        return false;
+    if (n > 0)
+        tui_input_feed(T.input, buf, (size_t)n, util_now_ms());
+    return true;
+}
+
+/* Next key, normalised; -1 when none is waiting. The terminal's keys come
+ * from the decoder; scripted mode has none here. */
 static int read_key(void)
 {
+    if (T.input) {
+        int k = tui_input_next(T.input, util_now_ms());
+        return k < 0 ? -1 : TUI_KEY_IS_PASTE(k) ? k : tui_key_normalize(k);
+    }
     for (;;) {
         wint_t wc;
         int r = get_wch(&wc);
@@ -1063,6 +1149,10 @@ static int run_terminal(void)
         fds[1] = (struct pollfd){.fd = T.ttyfd, .events = POLLIN};
         int nh = hook_fds(fds + 2, MAX_HOOK_FDS);
         int timeout = hooks.timeout_ms ? hooks.timeout_ms() : -1;
+        /* A lone Esc, or half a sequence, is decided when its delay ends. */
+        int held = T.input ? tui_input_timeout(T.input, util_now_ms()) : -1;
+        if (held >= 0 && (timeout < 0 || held < timeout))
+            timeout = held;
         int r = poll(fds, (nfds_t)(2 + nh), timeout);
         if (r < 0 && errno != EINTR) {
             set_error("poll: %s", strerror(errno));
@@ -1076,7 +1166,8 @@ static int run_terminal(void)
         drain_wake_pipe();
         if (hooks.ready)
             hooks.ready(fds + 2, nh);
-        if (fds[1].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+        if ((fds[1].revents & (POLLHUP | POLLERR | POLLNVAL)) ||
+            ((fds[1].revents & POLLIN) && !read_terminal())) {
             if (!sig_stop)
                 sig_stop = SIGHUP; /* the terminal went away */
             break;

@@ -134,7 +134,7 @@ bool tui_textarea_key(struct tui_textarea *t, int key, bool *changed)
     key = tui_key_normalize(key);
     int up = tui_key_parse("Up"), down = tui_key_parse("Down");
     int pgup = tui_key_parse("PgUp"), pgdn = tui_key_parse("PgDn");
-    if (key == TUI_KEY_ENTER) {
+    if (key == TUI_KEY_ENTER || key == (TUI_KEY_PASTE | '\n')) {
         *changed = tui_field_insert_newline(&t->f);
         t->full = !*changed;
         t->goal_col = -1;
@@ -166,7 +166,8 @@ bool tui_textarea_key(struct tui_textarea *t, int key, bool *changed)
     bool used = tui_field_key(&t->f, key, changed);
     if (used) {
         t->goal_col = -1;
-        t->full = tui_key_printable(key) && t->f.len == before;
+        int cp = TUI_KEY_IS_PASTE(key) ? TUI_KEY_PASTE_CP(key) : key;
+        t->full = (tui_key_printable(cp) || (cp == '\t' && cp != key)) && t->f.len == before;
     }
     return used;
 }

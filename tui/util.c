@@ -139,3 +139,22 @@ void util_uuid(char out[37])
     snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
              b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
+
+static FILE *trace_file;
+
+void util_trace_to(void *file) { trace_file = file; }
+
+void util_trace(const char *what, const char *fmt, ...)
+{
+    if (!trace_file)
+        return;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    fprintf(trace_file, "%s %.3f ", what, (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(trace_file, fmt, ap);
+    va_end(ap);
+    fputc('\n', trace_file);
+    fflush(trace_file);
+}

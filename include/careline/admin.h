@@ -1,4 +1,4 @@
-/* admin.h — administrator commands on the database: schema migrations and demo data. */
+/* admin.h — administrator commands on the database: schema migrations, demo data and the nightly maintenance. */
 #ifndef CARELINE_ADMIN_H
 #define CARELINE_ADMIN_H
 
@@ -16,6 +16,14 @@ int db_migrate(struct db_conn *c, FILE *out, char *err, size_t errlen);
 /* Generate demo data for n customers in one transaction (db/seed.sql).
  * Returns 0 or -1 with the reason in err. */
 int db_seed(struct db_conn *c, long n, FILE *out, char *err, size_t errlen);
+
+/* Bring the state that follows the calendar up to today (`careline
+ * maintain`, nightly): bills past their due date become overdue, and the
+ * arrears of customers whose cache a due date has passed are worked out
+ * again. Idempotent, and two runs at once take turns (the second finds
+ * nothing left). One line per kind of change goes to out (NULL: nowhere).
+ * Returns 0, or -1 with the server's reason in err. */
+int db_maintain(struct db_conn *c, FILE *out, char *err, size_t errlen);
 
 /* A file compiled into the binary ("db/seed.sql"), or NULL. */
 const char *db_embedded(const char *path);

@@ -1,4 +1,4 @@
-/* cli.h — the non-interactive commands: migrate, seed, check-config, search. */
+/* cli.h — the non-interactive commands: migrate, seed, maintain, check-config, search. */
 #ifndef CARELINE_CLI_H
 #define CARELINE_CLI_H
 

@@ -38,6 +38,11 @@ const char *db_target(const struct db_conn *c);
 const char *db_error(const struct db_conn *c);
 const char *db_sqlstate(const struct db_conn *c);  /* of the last failed command, "" if none */
 enum db_state db_state(const struct db_conn *c);
+/* Online and answering: false from the moment a request has had no reply
+ * for 4 s (the status text then says "not answering"); such a request is
+ * cancelled without blocking, and after 4 s more the connection is made
+ * again (the newest slotted request is sent again, others fail). */
+bool db_answering(const struct db_conn *c);
 /* Human text for the status line: "online", "offline: retrying in 4 s". */
 const char *db_state_text(const struct db_conn *c, char *buf, size_t len);
 PGconn *db_pg(struct db_conn *c);   /* raw handle, for db/ modules only */
@@ -145,6 +150,8 @@ struct db_stats {
     unsigned long sent;        /* statements sent */
     unsigned long dropped;     /* superseded before or after sending */
     unsigned long reconnects;
+    unsigned long stalls;      /* requests the server stopped answering */
+    unsigned long cancels;     /* cancel requests sent (in the background) */
 };
 const struct db_stats *db_stats(const struct db_conn *c);
 

@@ -18,6 +18,13 @@
  * Backspace is 127 (also ^H and KEY_BACKSPACE; so "C-h" is Backspace). */
 #define TUI_KEY_ENTER 13
 #define TUI_KEY_BACKSPACE 127
+/* A character that arrived inside a bracketed paste: text, never a
+ * command. Text fields insert it (a one-line field turns a line break into
+ * a space); the shell offers it to nothing else, so pasted text can never
+ * act as keys. Line breaks arrive as '\n'. */
+#define TUI_KEY_PASTE 0x40000000
+#define TUI_KEY_IS_PASTE(k) (((k) & TUI_KEY_PASTE) != 0)
+#define TUI_KEY_PASTE_CP(k) ((k) & ~TUI_KEY_PASTE)
 /* Map a raw key (code point, or TUI_KEY_FN + curses code) to its canonical value. */
 int tui_key_normalize(int key);
 

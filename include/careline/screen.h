@@ -39,6 +39,11 @@ struct screen_ops {
     /* Called when the screen becomes the top again after the one above it
      * closed (refresh data); may be NULL. */
     void (*resume)(void *st);
+    /* Called for every screen on the stack after each paint has reached
+     * the terminal and before the next key is read: work that must be done
+     * before more typing but must not delay the echo (the intake journal's
+     * fsync). May be NULL. */
+    void (*painted)(void *st);
 };
 
 #endif

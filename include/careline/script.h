@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "careline/db.h"
 
@@ -35,6 +36,8 @@
  *      script_run_given() of that step). When script_run_finished(&run),
  *      db_script_run_finish(db, run_id, "completed", ...). Ending early is
  *      db_script_run_finish() with another outcome ("ended early: ...").
+ *      A goodwill_credit step is answered only once its credit is made
+ *      (db_script_credit), so the run never records a credit that is not.
  *   5. db_script_fit_free(fit) when the screen closes (after
  *      script_run_free(&run), which points into it).
  *
@@ -358,6 +361,18 @@ unsigned db_script_answer(struct db_conn *c, const char *run_id, int step_id, co
 unsigned db_script_run_finish(struct db_conn *c, const char *run_id, const char *outcome,
                               void (*done)(void *ctx, const char *err), void *ctx);
 
+/* Make the goodwill credit of a goodwill_credit step (script_step.id) of a
+ * recorded run: amount in pounds ("25.00"), for the run's complaint and
+ * customer. The credit's id is made from the run and the step, so a
+ * replay, a retry or answering the step again after Back never makes a
+ * second credit (done then gets the first credit's status). The database
+ * decides as for any credit: "applied" within the agent's authority,
+ * "pending" above it. err when the step is not a credit step of the run's
+ * script or the run is not recorded. Offline, the write waits for the
+ * connection. */
+unsigned db_script_credit(struct db_conn *c, const char *run_id, int step_id, const char *amount,
+                          void (*done)(void *ctx, const char *status, const char *err), void *ctx);
+
 /* What storing one script did. */
 struct db_script_stored {
     int version;       /* the version now active for the code */
@@ -371,6 +386,12 @@ struct db_script_stored {
  * (nothing stored). */
 int db_script_store(struct db_conn *c, const struct script *const *scripts, int n, struct db_script_stored *out,
                     char *err, size_t errlen);
+/* Store the recovery scripts compiled into the program (the source tree's
+ * conf/scripts/NAME.conf files) exactly as `scripts load` stores those files, so
+ * `careline seed` and the demo run the shipped scripts. What was stored
+ * goes to out (NULL: nowhere); reasons to stderr. Returns 0, or -1
+ * (nothing stored). */
+int db_script_load_shipped(struct db_conn *c, FILE *out);
 /* Every complaint_category code, NULL-terminated (free each and the array
  * with script_strv_free), or NULL with err set. */
 char **db_script_categories(struct db_conn *c, char *err, size_t errlen);
@@ -382,8 +403,10 @@ void script_strv_free(char **v);
  *   careline scripts list              every version: code, version, name, categories, active
  *   careline scripts try REFERENCE [--record RUN_UUID] [ANSWER...]
  *                                      walk the script that fits a complaint, answering
- *                                      with ANSWER... ("skip:REASON" skips), and with
- *                                      --record store the run and answers under RUN_UUID
+ *                                      with ANSWER... ("skip:REASON" skips; at a credit
+ *                                      step "credit:AMOUNT", else the script's amount),
+ *                                      and with --record store the run, answers and
+ *                                      credits under RUN_UUID
  * argv[0] is "scripts". script_cli_parse() checks the arguments (0, or
  * APP_EXIT_USAGE with a message on stderr); script_cli_needs_db() says
  * whether to connect first; script_cli_run() runs (db may be NULL when no

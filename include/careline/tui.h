@@ -159,6 +159,31 @@ void tui_field_draw(struct tui_field *f, int y, int x, int w, bool focused);
 /* Insert a line break at the cursor (multi-line text areas); false when full. */
 bool tui_field_insert_newline(struct tui_field *f);
 
+/* A small whole number typed as digits (survey scores): "1" then "0" is
+ * ten. Empty means not answered; when can_decline, 'd' records that the
+ * customer declined. A value out of [min, max] is kept as typed (so it
+ * can be corrected with Backspace) and reported by tui_number_problem. */
+struct tui_number {
+    char text[4];       /* the digits typed, "" when empty */
+    int min, max;
+    bool can_decline;
+    bool declined;
+};
+enum tui_number_state { TUI_NUMBER_EMPTY, TUI_NUMBER_DECLINED, TUI_NUMBER_OK, TUI_NUMBER_OUT_OF_RANGE };
+void tui_number_init(struct tui_number *n, int min, int max, bool can_decline);
+void tui_number_clear(struct tui_number *n);
+void tui_number_set(struct tui_number *n, int v);
+/* The state, and the value typed (also when out of range) in *value. */
+enum tui_number_state tui_number_value(const struct tui_number *n, int *value);
+/* Digits, Backspace and Delete (remove the last digit, or "declined"),
+ * C-u/C-k (clear), 'd' (declined, when allowed); digits beyond three are
+ * refused (used, unchanged). Returns true when the key was used. */
+bool tui_number_key(struct tui_number *n, int key, bool *changed);
+/* Arrows and PgUp/PgDn still step: empty, declined, min .. max, round. */
+void tui_number_step(struct tui_number *n, int step);
+/* A sentence for beside the field when the value is out of range, else "". */
+const char *tui_number_problem(const struct tui_number *n, char *buf, size_t len);
+
 /* A multi-line text area with word wrap (complaint descriptions): the text
  * lives in a tui_field; Enter breaks the line, Up/Down move by screen line. */
 struct tui_textarea {

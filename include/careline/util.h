@@ -35,4 +35,10 @@ void util_uuid(char out[37]);
 /* Milliseconds from a monotonic clock. */
 long long util_now_ms(void);
 
+/* The timing trace (CARELINE_TRACE): the shell names the file, any floor
+ * may add a line "WHAT <monotonic ms> DETAIL", so the order of events
+ * (key, paint, journal write) can be checked from outside. NULL: off. */
+void util_trace_to(void *file);
+void util_trace(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

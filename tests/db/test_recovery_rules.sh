@@ -42,8 +42,9 @@ cat=$(q "SELECT c.id FROM complaint_category c JOIN response_standard s ON s.cat
 k=$(q "INSERT INTO complaint (customer_id, category_id, channel, description, opened_at)
        VALUES ($cust, $cat, 'phone', 'late reply', now() - interval '60 days') RETURNING id")
 # Run the breach check twice at the same moment.
-( q "SELECT complaint_compensation_check('$k')" >"$TEST_DB.a" ) & ( q "SELECT complaint_compensation_check('$k')" >"$TEST_DB.b" ) & wait
-rm -f "$TEST_DB.a" "$TEST_DB.b"
+T=$(mktemp -d)
+( q "SELECT complaint_compensation_check('$k')" >"$T/a" ) & ( q "SELECT complaint_compensation_check('$k')" >"$T/b" ) & wait
+rm -rf "$T"
 q "SELECT complaint_compensation_check('$k')" >/dev/null
 is "compensation is owed once per missed deadline, even checked twice at once" \
    "$(q "SELECT count(*) = count(DISTINCT kind) AND count(*) > 0 FROM compensation_payment WHERE complaint_id = '$k'")" t

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_scripts.sh — recovery scripts in the database: the shipped files load, an unchanged reload adds nothing, a change makes a new version, a bad file stores nothing (file:line), the most specific script fits a complaint, a recorded run and its answers replayed give one row each.
+# test_scripts.sh — recovery scripts in the database: the shipped files load, an unchanged reload adds nothing, a change makes a new version, a bad file stores nothing (file:line), the seed stores exactly the shipped files, the most specific script fits a complaint, a recorded run and its answers replayed give one row each, a credit step makes one credit.
 . "$TOP/tests/lib/tap.sh"
 T=$(mktemp -d)
 DB=careline_scripts_$$
@@ -135,18 +135,39 @@ like "every version, its state, name and categories" "$out" \
      "high_bill +1 +no +High or unexpected bill +billing.high_bill.*high_bill +3 +yes"
 like "\"*\" for every category" "$out" "general +1 +yes +General service recovery +\\*"
 
-# ---- the demo seed's versions: a file with the same code is a new version ----------------------
+# ---- the demo seed stores the shipped files, as `scripts load` does --------------------------------
 if createdb -T "$SEEDED_TEMPLATE" "$SEEDED" 2>/dev/null; then
+    is "the seed stored one active version 1 of every shipped script, nothing else" \
+       "$(q "SELECT count(*) || ' ' || bool_and(active AND version = 1) FROM recovery_script" "$SEEDED")" "$N true"
+    same=0
+    for f in "${SCRIPTS[@]}"; do
+        code=$(sed -n 's/^code = "\([a-z_0-9]*\)";.*/\1/p' "$f")
+        [ "$(q "SELECT source FROM recovery_script WHERE code = '$code'" "$SEEDED")" = "$(cat "$f")" ] && same=$((same + 1))
+    done
+    is "each seeded script's text is its shipped file's" "$same" "$N"
+    is "with the steps the files give (high_bill: 15)" \
+       "$(q "SELECT count(*) FROM script_step t JOIN recovery_script s ON s.id = t.script_id WHERE s.code = 'high_bill'" "$SEEDED")" 15
     out=$(PGDATABASE=$SEEDED "$CARELINE" scripts load "${SCRIPTS[@]}" 2>&1); rc=$?
-    is "every shipped script loads over the demo seed" "$rc" 0
-    like "the seed's high_bill (versions 1, 2) gets version 3" "$out" "high_bill: version 3 loaded"
-    like "its no_water gets version 2" "$out" "no_water: version 2 loaded"
-    is "the seed's versions are inactive now" \
-       "$(q "SELECT string_agg(code || version, ' ' ORDER BY code, version) FROM recovery_script WHERE NOT active" "$SEEDED")" \
-       "general1 high_bill1 high_bill2 no_water1"
+    is "loading the shipped files over the seed exits 0" "$rc" 0
+    is "and finds every one unchanged" "$(printf '%s\n' "$out" | grep -c ': unchanged (version 1) from ')" "$N"
 else
     not_ok "copy of the seeded template"
 fi
+
+# ---- a credit step makes the credit --------------------------------------------------------------------
+cat >"$T/credit_answers.conf" <<'EOF'
+code = "credit_answers";
+name = "Credit with answers";
+categories = [ "billing" ];
+steps = (
+  { key = "credit"; kind = "action"; action = "goodwill_credit"; amount = 10; text = "Offer 10 pounds.";
+    answers = ( { label = "Credit offered"; value = "offered"; }, { label = "Not needed"; value = "no"; } ); },
+  { key = "bye"; kind = "end"; text = "Bye."; }
+);
+EOF
+out=$(PGHOST=$T PGPORT=1 "$CARELINE" scripts check "$T/credit_answers.conf" 2>&1); rc=$?
+is "a credit step with answers (\"Credit offered\" moves no money) is refused: exit 2" "$rc" 2
+like "with file:line" "$out" "$T/credit_answers.conf:6: step 'credit': a goodwill_credit step takes no answers"
 
 # ---- which script fits a complaint -------------------------------------------------------------------
 # Two zones, one under an active incident; customers plain, vulnerable and
@@ -260,6 +281,41 @@ is "still one row per step" "$(answers)" 9
 is "the answer is replaced" \
    "$(q "SELECT a.answer FROM script_answer a JOIN script_step t ON t.id = a.step_id
          WHERE a.run_id = '$run' AND t.step_key = 'neighbours'")" "no"
+# The high-bill path through its credit step (the file suggests 25 pounds).
+credits() { q "SELECT count(*) || ' ' || coalesce(string_agg(g.amount || ' ' || g.status, ',' ORDER BY g.amount), '')
+               FROM goodwill_credit g JOIN complaint k ON k.id = g.complaint_id WHERE k.reference = '$1'"; }
+bal_bill=$(q "SELECT balance FROM customer WHERE id = 880002")
+crun=$(q "SELECT gen_random_uuid()")
+out=$(as_agent scripts try T-BILL --record "$crun" estimated lower no 2>&1); rc=$?
+is "a recorded walk through the credit step exits 0" "$rc" 0
+like "and says what became of the credit" "$out" "and say why\\.[[:space:]]+credit 25\\.00: applied"
+is "the credit step made exactly one credit, of the suggested amount, applied" "$(credits T-BILL)" "1 25.00 applied"
+is "for the run's customer: the balance is 25 lower" "$(q "SELECT balance FROM customer WHERE id = 880002")" \
+   "$(q "SELECT $bal_bill - 25")"
+is "named after the script and step" "$(q "SELECT reason FROM goodwill_credit g JOIN complaint k ON k.id = g.complaint_id
+                                           WHERE k.reference = 'T-BILL'")" "Recovery script high_bill version 3, step goodwill"
+as_agent scripts try T-BILL --record "$crun" estimated lower no >/dev/null 2>&1
+is "replayed: still exactly one credit" "$(credits T-BILL)" "1 25.00 applied"
+out=$(as_agent scripts try T-BILL --record "$crun" estimated lower credit:40 no 2>&1)
+like "the same step again with another amount" "$out" "credit 40.00: applied"
+is "keeps the one credit already made" "$(credits T-BILL)" "1 25.00 applied"
+crun2=$(q "SELECT gen_random_uuid()")
+out=$(as_agent scripts try T-BILL --record "$crun2" estimated lower credit:12.5 no 2>&1)
+is "another run: its own credit, of the amount given" "$(credits T-BILL)" "2 12.50 applied,25.00 applied"
+q "INSERT INTO complaint (reference, customer_id, premise_id, category_id, channel, description)
+   VALUES ('T-EST', 880002, 880002, (SELECT id FROM complaint_category WHERE code = 'billing.estimated_bill'), 'phone', 'x')" >/dev/null
+crun3=$(q "SELECT gen_random_uuid()")
+out=$(as_agent scripts try T-EST --record "$crun3" cannot easy yes "skip:not our fault" 2>&1)
+is "a credit step skipped with a reason makes no credit" "$(credits T-EST)" "0 "
+is "the skip is recorded" "$(q "SELECT a.skipped_reason FROM script_answer a JOIN script_step t ON t.id = a.step_id
+                               WHERE a.run_id = '$crun3' AND t.step_key = 'goodwill'")" "not our fault"
+out=$(as_agent scripts try T-BILL estimated lower credit:nope 2>&1); rc=$?
+is "an amount that is not one: exit 1" "$rc" 1
+like "with the reason" "$out" "answer 'credit:nope': not an amount"
+out=$(as_agent scripts try T-BILL estimated lower no 2>&1)
+like "without --record nothing is made, and it says so" "$out" "credit 25.00 offered \\(not recorded"
+is "so still two credits" "$(credits T-BILL)" "2 12.50 applied,25.00 applied"
+
 run2=$(q "SELECT gen_random_uuid()")
 out=$(as_agent scripts try T-NOEVENT --record "$run2" "skip:customer had to go" 2>&1)
 is "a skip is recorded with its reason" \

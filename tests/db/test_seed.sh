@@ -52,6 +52,17 @@ is "some meters show a leak (sustained night flow)" "$(q "SELECT count(*) > 0 FR
 is "summer use is higher than winter use" "$(q "SELECT sum(consumption_m3) FILTER (WHERE extract(month FROM read_on) = 7)
         > sum(consumption_m3) FILTER (WHERE extract(month FROM read_on) = 1) FROM meter_read")" t
 
+# History is anchored on the day the seed runs (in the utility's zone), whatever that day is.
+today="(now() AT TIME ZONE 'Europe/London')::date"
+is "the last meter reads are from last month" "$(q "SELECT max(read_on) >= (date_trunc('month', $today) - interval '1 month')::date
+        AND max(read_on) < date_trunc('month', $today)::date FROM meter_read")" t
+is "bills fall due from today on" "$(q "SELECT count(*) > 0 FROM bill WHERE due_on >= $today AND due_on < $today + 62")" t
+is "nothing was billed, paid, read or said after today" "$(q "SELECT (SELECT coalesce(max(issued_on) <= $today, true) FROM bill)
+        AND (SELECT max(paid_on) <= $today FROM payment) AND (SELECT max(read_on) <= $today FROM meter_read)
+        AND (SELECT max(started_at) <= now() FROM interaction)
+        AND (SELECT max(ended_at) <= now() FROM critical_event)")" t
+is "the history reaches back two years" "$(q "SELECT min(read_on) BETWEEN (date_trunc('month', $today) - interval '24 months')::date
+        AND (date_trunc('month', $today) - interval '23 months')::date FROM meter_read")" t
 is "bills, payments and arrangements exist" "$(q "SELECT (SELECT count(*) FROM bill) > $N AND (SELECT count(*) FROM payment) > $N
         AND (SELECT count(*) FROM payment_arrangement WHERE status = 'active') > 0")" t
 is "bill statuses: paid, part paid, overdue, issued" "$(q "SELECT string_agg(DISTINCT status, ',' ORDER BY status) FROM bill")" \

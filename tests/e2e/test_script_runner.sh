@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_script_runner.sh — every shipped recovery script's main path in the scripted mode: the right script fits, placeholders are filled, the run and its answers are recorded, credits and follow-ups are made.
+# test_script_runner.sh — every shipped recovery script's main path in the scripted mode: the right script fits, placeholders are filled, the run and its answers are recorded, credits and follow-ups are made; from intake, the end key goes back to the complaint.
 . "$TOP/tests/lib/tap.sh"
 T=$(mktemp -d)
 export PGDATABASE=e2e_runner_$$
@@ -75,5 +75,29 @@ is "high bill: the credit was applied, within the agent's authority" \
    "$(q "SELECT string_agg(status, ',') FROM goodwill_credit WHERE complaint_id = '$hb'")" applied
 is "high bill: a follow-up was booked" "$(q "SELECT count(*) FROM follow_up WHERE complaint_id = '$hb'")" 1
 like "high bill: the customer's name and the agent's name were read out" "$(cat "$T/high_bill.out")" 'Riley Runner'
+
+# From intake straight into the script; at its end "Esc goes back to the
+# complaint" must land on the new complaint, not on the customer view.
+acct=$(q "SELECT c.account_no FROM customer c
+           WHERE c.segment = 'residential_single' AND cardinality(c.vulnerability) = 0 AND NOT c.priority_services
+             AND c.language = 'en' AND NOT EXISTS (SELECT 1 FROM complaint k WHERE k.customer_id = c.id)
+           ORDER BY c.id DESC LIMIT 1")
+text="Bill doubled this quarter (end key $$)"
+# high_bill: say, say, estimated, lower, rebill, credit (the suggested 25.00
+# accepted), no payment help, follow-up, end; then Esc.
+printf ':type %s\nEnter\nn\n:type high bill\nEnter\n:type %s\nC-x\n' "$acct" "$text" >"$T/endkey.keys"
+printf 'Enter\nEnter\n1\n1\nEnter\nEnter\nEnter\n2\nEnter\nEnter\n:dump\nEsc\n:dump\n' >>"$T/endkey.keys"
+PGUSER=$agent "$CARELINE" --script "$T/endkey.keys" >"$T/endkey.out" 2>"$T/endkey.err"
+is "end key: the script runs" "$?" 0
+awk -v base="$T/endkey" 'BEGIN {n = 1} /^--$/ {n++; next} {print > (base "." n)}' "$T/endkey.out"
+ref=$(q "SELECT reference FROM complaint WHERE description = '$text'")
+like "end key: the script reached its end, which says where Esc goes" "$(cat "$T/endkey.1")" \
+     "The script is finished\\. Esc goes back to the complaint\\."
+like "end key: Esc lands on the complaint screen" "$(cat "$T/endkey.2")" "Careline — Complaint"
+like "end key: the new complaint, with its reference" "$(cat "$T/endkey.2")" "$ref +Billing and charges / High bill"
+like "end key: showing the run in its history (read again on return)" "$(cat "$T/endkey.2")" "script +Recovery script"
+is "end key: the credit step made its credit" \
+   "$(q "SELECT string_agg(g.amount || ' ' || g.status, ',') FROM goodwill_credit g JOIN complaint k ON k.id = g.complaint_id
+         WHERE k.description = '$text'")" "25.00 applied"
 
 tap_done

@@ -56,7 +56,8 @@ pgtmp_start() {
     PGPORT=$(pgtmp_free_port)
     trap pgtmp_stop EXIT
     trap 'exit 130' INT TERM HUP
-    pgtmp_as "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    # PGTMP_POSTGRES: another server program to start (a wrapper, as under a faked clock).
+    pgtmp_as "$bindir/pg_ctl" ${PGTMP_POSTGRES:+-p "$PGTMP_POSTGRES"} -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-p $PGPORT -k $dir/sock -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=256MB -c max_wal_size=4GB -c checkpoint_timeout=30min -c track_functions=all" \
         start >/dev/null \
         || { echo "pgtmp: server did not start:" >&2; cat "$dir/server.log" >&2; return 1; }
@@ -79,7 +80,7 @@ pgtmp_server_stop() {
     pgtmp_as "$PGTMP_BIN/pg_ctl" -D "$PGTMP_DIR/data" -m fast -w stop >/dev/null 2>&1
 }
 pgtmp_server_start() {
-    pgtmp_as "$PGTMP_BIN/pg_ctl" -D "$PGTMP_DIR/data" -l "$PGTMP_DIR/server.log" -w -t 60 \
+    pgtmp_as "$PGTMP_BIN/pg_ctl" ${PGTMP_POSTGRES:+-p "$PGTMP_POSTGRES"} -D "$PGTMP_DIR/data" -l "$PGTMP_DIR/server.log" -w -t 60 \
         -o "-p $PGPORT -k $PGTMP_DIR/sock -c listen_addresses='' -c fsync=off -c max_connections=300" \
         start >/dev/null
 }

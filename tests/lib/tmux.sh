@@ -39,3 +39,14 @@ wait_dead() {
     done
     is "$1" "$s" "1:$2"
 }
+# wait_quit NAME: the program ended by itself, not by a signal (tmux now and
+# then reports a dead pane without its exit status: that counts, a signal not).
+wait_quit() {
+    local i s
+    for ((i = 0; i < 200; i++)); do
+        s=$(tmux -S "$TMUX_SOCK" display-message -p -t t '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}')
+        case $s in 1:?*) break ;; esac
+        sleep 0.05
+    done
+    case $s in 1:0: | 1::) ok "$1" ;; *) not_ok "$1" "pane dead:status:signal = $s" ;; esac
+}
