@@ -29,6 +29,10 @@ struct attempt {
 struct complaint {
     char id[37];
     struct db_complaint_detail *d;
+    /* The complaint as it was when the last change was sent: a reload may
+     * arrive meanwhile (the dialog closing), and a refusal as stale is
+     * explained against what the agent saw, not against the reload. */
+    struct db_complaint_detail *seen;
     char *error;                 /* the complaint could not be loaded */
     char *notice;                /* what became of the last change (a conflict, a refusal): shown in full */
     struct tui_list history;
@@ -73,10 +77,11 @@ static void loaded(void *ctx, struct db_complaint_detail *d)
         tui_invalidate();
         return;
     }
-    if (c->diff_pending && c->d) {
+    const struct db_complaint_detail *base = c->seen ? c->seen : c->d;
+    if (c->diff_pending && base) {
         /* Who changed what since the agent looked, from the two loads. */
         c->diff_pending = false;
-        char *changes = db_complaint_changes(c->d, d);
+        char *changes = db_complaint_changes(base, d);
         char *mine = attempt_words(c);
         char keys[32];
         tui_keymap_keys_for("complaint", TUI_ACT_RETRY, keys, sizeof keys);
@@ -86,8 +91,15 @@ static void loaded(void *ctx, struct db_complaint_detail *d)
         free(mine);
         free(changes);
     }
-    db_complaint_detail_free(c->d);
+    struct db_complaint_detail *old = c->d;
     c->d = d;
+    if (old && old != c->seen)
+        db_complaint_detail_free(old);
+    if (c->seen && !c->busy && !c->diff_pending) {
+        /* Nothing in flight: the snapshot has served. */
+        db_complaint_detail_free(c->seen);
+        c->seen = NULL;
+    }
     tui_list_set_count(&c->history, d->part[CD_HISTORY].rows);
     tui_invalidate();
 }
@@ -121,6 +133,8 @@ static void complaint_close(void *st)
 {
     struct complaint *c = st;
     db_forget_owner(app_db(), c);
+    if (c->seen != c->d)
+        db_complaint_detail_free(c->seen);
     db_complaint_detail_free(c->d);
     free(c->error);
     free(c->notice);
@@ -374,6 +388,9 @@ static void change_ex(struct complaint *c, const char *status, const char *reaso
         .merge_into = merge,
         .follow_up_override = override,
     };
+    if (c->seen && c->seen != c->d)
+        db_complaint_detail_free(c->seen);
+    c->seen = c->d;
     c->busy = true;
     db_complaint_update(app_db(), &ch, changed, c);
 }

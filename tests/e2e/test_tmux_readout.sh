@@ -19,7 +19,9 @@ msg="$msg We will text or call you as soon as the notice is lifted. The last wor
 desc="The customer says the water stopped at six this morning. $(printf 'The neighbours have no water either. %.0s' 1 2 3 4 5 6) Last word DESCRIPTION-ENDS-HERE."
 note="Rang the works: $(printf 'crews are on site and expect supply back by the evening. %.0s' 1 2 3 4) NOTE-ENDS-HERE."
 q "UPDATE customer SET vulnerability = '{medical_water,dialysis,hearing,sight,mobility,language}', non_digital = true,
-          segment = 'key_account', arrears = 12.50 WHERE id = 990001;
+          segment = 'key_account' WHERE id = 990001;
+   INSERT INTO bill (customer_id, premise_id, period_start, period_end, issued_on, due_on, amount)
+   VALUES (990001, 990001, current_date - 120, current_date - 30, current_date - 28, current_date - 7, 12.50);
    WITH e AS (INSERT INTO critical_event (kind, title, agent_message, estimated_restore_at, category_id)
               VALUES ('boil_water', 'Boil water notice Testbury', \$m\$$msg\$m\$, now() + interval '1 day',
                       (SELECT id FROM complaint_category WHERE code = 'supply.interruption')) RETURNING id)
