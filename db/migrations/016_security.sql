@@ -56,20 +56,26 @@ CREATE POLICY customer_field ON customer FOR SELECT TO careline_field USING (
              WHERE cp.customer_id = customer.id AND oz.office = current_staff_office()));
 
 -- Tables keyed by customer: visible to field staff when the customer is (the sub-select
--- goes through customer's own policy). Field staff may record on the doorstep what their
--- grants allow (a visit, a small credit) without reading the rest of the account.
+-- goes through customer's own policy), and what they recorded themselves. Field staff may
+-- record on the doorstep what their grants allow (a visit, a small credit) without reading
+-- the rest of the account; seeing their own row back is what INSERT .. RETURNING needs.
 DO $$
-DECLARE t text;
+DECLARE
+    t   text;
+    own text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['bill','payment','payment_arrangement','programme_enrolment','interaction',
                              'complaint','goodwill_credit','follow_up']
     LOOP
+        own := CASE t WHEN 'interaction' THEN 'staff_id = current_staff_id()'
+                      WHEN 'goodwill_credit' THEN 'requested_by = current_staff_id()'
+                      ELSE 'false' END;
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('CREATE POLICY %I ON %I FOR ALL TO careline_agent USING (true) WITH CHECK (true)',
                        t || '_desk', t);
         EXECUTE format('CREATE POLICY %I ON %I FOR SELECT TO careline_field
-                            USING (EXISTS (SELECT 1 FROM customer c WHERE c.id = %I.customer_id))',
-                       t || '_field_read', t, t);
+                            USING (EXISTS (SELECT 1 FROM customer c WHERE c.id = %I.customer_id) OR %s)',
+                       t || '_field_read', t, t, own);
         EXECUTE format('CREATE POLICY %I ON %I FOR INSERT TO careline_field WITH CHECK (true)',
                        t || '_field_insert', t);
         EXECUTE format('CREATE POLICY %I ON %I FOR UPDATE TO careline_field
@@ -336,3 +342,8 @@ END $$;
 
 REVOKE EXECUTE ON FUNCTION customer_export(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION customer_export(text) TO careline_supervisor;
+
+-- Integrity checks must see every row, whatever the policies hide from the person writing:
+-- a field worker's credit on a closed complaint of a customer outside their office must
+-- still be refused, not pass because the complaint looked absent.
+ALTER FUNCTION complaint_open_guard() SECURITY DEFINER SET search_path = public, pg_temp;

@@ -147,6 +147,9 @@ is "field staff cannot change the other office's contacts (no row matches)" \
 cl "$ADMIN" staff team "$FIELD" "South office"
 is "moved to the south office they see the south" "$(as "$FIELD" "SELECT string_agg(name, ',' ORDER BY id) FROM customer")" "Sam South"
 cl "$ADMIN" staff team "$FIELD" "North office"
+is "field staff record a credit on the doorstep and see it back, even outside their office" \
+   "$(as "$FIELD2" "INSERT INTO goodwill_credit (customer_id, amount, reason) VALUES (2, 5, 'doorstep') RETURNING status")" applied
+is "but only their own" "$(as "$FIELD2" "SELECT string_agg(reason, ',') FROM goodwill_credit")" doorstep
 may_not "field staff cannot add zones to their office" "$FIELD" "INSERT INTO office_zone (office, zone_id) SELECT 'North office', id FROM zone WHERE code = 'ZS'"
 
 # -- desk roles see everyone -------------------------------------------------------------------------
