@@ -220,7 +220,9 @@ static int csi(struct tui_input *in, long long now)
         if (in->len < 4)
             return timed_out(in, now, in->delay) ? (consume(in, in->len), -2) : -1;
         int c = in->buf[3];
-        consume(in, 4);
+        /* Broken off by a control byte (the Esc of the next key): that
+         * byte is a key of its own, as below. */
+        consume(in, c < 0x20 ? 3 : 4);
         return c >= 'A' && c <= 'E' ? FN(KEY_F(1 + c - 'A')) : -2;
     }
     bool priv = false;

@@ -11,6 +11,8 @@ BIN=${1:-$TOP/build/libfuzzer/fuzz}
 SECONDS_EACH=${FUZZ_SECONDS:-60}
 CRASHES=$TOP/build/libfuzzer/crashes
 mkdir -p "$CRASHES"
+# Leaks inside libraries are theirs (the same list make check uses).
+export LSAN_OPTIONS=suppressions=$TOP/tests/lsan.supp:print_suppressions=0
 failed=()
 for bin in "$BIN"/fuzz_*; do
     [ -x "$bin" ] || continue
