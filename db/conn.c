@@ -26,6 +26,8 @@ struct req {
     int nstmts;
     bool simple;            /* trusted text via the simple protocol (LISTEN) */
     bool batch;             /* pipeline mode, results to batch_done */
+    bool warm;              /* the warm-up: each statement prepared (when allowed) and run once */
+    int *prepared_at;       /* warm-up: result index of statement i's prepare, or -1 */
     char *name;             /* prepared statement name (single statements), or NULL */
     bool prepare;           /* prepare it first, in the same round trip */
     int nres;               /* entries in res */
@@ -43,6 +45,12 @@ struct req {
     bool forgotten;
     bool cancelled;         /* we asked the server to cancel it (it stopped answering) */
     struct req *next;
+};
+
+/* A statement prepared and run once whenever the connection opens. */
+struct warm {
+    char *name;
+    struct stmt st;
 };
 
 struct listener {
@@ -74,6 +82,9 @@ struct db_conn {
     char **prepared;             /* statement names prepared on this connection */
     int nprepared;
     bool relisten;               /* LISTEN again after a reconnect */
+    struct warm *warm;           /* db_warm(): statements to prepare and warm on connecting */
+    int nwarm;
+    bool rewarm;                 /* the connection has not had them yet */
     void (*state_fn)(void *ctx, enum db_state s);
     void *state_ctx;
     struct db_stats stats;
@@ -126,6 +137,7 @@ static void req_free(struct req *r)
     for (int k = 0; r->res && k < r->nres; k++)
         PQclear(r->res[k]);
     free(r->name);
+    free(r->prepared_at);
     free(r->stmts);
     free(r->res);
     free(r->err);
@@ -145,6 +157,14 @@ void db_free(struct db_conn *c)
     }
     req_free(c->inflight);
     forget_prepared(c);
+    for (int i = 0; i < c->nwarm; i++) {
+        free(c->warm[i].name);
+        free(c->warm[i].st.sql);
+        for (int k = 0; k < c->warm[i].st.nparams; k++)
+            free(c->warm[i].st.params[k]);
+        free(c->warm[i].st.params);
+    }
+    free(c->warm);
     for (struct listener *l = c->listeners, *n; l; l = n) {
         n = l->next;
         free(l->channel);
@@ -201,7 +221,10 @@ static PGconn *start(struct db_conn *c, bool async)
     /* Search-as-you-type ranks misspelt names by pg_trgm word similarity;
      * the default threshold (0.6) misses a swapped pair of letters in a
      * short surname, 0.5 still keeps the candidate sets small. */
-    snprintf(options, sizeof options, "-c pg_trgm.word_similarity_threshold=0.5 -c statement_timeout=%d",
+    /* JIT off: it compiles a statement whose estimate looks large (the
+     * word search's, for one) in 50-70 ms, to run what takes 1-5 ms;
+     * nothing an agent waits for runs long enough to win it back. */
+    snprintf(options, sizeof options, "-c pg_trgm.word_similarity_threshold=0.5 -c jit=off -c statement_timeout=%d",
              c->p.statement_timeout_ms > 0 ? c->p.statement_timeout_ms : 0);
     kw[n] = "options";
     val[n++] = options;
@@ -273,6 +296,7 @@ static void after_connect(struct db_conn *c)
     PQsetnonblocking(c->pg, 1);
     c->backoff_ms = BACKOFF_MIN_MS;
     c->relisten = c->listeners != NULL;
+    c->rewarm = c->nwarm > 0;
     if (c->was_online)
         c->stats.reconnects++;
     c->was_online = true;
@@ -348,9 +372,14 @@ static bool result_ok(const PGresult *r)
     return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
 }
 
+static bool is_prepared(const struct db_conn *c, const char *name);
+static void add_prepared(struct db_conn *c, const char *name);
+
 /* The synchronous calls run only when nothing asynchronous is in flight
- * (command-line commands), so switching to blocking mode is safe. */
-PGresult *db_exec(struct db_conn *c, const char *sql, int nparams, const char *const *params)
+ * (command-line commands), so switching to blocking mode is safe. With a
+ * name, the statement is prepared on this connection the first time. */
+static PGresult *exec_sync(struct db_conn *c, const char *name, const char *sql, int nparams,
+                           const char *const *params)
 {
     c->sqlstate[0] = '\0';
     if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
@@ -358,7 +387,20 @@ PGresult *db_exec(struct db_conn *c, const char *sql, int nparams, const char *c
         return NULL;
     }
     PQsetnonblocking(c->pg, 0);
-    PGresult *r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+    PGresult *r = NULL;
+    if (!name) {
+        r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+    } else {
+        if (!is_prepared(c, name)) {
+            r = PQprepare(c->pg, name, sql, nparams, NULL);
+            if (!r || !result_ok(r))
+                goto out;
+            add_prepared(c, name);
+            PQclear(r);
+        }
+        r = PQexecPrepared(c->pg, name, nparams, params, NULL, NULL, 0);
+    }
+out:
     PQsetnonblocking(c->pg, 1);
     if (r && result_ok(r))
         return r;
@@ -366,6 +408,17 @@ PGresult *db_exec(struct db_conn *c, const char *sql, int nparams, const char *c
     keep_sqlstate(c, r);
     PQclear(r);
     return NULL;
+}
+
+PGresult *db_exec(struct db_conn *c, const char *sql, int nparams, const char *const *params)
+{
+    return exec_sync(c, NULL, sql, nparams, params);
+}
+
+PGresult *db_exec_named(struct db_conn *c, const char *name, const char *sql, int nparams,
+                        const char *const *params)
+{
+    return exec_sync(c, c->p.no_prepared ? NULL : name, sql, nparams, params);
 }
 
 int db_exec_script(struct db_conn *c, const char *sql)
@@ -624,6 +677,41 @@ static bool is_prepared(const struct db_conn *c, const char *name)
     return false;
 }
 
+static void add_prepared(struct db_conn *c, const char *name)
+{
+    c->prepared = util_realloc(c->prepared, sizeof *c->prepared * (size_t)(c->nprepared + 1));
+    c->prepared[c->nprepared++] = util_strdup(name);
+}
+
+void db_warm(struct db_conn *c, const char *name, const char *sql, int nparams, const char *const *params)
+{
+    for (int i = 0; i < c->nwarm; i++)
+        if (strcmp(c->warm[i].name, name) == 0)
+            return;
+    c->warm = util_realloc(c->warm, sizeof *c->warm * (size_t)(c->nwarm + 1));
+    struct warm *w = &c->warm[c->nwarm++];
+    w->name = util_strdup(name);
+    copy_stmt(&w->st, sql, nparams, params);
+    c->rewarm = c->state == DB_ONLINE || c->rewarm;
+}
+
+/* Queue the warm-up first, like relisten(): one pipeline, one round trip. */
+static void rewarm(struct db_conn *c)
+{
+    if (!c->rewarm || c->inflight || !c->nwarm)
+        return;
+    c->rewarm = false;
+    struct req *r = new_req(c, c->nwarm);
+    for (int i = 0; i < c->nwarm; i++)
+        copy_stmt(&r->stmts[i], c->warm[i].st.sql, c->warm[i].st.nparams,
+                  (const char *const *)c->warm[i].st.params);
+    r->batch = true;
+    r->warm = true;
+    r->send_at = 0;
+    r->next = c->queue;
+    c->queue = r;
+}
+
 static void forget_prepared(struct db_conn *c)
 {
     for (int i = 0; i < c->nprepared; i++)
@@ -633,11 +721,52 @@ static void forget_prepared(struct db_conn *c)
     c->nprepared = 0;
 }
 
+/* Each warm-up statement is prepared under its name (unless prepared
+ * statements are off, behind a transaction-mode pooler) and run once with
+ * parameters that match nothing: the server loads the tables, indexes and
+ * functions it uses now rather than on the agent's first search. */
+static int send_warm(struct db_conn *c, struct req *r)
+{
+    int ok = PQenterPipelineMode(c->pg);
+    free(r->prepared_at);   /* sent again after a stall */
+    r->prepared_at = util_calloc((size_t)r->nstmts, sizeof *r->prepared_at);
+    r->nres = 0;
+    r->res = util_realloc(r->res, sizeof *r->res * (size_t)(2 * r->nstmts + 1));
+    memset(r->res, 0, sizeof *r->res * (size_t)(2 * r->nstmts + 1));
+    for (int i = 0; ok && i < r->nstmts; i++) {
+        const char *name = c->warm[i].name;
+        const struct stmt *st = &r->stmts[i];
+        r->prepared_at[i] = -1;
+        if (!c->p.no_prepared && !is_prepared(c, name)) {
+            r->prepared_at[i] = r->nres++;
+            ok = PQsendPrepare(c->pg, name, st->sql, st->nparams, NULL);
+        }
+        if (ok && !c->p.no_prepared)
+            ok = PQsendQueryPrepared(c->pg, name, st->nparams, (const char *const *)st->params, NULL, NULL, 0);
+        else if (ok)
+            ok = PQsendQueryParams(c->pg, st->sql, st->nparams, NULL, (const char *const *)st->params, NULL, NULL, 0);
+        r->nres++;
+    }
+    return ok && PQpipelineSync(c->pg);
+}
+
+/* The warm-up's prepares that succeeded (a failed one, say before the
+ * migrations ran, is prepared again by the search that needs it). */
+static void warm_done(struct db_conn *c, const struct req *r)
+{
+    for (int i = 0; i < r->nstmts && i < c->nwarm; i++) {
+        int k = r->prepared_at ? r->prepared_at[i] : -1;
+        if (k >= 0 && r->res[k] && PQresultStatus(r->res[k]) == PGRES_COMMAND_OK)
+            add_prepared(c, c->warm[i].name);
+    }
+}
+
 static void send_next(struct db_conn *c)
 {
     if (c->state != DB_ONLINE || c->inflight)
         return;
     relisten(c);
+    rewarm(c);
     long long now = util_now_ms();
     struct req **pp = &c->queue;
     while (*pp) {
@@ -656,6 +785,8 @@ static void send_next(struct db_conn *c)
         int ok;
         if (r->simple) {
             ok = PQsendQuery(c->pg, r->stmts[0].sql);
+        } else if (r->warm) {
+            ok = send_warm(c, r);
         } else if (r->batch) {
             ok = PQenterPipelineMode(c->pg);
             for (int i = 0; ok && i < r->nstmts; i++)
@@ -766,6 +897,8 @@ int db_timeout_ms(const struct db_conn *c)
     if (c->state == DB_CONNECTING)
         due = c->connect_at + (long long)c->p.connect_timeout * 1000;
     bool offline = c->state != DB_ONLINE;
+    if (!offline && !c->inflight && c->rewarm)
+        due = now;
     if (!c->inflight)
         for (const struct req *r = c->queue; r; r = r->next) {
             if (offline && r->slot && c->was_online)
@@ -830,10 +963,10 @@ static void read_results(struct db_conn *c)
                 free(r->err);
                 r->err = util_strdup("the database did not answer in time; try again");
             }
-            if (r->prepare && !r->err) {
-                c->prepared = util_realloc(c->prepared, sizeof *c->prepared * (size_t)(c->nprepared + 1));
-                c->prepared[c->nprepared++] = util_strdup(r->name);
-            }
+            if (r->prepare && !r->err)
+                add_prepared(c, r->name);
+            if (r->warm)
+                warm_done(c, r);
             finish(r, NULL);
         }
     }
@@ -897,7 +1030,9 @@ static void cancel_in_background(struct db_conn *c)
 /* Put a request back at the head of the queue as if never sent. */
 static void requeue(struct db_conn *c, struct req *r)
 {
-    for (int k = 0; r->res && k <= r->nstmts; k++) {
+    /* A warm-up has more results than statements (a prepare's each). */
+    int slots = r->nres > r->nstmts + 1 ? r->nres : r->nstmts + 1;
+    for (int k = 0; r->res && k < slots; k++) {
         PQclear(r->res[k]);
         r->res[k] = NULL;
     }

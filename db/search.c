@@ -1,4 +1,4 @@
-/* search.c — customer search: classify the text with the configured patterns, one ranked statement, parse the rows. */
+/* search.c — customer search: classify the text with the configured patterns, run the one prepared statement of its kind, parse the rows. */
 #include "careline/search.h"
 
 #include <ctype.h>
@@ -14,105 +14,239 @@
  * a paste of a whole e-mail must not become a trigram query. */
 #define SEARCH_MAX_BYTES 200
 
-/* Candidates come from one indexed branch per kind of key, each limited,
- * then the best match per customer wins: exact account, then exact phone,
- * then meter serial, partial phone, postcode, and names and addresses by
- * their words (search_token, 012_search_tokens.sql): every word typed must
- * match a word of the same name or address exactly, as its beginning, or
- * fuzzily through the small dictionary of words (pg_trgm), so a common
- * surname or street never makes the database visit every similar row.
- * $1 account, $2 phone digits, $3 meter serial, $4 compact postcode,
- * $5 name/address text, $6 limit. */
-static const char search_sql[] =
-    "WITH w AS (SELECT DISTINCT unnest(search_words($5)) AS word WHERE $5::text IS NOT NULL),"
-    " last AS (SELECT x AS word FROM regexp_split_to_table(lower($5), '[^[:alnum:]]+') WITH ORDINALITY AS t(x, n)"
-    "  WHERE x <> '' ORDER BY n DESC LIMIT 1),"
-    /* Each word typed matches itself; the last one (still being typed)
-     * also the commonest words it begins; a word the dictionary lacks
-     * (misspelt) its closest words. */
-    " alt AS (SELECT w.word, d.token,"
-    "   CASE WHEN d.token = w.word THEN 1.0 WHEN left(d.token, length(w.word)) = w.word THEN 0.8"
-    "        ELSE similarity(d.token, w.word) * 0.8 END AS score"
-    "  FROM w CROSS JOIN LATERAL ("
-    "   (SELECT sw.token FROM search_word sw WHERE sw.token = w.word)"
-    "   UNION ALL"
-    "   (SELECT sw.token FROM search_word sw WHERE w.word IN (SELECT word FROM last)"
-    "     AND sw.token LIKE w.word || '_%' ORDER BY sw.uses DESC LIMIT 10)"
-    "   UNION ALL"
-    "   (SELECT sw.token FROM search_word sw WHERE length(w.word) >= 3 AND sw.token % w.word"
-    "     AND NOT EXISTS (SELECT 1 FROM search_word x WHERE x.token = w.word)"
-    "     ORDER BY similarity(sw.token, w.word) DESC LIMIT 5)) d),"
-    /* The rarest word picks at most 500 candidates; the others are checked
-     * on those only, so a common word never costs a visit to every row. */
-    " driver AS (SELECT a.word FROM alt a JOIN search_word sw ON sw.token = a.token"
-    "  GROUP BY a.word ORDER BY sum(sw.uses) LIMIT 1),"
-    " cands AS (SELECT t.customer_id, t.source FROM alt a JOIN driver d ON d.word = a.word"
-    "  JOIN search_token t ON t.token = a.token GROUP BY 1, 2 ORDER BY max(a.score) DESC LIMIT 500),"
-    " hits AS (SELECT c.customer_id, c.source, a.word, max(a.score) AS score FROM cands c"
-    "  JOIN search_token t ON t.customer_id = c.customer_id AND t.source = c.source"
-    "  JOIN alt a ON a.token = t.token GROUP BY 1, 2, 3),"
-    /* All words of the same name or address, or all but one (a title, a
-     * flat number the record lacks) ranked below the full matches. */
-    " words AS (SELECT customer_id, source, (sum(score) / (SELECT count(*) FROM w))::real AS score FROM hits"
-    "  GROUP BY 1, 2 HAVING count(*) >= greatest(1, (SELECT count(*) FROM w) - 1)"
-    "  ORDER BY 3 DESC, 1 LIMIT 200),"
-    " cand AS ("
+/* Partial phone numbers and postcode areas can match thousands: their total
+ * is counted up to this many, or the limit when it is more (then shown as
+ * "more than"), so a postcode area never costs a visit to every premise in
+ * it. An agent shown "more than 200" types more. */
+#define SEARCH_COUNT_CAP "greatest($1, 200)"
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* One statement per kind of key (classify() picks it), each with only the
+ * branches that kind can match: a complete account, phone number or meter
+ * serial never runs the partial-phone trigram search, and each statement is
+ * small enough to plan in a fraction of a millisecond. Every statement
+ * defines `hits` (customer_id, rank, score, matched: one row per way a
+ * customer matched) and `more` (whether a capped branch stopped at its cap),
+ * then shares SEARCH_TAIL: the best match per customer, the total over all
+ * of them, the cut to $1 rows, and the columns the screen shows. */
+#define SEARCH_TAIL                                                                                         \
+    " best AS (SELECT DISTINCT ON (customer_id) customer_id, rank, score, matched FROM hits"                \
+    " ORDER BY customer_id, rank, score DESC, matched DESC),"                                               \
+    " top AS (SELECT b.*, count(*) FILTER (WHERE b.rank < 6) OVER () AS total FROM best b"                  \
+    " ORDER BY b.rank, b.score DESC, b.customer_id LIMIT $1)"                                               \
+    " SELECT c.id, c.account_no, c.name,"                                                                   \
+    " concat_ws(', ', p.address_line1, p.town), p.postcode, c.segment, c.phone_e164,"                       \
+    " concat_ws(' ',"                                                                                       \
+    " CASE WHEN EXISTS (SELECT 1 FROM customer_premise cp2"                                                 \
+    " JOIN premise p2 ON p2.id = cp2.premise_id"                                                            \
+    " JOIN critical_event_zone z ON z.zone_id = p2.zone_id"                                                 \
+    " JOIN critical_event e ON e.id = z.event_id AND e.status = 'active'"                                   \
+    " WHERE cp2.customer_id = c.id AND cp2.end_date IS NULL) THEN 'EVENT' END,"                             \
+    " CASE WHEN c.priority_services THEN 'PSR' END,"                                                        \
+    " CASE WHEN cardinality(c.vulnerability) > 0 THEN 'VULN' END,"                                          \
+    " CASE WHEN c.non_digital THEN 'NODIGI' END,"                                                           \
+    " CASE WHEN c.segment = 'key_account' THEN 'KEY' END,"                                                  \
+    " CASE WHEN customer_arrears(c) > 0 THEN 'ARREARS' END),"                                               \
+    " t.matched, t.total, (SELECT v FROM more) AS capped"                                                   \
+    " FROM top t JOIN customer c ON c.id = t.customer_id"                                                   \
+    " LEFT JOIN LATERAL (SELECT p.* FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id"        \
+    " WHERE cp.customer_id = c.id ORDER BY cp.end_date IS NULL DESC, cp.start_date DESC, p.id LIMIT 1) p"   \
+    " ON true"                                                                                              \
+    " ORDER BY t.rank, t.score DESC, c.name, c.account_no"
+
+#define NOT_CAPPED " more(v) AS (SELECT false),"
+
+/* A complete account number ($2); the same digits as a whole national
+ * phone number ($3), which has as many digits. */
+static const char sql_account[] =
+    "WITH hits AS ("
     " SELECT c.id AS customer_id, 0 AS rank, 1.0::real AS score, 'account' AS matched"
-    "   FROM customer c WHERE $1::text IS NOT NULL AND c.account_no = $1"
+    " FROM customer c WHERE c.account_no = $2"
     " UNION ALL"
-    " SELECT c.id, 1, 1.0::real, 'phone' FROM customer c"
-    "  WHERE $2::text IS NOT NULL AND c.phone_nsn = $2"
+    " SELECT c.id, 1, 1.0::real, 'phone' FROM customer c WHERE c.phone_nsn = $3),"
+    NOT_CAPPED SEARCH_TAIL;
+
+/* A whole phone number ($2, the national number). */
+static const char sql_phone[] =
+    "WITH hits AS ("
+    " SELECT c.id AS customer_id, 1 AS rank, 1.0::real AS score, 'phone' AS matched"
+    " FROM customer c WHERE c.phone_nsn = $2),"
+    NOT_CAPPED SEARCH_TAIL;
+
+/* Some digits of a phone number ($2): the number itself, then numbers that
+ * contain the digits (trigram index); $3 an account number when the digits
+ * are also one (ten digits beginning with 0 could be either). */
+static const char sql_phone_part[] =
+    "WITH part AS (SELECT c.id FROM customer c"
+    " WHERE c.phone_nsn LIKE '%' || $2 || '%' AND c.phone_nsn <> $2"
+    " ORDER BY c.phone_nsn LIMIT " SEARCH_COUNT_CAP " + 1),"
+    " hits AS ("
+    " SELECT c.id AS customer_id, 0 AS rank, 1.0::real AS score, 'account' AS matched"
+    " FROM customer c WHERE c.account_no = $3"
     " UNION ALL"
-    " (SELECT cp.customer_id, 2, 1.0::real, 'meter' FROM meter m"
-    "   JOIN customer_premise cp ON cp.premise_id = m.premise_id AND cp.end_date IS NULL"
-    "  WHERE $3::text IS NOT NULL AND m.serial = $3 LIMIT $6)"
+    " SELECT c.id, 1, 1.0::real, 'phone' FROM customer c WHERE c.phone_nsn = $2"
     " UNION ALL"
-    " (SELECT c.id, 3, 0.9::real, 'phone' FROM customer c"
-    "  WHERE $2::text IS NOT NULL AND length($2) >= 4 AND c.phone_nsn LIKE '%' || $2 || '%'"
-    "    AND c.phone_nsn <> $2 ORDER BY c.phone_nsn LIMIT $6)"
+    " SELECT id, 3, 0.9::real, 'phone' FROM part),"
+    " more(v) AS (SELECT count(*) > " SEARCH_COUNT_CAP " FROM part),"
+    SEARCH_TAIL;
+
+/* A meter serial ($2, upper case, no spaces). */
+static const char sql_meter[] =
+    "WITH hits AS ("
+    " SELECT cp.customer_id, 2 AS rank, 1.0::real AS score, 'meter' AS matched FROM meter m"
+    " JOIN customer_premise cp ON cp.premise_id = m.premise_id AND cp.end_date IS NULL"
+    " WHERE m.serial = $2),"
+    NOT_CAPPED SEARCH_TAIL;
+
+/* A whole postcode ($2, compact: upper case, no space). */
+static const char sql_postcode[] =
+    "WITH hits AS ("
+    " SELECT cp.customer_id, 4 AS rank, 1.0::real AS score, 'postcode' AS matched FROM premise p"
+    " JOIN customer_premise cp ON cp.premise_id = p.id AND cp.end_date IS NULL"
+    " WHERE p.postcode_nospace = $2),"
+    NOT_CAPPED SEARCH_TAIL;
+
+/* The beginning of a postcode as a range, $2 <= postcode < $3 ($3 is $2
+ * with its last character moved on by one, made in C): unlike
+ * LIKE $2 || '%', a range is an index range in a generic plan too. ~>=~ and
+ * ~<~ are the byte-order operators of the text_pattern_ops index; index
+ * order only, so the scan stops at the cap. */
+static const char sql_postcode_part[] =
+    "WITH part AS (SELECT cp.customer_id FROM premise p"
+    " JOIN customer_premise cp ON cp.premise_id = p.id AND cp.end_date IS NULL"
+    " WHERE p.postcode_nospace ~>=~ $2 AND p.postcode_nospace ~<~ $3"
+    " ORDER BY p.postcode_nospace USING ~<~ LIMIT " SEARCH_COUNT_CAP " + 1),"
+    " hits AS (SELECT customer_id, 4 AS rank, 0.9::real AS score, 'postcode' AS matched FROM part),"
+    " more(v) AS (SELECT count(*) > " SEARCH_COUNT_CAP " FROM part),"
+    SEARCH_TAIL;
+
+/* Names and service addresses by their words ($2, the text;
+ * 015_search_exact.sql). Each word typed becomes its alternatives: itself
+ * when the dictionary (search_word, every word of every name and address)
+ * has it; for the last word, still being typed, every word it begins (the
+ * words themselves when they are few, else a tsquery prefix: none is left
+ * out either way); for a word the dictionary lacks (misspelt), its five
+ * closest words (pg_trgm). One tsquery ANDs the words and ORs each word's
+ * alternatives, and the GIN index of search_doc returns every name or
+ * address that has them all: the match is exact before anything is cut.
+ * Each is scored (exact 1, begun 0.8, misspelt its similarity x 0.8,
+ * averaged over the words) and only what is shown is cut, in SEARCH_TAIL.
+ * When those do not fill the rows, names and addresses with all the words
+ * but one follow (a title, a flat number the record lacks), rank 6: shown,
+ * not counted in the total. The words are split at everything but letters
+ * and digits (search_words() for the dictionary too), so a lexeme between
+ * quotes can hold no quote or backslash. */
+#define LEXEME(t) "('''' || " t " || '''')"
+/* Up to this many words begun by the last word are looked up as words
+ * (the index skips through them); more, as one prefix (a bitmap of all). */
+#define BEGUN_WORDS 16
+static const char sql_words[] =
+    "WITH w AS (SELECT x AS word, n, n = max(n) OVER () AS is_last, x || chr(1114111) AS hi"
+    " FROM regexp_split_to_table(lower($2), '[^[:alnum:]]+') WITH ORDINALITY AS t(x, n) WHERE x <> ''),"
+    " k AS (SELECT w.*, EXISTS (SELECT 1 FROM search_word sw WHERE sw.token = w.word) AS known,"
+    " CASE WHEN w.is_last THEN (SELECT count(*) FROM (SELECT 1 FROM search_word sw"
+    " WHERE sw.token ~>~ w.word AND sw.token ~<~ w.hi LIMIT " STR(BEGUN_WORDS) " + 1) x)"
+    " ELSE 0 END AS begun FROM w),"
+    " alt AS ("
+    " SELECT k.n, k.word AS token, 1.0::real AS score, false AS prefix, false AS fuzzy FROM k WHERE k.known"
     " UNION ALL"
-    " (SELECT cp.customer_id, 4, 0.9::real, 'postcode' FROM premise p"
-    "   JOIN customer_premise cp ON cp.premise_id = p.id AND cp.end_date IS NULL"
-    "  WHERE $4::text IS NOT NULL AND p.postcode_nospace LIKE $4 || '%'"
-    /* Index order only (~<~ is the text_pattern_ops order, so the index
-     * scan stops at the limit): a plain ORDER BY would sort every premise
-     * of a postcode area first. */
-    "  ORDER BY p.postcode_nospace USING ~<~ LIMIT $6)"
+    " SELECT k.n, sw.token, 0.8::real, false, false FROM k JOIN search_word sw"
+    " ON sw.token ~>~ k.word AND sw.token ~<~ k.hi"
+    " WHERE k.begun BETWEEN 1 AND " STR(BEGUN_WORDS)
     " UNION ALL"
-    " SELECT customer_id, CASE source WHEN 'n' THEN 5 ELSE 6 END, score,"
-    "  CASE source WHEN 'n' THEN 'name' ELSE 'address' END FROM words"
-    "), best AS ("
-    " SELECT DISTINCT ON (customer_id) customer_id, rank, score, matched FROM cand"
-    "  ORDER BY customer_id, (rank >= 5), score DESC, rank"
-    ")"
-    " SELECT c.id, c.account_no, c.name,"
-    "  concat_ws(', ', p.address_line1, p.town), p.postcode, c.segment, c.phone_e164,"
-    "  concat_ws(' ',"
-    "   CASE WHEN EXISTS (SELECT 1 FROM customer_premise cp2"
-    "     JOIN premise p2 ON p2.id = cp2.premise_id"
-    "     JOIN critical_event_zone z ON z.zone_id = p2.zone_id"
-    "     JOIN critical_event e ON e.id = z.event_id AND e.status = 'active'"
-    "    WHERE cp2.customer_id = c.id AND cp2.end_date IS NULL) THEN 'EVENT' END,"
-    "   CASE WHEN c.priority_services THEN 'PSR' END,"
-    "   CASE WHEN cardinality(c.vulnerability) > 0 THEN 'VULN' END,"
-    "   CASE WHEN c.non_digital THEN 'NODIGI' END,"
-    "   CASE WHEN c.segment = 'key_account' THEN 'KEY' END,"
-    "   CASE WHEN customer_arrears(c) > 0 THEN 'ARREARS' END),"
-    "  b.matched"
-    " FROM best b JOIN customer c ON c.id = b.customer_id"
-    " LEFT JOIN LATERAL (SELECT p.* FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id"
-    "   WHERE cp.customer_id = c.id ORDER BY cp.end_date IS NULL DESC, cp.start_date DESC, p.id LIMIT 1) p"
-    "  ON true"
-    " ORDER BY b.rank < 5 DESC, CASE WHEN b.rank < 5 THEN b.rank END, b.score DESC, c.name, c.account_no"
-    " LIMIT $6";
+    " SELECT k.n, k.word, 0.8::real, true, false FROM k WHERE k.begun > " STR(BEGUN_WORDS)
+    " UNION ALL"
+    " SELECT k.n, f.token, f.score, false, true FROM k CROSS JOIN LATERAL ("
+    " SELECT sw.token, (similarity(sw.token, k.word) * 0.8)::real AS score FROM search_word sw"
+    " WHERE sw.token % k.word ORDER BY sw.token <-> k.word, sw.token LIMIT 5) f"
+    " WHERE NOT k.known AND k.begun = 0 AND length(k.word) >= 3),"
+    " lex AS (SELECT a.*, (" LEXEME("a.token") " || CASE WHEN a.prefix THEN ':*' ELSE '' END)::tsquery AS q"
+    " FROM alt a),"
+    " grp AS (SELECT l.n, '(' || string_agg(l.q::text, ' | ') || ')' AS g, bool_or(l.prefix) AS pfx"
+    " FROM lex l GROUP BY l.n),"
+    /* Every word needs an alternative, or nothing can match. */
+    /* A short last word ("Louise J": every j-word) is checked on the rows
+     * the other words find, not read from the index as a bitmap of all. */
+    " q AS (SELECT string_agg(g, ' & ') FILTER (WHERE NOT post)::tsquery AS query,"
+    " string_agg(g, ' & ') FILTER (WHERE post)::tsquery AS post"
+    " FROM (SELECT *, pfx AND (SELECT count(*) FROM w) > 1 AS post FROM grp) x"
+    " HAVING count(*) = (SELECT count(*) FROM w)),"
+    " m AS (SELECT d.customer_id, d.source, d.tokens FROM q JOIN search_doc d ON d.tokens @@ q.query"
+    " WHERE q.post IS NULL OR d.tokens @@ q.post),"
+    /* Scored only where scores can differ: the last word (whole or begun)
+     * and misspelt words; a known word before the last is always whole. */
+    " last AS (SELECT k.known, k.begun > 0 AS begun, " LEXEME("k.word") "::tsquery AS q FROM k WHERE k.is_last),"
+    " exact AS (SELECT m.customer_id, 5 AS rank,"
+    " (((SELECT count(*) FROM k WHERE k.known AND NOT k.is_last)"
+    " + (SELECT CASE WHEN l.known AND (NOT l.begun OR m.tokens @@ l.q) THEN 1.0"
+    " WHEN l.begun THEN 0.8 ELSE 0 END FROM last l)"
+    " + CASE WHEN (SELECT bool_or(fuzzy) FROM alt) THEN (SELECT coalesce(sum(b), 0) FROM"
+    " (SELECT max(l.score) AS b FROM lex l WHERE l.fuzzy AND m.tokens @@ l.q GROUP BY l.n) y)"
+    " ELSE 0 END) / (SELECT count(*) FROM w))::real AS score,"
+    " CASE m.source WHEN 'n' THEN 'name' ELSE 'address' END AS matched FROM m),"
+    /* All words but one: an OR of the ANDs that leave one word out, looked
+     * for only when the whole matches leave rows to fill. Not counted, so
+     * an AND with a short prefix ("j", every j-word) is left out rather
+     * than read in full. */
+    " q2 AS (SELECT string_agg(t, ' | ')::tsquery AS query FROM ("
+    " SELECT '(' || string_agg(g.g, ' & ') || ')' AS t FROM w o JOIN grp g ON g.n <> o.n GROUP BY o.n"
+    " HAVING count(*) = (SELECT count(*) FROM w) - 1 AND NOT bool_or(g.pfx)) x),"
+    " near AS (SELECT d.customer_id, 6 AS rank, 0::real AS score,"
+    " CASE d.source WHEN 'n' THEN 'name' ELSE 'address' END AS matched"
+    " FROM q2 JOIN search_doc d ON d.tokens @@ q2.query"
+    " WHERE (SELECT count(DISTINCT customer_id) FROM m) < $1"
+    " AND d.customer_id NOT IN (SELECT customer_id FROM m) LIMIT $1),";
+/* The rest, apart: C17 promises string literals of 4095 characters, and the
+ * whole statement is longer, so words_sql() joins the two once. */
+static const char sql_words_tail[] =
+    " hits AS (SELECT * FROM exact UNION ALL SELECT * FROM near),"
+    NOT_CAPPED SEARCH_TAIL;
+
+static const char *words_sql(void)
+{
+    static char sql[sizeof sql_words + sizeof sql_words_tail];
+    if (!sql[0]) {
+        memcpy(sql, sql_words, sizeof sql_words - 1);
+        memcpy(sql + sizeof sql_words - 1, sql_words_tail, sizeof sql_words_tail);
+    }
+    return sql;
+}
+
+enum kind { K_ACCOUNT, K_PHONE, K_PHONE_PART, K_METER, K_POSTCODE, K_POSTCODE_PART, K_WORDS, K__COUNT };
+
+/* Prepared under these names once per connection. The warm-up parameters
+ * match nothing but make the server load every table, index and function
+ * the statement uses, before the agent's first search. */
+static const struct kind_stmt {
+    const char *name, *sql;
+    int nparams;
+    const char *warm[3];
+} kinds[K__COUNT] = {
+    [K_ACCOUNT] = {"careline_search_account", sql_account, 3, {"1", "0000000000", "0000000000"}},
+    [K_PHONE] = {"careline_search_phone", sql_phone, 2, {"1", "0000000000"}},
+    [K_PHONE_PART] = {"careline_search_phone_part", sql_phone_part, 3, {"1", "00000", NULL}},
+    [K_METER] = {"careline_search_meter", sql_meter, 2, {"1", "ZZ00000000"}},
+    [K_POSTCODE] = {"careline_search_postcode", sql_postcode, 2, {"1", "ZZ00ZZ"}},
+    [K_POSTCODE_PART] = {"careline_search_postcode_part", sql_postcode_part, 3, {"1", "ZZ0", "ZZ1"}},
+    [K_WORDS] = {"careline_search_words", NULL, 2, {"1", "zzqx zzqxj"}},   /* words_sql() */
+};
+
+static const char *sql_of(enum kind k)
+{
+    return k == K_WORDS ? words_sql() : kinds[k].sql;
+}
 
 struct plan {
     char account[32];
     char phone[32];
     char meter[32];
     char postcode[16];
+    char postcode_next[16];     /* the end of the range a begun postcode covers */
     char text[SEARCH_MAX_BYTES + 1];
     bool has_account, has_phone, has_meter, has_postcode, has_text;
+    bool whole_phone, whole_postcode;
+    enum kind kind;
 };
 
 /* Leading and trailing blanks are noise from copy and paste. */
@@ -146,6 +280,47 @@ static bool has_letter(const char *s)
     return false;
 }
 
+static bool has_high_byte(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s & 0x80)
+            return true;
+    return false;
+}
+
+/* One kind per text, most specific first. The default patterns never make
+ * a text two of meter, postcode and phone; with patterns of one's own that
+ * overlap, the first kind here wins. */
+static enum kind kind_of(const struct plan *p)
+{
+    /* An account number beginning with 0 could as well be the start of a
+     * phone number: the partial phone search also looks the account up. */
+    if (p->has_account && p->text[0] != '0')
+        return K_ACCOUNT;
+    if (p->has_phone && p->whole_phone && !p->has_account)
+        return K_PHONE;
+    if (p->has_meter)
+        return K_METER;
+    if (p->has_postcode)
+        return p->whole_postcode ? K_POSTCODE : K_POSTCODE_PART;
+    if (p->has_phone)
+        return K_PHONE_PART;
+    if (p->has_account)
+        return K_ACCOUNT;
+    return K_WORDS;
+}
+
+/* The first text after every text that begins with s, in byte order (the
+ * order of ~<~): s with its last byte moved on by one. A compact postcode
+ * is ASCII letters and digits, so the last byte is never 0xFF. */
+static void range_end(const char *s, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%s", s);
+    size_t n = strlen(out);
+    if (n)
+        out[n - 1] = (char)((unsigned char)out[n - 1] + 1);
+}
+
 static int classify(const char *raw, struct plan *p, char *hint, size_t hintlen)
 {
     memset(p, 0, sizeof *p);
@@ -174,13 +349,23 @@ static int classify(const char *raw, struct plan *p, char *hint, size_t hintlen)
         if (p->has_account)
             memcpy(p->account, p->text, len + 1);
     }
-    if (valid_match(VALID_PHONE, p->text, len) || valid_match(VALID_PHONE_PARTIAL, p->text, len)) {
+    bool whole_phone = valid_match(VALID_PHONE, p->text, len);
+    if (whole_phone || valid_match(VALID_PHONE_PARTIAL, p->text, len)) {
         size_t d = valid_phone_digits(p->text, p->phone, sizeof p->phone);
         p->has_phone = d >= 4;
+        /* Ten digits is the longest national number: nothing longer can
+         * contain it. Nine digits may be a whole number or a ten-digit one
+         * still being typed. */
+        p->whole_phone = whole_phone && strlen(p->phone) == 10;
     }
-    if (valid_match(VALID_POSTCODE, p->text, len) || valid_match(VALID_POSTCODE_PARTIAL, p->text, len)) {
+    bool whole_postcode = valid_match(VALID_POSTCODE, p->text, len);
+    if (whole_postcode || valid_match(VALID_POSTCODE_PARTIAL, p->text, len)) {
         valid_postcode_compact(p->text, p->postcode, sizeof p->postcode);
-        p->has_postcode = strlen(p->postcode) >= 2;
+        /* ASCII only (range_end() counts on it): a pattern of one's own
+         * that lets other letters in makes a word search instead. */
+        p->has_postcode = strlen(p->postcode) >= 2 && !has_high_byte(p->postcode);
+        p->whole_postcode = whole_postcode;
+        range_end(p->postcode, p->postcode_next, sizeof p->postcode_next);
     }
     if (valid_match(VALID_METER_SERIAL, p->text, len)) {
         valid_postcode_compact(p->text, p->meter, sizeof p->meter);   /* upper case, no spaces */
@@ -195,6 +380,7 @@ static int classify(const char *raw, struct plan *p, char *hint, size_t hintlen)
                                                     : "Type at least 4 digits of a phone number, or a whole account number");
         return -1;
     }
+    p->kind = kind_of(p);
     return 0;
 }
 
@@ -204,15 +390,40 @@ int db_search_check(const char *text, char *hint, size_t hintlen)
     return classify(text, &p, hint, hintlen);
 }
 
-static void params(const struct plan *p, int limit, char *limit_buf, const char *v[6])
+/* The kind's parameters: $1 the limit, then what the kind looks for. */
+static int params(const struct plan *p, int limit, char *limit_buf, const char *v[3])
 {
     snprintf(limit_buf, 16, "%d", limit > 0 ? limit : 50);
-    v[0] = p->has_account ? p->account : NULL;
-    v[1] = p->has_phone ? p->phone : NULL;
-    v[2] = p->has_meter ? p->meter : NULL;
-    v[3] = p->has_postcode ? p->postcode : NULL;
-    v[4] = p->has_text ? p->text : NULL;
-    v[5] = limit_buf;
+    v[0] = limit_buf;
+    v[1] = v[2] = NULL;
+    switch (p->kind) {
+    case K_ACCOUNT:
+        v[1] = p->account;
+        v[2] = p->has_phone ? p->phone : NULL;
+        break;
+    case K_PHONE:
+        v[1] = p->phone;
+        break;
+    case K_PHONE_PART:
+        v[1] = p->phone;
+        v[2] = p->has_account ? p->account : NULL;
+        break;
+    case K_METER:
+        v[1] = p->meter;
+        break;
+    case K_POSTCODE:
+        v[1] = p->postcode;
+        break;
+    case K_POSTCODE_PART:
+        v[1] = p->postcode;
+        v[2] = p->postcode_next;
+        break;
+    case K_WORDS:
+    case K__COUNT:
+        v[1] = p->text;
+        break;
+    }
+    return kinds[p->kind].nparams;
 }
 
 static char *col(const PGresult *r, int row, int c)
@@ -236,6 +447,9 @@ static void parse(const PGresult *r, struct db_search_result *out)
         h->flags = col(r, i, 7);
         h->matched = col(r, i, 8);
     }
+    /* Every row carries the same total (the rows are only what is shown). */
+    out->total = out->count ? (int)strtol(PQgetvalue(r, 0, 9), NULL, 10) : 0;
+    out->total_capped = out->count && strcmp(PQgetvalue(r, 0, 10), "t") == 0;
 }
 
 struct pending {
@@ -261,7 +475,7 @@ unsigned db_search_start(struct db_conn *c, const char *text, int limit, int del
 {
     struct plan p;
     char hint[256], lim[16];
-    const char *v[6];
+    const char *v[3];
     struct pending *pd = util_calloc(1, sizeof *pd);
     pd->done = done;
     pd->ctx = ctx;
@@ -273,13 +487,13 @@ unsigned db_search_start(struct db_conn *c, const char *text, int limit, int del
         free(pd);
         return 0;
     }
-    params(&p, limit, lim, v);
+    int n = params(&p, limit, lim, v);
     struct db_query q = {
-        .sql = search_sql,
-        .nparams = 6,
+        .sql = sql_of(p.kind),
+        .nparams = n,
         .params = v,
         .slot = "search",
-        .name = db_prepared_ok(c) ? "careline_search" : NULL,
+        .name = db_prepared_ok(c) ? kinds[p.kind].name : NULL,
         .delay_ms = delay_ms,
         .done = on_result,
         .ctx = pd,
@@ -294,14 +508,15 @@ int db_search_run(struct db_conn *c, const char *text, int limit, struct db_sear
     memset(out, 0, sizeof *out);
     struct plan p;
     char hint[256], lim[16];
-    const char *v[6];
+    const char *v[3];
     if (classify(text, &p, hint, sizeof hint) < 0) {
         out->error = util_strdup(hint);
         return -1;
     }
-    params(&p, limit, lim, v);
+    int n = params(&p, limit, lim, v);
+    const struct kind_stmt *k = &kinds[p.kind];
     long long t0 = util_now_ms();
-    PGresult *r = db_exec(c, search_sql, 6, v);
+    PGresult *r = db_exec_named(c, db_prepared_ok(c) ? k->name : NULL, sql_of(p.kind), n, v);
     out->elapsed_ms = (double)(util_now_ms() - t0);
     if (!r) {
         out->error = util_strdup(db_error(c));
@@ -310,6 +525,12 @@ int db_search_run(struct db_conn *c, const char *text, int limit, struct db_sear
     parse(r, out);
     PQclear(r);
     return 0;
+}
+
+void db_search_prepare(struct db_conn *c)
+{
+    for (int i = 0; i < K__COUNT; i++)
+        db_warm(c, kinds[i].name, sql_of((enum kind)i), kinds[i].nparams, kinds[i].warm);
 }
 
 void db_search_result_free(struct db_search_result *r)

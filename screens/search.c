@@ -173,9 +173,15 @@ static void search_draw(void *st, struct tui_rect b)
         snprintf(line, sizeof line, "No customer matches \"%s\"", s->shown_for);
         role = TUI_ROLE_WARN;
     } else if (s->res) {
-        snprintf(line, sizeof line, "%d customer%s%s, best match first (%.0f ms)", s->res->count,
-                 s->res->count == 1 ? "" : "s", s->res->count >= app_conf()->search_limit ? " or more" : "",
-                 s->res->elapsed_ms);
+        /* The true total, not the rows fetched ("27 customers" when 19
+         * fit); rows past it have all the words but one. */
+        int near = s->res->total_capped ? 0 : s->res->count - s->res->total;
+        char more[48] = "";
+        if (near > 0)
+            snprintf(more, sizeof more, " + %d near match%s", near, near == 1 ? "" : "es");
+        snprintf(line, sizeof line, "%s%d customer%s%s, best match first (%.0f ms)",
+                 s->res->total_capped ? "more than " : "", s->res->total,
+                 s->res->total == 1 && !s->res->total_capped ? "" : "s", more, s->res->elapsed_ms);
     } else {
         line[0] = '\0';
     }

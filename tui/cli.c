@@ -165,7 +165,10 @@ static int run_search(struct cli_cmd *c, struct db_conn *db)
         }
     }
     if (!c->csv)
-        fprintf(stderr, "%d customer(s), %.1f ms\n", r.count, r.elapsed_ms);
+        /* The total counts every customer with all the words; rows past it
+         * (near matches) have all but one. */
+        fprintf(stderr, "%s%d customer(s), %d shown, %.1f ms\n", r.total_capped ? "more than " : "", r.total,
+                r.count, r.elapsed_ms);
     db_search_result_free(&r);
     return APP_EXIT_OK;
 }

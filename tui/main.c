@@ -13,6 +13,7 @@
 #include "careline/admin.h"
 #include "careline/cli.h"
 #include "careline/screens.h"
+#include "careline/search.h"
 #include "careline/script.h"
 #include "careline/tui.h"
 #include "careline/util.h"
@@ -277,6 +278,8 @@ static int run_ui(const char *script, int rows, int cols)
     static const struct tui_loop_hooks hooks = {hook_fds, hook_timeout, hook_ready, hook_busy};
     tui_set_loop_hooks(&hooks);
     db_on_state(db, on_state, NULL);
+    /* Search statements prepared and warmed on every connection, login's too. */
+    db_search_prepare(db);
     if (!login)
         app_session_start();
     show_state();

@@ -53,6 +53,11 @@ bool db_prepared_ok(const struct db_conn *c);   /* named prepared statements may
 /* One parameterised statement. Returns the result (caller PQclear()s) when
  * it succeeded, NULL with db_error()/db_sqlstate() set when not. */
 PGresult *db_exec(struct db_conn *c, const char *sql, int nparams, const char *const *params);
+/* The same under a prepared statement's name: prepared on this connection
+ * the first time (two round trips), then only run. name NULL, or prepared
+ * statements off (db_params.no_prepared): db_exec(). */
+PGresult *db_exec_named(struct db_conn *c, const char *name, const char *sql, int nparams,
+                        const char *const *params);
 /* Several statements in one string, sent with the simple query protocol.
  * Only for trusted text (migrations, the seed), never user input.
  * Returns 0 or -1 with db_error() set. */
@@ -87,6 +92,15 @@ struct db_query {
      * forgotten, or the handle freed), so ctx can be freed. May be NULL. */
     void (*cleanup)(void *ctx);
 };
+
+/* Whenever the connection opens (now, if it is open, and after every
+ * reconnect), prepare sql under name and run it once with params, before
+ * any other request and in one round trip with the other such statements,
+ * so the first real use plans and reads nothing the server has not seen.
+ * With prepared statements off it is only run, unnamed. Results are
+ * dropped; a failure only means the first real use prepares it. The
+ * strings are copied; registering a name twice does nothing. */
+void db_warm(struct db_conn *c, const char *name, const char *sql, int nparams, const char *const *params);
 
 /* Queue a request; returns its id (> 0). When offline, done() is called
  * from the next db_ready() with err set. */

@@ -25,7 +25,9 @@ struct db_search_hit {
 
 struct db_search_result {
     struct db_search_hit *hits;
-    int count;
+    int count;          /* rows here: the best ones, at most the limit asked for */
+    int total;          /* customers matching in all, of which hits are the best */
+    bool total_capped;  /* total stopped counting: "more than total" (partial phone, postcode area) */
     char *error;        /* NULL on success */
     double elapsed_ms;  /* from sending to the result */
 };
@@ -45,5 +47,9 @@ unsigned db_search_start(struct db_conn *c, const char *text, int limit, int del
 /* The same search, waiting for the answer (command line, tests). */
 int db_search_run(struct db_conn *c, const char *text, int limit, struct db_search_result *out);
 void db_search_result_free(struct db_search_result *r);
+/* Prepare every kind's statement whenever c connects (now, when already
+ * connected, and after each reconnect), and run each once, so the agent's
+ * first search costs what the tenth does. */
+void db_search_prepare(struct db_conn *c);
 
 #endif

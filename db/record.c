@@ -1,0 +1,201 @@
+/* record.c — decode libpq results into typed records through a column table checked against the result's column names. */
+#include "careline/record.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careline/util.h"
+
+/* Whole numbers: optional sign, digits only, no blanks, no overflow. */
+static int parse_int64(const char *s, int64_t *v)
+{
+    if (!*s || (*s != '-' && *s != '+' && (*s < '0' || *s > '9')))
+        return -1;
+    char *end;
+    errno = 0;
+    long long x = strtoll(s, &end, 10);
+    if (errno || *end || end == s)
+        return -1;
+    *v = (int64_t)x;
+    return 0;
+}
+
+/* "-12.3" -> -1230. Exact: money never passes through a double, and a
+ * third decimal place is refused rather than rounded away. */
+static int parse_money(const char *s, int64_t *v)
+{
+    bool neg = *s == '-';
+    if (*s == '-' || *s == '+')
+        s++;
+    if (*s < '0' || *s > '9')
+        return -1;
+    int64_t units = 0;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        if (units > (INT64_MAX - 9) / 10)
+            return -1;
+        units = units * 10 + (*s - '0');
+    }
+    int64_t minor = 0;
+    if (*s == '.') {
+        s++;
+        int places = 0;
+        for (; *s >= '0' && *s <= '9'; s++, places++) {
+            if (places >= 2) {
+                if (*s != '0')   /* 12.300 is fine, 12.345 is not money */
+                    return -1;
+                continue;
+            }
+            minor = minor * 10 + (*s - '0');
+        }
+        if (places == 0)
+            return -1;
+        if (places == 1)
+            minor *= 10;
+    }
+    if (*s || units > (INT64_MAX - minor) / 100)
+        return -1;
+    int64_t total = units * 100 + minor;
+    *v = neg ? -total : total;
+    return 0;
+}
+
+int db_value_parse(enum db_type type, const char *s, void *dst)
+{
+    int64_t i;
+    switch (type) {
+    case DB_TEXT:
+        *(char **)dst = util_strdup(s);
+        return 0;
+    case DB_INT:
+        if (parse_int64(s, &i) || i < INT_MIN || i > INT_MAX)
+            return -1;
+        *(int *)dst = (int)i;
+        return 0;
+    case DB_INT64:
+        if (parse_int64(s, &i))
+            return -1;
+        *(int64_t *)dst = i;
+        return 0;
+    case DB_EPOCH: {
+        /* extract(epoch ...) is numeric with a fraction: whole seconds. */
+        char *end;
+        errno = 0;
+        double d = strtod(s, &end);
+        if (errno || *end || end == s || !isfinite(d) || d < -9.2e18 || d > 9.2e18)
+            return -1;
+        *(int64_t *)dst = (int64_t)floor(d);
+        return 0;
+    }
+    case DB_MONEY:
+        if (parse_money(s, &i))
+            return -1;
+        *(int64_t *)dst = i;
+        return 0;
+    case DB_BOOL:
+        if (strcmp(s, "t") && strcmp(s, "f"))
+            return -1;
+        *(bool *)dst = *s == 't';
+        return 0;
+    case DB_REAL: {
+        char *end;
+        errno = 0;
+        double d = strtod(s, &end);
+        if (errno == ERANGE && d != 0)
+            return -1;
+        if (*end || end == s || isnan(d))
+            return -1;
+        *(double *)dst = d;
+        return 0;
+    }
+    }
+    return -1;
+}
+
+static const char *type_name(enum db_type t)
+{
+    switch (t) {
+    case DB_TEXT: return "text";
+    case DB_INT: return "a whole number";
+    case DB_INT64: return "a whole number";
+    case DB_MONEY: return "an amount of money";
+    case DB_BOOL: return "true or false";
+    case DB_REAL: return "a number";
+    case DB_EPOCH: return "a time in seconds";
+    }
+    return "?";
+}
+
+void db_rows_free(struct db_rows *rows)
+{
+    if (!rows->v) {
+        rows->n = 0;
+        return;
+    }
+    const struct db_shape *sh = rows->shape;
+    for (int i = 0; i < rows->n; i++) {
+        char *rec = (char *)rows->v + (size_t)i * sh->size;
+        for (int c = 0; c < sh->ncols; c++)
+            if (sh->cols[c].type == DB_TEXT)
+                free(*(char **)(rec + sh->cols[c].offset));
+    }
+    free(rows->v);
+    rows->v = NULL;
+    rows->n = 0;
+}
+
+int db_rows_decode(struct db_rows *out, const struct db_shape *shape, const PGresult *r, char *err, size_t errlen)
+{
+    db_rows_free(out);
+    out->shape = shape;
+    if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
+        snprintf(err, errlen, "%s: the database sent no rows", shape->what);
+        return -1;
+    }
+    int nf = PQnfields(r);
+    if (nf != shape->ncols) {
+        snprintf(err, errlen, "%s: the statement has %d columns, the record %d", shape->what, nf, shape->ncols);
+        return -1;
+    }
+    int map[64];
+    if (shape->ncols > (int)(sizeof map / sizeof map[0])) {
+        snprintf(err, errlen, "%s: more than %zu columns", shape->what, sizeof map / sizeof map[0]);
+        return -1;
+    }
+    for (int c = 0; c < shape->ncols; c++) {
+        /* PQfnumber folds unquoted names to lower case, as SQL does. */
+        map[c] = PQfnumber(r, shape->cols[c].name);
+        if (map[c] < 0) {
+            snprintf(err, errlen, "%s: the statement has no column %s", shape->what, shape->cols[c].name);
+            return -1;
+        }
+    }
+    int n = PQntuples(r);
+    out->v = util_calloc((size_t)n + 1, shape->size);
+    for (int i = 0; i < n; i++) {
+        char *rec = (char *)out->v + (size_t)i * shape->size;
+        out->n = i + 1;   /* freed as far as filled on failure */
+        for (int c = 0; c < shape->ncols; c++) {
+            const struct db_col *col = &shape->cols[c];
+            if (PQgetisnull(r, i, map[c])) {
+                if (col->type == DB_TEXT)
+                    *(char **)(rec + col->offset) = util_strdup("");
+                if (col->null_offset)
+                    *(bool *)(rec + col->null_offset) = true;
+                continue;
+            }
+            const char *s = PQgetvalue(r, i, map[c]);
+            if (db_value_parse(col->type, s, rec + col->offset) != 0) {
+                snprintf(err, errlen, "%s: row %d, column %s: \"%.40s\" is not %s", shape->what, i + 1, col->name, s,
+                         type_name(col->type));
+                db_rows_free(out);
+                return -1;
+            }
+        }
+    }
+    out->n = n;
+    return 0;
+}

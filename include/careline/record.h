@@ -1,0 +1,65 @@
+/* record.h — typed records from libpq results: each column decoded once, by name, into a struct field of a declared type. */
+#ifndef CARELINE_RECORD_H
+#define CARELINE_RECORD_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a column becomes. A NULL leaves the field zero (empty string for
+ * text) and, for columns that say so, sets the record's null flag. */
+enum db_type {
+    DB_TEXT,      /* char *, owned by the record ("" for NULL) */
+    DB_INT,       /* int: a whole number that fits, or the column is refused */
+    DB_INT64,     /* int64_t */
+    DB_MONEY,     /* int64_t in minor units (pence): "12.3" -> 1230; more than 2 decimals refused */
+    DB_BOOL,      /* bool: "t" / "f" */
+    DB_REAL,      /* double */
+    DB_EPOCH,     /* int64_t seconds: the statement selects extract(epoch ...) */
+};
+
+/* One column: its name in the statement, its type, where it goes. */
+struct db_col {
+    const char *name;
+    enum db_type type;
+    size_t offset;
+    /* offset of a bool set true when the value is NULL; 0 = not tracked
+     * (a record never has a bool at offset 0 that needs tracking: put the
+     * flags after the first field). */
+    size_t null_offset;
+};
+#define DB_COL(type_, rec, field) {#field, type_, offsetof(rec, field), 0}
+#define DB_COL_NULL(type_, rec, field, isnull) {#field, type_, offsetof(rec, field), offsetof(rec, isnull)}
+
+/* A statement's columns, checked against the result: every column named
+ * here must be in the result and the result must have no other, so a
+ * renamed, dropped or added SELECT column fails loudly instead of shifting
+ * data into the wrong field. */
+struct db_shape {
+    const char *what;             /* for messages: "complaint detail" */
+    const struct db_col *cols;
+    int ncols;
+    size_t size;                  /* sizeof the record */
+};
+#define DB_SHAPE(what_, rec, cols_) {what_, cols_, (int)(sizeof cols_ / sizeof cols_[0]), sizeof(rec)}
+
+/* Rows of one shape. The array and every string in it belong to it. */
+struct db_rows {
+    const struct db_shape *shape;
+    void *v;
+    int n;
+};
+#define DB_ROW(rows, type, i) ((type *)(rows)->v + (i))
+
+/* Decode a PGRES_TUPLES_OK result into out (freed first). Returns 0, or -1
+ * with a sentence in err naming the statement, the column and the reason
+ * (out left empty). */
+int db_rows_decode(struct db_rows *out, const struct db_shape *shape, const PGresult *r, char *err, size_t errlen);
+void db_rows_free(struct db_rows *rows);
+
+/* Parse one value as a type into dst (the field). Returns 0 or -1. Exposed
+ * for the unit tests and the fuzzers. */
+int db_value_parse(enum db_type type, const char *s, void *dst);
+
+#endif

@@ -1,0 +1,178 @@
+/* test_record.c — typed records: each value type parsed exactly or refused, columns found by name, a changed statement refused loudly. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "careline/record.h"
+
+struct rec {
+    int64_t id;
+    bool has_owner_null;
+    char *name;
+    int version;
+    int64_t amount;
+    bool urgent;
+    double score;
+    int64_t due;
+    bool due_null;
+};
+static const struct db_col rec_cols[] = {
+    DB_COL(DB_INT64, struct rec, id),
+    DB_COL(DB_TEXT, struct rec, name),
+    DB_COL(DB_INT, struct rec, version),
+    DB_COL(DB_MONEY, struct rec, amount),
+    DB_COL(DB_BOOL, struct rec, urgent),
+    DB_COL(DB_REAL, struct rec, score),
+    DB_COL_NULL(DB_EPOCH, struct rec, due, due_null),
+};
+static const struct db_shape rec_shape = DB_SHAPE("test record", struct rec, rec_cols);
+
+/* A result as the server would send it, without a server. */
+static PGresult *result(const char *const *names, int ncols, const char *const *vals, int nrows)
+{
+    PGresult *r = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+    PGresAttDesc att[16];
+    memset(att, 0, sizeof att);
+    for (int c = 0; c < ncols; c++) {
+        att[c].name = (char *)names[c];
+        att[c].format = 0;
+        att[c].typid = 25;
+        att[c].typlen = -1;
+        att[c].atttypmod = -1;
+    }
+    assert_int_equal(PQsetResultAttrs(r, ncols, att), 1);
+    for (int i = 0; i < nrows; i++)
+        for (int c = 0; c < ncols; c++) {
+            const char *v = vals[i * ncols + c];
+            assert_int_equal(PQsetvalue(r, i, c, (char *)v, v ? (int)strlen(v) : -1), 1);
+        }
+    return r;
+}
+
+static const char *const good_names[] = {"name", "id", "version", "amount", "urgent", "score", "due"};
+
+static void test_values(void **state)
+{
+    (void)state;
+    int i;
+    int64_t l;
+    bool b;
+    double d;
+    assert_int_equal(db_value_parse(DB_INT, "42", &i), 0);
+    assert_int_equal(i, 42);
+    assert_int_equal(db_value_parse(DB_INT, "-7", &i), 0);
+    assert_int_equal(i, -7);
+    assert_int_equal(db_value_parse(DB_INT, "", &i), -1);
+    assert_int_equal(db_value_parse(DB_INT, "1.5", &i), -1);
+    assert_int_equal(db_value_parse(DB_INT, " 1", &i), -1);
+    assert_int_equal(db_value_parse(DB_INT, "NaN", &i), -1);
+    assert_int_equal(db_value_parse(DB_INT, "3000000000", &i), -1);   /* does not fit an int */
+    assert_int_equal(db_value_parse(DB_INT64, "3000000000", &l), 0);
+    assert_true(l == 3000000000LL);
+    assert_int_equal(db_value_parse(DB_INT64, "99999999999999999999", &l), -1);
+    assert_int_equal(db_value_parse(DB_MONEY, "12.3", &l), 0);
+    assert_true(l == 1230);
+    assert_int_equal(db_value_parse(DB_MONEY, "-0.05", &l), 0);
+    assert_true(l == -5);
+    assert_int_equal(db_value_parse(DB_MONEY, "7", &l), 0);
+    assert_true(l == 700);
+    assert_int_equal(db_value_parse(DB_MONEY, "1.100", &l), 0);
+    assert_true(l == 110);
+    assert_int_equal(db_value_parse(DB_MONEY, "1.105", &l), -1);      /* not rounded away */
+    assert_int_equal(db_value_parse(DB_MONEY, "1.", &l), -1);
+    assert_int_equal(db_value_parse(DB_MONEY, "£1", &l), -1);
+    assert_int_equal(db_value_parse(DB_MONEY, "", &l), -1);
+    assert_int_equal(db_value_parse(DB_MONEY, "92233720368547758.07", &l), 0);   /* the largest */
+    assert_true(l == INT64_MAX);
+    assert_int_equal(db_value_parse(DB_MONEY, "92233720368547758.08", &l), -1);
+    assert_int_equal(db_value_parse(DB_MONEY, "92233720368547759", &l), -1);
+    assert_int_equal(db_value_parse(DB_MONEY, "99999999999999999999999", &l), -1);
+    assert_int_equal(db_value_parse(DB_BOOL, "t", &b), 0);
+    assert_true(b);
+    assert_int_equal(db_value_parse(DB_BOOL, "f", &b), 0);
+    assert_false(b);
+    assert_int_equal(db_value_parse(DB_BOOL, "true", &b), -1);
+    assert_int_equal(db_value_parse(DB_REAL, "0.25", &d), 0);
+    assert_true(d == 0.25);
+    assert_int_equal(db_value_parse(DB_REAL, "NaN", &d), -1);
+    assert_int_equal(db_value_parse(DB_REAL, "x", &d), -1);
+    assert_int_equal(db_value_parse(DB_EPOCH, "1796000000.123456", &l), 0);
+    assert_true(l == 1796000000LL);
+    assert_int_equal(db_value_parse(DB_EPOCH, "-1.5", &l), 0);
+    assert_true(l == -2);   /* whole seconds before, not after */
+    assert_int_equal(db_value_parse(DB_EPOCH, "Infinity", &l), -1);
+}
+
+static void test_decode_by_name(void **state)
+{
+    (void)state;
+    /* Columns in another order than the record's table: found by name. */
+    const char *const vals[] = {"Ann \x1b[31mLee", "7", "3", "10.50", "t", "0.5", "1796000000",
+                                "Bo", "8", "4", "0", "f", "1", NULL};
+    PGresult *r = result(good_names, 7, vals, 2);
+    struct db_rows rows = {0};
+    char err[256] = "";
+    assert_int_equal(db_rows_decode(&rows, &rec_shape, r, err, sizeof err), 0);
+    assert_int_equal(rows.n, 2);
+    const struct rec *a = DB_ROW(&rows, const struct rec, 0), *b = DB_ROW(&rows, const struct rec, 1);
+    assert_true(a->id == 7);
+    assert_string_equal(a->name, "Ann \x1b[31mLee");   /* verbatim: drawing sanitises */
+    assert_int_equal(a->version, 3);
+    assert_true(a->amount == 1050);
+    assert_true(a->urgent);
+    assert_true(a->due == 1796000000LL);
+    assert_false(a->due_null);
+    assert_true(b->id == 8);
+    assert_true(b->amount == 0);
+    assert_false(b->urgent);
+    assert_true(b->due_null);
+    assert_true(b->due == 0);
+    db_rows_free(&rows);
+    assert_null(rows.v);
+    PQclear(r);
+}
+
+static void test_changed_statement_refused(void **state)
+{
+    (void)state;
+    char err[256];
+    struct db_rows rows = {0};
+    /* a renamed column */
+    const char *const renamed[] = {"name", "id", "version", "amount", "urgent", "score", "due_at"};
+    const char *const vals[] = {"x", "1", "1", "1", "t", "1", "1"};
+    PGresult *r = result(renamed, 7, vals, 1);
+    assert_int_equal(db_rows_decode(&rows, &rec_shape, r, err, sizeof err), -1);
+    assert_non_null(strstr(err, "no column due"));
+    assert_int_equal(rows.n, 0);
+    PQclear(r);
+    /* a dropped column */
+    r = result(good_names, 6, vals, 1);
+    assert_int_equal(db_rows_decode(&rows, &rec_shape, r, err, sizeof err), -1);
+    assert_non_null(strstr(err, "6 columns"));
+    PQclear(r);
+    /* a value of the wrong type, in the second row: nothing half-decoded is kept */
+    const char *const bad[] = {"x", "1", "1", "1", "t", "1", "1", "y", "2", "two", "1", "t", "1", "1"};
+    r = result(good_names, 7, bad, 2);
+    assert_int_equal(db_rows_decode(&rows, &rec_shape, r, err, sizeof err), -1);
+    assert_non_null(strstr(err, "row 2, column version"));
+    assert_int_equal(rows.n, 0);
+    assert_null(rows.v);
+    PQclear(r);
+    /* no result at all */
+    assert_int_equal(db_rows_decode(&rows, &rec_shape, NULL, err, sizeof err), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_values),
+        cmocka_unit_test(test_decode_by_name),
+        cmocka_unit_test(test_changed_statement_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
