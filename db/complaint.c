@@ -40,14 +40,16 @@ static const char *const intake_sql[IN__COUNT] = {
         " ORDER BY k.opened_at DESC LIMIT 20",
     [IN_EVENT_OPEN] =
         "SELECT e.id, count(k.id), coalesce(string_agg(k.reference, ' ' ORDER BY k.opened_at DESC)"
-        "   FILTER (WHERE k.reference IS NOT NULL), '')"
+        "   FILTER (WHERE k.reference IS NOT NULL), ''),"
+        " min(ce.title), min(ce.agent_message), coalesce(to_char(min(ce.estimated_restore_at), 'Dy DD Mon HH24:MI'), 'unknown')"
         " FROM (SELECT DISTINCT e.id FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id"
         "   JOIN critical_event_zone z ON z.zone_id = p.zone_id"
         "   JOIN critical_event e ON e.id = z.event_id AND e.status = 'active'"
         "  WHERE cp.customer_id = $1 AND cp.end_date IS NULL) e"
+        " JOIN critical_event ce ON ce.id = e.id"
         " LEFT JOIN complaint k ON k.critical_event_id = e.id AND k.status NOT IN ('resolved', 'closed')"
         "  AND k.customer_id <> $1"
-        " GROUP BY e.id",
+        " GROUP BY e.id ORDER BY min(ce.started_at) DESC",
 };
 
 void db_intake_free(struct db_intake *in)
@@ -293,7 +295,8 @@ static const char *const detail_sql[CD__COUNT] = {
         " complaint_sla_state(k), k.customer_id,"
         " (SELECT count(*) FROM follow_up f WHERE f.complaint_id = k.id AND f.status = 'open'),"
         " coalesce((SELECT string_agg(cp.kind || ' ' || to_char(cp.amount, 'FM99990.00') || ' ' || cp.status, ', ')"
-        "   FROM compensation_payment cp WHERE cp.complaint_id = k.id), '')"
+        "   FROM compensation_payment cp WHERE cp.complaint_id = k.id), ''),"
+        " to_char(k.updated_at, 'DD Mon YY HH24:MI')"
         " FROM complaint k JOIN customer c ON c.id = k.customer_id"
         " JOIN complaint_category cat ON cat.id = k.category_id"
         " LEFT JOIN complaint_category p ON p.id = cat.parent_id"
@@ -302,7 +305,7 @@ static const char *const detail_sql[CD__COUNT] = {
         " WHERE k.id = $1::uuid",
     [CD_HISTORY] =
         "SELECT to_char(h.at, 'DD Mon YY HH24:MI'), coalesce(s.display_name, ''), h.kind,"
-        " coalesce(h.from_status, ''), coalesce(h.to_status, ''), coalesce(h.note, '')"
+        " coalesce(h.from_status, ''), coalesce(h.to_status, ''), coalesce(h.note, ''), h.id"
         " FROM complaint_history h LEFT JOIN staff s ON s.id = h.staff_id"
         " WHERE h.complaint_id = $1::uuid ORDER BY h.at DESC, h.id LIMIT 200",
     [CD_ROOT_CAUSES] =
@@ -314,6 +317,9 @@ static const char *const detail_sql[CD__COUNT] = {
         "  CASE WHEN pg_has_role('careline_supervisor', 'member') THEN 'supervisor' ELSE 'agent' END),"
         " coalesce((SELECT display_name FROM staff WHERE login_role = current_user), current_user)"
         " WHERE $1::text IS NOT NULL",
+    [CD_FOLLOW_UPS] =
+        "SELECT f.id, f.version, f.what_to_confirm, to_char(f.due_on, 'DD Mon YYYY'), f.channel FROM follow_up f"
+        " WHERE f.complaint_id = $1::uuid AND f.status = 'open' ORDER BY f.due_on, f.created_at",
 };
 
 void db_complaint_detail_free(struct db_complaint_detail *d)
@@ -359,20 +365,70 @@ unsigned db_complaint_load(struct db_conn *c, const char *complaint_id,
     return db_send_batch(c, &b);
 }
 
-/* Optimistic locking: the change applies only to the version the agent
- * saw; no row back means someone else got there first. */
-static const char update_sql[] =
-    "UPDATE complaint SET"
-    " status = coalesce($3, CASE WHEN $7::text IS NOT NULL THEN 'closed' ELSE status END),"
-    " status_reason = CASE WHEN $3 IS NOT NULL OR $7::text IS NOT NULL THEN nullif($4, '') ELSE status_reason END,"
-    " root_cause_id = coalesce(nullif($5, '0')::integer, root_cause_id),"
-    " resolution_summary = coalesce(nullif($6, ''), resolution_summary),"
-    " merged_into = coalesce((SELECT m.id FROM complaint m WHERE m.reference = $7::text), merged_into),"
-    " follow_up_override = $8::boolean"
-    " WHERE id = $1::uuid AND version = $2::integer"
-    "  AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM complaint m WHERE m.reference = $7::text AND m.id <> $1::uuid))"
-    " RETURNING version";
+/* The fields an agent reads on the complaint screen, by name. */
+static const struct {
+    int col;
+    const char *label;
+} watched[] = {
+    {CD_STATUS, "Status"},        {CD_STATUS_REASON, "Reason"},   {CD_SEVERITY, "Severity"},
+    {CD_OWNER, "Owner"},          {CD_CATEGORY, "Category"},      {CD_ROOT_CAUSE, "Root cause"},
+    {CD_RESOLUTION, "Resolution"}, {CD_DESCRIPTION, "Description"}, {CD_MERGED_INTO, "Merged into"},
+    {CD_PREFERENCE, "Reply by"},  {CD_CALLBACK, "Call-back"},
+};
 
+static bool history_has(const struct db_table *h, const char *id)
+{
+    for (int i = 0; i < h->rows; i++)
+        if (strcmp(db_cell(h, i, CH_ID), id) == 0)
+            return true;
+    return false;
+}
+
+char *db_complaint_changes(const struct db_complaint_detail *before, const struct db_complaint_detail *now)
+{
+    struct util_buf b = {0};
+    if (!before || !now)
+        return util_strdup("");
+    const struct db_table *o = &before->part[CD_COMPLAINT], *n = &now->part[CD_COMPLAINT];
+    const struct db_table *oh = &before->part[CD_HISTORY], *nh = &now->part[CD_HISTORY];
+    /* History is newest first: the first new row is the latest change. */
+    int latest = -1, status_row = -1;
+    for (int i = 0; i < nh->rows; i++) {
+        if (history_has(oh, db_cell(nh, i, CH_ID)))
+            continue;
+        if (latest < 0)
+            latest = i;
+        if (status_row < 0 && *db_cell(nh, i, CH_TO) && strcmp(db_cell(nh, i, CH_TO), db_cell(n, 0, CD_STATUS)) == 0)
+            status_row = i;
+    }
+    for (size_t f = 0; f < sizeof watched / sizeof watched[0]; f++) {
+        const char *was = db_cell(o, 0, watched[f].col), *is = db_cell(n, 0, watched[f].col);
+        if (strcmp(was, is) == 0)
+            continue;
+        int row = watched[f].col == CD_STATUS && status_row >= 0 ? status_row : latest;
+        const char *who = row >= 0 ? db_cell(nh, row, CH_WHO) : "";
+        util_buf_printf(&b, "%s%s: %s -> %s, by %s at %s", b.len ? "\n" : "", watched[f].label, *was ? was : "(none)",
+                        *is ? is : "(none)", *who ? who : "someone else",
+                        row >= 0 ? db_cell(nh, row, CH_AT) : db_cell(n, 0, CD_UPDATED));
+    }
+    if (!b.len && strcmp(db_cell(o, 0, CD_VERSION), db_cell(n, 0, CD_VERSION)) != 0) {
+        /* Saved again with nothing that shows changed: still say when and by whom. */
+        const char *who = latest >= 0 ? db_cell(nh, latest, CH_WHO) : "";
+        util_buf_printf(&b, "Saved again by %s at %s, with no change to what is shown here",
+                        *who ? who : "someone else", latest >= 0 ? db_cell(nh, latest, CH_AT) : db_cell(n, 0, CD_UPDATED));
+    }
+    char *out = util_strdup(b.data ? b.data : "");
+    util_buf_free(&b);
+    return out;
+}
+
+/* Optimistic locking: the change applies only to the version the agent
+ * saw; NULL back means someone else got there first. complaint_change()
+ * (014) is the one path, so a same-status change or a bad merge reference
+ * is refused in words rather than taken for a conflict. */
+static const char update_sql[] =
+    "SELECT complaint_change($1::uuid, $2::integer, $3::text, $4::text, nullif($5, '0')::integer, $6::text,"
+    " $7::text, $8::boolean)";
 struct update_pending {
     void (*done)(void *ctx, bool conflict, const char *err);
     void *ctx;
@@ -385,7 +441,7 @@ static void on_update(void *ctx, const PGresult *res, const char *err, double ms
     void (*done)(void *, bool, const char *) = p->done;
     void *dctx = p->ctx;
     free(p);
-    done(dctx, !err && PQntuples(res) == 0, err);
+    done(dctx, !err && (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)), err);
 }
 
 unsigned db_complaint_update(struct db_conn *c, const struct db_complaint_change *ch,

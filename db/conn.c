@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "careline/errtext.h"
 #include "careline/util.h"
 
 struct stmt {
@@ -916,12 +917,12 @@ static void keep_error(struct db_conn *c, struct req *r, const PGresult *res)
 {
     if (r->err)
         return;
+    /* What reaches a screen is a sentence, never "ERROR:" or a SQLSTATE. */
     char msg[1024];
-    snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(res));
-    size_t n = strlen(msg);
-    while (n && msg[n - 1] == '\n')
-        msg[--n] = '\0';
-    r->err = util_strdup(msg[0] ? msg : "statement failed");
+    const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    db_errtext(PQresultErrorField(res, PG_DIAG_SQLSTATE), primary ? primary : PQresultErrorMessage(res), msg,
+               sizeof msg);
+    r->err = util_strdup(msg);
     keep_sqlstate(c, res);
 }
 

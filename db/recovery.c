@@ -74,8 +74,17 @@ unsigned db_credit_offer(struct db_conn *c, const char *id, long long customer_i
 static const char approvals_sql[] =
     "SELECT g.id, to_char(g.requested_at, 'DD Mon HH24:MI'), coalesce(s.display_name, ''), c.name, c.account_no,"
     " to_char(g.amount, 'FM999990.00'), g.reason, coalesce(k.reference, ''), g.version,"
-    " g.requested_by IS NOT DISTINCT FROM current_staff_id()"
+    " g.requested_by IS NOT DISTINCT FROM current_staff_id(),"
+    /* The trigger's rules (004): staff who are not the requester, approving
+     * only up to their own per-credit limit; and the grant (006):
+     * supervisors only. */
+    " me.super AND (current_staff_id() IS NOT NULL OR me.root) AND g.requested_by IS DISTINCT FROM current_staff_id()"
+    "  AND g.amount <= coalesce((SELECT l.per_credit FROM authority_limit l JOIN staff s ON s.group_role = l.group_role"
+    "   WHERE s.id = current_staff_id()), CASE WHEN me.root THEN g.amount END),"
+    " me.super AND (current_staff_id() IS NOT NULL OR me.root) AND g.requested_by IS DISTINCT FROM current_staff_id()"
     " FROM goodwill_credit g JOIN customer c ON c.id = g.customer_id"
+    " CROSS JOIN (SELECT pg_has_role('careline_supervisor', 'member') AS super,"
+    "   (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS root) me"
     " LEFT JOIN staff s ON s.id = g.requested_by LEFT JOIN complaint k ON k.id = g.complaint_id"
     " WHERE g.status = 'pending' ORDER BY g.requested_at, g.id LIMIT 500";
 
@@ -128,17 +137,17 @@ static const char due_sql[] =
     " coalesce(c.phone_e164, '')"
     " FROM follow_up f JOIN customer c ON c.id = f.customer_id LEFT JOIN complaint k ON k.id = f.complaint_id"
     " LEFT JOIN staff s ON s.id = f.owner_staff_id"
-    " WHERE f.status = 'open' AND f.due_on <= current_date"
+    " WHERE f.status = 'open' AND (f.due_on <= current_date) = NOT $2::boolean"
     "  AND (NOT $1::boolean OR f.owner_staff_id = current_staff_id())"
     " ORDER BY f.due_on, f.created_at LIMIT 500";
 
-unsigned db_follow_ups_due(struct db_conn *c, bool mine, void (*done)(void *ctx, struct db_table *t, const char *err),
-                           void *ctx)
+unsigned db_follow_ups_due(struct db_conn *c, bool mine, bool upcoming,
+                           void (*done)(void *ctx, struct db_table *t, const char *err), void *ctx)
 {
-    const char *params[1] = {mine ? "true" : "false"};
+    const char *params[2] = {mine ? "true" : "false", upcoming ? "true" : "false"};
     struct pending *p = pending(ctx);
     p->table_done = done;
-    return send(c, due_sql, 1, params, p, ctx);
+    return send(c, due_sql, 2, params, p, ctx);
 }
 
 static const char complete_sql[] =

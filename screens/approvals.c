@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "careline/app.h"
+#include "careline/keymap.h"
 #include "careline/prompt.h"
 #include "careline/recovery.h"
 #include "careline/screens.h"
@@ -100,9 +101,22 @@ static void approvals_draw(void *st, struct tui_rect b)
         snprintf(line, sizeof line, "%s", a->error);
     else if (!a->t)
         snprintf(line, sizeof line, "Loading...");
-    else
-        snprintf(line, sizeof line, "%d credit%s waiting for a decision, oldest first. y approves, n rejects.",
-                 a->t->rows, a->t->rows == 1 ? "" : "s");
+    else {
+        /* Only what the database would accept is offered: an agent sees
+         * the queue but decides nothing. */
+        bool any = false;
+        for (int i = 0; i < a->t->rows && !any; i++)
+            any = db_cell_true(a->t, i, AP_MAY_APPROVE) || db_cell_true(a->t, i, AP_MAY_REJECT);
+        char yes[32], no[32];
+        tui_keymap_keys_for("approvals", TUI_ACT_APPROVE, yes, sizeof yes);
+        tui_keymap_keys_for("approvals", TUI_ACT_REJECT, no, sizeof no);
+        if (any)
+            snprintf(line, sizeof line, "%d credit%s waiting for a decision, oldest first. %s approves, %s rejects.",
+                     a->t->rows, a->t->rows == 1 ? "" : "s", yes, no);
+        else
+            snprintf(line, sizeof line, "%d credit%s waiting for a supervisor's decision, oldest first.", a->t->rows,
+                     a->t->rows == 1 ? "" : "s");
+    }
     tui_put(b.y, b.x + 1, b.w - 1, a->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, line);
     if (!a->t || a->t->rows == 0)
         return;
@@ -154,6 +168,12 @@ static enum scr_result approvals_action(void *st, enum tui_action act)
             tui_message(TUI_ROLE_WARN, "You asked for this credit: another supervisor decides on it.");
             return SCR_REDRAW;
         }
+        if (!db_cell_true(a->t, row, act == TUI_ACT_APPROVE ? AP_MAY_APPROVE : AP_MAY_REJECT)) {
+            tui_message(TUI_ROLE_WARN, act == TUI_ACT_APPROVE && db_cell_true(a->t, row, AP_MAY_REJECT)
+                                           ? "This credit is above your own authority: a manager approves it."
+                                           : "Only a supervisor decides on credits.");
+            return SCR_REDRAW;
+        }
         snprintf(a->deciding, sizeof a->deciding, "%s", db_cell(a->t, row, AP_ID));
         a->approve = act == TUI_ACT_APPROVE;
         struct prompt_spec p = {.title = a->approve ? "Approve the credit" : "Reject the credit",
@@ -168,11 +188,22 @@ static enum scr_result approvals_action(void *st, enum tui_action act)
     }
 }
 
+/* Approve and reject only where the database would take them. */
 static const enum tui_action *approvals_status(void *st)
 {
-    (void)st;
-    static const enum tui_action keys[] = {TUI_ACT_APPROVE, TUI_ACT_REJECT, TUI_ACT_UP, TUI_ACT_DOWN, TUI_ACT_BACK,
-                                           TUI_ACT_HELP, TUI_ACT_NONE};
+    struct approvals *a = st;
+    static enum tui_action keys[8];
+    int n = 0, row = a->list.sel;
+    bool have = a->t && row >= 0 && row < a->t->rows;
+    if (have && db_cell_true(a->t, row, AP_MAY_APPROVE))
+        keys[n++] = TUI_ACT_APPROVE;
+    if (have && db_cell_true(a->t, row, AP_MAY_REJECT))
+        keys[n++] = TUI_ACT_REJECT;
+    keys[n++] = TUI_ACT_UP;
+    keys[n++] = TUI_ACT_DOWN;
+    keys[n++] = TUI_ACT_BACK;
+    keys[n++] = TUI_ACT_HELP;
+    keys[n] = TUI_ACT_NONE;
     return keys;
 }
 

@@ -5,23 +5,65 @@
 
 #include "careline/app.h"
 #include "careline/complaint.h"
+#include "careline/followups.h"
+#include "careline/keymap.h"
+#include "careline/lifecycle.h"
 #include "careline/prompt.h"
 #include "careline/recovery.h"
 #include "careline/screens.h"
 #include "careline/sla.h"
+#include "careline/textview.h"
 #include "careline/tui.h"
 #include "careline/util.h"
+
+/* A change the database refused (or is still saving): kept, with what the
+ * agent typed, until it is saved or replaced, so nothing typed is lost. */
+struct attempt {
+    bool active;                 /* refused: the status line offers it again */
+    bool conflict;               /* stale version: apply again as it is */
+    enum tui_action act;         /* the key that made it */
+    char *text;                  /* what was typed (reason, resolution, note, amount, reference) */
+    int choice;                  /* the list choice in the dialog, -1 without */
+};
 
 struct complaint {
     char id[37];
     struct db_complaint_detail *d;
+    /* The complaint as it was when the last change was sent: a reload may
+     * arrive meanwhile (the dialog closing), and a refusal as stale is
+     * explained against what the agent saw, not against the reload. */
+    struct db_complaint_detail *seen;
     char *error;                 /* the complaint could not be loaded */
-    char *notice;                /* what became of the last change (a conflict, a refusal) */
+    char *notice;                /* what became of the last change (a conflict, a refusal): shown in full */
     struct tui_list history;
     bool busy;
+    bool diff_pending;           /* a conflict: say what changed once the complaint is loaded again */
+    struct attempt last;
     char note_id[37];            /* one id per note typed: a retry adds it once */
     char credit_id[37], follow_up_id[37];
+    struct scr_followup_doing fu;
 };
+
+static void attempt_clear(struct attempt *t)
+{
+    free(t->text);
+    memset(t, 0, sizeof *t);
+    t->choice = -1;
+}
+
+/* Remember what is being tried before it goes to the database. */
+static void attempt_start(struct complaint *c, enum tui_action act, int choice, const char *text)
+{
+    char *copy = util_strdup(text ? text : "");
+    attempt_clear(&c->last);
+    c->last.act = act;
+    c->last.choice = choice;
+    c->last.text = copy;
+}
+
+static const char *cell(const struct complaint *c, int col);
+static void set_notice(struct complaint *c, char *text);
+static char *attempt_words(const struct complaint *c);
 
 static void loaded(void *ctx, struct db_complaint_detail *d)
 {
@@ -35,8 +77,29 @@ static void loaded(void *ctx, struct db_complaint_detail *d)
         tui_invalidate();
         return;
     }
-    db_complaint_detail_free(c->d);
+    const struct db_complaint_detail *base = c->seen ? c->seen : c->d;
+    if (c->diff_pending && base) {
+        /* Who changed what since the agent looked, from the two loads. */
+        c->diff_pending = false;
+        char *changes = db_complaint_changes(base, d);
+        char *mine = attempt_words(c);
+        char keys[32];
+        tui_keymap_keys_for("complaint", TUI_ACT_RETRY, keys, sizeof keys);
+        set_notice(c, util_asprintf("Not saved: someone else changed this complaint after you opened it.\n%s%s"
+                                    "Your change is kept: %s. %s applies it to the complaint as it is now.",
+                                    *changes ? changes : "", *changes ? "\n" : "", mine, keys));
+        free(mine);
+        free(changes);
+    }
+    struct db_complaint_detail *old = c->d;
     c->d = d;
+    if (old && old != c->seen)
+        db_complaint_detail_free(old);
+    if (c->seen && !c->busy && !c->diff_pending) {
+        /* Nothing in flight: the snapshot has served. */
+        db_complaint_detail_free(c->seen);
+        c->seen = NULL;
+    }
     tui_list_set_count(&c->history, d->part[CD_HISTORY].rows);
     tui_invalidate();
 }
@@ -60,6 +123,7 @@ static void *complaint_open(void *arg)
         return NULL;
     struct complaint *c = util_calloc(1, sizeof *c);
     snprintf(c->id, sizeof c->id, "%s", id);
+    attempt_clear(&c->last);
     tui_list_set_count(&c->history, 0);
     reload(c);
     return c;
@@ -69,15 +133,45 @@ static void complaint_close(void *st)
 {
     struct complaint *c = st;
     db_forget_owner(app_db(), c);
+    if (c->seen != c->d)
+        db_complaint_detail_free(c->seen);
     db_complaint_detail_free(c->d);
     free(c->error);
     free(c->notice);
+    attempt_clear(&c->last);
     free(c);
 }
 
 static const char *cell(const struct complaint *c, int col)
 {
     return db_cell(&c->d->part[CD_COMPLAINT], 0, col);
+}
+
+static void set_notice(struct complaint *c, char *text)
+{
+    free(c->notice);
+    c->notice = text;
+}
+
+/* The refused change in words: "wait on the customer: \"Photos of the meter\"". */
+static char *attempt_words(const struct complaint *c)
+{
+    const char *what;
+    switch (c->last.act) {
+    case TUI_ACT_ACKNOWLEDGE: what = "acknowledge"; break;
+    case TUI_ACT_INVESTIGATE: what = "investigate"; break;
+    case TUI_ACT_WAIT_CUSTOMER: what = "wait on the customer"; break;
+    case TUI_ACT_RESOLVE: what = "resolve"; break;
+    case TUI_ACT_CLOSE_COMPLAINT: what = "close"; break;
+    case TUI_ACT_REOPEN: what = "reopen"; break;
+    case TUI_ACT_MERGE: what = "merge into"; break;
+    case TUI_ACT_NOTE: what = "note"; break;
+    case TUI_ACT_CREDIT: what = "goodwill credit of"; break;
+    case TUI_ACT_FOLLOW_UP: what = "follow-up to confirm"; break;
+    default: what = "change"; break;
+    }
+    const char *t = c->last.text ? c->last.text : "";
+    return *t ? util_asprintf("%s \"%s\"", what, t) : util_strdup(what);
 }
 
 static void left(const char *secs, const char *met, char *buf, size_t len)
@@ -117,9 +211,24 @@ static const char *history_cell(void *ctx, int row, int col, enum tui_role *role
     return NULL;
 }
 
+/* Text that may be longer than a line: wrapped over up to max rows. */
+static int put_lines(int y, struct tui_rect b, int max, enum tui_role role, const char *text)
+{
+    int n = tui_wrap_count(text, b.w - 1);
+    struct tui_rect r = {y, b.x + 1, n < max ? n : max, b.w - 1};
+    if (r.y + r.h > b.y + b.h)
+        r.h = b.y + b.h - r.y;
+    if (r.h < 1)
+        return y;
+    tui_put_wrapped(r, role, text, 0, false);
+    return y + r.h;
+}
+
 static void complaint_draw(void *st, struct tui_rect b)
 {
     struct complaint *c = st;
+    if (b.h < 2 || b.w < 10)
+        return;
     if (!c->d) {
         tui_put(b.y, b.x + 1, b.w - 1, c->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, c->error ? c->error : "Opening...");
         return;
@@ -127,18 +236,18 @@ static void complaint_draw(void *st, struct tui_rect b)
     char line[600], l1[64], l2[64], l3[64];
     int y = b.y;
     snprintf(line, sizeof line, "%s  %s", cell(c, CD_REFERENCE), cell(c, CD_CATEGORY));
-    tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_TITLE, line);
+    y = put_lines(y, b, 2, TUI_ROLE_TITLE, line);
     snprintf(line, sizeof line, "%s (Acct %s)  Status: %s%s%s  Severity: %s  Owner: %s", cell(c, CD_CUSTOMER),
              cell(c, CD_ACCOUNT), cell(c, CD_STATUS), *cell(c, CD_STATUS_REASON) ? " - " : "",
              cell(c, CD_STATUS_REASON), cell(c, CD_SEVERITY), cell(c, CD_OWNER));
-    tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_NORMAL, line);
+    y = put_lines(y, b, 2, TUI_ROLE_NORMAL, line);
     if (*cell(c, CD_MERGED_INTO)) {
         snprintf(line, sizeof line, "Merged into %s: work on that one.", cell(c, CD_MERGED_INTO));
         tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_WARN, line);
     }
     if (*cell(c, CD_EVENT)) {
         snprintf(line, sizeof line, "Linked to the event: %s", cell(c, CD_EVENT));
-        tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_BANNER, line);
+        y = put_lines(y, b, 2, TUI_ROLE_BANNER, line);
     }
     /* Each deadline separately, with what is left of it. */
     left(cell(c, CD_ACK_LEFT), cell(c, CD_ACK_AT), l1, sizeof l1);
@@ -152,24 +261,44 @@ static void complaint_draw(void *st, struct tui_rect b)
         {"First reply", cell(c, CD_RESP_DUE), l2},
         {"Resolve", cell(c, CD_RES_DUE), l3},
     };
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 3 && y < b.y + b.h; i++) {
         snprintf(line, sizeof line, "%-12s due %-20s %s%s", rows[i].label, rows[i].due, rows[i].state,
                  paused && !strstr(rows[i].state, "met") ? " (clock paused)" : "");
         tui_put(y++, b.x + 1, b.w - 1, strstr(rows[i].state, "OVERDUE") ? TUI_ROLE_WARN : TUI_ROLE_NORMAL, line);
     }
     snprintf(line, sizeof line, "Root cause: %s   Resolution: %s", *cell(c, CD_ROOT_CAUSE) ? cell(c, CD_ROOT_CAUSE) : "-",
              *cell(c, CD_RESOLUTION) ? cell(c, CD_RESOLUTION) : "-");
-    tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_NORMAL, line);
-    if (*cell(c, CD_COMPENSATION) || db_cell_num(&c->d->part[CD_COMPLAINT], 0, CD_OPEN_FOLLOW_UPS) > 0) {
-        snprintf(line, sizeof line, "%s%s%s%s", *cell(c, CD_COMPENSATION) ? "Guaranteed payments: " : "",
-                 cell(c, CD_COMPENSATION), *cell(c, CD_COMPENSATION) ? "   " : "",
-                 db_cell_num(&c->d->part[CD_COMPLAINT], 0, CD_OPEN_FOLLOW_UPS) > 0 ? "Follow-up open" : "");
-        tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_WARN, line);
+    y = put_lines(y, b, 2, TUI_ROLE_NORMAL, line);
+    const struct db_table *fu = &c->d->part[CD_FOLLOW_UPS];
+    if (*cell(c, CD_COMPENSATION) || fu->rows > 0) {
+        char rec[32];
+        tui_keymap_keys_for("complaint", TUI_ACT_COMPLETE, rec, sizeof rec);
+        struct util_buf t = {0};
+        if (*cell(c, CD_COMPENSATION))
+            util_buf_printf(&t, "Guaranteed payments: %s   ", cell(c, CD_COMPENSATION));
+        if (fu->rows > 0)
+            util_buf_printf(&t, "Follow-up open, due %s by %s: %s (%s records it, before its day too)",
+                            db_cell(fu, 0, CFU_DUE), db_cell(fu, 0, CFU_CHANNEL), db_cell(fu, 0, CFU_WHAT), rec);
+        y = put_lines(y, b, 2, TUI_ROLE_WARN, t.data);
+        util_buf_free(&t);
     }
-    snprintf(line, sizeof line, "Said: %s", cell(c, CD_DESCRIPTION));
-    tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_DIM, line);
-    if (c->error || c->notice)
-        tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_ERROR, c->notice ? c->notice : c->error);
+    /* The customer's words: whole, or the key that shows them whole. */
+    char keys[32], more[96];
+    tui_keymap_keys_for("complaint", TUI_ACT_DESCRIPTION, keys, sizeof keys);
+    snprintf(more, sizeof more, "... %s shows the whole description", keys);
+    char *said = util_asprintf("Said: %s", cell(c, CD_DESCRIPTION));
+    if (y < b.y + b.h) {
+        struct tui_rect dr = {y, b.x + 1, b.y + b.h - y < 2 ? 1 : 2, b.w - 1};
+        y += tui_put_excerpt(dr, TUI_ROLE_DIM, said, more, false);
+    }
+    free(said);
+    const char *msg = c->notice ? c->notice : c->error;
+    if (msg && y < b.y + b.h) {
+        /* What became of the agent's change is read whole: it says who
+         * changed what, and how to apply the kept text again. */
+        int room = b.y + b.h - y - 3;
+        y = put_lines(y, b, room < 2 ? 2 : room, TUI_ROLE_ERROR, msg);
+    }
     static const struct tui_column cols[] = {
         {"When", 15, 0, false}, {"Who", 0, 2, false}, {"What", 0, 3, false}, {"Note", 0, 4, false},
     };
@@ -178,24 +307,72 @@ static void complaint_draw(void *st, struct tui_rect b)
         tui_list_draw(&c->history, lr, cols, 4, true, true, history_cell, c);
 }
 
+/* ---- what may be done ------------------------------------------------------ */
+
+/* The screen's keys as the model's actions; -1 for keys that are not one. */
+static int lc_action(enum tui_action a)
+{
+    switch (a) {
+    case TUI_ACT_ACKNOWLEDGE: return DB_LC_ACKNOWLEDGE;
+    case TUI_ACT_INVESTIGATE: return DB_LC_INVESTIGATE;
+    case TUI_ACT_WAIT_CUSTOMER: return DB_LC_WAIT;
+    case TUI_ACT_RESOLVE: return DB_LC_RESOLVE;
+    case TUI_ACT_CLOSE_COMPLAINT: return DB_LC_CLOSE;
+    case TUI_ACT_REOPEN: return DB_LC_REOPEN;
+    case TUI_ACT_MERGE: return DB_LC_MERGE;
+    case TUI_ACT_NOTE: return DB_LC_NOTE;
+    case TUI_ACT_CREDIT: return DB_LC_CREDIT;
+    case TUI_ACT_FOLLOW_UP: return DB_LC_FOLLOW_UP;
+    case TUI_ACT_RUN_SCRIPT: return DB_LC_SCRIPT;
+    default: return -1;
+    }
+}
+
+static int my_role(const struct complaint *c)
+{
+    return (int)db_lifecycle_role_parse(db_cell(&c->d->part[CD_ME], 0, ME_ROLE));
+}
+
+/* db_lifecycle_allowed() for this complaint and this person. */
+static bool allowed(const struct complaint *c, enum tui_action a, char *why, size_t len)
+{
+    int act = lc_action(a);
+    return act >= 0 && db_lifecycle_allowed(db_lifecycle_status_parse(cell(c, CD_STATUS)), act, my_role(c), why, len);
+}
+
 /* ---- changes ------------------------------------------------------------- */
+
+/* The answer to any change: saved, refused as stale, or refused. What was
+ * typed stays in c->last until it is saved. */
+static void answered(struct complaint *c, bool conflict, const char *err, const char *ok)
+{
+    c->busy = false;
+    set_notice(c, NULL);
+    char keys[32];
+    tui_keymap_keys_for("complaint", TUI_ACT_RETRY, keys, sizeof keys);
+    if (conflict) {
+        /* Never a silent overwrite: show what is there now, and who did it. */
+        c->last.active = true;
+        c->last.conflict = true;
+        c->diff_pending = true;
+        set_notice(c, util_strdup("Not saved: someone else changed this complaint since you opened it. "
+                                  "Loading what changed..."));
+    } else if (err) {
+        c->last.active = true;
+        c->last.conflict = false;
+        char *mine = attempt_words(c);
+        set_notice(c, util_asprintf("Not saved: %s\nYour %s is kept: %s opens it again.", err, mine, keys));
+        free(mine);
+    } else {
+        attempt_clear(&c->last);
+        tui_message(TUI_ROLE_OK, "%s", ok);
+    }
+    reload(c);
+}
 
 static void changed(void *ctx, bool conflict, const char *err)
 {
-    struct complaint *c = ctx;
-    c->busy = false;
-    free(c->notice);
-    c->notice = NULL;
-    if (conflict) {
-        /* Never a silent overwrite: say so, and show what is there now. */
-        c->notice = util_strdup("Not saved: someone else changed this complaint since you opened it. "
-                                "It is shown as it is now; check the history, then try again.");
-    } else if (err) {
-        c->notice = util_asprintf("Not saved: %.*s", (int)strcspn(err, "\n"), err);
-    } else {
-        tui_message(TUI_ROLE_OK, "Saved.");
-    }
-    reload(c);
+    answered(ctx, conflict, err, "Saved.");
 }
 
 static void change_ex(struct complaint *c, const char *status, const char *reason, long long cause,
@@ -211,115 +388,17 @@ static void change_ex(struct complaint *c, const char *status, const char *reaso
         .merge_into = merge,
         .follow_up_override = override,
     };
+    if (c->seen && c->seen != c->d)
+        db_complaint_detail_free(c->seen);
+    c->seen = c->d;
     c->busy = true;
     db_complaint_update(app_db(), &ch, changed, c);
-}
-
-static void change(struct complaint *c, const char *status, const char *reason, long long cause, const char *resolution,
-                   const char *merge)
-{
-    change_ex(c, status, reason, cause, resolution, merge, false);
-}
-
-static void on_override(void *ctx, int choice, const char *text)
-{
-    (void)text;
-    if (choice == 0)
-        change_ex(ctx, "closed", "closed with an open follow-up", 0, "", NULL, true);
-}
-
-static void on_wait_reason(void *ctx, int choice, const char *text)
-{
-    (void)choice;
-    change(ctx, "waiting_customer", text, 0, "", NULL);
-}
-
-static void on_resolve(void *ctx, int choice, const char *text)
-{
-    struct complaint *c = ctx;
-    const struct db_table *r = &c->d->part[CD_ROOT_CAUSES];
-    change(c, "resolved", "", (long long)db_cell_num(r, choice, CR_ID), text, NULL);
-}
-
-static void noted(void *ctx, const char *err)
-{
-    struct complaint *c = ctx;
-    c->busy = false;
-    free(c->notice);
-    c->notice = err ? util_asprintf("Note not saved: %s", err) : NULL;
-    if (!err) {
-        c->note_id[0] = '\0';
-        tui_message(TUI_ROLE_OK, "Note added.");
-    }
-    reload(c);
-}
-
-static void on_note(void *ctx, int choice, const char *text)
-{
-    (void)choice;
-    struct complaint *c = ctx;
-    if (!c->note_id[0])
-        util_uuid(c->note_id);
-    c->busy = true;
-    db_complaint_note(app_db(), c->id, c->note_id, text, noted, c);
-}
-
-static void on_merge(void *ctx, int choice, const char *text)
-{
-    (void)choice;
-    change(ctx, NULL, "merged as a duplicate", 0, "", text);
 }
 
 static const char *const credit_reasons[] = {
     "Apology for the inconvenience", "Billing error", "Missed appointment", "Supply interruption",
     "Poor service or staff conduct", "Other (say in the note)",
 };
-
-static void credited(void *ctx, const char *status, const char *err)
-{
-    struct complaint *c = ctx;
-    c->busy = false;
-    free(c->notice);
-    c->notice = NULL;
-    if (err)
-        c->notice = util_asprintf("Credit not made: %.*s", (int)strcspn(err, "\n"), err);
-    else if (strcmp(status, "applied") == 0)
-        tui_message(TUI_ROLE_OK, "Credit applied to the account at once.");
-    else
-        tui_message(TUI_ROLE_WARN, "Above your authority: sent to a supervisor. You will see the decision here.");
-    c->credit_id[0] = '\0';
-    reload(c);
-}
-
-static void on_credit(void *ctx, int choice, const char *text)
-{
-    struct complaint *c = ctx;
-    /* "20", "20.50", "£20": digits and one point, nothing else. */
-    char amount[32];
-    size_t n = 0;
-    bool point = false, bad = false;
-    for (const char *p = text; *p && n + 1 < sizeof amount; p++) {
-        if (*p >= '0' && *p <= '9')
-            amount[n++] = *p;
-        else if (*p == '.' && !point)
-            point = true, amount[n++] = *p;
-        else if (*p != ' ' && (unsigned char)*p != 0xC2 && (unsigned char)*p != 0xA3)
-            bad = true;
-    }
-    amount[n] = '\0';
-    if (bad || n == 0 || strtod(amount, NULL) <= 0 || strtod(amount, NULL) > 100000) {
-        free(c->notice);
-        c->notice = util_asprintf("Credit not made: \"%s\" is not an amount (e.g. 25 or 25.50)", text);
-        tui_invalidate();
-        return;
-    }
-    if (!c->credit_id[0])
-        util_uuid(c->credit_id);
-    c->busy = true;
-    const struct db_table *k = &c->d->part[CD_COMPLAINT];
-    db_credit_offer(app_db(), c->credit_id, (long long)db_cell_num(k, 0, CD_CUSTOMER_ID), c->id, amount,
-                    credit_reasons[choice < 0 ? 0 : choice], credited, c);
-}
 
 static const char *const follow_up_plans[] = {
     "In 2 days, by phone", "In 7 days, by phone", "In 7 days, by letter", "In 14 days, by e-mail",
@@ -328,32 +407,258 @@ static const char *const follow_up_plans[] = {
 static const int follow_up_days[] = {2, 7, 7, 14, 3};
 static const char *const follow_up_channels[] = {"phone", "phone", "letter", "email", "field_visit"};
 
+static void noted(void *ctx, const char *err);
+static void credited(void *ctx, const char *status, const char *err);
+static void booked(void *ctx, const char *err);
+static bool credit_amount(const char *text, char *amount, size_t len);
+
+/* Send c->last: the one place a kept change goes (first time and again). */
+static void send_attempt(struct complaint *c)
+{
+    const char *text = c->last.text ? c->last.text : "";
+    int choice = c->last.choice;
+    const struct db_table *k = &c->d->part[CD_COMPLAINT];
+    switch (c->last.act) {
+    case TUI_ACT_ACKNOWLEDGE: change_ex(c, "acknowledged", "", 0, "", NULL, false); break;
+    case TUI_ACT_INVESTIGATE: change_ex(c, "investigating", "", 0, "", NULL, false); break;
+    case TUI_ACT_REOPEN: change_ex(c, "investigating", "reopened", 0, "", NULL, false); break;
+    case TUI_ACT_WAIT_CUSTOMER: change_ex(c, "waiting_customer", text, 0, "", NULL, false); break;
+    case TUI_ACT_RESOLVE: {
+        const struct db_table *r = &c->d->part[CD_ROOT_CAUSES];
+        change_ex(c, "resolved", "", choice >= 0 ? (long long)db_cell_num(r, choice, CR_ID) : 0, text, NULL, false);
+        break;
+    }
+    case TUI_ACT_CLOSE_COMPLAINT:
+        /* choice 0: a supervisor closing over an open follow-up. */
+        change_ex(c, "closed", choice == 0 ? "closed with an open follow-up" : "", 0, "", NULL, choice == 0);
+        break;
+    case TUI_ACT_MERGE: change_ex(c, NULL, "merged as a duplicate", 0, "", text, false); break;
+    case TUI_ACT_NOTE:
+        if (!c->note_id[0])
+            util_uuid(c->note_id);
+        c->busy = true;
+        db_complaint_note(app_db(), c->id, c->note_id, text, noted, c);
+        break;
+    case TUI_ACT_CREDIT: {
+        char amount[32];
+        if (!credit_amount(text, amount, sizeof amount)) {
+            c->last.active = true;
+            char keys[32];
+            tui_keymap_keys_for("complaint", TUI_ACT_RETRY, keys, sizeof keys);
+            set_notice(c, util_asprintf("Credit not made: \"%s\" is not an amount (e.g. 25 or 25.50). "
+                                        "%s opens it again.", text, keys));
+            tui_invalidate();
+            return;
+        }
+        if (!c->credit_id[0])
+            util_uuid(c->credit_id);
+        c->busy = true;
+        db_credit_offer(app_db(), c->credit_id, (long long)db_cell_num(k, 0, CD_CUSTOMER_ID), c->id, amount,
+                        credit_reasons[choice < 0 ? 0 : choice], credited, c);
+        break;
+    }
+    case TUI_ACT_FOLLOW_UP: {
+        int i = choice < 0 ? 0 : choice;
+        if (!c->follow_up_id[0])
+            util_uuid(c->follow_up_id);
+        c->busy = true;
+        db_follow_up_add(app_db(), c->follow_up_id, c->id, follow_up_days[i], follow_up_channels[i], text, booked, c);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void noted(void *ctx, const char *err)
+{
+    struct complaint *c = ctx;
+    if (!err)
+        c->note_id[0] = '\0';
+    answered(c, false, err, "Note added.");
+}
+
+static void credited(void *ctx, const char *status, const char *err)
+{
+    struct complaint *c = ctx;
+    if (!err)
+        c->credit_id[0] = '\0';
+    answered(c, false, err,
+             err ? "" : strcmp(status, "applied") == 0
+                            ? "Credit applied to the account at once."
+                            : "Above your authority: sent to a supervisor. You will see the decision here.");
+}
+
 static void booked(void *ctx, const char *err)
 {
     struct complaint *c = ctx;
-    c->busy = false;
-    c->follow_up_id[0] = '\0';
-    free(c->notice);
-    c->notice = err ? util_asprintf("Follow-up not booked: %.*s", (int)strcspn(err, "\n"), err) : NULL;
     if (!err)
-        tui_message(TUI_ROLE_OK, "Follow-up booked.");
-    reload(c);
+        c->follow_up_id[0] = '\0';
+    answered(c, false, err, "Follow-up booked.");
 }
 
-static void on_follow_up(void *ctx, int choice, const char *text)
+/* "20", "20.50", "£20": digits and one point, nothing else. */
+static bool credit_amount(const char *text, char *amount, size_t len)
 {
-    struct complaint *c = ctx;
-    int i = choice < 0 ? 0 : choice;
-    if (!c->follow_up_id[0])
-        util_uuid(c->follow_up_id);
-    c->busy = true;
-    db_follow_up_add(app_db(), c->follow_up_id, c->id, follow_up_days[i], follow_up_channels[i], text, booked, c);
+    size_t n = 0;
+    bool point = false, bad = false;
+    for (const char *p = text; *p && n + 1 < len; p++) {
+        if (*p >= '0' && *p <= '9')
+            amount[n++] = *p;
+        else if (*p == '.' && !point)
+            point = true, amount[n++] = *p;
+        else if (*p != ' ' && (unsigned char)*p != 0xC2 && (unsigned char)*p != 0xA3)
+            bad = true;
+    }
+    amount[n] = '\0';
+    return !bad && n > 0 && strtod(amount, NULL) > 0 && strtod(amount, NULL) <= 100000;
 }
 
-static bool is_supervisor(const struct complaint *c)
+/* Every dialog ends here: keep what was typed, then send it. */
+static void prompted(struct complaint *c, enum tui_action act, int choice, const char *text)
 {
-    const char *role = db_cell(&c->d->part[CD_ME], 0, ME_ROLE);
-    return strcmp(role, "supervisor") == 0 || strcmp(role, "admin") == 0;
+    attempt_start(c, act, choice, text);
+    send_attempt(c);
+}
+
+static void on_wait_reason(void *ctx, int choice, const char *text) { prompted(ctx, TUI_ACT_WAIT_CUSTOMER, choice, text); }
+static void on_resolve(void *ctx, int choice, const char *text) { prompted(ctx, TUI_ACT_RESOLVE, choice, text); }
+static void on_note(void *ctx, int choice, const char *text) { prompted(ctx, TUI_ACT_NOTE, choice, text); }
+static void on_merge(void *ctx, int choice, const char *text) { prompted(ctx, TUI_ACT_MERGE, choice, text); }
+static void on_credit(void *ctx, int choice, const char *text) { prompted(ctx, TUI_ACT_CREDIT, choice, text); }
+static void on_follow_up(void *ctx, int choice, const char *text) { prompted(ctx, TUI_ACT_FOLLOW_UP, choice, text); }
+
+static void on_override(void *ctx, int choice, const char *text)
+{
+    (void)text;
+    if (choice == 0)
+        prompted(ctx, TUI_ACT_CLOSE_COMPLAINT, 0, "");
+}
+
+/* The dialog of an action that asks for text; `initial` fills it again
+ * after a refusal. */
+static void ask(struct complaint *c, enum tui_action a, const char *initial, const char *warning)
+{
+    struct prompt_spec p = {.ctx = c, .text_initial = initial, .text_required = true};
+    const char **names = NULL;
+    switch (a) {
+    case TUI_ACT_WAIT_CUSTOMER:
+        p.title = "Wait on the customer";
+        p.question = "The response clock pauses until you go back to investigating.";
+        p.text_label = "What are we waiting for?";
+        p.text_max = 500;
+        p.done = on_wait_reason;
+        break;
+    case TUI_ACT_RESOLVE: {
+        const struct db_table *r = &c->d->part[CD_ROOT_CAUSES];
+        names = util_calloc((size_t)(r->rows ? r->rows : 1), sizeof *names);
+        for (int i = 0; i < r->rows; i++)
+            names[i] = db_cell(r, i, CR_NAME);
+        p.title = "Resolve the complaint";
+        p.question = "Why did it happen (root cause), and what was done?";
+        p.choices = names;
+        p.nchoices = r->rows;
+        p.text_label = "Resolution";
+        p.text_max = 2000;
+        p.start_on_text = initial != NULL;
+        p.done = on_resolve;
+        break;
+    }
+    case TUI_ACT_NOTE:
+        p.title = "Add a note";
+        p.question = "Kept in the complaint's history.";
+        p.text_label = "Note";
+        p.text_max = 2000;
+        p.done = on_note;
+        break;
+    case TUI_ACT_CREDIT:
+        p.title = "Goodwill credit";
+        p.question = "Within your authority it is applied at once; above it a supervisor decides.";
+        p.choices = credit_reasons;
+        p.nchoices = (int)(sizeof credit_reasons / sizeof credit_reasons[0]);
+        p.text_label = "Amount (GBP)";
+        p.text_max = 12;
+        p.start_on_text = true;
+        p.done = on_credit;
+        break;
+    case TUI_ACT_FOLLOW_UP:
+        p.title = "Book a follow-up";
+        p.question = "When and how we check with the customer that the fix held.";
+        p.choices = follow_up_plans;
+        p.nchoices = (int)(sizeof follow_up_plans / sizeof follow_up_plans[0]);
+        p.text_label = "What to confirm";
+        p.text_max = 300;
+        p.start_on_text = true;
+        p.done = on_follow_up;
+        break;
+    case TUI_ACT_MERGE:
+        p.title = "Merge into another complaint";
+        p.question = "This one is closed and points to the one that carries on; history stays.";
+        p.text_label = "Reference (C-YYYY-NNNNNN)";
+        p.text_max = 40;
+        p.done = on_merge;
+        break;
+    default:
+        return;
+    }
+    char *question = NULL;
+    if (warning) {
+        question = util_asprintf("%s Enter tries anyway; what you type is kept if it is refused.", warning);
+        p.question = question;
+    }
+    scr_prompt_push(&p);
+    free(question);
+    free(names);
+}
+
+static void follow_up_recorded(void *ctx, bool conflict, const char *err)
+{
+    scr_followup_report(conflict, err);
+    reload(ctx);
+}
+
+/* The refused change again: as it was when the complaint moved on under
+ * it, or back in its dialog when the database said no. */
+static enum scr_result retry(struct complaint *c)
+{
+    if (!c->last.active) {
+        tui_message(TUI_ROLE_NORMAL, "Nothing is waiting to be applied again.");
+        return SCR_REDRAW;
+    }
+    char why[200];
+    if (lc_action(c->last.act) >= 0 && !allowed(c, c->last.act, why, sizeof why)) {
+        /* The complaint moved on: the kept text stays on screen. */
+        char *mine = attempt_words(c);
+        set_notice(c, util_asprintf("%s Your %s is still kept here.", why, mine));
+        free(mine);
+        return SCR_REDRAW;
+    }
+    if (c->last.conflict || !c->last.text || !*c->last.text) {
+        set_notice(c, NULL);
+        c->last.active = false;
+        send_attempt(c);
+        return SCR_REDRAW;
+    }
+    char *text = util_strdup(c->last.text);
+    ask(c, c->last.act, text, NULL);
+    free(text);
+    return SCR_REDRAW;
+}
+
+static void show_history(struct complaint *c, int row)
+{
+    const struct db_table *h = &c->d->part[CD_HISTORY];
+    if (row < 0 || row >= h->rows)
+        return;
+    char *text = util_asprintf("When: %s\nWho: %s\nWhat: %s%s%s%s%s\n\n%s", db_cell(h, row, CH_AT),
+                               *db_cell(h, row, CH_WHO) ? db_cell(h, row, CH_WHO) : "-", db_cell(h, row, CH_KIND),
+                               *db_cell(h, row, CH_TO) ? ", " : "", db_cell(h, row, CH_FROM),
+                               *db_cell(h, row, CH_FROM) ? " > " : "", db_cell(h, row, CH_TO),
+                               *db_cell(h, row, CH_NOTE) ? db_cell(h, row, CH_NOTE) : "(no note)");
+    char *title = util_asprintf("%s: history", cell(c, CD_REFERENCE));
+    scr_textview_push(title, text);
+    free(title);
+    free(text);
 }
 
 static enum scr_result complaint_action(void *st, enum tui_action a)
@@ -367,146 +672,121 @@ static enum scr_result complaint_action(void *st, enum tui_action a)
     }
     if (!c->d)
         return SCR_UNHANDLED;
-    if (c->busy && ((a >= TUI_ACT_ACKNOWLEDGE && a <= TUI_ACT_FOLLOW_UP) || a == TUI_ACT_RUN_SCRIPT)) {
+    if (c->busy && (lc_action(a) >= 0 || a == TUI_ACT_RETRY || a == TUI_ACT_COMPLETE)) {
         tui_message(TUI_ROLE_NORMAL, "Still saving the last change...");
         return SCR_REDRAW;
     }
-    if (a >= TUI_ACT_ACKNOWLEDGE && a <= TUI_ACT_FOLLOW_UP) {
-        free(c->notice);
-        c->notice = NULL;
+    char why[200];
+    bool can = lc_action(a) < 0 || allowed(c, a, why, sizeof why);
+    bool asks_text = a == TUI_ACT_WAIT_CUSTOMER || a == TUI_ACT_RESOLVE || a == TUI_ACT_MERGE ||
+                     a == TUI_ACT_CREDIT || a == TUI_ACT_FOLLOW_UP;
+    if (!can && !asks_text) {
+        /* Not offered, so not sent: the database would refuse it. */
+        set_notice(c, util_strdup(why));
+        return SCR_REDRAW;
     }
-    const char *status = cell(c, CD_STATUS);
-    bool open = strcmp(status, "resolved") != 0 && strcmp(status, "closed") != 0;
+    if (!can) {
+        /* Not offered either; but what is shown may be out of date (someone
+         * else may have moved it on), so the dialog says why it will
+         * probably be refused, and whatever is typed is kept if it is. */
+        ask(c, a, NULL, why);
+        return SCR_REDRAW;
+    }
     switch (a) {
     case TUI_ACT_ACKNOWLEDGE:
-        change(c, "acknowledged", "", 0, "", NULL);
-        return SCR_REDRAW;
     case TUI_ACT_INVESTIGATE:
-        change(c, "investigating", "", 0, "", NULL);
+        prompted(c, a, -1, "");
         return SCR_REDRAW;
-    case TUI_ACT_WAIT_CUSTOMER: {
-        struct prompt_spec p = {.title = "Wait on the customer",
-                                .question = "The response clock pauses until you go back to investigating.",
-                                .text_label = "What are we waiting for?", .text_required = true, .text_max = 500,
-                                .done = on_wait_reason, .ctx = c};
-        scr_prompt_push(&p);
+    case TUI_ACT_REOPEN:
+        /* From resolved or closed; elsewhere investigating is the same move. */
+        prompted(c, strcmp(cell(c, CD_STATUS), "resolved") == 0 || strcmp(cell(c, CD_STATUS), "closed") == 0
+                        ? TUI_ACT_REOPEN : TUI_ACT_INVESTIGATE, -1, "");
         return SCR_REDRAW;
-    }
-    case TUI_ACT_RESOLVE: {
-        const struct db_table *r = &c->d->part[CD_ROOT_CAUSES];
-        const char **names = util_calloc((size_t)(r->rows ? r->rows : 1), sizeof *names);
-        for (int i = 0; i < r->rows; i++)
-            names[i] = db_cell(r, i, CR_NAME);
-        struct prompt_spec p = {.title = "Resolve the complaint",
-                                .question = "Why did it happen (root cause), and what was done?",
-                                .choices = names, .nchoices = r->rows, .text_label = "Resolution",
-                                .text_required = true, .text_max = 2000, .done = on_resolve, .ctx = c};
-        scr_prompt_push(&p);
-        free(names);
+    case TUI_ACT_WAIT_CUSTOMER:
+    case TUI_ACT_RESOLVE:
+    case TUI_ACT_NOTE:
+    case TUI_ACT_CREDIT:
+    case TUI_ACT_FOLLOW_UP:
+    case TUI_ACT_MERGE:
+        ask(c, a, NULL, NULL);
         return SCR_REDRAW;
-    }
     case TUI_ACT_CLOSE_COMPLAINT:
-        if (db_cell_num(&c->d->part[CD_COMPLAINT], 0, CD_OPEN_FOLLOW_UPS) > 0) {
-            if (!is_supervisor(c)) {
-                free(c->notice);
-                c->notice = util_strdup("A follow-up is still open: record it first (follow-ups screen), "
-                                        "or ask a supervisor to close over it.");
+        if (c->d->part[CD_FOLLOW_UPS].rows > 0) {
+            if (my_role(c) != DB_LC_SUPERVISOR) {
+                char rec[32];
+                tui_keymap_keys_for("complaint", TUI_ACT_COMPLETE, rec, sizeof rec);
+                set_notice(c, util_asprintf("A follow-up is still open: record it first (%s; it can be recorded "
+                                            "before its day), or ask a supervisor to close over it.", rec));
                 return SCR_REDRAW;
             }
-            static const char *const answers[] = {"Close it anyway (recorded as a supervisor override)",
-                                                  "Do not close yet"};
+            static const char *const answers[] = {"Close it anyway: the follow-up is cancelled, naming you",
+                                                   "Do not close yet"};
             struct prompt_spec p = {.title = "Close over an open follow-up?",
-                                    .question = "The follow-up confirms the fix held; closing now skips it.",
+                                    .question = "The follow-up confirms the fix held; closing now cancels it.",
                                     .choices = answers, .nchoices = 2, .done = on_override, .ctx = c};
             scr_prompt_push(&p);
             return SCR_REDRAW;
         }
-        change(c, "closed", "", 0, "", NULL);
+        prompted(c, a, -1, "");
         return SCR_REDRAW;
-    case TUI_ACT_REOPEN:
-        if (open) {
-            tui_message(TUI_ROLE_NORMAL, "It is still open.");
-            return SCR_REDRAW;
-        }
-        change(c, "investigating", "reopened", 0, "", NULL);
-        return SCR_REDRAW;
-    case TUI_ACT_NOTE: {
-        struct prompt_spec p = {.title = "Add a note", .question = "Kept in the complaint's history.",
-                                .text_label = "Note", .text_required = true, .text_max = 2000, .done = on_note,
-                                .ctx = c};
-        scr_prompt_push(&p);
-        return SCR_REDRAW;
-    }
     case TUI_ACT_RUN_SCRIPT:
         tui_push(&scr_runner_ops, c->id);
         return SCR_REDRAW;
-    case TUI_ACT_CREDIT: {
-        struct prompt_spec p = {.title = "Goodwill credit",
-                                .question = "Within your authority it is applied at once; above it a supervisor decides.",
-                                .choices = credit_reasons,
-                                .nchoices = (int)(sizeof credit_reasons / sizeof credit_reasons[0]),
-                                .text_label = "Amount (GBP)", .text_required = true, .text_max = 12,
-                                .start_on_text = true,
-                                .done = on_credit, .ctx = c};
-        scr_prompt_push(&p);
-        return SCR_REDRAW;
-    }
-    case TUI_ACT_FOLLOW_UP: {
-        struct prompt_spec p = {.title = "Book a follow-up",
-                                .question = "When and how we check with the customer that the fix held.",
-                                .choices = follow_up_plans,
-                                .nchoices = (int)(sizeof follow_up_plans / sizeof follow_up_plans[0]),
-                                .text_label = "What to confirm", .text_required = true, .text_max = 300,
-                                .start_on_text = true,
-                                .done = on_follow_up, .ctx = c};
-        scr_prompt_push(&p);
-        return SCR_REDRAW;
-    }
-    case TUI_ACT_MERGE: {
-        if (!is_supervisor(c)) {
-            tui_message(TUI_ROLE_WARN, "Merging complaints needs a supervisor.");
+    case TUI_ACT_RETRY:
+        return retry(c);
+    case TUI_ACT_COMPLETE: {
+        const struct db_table *fu = &c->d->part[CD_FOLLOW_UPS];
+        if (fu->rows == 0) {
+            tui_message(TUI_ROLE_NORMAL, "This complaint has no open follow-up.");
             return SCR_REDRAW;
         }
-        struct prompt_spec p = {.title = "Merge into another complaint",
-                                .question = "This one is closed and points to the one that carries on; history stays.",
-                                .text_label = "Reference (C-YYYY-NNNNNN)", .text_required = true, .text_max = 40,
-                                .done = on_merge, .ctx = c};
-        scr_prompt_push(&p);
+        snprintf(c->fu.id, sizeof c->fu.id, "%s", db_cell(fu, 0, CFU_ID));
+        c->fu.version = (int)db_cell_num(fu, 0, CFU_VERSION);
+        c->fu.done = follow_up_recorded;
+        c->fu.ctx = c;
+        scr_followup_record(&c->fu, db_cell(fu, 0, CFU_WHAT));
         return SCR_REDRAW;
     }
+    case TUI_ACT_DESCRIPTION: {
+        char *title = util_asprintf("%s: what the customer said", cell(c, CD_REFERENCE));
+        scr_textview_push(title, cell(c, CD_DESCRIPTION));
+        free(title);
+        return SCR_REDRAW;
+    }
+    case TUI_ACT_OPEN:
+        show_history(c, c->history.sel);
+        return SCR_REDRAW;
     default:
         return tui_list_action(&c->history, a) ? SCR_REDRAW : SCR_UNHANDLED;
     }
 }
 
-/* The status line offers what the complaint's state and the agent's role allow. */
+/* The status line offers only what db_lifecycle_allowed() says the
+ * database will accept from this person now; a refused change first. */
 static const enum tui_action *complaint_status(void *st)
 {
     struct complaint *c = st;
-    static enum tui_action keys[16];
+    static enum tui_action keys[24];
     int n = 0;
-    const char *s = c->d ? cell(c, CD_STATUS) : "";
-    if (strcmp(s, "new") == 0)
-        keys[n++] = TUI_ACT_ACKNOWLEDGE;
-    if (strcmp(s, "acknowledged") == 0 || strcmp(s, "waiting_customer") == 0)
-        keys[n++] = TUI_ACT_INVESTIGATE;
-    if (strcmp(s, "acknowledged") == 0 || strcmp(s, "investigating") == 0)
-        keys[n++] = TUI_ACT_WAIT_CUSTOMER;
-    if (strcmp(s, "investigating") == 0 || strcmp(s, "acknowledged") == 0)
-        keys[n++] = TUI_ACT_RESOLVE;
-    if (strcmp(s, "resolved") == 0)
-        keys[n++] = TUI_ACT_CLOSE_COMPLAINT;
-    if (strcmp(s, "resolved") == 0 || strcmp(s, "closed") == 0)
-        keys[n++] = TUI_ACT_REOPEN;
-    if (strcmp(s, "closed") != 0)
-        keys[n++] = TUI_ACT_RUN_SCRIPT;
-    keys[n++] = TUI_ACT_NOTE;
-    if (strcmp(s, "closed") != 0) {
-        keys[n++] = TUI_ACT_CREDIT;
-        keys[n++] = TUI_ACT_FOLLOW_UP;
+    if (c->d && c->last.active && !c->busy)
+        keys[n++] = TUI_ACT_RETRY;
+    if (c->d) {
+        bool done = strcmp(cell(c, CD_STATUS), "resolved") == 0 || strcmp(cell(c, CD_STATUS), "closed") == 0;
+        static const enum tui_action order[] = {
+            TUI_ACT_ACKNOWLEDGE, TUI_ACT_INVESTIGATE, TUI_ACT_WAIT_CUSTOMER, TUI_ACT_RESOLVE, TUI_ACT_CLOSE_COMPLAINT,
+            TUI_ACT_REOPEN, TUI_ACT_RUN_SCRIPT, TUI_ACT_NOTE, TUI_ACT_CREDIT, TUI_ACT_FOLLOW_UP, TUI_ACT_MERGE,
+        };
+        for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+            /* Investigating and reopening are one move: name it as it reads. */
+            if ((order[i] == TUI_ACT_INVESTIGATE && done) || (order[i] == TUI_ACT_REOPEN && !done))
+                continue;
+            if (allowed(c, order[i], NULL, 0))
+                keys[n++] = order[i];
+        }
+        if (c->d->part[CD_FOLLOW_UPS].rows > 0)
+            keys[n++] = TUI_ACT_COMPLETE;
+        keys[n++] = TUI_ACT_DESCRIPTION;
     }
-    if (c->d && is_supervisor(c) && strcmp(s, "closed") != 0)
-        keys[n++] = TUI_ACT_MERGE;
     keys[n++] = TUI_ACT_BACK;
     keys[n++] = TUI_ACT_HELP;
     keys[n] = TUI_ACT_NONE;

@@ -7,6 +7,7 @@
 #include "careline/app.h"
 #include "careline/customer.h"
 #include "careline/intake.h"
+#include "careline/keymap.h"
 #include "careline/screens.h"
 #include "careline/search.h"
 #include "careline/sla.h"
@@ -298,7 +299,7 @@ static void vulnerability_words(const char *codes, struct util_buf *out)
 }
 
 /* Words for the flags: monochrome and ASCII terminals see them too. */
-static void flag_line(const struct db_table *h, char *buf, size_t len)
+static void flag_line(const struct db_table *h, struct util_buf *out)
 {
     struct util_buf b = {0};
     if (db_cell_true(h, 0, H_PSR))
@@ -318,8 +319,10 @@ static void flag_line(const struct db_table *h, char *buf, size_t len)
         util_buf_puts(&b, "[COMPLAINT OVERDUE] ");
     if (*db_cell(h, 0, H_REPEAT_SUBJECT))
         util_buf_printf(&b, "[REPEAT CONTACT: %s] ", db_cell(h, 0, H_REPEAT_SUBJECT));
-    snprintf(buf, len, "%s", b.data ? b.data : "");
-    util_buf_free(&b);
+    /* Trailing blank off: the wrapped text must not end on an empty line. */
+    while (b.len && b.data[b.len - 1] == ' ')
+        b.data[--b.len] = '\0';
+    *out = b;
 }
 
 /* ---- drawing -------------------------------------------------------------- */
@@ -340,11 +343,25 @@ static int draw_header(struct customer *c, struct tui_rect b)
              db_cell(h, 0, H_EMAIL));
     bool owes = db_cell_num(h, 0, H_ARREARS) > 0;
     tui_put(b.y + 1, b.x + 1, b.w - 1, owes ? TUI_ROLE_WARN : TUI_ROLE_NORMAL, line);
-    flag_line(h, line, sizeof line);
-    if (!line[0] || b.h < 3)
+    struct util_buf flags = {0};
+    flag_line(h, &flags);
+    if (!flags.len || b.h < 3) {
+        util_buf_free(&flags);
         return 2;
-    tui_put(b.y + 2, b.x + 1, b.w - 1, TUI_ROLE_WARN, line);
-    return 3;
+    }
+    /* Flags wrap onto more lines rather than being cut: each one changes
+     * how the agent must handle the call. Up to a third of the screen. */
+    int room = b.h / 3 < 1 ? 1 : b.h / 3;
+    struct tui_rect fr = {b.y + 2, b.x + 1, room, b.w - 1};
+    int n = tui_put_wrapped(fr, TUI_ROLE_WARN, flags.data, 0, false);
+    util_buf_free(&flags);
+    return 2 + (n < room ? n : room);
+}
+
+/* The read-out text of the newest event, for the banner and the full view. */
+static char *readout_text(const struct db_table *e)
+{
+    return util_asprintf("Read out: \"%s\"", db_cell(e, 0, EV_MESSAGE));
 }
 
 static int draw_banner(struct customer *c, struct tui_rect b)
@@ -358,30 +375,32 @@ static int draw_banner(struct customer *c, struct tui_rect b)
     snprintf(line, sizeof line, "%s %s since %s, restore est. %s: %s%s", tui_glyph("warn"),
              event_word(db_cell(e, 0, EV_KIND)), db_cell(e, 0, EV_STARTED), db_cell(e, 0, EV_RESTORE),
              db_cell(e, 0, EV_TITLE), e->rows > 1 ? " (more: see Overview)" : "");
+    struct tui_rect tr = {b.y, b.x + 1, b.h >= 12 ? 2 : 1, b.w - 2};
     tui_fill(b.y, b.x, b.w, TUI_ROLE_BANNER);
-    tui_put(b.y, b.x + 1, b.w - 2, TUI_ROLE_BANNER, line);
-    /* The words to read out matter most: wrap them over up to three lines
-     * rather than cut them. */
-    snprintf(line, sizeof line, "Read out: \"%s\"", db_cell(e, 0, EV_MESSAGE));
-    char *clean = tui_text_sanitize(line, tui_ascii());
-    char **lines;
-    int n = tui_text_wrap(clean, b.w - 2, &lines);
-    int shown = 0;
-    for (int i = 0; i < n; i++) {
-        if (i < 3 && 1 + i < b.h - 1) {
-            tui_fill(b.y + 1 + i, b.x, b.w, TUI_ROLE_BANNER);
-            /* The last line that fits says when there is more. */
-            bool cut = (i == 2 || 2 + i >= b.h - 1) && i < n - 1;
-            char *text = cut ? util_asprintf("%s %s", lines[i], tui_glyph("ellipsis")) : util_strdup(lines[i]);
-            tui_put(b.y + 1 + i, b.x + 1, b.w - 2, TUI_ROLE_BANNER, text);
-            free(text);
-            shown++;
-        }
-        free(lines[i]);
-    }
-    free(lines);
-    free(clean);
-    return 1 + shown;
+    if (tui_wrap_count(line, tr.w) > 1 && tr.h > 1)
+        tui_fill(b.y + 1, b.x, b.w, TUI_ROLE_BANNER);
+    else
+        tr.h = 1;
+    tui_put_wrapped(tr, TUI_ROLE_BANNER, line, 0, false);
+    /* The words to read out matter most: every word of them is on screen,
+     * or the last row names the key that shows them all, scrolling. */
+    int room = (b.h - tr.h - 6) / 2;
+    if (room < 2)
+        room = b.h - tr.h - 1 < 2 ? b.h - tr.h - 1 : 2;
+    if (room < 1)
+        return tr.h;
+    char keys[32], more[96];
+    tui_keymap_keys_for("customer", TUI_ACT_READ_OUT, keys, sizeof keys);
+    snprintf(more, sizeof more, "... %s reads the whole message", keys[0] ? keys : "F1: the key that");
+    char *text = readout_text(e);
+    int need = tui_wrap_count(text, b.w - 2);
+    int used = need < room ? need : room;
+    for (int i = 0; i < used; i++)
+        tui_fill(b.y + tr.h + i, b.x, b.w, TUI_ROLE_BANNER);
+    struct tui_rect mr = {b.y + tr.h, b.x + 1, used, b.w - 2};
+    tui_put_excerpt(mr, TUI_ROLE_BANNER, text, more, false);
+    free(text);
+    return tr.h + used;
 }
 
 static void draw_tabs(struct customer *c, int y, int x, int w)
@@ -402,8 +421,11 @@ static int kv(int y, struct tui_rect b, const char *label, enum tui_role role, c
     if (y >= b.y + b.h)
         return y;
     tui_put(y, b.x + 1, 15, TUI_ROLE_LABEL, label);
-    tui_put(y, b.x + 17, b.w - 17, role, value);
-    return y + 1;
+    /* A value that does not fit takes a second line rather than lose its end. */
+    int rows = tui_wrap_count(value, b.w - 17) > 1 && y + 1 < b.y + b.h ? 2 : 1;
+    struct tui_rect r = {y, b.x + 17, rows, b.w - 17};
+    tui_put_wrapped(r, role, value, 0, false);
+    return y + rows;
 }
 
 static void draw_overview(struct customer *c, struct tui_rect b)
@@ -888,6 +910,17 @@ static enum scr_result customer_action(void *st, enum tui_action a)
         tui_push(&scr_intake_ops, &arg);
         return SCR_REDRAW;
     }
+    case TUI_ACT_READ_OUT: {
+        const struct db_table *e = &c->v->part[CV_EVENTS];
+        if (e->rows == 0) {
+            tui_message(TUI_ROLE_NORMAL, "No critical event affects this customer.");
+            return SCR_REDRAW;
+        }
+        char *text = readout_text(e);
+        scr_textview_push(db_cell(e, 0, EV_TITLE), text);
+        free(text);
+        return SCR_REDRAW;
+    }
     case TUI_ACT_HIGH_BILL:
         if (c->high_bill < 0) {
             tui_message(TUI_ROLE_NORMAL, "No recent bill stands out from the ones before it.");
@@ -933,9 +966,17 @@ static const enum tui_action *customer_status(void *st)
                                             TUI_ACT_DOWN, TUI_ACT_NONE};
     static const enum tui_action billing[] = {TUI_ACT_NEXT_PANEL, TUI_ACT_HIGH_BILL, TUI_ACT_NEW_COMPLAINT,
                                               TUI_ACT_LOG_CONTACT, TUI_ACT_HELP, TUI_ACT_BACK, TUI_ACT_NONE};
-    if (c->panel == P_OVERVIEW)
-        return overview;
-    return c->panel == P_BILLING ? billing : lists;
+    /* With an event the read-out key leads: the words must be read out. */
+    static enum tui_action with_event[16];
+    const enum tui_action *base = c->panel == P_OVERVIEW ? overview : c->panel == P_BILLING ? billing : lists;
+    if (!c->v || c->v->part[CV_EVENTS].rows == 0)
+        return base;
+    int n = 0;
+    with_event[n++] = TUI_ACT_READ_OUT;
+    for (int i = 0; base[i] != TUI_ACT_NONE && n < 15; i++)
+        with_event[n++] = base[i];
+    with_event[n] = TUI_ACT_NONE;
+    return with_event;
 }
 
 const struct screen_ops scr_customer_ops = {

@@ -1,9 +1,12 @@
-/* followups.c — follow-ups due today and overdue: call the customer, record whether the fix held. */
+/* followups.c — follow-ups due (today and overdue) and upcoming: call the customer, record whether the fix held, early if need be. */
+#include "careline/followups.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "careline/app.h"
+#include "careline/keymap.h"
 #include "careline/prompt.h"
 #include "careline/recovery.h"
 #include "careline/screens.h"
@@ -15,8 +18,8 @@ struct followups {
     char *error;
     struct tui_list list;
     bool everyone;     /* the whole team's, not only mine */
-    char doing[37];
-    int doing_version;
+    bool upcoming;     /* not yet due, rather than due */
+    struct scr_followup_doing doing;
 };
 
 static void loaded(void *ctx, struct db_table *t, const char *err)
@@ -35,7 +38,7 @@ static void loaded(void *ctx, struct db_table *t, const char *err)
 
 static void reload(struct followups *f)
 {
-    db_follow_ups_due(app_db(), !f->everyone, loaded, f);
+    db_follow_ups_due(app_db(), !f->everyone, f->upcoming, loaded, f);
 }
 
 static void *followups_open(void *arg)
@@ -71,6 +74,8 @@ static const char *cell(void *ctx, int row, int col, enum tui_role *role)
         if (late > 0) {
             *role = TUI_ROLE_WARN;
             snprintf(buf, sizeof buf, "%lld d late", late);
+        } else if (late < 0) {
+            snprintf(buf, sizeof buf, "in %lld d", -late);
         } else {
             snprintf(buf, sizeof buf, "today");
         }
@@ -95,9 +100,14 @@ static void followups_draw(void *st, struct tui_rect b)
         snprintf(line, sizeof line, "%s", f->error);
     else if (!f->t)
         snprintf(line, sizeof line, "Loading...");
-    else
-        snprintf(line, sizeof line, "%d follow-up%s due today or overdue (%s). d records the outcome.", f->t->rows,
-                 f->t->rows == 1 ? "" : "s", f->everyone ? "everyone's" : "yours");
+    else {
+        char rec[32], other[32];
+        tui_keymap_keys_for("followups", TUI_ACT_COMPLETE, rec, sizeof rec);
+        tui_keymap_keys_for("followups", TUI_ACT_UPCOMING, other, sizeof other);
+        snprintf(line, sizeof line, "%d follow-up%s %s (%s). %s records the outcome; %s shows those %s.", f->t->rows,
+                 f->t->rows == 1 ? "" : "s", f->upcoming ? "not yet due" : "due today or overdue",
+                 f->everyone ? "everyone's" : "yours", rec, other, f->upcoming ? "due" : "not yet due");
+    }
     tui_put(b.y, b.x + 1, b.w - 1, f->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, line);
     if (!f->t || !f->t->rows)
         return;
@@ -111,20 +121,38 @@ static void followups_draw(void *st, struct tui_rect b)
 
 static void completed(void *ctx, bool conflict, const char *err)
 {
-    struct followups *f = ctx;
+    scr_followup_report(conflict, err);
+    reload(ctx);
+}
+
+/* ---- recording, shared with the complaint screen --------------------------- */
+
+static void on_outcome(void *ctx, int choice, const char *text)
+{
+    struct scr_followup_doing *d = ctx;
+    db_follow_up_complete(app_db(), d->id, d->version, choice == 0, text, d->done, d->ctx);
+}
+
+void scr_followup_record(struct scr_followup_doing *d, const char *what_to_confirm)
+{
+    static const char *const outcomes[] = {"The customer confirmed the fix held",
+                                           "Not confirmed: the problem is back or not fixed"};
+    struct prompt_spec p = {.title = "Record the follow-up",
+                            .question = what_to_confirm, .choices = outcomes, .nchoices = 2,
+                            .text_label = "What was said", .text_required = true, .text_max = 1000,
+                            .start_on_text = true,
+                            .done = on_outcome, .ctx = d};
+    scr_prompt_push(&p);
+}
+
+void scr_followup_report(bool conflict, const char *err)
+{
     if (conflict)
-        tui_message(TUI_ROLE_WARN, "Someone else recorded this follow-up first; the list is up to date now.");
+        tui_message(TUI_ROLE_WARN, "Someone else recorded or changed this follow-up first; the list is up to date now.");
     else if (err)
         tui_message(TUI_ROLE_ERROR, "Not saved: %.*s", (int)strcspn(err, "\n"), err);
     else
         tui_message(TUI_ROLE_OK, "Follow-up recorded.");
-    reload(f);
-}
-
-static void on_outcome(void *ctx, int choice, const char *text)
-{
-    struct followups *f = ctx;
-    db_follow_up_complete(app_db(), f->doing, f->doing_version, choice == 0, text, completed, f);
 }
 
 static enum scr_result followups_action(void *st, enum tui_action a)
@@ -140,21 +168,23 @@ static enum scr_result followups_action(void *st, enum tui_action a)
         f->everyone = !f->everyone;
         reload(f);
         return SCR_REDRAW;
+    case TUI_ACT_UPCOMING:
+        /* Beside the due list: a follow-up can be made before its day. */
+        f->upcoming = !f->upcoming;
+        f->list.sel = 0;
+        f->list.top = 0;
+        reload(f);
+        return SCR_REDRAW;
     case TUI_ACT_COMPLETE:
     case TUI_ACT_OPEN: {
         int row = f->list.sel;
         if (!f->t || row < 0 || row >= f->t->rows)
             return SCR_HANDLED;
-        snprintf(f->doing, sizeof f->doing, "%s", db_cell(f->t, row, FD_ID));
-        f->doing_version = (int)db_cell_num(f->t, row, FD_VERSION);
-        static const char *const outcomes[] = {"The customer confirmed the fix held",
-                                               "Not confirmed: the problem is back or not fixed"};
-        struct prompt_spec p = {.title = "Record the follow-up",
-                                .question = db_cell(f->t, row, FD_WHAT), .choices = outcomes, .nchoices = 2,
-                                .text_label = "What was said", .text_required = true, .text_max = 1000,
-                                .start_on_text = true,
-                                .done = on_outcome, .ctx = f};
-        scr_prompt_push(&p);
+        snprintf(f->doing.id, sizeof f->doing.id, "%s", db_cell(f->t, row, FD_ID));
+        f->doing.version = (int)db_cell_num(f->t, row, FD_VERSION);
+        f->doing.done = completed;
+        f->doing.ctx = f;
+        scr_followup_record(&f->doing, db_cell(f->t, row, FD_WHAT));
         return SCR_REDRAW;
     }
     default:
@@ -165,14 +195,14 @@ static enum scr_result followups_action(void *st, enum tui_action a)
 static const enum tui_action *followups_status(void *st)
 {
     (void)st;
-    static const enum tui_action keys[] = {TUI_ACT_COMPLETE, TUI_ACT_TOGGLE_ALL, TUI_ACT_UP, TUI_ACT_DOWN,
-                                           TUI_ACT_BACK, TUI_ACT_HELP, TUI_ACT_NONE};
+    static const enum tui_action keys[] = {TUI_ACT_COMPLETE, TUI_ACT_UPCOMING, TUI_ACT_TOGGLE_ALL, TUI_ACT_UP,
+                                           TUI_ACT_DOWN, TUI_ACT_BACK, TUI_ACT_HELP, TUI_ACT_NONE};
     return keys;
 }
 
 const struct screen_ops scr_followups_ops = {
     .name = "followups",
-    .title = "Follow-ups due",
+    .title = "Follow-ups due and upcoming",
     .open = followups_open,
     .close = followups_close,
     .draw = followups_draw,

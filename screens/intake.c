@@ -11,6 +11,7 @@
 #include "careline/keymap.h"
 #include "careline/screens.h"
 #include "careline/text.h"
+#include "careline/textview.h"
 #include "careline/tui.h"
 #include "careline/util.h"
 
@@ -296,10 +297,27 @@ static void intake_draw(void *st, struct tui_rect b)
         return;
     char line[600];
     int y = b.y, right = b.x + b.w;
-    tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_TITLE, s->customer[0] ? s->customer : "Loading the customer...");
+    /* The customer's flags wrap rather than fall off the end. */
+    const char *who = s->customer[0] ? s->customer : "Loading the customer...";
+    struct tui_rect wr = {y, b.x + 1, tui_wrap_count(who, b.w - 1) > 1 ? 2 : 1, b.w - 1};
+    tui_put_wrapped(wr, TUI_ROLE_TITLE, who, 0, false);
+    y += wr.h;
     if (s->load_error) {
         tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_ERROR, s->load_error);
         return;
+    }
+    /* An active event over the customer's premises: its words to read out
+     * come first, whole or with the key that shows them whole. */
+    if (s->in && s->in->part[IN_EVENT_OPEN].rows) {
+        const struct db_table *e = &s->in->part[IN_EVENT_OPEN];
+        char keys[32], more[96];
+        tui_keymap_keys_for("intake", TUI_ACT_READ_OUT, keys, sizeof keys);
+        snprintf(more, sizeof more, "... %s reads the whole message", keys);
+        int room = b.h >= 20 ? 3 : 2;
+        struct tui_rect er = {y, b.x + 1, room, b.w - 2};
+        char *text = util_asprintf("Read out: \"%s\"", db_cell(e, 0, IE_MESSAGE));
+        y += tui_put_excerpt(er, TUI_ROLE_BANNER, text, more, false);
+        free(text);
     }
     int x = label(y, b, s, F_CATEGORY, "Category");
     int fw = 24;
@@ -321,11 +339,15 @@ static void intake_draw(void *st, struct tui_rect b)
 
     /* The deadlines that will apply, separately, as the agent chooses. */
     if (s->category_id && s->due && !s->due->error) {
+        /* At 80 columns the guaranteed payment no longer fits on the
+         * line: it wraps onto the next rather than falling off the end. */
         snprintf(line, sizeof line, "Acknowledge by %s; respond by %s; resolve by %s%s%s%s",
                  *s->due->ack ? s->due->ack : "-", *s->due->response ? s->due->response : "-",
                  *s->due->resolution ? s->due->resolution : "-", *s->due->compensation ? "; payment if missed " : "",
                  *s->due->compensation ? (tui_ascii() ? "GBP " : "\u00a3") : "", s->due->compensation);
-        tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_NORMAL, line);
+        struct tui_rect dl = {y, b.x + 1, tui_wrap_count(line, b.w - 1) > 1 ? 2 : 1, b.w - 1};
+        tui_put_wrapped(dl, TUI_ROLE_NORMAL, line, 0, false);
+        y += dl.h;
     } else if (s->category_id) {
         tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_DIM, s->due && s->due->error ? s->due->error : "Working out the deadlines...");
     } else {
@@ -531,6 +553,18 @@ static enum scr_result intake_action(void *st, enum tui_action a)
         return submit(s);
     case TUI_ACT_ATTACH:
         return attach(s);
+    case TUI_ACT_READ_OUT:
+        if (!s->in || !s->in->part[IN_EVENT_OPEN].rows) {
+            tui_message(TUI_ROLE_NORMAL, "No critical event affects this customer.");
+            return SCR_REDRAW;
+        } else {
+            const struct db_table *e = &s->in->part[IN_EVENT_OPEN];
+            char *text = util_asprintf("Restore estimate: %s\n\nRead out: \"%s\"", db_cell(e, 0, IE_RESTORE),
+                                       db_cell(e, 0, IE_MESSAGE));
+            scr_textview_push(db_cell(e, 0, IE_TITLE), text);
+            free(text);
+        }
+        return SCR_REDRAW;
     case TUI_ACT_CANCEL:
     case TUI_ACT_BACK:
         if (s->desc.f.len && !s->discard_armed) {
@@ -645,10 +679,12 @@ static bool intake_wants_text(void *st)
 
 static const enum tui_action *intake_status(void *st)
 {
-    (void)st;
+    struct intake *s = st;
     static const enum tui_action keys[] = {TUI_ACT_SUBMIT, TUI_ACT_NEXT_FIELD, TUI_ACT_ATTACH, TUI_ACT_CANCEL,
                                            TUI_ACT_HELP, TUI_ACT_NONE};
-    return keys;
+    static const enum tui_action event_keys[] = {TUI_ACT_SUBMIT, TUI_ACT_READ_OUT, TUI_ACT_NEXT_FIELD,
+                                                 TUI_ACT_ATTACH, TUI_ACT_CANCEL, TUI_ACT_HELP, TUI_ACT_NONE};
+    return s->in && s->in->part[IN_EVENT_OPEN].rows ? event_keys : keys;
 }
 
 const struct screen_ops scr_intake_ops = {

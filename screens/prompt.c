@@ -76,8 +76,11 @@ static void prompt_draw(void *st, struct tui_rect b)
     struct prompt *p = st;
     int y = b.y + 1;
     tui_put(y++, b.x + 2, b.w - 3, TUI_ROLE_TITLE, p->title);
-    tui_put(y++, b.x + 2, b.w - 3, TUI_ROLE_NORMAL, p->question);
-    y++;
+    /* The question may say why the action will probably be refused: whole. */
+    int qh = tui_wrap_count(p->question, b.w - 3);
+    struct tui_rect qr = {y, b.x + 2, qh < 4 ? qh : 4, b.w - 3};
+    tui_put_wrapped(qr, TUI_ROLE_NORMAL, p->question, 0, false);
+    y += qr.h + 1;
     if (p->nchoices) {
         static const struct tui_column cols[] = {{"", 0, 1, false}};
         int h = p->nchoices < 10 ? p->nchoices : 10;

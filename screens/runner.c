@@ -4,11 +4,13 @@
 #include <string.h>
 
 #include "careline/app.h"
+#include "careline/keymap.h"
 #include "careline/prompt.h"
 #include "careline/recovery.h"
 #include "careline/screens.h"
 #include "careline/script.h"
 #include "careline/text.h"
+#include "careline/textview.h"
 #include "careline/tui.h"
 #include "careline/util.h"
 
@@ -80,20 +82,17 @@ static const char *kind_word(enum script_kind k)
     return k < SCRIPT_KIND__COUNT ? w[k] : "?";
 }
 
-/* Wrapped, sanitised text: it holds database values (names, addresses). */
+/* Wrapped, sanitised text: it holds database values (names, addresses).
+ * Every word shows, or the last row names the key that shows them all. */
 static int draw_text(int y, struct tui_rect b, int x, enum tui_role role, const char *raw, int max_lines)
 {
-    char *clean = tui_text_sanitize(raw, tui_ascii());
-    char **lines;
-    int n = tui_text_wrap(clean, b.x + b.w - x - 1, &lines);
-    for (int i = 0; i < n; i++) {
-        if (i < max_lines && y < b.y + b.h)
-            tui_put(y++, x, b.x + b.w - x - 1, role, lines[i]);
-        free(lines[i]);
-    }
-    free(lines);
-    free(clean);
-    return y;
+    if (max_lines > b.y + b.h - y)
+        max_lines = b.y + b.h - y;
+    char keys[32], more[96];
+    tui_keymap_keys_for("runner", TUI_ACT_READ_OUT, keys, sizeof keys);
+    snprintf(more, sizeof more, "... %s shows the whole text", keys);
+    struct tui_rect r = {y, x, max_lines, b.x + b.w - x - 1};
+    return y + tui_put_excerpt(r, role, raw, more, false);
 }
 
 static const char *option_cell(void *ctx, int row, int col, enum tui_role *role)
@@ -141,7 +140,10 @@ static void runner_draw(void *st_, struct tui_rect b)
     }
     int x = b.x + 1 + tui_put(y, b.x + 1, 8, TUI_ROLE_LABEL, kind_word(st->kind)) + 1;
     char *text = script_expand(st->text, &r->fit->vars);
-    y = draw_text(y, b, x, TUI_ROLE_NORMAL, text, 6);
+    /* The step's words get the room the answers do not need. */
+    int reserve = st->noptions > 0 ? (st->noptions < 6 ? st->noptions : 6) + 1 : 2;
+    int room = b.y + b.h - y - reserve - 1;
+    y = draw_text(y, b, x, TUI_ROLE_NORMAL, text, room < 3 ? 3 : room);
     free(text);
     y++;
     if (st->noptions > 0) {
@@ -366,6 +368,17 @@ static enum scr_result runner_action(void *st_, enum tui_action a)
         scr_prompt_push(&p);
         return SCR_REDRAW;
     }
+    case TUI_ACT_READ_OUT: {
+        /* The step as the agent reads it, and the event's own words. */
+        const char *msg = r->fit->sit.event ? r->fit->vars.v[SV_EVENT_MESSAGE] : NULL;
+        char *text = st ? script_expand(st->text, &r->fit->vars) : util_strdup("");
+        char *all = util_asprintf("%s%s%s%s", text, msg && *msg ? "\n\nThe event's message to read out:\n\"" : "",
+                                  msg && *msg ? msg : "", msg && *msg ? "\"" : "");
+        scr_textview_push(st ? st->key : "Recovery script", all);
+        free(all);
+        free(text);
+        return SCR_REDRAW;
+    }
     case TUI_ACT_END_SCRIPT: {
         struct prompt_spec p = {.title = "End the script now",
                                 .question = "What happened? It is recorded as the outcome.",
@@ -408,10 +421,12 @@ static bool runner_wants_text(void *st_)
 
 static const enum tui_action *runner_status(void *st_)
 {
-    (void)st_;
+    struct runner *r = st_;
     static const enum tui_action keys[] = {TUI_ACT_OPEN,  TUI_ACT_STEP_BACK, TUI_ACT_SKIP, TUI_ACT_END_SCRIPT,
                                            TUI_ACT_HELP, TUI_ACT_BACK,      TUI_ACT_NONE};
-    return keys;
+    static const enum tui_action event_keys[] = {TUI_ACT_OPEN, TUI_ACT_READ_OUT, TUI_ACT_STEP_BACK, TUI_ACT_SKIP,
+                                                 TUI_ACT_END_SCRIPT, TUI_ACT_HELP, TUI_ACT_BACK, TUI_ACT_NONE};
+    return r->fit && r->fit->found && r->fit->sit.event ? event_keys : keys;
 }
 
 const struct screen_ops scr_runner_ops = {

@@ -23,6 +23,7 @@ struct search {
     char shown_for[256];            /* the text the current results answer */
     char pending_for[256];
     bool narrow;                    /* drawn with the narrow column set */
+    bool short_flags;               /* flags as letters (see the help note) */
 };
 
 static const char *segment_label(const char *code)
@@ -97,6 +98,10 @@ static void *search_open(void *arg)
 {
     (void)arg;
     struct search *s = util_calloc(1, sizeof *s);
+    tui_set_help_note("search", "Flags: EVENT (E) a critical event affects the customer's area;\n"
+                                "PSR (P) on the Priority Services Register; VULN (V) vulnerable;\n"
+                                "NODIGI (N) non-digital; KEY (K) key account; ARREARS (A) in arrears.\n"
+                                "When the words do not all fit, each flag shows as its letter.");
     tui_field_init(&s->input, DB_SEARCH_INPUT_MAX);
     tui_list_set_count(&s->list, 0);
     db_search_check("", s->hint, sizeof s->hint);
@@ -131,6 +136,36 @@ static const struct tui_column narrow_columns[] = {
 static const enum col narrow_map[] = {COL_ACCOUNT, COL_NAME, COL_POSTCODE};
 #define NARROW_BELOW 64
 
+/* The flags as one letter each ("EVENT PSR VULN" -> "E P V") when the words
+ * do not all fit the column: every flag stays on screen, and the help
+ * (F1) says what the letters mean. */
+static const struct {
+    const char *word, *letter;
+} flag_letters[] = {
+    {"EVENT", "E"}, {"PSR", "P"}, {"VULN", "V"}, {"NODIGI", "N"}, {"KEY", "K"}, {"ARREARS", "A"},
+};
+
+static const char *short_flags(const char *flags)
+{
+    static char buf[64];
+    size_t n = 0;
+    buf[0] = '\0';
+    for (const char *p = flags; *p && n + 12 < sizeof buf;) {
+        size_t w = strcspn(p, " ");
+        const char *letter = NULL;
+        for (size_t i = 0; i < sizeof flag_letters / sizeof flag_letters[0] && !letter; i++)
+            if (strlen(flag_letters[i].word) == w && strncmp(p, flag_letters[i].word, w) == 0)
+                letter = flag_letters[i].letter;
+        /* A flag this screen does not know keeps its word. */
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%.*s", n ? " " : "", letter ? 1 : (int)(w < 10 ? w : 10),
+                              letter ? letter : p);
+        p += w;
+        while (*p == ' ')
+            p++;
+    }
+    return buf;
+}
+
 static const char *cell(void *ctx, int row, int col, enum tui_role *role)
 {
     struct search *s = ctx;
@@ -144,7 +179,7 @@ static const char *cell(void *ctx, int row, int col, enum tui_role *role)
     case COL_FLAGS:
         if (*h->flags)
             *role = TUI_ROLE_WARN;
-        return h->flags;
+        return s->short_flags ? short_flags(h->flags) : h->flags;
     }
     return NULL;
 }
@@ -191,6 +226,10 @@ static void search_draw(void *st, struct tui_rect b)
         return;
     struct tui_rect lr = {b.y + 2, b.x, b.h - 2, b.w};
     s->narrow = b.w < NARROW_BELOW;
+    /* One form for the whole list: letters as soon as one row's words do not fit. */
+    s->short_flags = false;
+    for (int i = 0; i < s->res->count && !s->short_flags; i++)
+        s->short_flags = (int)strlen(s->res->hits[i].flags) > wide_columns[COL_FLAGS].width;
     if (s->narrow)
         tui_list_draw(&s->list, lr, narrow_columns, (int)(sizeof narrow_columns / sizeof narrow_columns[0]), true,
                       s->focus == FOCUS_LIST, cell, s);

@@ -11,6 +11,7 @@
 #include "careline/app.h"
 #include "careline/customer.h"
 #include "careline/keymap.h"
+#include "careline/lifecycle.h"
 #include "careline/report.h"
 #include "careline/screens.h"
 #include "careline/script.h"
@@ -313,4 +314,16 @@ int cli_check_config(const struct conf *c)
     printf("journal: %s\n", c->journal_dir);
     printf("ok\n");
     return APP_EXIT_OK;
+}
+
+int cli_lifecycle(void)
+{
+    for (int s = 0; s < DB_LC_STATUS__COUNT; s++)
+        for (int a = 0; a < DB_LC_ACTION__COUNT; a++)
+            for (int r = 0; r < DB_LC_ROLE__COUNT; r++)
+                printf("%s %s %s %s\n", db_lifecycle_status_name((enum db_lifecycle_status)s),
+                       db_lifecycle_action_name((enum db_lifecycle_action)a),
+                       db_lifecycle_role_name((enum db_lifecycle_role)r),
+                       db_lifecycle_allowed(s, a, r, NULL, 0) ? "yes" : "no");
+    return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -180,6 +180,96 @@ void tui_put_right(int y, int x, int w, enum tui_role role, const char *text)
     tui_put(y, x + w - tw, tw, role, text);
 }
 
+/* Wrap raw (untrusted) text into lines of at most width columns: hard
+ * breaks at newlines, each paragraph sanitised, then word-wrapped. */
+static int wrap_raw(const char *text, int width, char ***out)
+{
+    int n = 0;
+    *out = NULL;
+    const char *p = text ? text : "";
+    for (;;) {
+        const char *nl = strchr(p, '\n');
+        char *para = util_strndup(p, nl ? (size_t)(nl - p) : strlen(p));
+        char *clean = tui_text_sanitize(para, ascii_mode);
+        char **lines;
+        int k = tui_text_wrap(clean, width, &lines);
+        *out = util_realloc(*out, sizeof **out * (size_t)(n + k));
+        memcpy(*out + n, lines, sizeof *lines * (size_t)k);
+        n += k;
+        free(lines);
+        free(clean);
+        free(para);
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return n;
+}
+
+static void free_lines(char **lines, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(lines[i]);
+    free(lines);
+}
+
+int tui_wrap_count(const char *text, int width)
+{
+    char **lines;
+    int n = wrap_raw(text, width < 1 ? 1 : width, &lines);
+    free_lines(lines, n);
+    return n;
+}
+
+int tui_put_wrapped(struct tui_rect r, enum tui_role role, const char *text, int top, bool fill)
+{
+    if (r.w < 2 || r.h < 1)
+        return 0;
+    char **lines;
+    int n = wrap_raw(text, r.w, &lines);
+    bool more = n > r.h;
+    if (more) {
+        /* Longer than the room: the last column carries the scroll marks,
+         * so the text wraps one column narrower and no line loses its end. */
+        free_lines(lines, n);
+        n = wrap_raw(text, r.w - 1, &lines);
+    }
+    if (top > n - r.h)
+        top = n - r.h;
+    if (top < 0)
+        top = 0;
+    for (int i = 0; i < r.h && top + i < n; i++) {
+        if (fill)
+            tui_fill(r.y + i, r.x, r.w, role);
+        tui_put(r.y + i, r.x, more ? r.w - 1 : r.w, role, lines[top + i]);
+    }
+    if (more) {
+        if (top > 0)
+            tui_put(r.y, r.x + r.w - 1, 1, role, tui_glyph("up"));
+        if (top + r.h < n)
+            tui_put(r.y + r.h - 1, r.x + r.w - 1, 1, role, tui_glyph("down"));
+    }
+    free_lines(lines, n);
+    return n;
+}
+
+int tui_put_excerpt(struct tui_rect r, enum tui_role role, const char *text, const char *more, bool fill)
+{
+    if (r.w < 2 || r.h < 1)
+        return 0;
+    int n = tui_wrap_count(text, r.w);
+    if (n <= r.h || r.h < 2) {
+        tui_put_wrapped(r, role, text, 0, fill);
+        return n < r.h ? n : r.h;
+    }
+    struct tui_rect t = {r.y, r.x, r.h - 1, r.w};
+    tui_put_wrapped(t, role, text, 0, fill);
+    if (fill)
+        tui_fill(r.y + r.h - 1, r.x, r.w, role);
+    tui_put(r.y + r.h - 1, r.x, r.w, role, more ? more : "");
+    return r.h;
+}
+
 /* Clip a horizontal run to the screen; false when nothing is left. */
 static bool clip(int y, int *x, int *w)
 {

@@ -112,6 +112,7 @@ static void usage(FILE *f)
           "  check-config              check the configuration file and exit\n"
           "  search [--csv] TEXT       search customers and print what the screen would list\n"
           "  keys                      print the key reference of the key maps in effect\n"
+          "  lifecycle                 print which complaint actions each role may take in each status\n"
           "  view ACCOUNT              print everything the customer view shows, one round trip\n"
           "  report overdue [--csv]    list complaints past or near a deadline (careline(1))\n"
           "  scripts check FILE...     check recovery scripts (conf/scripts/*.conf), no database\n"
@@ -347,7 +348,7 @@ int main(int argc, char **argv)
     }
     const char *cmd = optind < argc ? argv[optind] : NULL;
     static const char *const commands[] = {"migrate", "seed", "maintain", "check-config", "search", "keys",
-                                           "view", "report", "scripts", NULL};
+                                           "lifecycle", "view", "report", "scripts", NULL};
     bool known = cmd == NULL;
     for (int i = 0; cmd && commands[i]; i++)
         known |= strcmp(cmd, commands[i]) == 0;
@@ -364,6 +365,9 @@ int main(int argc, char **argv)
         rc = run_ui(script, rows, cols);
     } else if (strcmp(cmd, "keys") == 0) {
         rc = optind + 1 < argc ? usage_error("keys takes no arguments, got '%s'", argv[optind + 1]) : cli_keys();
+    } else if (strcmp(cmd, "lifecycle") == 0) {
+        rc = optind + 1 < argc ? usage_error("lifecycle takes no arguments, got '%s'", argv[optind + 1])
+                               : cli_lifecycle();
     } else if (strcmp(cmd, "check-config") == 0) {
         rc = optind + 1 < argc ? usage_error("check-config takes no arguments, got '%s'", argv[optind + 1])
                                : cli_check_config(&conf);

@@ -774,6 +774,29 @@ static void help_section(const char *heading, const char *section, const char *s
         free(hb.keys[a]);
 }
 
+/* Notes screens add to their help (what short forms mean), by screen name. */
+static struct {
+    const char *screen, *note;
+} help_notes[16];
+
+void tui_set_help_note(const char *screen, const char *note)
+{
+    for (size_t i = 0; i < sizeof help_notes / sizeof help_notes[0]; i++)
+        if (!help_notes[i].screen || strcmp(help_notes[i].screen, screen) == 0) {
+            help_notes[i].screen = screen;
+            help_notes[i].note = note;
+            return;
+        }
+}
+
+static const char *help_note_for(const char *screen)
+{
+    for (size_t i = 0; i < sizeof help_notes / sizeof help_notes[0] && help_notes[i].screen; i++)
+        if (strcmp(help_notes[i].screen, screen) == 0)
+            return help_notes[i].note;
+    return NULL;
+}
+
 static void help_open(void)
 {
     help_free();
@@ -786,6 +809,18 @@ static void help_open(void)
         free(h);
     }
     help_section("Keys on every screen", "global", name);
+    const char *note = name ? help_note_for(name) : NULL;
+    if (note) {
+        help_add(util_strdup(""), util_strdup(""));
+        help_add(NULL, util_strdup("On this screen"));
+        for (const char *p = note; *p;) {
+            size_t n = strcspn(p, "\n");
+            help_add(util_strdup(""), util_strndup(p, n));
+            p += n;
+            if (*p)
+                p++;
+        }
+    }
     help.title = util_asprintf("Help: %s", title);
     help.open = true;
     help.top = 0;

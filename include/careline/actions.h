@@ -48,7 +48,7 @@
     X(CREDIT, "credit", "credit", "Offer a goodwill credit (above your authority it goes for approval)") \
     X(FOLLOW_UP, "follow-up", "follow-up", "Book a follow-up to confirm the fix held") \
     X(APPROVALS, "approvals", "approvals", "Credits waiting for a supervisor's decision") \
-    X(FOLLOW_UPS, "follow-ups", "follow-ups", "Follow-ups due today and overdue") \
+    X(FOLLOW_UPS, "follow-ups", "follow-ups", "Follow-ups due today, overdue and upcoming") \
     X(APPROVE, "approve", "approve", "Approve the selected credit") \
     X(REJECT, "reject", "reject", "Reject the selected credit (with a reason)") \
     X(COMPLETE, "complete", "done", "Record the follow-up's outcome") \
@@ -56,7 +56,11 @@
     X(RUN_SCRIPT, "run-script", "script", "Walk through the recovery script for this complaint") \
     X(STEP_BACK, "step-back", "back a step", "Go back to the previous step (its answer is kept until changed)") \
     X(SKIP, "skip", "skip", "Skip this step, with a reason") \
-    X(END_SCRIPT, "end-script", "end", "End the script now, with what happened")
+    X(END_SCRIPT, "end-script", "end", "End the script now, with what happened") \
+    X(READ_OUT, "read-out", "read out", "Show the critical event's whole read-out message (scrolls)") \
+    X(DESCRIPTION, "description", "description", "Read the complaint's whole description (scrolls)") \
+    X(RETRY, "apply-again", "apply again", "Apply the refused change again, to the complaint as it is now") \
+    X(UPCOMING, "upcoming", "upcoming/due", "Show the follow-ups not yet due (record one early), or those due")
 
 enum tui_action {
 #define TUI_ACTION_ENUM(id, name, label, help) TUI_ACT_##id,

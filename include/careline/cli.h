@@ -24,6 +24,9 @@ int cli_parse(struct cli_cmd *c);
 int cli_run(struct cli_cmd *c, struct db_conn *db);
 /* Print the key reference (Markdown) of the loaded key maps. */
 int cli_keys(void);
+/* Print the complaint action table (status, action, role, yes/no), one
+ * triple a line, from db_lifecycle_allowed(): what the screens offer. */
+int cli_lifecycle(void);
 /* Print what the configuration resolves to; returns the exit code. */
 int cli_check_config(const struct conf *c);
 

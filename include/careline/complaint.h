@@ -15,8 +15,9 @@ enum { IC_ID, IC_CODE, IC_NAME, IC_RECENT, IC_EVENT_ID };
 enum { IU_NAME, IU_ACCOUNT, IU_CHANNEL, IU_NON_DIGITAL, IU_PREMISE, IU_FLAGS };
 /* The customer's open complaints (possible duplicates). */
 enum { IO_ID, IO_REFERENCE, IO_CATEGORY_ID, IO_CATEGORY, IO_STATUS, IO_OPENED, IO_EVENT_ID };
-/* Open complaints of other customers linked to the same active event. */
-enum { IE_EVENT_ID, IE_COUNT, IE_REFERENCES };
+/* Every active event over the customer's premises, newest first, with its
+ * words to read out, and the open complaints of other customers linked to it. */
+enum { IE_EVENT_ID, IE_COUNT, IE_REFERENCES, IE_TITLE, IE_MESSAGE, IE_RESTORE };
 
 struct db_intake {
     struct db_table part[IN__COUNT];
@@ -70,13 +71,15 @@ unsigned db_complaint_add_contact(struct db_conn *c, const char *complaint_id, c
 
 /* ---- one complaint: detail, history, lifecycle -------------------------- */
 
-enum db_cd_part { CD_COMPLAINT, CD_HISTORY, CD_ROOT_CAUSES, CD_ME, CD__COUNT };
+enum db_cd_part { CD_COMPLAINT, CD_HISTORY, CD_ROOT_CAUSES, CD_ME, CD_FOLLOW_UPS, CD__COUNT };
 enum { CD_ID, CD_REFERENCE, CD_CUSTOMER, CD_ACCOUNT, CD_CATEGORY, CD_STATUS, CD_STATUS_REASON, CD_SEVERITY,
        CD_CHANNEL, CD_OPENED, CD_OWNER, CD_ACK_DUE, CD_ACK_AT, CD_ACK_LEFT, CD_RESP_DUE, CD_RESP_AT, CD_RESP_LEFT,
        CD_RES_DUE, CD_RES_AT, CD_RES_LEFT, CD_ROOT_CAUSE, CD_RESOLUTION, CD_DESCRIPTION, CD_VERSION,
        CD_MERGED_INTO, CD_PREFERENCE, CD_CALLBACK, CD_EVENT, CD_SLA, CD_CUSTOMER_ID, CD_OPEN_FOLLOW_UPS,
-       CD_COMPENSATION };
-enum { CH_AT, CH_WHO, CH_KIND, CH_FROM, CH_TO, CH_NOTE };
+       CD_COMPENSATION, CD_UPDATED };
+enum { CH_AT, CH_WHO, CH_KIND, CH_FROM, CH_TO, CH_NOTE, CH_ID };
+/* The complaint's open follow-ups, soonest first: any may be recorded now. */
+enum { CFU_ID, CFU_VERSION, CFU_WHAT, CFU_DUE, CFU_CHANNEL };
 enum { CR_ID, CR_NAME };
 enum { ME_ROLE, ME_NAME };
 
@@ -87,6 +90,12 @@ struct db_complaint_detail {
 unsigned db_complaint_load(struct db_conn *c, const char *complaint_id,
                            void (*done)(void *ctx, struct db_complaint_detail *d), void *ctx);
 void db_complaint_detail_free(struct db_complaint_detail *d);
+
+/* What someone else changed between two loads of one complaint, one line
+ * per field: "Status: new -> acknowledged, by Amy Agent at 30 Nov 26 09:12"
+ * (who and when from the history rows that are new in `now`). Pure: both
+ * loads are only read. Returns a heap string, "" when nothing differs. */
+char *db_complaint_changes(const struct db_complaint_detail *before, const struct db_complaint_detail *now);
 
 /* A change of state, refused when someone else changed the complaint since
  * `version` (conflict true: nothing was written). root_cause_id 0 and

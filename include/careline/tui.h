@@ -66,6 +66,18 @@ enum tui_role {
 int tui_put(int y, int x, int maxw, enum tui_role role, const char *text); /* returns columns used */
 /* Like tui_put, right-aligned within [x, x+w). */
 void tui_put_right(int y, int x, int w, enum tui_role role, const char *text);
+/* Raw text word-wrapped into r (newlines break lines), from wrapped line
+ * `top` on (clamped): nothing is cut. When it takes more lines than r.h,
+ * it wraps one column narrower and the last column shows an up/down mark
+ * where more lies above/below. fill: blank each drawn row in role first
+ * (banners). Returns the number of lines the whole text takes. */
+int tui_put_wrapped(struct tui_rect r, enum tui_role role, const char *text, int top, bool fill);
+/* As much of raw text as fits in r, wrapped; when it does not all fit, the
+ * last row says `more` instead (e.g. "F3 reads the whole message") and the
+ * rows above end with a down mark. Returns the rows used (<= r.h). */
+int tui_put_excerpt(struct tui_rect r, enum tui_role role, const char *text, const char *more, bool fill);
+/* Lines text takes at width (the same wrapping, without the scroll column). */
+int tui_wrap_count(const char *text, int width);
 void tui_fill(int y, int x, int w, enum tui_role role);   /* blanks */
 void tui_hline(int y, int x, int w, enum tui_role role);  /* ─ or - */
 void tui_box(struct tui_rect r, enum tui_role role, const char *title);
@@ -200,6 +212,10 @@ void tui_pop(void);                  /* closes the top screen; the new top gets 
 void tui_invalidate(void);           /* something changed: redraw soon (safe from db callbacks) */
 /* A message in the status line until the next key (role ERROR/OK/WARN/NORMAL). */
 void tui_message(enum tui_role role, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Lines the help overlay of screen `screen` (its ops name) shows after its
+ * keys, '\n'-separated (what short forms mean). Both strings must live as
+ * long as the program (string literals). */
+void tui_set_help_note(const char *screen, const char *note);
 /* Right-hand part of the status line (connection state); the text is
  * copied, NULL or "" clears it. */
 void tui_set_conn_status(const char *text, enum tui_role role);
