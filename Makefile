@@ -37,13 +37,16 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAYS := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(BUILD)/fuzz/replay_%)
 FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(BUILD)/fuzz/fuzz_%)
+# Database test programs (run by a tests/db/*.sh against the test server).
+DBT_SRCS  := $(sort $(wildcard tests/db/*.c))
+DBT_BINS  := $(DBT_SRCS:tests/db/%.c=$(BUILD)/dbtests/%)
 EMBED     := $(sort $(wildcard db/migrations/*.sql)) db/seed.sql conf/careline.conf \
              $(sort $(wildcard conf/scripts/*.conf))
 
 .PHONY: all deps check check-fast demo bench load install uninstall clean asan docs fuzz fuzz-bins
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/careline $(UNIT_BINS) $(FUZZ_REPLAYS)
+all: $(BUILD)/careline $(UNIT_BINS) $(DBT_BINS) $(FUZZ_REPLAYS)
 
 $(BUILD)/careline: $(OBJS) $(MAIN_OBJ)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
@@ -80,6 +83,10 @@ $(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libcareline.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(BUILD)/libcareline.a $(LDLIBS_ALL)
+
+$(BUILD)/dbtests/%: tests/db/%.c $(BUILD)/libcareline.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libcareline.a $(LDLIBS_ALL)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 

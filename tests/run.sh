@@ -148,6 +148,7 @@ if [ "${CARELINE_SKIP_ASAN:-0}" != 1 ]; then
         run_units "$ASAN_BUILD" "asan/unit/"
         run_fuzz "$ASAN_BUILD" "asan/"
         CARELINE=$ASAN_BUILD/careline run_scripts db "asan/" "test_search*.sh"
+        CARELINE=$ASAN_BUILD/careline run_scripts db "asan/" "test_statements.sh"
         CARELINE=$ASAN_BUILD/careline run_scripts e2e "asan/" "test_script*.sh"
     else
         echo "not ok - the sanitizer build is missing (make asan)"
