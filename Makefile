@@ -10,6 +10,8 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 # Debian packages: what building, testing and the demo need.
 DEB_PKGS := gcc make pkg-config libncurses-dev libpq-dev libconfig-dev libpcre2-dev faketime \
             libcmocka-dev postgresql tmux ncurses-base ncurses-term procps
+# What `make fuzz` needs on top: clang with libFuzzer.
+FUZZ_DEB_PKGS := clang-14 libclang-rt-14-dev
 
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 CSTD    := -std=c17 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600
@@ -29,16 +31,22 @@ OBJS      := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
 MAIN_OBJ  := $(BUILD)/obj/tui/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# One fuzz harness per parser (tests/fuzz/fuzz_NAME.c). `make check` replays
+# each corpus through replay_NAME (any compiler); `make fuzz` links the same
+# harnesses with libFuzzer (clang).
+FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAYS := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(BUILD)/fuzz/replay_%)
+FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(BUILD)/fuzz/fuzz_%)
 # Database test programs (run by a tests/db/*.sh against the test server).
 DBT_SRCS  := $(sort $(wildcard tests/db/*.c))
 DBT_BINS  := $(DBT_SRCS:tests/db/%.c=$(BUILD)/dbtests/%)
 EMBED     := $(sort $(wildcard db/migrations/*.sql)) db/seed.sql conf/careline.conf \
              $(sort $(wildcard conf/scripts/*.conf))
 
-.PHONY: all deps check check-fast demo bench load install uninstall clean asan docs
+.PHONY: all deps check check-fast demo bench load install uninstall clean asan docs fuzz fuzz-bins
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/careline $(UNIT_BINS) $(DBT_BINS)
+all: $(BUILD)/careline $(UNIT_BINS) $(DBT_BINS) $(FUZZ_REPLAYS)
 
 $(BUILD)/careline: $(OBJS) $(MAIN_OBJ)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
@@ -68,6 +76,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcareline.a
 	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes $(shell pkg-config --cflags cmocka) -o $@ $< \
 	    $(BUILD)/libcareline.a $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
 
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(BUILD)/libcareline.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< tests/fuzz/replay.c $(BUILD)/libcareline.a $(LDLIBS_ALL)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libcareline.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(BUILD)/libcareline.a $(LDLIBS_ALL)
+
 $(BUILD)/dbtests/%: tests/db/%.c $(BUILD)/libcareline.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libcareline.a $(LDLIBS_ALL)
@@ -82,6 +98,20 @@ asan:
 
 deps:
 	@sh tools/deps.sh $(DEB_PKGS)
+
+# Each harness under libFuzzer (clang, ASan + UBSan) for FUZZ_SECONDS
+# seconds (FUZZ_ONLY="text input" picks some); what is new is merged into
+# tests/fuzz/corpus/NAME/, what crashes is kept in build/libfuzzer/crashes/.
+FUZZ_CC      ?= clang-14
+FUZZ_SECONDS ?= 60
+fuzz:
+	@sh tools/deps.sh $(DEB_PKGS) $(FUZZ_DEB_PKGS)
+	@$(MAKE) --no-print-directory BUILD=build/libfuzzer CC=$(FUZZ_CC) OPT='-O1 -g -fno-omit-frame-pointer' \
+	    EXTRA_CFLAGS='-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined' \
+	    EXTRA_LDFLAGS='-fsanitize=address,undefined' fuzz-bins
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/fuzz.sh build/libfuzzer/fuzz
+
+fuzz-bins: $(FUZZ_BINS)
 
 check: deps
 	@$(MAKE) --no-print-directory all

@@ -1036,7 +1036,11 @@ static void check_graph(struct parser *p, const struct script *s)
     bool *seen = util_calloc((size_t)n, sizeof *seen);
     bool *good = util_calloc((size_t)n, sizeof *good);
     int *queue = util_calloc((size_t)n, sizeof *queue);
-    int *to = util_calloc((size_t)s->nsteps + 64, sizeof *to);
+    /* A step leads to its default next and to one step per answer. */
+    int most = 1;
+    for (int i = 0; i < n; i++)
+        most = s->steps[i].noptions + 1 > most ? s->steps[i].noptions + 1 : most;
+    int *to = util_calloc((size_t)most, sizeof *to);
     int head = 0, tail = 0;
     seen[0] = true;
     queue[tail++] = 0;

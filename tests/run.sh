@@ -92,8 +92,20 @@ cleanup() {
 # shellcheck source=lib/pgtmp.sh
 . "$TOP/tests/lib/pgtmp.sh"
 
+run_fuzz() {   # run_fuzz BUILD_DIR LABEL_PREFIX: replay each corpus (tests/fuzz/)
+    local t name
+    for t in "$1"/fuzz/replay_*; do
+        [ -x "$t" ] || continue
+        name=${t##*/replay_}
+        run_tap "$2fuzz/$name" "$t" "$TOP/tests/fuzz/corpus/$name" "corpus/$name"
+    done
+}
+
 section "unit tests"
 run_units "$BUILD" "unit/"
+
+section "fuzz corpora"
+run_fuzz "$BUILD" ""
 
 section "build"
 run_scripts build ""
@@ -134,6 +146,7 @@ if [ "${CARELINE_SKIP_ASAN:-0}" != 1 ]; then
     section "sanitizer build (ASan + UBSan)"
     if [ -x "$ASAN_BUILD/careline" ]; then
         run_units "$ASAN_BUILD" "asan/unit/"
+        run_fuzz "$ASAN_BUILD" "asan/"
         CARELINE=$ASAN_BUILD/careline run_scripts db "asan/" "test_search*.sh"
         CARELINE=$ASAN_BUILD/careline run_scripts db "asan/" "test_statements.sh"
         CARELINE=$ASAN_BUILD/careline run_scripts e2e "asan/" "test_script*.sh"

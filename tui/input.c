@@ -26,6 +26,7 @@ struct tui_input {
     int delay;
     long long last;       /* when the last bytes arrived */
     bool paste, paste_cr;
+    bool skip_csi;        /* the rest of an over-long CSI sequence is still arriving */
 };
 
 /* CSI <n> ~ : the same codes on xterm, vt220, the Linux console, PuTTY,
@@ -97,6 +98,10 @@ void tui_input_feed(struct tui_input *in, const void *bytes, size_t n, long long
 {
     if (in->paste && in->len == 0 && now_ms - in->last >= PASTE_IDLE_MS)
         in->paste = false;
+    /* The rest of an over-long sequence that never came: what follows a
+     * pause is typed again. */
+    if (in->skip_csi && in->len == 0 && now_ms - in->last >= in->delay)
+        in->skip_csi = false;
     if (!n)
         return;
     if (in->len + n > in->cap) {
@@ -187,6 +192,23 @@ static int paste_next(struct tui_input *in, long long now)
     }
 }
 
+/* Drop what is left of an over-long CSI sequence: parameter and
+ * intermediate bytes, then its final byte. True once it is all gone; a
+ * control byte ends it too and is a key of its own. */
+static bool skip_rest(struct tui_input *in)
+{
+    size_t i = 0;
+    while (i < in->len && in->buf[i] >= 0x20 && in->buf[i] <= 0x3F)
+        i++;
+    if (i >= in->len) {
+        consume(in, i);
+        return false;
+    }
+    consume(in, in->buf[i] >= 0x40 && in->buf[i] <= 0x7E ? i + 1 : i);
+    in->skip_csi = false;
+    return true;
+}
+
 /* Parse a CSI sequence starting at buf[0] = ESC, buf[1] = '['. Returns the
  * key, -1 to wait for more bytes, -2 when the sequence was dropped, -3
  * when it began a paste. */
@@ -198,7 +220,9 @@ static int csi(struct tui_input *in, long long now)
         if (in->len < 4)
             return timed_out(in, now, in->delay) ? (consume(in, in->len), -2) : -1;
         int c = in->buf[3];
-        consume(in, 4);
+        /* Broken off by a control byte (the Esc of the next key): that
+         * byte is a key of its own, as below. */
+        consume(in, c < 0x20 ? 3 : 4);
         return c >= 'A' && c <= 'E' ? FN(KEY_F(1 + c - 'A')) : -2;
     }
     bool priv = false;
@@ -220,8 +244,16 @@ static int csi(struct tui_input *in, long long now)
     }
     while (i < in->len && in->buf[i] >= 0x20 && in->buf[i] <= 0x2F)
         i++;
+    if (i > MAX_SEQ) {
+        /* Longer than any key (a report, or noise): dropped whole, and
+         * the same whether it arrived at once or in pieces, else the
+         * part after the cut would be typed as text. */
+        in->skip_csi = true;
+        consume(in, i);
+        return skip_rest(in) ? -2 : -1;
+    }
     if (i >= in->len) {
-        if (i > MAX_SEQ || timed_out(in, now, in->delay)) {
+        if (timed_out(in, now, in->delay)) {
             consume(in, in->len); /* half a sequence: dropped whole, never typed */
             return -2;
         }
@@ -285,6 +317,11 @@ int tui_input_next(struct tui_input *in, long long now_ms)
         }
         if (!in->len)
             return -1;
+        if (in->skip_csi) {
+            if (!skip_rest(in))
+                return -1;
+            continue;
+        }
         if (in->buf[0] != ESC) {
             uint32_t cp;
             size_t k = take_char(in, &cp);

@@ -34,6 +34,8 @@ char *util_strndup(const char *s, size_t n)
     return d;
 }
 
+/* Marked as printf-like so callers' formats are checked (clang warns otherwise). */
+__attribute__((format(printf, 1, 0)))
 static char *vformat(const char *fmt, va_list ap)
 {
     va_list ap2;
