@@ -29,13 +29,17 @@ OBJS      := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
 MAIN_OBJ  := $(BUILD)/obj/tui/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# Drivers the database tests run (tests/db/*.c): library code against a
+# real server, with no cmocka.
+DBT_SRCS  := $(sort $(wildcard tests/db/*.c))
+DBT_BINS  := $(DBT_SRCS:tests/db/%.c=$(BUILD)/tests/db/%)
 EMBED     := $(sort $(wildcard db/migrations/*.sql)) db/seed.sql conf/careline.conf \
              $(sort $(wildcard conf/scripts/*.conf))
 
 .PHONY: all deps check check-fast demo bench load install uninstall clean asan docs
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/careline $(UNIT_BINS)
+all: $(BUILD)/careline $(UNIT_BINS) $(DBT_BINS)
 
 $(BUILD)/careline: $(OBJS) $(MAIN_OBJ)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
@@ -64,6 +68,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcareline.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes $(shell pkg-config --cflags cmocka) -o $@ $< \
 	    $(BUILD)/libcareline.a $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/tests/db/%: tests/db/%.c $(BUILD)/libcareline.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< $(BUILD)/libcareline.a $(LDLIBS_ALL)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 

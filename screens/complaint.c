@@ -220,33 +220,11 @@ static int put_lines(int y, struct tui_rect b, int max, enum tui_role role, cons
     return y + r.h;
 }
 
-static void complaint_draw(void *st, struct tui_rect b)
+/* Each deadline separately, with what is left of it. */
+static int draw_deadlines(const struct complaint *c, int y, struct tui_rect b)
 {
-    struct complaint *c = st;
-    if (b.h < 2 || b.w < 10)
-        return;
-    if (!c->d) {
-        tui_put(b.y, b.x + 1, b.w - 1, c->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, c->error ? c->error : "Opening...");
-        return;
-    }
     const struct db_complaint *k = c->d->k;
     char line[600], l1[64], l2[64], l3[64];
-    int y = b.y;
-    snprintf(line, sizeof line, "%s  %s", k->reference, k->category);
-    y = put_lines(y, b, 2, TUI_ROLE_TITLE, line);
-    snprintf(line, sizeof line, "%s (Acct %s)  Status: %s%s%s  Severity: %s  Owner: %s", k->customer,
-             k->account_no, k->status, *k->status_reason ? " - " : "",
-             k->status_reason, k->severity, k->owner);
-    y = put_lines(y, b, 2, TUI_ROLE_NORMAL, line);
-    if (*k->merged_into) {
-        snprintf(line, sizeof line, "Merged into %s: work on that one.", k->merged_into);
-        tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_WARN, line);
-    }
-    if (*k->event) {
-        snprintf(line, sizeof line, "Linked to the event: %s", k->event);
-        y = put_lines(y, b, 2, TUI_ROLE_BANNER, line);
-    }
-    /* Each deadline separately, with what is left of it. */
     left(k->ack_left, k->ack_left_null, k->ack_at, l1, sizeof l1);
     left(k->resp_left, k->resp_left_null, k->resp_at, l2, sizeof l2);
     left(k->res_left, k->res_left_null, k->res_at, l3, sizeof l3);
@@ -263,6 +241,36 @@ static void complaint_draw(void *st, struct tui_rect b)
                  paused && !strstr(rows[i].state, "met") ? " (clock paused)" : "");
         tui_put(y++, b.x + 1, b.w - 1, strstr(rows[i].state, "OVERDUE") ? TUI_ROLE_WARN : TUI_ROLE_NORMAL, line);
     }
+    return y;
+}
+
+static void complaint_draw(void *st, struct tui_rect b)
+{
+    struct complaint *c = st;
+    if (b.h < 2 || b.w < 10)
+        return;
+    if (!c->d) {
+        tui_put(b.y, b.x + 1, b.w - 1, c->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, c->error ? c->error : "Opening...");
+        return;
+    }
+    const struct db_complaint *k = c->d->k;
+    char line[600];
+    int y = b.y;
+    snprintf(line, sizeof line, "%s  %s", k->reference, k->category);
+    y = put_lines(y, b, 2, TUI_ROLE_TITLE, line);
+    snprintf(line, sizeof line, "%s (Acct %s)  Status: %s%s%s  Severity: %s  Owner: %s", k->customer,
+             k->account_no, k->status, *k->status_reason ? " - " : "",
+             k->status_reason, k->severity, k->owner);
+    y = put_lines(y, b, 2, TUI_ROLE_NORMAL, line);
+    if (*k->merged_into) {
+        snprintf(line, sizeof line, "Merged into %s: work on that one.", k->merged_into);
+        tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_WARN, line);
+    }
+    if (*k->event) {
+        snprintf(line, sizeof line, "Linked to the event: %s", k->event);
+        y = put_lines(y, b, 2, TUI_ROLE_BANNER, line);
+    }
+    y = draw_deadlines(c, y, b);
     snprintf(line, sizeof line, "Root cause: %s   Resolution: %s", *k->root_cause ? k->root_cause : "-",
              *k->resolution ? k->resolution : "-");
     y = put_lines(y, b, 2, TUI_ROLE_NORMAL, line);
@@ -658,6 +666,44 @@ static void show_history(struct complaint *c, int row)
     free(text);
 }
 
+/* Closing: an open follow-up is recorded first, or a supervisor closes
+ * over it, having said so. */
+static void close_complaint(struct complaint *c)
+{
+    if (c->d->follow_ups.n == 0) {
+        prompted(c, TUI_ACT_CLOSE_COMPLAINT, -1, "");
+        return;
+    }
+    if (c->d->role != DB_LC_SUPERVISOR) {
+        char rec[32];
+        tui_keymap_keys_for("complaint", TUI_ACT_COMPLETE, rec, sizeof rec);
+        set_notice(c, util_asprintf("A follow-up is still open: record it first (%s; it can be recorded "
+                                    "before its day), or ask a supervisor to close over it.", rec));
+        return;
+    }
+    static const char *const answers[] = {"Close it anyway: the follow-up is cancelled, naming you",
+                                           "Do not close yet"};
+    struct prompt_spec p = {.title = "Close over an open follow-up?",
+                            .question = "The follow-up confirms the fix held; closing now cancels it.",
+                            .choices = answers, .nchoices = 2, .done = on_override, .ctx = c};
+    scr_prompt_push(&p);
+}
+
+/* The soonest open follow-up, recorded now (before its day too). */
+static void record_follow_up(struct complaint *c)
+{
+    if (c->d->follow_ups.n == 0) {
+        tui_message(TUI_ROLE_NORMAL, "This complaint has no open follow-up.");
+        return;
+    }
+    const struct db_complaint_follow_up *fu = DB_ROW(&c->d->follow_ups, const struct db_complaint_follow_up, 0);
+    snprintf(c->fu.id, sizeof c->fu.id, "%s", fu->id);
+    c->fu.version = fu->version;
+    c->fu.done = follow_up_recorded;
+    c->fu.ctx = c;
+    scr_followup_record(&c->fu, fu->what);
+}
+
 static enum scr_result complaint_action(void *st, enum tui_action a)
 {
     struct complaint *c = st;
@@ -707,42 +753,16 @@ static enum scr_result complaint_action(void *st, enum tui_action a)
         ask(c, a, NULL, NULL);
         return SCR_REDRAW;
     case TUI_ACT_CLOSE_COMPLAINT:
-        if (c->d->follow_ups.n > 0) {
-            if (c->d->role != DB_LC_SUPERVISOR) {
-                char rec[32];
-                tui_keymap_keys_for("complaint", TUI_ACT_COMPLETE, rec, sizeof rec);
-                set_notice(c, util_asprintf("A follow-up is still open: record it first (%s; it can be recorded "
-                                            "before its day), or ask a supervisor to close over it.", rec));
-                return SCR_REDRAW;
-            }
-            static const char *const answers[] = {"Close it anyway: the follow-up is cancelled, naming you",
-                                                   "Do not close yet"};
-            struct prompt_spec p = {.title = "Close over an open follow-up?",
-                                    .question = "The follow-up confirms the fix held; closing now cancels it.",
-                                    .choices = answers, .nchoices = 2, .done = on_override, .ctx = c};
-            scr_prompt_push(&p);
-            return SCR_REDRAW;
-        }
-        prompted(c, a, -1, "");
+        close_complaint(c);
         return SCR_REDRAW;
     case TUI_ACT_RUN_SCRIPT:
         tui_push(&scr_runner_ops, c->id);
         return SCR_REDRAW;
     case TUI_ACT_RETRY:
         return retry(c);
-    case TUI_ACT_COMPLETE: {
-        if (c->d->follow_ups.n == 0) {
-            tui_message(TUI_ROLE_NORMAL, "This complaint has no open follow-up.");
-            return SCR_REDRAW;
-        }
-        const struct db_complaint_follow_up *fu = DB_ROW(&c->d->follow_ups, const struct db_complaint_follow_up, 0);
-        snprintf(c->fu.id, sizeof c->fu.id, "%s", fu->id);
-        c->fu.version = fu->version;
-        c->fu.done = follow_up_recorded;
-        c->fu.ctx = c;
-        scr_followup_record(&c->fu, fu->what);
+    case TUI_ACT_COMPLETE:
+        record_follow_up(c);
         return SCR_REDRAW;
-    }
     case TUI_ACT_DESCRIPTION: {
         char *title = util_asprintf("%s: what the customer said", c->d->k->reference);
         scr_textview_push(title, c->d->k->description);

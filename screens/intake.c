@@ -294,6 +294,96 @@ static void choice(int y, int x, int w, bool focused, const char *value)
     tui_put(y, x, w, focused ? TUI_ROLE_INPUT : TUI_ROLE_NORMAL, v);
 }
 
+/* An active event over the customer's premises: its words to read out
+ * come first, whole or with the key that shows them whole. */
+static int draw_event(const struct intake *s, int y, struct tui_rect b)
+{
+    const struct db_intake_event *e = DB_ROW(&s->in->events, const struct db_intake_event, 0);
+    char keys[32], more[96];
+    tui_keymap_keys_for("intake", TUI_ACT_READ_OUT, keys, sizeof keys);
+    snprintf(more, sizeof more, "... %s reads the whole message", keys);
+    int room = b.h >= 20 ? 3 : 2;
+    struct tui_rect er = {y, b.x + 1, room, b.w - 2};
+    char *text = util_asprintf("Read out: \"%s\"", e->message);
+    y += tui_put_excerpt(er, TUI_ROLE_BANNER, text, more, false);
+    free(text);
+    return y;
+}
+
+/* The deadlines that will apply, separately, as the agent chooses. */
+static int draw_deadlines(const struct intake *s, int y, struct tui_rect b)
+{
+    char line[600];
+    if (s->category_id && s->due && !s->due->error) {
+        /* At 80 columns the guaranteed payment no longer fits on the
+         * line: it wraps onto the next rather than falling off the end. */
+        const struct db_deadline *due = db_deadlines_get(s->due);
+        snprintf(line, sizeof line, "Acknowledge by %s; respond by %s; resolve by %s%s%s%s",
+                 *due->ack ? due->ack : "-", *due->response ? due->response : "-",
+                 *due->resolution ? due->resolution : "-", *due->compensation ? "; payment if missed " : "",
+                 *due->compensation ? (tui_ascii() ? "GBP " : "\u00a3") : "", due->compensation);
+        struct tui_rect dl = {y, b.x + 1, tui_wrap_count(line, b.w - 1) > 1 ? 2 : 1, b.w - 1};
+        tui_put_wrapped(dl, TUI_ROLE_NORMAL, line, 0, false);
+        return y + dl.h;
+    }
+    if (s->category_id)
+        tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_DIM, s->due && s->due->error ? s->due->error : "Working out the deadlines...");
+    return y + 1;
+}
+
+/* Possible duplicates: this customer's open complaints in the category,
+ * and other complaints about the same event. */
+static int draw_duplicates(const struct intake *s, int y, struct tui_rect b)
+{
+    char line[600];
+    const struct db_intake_open *dup = db_intake_duplicate(s->in, s->category_id, s->event_id);
+    if (dup) {
+        snprintf(line, sizeof line, "Open already: %s %s (%s, %s). C-t adds this call to it.", dup->reference,
+                 dup->category, dup->status, dup->opened);
+        tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_WARN, line);
+    }
+    if (*s->event_id && s->in->events.n) {
+        const struct db_intake_event *e = DB_ROW(&s->in->events, const struct db_intake_event, 0);
+        snprintf(line, sizeof line, "Linked to the active event, with %lld other open complaint(s)%s%s",
+                 (long long)e->others, *e->refs ? ": " : "", e->refs);
+        tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_BANNER, line);
+    }
+    return y;
+}
+
+/* Severity, channel, reply-by and call-back on one row. */
+static void draw_options(const struct intake *s, int y, struct tui_rect b)
+{
+    int x = b.x + 1, right = b.x + b.w;
+    static const struct {
+        enum focus f;
+        const char *label;
+    } opts[] = {{F_SEVERITY, "Severity"}, {F_CHANNEL, "Channel"}, {F_PREFERENCE, "Reply by"}, {F_CALLBACK, "Call-back"}};
+    for (int i = 0; i < 4 && x < right; i++) {
+        x += tui_put(y, x, right - x, s->focus == opts[i].f ? TUI_ROLE_SELECTED : TUI_ROLE_LABEL, opts[i].label) + 1;
+        const char *v = opts[i].f == F_SEVERITY ? severities[s->severity]
+                        : opts[i].f == F_CHANNEL ? channels[s->channel]
+                        : opts[i].f == F_PREFERENCE ? preferences[s->preference]
+                                                    : s->callback ? "yes" : "no";
+        choice(y, x, right - x, s->focus == opts[i].f, v);
+        x += (int)strlen(v) + 5;
+    }
+}
+
+/* The last row: what became of the complaint (kept, offline, saving, refused). */
+static void draw_state(const struct intake *s, int y, struct tui_rect b)
+{
+    if (s->journal_error[0])
+        tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_ERROR, s->journal_error);
+    else if (s->offline_wait || (s->saving && db_state(app_db()) != DB_ONLINE))
+        tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_WARN,
+                "Offline: the complaint is kept on this terminal and goes as soon as the connection is back.");
+    else if (s->saving)
+        tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_DIM, "Saving...");
+    else if (s->error[0] && s->error_field >= F_SEVERITY)
+        tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_ERROR, s->error);
+}
+
 static void intake_draw(void *st, struct tui_rect b)
 {
     struct intake *s = st;
@@ -310,19 +400,8 @@ static void intake_draw(void *st, struct tui_rect b)
         tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_ERROR, s->load_error);
         return;
     }
-    /* An active event over the customer's premises: its words to read out
-     * come first, whole or with the key that shows them whole. */
-    if (s->in && s->in->events.n) {
-        const struct db_intake_event *e = DB_ROW(&s->in->events, const struct db_intake_event, 0);
-        char keys[32], more[96];
-        tui_keymap_keys_for("intake", TUI_ACT_READ_OUT, keys, sizeof keys);
-        snprintf(more, sizeof more, "... %s reads the whole message", keys);
-        int room = b.h >= 20 ? 3 : 2;
-        struct tui_rect er = {y, b.x + 1, room, b.w - 2};
-        char *text = util_asprintf("Read out: \"%s\"", e->message);
-        y += tui_put_excerpt(er, TUI_ROLE_BANNER, text, more, false);
-        free(text);
-    }
+    if (s->in && s->in->events.n)
+        y = draw_event(s, y, b);
     int x = label(y, b, s, F_CATEGORY, "Category");
     int fw = 24;
     tui_field_draw(&s->filter, y, x, fw, s->focus == F_CATEGORY);
@@ -341,39 +420,9 @@ static void intake_draw(void *st, struct tui_rect b)
     if (s->error[0] && s->error_field == F_CATEGORY)
         tui_put(y++, x, right - x, TUI_ROLE_ERROR, s->error);
 
-    /* The deadlines that will apply, separately, as the agent chooses. */
-    if (s->category_id && s->due && !s->due->error) {
-        /* At 80 columns the guaranteed payment no longer fits on the
-         * line: it wraps onto the next rather than falling off the end. */
-        const struct db_deadline *due = db_deadlines_get(s->due);
-        snprintf(line, sizeof line, "Acknowledge by %s; respond by %s; resolve by %s%s%s%s",
-                 *due->ack ? due->ack : "-", *due->response ? due->response : "-",
-                 *due->resolution ? due->resolution : "-", *due->compensation ? "; payment if missed " : "",
-                 *due->compensation ? (tui_ascii() ? "GBP " : "\u00a3") : "", due->compensation);
-        struct tui_rect dl = {y, b.x + 1, tui_wrap_count(line, b.w - 1) > 1 ? 2 : 1, b.w - 1};
-        tui_put_wrapped(dl, TUI_ROLE_NORMAL, line, 0, false);
-        y += dl.h;
-    } else if (s->category_id) {
-        tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_DIM, s->due && s->due->error ? s->due->error : "Working out the deadlines...");
-    } else {
-        y++;
-    }
-    /* Possible duplicates: this customer's open complaints in the category,
-     * and other complaints about the same event. */
-    if (s->in) {
-        const struct db_intake_open *dup = db_intake_duplicate(s->in, s->category_id, s->event_id);
-        if (dup) {
-            snprintf(line, sizeof line, "Open already: %s %s (%s, %s). C-t adds this call to it.", dup->reference,
-                     dup->category, dup->status, dup->opened);
-            tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_WARN, line);
-        }
-        if (*s->event_id && s->in->events.n) {
-            const struct db_intake_event *e = DB_ROW(&s->in->events, const struct db_intake_event, 0);
-            snprintf(line, sizeof line, "Linked to the active event, with %lld other open complaint(s)%s%s",
-                     (long long)e->others, *e->refs ? ": " : "", e->refs);
-            tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_BANNER, line);
-        }
-    }
+    y = draw_deadlines(s, y, b);
+    if (s->in)
+        y = draw_duplicates(s, y, b);
     int x2 = label(y, b, s, F_DESCRIPTION, "Description");
     if (s->desc.full)
         snprintf(line, sizeof line, "At the limit of %d bytes: nothing more was taken", DESCRIPTION_MAX);
@@ -390,32 +439,9 @@ static void intake_draw(void *st, struct tui_rect b)
     y += desc_h;
     if (y >= b.y + b.h)
         return;
-    x = b.x + 1;
-    static const struct {
-        enum focus f;
-        const char *label;
-    } opts[] = {{F_SEVERITY, "Severity"}, {F_CHANNEL, "Channel"}, {F_PREFERENCE, "Reply by"}, {F_CALLBACK, "Call-back"}};
-    for (int i = 0; i < 4 && x < right; i++) {
-        x += tui_put(y, x, right - x, s->focus == opts[i].f ? TUI_ROLE_SELECTED : TUI_ROLE_LABEL, opts[i].label) + 1;
-        const char *v = opts[i].f == F_SEVERITY ? severities[s->severity]
-                        : opts[i].f == F_CHANNEL ? channels[s->channel]
-                        : opts[i].f == F_PREFERENCE ? preferences[s->preference]
-                                                    : s->callback ? "yes" : "no";
-        choice(y, x, right - x, s->focus == opts[i].f, v);
-        x += (int)strlen(v) + 5;
-    }
-    y++;
-    if (y < b.y + b.h) {
-        if (s->journal_error[0])
-            tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_ERROR, s->journal_error);
-        else if (s->offline_wait || (s->saving && db_state(app_db()) != DB_ONLINE))
-            tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_WARN,
-                    "Offline: the complaint is kept on this terminal and goes as soon as the connection is back.");
-        else if (s->saving)
-            tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_DIM, "Saving...");
-        else if (s->error[0] && s->error_field >= F_SEVERITY)
-            tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_ERROR, s->error);
-    }
+    draw_options(s, y, b);
+    if (y + 1 < b.y + b.h)
+        draw_state(s, y + 1, b);
 }
 
 /* ---- actions --------------------------------------------------------------- */
