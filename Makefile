@@ -29,10 +29,9 @@ OBJS      := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
 MAIN_OBJ  := $(BUILD)/obj/tui/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-# Drivers the database tests run (tests/db/*.c): library code against a
-# real server, with no cmocka.
+# Database test programs (run by a tests/db/*.sh against the test server).
 DBT_SRCS  := $(sort $(wildcard tests/db/*.c))
-DBT_BINS  := $(DBT_SRCS:tests/db/%.c=$(BUILD)/tests/db/%)
+DBT_BINS  := $(DBT_SRCS:tests/db/%.c=$(BUILD)/dbtests/%)
 EMBED     := $(sort $(wildcard db/migrations/*.sql)) db/seed.sql conf/careline.conf \
              $(sort $(wildcard conf/scripts/*.conf))
 
@@ -69,9 +68,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcareline.a
 	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes $(shell pkg-config --cflags cmocka) -o $@ $< \
 	    $(BUILD)/libcareline.a $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
 
-$(BUILD)/tests/db/%: tests/db/%.c $(BUILD)/libcareline.a
+$(BUILD)/dbtests/%: tests/db/%.c $(BUILD)/libcareline.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< $(BUILD)/libcareline.a $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libcareline.a $(LDLIBS_ALL)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 

@@ -7,12 +7,13 @@
 
 #include "careline/util.h"
 
-/* One callback shape for the writes here: (ctx, status or conflict, err). */
+/* What a request's answer goes to: one of the callbacks, by kind. */
 struct pending {
     void (*status_done)(void *ctx, const char *status, const char *err);
-    void (*table_done)(void *ctx, struct db_table *t, const char *err);
+    db_recovery_rows_fn rows_done;
     void (*versioned_done)(void *ctx, bool conflict, const char *err);
     void (*plain_done)(void *ctx, const char *err);
+    const struct db_shape *shape;   /* rows_done: the record the rows decode into */
     void *ctx;
 };
 
@@ -23,6 +24,40 @@ static struct pending *pending(void *ctx)
     return p;
 }
 
+/* The offer's answer: the credit's status, read by name like every row. */
+struct credit_status {
+    char *status;
+};
+static const struct db_col credit_status_cols[] = {
+    DB_COL(DB_TEXT, struct credit_status, status),
+};
+static const struct db_shape credit_status_shape = DB_SHAPE("goodwill credit", struct credit_status,
+                                                            credit_status_cols);
+
+static void status_result(const struct pending *p, const PGresult *res, const char *err)
+{
+    struct db_rows rows = {0};
+    char why[256];
+    if (!err && db_rows_decode(&rows, &credit_status_shape, res, why, sizeof why) < 0)
+        err = why;
+    else if (!err && rows.n == 0)
+        err = "the database did not answer with the credit";
+    p->status_done(p->ctx, err ? NULL : DB_ROW(&rows, struct credit_status, 0)->status, err);
+    db_rows_free(&rows);
+}
+
+/* A decode failure reaches the screen as the decoder's sentence, never as
+ * rows shifted into the wrong fields. */
+static void rows_result(const struct pending *p, const PGresult *res, const char *err)
+{
+    struct db_rows rows = {.shape = p->shape};
+    char why[256];
+    if (!err && db_rows_decode(&rows, p->shape, res, why, sizeof why) < 0)
+        err = why;
+    p->rows_done(p->ctx, &rows, err);
+    db_rows_free(&rows);
+}
+
 /* Callers' ctx may be freed by their callback (a screen closing): copy
  * what is needed first, free ours, then call. */
 static void on_result(void *arg, const PGresult *res, const char *err, double ms)
@@ -30,19 +65,14 @@ static void on_result(void *arg, const PGresult *res, const char *err, double ms
     (void)ms;
     struct pending p = *(struct pending *)arg;
     free(arg);
-    if (p.status_done) {
-        p.status_done(p.ctx, !err && PQntuples(res) ? PQgetvalue(res, 0, 0) : NULL,
-                      err ? err : PQntuples(res) ? NULL : "the database did not answer with the credit");
-    } else if (p.table_done) {
-        struct db_table *t = util_calloc(1, sizeof *t);
-        if (!err)
-            db_table_copy(t, res);
-        p.table_done(p.ctx, t, err);
-    } else if (p.versioned_done) {
+    if (p.status_done)
+        status_result(&p, res, err);
+    else if (p.rows_done)
+        rows_result(&p, res, err);
+    else if (p.versioned_done)
         p.versioned_done(p.ctx, !err && PQntuples(res) == 0, err);
-    } else if (p.plain_done) {
+    else if (p.plain_done)
         p.plain_done(p.ctx, err);
-    }
 }
 
 static unsigned send(struct db_conn *c, const char *sql, int n, const char *const *params, struct pending *p,
@@ -72,27 +102,46 @@ unsigned db_credit_offer(struct db_conn *c, const char *id, long long customer_i
 }
 
 static const char approvals_sql[] =
-    "SELECT g.id, to_char(g.requested_at, 'DD Mon HH24:MI'), coalesce(s.display_name, ''), c.name, c.account_no,"
-    " to_char(g.amount, 'FM999990.00'), g.reason, coalesce(k.reference, ''), g.version,"
-    " g.requested_by IS NOT DISTINCT FROM current_staff_id(),"
+    "SELECT g.id, to_char(g.requested_at, 'DD Mon HH24:MI') AS requested_text,"
+    " coalesce(s.display_name, '') AS agent, c.name AS customer, g.amount, g.reason,"
+    " coalesce(k.reference, '') AS complaint_ref, g.version,"
+    " g.requested_by IS NOT DISTINCT FROM current_staff_id() AS mine,"
     /* The trigger's rules (004): staff who are not the requester, approving
      * only up to their own per-credit limit; and the grant (006):
      * supervisors only. */
     " me.super AND (current_staff_id() IS NOT NULL OR me.root) AND g.requested_by IS DISTINCT FROM current_staff_id()"
     "  AND g.amount <= coalesce((SELECT l.per_credit FROM authority_limit l JOIN staff s ON s.group_role = l.group_role"
-    "   WHERE s.id = current_staff_id()), CASE WHEN me.root THEN g.amount END),"
+    "   WHERE s.id = current_staff_id()), CASE WHEN me.root THEN g.amount END) AS may_approve,"
     " me.super AND (current_staff_id() IS NOT NULL OR me.root) AND g.requested_by IS DISTINCT FROM current_staff_id()"
+    "  AS may_reject"
     " FROM goodwill_credit g JOIN customer c ON c.id = g.customer_id"
     " CROSS JOIN (SELECT pg_has_role('careline_supervisor', 'member') AS super,"
     "   (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS root) me"
     " LEFT JOIN staff s ON s.id = g.requested_by LEFT JOIN complaint k ON k.id = g.complaint_id"
     " WHERE g.status = 'pending' ORDER BY g.requested_at, g.id LIMIT 500";
 
-unsigned db_approvals_load(struct db_conn *c, void (*done)(void *ctx, struct db_table *t, const char *err),
-                           void *ctx)
+/* may_approve is NULL when the supervisor has no limit of their own: not
+ * offered, as before. */
+static const struct db_col approval_cols[] = {
+    DB_COL(DB_TEXT, struct db_approval, id),
+    DB_COL(DB_TEXT, struct db_approval, requested_text),
+    DB_COL(DB_TEXT, struct db_approval, agent),
+    DB_COL(DB_TEXT, struct db_approval, customer),
+    DB_COL(DB_MONEY, struct db_approval, amount),
+    DB_COL(DB_TEXT, struct db_approval, reason),
+    DB_COL(DB_TEXT, struct db_approval, complaint_ref),
+    DB_COL(DB_INT, struct db_approval, version),
+    DB_COL(DB_BOOL, struct db_approval, mine),
+    DB_COL(DB_BOOL, struct db_approval, may_approve),
+    DB_COL(DB_BOOL, struct db_approval, may_reject),
+};
+static const struct db_shape approval_shape = DB_SHAPE("approval queue", struct db_approval, approval_cols);
+
+unsigned db_approvals_load(struct db_conn *c, db_recovery_rows_fn done, void *ctx)
 {
     struct pending *p = pending(ctx);
-    p->table_done = done;
+    p->rows_done = done;
+    p->shape = &approval_shape;
     return send(c, approvals_sql, 0, NULL, p, ctx);
 }
 
@@ -132,21 +181,34 @@ unsigned db_follow_up_add(struct db_conn *c, const char *id, const char *complai
 }
 
 static const char due_sql[] =
-    "SELECT f.id, to_char(f.due_on, 'DD Mon YYYY'), current_date - f.due_on, c.name, c.account_no, f.channel,"
-    " f.what_to_confirm, coalesce(k.reference, ''), coalesce(s.display_name, f.team, ''), f.version,"
-    " coalesce(c.phone_e164, '')"
+    "SELECT f.id, current_date - f.due_on AS overdue_days, c.name AS customer,"
+    " coalesce(c.phone_e164, '') AS phone, f.channel, f.what_to_confirm AS what,"
+    " coalesce(k.reference, '') AS reference, coalesce(s.display_name, f.team, '') AS owner, f.version"
     " FROM follow_up f JOIN customer c ON c.id = f.customer_id LEFT JOIN complaint k ON k.id = f.complaint_id"
     " LEFT JOIN staff s ON s.id = f.owner_staff_id"
     " WHERE f.status = 'open' AND (f.due_on <= current_date) = NOT $2::boolean"
     "  AND (NOT $1::boolean OR f.owner_staff_id = current_staff_id())"
     " ORDER BY f.due_on, f.created_at LIMIT 500";
 
-unsigned db_follow_ups_due(struct db_conn *c, bool mine, bool upcoming,
-                           void (*done)(void *ctx, struct db_table *t, const char *err), void *ctx)
+static const struct db_col follow_up_cols[] = {
+    DB_COL(DB_TEXT, struct db_follow_up, id),
+    DB_COL(DB_INT, struct db_follow_up, overdue_days),
+    DB_COL(DB_TEXT, struct db_follow_up, customer),
+    DB_COL(DB_TEXT, struct db_follow_up, phone),
+    DB_COL(DB_TEXT, struct db_follow_up, channel),
+    DB_COL(DB_TEXT, struct db_follow_up, what),
+    DB_COL(DB_TEXT, struct db_follow_up, reference),
+    DB_COL(DB_TEXT, struct db_follow_up, owner),
+    DB_COL(DB_INT, struct db_follow_up, version),
+};
+static const struct db_shape follow_up_shape = DB_SHAPE("follow-ups", struct db_follow_up, follow_up_cols);
+
+unsigned db_follow_ups_due(struct db_conn *c, bool mine, bool upcoming, db_recovery_rows_fn done, void *ctx)
 {
     const char *params[2] = {mine ? "true" : "false", upcoming ? "true" : "false"};
     struct pending *p = pending(ctx);
-    p->table_done = done;
+    p->rows_done = done;
+    p->shape = &follow_up_shape;
     return send(c, due_sql, 2, params, p, ctx);
 }
 
@@ -163,4 +225,22 @@ unsigned db_follow_up_complete(struct db_conn *c, const char *id, int version, b
     struct pending *p = pending(ctx);
     p->versioned_done = done;
     return send(c, complete_sql, 4, params, p, ctx);
+}
+
+/* The offer runs on the first demo customer under a fixed id, inside the
+ * test's rolled-back transaction; the follow-ups with "false, false": not
+ * only mine, due now (the demo data has both kinds). */
+static const char *const offer_check_params[] = {"00000000-0000-4000-8000-00000000c4ec", "1", "", "1.00",
+                                                 "statement check"};
+static const char *const due_check_params[] = {"false", "false"};
+static const struct db_statement statements[] = {
+    {offer_sql, 5, offer_check_params, &credit_status_shape, true},
+    {approvals_sql, 0, NULL, &approval_shape, false},
+    {due_sql, 2, due_check_params, &follow_up_shape, false},
+};
+
+const struct db_statement *db_recovery_statements(int *n)
+{
+    *n = (int)(sizeof statements / sizeof statements[0]);
+    return statements;
 }

@@ -8,11 +8,13 @@
 #include "careline/prompt.h"
 #include "careline/recovery.h"
 #include "careline/screens.h"
+#include "careline/sla.h"
 #include "careline/tui.h"
 #include "careline/util.h"
 
 struct approvals {
-    struct db_table *t;
+    struct db_rows rows;   /* struct db_approval */
+    bool have;             /* rows loaded at least once */
     char *error;
     struct tui_list list;
     bool loading;
@@ -20,7 +22,13 @@ struct approvals {
     bool approve;
 };
 
-static void loaded(void *ctx, struct db_table *t, const char *err)
+static const struct db_approval *row_at(const struct approvals *a, int i)
+{
+    return i >= 0 && i < a->rows.n ? DB_ROW(&a->rows, const struct db_approval, i) : NULL;
+}
+
+/* A failed reload keeps the queue on screen under the error. */
+static void loaded(void *ctx, struct db_rows *rows, const char *err)
 {
     struct approvals *a = ctx;
     a->loading = false;
@@ -28,17 +36,13 @@ static void loaded(void *ctx, struct db_table *t, const char *err)
     a->error = err ? util_strdup(err) : NULL;
     if (!err) {
         int sel = a->list.sel;
-        if (a->t) {
-            db_table_free(a->t);
-            free(a->t);
-        }
-        a->t = t;
-        tui_list_set_count(&a->list, t->rows);
-        if (sel >= 0 && sel < t->rows)
+        db_rows_free(&a->rows);
+        a->rows = *rows;
+        *rows = (struct db_rows){0};
+        a->have = true;
+        tui_list_set_count(&a->list, a->rows.n);
+        if (sel >= 0 && sel < a->rows.n)
             a->list.sel = sel;
-    } else {
-        db_table_free(t);
-        free(t);
     }
     tui_invalidate();
 }
@@ -71,26 +75,33 @@ static void approvals_close(void *st)
     struct approvals *a = st;
     app_off_notify(a);
     db_forget_owner(app_db(), a);
-    if (a->t) {
-        db_table_free(a->t);
-        free(a->t);
-    }
+    db_rows_free(&a->rows);
     free(a->error);
     free(a);
 }
 
 static const char *cell(void *ctx, int row, int col, enum tui_role *role)
 {
-    struct approvals *a = ctx;
+    const struct db_approval *r = row_at(ctx, row);
     static char buf[64];
-    static const int map[] = {AP_REQUESTED, AP_AGENT, AP_CUSTOMER, AP_AMOUNT, AP_REASON, AP_COMPLAINT};
-    if (col == 3) {
-        snprintf(buf, sizeof buf, "%s%s", tui_ascii() ? "GBP " : "\u00a3", db_cell(a->t, row, AP_AMOUNT));
+    char amount[32];
+    if (!r)
+        return "";
+    switch (col) {
+    case 0: return r->requested_text;
+    case 1:
+        if (r->mine)
+            *role = TUI_ROLE_DIM;   /* nobody approves their own */
+        return r->agent;
+    case 2: return r->customer;
+    case 3:
+        snprintf(buf, sizeof buf, "%s%s", tui_ascii() ? "GBP " : "\u00a3",
+                 sla_money_text(r->amount, amount, sizeof amount));
         return buf;
+    case 4: return r->reason;
+    case 5: return r->complaint_ref;
     }
-    if (col == 1 && db_cell_true(a->t, row, AP_MINE))
-        *role = TUI_ROLE_DIM;   /* nobody approves their own */
-    return db_cell(a->t, row, map[col]);
+    return "";
 }
 
 static void approvals_draw(void *st, struct tui_rect b)
@@ -99,26 +110,26 @@ static void approvals_draw(void *st, struct tui_rect b)
     char line[200];
     if (a->error)
         snprintf(line, sizeof line, "%s", a->error);
-    else if (!a->t)
+    else if (!a->have)
         snprintf(line, sizeof line, "Loading...");
     else {
         /* Only what the database would accept is offered: an agent sees
          * the queue but decides nothing. */
         bool any = false;
-        for (int i = 0; i < a->t->rows && !any; i++)
-            any = db_cell_true(a->t, i, AP_MAY_APPROVE) || db_cell_true(a->t, i, AP_MAY_REJECT);
+        for (int i = 0; i < a->rows.n && !any; i++)
+            any = row_at(a, i)->may_approve || row_at(a, i)->may_reject;
         char yes[32], no[32];
         tui_keymap_keys_for("approvals", TUI_ACT_APPROVE, yes, sizeof yes);
         tui_keymap_keys_for("approvals", TUI_ACT_REJECT, no, sizeof no);
         if (any)
             snprintf(line, sizeof line, "%d credit%s waiting for a decision, oldest first. %s approves, %s rejects.",
-                     a->t->rows, a->t->rows == 1 ? "" : "s", yes, no);
+                     a->rows.n, a->rows.n == 1 ? "" : "s", yes, no);
         else
-            snprintf(line, sizeof line, "%d credit%s waiting for a supervisor's decision, oldest first.", a->t->rows,
-                     a->t->rows == 1 ? "" : "s");
+            snprintf(line, sizeof line, "%d credit%s waiting for a supervisor's decision, oldest first.", a->rows.n,
+                     a->rows.n == 1 ? "" : "s");
     }
     tui_put(b.y, b.x + 1, b.w - 1, a->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, line);
-    if (!a->t || a->t->rows == 0)
+    if (!a->have || a->rows.n == 0)
         return;
     static const struct tui_column cols[] = {
         {"Asked", 12, 0, false}, {"Agent", 0, 2, false}, {"Customer", 0, 3, false},
@@ -144,10 +155,11 @@ static void on_note(void *ctx, int choice, const char *text)
 {
     (void)choice;
     struct approvals *a = ctx;
-    for (int i = 0; a->t && i < a->t->rows; i++)
-        if (strcmp(db_cell(a->t, i, AP_ID), a->deciding) == 0)
-            db_credit_decide(app_db(), a->deciding, (int)db_cell_num(a->t, i, AP_VERSION), a->approve, text,
-                             decided, a);
+    /* The queue may have been reloaded while the note was typed: the
+     * credit is found again by id, and decided at the version seen now. */
+    for (int i = 0; i < a->rows.n; i++)
+        if (strcmp(row_at(a, i)->id, a->deciding) == 0)
+            db_credit_decide(app_db(), a->deciding, row_at(a, i)->version, a->approve, text, decided, a);
 }
 
 static enum scr_result approvals_action(void *st, enum tui_action act)
@@ -161,20 +173,20 @@ static enum scr_result approvals_action(void *st, enum tui_action act)
         return SCR_REDRAW;
     case TUI_ACT_APPROVE:
     case TUI_ACT_REJECT: {
-        int row = a->list.sel;
-        if (!a->t || row < 0 || row >= a->t->rows)
+        const struct db_approval *r = row_at(a, a->list.sel);
+        if (!r)
             return SCR_HANDLED;
-        if (db_cell_true(a->t, row, AP_MINE)) {
+        if (r->mine) {
             tui_message(TUI_ROLE_WARN, "You asked for this credit: another supervisor decides on it.");
             return SCR_REDRAW;
         }
-        if (!db_cell_true(a->t, row, act == TUI_ACT_APPROVE ? AP_MAY_APPROVE : AP_MAY_REJECT)) {
-            tui_message(TUI_ROLE_WARN, act == TUI_ACT_APPROVE && db_cell_true(a->t, row, AP_MAY_REJECT)
+        if (!(act == TUI_ACT_APPROVE ? r->may_approve : r->may_reject)) {
+            tui_message(TUI_ROLE_WARN, act == TUI_ACT_APPROVE && r->may_reject
                                            ? "This credit is above your own authority: a manager approves it."
                                            : "Only a supervisor decides on credits.");
             return SCR_REDRAW;
         }
-        snprintf(a->deciding, sizeof a->deciding, "%s", db_cell(a->t, row, AP_ID));
+        snprintf(a->deciding, sizeof a->deciding, "%s", r->id);
         a->approve = act == TUI_ACT_APPROVE;
         struct prompt_spec p = {.title = a->approve ? "Approve the credit" : "Reject the credit",
                                 .question = a->approve ? "The agent is told at once." : "Say why: the agent sees it.",
@@ -193,11 +205,11 @@ static const enum tui_action *approvals_status(void *st)
 {
     struct approvals *a = st;
     static enum tui_action keys[8];
-    int n = 0, row = a->list.sel;
-    bool have = a->t && row >= 0 && row < a->t->rows;
-    if (have && db_cell_true(a->t, row, AP_MAY_APPROVE))
+    int n = 0;
+    const struct db_approval *r = row_at(a, a->list.sel);
+    if (r && r->may_approve)
         keys[n++] = TUI_ACT_APPROVE;
-    if (have && db_cell_true(a->t, row, AP_MAY_REJECT))
+    if (r && r->may_reject)
         keys[n++] = TUI_ACT_REJECT;
     keys[n++] = TUI_ACT_UP;
     keys[n++] = TUI_ACT_DOWN;

@@ -14,7 +14,8 @@
 #include "careline/util.h"
 
 struct followups {
-    struct db_table *t;
+    struct db_rows rows;   /* struct db_follow_up */
+    bool have;             /* answered at least once (rows, or an error) */
     char *error;
     struct tui_list list;
     bool everyone;     /* the whole team's, not only mine */
@@ -22,17 +23,23 @@ struct followups {
     struct scr_followup_doing doing;
 };
 
-static void loaded(void *ctx, struct db_table *t, const char *err)
+static const struct db_follow_up *row_at(const struct followups *f, int i)
+{
+    return i >= 0 && i < f->rows.n ? DB_ROW(&f->rows, const struct db_follow_up, i) : NULL;
+}
+
+/* A failed load empties the list: an error is never drawn over rows that
+ * may be stale. */
+static void loaded(void *ctx, struct db_rows *rows, const char *err)
 {
     struct followups *f = ctx;
     free(f->error);
     f->error = err ? util_strdup(err) : NULL;
-    if (f->t) {
-        db_table_free(f->t);
-        free(f->t);
-    }
-    f->t = t;
-    tui_list_set_count(&f->list, err ? 0 : t->rows);
+    db_rows_free(&f->rows);
+    f->rows = *rows;
+    *rows = (struct db_rows){0};
+    f->have = true;
+    tui_list_set_count(&f->list, f->rows.n);
     tui_invalidate();
 }
 
@@ -56,21 +63,21 @@ static void followups_close(void *st)
 {
     struct followups *f = st;
     db_forget_owner(app_db(), f);
-    if (f->t) {
-        db_table_free(f->t);
-        free(f->t);
-    }
+    db_rows_free(&f->rows);
     free(f->error);
     free(f);
 }
 
 static const char *cell(void *ctx, int row, int col, enum tui_role *role)
 {
-    struct followups *f = ctx;
+    const struct db_follow_up *r = row_at(ctx, row);
     static char buf[64];
+    if (!r)
+        return "";
     switch (col) {
     case 0: {
-        long long late = (long long)db_cell_num(f->t, row, FD_OVERDUE_DAYS);
+        /* long long: the negation of the smallest int stays defined. */
+        long long late = r->overdue_days;
         if (late > 0) {
             *role = TUI_ROLE_WARN;
             snprintf(buf, sizeof buf, "%lld d late", late);
@@ -81,13 +88,13 @@ static const char *cell(void *ctx, int row, int col, enum tui_role *role)
         }
         return buf;
     }
-    case 1: return db_cell(f->t, row, FD_CUSTOMER);
+    case 1: return r->customer;
     case 2:
-        snprintf(buf, sizeof buf, "%s %s", db_cell(f->t, row, FD_CHANNEL), db_cell(f->t, row, FD_PHONE));
+        snprintf(buf, sizeof buf, "%s %s", r->channel, r->phone);
         return buf;
-    case 3: return db_cell(f->t, row, FD_WHAT);
-    case 4: return db_cell(f->t, row, FD_REFERENCE);
-    case 5: return db_cell(f->t, row, FD_OWNER);
+    case 3: return r->what;
+    case 4: return r->reference;
+    case 5: return r->owner;
     }
     return NULL;
 }
@@ -98,18 +105,18 @@ static void followups_draw(void *st, struct tui_rect b)
     char line[200];
     if (f->error)
         snprintf(line, sizeof line, "%s", f->error);
-    else if (!f->t)
+    else if (!f->have)
         snprintf(line, sizeof line, "Loading...");
     else {
         char rec[32], other[32];
         tui_keymap_keys_for("followups", TUI_ACT_COMPLETE, rec, sizeof rec);
         tui_keymap_keys_for("followups", TUI_ACT_UPCOMING, other, sizeof other);
-        snprintf(line, sizeof line, "%d follow-up%s %s (%s). %s records the outcome; %s shows those %s.", f->t->rows,
-                 f->t->rows == 1 ? "" : "s", f->upcoming ? "not yet due" : "due today or overdue",
+        snprintf(line, sizeof line, "%d follow-up%s %s (%s). %s records the outcome; %s shows those %s.", f->rows.n,
+                 f->rows.n == 1 ? "" : "s", f->upcoming ? "not yet due" : "due today or overdue",
                  f->everyone ? "everyone's" : "yours", rec, other, f->upcoming ? "due" : "not yet due");
     }
     tui_put(b.y, b.x + 1, b.w - 1, f->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, line);
-    if (!f->t || !f->t->rows)
+    if (!f->rows.n)
         return;
     static const struct tui_column cols[] = {
         {"Due", 10, 0, false}, {"Customer", 0, 3, false}, {"How", 0, 3, false},
@@ -177,14 +184,14 @@ static enum scr_result followups_action(void *st, enum tui_action a)
         return SCR_REDRAW;
     case TUI_ACT_COMPLETE:
     case TUI_ACT_OPEN: {
-        int row = f->list.sel;
-        if (!f->t || row < 0 || row >= f->t->rows)
+        const struct db_follow_up *r = row_at(f, f->list.sel);
+        if (!r)
             return SCR_HANDLED;
-        snprintf(f->doing.id, sizeof f->doing.id, "%s", db_cell(f->t, row, FD_ID));
-        f->doing.version = (int)db_cell_num(f->t, row, FD_VERSION);
+        snprintf(f->doing.id, sizeof f->doing.id, "%s", r->id);
+        f->doing.version = r->version;
         f->doing.done = completed;
         f->doing.ctx = f;
-        scr_followup_record(&f->doing, db_cell(f->t, row, FD_WHAT));
+        scr_followup_record(&f->doing, r->what);
         return SCR_REDRAW;
     }
     default:

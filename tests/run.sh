@@ -135,6 +135,7 @@ if [ "${CARELINE_SKIP_ASAN:-0}" != 1 ]; then
     if [ -x "$ASAN_BUILD/careline" ]; then
         run_units "$ASAN_BUILD" "asan/unit/"
         CARELINE=$ASAN_BUILD/careline run_scripts db "asan/" "test_search*.sh"
+        CARELINE=$ASAN_BUILD/careline run_scripts db "asan/" "test_statements.sh"
         CARELINE=$ASAN_BUILD/careline run_scripts e2e "asan/" "test_script*.sh"
     else
         echo "not ok - the sanitizer build is missing (make asan)"

@@ -64,6 +64,17 @@ void db_rows_free(struct db_rows *rows);
 int db_parts_decode(struct db_rows *const *out, const struct db_shape *const *shapes, int nparts,
                     const PGresult *const *res, int nres, char *err, size_t errlen);
 
+/* A statement and the record its rows decode into. Each db/ module lists
+ * its own, so one database test runs every statement against the schema
+ * and decodes it: a SELECT changed without its record fails there. */
+struct db_statement {
+    const char *sql;
+    int nparams;
+    const char *const *params;   /* values that run it on the seeded demo data */
+    const struct db_shape *shape;
+    bool writes;                 /* changes data: the test runs it in a transaction it rolls back */
+};
+
 /* Parse one value as a type into dst (the field). Returns 0 or -1. Exposed
  * for the unit tests and the fuzzers. */
 int db_value_parse(enum db_type type, const char *s, void *dst);

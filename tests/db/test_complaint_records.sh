@@ -4,7 +4,7 @@
 export TEST_DB=records_$$ PGDATABASE=records_$$
 createdb -T "$SEEDED_TEMPLATE" "$TEST_DB" || { not_ok "copy the seeded template"; tap_done; exit 1; }
 trap 'dropdb --if-exists "$TEST_DB"' EXIT
-DRIVER=$(dirname "$CARELINE")/tests/db/complaint_records
+DRIVER=$(dirname "$CARELINE")/dbtests/complaint_records
 [ -x "$DRIVER" ] || { not_ok "the driver is built" "$DRIVER"; tap_done; exit 1; }
 
 # Customer 1 lives in the zone of the seed's one active event. Give them an

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# test_statements.sh — each db/ module's listed statements against the seeded schema, decoded with their records (tests/db/statements.c): a SELECT and its record cannot drift apart unnoticed.
+. "$TOP/tests/lib/tap.sh"
+export TEST_DB=statements_$$
+createdb -T "$SEEDED_TEMPLATE" "$TEST_DB" || { not_ok "copy the seeded template"; tap_done; exit 1; }
+trap 'dropdb --if-exists "$TEST_DB"' EXIT
+# The sanitizer run passes its own build's careline; the checker sits beside it.
+prog=$(dirname "$CARELINE")/dbtests/statements
+[ -x "$prog" ] || { not_ok "the statement checker is built ($prog)"; tap_done; exit 1; }
+PGDATABASE=$TEST_DB "$prog"
