@@ -199,3 +199,21 @@ int db_rows_decode(struct db_rows *out, const struct db_shape *shape, const PGre
     out->n = n;
     return 0;
 }
+
+int db_parts_decode(struct db_rows *const *out, const struct db_shape *const *shapes, int nparts,
+                    const PGresult *const *res, int nres, char *err, size_t errlen)
+{
+    int failed = nres < nparts ? nres : -1;
+    for (int i = 0; i < nparts && failed < 0; i++)
+        if (db_rows_decode(out[i], shapes[i], res[i], err, errlen) < 0)
+            failed = i;
+    if (failed < 0)
+        return 0;
+    if (nres < nparts)
+        snprintf(err, errlen, "%s: the database sent %d of %d parts", shapes[nres]->what, nres, nparts);
+    for (int i = 0; i < nparts; i++) {
+        db_rows_free(out[i]);
+        out[i]->shape = shapes[i];
+    }
+    return -1;
+}

@@ -61,7 +61,6 @@ static void attempt_start(struct complaint *c, enum tui_action act, int choice, 
     c->last.text = copy;
 }
 
-static const char *cell(const struct complaint *c, int col);
 static void set_notice(struct complaint *c, char *text);
 static char *attempt_words(const struct complaint *c);
 
@@ -70,7 +69,7 @@ static void loaded(void *ctx, struct db_complaint_detail *d)
     struct complaint *c = ctx;
     free(c->error);
     c->error = d->error ? util_strdup(d->error) : NULL;
-    if (d->error || d->part[CD_COMPLAINT].rows == 0) {
+    if (d->error || !d->k) {
         if (!d->error)
             c->error = util_strdup("This complaint no longer exists.");
         db_complaint_detail_free(d);
@@ -100,7 +99,7 @@ static void loaded(void *ctx, struct db_complaint_detail *d)
         db_complaint_detail_free(c->seen);
         c->seen = NULL;
     }
-    tui_list_set_count(&c->history, d->part[CD_HISTORY].rows);
+    tui_list_set_count(&c->history, d->history.n);
     tui_invalidate();
 }
 
@@ -142,11 +141,6 @@ static void complaint_close(void *st)
     free(c);
 }
 
-static const char *cell(const struct complaint *c, int col)
-{
-    return db_cell(&c->d->part[CD_COMPLAINT], 0, col);
-}
-
 static void set_notice(struct complaint *c, char *text)
 {
     free(c->notice);
@@ -174,17 +168,18 @@ static char *attempt_words(const struct complaint *c)
     return *t ? util_asprintf("%s \"%s\"", what, t) : util_strdup(what);
 }
 
-static void left(const char *secs, const char *met, char *buf, size_t len)
+/* What is left of a deadline: met, not set (none), or seconds to go. */
+static void left(int64_t secs, bool none, const char *met, char *buf, size_t len)
 {
     if (*met) {
         snprintf(buf, len, "met %s", met);
         return;
     }
-    if (!*secs) {
+    if (none) {
         snprintf(buf, len, "-");
         return;
     }
-    long long s = strtoll(secs, NULL, 10);
+    long long s = (long long)secs;
     char span[32];
     sla_span_text(s, span, sizeof span);
     snprintf(buf, len, s < 0 ? "OVERDUE by %s" : "%s left", span);
@@ -193,20 +188,21 @@ static void left(const char *secs, const char *met, char *buf, size_t len)
 static const char *history_cell(void *ctx, int row, int col, enum tui_role *role)
 {
     struct complaint *c = ctx;
-    const struct db_table *h = &c->d->part[CD_HISTORY];
+    if (row < 0 || row >= c->d->history.n)
+        return "";
+    const struct db_complaint_history *h = DB_ROW(&c->d->history, const struct db_complaint_history, row);
     static char buf[200];
     switch (col) {
-    case 0: return db_cell(h, row, CH_AT);
-    case 1: return db_cell(h, row, CH_WHO);
+    case 0: return h->at;
+    case 1: return h->who;
     case 2:
-        if (*db_cell(h, row, CH_TO)) {
-            snprintf(buf, sizeof buf, "%s%s%s", db_cell(h, row, CH_FROM), *db_cell(h, row, CH_FROM) ? " > " : "",
-                     db_cell(h, row, CH_TO));
+        if (*h->to_status) {
+            snprintf(buf, sizeof buf, "%s%s%s", h->from_status, *h->from_status ? " > " : "", h->to_status);
             return buf;
         }
         *role = TUI_ROLE_DIM;
-        return db_cell(h, row, CH_KIND);
-    case 3: return db_cell(h, row, CH_NOTE);
+        return h->kind;
+    case 3: return h->note;
     }
     return NULL;
 }
@@ -224,6 +220,30 @@ static int put_lines(int y, struct tui_rect b, int max, enum tui_role role, cons
     return y + r.h;
 }
 
+/* Each deadline separately, with what is left of it. */
+static int draw_deadlines(const struct complaint *c, int y, struct tui_rect b)
+{
+    const struct db_complaint *k = c->d->k;
+    char line[600], l1[64], l2[64], l3[64];
+    left(k->ack_left, k->ack_left_null, k->ack_at, l1, sizeof l1);
+    left(k->resp_left, k->resp_left_null, k->resp_at, l2, sizeof l2);
+    left(k->res_left, k->res_left_null, k->res_at, l3, sizeof l3);
+    bool paused = c->d->status == DB_LC_WAITING;
+    const struct {
+        const char *label, *due, *state;
+    } rows[] = {
+        {"Acknowledge", k->ack_due, l1},
+        {"First reply", k->resp_due, l2},
+        {"Resolve", k->res_due, l3},
+    };
+    for (int i = 0; i < 3 && y < b.y + b.h; i++) {
+        snprintf(line, sizeof line, "%-12s due %-20s %s%s", rows[i].label, rows[i].due, rows[i].state,
+                 paused && !strstr(rows[i].state, "met") ? " (clock paused)" : "");
+        tui_put(y++, b.x + 1, b.w - 1, strstr(rows[i].state, "OVERDUE") ? TUI_ROLE_WARN : TUI_ROLE_NORMAL, line);
+    }
+    return y;
+}
+
 static void complaint_draw(void *st, struct tui_rect b)
 {
     struct complaint *c = st;
@@ -233,52 +253,38 @@ static void complaint_draw(void *st, struct tui_rect b)
         tui_put(b.y, b.x + 1, b.w - 1, c->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, c->error ? c->error : "Opening...");
         return;
     }
-    char line[600], l1[64], l2[64], l3[64];
+    const struct db_complaint *k = c->d->k;
+    char line[600];
     int y = b.y;
-    snprintf(line, sizeof line, "%s  %s", cell(c, CD_REFERENCE), cell(c, CD_CATEGORY));
+    snprintf(line, sizeof line, "%s  %s", k->reference, k->category);
     y = put_lines(y, b, 2, TUI_ROLE_TITLE, line);
-    snprintf(line, sizeof line, "%s (Acct %s)  Status: %s%s%s  Severity: %s  Owner: %s", cell(c, CD_CUSTOMER),
-             cell(c, CD_ACCOUNT), cell(c, CD_STATUS), *cell(c, CD_STATUS_REASON) ? " - " : "",
-             cell(c, CD_STATUS_REASON), cell(c, CD_SEVERITY), cell(c, CD_OWNER));
+    snprintf(line, sizeof line, "%s (Acct %s)  Status: %s%s%s  Severity: %s  Owner: %s", k->customer,
+             k->account_no, k->status, *k->status_reason ? " - " : "",
+             k->status_reason, k->severity, k->owner);
     y = put_lines(y, b, 2, TUI_ROLE_NORMAL, line);
-    if (*cell(c, CD_MERGED_INTO)) {
-        snprintf(line, sizeof line, "Merged into %s: work on that one.", cell(c, CD_MERGED_INTO));
+    if (*k->merged_into) {
+        snprintf(line, sizeof line, "Merged into %s: work on that one.", k->merged_into);
         tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_WARN, line);
     }
-    if (*cell(c, CD_EVENT)) {
-        snprintf(line, sizeof line, "Linked to the event: %s", cell(c, CD_EVENT));
+    if (*k->event) {
+        snprintf(line, sizeof line, "Linked to the event: %s", k->event);
         y = put_lines(y, b, 2, TUI_ROLE_BANNER, line);
     }
-    /* Each deadline separately, with what is left of it. */
-    left(cell(c, CD_ACK_LEFT), cell(c, CD_ACK_AT), l1, sizeof l1);
-    left(cell(c, CD_RESP_LEFT), cell(c, CD_RESP_AT), l2, sizeof l2);
-    left(cell(c, CD_RES_LEFT), cell(c, CD_RES_AT), l3, sizeof l3);
-    bool paused = strcmp(cell(c, CD_STATUS), "waiting_customer") == 0;
-    const struct {
-        const char *label, *due, *state;
-    } rows[] = {
-        {"Acknowledge", cell(c, CD_ACK_DUE), l1},
-        {"First reply", cell(c, CD_RESP_DUE), l2},
-        {"Resolve", cell(c, CD_RES_DUE), l3},
-    };
-    for (int i = 0; i < 3 && y < b.y + b.h; i++) {
-        snprintf(line, sizeof line, "%-12s due %-20s %s%s", rows[i].label, rows[i].due, rows[i].state,
-                 paused && !strstr(rows[i].state, "met") ? " (clock paused)" : "");
-        tui_put(y++, b.x + 1, b.w - 1, strstr(rows[i].state, "OVERDUE") ? TUI_ROLE_WARN : TUI_ROLE_NORMAL, line);
-    }
-    snprintf(line, sizeof line, "Root cause: %s   Resolution: %s", *cell(c, CD_ROOT_CAUSE) ? cell(c, CD_ROOT_CAUSE) : "-",
-             *cell(c, CD_RESOLUTION) ? cell(c, CD_RESOLUTION) : "-");
+    y = draw_deadlines(c, y, b);
+    snprintf(line, sizeof line, "Root cause: %s   Resolution: %s", *k->root_cause ? k->root_cause : "-",
+             *k->resolution ? k->resolution : "-");
     y = put_lines(y, b, 2, TUI_ROLE_NORMAL, line);
-    const struct db_table *fu = &c->d->part[CD_FOLLOW_UPS];
-    if (*cell(c, CD_COMPENSATION) || fu->rows > 0) {
+    const struct db_complaint_follow_up *fu =
+        c->d->follow_ups.n > 0 ? DB_ROW(&c->d->follow_ups, const struct db_complaint_follow_up, 0) : NULL;
+    if (*k->compensation || fu) {
         char rec[32];
         tui_keymap_keys_for("complaint", TUI_ACT_COMPLETE, rec, sizeof rec);
         struct util_buf t = {0};
-        if (*cell(c, CD_COMPENSATION))
-            util_buf_printf(&t, "Guaranteed payments: %s   ", cell(c, CD_COMPENSATION));
-        if (fu->rows > 0)
-            util_buf_printf(&t, "Follow-up open, due %s by %s: %s (%s records it, before its day too)",
-                            db_cell(fu, 0, CFU_DUE), db_cell(fu, 0, CFU_CHANNEL), db_cell(fu, 0, CFU_WHAT), rec);
+        if (*k->compensation)
+            util_buf_printf(&t, "Guaranteed payments: %s   ", k->compensation);
+        if (fu)
+            util_buf_printf(&t, "Follow-up open, due %s by %s: %s (%s records it, before its day too)", fu->due,
+                            fu->channel, fu->what, rec);
         y = put_lines(y, b, 2, TUI_ROLE_WARN, t.data);
         util_buf_free(&t);
     }
@@ -286,7 +292,7 @@ static void complaint_draw(void *st, struct tui_rect b)
     char keys[32], more[96];
     tui_keymap_keys_for("complaint", TUI_ACT_DESCRIPTION, keys, sizeof keys);
     snprintf(more, sizeof more, "... %s shows the whole description", keys);
-    char *said = util_asprintf("Said: %s", cell(c, CD_DESCRIPTION));
+    char *said = util_asprintf("Said: %s", k->description);
     if (y < b.y + b.h) {
         struct tui_rect dr = {y, b.x + 1, b.y + b.h - y < 2 ? 1 : 2, b.w - 1};
         y += tui_put_excerpt(dr, TUI_ROLE_DIM, said, more, false);
@@ -328,16 +334,17 @@ static int lc_action(enum tui_action a)
     }
 }
 
-static int my_role(const struct complaint *c)
-{
-    return (int)db_lifecycle_role_parse(db_cell(&c->d->part[CD_ME], 0, ME_ROLE));
-}
-
 /* db_lifecycle_allowed() for this complaint and this person. */
 static bool allowed(const struct complaint *c, enum tui_action a, char *why, size_t len)
 {
     int act = lc_action(a);
-    return act >= 0 && db_lifecycle_allowed(db_lifecycle_status_parse(cell(c, CD_STATUS)), act, my_role(c), why, len);
+    return act >= 0 && db_lifecycle_allowed(c->d->status, act, (int)c->d->role, why, len);
+}
+
+/* Resolved or closed: what there is left to do is reopen it. */
+static bool is_done(const struct complaint *c)
+{
+    return c->d->status == DB_LC_RESOLVED || c->d->status == DB_LC_CLOSED;
 }
 
 /* ---- changes ------------------------------------------------------------- */
@@ -380,7 +387,7 @@ static void change_ex(struct complaint *c, const char *status, const char *reaso
 {
     struct db_complaint_change ch = {
         .id = c->id,
-        .version = (int)db_cell_num(&c->d->part[CD_COMPLAINT], 0, CD_VERSION),
+        .version = c->d->k->version,
         .status = status,
         .reason = reason,
         .root_cause_id = cause,
@@ -417,15 +424,15 @@ static void send_attempt(struct complaint *c)
 {
     const char *text = c->last.text ? c->last.text : "";
     int choice = c->last.choice;
-    const struct db_table *k = &c->d->part[CD_COMPLAINT];
     switch (c->last.act) {
     case TUI_ACT_ACKNOWLEDGE: change_ex(c, "acknowledged", "", 0, "", NULL, false); break;
     case TUI_ACT_INVESTIGATE: change_ex(c, "investigating", "", 0, "", NULL, false); break;
     case TUI_ACT_REOPEN: change_ex(c, "investigating", "reopened", 0, "", NULL, false); break;
     case TUI_ACT_WAIT_CUSTOMER: change_ex(c, "waiting_customer", text, 0, "", NULL, false); break;
     case TUI_ACT_RESOLVE: {
-        const struct db_table *r = &c->d->part[CD_ROOT_CAUSES];
-        change_ex(c, "resolved", "", choice >= 0 ? (long long)db_cell_num(r, choice, CR_ID) : 0, text, NULL, false);
+        const struct db_rows *r = &c->d->root_causes;
+        long long cause = choice >= 0 && choice < r->n ? (long long)DB_ROW(r, struct db_root_cause, choice)->id : 0;
+        change_ex(c, "resolved", "", cause, text, NULL, false);
         break;
     }
     case TUI_ACT_CLOSE_COMPLAINT:
@@ -453,7 +460,7 @@ static void send_attempt(struct complaint *c)
         if (!c->credit_id[0])
             util_uuid(c->credit_id);
         c->busy = true;
-        db_credit_offer(app_db(), c->credit_id, (long long)db_cell_num(k, 0, CD_CUSTOMER_ID), c->id, amount,
+        db_credit_offer(app_db(), c->credit_id, (long long)c->d->k->customer_id, c->id, amount,
                         credit_reasons[choice < 0 ? 0 : choice], credited, c);
         break;
     }
@@ -550,14 +557,14 @@ static void ask(struct complaint *c, enum tui_action a, const char *initial, con
         p.done = on_wait_reason;
         break;
     case TUI_ACT_RESOLVE: {
-        const struct db_table *r = &c->d->part[CD_ROOT_CAUSES];
-        names = util_calloc((size_t)(r->rows ? r->rows : 1), sizeof *names);
-        for (int i = 0; i < r->rows; i++)
-            names[i] = db_cell(r, i, CR_NAME);
+        const struct db_rows *r = &c->d->root_causes;
+        names = util_calloc((size_t)(r->n ? r->n : 1), sizeof *names);
+        for (int i = 0; i < r->n; i++)
+            names[i] = DB_ROW(r, struct db_root_cause, i)->name;
         p.title = "Resolve the complaint";
         p.question = "Why did it happen (root cause), and what was done?";
         p.choices = names;
-        p.nchoices = r->rows;
+        p.nchoices = r->n;
         p.text_label = "Resolution";
         p.text_max = 2000;
         p.start_on_text = initial != NULL;
@@ -647,18 +654,54 @@ static enum scr_result retry(struct complaint *c)
 
 static void show_history(struct complaint *c, int row)
 {
-    const struct db_table *h = &c->d->part[CD_HISTORY];
-    if (row < 0 || row >= h->rows)
+    if (row < 0 || row >= c->d->history.n)
         return;
-    char *text = util_asprintf("When: %s\nWho: %s\nWhat: %s%s%s%s%s\n\n%s", db_cell(h, row, CH_AT),
-                               *db_cell(h, row, CH_WHO) ? db_cell(h, row, CH_WHO) : "-", db_cell(h, row, CH_KIND),
-                               *db_cell(h, row, CH_TO) ? ", " : "", db_cell(h, row, CH_FROM),
-                               *db_cell(h, row, CH_FROM) ? " > " : "", db_cell(h, row, CH_TO),
-                               *db_cell(h, row, CH_NOTE) ? db_cell(h, row, CH_NOTE) : "(no note)");
-    char *title = util_asprintf("%s: history", cell(c, CD_REFERENCE));
+    const struct db_complaint_history *h = DB_ROW(&c->d->history, const struct db_complaint_history, row);
+    char *text = util_asprintf("When: %s\nWho: %s\nWhat: %s%s%s%s%s\n\n%s", h->at, *h->who ? h->who : "-", h->kind,
+                               *h->to_status ? ", " : "", h->from_status, *h->from_status ? " > " : "", h->to_status,
+                               *h->note ? h->note : "(no note)");
+    char *title = util_asprintf("%s: history", c->d->k->reference);
     scr_textview_push(title, text);
     free(title);
     free(text);
+}
+
+/* Closing: an open follow-up is recorded first, or a supervisor closes
+ * over it, having said so. */
+static void close_complaint(struct complaint *c)
+{
+    if (c->d->follow_ups.n == 0) {
+        prompted(c, TUI_ACT_CLOSE_COMPLAINT, -1, "");
+        return;
+    }
+    if (c->d->role != DB_LC_SUPERVISOR) {
+        char rec[32];
+        tui_keymap_keys_for("complaint", TUI_ACT_COMPLETE, rec, sizeof rec);
+        set_notice(c, util_asprintf("A follow-up is still open: record it first (%s; it can be recorded "
+                                    "before its day), or ask a supervisor to close over it.", rec));
+        return;
+    }
+    static const char *const answers[] = {"Close it anyway: the follow-up is cancelled, naming you",
+                                           "Do not close yet"};
+    struct prompt_spec p = {.title = "Close over an open follow-up?",
+                            .question = "The follow-up confirms the fix held; closing now cancels it.",
+                            .choices = answers, .nchoices = 2, .done = on_override, .ctx = c};
+    scr_prompt_push(&p);
+}
+
+/* The soonest open follow-up, recorded now (before its day too). */
+static void record_follow_up(struct complaint *c)
+{
+    if (c->d->follow_ups.n == 0) {
+        tui_message(TUI_ROLE_NORMAL, "This complaint has no open follow-up.");
+        return;
+    }
+    const struct db_complaint_follow_up *fu = DB_ROW(&c->d->follow_ups, const struct db_complaint_follow_up, 0);
+    snprintf(c->fu.id, sizeof c->fu.id, "%s", fu->id);
+    c->fu.version = fu->version;
+    c->fu.done = follow_up_recorded;
+    c->fu.ctx = c;
+    scr_followup_record(&c->fu, fu->what);
 }
 
 static enum scr_result complaint_action(void *st, enum tui_action a)
@@ -699,8 +742,7 @@ static enum scr_result complaint_action(void *st, enum tui_action a)
         return SCR_REDRAW;
     case TUI_ACT_REOPEN:
         /* From resolved or closed; elsewhere investigating is the same move. */
-        prompted(c, strcmp(cell(c, CD_STATUS), "resolved") == 0 || strcmp(cell(c, CD_STATUS), "closed") == 0
-                        ? TUI_ACT_REOPEN : TUI_ACT_INVESTIGATE, -1, "");
+        prompted(c, is_done(c) ? TUI_ACT_REOPEN : TUI_ACT_INVESTIGATE, -1, "");
         return SCR_REDRAW;
     case TUI_ACT_WAIT_CUSTOMER:
     case TUI_ACT_RESOLVE:
@@ -711,45 +753,19 @@ static enum scr_result complaint_action(void *st, enum tui_action a)
         ask(c, a, NULL, NULL);
         return SCR_REDRAW;
     case TUI_ACT_CLOSE_COMPLAINT:
-        if (c->d->part[CD_FOLLOW_UPS].rows > 0) {
-            if (my_role(c) != DB_LC_SUPERVISOR) {
-                char rec[32];
-                tui_keymap_keys_for("complaint", TUI_ACT_COMPLETE, rec, sizeof rec);
-                set_notice(c, util_asprintf("A follow-up is still open: record it first (%s; it can be recorded "
-                                            "before its day), or ask a supervisor to close over it.", rec));
-                return SCR_REDRAW;
-            }
-            static const char *const answers[] = {"Close it anyway: the follow-up is cancelled, naming you",
-                                                   "Do not close yet"};
-            struct prompt_spec p = {.title = "Close over an open follow-up?",
-                                    .question = "The follow-up confirms the fix held; closing now cancels it.",
-                                    .choices = answers, .nchoices = 2, .done = on_override, .ctx = c};
-            scr_prompt_push(&p);
-            return SCR_REDRAW;
-        }
-        prompted(c, a, -1, "");
+        close_complaint(c);
         return SCR_REDRAW;
     case TUI_ACT_RUN_SCRIPT:
         tui_push(&scr_runner_ops, c->id);
         return SCR_REDRAW;
     case TUI_ACT_RETRY:
         return retry(c);
-    case TUI_ACT_COMPLETE: {
-        const struct db_table *fu = &c->d->part[CD_FOLLOW_UPS];
-        if (fu->rows == 0) {
-            tui_message(TUI_ROLE_NORMAL, "This complaint has no open follow-up.");
-            return SCR_REDRAW;
-        }
-        snprintf(c->fu.id, sizeof c->fu.id, "%s", db_cell(fu, 0, CFU_ID));
-        c->fu.version = (int)db_cell_num(fu, 0, CFU_VERSION);
-        c->fu.done = follow_up_recorded;
-        c->fu.ctx = c;
-        scr_followup_record(&c->fu, db_cell(fu, 0, CFU_WHAT));
+    case TUI_ACT_COMPLETE:
+        record_follow_up(c);
         return SCR_REDRAW;
-    }
     case TUI_ACT_DESCRIPTION: {
-        char *title = util_asprintf("%s: what the customer said", cell(c, CD_REFERENCE));
-        scr_textview_push(title, cell(c, CD_DESCRIPTION));
+        char *title = util_asprintf("%s: what the customer said", c->d->k->reference);
+        scr_textview_push(title, c->d->k->description);
         free(title);
         return SCR_REDRAW;
     }
@@ -771,7 +787,7 @@ static const enum tui_action *complaint_status(void *st)
     if (c->d && c->last.active && !c->busy)
         keys[n++] = TUI_ACT_RETRY;
     if (c->d) {
-        bool done = strcmp(cell(c, CD_STATUS), "resolved") == 0 || strcmp(cell(c, CD_STATUS), "closed") == 0;
+        bool done = is_done(c);
         static const enum tui_action order[] = {
             TUI_ACT_ACKNOWLEDGE, TUI_ACT_INVESTIGATE, TUI_ACT_WAIT_CUSTOMER, TUI_ACT_RESOLVE, TUI_ACT_CLOSE_COMPLAINT,
             TUI_ACT_REOPEN, TUI_ACT_RUN_SCRIPT, TUI_ACT_NOTE, TUI_ACT_CREDIT, TUI_ACT_FOLLOW_UP, TUI_ACT_MERGE,
@@ -783,7 +799,7 @@ static const enum tui_action *complaint_status(void *st)
             if (allowed(c, order[i], NULL, 0))
                 keys[n++] = order[i];
         }
-        if (c->d->part[CD_FOLLOW_UPS].rows > 0)
+        if (c->d->follow_ups.n > 0)
             keys[n++] = TUI_ACT_COMPLETE;
         keys[n++] = TUI_ACT_DESCRIPTION;
     }

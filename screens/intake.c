@@ -32,7 +32,7 @@ struct intake {
     struct db_intake *in;
     char *load_error;
     struct tui_field filter;
-    int *visible;                 /* rows of IN_CATEGORIES matching the filter */
+    int *visible;                 /* rows of in->categories matching the filter */
     int nvisible;
     struct tui_list cats;
     long long category_id;
@@ -49,7 +49,7 @@ struct intake {
     bool saving, offline_wait;
     bool discard_armed;
     bool journal_dirty;           /* typed text not yet in the journal */
-    char *restore_category;       /* category id from a restored draft, chosen once loaded */
+    long long restore_category;   /* category id from a restored draft, chosen once loaded; 0 none */
 };
 
 static int find(const char *const *list, int n, const char *v)
@@ -122,17 +122,22 @@ static void deadlines_done(void *ctx, struct db_deadlines *d)
     tui_invalidate();
 }
 
+static const struct db_intake_category *category(const struct intake *s, int row)
+{
+    return DB_ROW(&s->in->categories, const struct db_intake_category, row);
+}
+
 static void choose(struct intake *s)
 {
-    const struct db_table *c = s->in ? &s->in->part[IN_CATEGORIES] : NULL;
-    int row = s->cats.sel >= 0 && s->cats.sel < s->nvisible ? s->visible[s->cats.sel] : -1;
-    long long id = row >= 0 ? (long long)db_cell_num(c, row, IC_ID) : 0;
+    int row = s->in && s->cats.sel >= 0 && s->cats.sel < s->nvisible ? s->visible[s->cats.sel] : -1;
+    const struct db_intake_category *c = row >= 0 ? category(s, row) : NULL;
+    long long id = c ? (long long)c->id : 0;
     if (id == s->category_id)
         return;
     s->category_id = id;
-    snprintf(s->category, sizeof s->category, "%s", row >= 0 ? db_cell(c, row, IC_NAME) : "");
+    snprintf(s->category, sizeof s->category, "%s", c ? c->name : "");
     /* The event's own category links the complaint to the event. */
-    snprintf(s->event_id, sizeof s->event_id, "%s", row >= 0 ? db_cell(c, row, IC_EVENT_ID) : "");
+    snprintf(s->event_id, sizeof s->event_id, "%s", c ? c->event_id : "");
     db_deadlines_free(s->due);
     s->due = NULL;
     if (id)
@@ -144,12 +149,12 @@ static void choose(struct intake *s)
 
 static void refilter(struct intake *s)
 {
-    const struct db_table *c = s->in ? &s->in->part[IN_CATEGORIES] : NULL;
+    int rows = s->in ? s->in->categories.n : 0;
     free(s->visible);
-    s->visible = util_calloc((size_t)(c && c->rows ? c->rows : 1), sizeof *s->visible);
+    s->visible = util_calloc((size_t)(rows ? rows : 1), sizeof *s->visible);
     s->nvisible = 0;
-    for (int i = 0; c && i < c->rows; i++)
-        if (matches(db_cell(c, i, IC_NAME), s->filter.text) || matches(db_cell(c, i, IC_CODE), s->filter.text))
+    for (int i = 0; i < rows; i++)
+        if (matches(category(s, i)->name, s->filter.text) || matches(category(s, i)->code, s->filter.text))
             s->visible[s->nvisible++] = i;
     tui_list_set_count(&s->cats, s->nvisible);
     s->cats.sel = s->nvisible ? 0 : -1;
@@ -168,21 +173,22 @@ static void loaded(void *ctx, struct db_intake *in)
         return;
     }
     s->in = in;
-    const struct db_table *u = &in->part[IN_CUSTOMER];
-    snprintf(s->customer, sizeof s->customer, "%s (Acct %s) %s", db_cell(u, 0, IU_NAME), db_cell(u, 0, IU_ACCOUNT),
-             db_cell(u, 0, IU_FLAGS));
+    /* A customer gone since the search shows as empty text, as before. */
+    static const struct db_intake_customer nobody = {"", "", "", false, 0, ""};
+    const struct db_intake_customer *u =
+        in->customer.n > 0 ? DB_ROW(&in->customer, const struct db_intake_customer, 0) : &nobody;
+    snprintf(s->customer, sizeof s->customer, "%s (Acct %s) %s", u->name, u->account_no, u->flags);
     if (!s->premise_id)
-        s->premise_id = (long long)db_cell_num(u, 0, IU_PREMISE);
+        s->premise_id = (long long)u->premise_id;
     /* Reply the way they asked to be contacted; a non-digital customer by phone. */
     if (!s->restore_category) {
-        int p = find(preferences, N(preferences), db_cell(u, 0, IU_CHANNEL));
-        s->preference = db_cell_true(u, 0, IU_NON_DIGITAL) || p < 0 ? 0 : p;
+        int p = find(preferences, N(preferences), u->preferred_channel);
+        s->preference = u->non_digital || p < 0 ? 0 : p;
     }
     refilter(s);
     if (s->restore_category) {
-        const struct db_table *c = &in->part[IN_CATEGORIES];
         for (int i = 0; i < s->nvisible; i++)
-            if (strcmp(db_cell(c, s->visible[i], IC_ID), s->restore_category) == 0)
+            if ((long long)category(s, s->visible[i])->id == s->restore_category)
                 s->cats.sel = i;
         s->category_id = 0;   /* force choose() to take it */
         choose(s);
@@ -212,8 +218,8 @@ static void *intake_open(void *arg)
         const char *v;
         if ((v = db_journal_get(d, "premise_id")))
             s->premise_id = strtoll(v, NULL, 10);
-        if ((v = db_journal_get(d, "category_id")) && strcmp(v, "0") != 0)
-            s->restore_category = util_strdup(v);
+        if ((v = db_journal_get(d, "category_id")))
+            s->restore_category = strtoll(v, NULL, 10);
         if ((v = db_journal_get(d, "description")))
             tui_textarea_set(&s->desc, v);
         s->severity = find(severities, N(severities), db_journal_get(d, "severity"));
@@ -250,7 +256,6 @@ static void intake_close(void *st)
     db_deadlines_free(s->due);
     free(s->load_error);
     free(s->visible);
-    free(s->restore_category);
     tui_field_free(&s->filter);
     tui_textarea_free(&s->desc);
     free(s);
@@ -261,16 +266,15 @@ static void intake_close(void *st)
 static const char *category_cell(void *ctx, int row, int col, enum tui_role *role)
 {
     struct intake *s = ctx;
-    const struct db_table *c = &s->in->part[IN_CATEGORIES];
-    int r = s->visible[row];
+    const struct db_intake_category *c = category(s, s->visible[row]);
     static char buf[64];
     if (col == 0)
-        return db_cell(c, r, IC_NAME);
-    if (*db_cell(c, r, IC_EVENT_ID)) {
+        return c->name;
+    if (*c->event_id) {
         *role = TUI_ROLE_WARN;
         return "ACTIVE EVENT";
     }
-    long long n = (long long)db_cell_num(c, r, IC_RECENT);
+    long long n = (long long)c->recent;
     if (!n)
         return "";
     snprintf(buf, sizeof buf, "%lld in 30 days", n);
@@ -290,6 +294,96 @@ static void choice(int y, int x, int w, bool focused, const char *value)
     tui_put(y, x, w, focused ? TUI_ROLE_INPUT : TUI_ROLE_NORMAL, v);
 }
 
+/* An active event over the customer's premises: its words to read out
+ * come first, whole or with the key that shows them whole. */
+static int draw_event(const struct intake *s, int y, struct tui_rect b)
+{
+    const struct db_intake_event *e = DB_ROW(&s->in->events, const struct db_intake_event, 0);
+    char keys[32], more[96];
+    tui_keymap_keys_for("intake", TUI_ACT_READ_OUT, keys, sizeof keys);
+    snprintf(more, sizeof more, "... %s reads the whole message", keys);
+    int room = b.h >= 20 ? 3 : 2;
+    struct tui_rect er = {y, b.x + 1, room, b.w - 2};
+    char *text = util_asprintf("Read out: \"%s\"", e->message);
+    y += tui_put_excerpt(er, TUI_ROLE_BANNER, text, more, false);
+    free(text);
+    return y;
+}
+
+/* The deadlines that will apply, separately, as the agent chooses. */
+static int draw_deadlines(const struct intake *s, int y, struct tui_rect b)
+{
+    char line[600];
+    if (s->category_id && s->due && !s->due->error) {
+        /* At 80 columns the guaranteed payment no longer fits on the
+         * line: it wraps onto the next rather than falling off the end. */
+        const struct db_deadline *due = db_deadlines_get(s->due);
+        snprintf(line, sizeof line, "Acknowledge by %s; respond by %s; resolve by %s%s%s%s",
+                 *due->ack ? due->ack : "-", *due->response ? due->response : "-",
+                 *due->resolution ? due->resolution : "-", *due->compensation ? "; payment if missed " : "",
+                 *due->compensation ? (tui_ascii() ? "GBP " : "\u00a3") : "", due->compensation);
+        struct tui_rect dl = {y, b.x + 1, tui_wrap_count(line, b.w - 1) > 1 ? 2 : 1, b.w - 1};
+        tui_put_wrapped(dl, TUI_ROLE_NORMAL, line, 0, false);
+        return y + dl.h;
+    }
+    if (s->category_id)
+        tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_DIM, s->due && s->due->error ? s->due->error : "Working out the deadlines...");
+    return y + 1;
+}
+
+/* Possible duplicates: this customer's open complaints in the category,
+ * and other complaints about the same event. */
+static int draw_duplicates(const struct intake *s, int y, struct tui_rect b)
+{
+    char line[600];
+    const struct db_intake_open *dup = db_intake_duplicate(s->in, s->category_id, s->event_id);
+    if (dup) {
+        snprintf(line, sizeof line, "Open already: %s %s (%s, %s). C-t adds this call to it.", dup->reference,
+                 dup->category, dup->status, dup->opened);
+        tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_WARN, line);
+    }
+    if (*s->event_id && s->in->events.n) {
+        const struct db_intake_event *e = DB_ROW(&s->in->events, const struct db_intake_event, 0);
+        snprintf(line, sizeof line, "Linked to the active event, with %lld other open complaint(s)%s%s",
+                 (long long)e->others, *e->refs ? ": " : "", e->refs);
+        tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_BANNER, line);
+    }
+    return y;
+}
+
+/* Severity, channel, reply-by and call-back on one row. */
+static void draw_options(const struct intake *s, int y, struct tui_rect b)
+{
+    int x = b.x + 1, right = b.x + b.w;
+    static const struct {
+        enum focus f;
+        const char *label;
+    } opts[] = {{F_SEVERITY, "Severity"}, {F_CHANNEL, "Channel"}, {F_PREFERENCE, "Reply by"}, {F_CALLBACK, "Call-back"}};
+    for (int i = 0; i < 4 && x < right; i++) {
+        x += tui_put(y, x, right - x, s->focus == opts[i].f ? TUI_ROLE_SELECTED : TUI_ROLE_LABEL, opts[i].label) + 1;
+        const char *v = opts[i].f == F_SEVERITY ? severities[s->severity]
+                        : opts[i].f == F_CHANNEL ? channels[s->channel]
+                        : opts[i].f == F_PREFERENCE ? preferences[s->preference]
+                                                    : s->callback ? "yes" : "no";
+        choice(y, x, right - x, s->focus == opts[i].f, v);
+        x += (int)strlen(v) + 5;
+    }
+}
+
+/* The last row: what became of the complaint (kept, offline, saving, refused). */
+static void draw_state(const struct intake *s, int y, struct tui_rect b)
+{
+    if (s->journal_error[0])
+        tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_ERROR, s->journal_error);
+    else if (s->offline_wait || (s->saving && db_state(app_db()) != DB_ONLINE))
+        tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_WARN,
+                "Offline: the complaint is kept on this terminal and goes as soon as the connection is back.");
+    else if (s->saving)
+        tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_DIM, "Saving...");
+    else if (s->error[0] && s->error_field >= F_SEVERITY)
+        tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_ERROR, s->error);
+}
+
 static void intake_draw(void *st, struct tui_rect b)
 {
     struct intake *s = st;
@@ -306,19 +400,8 @@ static void intake_draw(void *st, struct tui_rect b)
         tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_ERROR, s->load_error);
         return;
     }
-    /* An active event over the customer's premises: its words to read out
-     * come first, whole or with the key that shows them whole. */
-    if (s->in && s->in->part[IN_EVENT_OPEN].rows) {
-        const struct db_table *e = &s->in->part[IN_EVENT_OPEN];
-        char keys[32], more[96];
-        tui_keymap_keys_for("intake", TUI_ACT_READ_OUT, keys, sizeof keys);
-        snprintf(more, sizeof more, "... %s reads the whole message", keys);
-        int room = b.h >= 20 ? 3 : 2;
-        struct tui_rect er = {y, b.x + 1, room, b.w - 2};
-        char *text = util_asprintf("Read out: \"%s\"", db_cell(e, 0, IE_MESSAGE));
-        y += tui_put_excerpt(er, TUI_ROLE_BANNER, text, more, false);
-        free(text);
-    }
+    if (s->in && s->in->events.n)
+        y = draw_event(s, y, b);
     int x = label(y, b, s, F_CATEGORY, "Category");
     int fw = 24;
     tui_field_draw(&s->filter, y, x, fw, s->focus == F_CATEGORY);
@@ -337,44 +420,9 @@ static void intake_draw(void *st, struct tui_rect b)
     if (s->error[0] && s->error_field == F_CATEGORY)
         tui_put(y++, x, right - x, TUI_ROLE_ERROR, s->error);
 
-    /* The deadlines that will apply, separately, as the agent chooses. */
-    if (s->category_id && s->due && !s->due->error) {
-        /* At 80 columns the guaranteed payment no longer fits on the
-         * line: it wraps onto the next rather than falling off the end. */
-        snprintf(line, sizeof line, "Acknowledge by %s; respond by %s; resolve by %s%s%s%s",
-                 *s->due->ack ? s->due->ack : "-", *s->due->response ? s->due->response : "-",
-                 *s->due->resolution ? s->due->resolution : "-", *s->due->compensation ? "; payment if missed " : "",
-                 *s->due->compensation ? (tui_ascii() ? "GBP " : "\u00a3") : "", s->due->compensation);
-        struct tui_rect dl = {y, b.x + 1, tui_wrap_count(line, b.w - 1) > 1 ? 2 : 1, b.w - 1};
-        tui_put_wrapped(dl, TUI_ROLE_NORMAL, line, 0, false);
-        y += dl.h;
-    } else if (s->category_id) {
-        tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_DIM, s->due && s->due->error ? s->due->error : "Working out the deadlines...");
-    } else {
-        y++;
-    }
-    /* Possible duplicates: this customer's open complaints in the category,
-     * and other complaints about the same event. */
-    if (s->in) {
-        const struct db_table *o = &s->in->part[IN_OPEN];
-        int dup = -1;
-        for (int i = 0; i < o->rows && dup < 0; i++)
-            if ((long long)db_cell_num(o, i, IO_CATEGORY_ID) == s->category_id ||
-                (*s->event_id && strcmp(db_cell(o, i, IO_EVENT_ID), s->event_id) == 0))
-                dup = i;
-        if (dup >= 0) {
-            snprintf(line, sizeof line, "Open already: %s %s (%s, %s). C-t adds this call to it.",
-                     db_cell(o, dup, IO_REFERENCE), db_cell(o, dup, IO_CATEGORY), db_cell(o, dup, IO_STATUS),
-                     db_cell(o, dup, IO_OPENED));
-            tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_WARN, line);
-        }
-        const struct db_table *e = &s->in->part[IN_EVENT_OPEN];
-        if (*s->event_id && e->rows) {
-            snprintf(line, sizeof line, "Linked to the active event, with %s other open complaint(s)%s%s",
-                     db_cell(e, 0, IE_COUNT), *db_cell(e, 0, IE_REFERENCES) ? ": " : "", db_cell(e, 0, IE_REFERENCES));
-            tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_BANNER, line);
-        }
-    }
+    y = draw_deadlines(s, y, b);
+    if (s->in)
+        y = draw_duplicates(s, y, b);
     int x2 = label(y, b, s, F_DESCRIPTION, "Description");
     if (s->desc.full)
         snprintf(line, sizeof line, "At the limit of %d bytes: nothing more was taken", DESCRIPTION_MAX);
@@ -391,32 +439,9 @@ static void intake_draw(void *st, struct tui_rect b)
     y += desc_h;
     if (y >= b.y + b.h)
         return;
-    x = b.x + 1;
-    static const struct {
-        enum focus f;
-        const char *label;
-    } opts[] = {{F_SEVERITY, "Severity"}, {F_CHANNEL, "Channel"}, {F_PREFERENCE, "Reply by"}, {F_CALLBACK, "Call-back"}};
-    for (int i = 0; i < 4 && x < right; i++) {
-        x += tui_put(y, x, right - x, s->focus == opts[i].f ? TUI_ROLE_SELECTED : TUI_ROLE_LABEL, opts[i].label) + 1;
-        const char *v = opts[i].f == F_SEVERITY ? severities[s->severity]
-                        : opts[i].f == F_CHANNEL ? channels[s->channel]
-                        : opts[i].f == F_PREFERENCE ? preferences[s->preference]
-                                                    : s->callback ? "yes" : "no";
-        choice(y, x, right - x, s->focus == opts[i].f, v);
-        x += (int)strlen(v) + 5;
-    }
-    y++;
-    if (y < b.y + b.h) {
-        if (s->journal_error[0])
-            tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_ERROR, s->journal_error);
-        else if (s->offline_wait || (s->saving && db_state(app_db()) != DB_ONLINE))
-            tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_WARN,
-                    "Offline: the complaint is kept on this terminal and goes as soon as the connection is back.");
-        else if (s->saving)
-            tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_DIM, "Saving...");
-        else if (s->error[0] && s->error_field >= F_SEVERITY)
-            tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_ERROR, s->error);
-    }
+    draw_options(s, y, b);
+    if (y + 1 < b.y + b.h)
+        draw_state(s, y + 1, b);
 }
 
 /* ---- actions --------------------------------------------------------------- */
@@ -530,15 +555,12 @@ static enum scr_result attach(struct intake *s)
 {
     if (!s->in || s->saving)
         return SCR_HANDLED;
-    const struct db_table *o = &s->in->part[IN_OPEN];
-    for (int i = 0; i < o->rows; i++)
-        if ((long long)db_cell_num(o, i, IO_CATEGORY_ID) == s->category_id ||
-            (*s->event_id && strcmp(db_cell(o, i, IO_EVENT_ID), s->event_id) == 0)) {
-            s->saving = true;
-            db_complaint_add_contact(app_db(), db_cell(o, i, IO_ID), s->id, channels[s->channel], s->desc.f.text,
-                                     attached, s);
-            return SCR_REDRAW;
-        }
+    const struct db_intake_open *o = db_intake_duplicate(s->in, s->category_id, s->event_id);
+    if (o) {
+        s->saving = true;
+        db_complaint_add_contact(app_db(), o->id, s->id, channels[s->channel], s->desc.f.text, attached, s);
+        return SCR_REDRAW;
+    }
     tui_message(TUI_ROLE_NORMAL, "No open complaint of this customer matches this category.");
     return SCR_REDRAW;
 }
@@ -554,14 +576,13 @@ static enum scr_result intake_action(void *st, enum tui_action a)
     case TUI_ACT_ATTACH:
         return attach(s);
     case TUI_ACT_READ_OUT:
-        if (!s->in || !s->in->part[IN_EVENT_OPEN].rows) {
+        if (!s->in || !s->in->events.n) {
             tui_message(TUI_ROLE_NORMAL, "No critical event affects this customer.");
             return SCR_REDRAW;
         } else {
-            const struct db_table *e = &s->in->part[IN_EVENT_OPEN];
-            char *text = util_asprintf("Restore estimate: %s\n\nRead out: \"%s\"", db_cell(e, 0, IE_RESTORE),
-                                       db_cell(e, 0, IE_MESSAGE));
-            scr_textview_push(db_cell(e, 0, IE_TITLE), text);
+            const struct db_intake_event *e = DB_ROW(&s->in->events, const struct db_intake_event, 0);
+            char *text = util_asprintf("Restore estimate: %s\n\nRead out: \"%s\"", e->restore, e->message);
+            scr_textview_push(e->title, text);
             free(text);
         }
         return SCR_REDRAW;
@@ -684,7 +705,7 @@ static const enum tui_action *intake_status(void *st)
                                            TUI_ACT_HELP, TUI_ACT_NONE};
     static const enum tui_action event_keys[] = {TUI_ACT_SUBMIT, TUI_ACT_READ_OUT, TUI_ACT_NEXT_FIELD,
                                                  TUI_ACT_ATTACH, TUI_ACT_CANCEL, TUI_ACT_HELP, TUI_ACT_NONE};
-    return s->in && s->in->part[IN_EVENT_OPEN].rows ? event_keys : keys;
+    return s->in && s->in->events.n ? event_keys : keys;
 }
 
 const struct screen_ops scr_intake_ops = {

@@ -5,38 +5,78 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "careline/customer.h"
-#include "careline/db.h"
+#include <stdint.h>
 
-/* Everything the intake form needs, in one round trip. */
-enum db_intake_part { IN_CATEGORIES, IN_CUSTOMER, IN_OPEN, IN_EVENT_OPEN, IN__COUNT };
-/* Leaf categories: the event's category first, then the most frequent of the last 30 days. */
-enum { IC_ID, IC_CODE, IC_NAME, IC_RECENT, IC_EVENT_ID };
-enum { IU_NAME, IU_ACCOUNT, IU_CHANNEL, IU_NON_DIGITAL, IU_PREMISE, IU_FLAGS };
-/* The customer's open complaints (possible duplicates). */
-enum { IO_ID, IO_REFERENCE, IO_CATEGORY_ID, IO_CATEGORY, IO_STATUS, IO_OPENED, IO_EVENT_ID };
-/* Every active event over the customer's premises, newest first, with its
+#include "careline/db.h"
+#include "careline/lifecycle.h"
+#include "careline/record.h"
+
+/* Everything the intake form needs, in one round trip: typed records,
+ * each statement decoded by column name (record.h). */
+
+/* A leaf category: the event's category first, then the most frequent of the last 30 days. */
+struct db_intake_category {
+    int64_t id;
+    char *code;
+    char *name;                  /* "Parent / Leaf" */
+    int64_t recent;              /* complaints in the last 30 days */
+    char *event_id;              /* the active event over the customer in this category, "" none */
+};
+struct db_intake_customer {
+    char *name, *account_no;
+    char *preferred_channel;
+    bool non_digital;
+    int64_t premise_id;          /* 0: none current */
+    char *flags;                 /* "[PRIORITY SERVICES] [VULNERABLE] ..." */
+};
+/* One of the customer's open complaints (a possible duplicate). */
+struct db_intake_open {
+    char *id, *reference;
+    int64_t category_id;
+    char *category, *status;
+    char *opened;                /* "30 Nov 26", in the utility's zone */
+    char *event_id;              /* "" unless linked to an event */
+};
+/* An active event over the customer's premises, newest first, with its
  * words to read out, and the open complaints of other customers linked to it. */
-enum { IE_EVENT_ID, IE_COUNT, IE_REFERENCES, IE_TITLE, IE_MESSAGE, IE_RESTORE };
+struct db_intake_event {
+    char *event_id;
+    int64_t others;              /* open complaints of other customers */
+    char *refs;                  /* their references, newest first */
+    char *title, *message;
+    char *restore;               /* "Tue 24 Nov 12:00" or "unknown" */
+};
 
 struct db_intake {
-    struct db_table part[IN__COUNT];
-    char *error;
+    struct db_rows categories;   /* struct db_intake_category */
+    struct db_rows customer;     /* struct db_intake_customer: 0 or 1 */
+    struct db_rows open;         /* struct db_intake_open */
+    struct db_rows events;       /* struct db_intake_event */
+    char *error;                 /* the database's or the decoder's sentence; the rest is empty */
 };
 unsigned db_intake_load(struct db_conn *c, long long customer_id, void (*done)(void *ctx, struct db_intake *in),
                         void *ctx);
 void db_intake_free(struct db_intake *in);
+/* The open complaint this call may belong to: same category, or linked to
+ * the same event (event_id "" matches none). NULL when none. */
+const struct db_intake_open *db_intake_duplicate(const struct db_intake *in, long long category_id,
+                                                 const char *event_id);
 
 /* The deadlines a category would get now, as text for the form
  * ("Tue 24 Nov 12:00"), and a guaranteed payment if one is at stake. */
-struct db_deadlines {
+struct db_deadline {
     char *ack, *response, *resolution;   /* "" when no standard sets it */
     char *compensation;                  /* e.g. "40.00", "" when none */
+};
+struct db_deadlines {
+    struct db_rows rows;                 /* struct db_deadline: 0 or 1 */
     char *error;
 };
 /* Newest request wins (slot "deadlines"). */
 unsigned db_deadlines_load(struct db_conn *c, long long customer_id, long long category_id,
                            void (*done)(void *ctx, struct db_deadlines *d), void *ctx);
+/* The row, or one of empty strings when the database sent none. */
+const struct db_deadline *db_deadlines_get(const struct db_deadlines *d);
 void db_deadlines_free(struct db_deadlines *d);
 
 /* What is saved. */
@@ -71,21 +111,66 @@ unsigned db_complaint_add_contact(struct db_conn *c, const char *complaint_id, c
 
 /* ---- one complaint: detail, history, lifecycle -------------------------- */
 
-enum db_cd_part { CD_COMPLAINT, CD_HISTORY, CD_ROOT_CAUSES, CD_ME, CD_FOLLOW_UPS, CD__COUNT };
-enum { CD_ID, CD_REFERENCE, CD_CUSTOMER, CD_ACCOUNT, CD_CATEGORY, CD_STATUS, CD_STATUS_REASON, CD_SEVERITY,
-       CD_CHANNEL, CD_OPENED, CD_OWNER, CD_ACK_DUE, CD_ACK_AT, CD_ACK_LEFT, CD_RESP_DUE, CD_RESP_AT, CD_RESP_LEFT,
-       CD_RES_DUE, CD_RES_AT, CD_RES_LEFT, CD_ROOT_CAUSE, CD_RESOLUTION, CD_DESCRIPTION, CD_VERSION,
-       CD_MERGED_INTO, CD_PREFERENCE, CD_CALLBACK, CD_EVENT, CD_SLA, CD_CUSTOMER_ID, CD_OPEN_FOLLOW_UPS,
-       CD_COMPENSATION, CD_UPDATED };
-enum { CH_AT, CH_WHO, CH_KIND, CH_FROM, CH_TO, CH_NOTE, CH_ID };
+/* The complaint itself. Times are text the database formats in the
+ * utility's zone; what is left of each deadline is seconds. */
+struct db_complaint {
+    char *id;
+    bool ack_left_null, resp_left_null, res_left_null;   /* the deadline is met (or not set) */
+    char *reference, *customer, *account_no;
+    char *category;              /* "Parent / Leaf" */
+    char *status;                /* as stored: "waiting_customer" */
+    char *status_reason, *severity, *channel, *opened;
+    char *owner;                 /* "Name (team)", the team, or "unassigned" */
+    char *ack_due, *ack_at;      /* due "-" when none; at "" until met */
+    int64_t ack_left;            /* seconds to the deadline, negative when overdue */
+    char *resp_due, *resp_at;
+    int64_t resp_left;
+    char *res_due, *res_at;
+    int64_t res_left;
+    char *root_cause, *resolution, *description;
+    int version;                 /* what an update must name (optimistic locking) */
+    char *merged_into;           /* the reference merged into, "" none */
+    char *preference;
+    bool callback;
+    char *event;                 /* the linked event's title, "" none */
+    char *sla;
+    int64_t customer_id;
+    int64_t open_follow_ups;
+    char *compensation;          /* "gss 40.00 paid, ...", "" none */
+    char *updated;
+};
+/* One row of the history, newest first. */
+struct db_complaint_history {
+    char *at, *who, *kind;
+    char *from_status, *to_status;   /* "" unless the status changed */
+    char *note;
+    char *id;
+};
+struct db_root_cause {
+    int64_t id;
+    char *name;                  /* "Parent / Cause" */
+};
 /* The complaint's open follow-ups, soonest first: any may be recorded now. */
-enum { CFU_ID, CFU_VERSION, CFU_WHAT, CFU_DUE, CFU_CHANNEL };
-enum { CR_ID, CR_NAME };
-enum { ME_ROLE, ME_NAME };
+struct db_complaint_follow_up {
+    char *id;
+    int version;
+    char *what, *due, *channel;
+};
+/* Who is looking: their group role decides what they are offered. */
+struct db_complaint_me {
+    char *role, *name;
+};
 
 struct db_complaint_detail {
-    struct db_table part[CD__COUNT];
-    char *error;
+    const struct db_complaint *k;    /* NULL when the complaint is gone */
+    int status;                      /* enum db_lifecycle_status, -1 for one not known */
+    enum db_lifecycle_role role;
+    struct db_rows complaint;        /* struct db_complaint: 0 or 1 */
+    struct db_rows history;          /* struct db_complaint_history */
+    struct db_rows root_causes;      /* struct db_root_cause */
+    struct db_rows me;               /* struct db_complaint_me */
+    struct db_rows follow_ups;       /* struct db_complaint_follow_up */
+    char *error;                     /* the database's or the decoder's sentence; the rest is empty */
 };
 unsigned db_complaint_load(struct db_conn *c, const char *complaint_id,
                            void (*done)(void *ctx, struct db_complaint_detail *d), void *ctx);
@@ -116,5 +201,18 @@ unsigned db_complaint_update(struct db_conn *c, const struct db_complaint_change
 /* A note in the history, keyed by its own UUID (a retry adds it once). */
 unsigned db_complaint_note(struct db_conn *c, const char *complaint_id, const char *id, const char *text,
                            void (*done)(void *ctx, const char *err), void *ctx);
+
+/* ---- the statements against the schema -------------------------------------
+ * Every statement that reads this aggregate, run synchronously and decoded
+ * with its own shape, so a database test proves SQL and records agree: a
+ * renamed, dropped or added column fails it by name. */
+int db_complaint_statement_count(void);
+const char *db_complaint_statement_what(int i);
+const char *db_complaint_statement_sql(int i);
+/* Run statement i (with sql instead of its own text when not NULL) for
+ * these ids and decode it. Returns the number of rows, or -1 with the
+ * database's or the decoder's sentence in err. */
+int db_complaint_statement_check(struct db_conn *c, int i, const char *sql, const char *complaint_id,
+                                 long long customer_id, long long category_id, char *err, size_t len);
 
 #endif

@@ -58,6 +58,12 @@ struct db_rows {
 int db_rows_decode(struct db_rows *out, const struct db_shape *shape, const PGresult *r, char *err, size_t errlen);
 void db_rows_free(struct db_rows *rows);
 
+/* A multi-statement (pipeline) result: part i of res decoded with
+ * shapes[i] into *out[i]. Returns 0, or -1 with the first part's sentence in
+ * err and every part left empty, so a screen never shows half a load. */
+int db_parts_decode(struct db_rows *const *out, const struct db_shape *const *shapes, int nparts,
+                    const PGresult *const *res, int nres, char *err, size_t errlen);
+
 /* A statement and the record its rows decode into. Each db/ module lists
  * its own, so one database test runs every statement against the schema
  * and decodes it: a SELECT changed without its record fails there. */

@@ -167,12 +167,59 @@ static void test_changed_statement_refused(void **state)
     assert_int_equal(db_rows_decode(&rows, &rec_shape, NULL, err, sizeof err), -1);
 }
 
+/* A screen's pipeline: each part with its own shape, all or nothing. */
+static void test_parts(void **state)
+{
+    (void)state;
+    struct pair {
+        int64_t id;
+        char *label;
+    };
+    static const struct db_col pair_cols[] = {
+        DB_COL(DB_INT64, struct pair, id),
+        DB_COL(DB_TEXT, struct pair, label),
+    };
+    static const struct db_shape pair_shape = DB_SHAPE("pairs", struct pair, pair_cols);
+    const char *const pair_names[] = {"label", "id"};
+    const char *const pair_vals[] = {"one", "1", "two", "2"};
+    const char *const vals[] = {"Ann", "7", "3", "10.50", "t", "0.5", "1796000000"};
+    const PGresult *res[2] = {result(good_names, 7, vals, 1), result(pair_names, 2, pair_vals, 2)};
+    struct db_rows recs = {0}, pairs = {0};
+    struct db_rows *const out[] = {&recs, &pairs};
+    const struct db_shape *const shapes[] = {&rec_shape, &pair_shape};
+    char err[256] = "";
+    assert_int_equal(db_parts_decode(out, shapes, 2, res, 2, err, sizeof err), 0);
+    assert_int_equal(recs.n, 1);
+    assert_int_equal(pairs.n, 2);
+    assert_true(DB_ROW(&recs, struct rec, 0)->amount == 1050);
+    assert_string_equal(DB_ROW(&pairs, struct pair, 1)->label, "two");
+    assert_true(DB_ROW(&pairs, struct pair, 1)->id == 2);
+    /* The second part's statement changed: the first part is not kept either. */
+    const char *const renamed[] = {"label", "pair_id"};
+    PGresult *changed = result(renamed, 2, pair_vals, 2);
+    const PGresult *res2[2] = {res[0], changed};
+    assert_int_equal(db_parts_decode(out, shapes, 2, res2, 2, err, sizeof err), -1);
+    assert_non_null(strstr(err, "pairs: the statement has no column id"));
+    assert_int_equal(recs.n, 0);
+    assert_int_equal(pairs.n, 0);
+    /* Fewer results than parts (a pipeline cut short) is refused. */
+    assert_int_equal(db_parts_decode(out, shapes, 2, res, 1, err, sizeof err), -1);
+    assert_non_null(strstr(err, "1 of 2 parts"));
+    assert_int_equal(recs.n, 0);
+    db_rows_free(&recs);
+    db_rows_free(&pairs);
+    PQclear(changed);
+    PQclear((PGresult *)res[0]);
+    PQclear((PGresult *)res[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_decode_by_name),
         cmocka_unit_test(test_changed_statement_refused),
+        cmocka_unit_test(test_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
