@@ -9,6 +9,7 @@
 
 #include "careline/admin.h"
 #include "careline/app.h"
+#include "careline/cmd_notify.h"
 #include "careline/customer.h"
 #include "careline/export.h"
 #include "careline/keymap.h"
@@ -95,6 +96,8 @@ int cli_parse(struct cli_cmd *c)
         return db_staff_cli_parse(c->argc, c->argv);
     if (strcmp(c->name, "customer") == 0)
         return db_export_cli_parse(c->argc, c->argv);
+    if (strcmp(c->name, "notify") == 0)
+        return cmd_notify_parse(c->argc, c->argv);
     return bad(c, "unknown command '%s'", c->name);
 }
 
@@ -286,6 +289,8 @@ int cli_run(struct cli_cmd *c, struct db_conn *db)
         return db_staff_cli_run(c->argc, c->argv, db);
     if (strcmp(c->name, "customer") == 0)
         return db_export_cli_run(c->argc, c->argv, db);
+    if (strcmp(c->name, "notify") == 0)
+        return cmd_notify_run(c->argc, c->argv, db, app_conf());
     char err[2048];
     if (strcmp(c->name, "migrate") == 0) {
         if (db_migrate(db, stdout, err, sizeof err) < 0) {

@@ -128,6 +128,8 @@ static void usage(FILE *f)
           "  staff list [--csv]         list staff, their groups and whether they can log in\n"
           "  customer export ACCOUNT [--json|--text]\n"
           "                            everything held about one customer (subject access)\n"
+          "  notify [--once] [--batch N] [--worker NAME] [--verbose]\n"
+          "                            send queued event notifications (e-mail, SMS) until stopped\n"
           "\n"
           "Options:\n"
           "  -c, --config FILE         read FILE over the built-in defaults\n"
@@ -356,7 +358,8 @@ int main(int argc, char **argv)
     }
     const char *cmd = optind < argc ? argv[optind] : NULL;
     static const char *const commands[] = {"migrate", "seed", "maintain", "check-config", "search", "keys",
-                                           "lifecycle", "view", "report", "scripts", "staff", "customer", NULL};
+                                           "lifecycle", "view", "report", "scripts", "staff", "customer", "notify",
+                                           NULL};
     bool known = cmd == NULL;
     for (int i = 0; cmd && commands[i]; i++)
         known |= strcmp(cmd, commands[i]) == 0;
