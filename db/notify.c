@@ -286,7 +286,7 @@ static const char calls_sql[] =
     "   CASE WHEN c.priority_services THEN 'priority services' END) AS flags,"
     "  k.priority = 0 AS priority, k.reason, coalesce(k.detail, '') AS detail, e.title AS event_title,"
     "  m.subject, m.body AS message,"
-    "  to_char(k.created_at, CASE WHEN k.created_at::date = current_date THEN 'HH24:MI' ELSE 'DD Mon HH24:MI' END)"
+    "  to_char(k.created_at, CASE WHEN k.created_at::date = current_date THEN 'HH24:MI' ELSE 'DD Mon' END)"
     "   AS queued_text, k.no_answers,"
     "  coalesce(s.display_name, '') AS taken_by,"
     "  k.taken_by IS NOT NULL AND k.taken_by = me.id AS taken_by_me,"

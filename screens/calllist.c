@@ -121,8 +121,8 @@ static const char *reason_text(const struct db_notify_call *r)
     if (strcmp(r->reason, "non_digital") == 0)
         return "no internet";
     if (strcmp(r->reason, "no_address") == 0)
-        return r->phone[0] ? "no mobile/e-mail" : "no number";
-    return "delivery failed";
+        return r->phone[0] ? "no mobile" : "no number";
+    return "not delivered";
 }
 
 static const char *cell(void *ctx, int row, int col, enum tui_role *role)
@@ -207,8 +207,8 @@ static void calllist_draw(void *st, struct tui_rect b)
     if (!l->have || l->rows.n == 0)
         return;
     static const struct tui_column cols[] = {
-        {"", 8, 0, false},       {"Customer", 0, 3, false}, {"Phone", 13, 0, false},
-        {"Why a call", 0, 3, false}, {"Listed", 12, 0, false}, {"Taken", 0, 1, false},
+        {"", 8, 0, false},           {"Customer", 0, 3, false}, {"Phone", 13, 0, false},
+        {"Why a call", 0, 2, false}, {"Listed", 6, 0, false},  {"Taken by", 0, 2, false},
     };
     /* The list takes what the detail below leaves: at least five rows
      * when the screen allows it. */

@@ -366,6 +366,10 @@ BEGIN
             OR taken_at < now() - make_interval(mins => (SELECT value::int FROM app_setting
                                                           WHERE key = 'notify_call_take_minutes')))
     RETURNING version INTO v;
+    IF v IS NOT NULL THEN
+        -- Other agents' lists show it taken at once.
+        PERFORM pg_notify('careline_notify', (SELECT event_id FROM notify_call WHERE id = p_id)::text);
+    END IF;
     RETURN v;
 END $$;
 

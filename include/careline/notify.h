@@ -96,7 +96,7 @@ struct db_notify_call {
     char *event_title;
     char *subject;             /* the message's subject line */
     char *message;             /* what to tell the customer */
-    char *queued_text;         /* "HH24:MI" or "DD Mon HH24:MI" when it joined the list */
+    char *queued_text;         /* when it joined the list: "HH24:MI" today, else "DD Mon" */
     int no_answers;
     char *taken_by;            /* the agent who took it, "" */
     bool taken_by_me;
