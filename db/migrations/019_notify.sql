@@ -188,19 +188,16 @@ END $$;
 REVOKE EXECUTE ON FUNCTION notify_queue_event(uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION notify_queue_event(uuid) TO careline_supervisor, careline_notifier;
 
-CREATE FUNCTION notify_event_changed() RETURNS trigger
+-- Each committed version of an event (critical_event_revision, written at COMMIT once per
+-- version with the final zones, sectors and message: 018) queues its messages.
+CREATE FUNCTION notify_revision_queued() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
-    PERFORM notify_queue_event(NEW.id);
+    PERFORM notify_queue_event(NEW.event_id);
     RETURN NULL;
 END $$;
--- Deferred to the commit: an event's zones and sectors are written after its row, in the
--- same transaction, and the affected customers are only known then.
-CREATE CONSTRAINT TRIGGER notify_event_declared AFTER INSERT ON critical_event
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION notify_event_changed();
-CREATE CONSTRAINT TRIGGER notify_event_updated AFTER UPDATE ON critical_event
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
-    WHEN (OLD.version IS DISTINCT FROM NEW.version) EXECUTE FUNCTION notify_event_changed();
+CREATE TRIGGER notify_revision_queued AFTER INSERT ON critical_event_revision
+    FOR EACH ROW EXECUTE FUNCTION notify_revision_queued();
 
 ------------------------------------------------------------------------------------------
 -- The worker: claim a batch, settle each message. Several workers run at once: SKIP
