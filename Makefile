@@ -155,6 +155,7 @@ install: $(BUILD)/careline
 	install -m 755 $(BUILD)/careline $(DESTDIR)$(PREFIX)/bin/careline
 	install -m 644 docs/careline.1 $(DESTDIR)$(PREFIX)/share/man/man1/careline.1
 	install -m 644 conf/careline.conf $(DESTDIR)$(PREFIX)/share/careline/careline.conf.example
+	install -m 644 conf/careline-notify.service $(DESTDIR)$(PREFIX)/share/careline/careline-notify.service
 	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/careline/
 	install -m 644 conf/scripts/*.conf $(DESTDIR)$(PREFIX)/share/careline/scripts/
 
