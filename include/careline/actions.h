@@ -61,8 +61,8 @@
     X(DESCRIPTION, "description", "description", "Read the complaint's whole description (scrolls)") \
     X(RETRY, "apply-again", "apply again", "Apply the refused change again, to the complaint as it is now") \
     X(UPCOMING, "upcoming", "upcoming/due", "Show the follow-ups not yet due (record one early), or those due") \
-    X(CALL_LIST, "call-list", "calls", "Customers to phone about a critical event (the call list)") \
-    X(RECORD_CALL, "record-call", "record call", "Record how the call went: reached, no answer, message left")
+    X(CALL_LIST, "call-list", "calls", "The call list: customers to phone about an event") \
+    X(RECORD_CALL, "record-call", "record call", "Record the call: reached, no answer or message left")
 
 enum tui_action {
 #define TUI_ACTION_ENUM(id, name, label, help) TUI_ACT_##id,
