@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "careline/customer.h"
 #include "careline/db.h"
 #include "careline/record.h"
 #include "careline/recovery.h"
@@ -16,6 +17,7 @@ static const struct {
     const struct db_statement *(*list)(int *n);
 } modules[] = {
     {"recovery", db_recovery_statements},
+    {"customer", db_customer_statements},
 };
 
 static int tap_n, tap_failed;
