@@ -9,6 +9,7 @@
 #include "careline/db.h"
 #include "careline/record.h"
 #include "careline/recovery.h"
+#include "careline/search.h"
 
 /* The modules whose statements are listed; a module converted to typed
  * records adds its line here. */
@@ -18,6 +19,7 @@ static const struct {
 } modules[] = {
     {"recovery", db_recovery_statements},
     {"customer", db_customer_statements},
+    {"search", db_search_statements},
 };
 
 static int tap_n, tap_failed;
