@@ -227,6 +227,71 @@ unsigned db_follow_up_complete(struct db_conn *c, const char *id, int version, b
     return send(c, complete_sql, 4, params, p, ctx);
 }
 
+/* ---- notices ---------------------------------------------------------------- */
+
+/* The value of key in a flat JSON object of strings, numbers and nulls (what
+ * json_build_object makes), unquoted into out. False when it is not there
+ * or the text is not such an object. Escapes in strings are kept as they
+ * are: the values read here never have them. */
+static bool json_value(const char *json, const char *key, char *out, size_t len)
+{
+    const char *p = json;
+    while (*p == ' ' || *p == '\n' || *p == '\t')
+        p++;
+    if (*p++ != '{')
+        return false;
+    for (;;) {
+        while (*p == ' ' || *p == ',' || *p == '\n' || *p == '\t')
+            p++;
+        if (*p != '"')
+            return false;
+        const char *k = ++p;
+        while (*p && *p != '"')
+            p += *p == '\\' && p[1] ? 2 : 1;
+        if (!*p)
+            return false;
+        size_t klen = (size_t)(p++ - k);
+        while (*p == ' ')
+            p++;
+        if (*p++ != ':')
+            return false;
+        while (*p == ' ')
+            p++;
+        bool quoted = *p == '"';
+        const char *v = p + quoted;
+        p = v;
+        while (*p && (quoted ? *p != '"' : (*p != ',' && *p != '}' && *p != ' ')))
+            p += quoted && *p == '\\' && p[1] ? 2 : 1;
+        if (quoted && !*p)
+            return false;
+        if (klen == strlen(key) && strncmp(k, key, klen) == 0) {
+            snprintf(out, len, "%.*s", (int)(p - v), v);
+            return true;
+        }
+        p += quoted;
+    }
+}
+
+const char *db_approval_notice(const char *payload, long long staff_id, bool *warn)
+{
+    char who[32], status[32];
+    *warn = false;
+    if (!payload || staff_id <= 0 || !json_value(payload, "requested_by", who, sizeof who) ||
+        !json_value(payload, "status", status, sizeof status))
+        return NULL;
+    char *end;
+    long long id = strtoll(who, &end, 10);
+    if (end == who || *end || id != staff_id)
+        return NULL;
+    if (strcmp(status, "approved") == 0)
+        return "A supervisor approved your goodwill credit.";
+    if (strcmp(status, "rejected") == 0) {
+        *warn = true;
+        return "A supervisor rejected your goodwill credit (see the complaint's history).";
+    }
+    return NULL;   /* pending or applied: nothing was decided for them */
+}
+
 /* The offer runs on the first demo customer under a fixed id, inside the
  * test's rolled-back transaction; the follow-ups with "false, false": not
  * only mine, due now (the demo data has both kinds). */

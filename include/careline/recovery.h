@@ -71,6 +71,13 @@ unsigned db_follow_ups_due(struct db_conn *c, bool mine, bool upcoming, db_recov
 unsigned db_follow_up_complete(struct db_conn *c, const char *id, int version, bool confirmed, const char *outcome,
                                void (*done)(void *ctx, bool conflict, const char *err), void *ctx);
 
+/* What the agent who asked for a credit is told when a supervisor decides
+ * it, from the careline_approval notification's payload (a JSON object of
+ * credit_id, status and requested_by: 004_rules.sql). Pure. NULL when the
+ * payload is not a decision on a credit staff_id asked for (staff_id 0:
+ * nobody); else the sentence, with *warn set for a rejection. */
+const char *db_approval_notice(const char *payload, long long staff_id, bool *warn);
+
 /* Every statement of this module whose rows are decoded into a record,
  * with parameters that run it on the seeded demo data: the database test
  * runs each against the migrated schema and decodes it (tests/db/
