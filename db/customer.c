@@ -326,8 +326,8 @@ static void derive(struct db_customer_view *v)
     struct db_rows *k = &v->part[CV_COMPLAINTS];
     for (int i = 0; i < k->n; i++) {
         struct db_cv_complaint *c = DB_ROW(k, struct db_cv_complaint, i);
-        c->ack_state = db_cv_deadline_of(c->ack_met, c->ack_left);
-        c->resolution_state = db_cv_deadline_of(c->resolution_met, c->resolution_left);
+        c->ack_state = db_deadline_state_of(c->ack_met, c->ack_left);
+        c->resolution_state = db_deadline_state_of(c->resolution_met, c->resolution_left);
     }
 }
 

@@ -1,4 +1,4 @@
-/* customer_rules.c — what an agent should know from a customer's view, as pure functions: leaks and catch-up bills in the usage, the bill behind a high-bill call, how a complaint deadline stands. */
+/* customer_rules.c — what an agent should know from a customer's view, as pure functions: leaks and catch-up bills in the usage, the bill behind a high-bill call. */
 #include "careline/customer.h"
 
 #include <math.h>
@@ -7,13 +7,6 @@
 
 #include "careline/sla.h"
 #include "careline/util.h"
-
-enum db_cv_deadline db_cv_deadline_of(bool met, int64_t seconds_left)
-{
-    if (met)
-        return DB_CV_DEADLINE_MET;
-    return seconds_left < 0 ? DB_CV_DEADLINE_OVERDUE : DB_CV_DEADLINE_RUNNING;
-}
 
 int db_cv_usage_months(const struct db_customer_view *v, struct db_usage_month *out, int max)
 {

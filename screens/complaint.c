@@ -229,17 +229,19 @@ static int draw_deadlines(const struct complaint *c, int y, struct tui_rect b)
     left(k->resp_left, k->resp_left_null, k->resp_at, l2, sizeof l2);
     left(k->res_left, k->res_left_null, k->res_at, l3, sizeof l3);
     bool paused = c->d->status == DB_LC_WAITING;
+    /* The state, not the words, decides the colour. */
     const struct {
         const char *label, *due, *state;
+        enum db_deadline_state st;
     } rows[] = {
-        {"Acknowledge", k->ack_due, l1},
-        {"First reply", k->resp_due, l2},
-        {"Resolve", k->res_due, l3},
+        {"Acknowledge", k->ack_due, l1, db_deadline_state_of(*k->ack_at, k->ack_left_null ? 0 : k->ack_left)},
+        {"First reply", k->resp_due, l2, db_deadline_state_of(*k->resp_at, k->resp_left_null ? 0 : k->resp_left)},
+        {"Resolve", k->res_due, l3, db_deadline_state_of(*k->res_at, k->res_left_null ? 0 : k->res_left)},
     };
     for (int i = 0; i < 3 && y < b.y + b.h; i++) {
         snprintf(line, sizeof line, "%-12s due %-20s %s%s", rows[i].label, rows[i].due, rows[i].state,
-                 paused && !strstr(rows[i].state, "met") ? " (clock paused)" : "");
-        tui_put(y++, b.x + 1, b.w - 1, strstr(rows[i].state, "OVERDUE") ? TUI_ROLE_WARN : TUI_ROLE_NORMAL, line);
+                 paused && rows[i].st != DB_DEADLINE_MET ? " (clock paused)" : "");
+        tui_put(y++, b.x + 1, b.w - 1, rows[i].st == DB_DEADLINE_OVERDUE ? TUI_ROLE_WARN : TUI_ROLE_NORMAL, line);
     }
     return y;
 }

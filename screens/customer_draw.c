@@ -57,9 +57,9 @@ const char *scr_cust_time_left(bool met, int64_t seconds, char *buf, size_t len)
     return buf;
 }
 
-enum tui_role scr_cust_deadline_role(enum db_cv_deadline d)
+enum tui_role scr_cust_deadline_role(enum db_deadline_state d)
 {
-    return d == DB_CV_DEADLINE_OVERDUE ? TUI_ROLE_WARN : TUI_ROLE_NORMAL;
+    return d == DB_DEADLINE_OVERDUE ? TUI_ROLE_WARN : TUI_ROLE_NORMAL;
 }
 
 const char *scr_cust_money(int64_t pence, char *buf, size_t len)

@@ -249,13 +249,13 @@ static const char *complaint_cell(void *ctx, int row, int col, enum tui_role *ro
     case 4:
         if (k->done)
             return "met";
-        if (k->ack_state == DB_CV_DEADLINE_OVERDUE)
+        if (k->ack_state == DB_DEADLINE_OVERDUE)
             *role = scr_cust_deadline_role(k->ack_state);
         return scr_cust_time_left(k->ack_met, k->ack_left, cell_buf, sizeof cell_buf);
     case 5:
         if (k->done)
             return k->root_cause;
-        if (k->resolution_state == DB_CV_DEADLINE_OVERDUE)
+        if (k->resolution_state == DB_DEADLINE_OVERDUE)
             *role = scr_cust_deadline_role(k->resolution_state);
         return scr_cust_time_left(k->resolution_met, k->resolution_left, cell_buf, sizeof cell_buf);
     }

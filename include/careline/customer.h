@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "careline/db.h"
+#include "careline/lifecycle.h"
 #include "careline/record.h"
 
 /* The parts of the view, one statement each, sent together. */
@@ -89,8 +90,6 @@ struct db_cv_contact {
 struct db_cv_contact_count {
     int64_t count;
 };
-/* How one deadline of a complaint stands: the screen colours it. */
-enum db_cv_deadline { DB_CV_DEADLINE_MET, DB_CV_DEADLINE_RUNNING, DB_CV_DEADLINE_OVERDUE };
 struct db_cv_complaint {
     char *id;
     bool ack_met, response_met, resolution_met;   /* no time left counted: met */
@@ -98,8 +97,9 @@ struct db_cv_complaint {
     int64_t ack_left, response_left, resolution_left;   /* seconds; negative: overdue */
     bool acknowledged, responded, done, paused;
     char *root_cause, *description, *resolution;
-    /* Filled by the loader from the above (db_cv_deadline_of). */
-    enum db_cv_deadline ack_state, resolution_state;
+    /* Filled by the loader from the above (db_deadline_state_of): the screen
+     * colours these, never its own words. */
+    enum db_deadline_state ack_state, resolution_state;
 };
 struct db_cv_programme {
     char *name, *kind, *status, *enrolled;
@@ -155,9 +155,6 @@ void db_customer_view_free(struct db_customer_view *v);
 const struct db_statement *db_customer_statements(int *n);
 
 /* ---- rules on the data (pure, unit-tested) --------------------------- */
-
-/* A complaint deadline from what the database says is left of it. */
-enum db_cv_deadline db_cv_deadline_of(bool met, int64_t seconds_left);
 
 struct db_usage_month {
     double m3;          /* NAN when no read that month */

@@ -49,7 +49,7 @@ const char *scr_cust_time_left(bool met, int64_t seconds, char *buf, size_t len)
 /* The words of the newest event to read out, for the banner and the full view (heap). */
 char *scr_cust_readout(const struct db_cv_event *e);
 /* A role for how a deadline stands. */
-enum tui_role scr_cust_deadline_role(enum db_cv_deadline d);
+enum tui_role scr_cust_deadline_role(enum db_deadline_state d);
 
 /* customer_overview.c */
 void scr_cust_overview(const struct scr_customer *c, struct tui_rect b);

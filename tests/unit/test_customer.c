@@ -1,4 +1,4 @@
-/* test_customer.c — the rules read off a customer's view: leaks and catch-up bills in the usage, the bill behind a high-bill call, deadline states, usage months from the records, a partial refresh merged in. */
+/* test_customer.c — the rules read off a customer's view: leaks and catch-up bills in the usage, the bill behind a high-bill call, usage months from the records, a partial refresh merged in. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -178,15 +178,6 @@ static void test_high_bill(void **state)
     assert_int_equal(db_high_bill(b, 0, why, sizeof why), -1);
 }
 
-static void test_deadline(void **state)
-{
-    (void)state;
-    assert_int_equal(db_cv_deadline_of(true, -500), DB_CV_DEADLINE_MET);
-    assert_int_equal(db_cv_deadline_of(false, -1), DB_CV_DEADLINE_OVERDUE);
-    assert_int_equal(db_cv_deadline_of(false, 0), DB_CV_DEADLINE_RUNNING);
-    assert_int_equal(db_cv_deadline_of(false, 86400), DB_CV_DEADLINE_RUNNING);
-}
-
 static void test_usage_months(void **state)
 {
     (void)state;
@@ -251,7 +242,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_usage_quiet),     cmocka_unit_test(test_usage_leak_jump),
         cmocka_unit_test(test_usage_night_flow), cmocka_unit_test(test_usage_catch_up),
-        cmocka_unit_test(test_high_bill),       cmocka_unit_test(test_deadline),
+        cmocka_unit_test(test_high_bill),
         cmocka_unit_test(test_usage_months),    cmocka_unit_test(test_merge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
