@@ -418,6 +418,7 @@ static const char *const follow_up_channels[] = {"phone", "phone", "letter", "em
 
 static void noted(void *ctx, const char *err);
 static void credited(void *ctx, const char *status, const char *err);
+static void credit_waiting(void *ctx);
 static void booked(void *ctx, const char *err);
 static bool credit_amount(const char *text, char *amount, size_t len);
 
@@ -462,8 +463,14 @@ static void send_attempt(struct complaint *c)
         if (!c->credit_id[0])
             util_uuid(c->credit_id);
         c->busy = true;
-        db_credit_offer(app_db(), c->credit_id, (long long)c->d->k->customer_id, c->id, amount,
-                        credit_reasons[choice < 0 ? 0 : choice], credited, c);
+        const struct db_credit_draft d = {c->credit_id, (long long)c->d->k->customer_id, c->id, amount,
+                                          credit_reasons[choice < 0 ? 0 : choice], c->d->k->customer,
+                                          c->d->k->reference};
+        const struct db_outbox_reply reply = {credited, credit_waiting, c};
+        char err[256];
+        db_credit_offer(app_db(), app_conf()->journal_dir, &d, &reply, err, sizeof err);
+        if (err[0])
+            tui_message(TUI_ROLE_ERROR, "Not kept on this terminal: %s", err);
         break;
     }
     case TUI_ACT_FOLLOW_UP: {
@@ -496,6 +503,14 @@ static void credited(void *ctx, const char *status, const char *err)
              err ? "" : strcmp(status, "applied") == 0
                             ? "Credit applied to the account at once."
                             : "Above your authority: sent to a supervisor. You will see the decision here.");
+}
+
+/* The connection went with the credit: it is on disk and goes again by itself. */
+static void credit_waiting(void *ctx)
+{
+    (void)ctx;
+    tui_message(TUI_ROLE_WARN, "Offline: the credit is kept on this terminal and goes as soon as the connection is back.");
+    tui_invalidate();
 }
 
 static void booked(void *ctx, const char *err)
