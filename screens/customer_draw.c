@@ -14,35 +14,39 @@ static const char *const panel_names[SCR_CUST__PANELS] = {"Overview", "Usage", "
 
 /* ---- words and figures ------------------------------------------------------ */
 
-static const char *segment_word(const char *code)
+struct code_word {
+    const char *code, *word;
+};
+
+/* The word for a code the database stores; the code itself when it is new. */
+static const char *word_for(const struct code_word *w, size_t n, const char *code)
 {
-    static const struct {
-        const char *code, *word;
-    } w[] = {
-        {"residential_single", "Household"}, {"residential_multi", "Household (flat)"}, {"senior", "Senior"},
-        {"small_business", "Small business"}, {"commercial", "Commercial"},          {"industrial", "Industrial"},
-        {"key_account", "Key account"},     {"public_sector", "Public sector"},
-    };
-    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+    for (size_t i = 0; i < n; i++)
         if (strcmp(w[i].code, code) == 0)
             return w[i].word;
     return code;
 }
+#define WORD_FOR(table, code) word_for(table, sizeof table / sizeof table[0], code)
+
+static const char *segment_word(const char *code)
+{
+    static const struct code_word w[] = {
+        {"residential_single", "Household"}, {"residential_multi", "Household (flat)"}, {"senior", "Senior"},
+        {"small_business", "Small business"}, {"commercial", "Commercial"},          {"industrial", "Industrial"},
+        {"key_account", "Key account"},     {"public_sector", "Public sector"},
+    };
+    return WORD_FOR(w, code);
+}
 
 const char *scr_cust_event_word(const char *kind)
 {
-    static const struct {
-        const char *kind, *word;
-    } w[] = {
+    static const struct code_word w[] = {
         {"supply_interruption", "SUPPLY INTERRUPTION"}, {"boil_water", "BOIL WATER NOTICE"},
         {"do_not_drink", "DO NOT DRINK NOTICE"},        {"low_pressure", "LOW PRESSURE"},
         {"planned_works", "PLANNED WORKS"},             {"sewer_flooding", "SEWER FLOODING"},
         {"discolouration", "DISCOLOURED WATER"},
     };
-    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
-        if (strcmp(w[i].kind, kind) == 0)
-            return w[i].word;
-    return kind;
+    return WORD_FOR(w, kind);
 }
 
 const char *scr_cust_time_left(bool met, int64_t seconds, char *buf, size_t len)
@@ -73,9 +77,7 @@ const char *scr_cust_money(int64_t pence, char *buf, size_t len)
 /* Vulnerability codes as an agent says them. */
 static void vulnerability_words(const char *codes, struct util_buf *out)
 {
-    static const struct {
-        const char *code, *words;
-    } w[] = {
+    static const struct code_word w[] = {
         {"medical_water", "medical dependency on water"}, {"dialysis", "home dialysis"},
         {"hearing", "hearing impaired"},                  {"sight", "sight impaired"},
         {"mobility", "limited mobility"},                 {"language", "needs language support"},
@@ -85,13 +87,9 @@ static void vulnerability_words(const char *codes, struct util_buf *out)
     const char *p = codes;
     while (*p) {
         size_t n = strcspn(p, ",");
-        const char *word = NULL;
         char code[64];
         snprintf(code, sizeof code, "%.*s", (int)(n < sizeof code ? n : sizeof code - 1), p);
-        for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
-            if (strcmp(w[i].code, code) == 0)
-                word = w[i].words;
-        util_buf_printf(out, "%s%s", out->len && out->data[out->len - 1] != ' ' ? ", " : "", word ? word : code);
+        util_buf_printf(out, "%s%s", out->len && out->data[out->len - 1] != ' ' ? ", " : "", WORD_FOR(w, code));
         p += n;
         while (*p == ',' || *p == ' ')
             p++;

@@ -9,6 +9,17 @@
 #include "careline/sla.h"
 #include "careline/util.h"
 
+/* A panel's list, or the sentence saying there is nothing in it. */
+static void list_or(struct scr_customer *c, enum scr_cust_panel panel, enum db_cv_part part, struct tui_rect b,
+                    const struct tui_column *cols, int ncols, const char *(*cell)(void *, int, int, enum tui_role *),
+                    const char *none)
+{
+    if (scr_cust_rows(c, part) == 0)
+        tui_put(b.y, b.x + 1, b.w - 1, TUI_ROLE_DIM, none);
+    else
+        tui_list_draw(&c->list[panel], b, cols, ncols, true, true, cell, c);
+}
+
 /* Cells hand back static text: the list copies it before asking again. */
 static char cell_buf[128];
 
@@ -180,10 +191,7 @@ void scr_cust_billing(struct scr_customer *c, struct tui_rect b)
     };
     int foot = b.h >= 10 ? 4 : 0;
     struct tui_rect lr = {b.y, b.x, b.h - foot, b.w};
-    if (scr_cust_rows(c, CV_BILLS) == 0)
-        tui_put(b.y, b.x + 1, b.w - 1, TUI_ROLE_DIM, "No bills.");
-    else
-        tui_list_draw(&c->list[SCR_CUST_BILLING], lr, cols, 6, true, true, bill_cell, c);
+    list_or(c, SCR_CUST_BILLING, CV_BILLS, lr, cols, 6, bill_cell, "No bills.");
     if (!foot)
         return;
     int y = b.y + b.h - foot;
@@ -268,11 +276,7 @@ void scr_cust_complaints(struct scr_customer *c, struct tui_rect b)
         {"Reference", 13, 0, false}, {"Category", 0, 3, false}, {"Status", 0, 2, false},
         {"Opened", 9, 0, false},     {"Acknowledge", 12, 0, false}, {"Resolution", 12, 0, false},
     };
-    if (scr_cust_rows(c, CV_COMPLAINTS) == 0) {
-        tui_put(b.y, b.x + 1, b.w - 1, TUI_ROLE_DIM, "No complaints.");
-        return;
-    }
-    tui_list_draw(&c->list[SCR_CUST_COMPLAINTS], b, cols, 6, true, true, complaint_cell, c);
+    list_or(c, SCR_CUST_COMPLAINTS, CV_COMPLAINTS, b, cols, 6, complaint_cell, "No complaints.");
 }
 
 static const char *programme_cell(void *ctx, int row, int col, enum tui_role *role)
@@ -298,9 +302,5 @@ void scr_cust_programmes(struct scr_customer *c, struct tui_rect b)
         {"Programme", 0, 3, false}, {"Kind", 0, 2, false}, {"Status", 8, 0, false},
         {"Enrolled", 11, 0, false}, {"Rebate", 8, 0, true},
     };
-    if (scr_cust_rows(c, CV_PROGRAMMES) == 0) {
-        tui_put(b.y, b.x + 1, b.w - 1, TUI_ROLE_DIM, "Not enrolled in any programme.");
-        return;
-    }
-    tui_list_draw(&c->list[SCR_CUST_PROGRAMMES], b, cols, 5, true, true, programme_cell, c);
+    list_or(c, SCR_CUST_PROGRAMMES, CV_PROGRAMMES, b, cols, 5, programme_cell, "Not enrolled in any programme.");
 }

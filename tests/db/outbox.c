@@ -1,5 +1,4 @@
 /* outbox.c — the outbox against a real database: a write lands once however often it is sent, answers come back, the journal holds a write until the database has it, a refusal stays on disk, a connection lost on the way is made good, and an old journal file still sends. */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,19 +10,7 @@
 #include "careline/outbox.h"
 #include "careline/recovery.h"
 #include "careline/util.h"
-
-static int tap_n, tap_failed;
-
-static void tap(bool pass, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("%sok %d - ", pass ? "" : "not ", ++tap_n);
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    tap_failed += !pass;
-}
+#include "dbtap.h"
 
 /* What one write came to. */
 struct outcome {
