@@ -137,20 +137,24 @@ static int draw_header(const struct scr_customer *c, struct tui_rect b)
         return 1;
     snprintf(line, sizeof line, "Balance %s  Arrears %s  Phone %s  %s", scr_cust_money(h->balance, bal, sizeof bal),
              scr_cust_money(h->arrears, arr, sizeof arr), h->phone, h->email);
-    tui_put(b.y + 1, b.x + 1, b.w - 1, h->arrears > 0 ? TUI_ROLE_WARN : TUI_ROLE_NORMAL, line);
+    /* A long e-mail address takes a second row rather than being cut. */
+    int rows = tui_wrap_count(line, b.w - 1) > 1 && b.h >= 5 ? 2 : 1;
+    tui_put_wrapped((struct tui_rect){b.y + 1, b.x + 1, rows, b.w - 1},
+                    h->arrears > 0 ? TUI_ROLE_WARN : TUI_ROLE_NORMAL, line, 0, false);
+    int top = 1 + rows;
     struct util_buf flags = {0};
     flag_line(h, &flags);
-    if (!flags.len || b.h < 3) {
+    if (!flags.len || b.h < top + 1) {
         util_buf_free(&flags);
-        return 2;
+        return top;
     }
     /* Flags wrap onto more lines rather than being cut: each one changes
      * how the agent must handle the call. Up to a third of the screen. */
     int room = b.h / 3 < 1 ? 1 : b.h / 3;
-    struct tui_rect fr = {b.y + 2, b.x + 1, room, b.w - 1};
+    struct tui_rect fr = {b.y + top, b.x + 1, room, b.w - 1};
     int n = tui_put_wrapped(fr, TUI_ROLE_WARN, flags.data, 0, false);
     util_buf_free(&flags);
-    return 2 + (n < room ? n : room);
+    return top + (n < room ? n : room);
 }
 
 char *scr_cust_readout(const struct db_cv_event *e)
