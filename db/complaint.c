@@ -30,7 +30,7 @@ static const char *const intake_sql[] = {
     " (SELECT cp.premise_id FROM customer_premise cp WHERE cp.customer_id = c.id AND cp.end_date IS NULL"
     "   ORDER BY cp.role, cp.premise_id LIMIT 1) AS premise_id,"
     " concat_ws(' ', CASE WHEN c.priority_services THEN '[PRIORITY SERVICES]' END,"
-    "  CASE WHEN cardinality(c.vulnerability) > 0 THEN '[VULNERABLE]' END,"
+    "  CASE WHEN c.vulnerable THEN '[VULNERABLE]' END,"
     "  CASE WHEN c.non_digital THEN '[NON-DIGITAL]' END) AS flags"
     " FROM customer c WHERE c.id = $1",
     "SELECT k.id AS id, k.reference AS reference, k.category_id AS category_id, cat.name AS category,"
@@ -431,17 +431,25 @@ static void on_detail(void *ctx, const PGresult *const *res, int n, const char *
     free(p);
 }
 
-unsigned db_complaint_load(struct db_conn *c, const char *complaint_id,
+/* Who opened which complaint (and so whose customer), in the opener's name;
+ * written after the reads, so only its success is looked at. */
+static const char open_audit_sql[] =
+    "INSERT INTO audit_log (action, customer_id, entity, entity_id, details)"
+    " SELECT 'complaint.open', k.customer_id, 'complaint', k.id::text, jsonb_build_object('reference', k.reference)"
+    " FROM complaint k WHERE k.id = $1::uuid";
+
+unsigned db_complaint_load(struct db_conn *c, const char *complaint_id, bool opening,
                            void (*done)(void *ctx, struct db_complaint_detail *d), void *ctx)
 {
     const char *params[1] = {complaint_id};
-    struct db_stmt stmts[DETAIL_PARTS];
+    struct db_stmt stmts[DETAIL_PARTS + 1];
     for (int i = 0; i < DETAIL_PARTS; i++)
         stmts[i] = (struct db_stmt){detail_sql[i], 1, params};
+    stmts[DETAIL_PARTS] = (struct db_stmt){open_audit_sql, 1, params};
     struct detail_pending *p = util_calloc(1, sizeof *p);
     p->done = done;
     p->ctx = ctx;
-    struct db_batch b = {.stmts = stmts, .n = DETAIL_PARTS, .done = on_detail, .ctx = p, .owner = ctx,
+    struct db_batch b = {.stmts = stmts, .n = DETAIL_PARTS + opening, .done = on_detail, .ctx = p, .owner = ctx,
                          .cleanup = free};
     return db_send_batch(c, &b);
 }

@@ -16,8 +16,9 @@ static const char *const part_sql[CV__COUNT] = {
     [CV_HEADER] =
         "SELECT c.id, c.account_no, c.name, c.segment, c.language, c.preferred_channel,"
         " coalesce(c.phone_e164, '') AS phone, coalesce(c.email, '') AS email,"
-        " c.balance, customer_arrears(c) AS arrears,"
-        " array_to_string(c.vulnerability, ', ') AS vulnerability, c.priority_services, c.non_digital,"
+        " c.balance, customer_arrears(c.id, c.balance, c.arrears, c.arrears_until) AS arrears,"
+        " array_to_string(customer_vulnerability(c.id, 'customer view'), ', ') AS vulnerability,"
+        " c.priority_services, c.non_digital,"
         " c.segment = 'key_account' AS key_account,"
         " EXISTS (SELECT 1 FROM payment_arrangement a WHERE a.customer_id = c.id AND a.status = 'active')"
         "  AS arrangement,"

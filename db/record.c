@@ -147,6 +147,27 @@ void db_rows_free(struct db_rows *rows)
     rows->n = 0;
 }
 
+void db_rows_append(struct db_rows *into, struct db_rows *from)
+{
+    if (!from->v || from->n == 0) {
+        db_rows_free(from);
+        return;
+    }
+    if (!into->v) {
+        db_rows_free(into);
+        *into = *from;
+        *from = (struct db_rows){.shape = from->shape};
+        return;
+    }
+    size_t size = into->shape->size;
+    into->v = util_realloc(into->v, size * ((size_t)into->n + (size_t)from->n + 1));
+    memcpy((char *)into->v + size * (size_t)into->n, from->v, size * (size_t)from->n);
+    into->n += from->n;
+    /* The strings moved with the records: only the array is freed. */
+    free(from->v);
+    *from = (struct db_rows){.shape = from->shape};
+}
+
 char *db_rows_field_text(const struct db_rows *rows, int i, int col)
 {
     const struct db_shape *sh = rows->shape;

@@ -1472,7 +1472,9 @@ char **db_script_categories(struct db_conn *c, char *err, size_t errlen)
  *        most conditions set, then the newest load. */
 #define FIT_WITH                                                                                               \
     "WITH RECURSIVE k AS (SELECT * FROM complaint WHERE id = $1::uuid),"                                       \
-    " cu AS (SELECT c.* FROM customer c JOIN k ON c.id = k.customer_id),"                                      \
+    " cu AS (SELECT c.id, c.account_no, c.title, c.first_name, c.last_name, c.name, c.segment,"                \
+    "   c.customer_type, c.language, c.preferred_channel, c.priority_services, c.non_digital, c.vulnerable"    \
+    "   FROM customer c JOIN k ON c.id = k.customer_id),"                                                      \
     " ev AS (SELECT e.* FROM critical_event e CROSS JOIN k"                                                    \
     "   WHERE e.status = 'active' AND (e.id = k.critical_event_id OR e.id IN ("                                \
     "     SELECT z.event_id FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id"                   \
@@ -1493,7 +1495,7 @@ char **db_script_categories(struct db_conn *c, char *err, size_t errlen)
     "    AND (s.segment IS NULL OR s.segment IN (cu.segment, cu.customer_type))"                               \
     "    AND (s.language IS NULL OR s.language = cu.language)"                                                 \
     "    AND (s.requires_vulnerability IS NULL"                                                                \
-    "         OR s.requires_vulnerability = (cardinality(cu.vulnerability) > 0 OR cu.priority_services))"       \
+    "         OR s.requires_vulnerability = (cu.vulnerable OR cu.priority_services))"                          \
     "    AND (s.requires_event IS NULL OR s.requires_event = EXISTS (SELECT 1 FROM ev)) END"                   \
     "  ORDER BY m.dist, (s.segment IS NOT NULL)::int + (s.language IS NOT NULL)::int"                          \
     "   + (s.requires_vulnerability IS NOT NULL)::int + (s.requires_event IS NOT NULL)::int DESC,"             \
@@ -1552,10 +1554,10 @@ static const char *const fit_sql[FIT__COUNT] = {
     " ev.title, ev.agent_message,"
     " to_char(ev.estimated_restore_at AT TIME ZONE careline_timezone(), 'HH24:MI \"on\" FMDay FMDD FMMonth'),"
     " nullif(concat_ws(', ', nullif(array_to_string(ARRAY(SELECT replace(v, '_', ' ')"
-    "   FROM unnest(cu.vulnerability) v), ', '), ''),"
+    "   FROM unnest(customer_vulnerability(cu.id, 'recovery script')) v), ', '), ''),"
     "   CASE WHEN cu.priority_services THEN 'Priority Services Register' END), ''),"
     " cu.preferred_channel, cat.name,"
-    " cardinality(cu.vulnerability) > 0 OR cu.priority_services, cu.priority_services, cu.non_digital,"
+    " cu.vulnerable OR cu.priority_services, cu.priority_services, cu.non_digital,"
     " ev.id IS NOT NULL, cu.language, cu.segment, cu.customer_type, cat.code, cu.id"
     " FROM k JOIN cu ON true JOIN complaint_category cat ON cat.id = k.category_id LEFT JOIN ev ON true",
 };

@@ -44,10 +44,11 @@
     " JOIN critical_event e ON e.id = z.event_id AND e.status = 'active'"                                   \
     " WHERE cp2.customer_id = c.id AND cp2.end_date IS NULL) THEN 'EVENT' END,"                             \
     " CASE WHEN c.priority_services THEN 'PSR' END,"                                                        \
-    " CASE WHEN cardinality(c.vulnerability) > 0 THEN 'VULN' END,"                                          \
+    " CASE WHEN c.vulnerable THEN 'VULN' END,"                                                              \
     " CASE WHEN c.non_digital THEN 'NODIGI' END,"                                                           \
     " CASE WHEN c.segment = 'key_account' THEN 'KEY' END,"                                                  \
-    " CASE WHEN customer_arrears(c) > 0 THEN 'ARREARS' END) AS flags,"                                      \
+    " CASE WHEN customer_arrears(c.id, c.balance, c.arrears, c.arrears_until) > 0 THEN 'ARREARS' END)"      \
+    " AS flags,"                                                                                            \
     " t.matched, t.total, (SELECT v FROM more) AS capped"                                                   \
     " FROM top t JOIN customer c ON c.id = t.customer_id"                                                   \
     " LEFT JOIN LATERAL (SELECT p.* FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id"        \

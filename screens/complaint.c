@@ -105,7 +105,7 @@ static void loaded(void *ctx, struct db_complaint_detail *d)
 
 static void reload(struct complaint *c)
 {
-    db_complaint_load(app_db(), c->id, loaded, c);
+    db_complaint_load(app_db(), c->id, false, loaded, c);
 }
 
 /* Back from the recovery script (or anything else opened over it): the
@@ -124,7 +124,7 @@ static void *complaint_open(void *arg)
     snprintf(c->id, sizeof c->id, "%s", id);
     attempt_clear(&c->last);
     tui_list_set_count(&c->history, 0);
-    reload(c);
+    db_complaint_load(app_db(), c->id, true, loaded, c);
     return c;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "careline/app.h"
+#include "careline/audit_screen.h"
 #include "careline/customer_screen.h"
 #include "careline/intake.h"
 #include "careline/keymap.h"
@@ -209,6 +210,12 @@ static enum scr_result frame_action(struct scr_customer *c, enum tui_action a)
     case TUI_ACT_PREV_PANEL:
         c->panel = (enum scr_cust_panel)((c->panel + SCR_CUST__PANELS - 1) % SCR_CUST__PANELS);
         return SCR_REDRAW;
+    case TUI_ACT_WHO_HAS_SEEN: {
+        const struct db_cv_header *h = c->v ? SCR_CUST_ROW(c, CV_HEADER, struct db_cv_header, 0) : NULL;
+        scr_audit_push(&(struct scr_audit_arg){.customer_id = c->id, .customer = h ? h->name : c->title_name,
+                                               .account_no = h ? h->account_no : NULL});
+        return SCR_REDRAW;
+    }
     case TUI_ACT_RELOAD:
         if (c->id)
             db_customer_open(app_db(), c->id, on_view, c);

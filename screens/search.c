@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "careline/app.h"
+#include "careline/audit_screen.h"
 #include "careline/keymap.h"
 #include "careline/screens.h"
 #include "careline/search.h"
@@ -261,6 +262,9 @@ static enum scr_result search_action(void *st, enum tui_action a)
         return SCR_REDRAW;
     case TUI_ACT_CALL_LIST:
         tui_push(&scr_calllist_ops, NULL);
+        return SCR_REDRAW;
+    case TUI_ACT_AUDIT:
+        scr_audit_push(NULL);
         return SCR_REDRAW;
     case TUI_ACT_FOCUS_INPUT:
         s->focus = FOCUS_INPUT;

@@ -62,7 +62,15 @@
     X(RETRY, "apply-again", "apply again", "Apply the refused change again, to the complaint as it is now") \
     X(UPCOMING, "upcoming", "upcoming/due", "Show the follow-ups not yet due (record one early), or those due") \
     X(CALL_LIST, "call-list", "calls", "The call list: customers to phone about an event") \
-    X(RECORD_CALL, "record-call", "record call", "Record the call: reached, no answer or message left")
+    X(RECORD_CALL, "record-call", "record call", "Record the call: reached, no answer or message left") \
+    X(AUDIT, "audit", "audit", "Audit log: who opened and changed what (supervisors)") \
+    X(WHO_HAS_SEEN, "who-has-seen", "who has seen", "Who has seen this customer, and when (supervisors)") \
+    X(STAFF_AUDIT, "staff-audit", "their entries", "What this entry's staff member opened and changed") \
+    X(PICK_STAFF, "pick-staff", "staff", "Pick a staff member by name and see their entries") \
+    X(PERIOD_TODAY, "period-today", "today", "Show today's entries") \
+    X(PERIOD_WEEK, "period-week", "7 days", "Show the last 7 days") \
+    X(PERIOD_MONTH, "period-month", "30 days", "Show the last 30 days") \
+    X(VULN_ONLY, "vulnerability-only", "vulnerability", "Only vulnerability-detail reads, or everything again")
 
 enum tui_action {
 #define TUI_ACTION_ENUM(id, name, label, help) TUI_ACT_##id,

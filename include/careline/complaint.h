@@ -173,7 +173,9 @@ struct db_complaint_detail {
     struct db_rows follow_ups;       /* struct db_complaint_follow_up */
     char *error;                     /* the database's or the decoder's sentence; the rest is empty */
 };
-unsigned db_complaint_load(struct db_conn *c, const char *complaint_id,
+/* opening: the complaint is being opened (not reloaded), which the same
+ * round trip writes to the audit log as "complaint.open". */
+unsigned db_complaint_load(struct db_conn *c, const char *complaint_id, bool opening,
                            void (*done)(void *ctx, struct db_complaint_detail *d), void *ctx);
 void db_complaint_detail_free(struct db_complaint_detail *d);
 

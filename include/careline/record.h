@@ -62,6 +62,9 @@ char *db_rows_field_text(const struct db_rows *rows, int i, int col);
  * (out left empty). */
 int db_rows_decode(struct db_rows *out, const struct db_shape *shape, const PGresult *r, char *err, size_t errlen);
 void db_rows_free(struct db_rows *rows);
+/* Move from's rows onto the end of into (same shape; into may be empty):
+ * pages of one list joined. from is left empty. */
+void db_rows_append(struct db_rows *into, struct db_rows *from);
 
 /* A multi-statement (pipeline) result: part i of res decoded with
  * shapes[i] into *out[i]. Returns 0, or -1 with the first part's sentence in

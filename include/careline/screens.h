@@ -18,7 +18,9 @@
     X(approvals) \
     X(followups) \
     X(runner) \
-    X(calllist)
+    X(calllist) \
+    X(audit) \
+    X(auditstaff)
 
 #define SCR_DECLARE(name) extern const struct screen_ops scr_##name##_ops;
 SCR_SCREENS(SCR_DECLARE)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "careline/audit.h"
 #include "careline/customer.h"
 #include "careline/db.h"
 #include "careline/record.h"
@@ -22,6 +23,7 @@ static const struct {
     {"notify", db_notify_statements},
     {"customer", db_customer_statements},
     {"search", db_search_statements},
+    {"audit", db_audit_statements},
 };
 
 /* Runs sql with the statement's parameters and decodes it with its shape.

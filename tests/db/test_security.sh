@@ -157,7 +157,7 @@ is "agents see every customer" "$(as "$AGENT" "SELECT count(*) FROM customer")" 
 is "and every bill" "$(as "$AGENT" "SELECT count(*) FROM bill")" 2
 is "supervisors too" "$(as "$SUPER" "SELECT count(*) FROM customer")" 2
 like "an agent's lookup by account number still uses the index" \
-   "$(as "$AGENT" "EXPLAIN SELECT * FROM customer WHERE account_no = '5000000002'")" "Index"
+   "$(as "$AGENT" "EXPLAIN SELECT id, name FROM customer WHERE account_no = '5000000002'")" "Index"
 cl "$AGENT" view 5000000002
 is "careline view works for agents" "$rc" 0
 

@@ -169,6 +169,38 @@ static void test_changed_statement_refused(void **state)
 }
 
 /* A screen's pipeline: each part with its own shape, all or nothing. */
+/* Pages of one list joined: the records and their strings move, nothing
+ * is freed twice or lost (the sanitizer build checks both). */
+static void test_append(void **state)
+{
+    (void)state;
+    const char *const a[] = {"Ann", "1", "1", "1.00", "t", "1", "1796000000",
+                             "Bob", "2", "1", "2.00", "f", "2", "1796000000"};
+    const char *const b[] = {"Cy", "3", "1", "3.00", "t", "3", "1796000000"};
+    PGresult *ra = result(good_names, 7, a, 2), *rb = result(good_names, 7, b, 1);
+    struct db_rows all = {0}, page = {0};
+    char err[256] = "";
+    db_rows_append(&all, &page);   /* empty onto empty */
+    assert_int_equal(all.n, 0);
+    assert_int_equal(db_rows_decode(&page, &rec_shape, ra, err, sizeof err), 0);
+    db_rows_append(&all, &page);
+    assert_int_equal(all.n, 2);
+    assert_int_equal(page.n, 0);
+    assert_null(page.v);
+    assert_int_equal(db_rows_decode(&page, &rec_shape, rb, err, sizeof err), 0);
+    db_rows_append(&all, &page);
+    assert_int_equal(all.n, 3);
+    assert_string_equal(DB_ROW(&all, struct rec, 0)->name, "Ann");
+    assert_string_equal(DB_ROW(&all, struct rec, 2)->name, "Cy");
+    assert_true(DB_ROW(&all, struct rec, 2)->amount == 300);
+    db_rows_append(&all, &page);   /* an empty page changes nothing */
+    assert_int_equal(all.n, 3);
+    db_rows_free(&all);
+    db_rows_free(&page);
+    PQclear(ra);
+    PQclear(rb);
+}
+
 static void test_parts(void **state)
 {
     (void)state;
@@ -243,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_decode_by_name),
         cmocka_unit_test(test_changed_statement_refused),
         cmocka_unit_test(test_parts),
+        cmocka_unit_test(test_append),
         cmocka_unit_test(test_field_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
