@@ -130,18 +130,24 @@ static int draw_header(const struct scr_customer *c, struct tui_rect b)
     const struct db_cv_header *h = DB_CV_HEADER(c->v);
     char line[512], bal[48], arr[48];
     int x = b.x + 1 + tui_put(b.y, b.x + 1, b.w - 1, TUI_ROLE_TITLE, h->name);
-    snprintf(line, sizeof line, "  Acct %s  %s  lang %s  prefers %s", h->account_no, segment_word(h->segment),
+    snprintf(line, sizeof line, "Acct %s  %s  lang %s  prefers %s", h->account_no, segment_word(h->segment),
              h->language, h->preferred_channel);
-    tui_put(b.y, x, b.x + b.w - x, TUI_ROLE_NORMAL, line);
-    if (b.h < 2)
-        return 1;
+    /* A long name (a company's) leaves the account and language a row of
+     * their own rather than cutting them (the line is ASCII: codes and digits). */
+    int top = 1;
+    if (x + 2 + (int)strlen(line) > b.x + b.w && b.h >= 6)
+        tui_put(b.y + top++, b.x + 1, b.w - 1, TUI_ROLE_NORMAL, line);
+    else
+        tui_put(b.y, x + 2, b.x + b.w - x - 2, TUI_ROLE_NORMAL, line);
+    if (b.h < top + 1)
+        return top;
     snprintf(line, sizeof line, "Balance %s  Arrears %s  Phone %s  %s", scr_cust_money(h->balance, bal, sizeof bal),
              scr_cust_money(h->arrears, arr, sizeof arr), h->phone, h->email);
     /* A long e-mail address takes a second row rather than being cut. */
     int rows = tui_wrap_count(line, b.w - 1) > 1 && b.h >= 5 ? 2 : 1;
-    tui_put_wrapped((struct tui_rect){b.y + 1, b.x + 1, rows, b.w - 1},
+    tui_put_wrapped((struct tui_rect){b.y + top, b.x + 1, rows, b.w - 1},
                     h->arrears > 0 ? TUI_ROLE_WARN : TUI_ROLE_NORMAL, line, 0, false);
-    int top = 1 + rows;
+    top += rows;
     struct util_buf flags = {0};
     flag_line(h, &flags);
     if (!flags.len || b.h < top + 1) {

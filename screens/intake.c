@@ -444,13 +444,18 @@ static void intake_draw(void *st, struct tui_rect b)
     if (s->in)
         y = draw_duplicates(s, y, b);
     int x2 = label(y, b, s, F_DESCRIPTION, "Description");
+    char note[200];
     if (s->desc.full)
         snprintf(line, sizeof line, "At the limit of %d bytes: nothing more was taken", DESCRIPTION_MAX);
+    else if (tui_field_notice(&s->desc.f, note, sizeof note))
+        snprintf(line, sizeof line, "%s", note);
     else if (s->error[0] && s->error_field == F_DESCRIPTION)
         snprintf(line, sizeof line, "%s", s->error);
     else
         snprintf(line, sizeof line, "the customer's words; Enter starts a new line");
-    tui_put(y++, x2, right - x2, s->desc.full || s->error_field == F_DESCRIPTION ? TUI_ROLE_ERROR : TUI_ROLE_HINT,
+    tui_put(y++, x2, right - x2,
+            s->desc.full || s->error_field == F_DESCRIPTION || s->desc.f.left_out_controls ? TUI_ROLE_ERROR
+                                                                                           : TUI_ROLE_HINT,
             line);
     int rows_left = b.y + b.h - y - 2;
     int desc_h = rows_left > 8 ? 8 : rows_left < 1 ? 1 : rows_left;

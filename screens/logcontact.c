@@ -97,6 +97,15 @@ static const char *choice_text(const struct logcontact *l, enum field f)
     }
 }
 
+/* What a text field could not take of what was typed or pasted, or NULL. */
+static const char *field_notice(const struct logcontact *l, enum field f)
+{
+    static char note[200];
+    const struct tui_field *t = f == F_SUBJECT ? &l->subject : f == F_SUMMARY ? &l->summary
+                                : f == F_COMMENT ? &l->comment : NULL;
+    return t ? tui_field_notice(t, note, sizeof note) : NULL;
+}
+
 /* A survey answer: the digits typed in a small box with the cursor, what
  * the number means, and when it is out of range the reason right beside it. */
 static void draw_number(struct logcontact *l, enum field f, int y, int x, int w, bool focused)
@@ -116,7 +125,7 @@ static void draw_number(struct logcontact *l, enum field f, int y, int x, int w,
         tui_set_cursor(y, x + (s == TUI_NUMBER_DECLINED ? bw : (int)strlen(n->text)));
     char note[160];
     enum tui_role role = TUI_ROLE_DIM;
-    if (s == TUI_NUMBER_OUT_OF_RANGE) {
+    if (s == TUI_NUMBER_OUT_OF_RANGE || *tui_number_problem(n, note, sizeof note)) {
         tui_number_problem(n, note, sizeof note);
         role = TUI_ROLE_ERROR;
     } else if (s == TUI_NUMBER_EMPTY) {
@@ -170,6 +179,9 @@ static void logcontact_draw(void *st, struct tui_rect b)
                                        TUI_ROLE_ERROR, l->error, 0, false);
             y += used < rows ? used : rows;
         }
+        else if (focused && y < b.y + b.h && field_notice(l, (enum field)f))
+            y += tui_put_wrapped((struct tui_rect){.y = y, .x = value_x, .w = value_w, .h = 1}, TUI_ROLE_WARN,
+                                 field_notice(l, (enum field)f), 0, false);
         else if (focused && y < b.y + b.h)
             tui_put(y++, value_x, value_w, TUI_ROLE_HINT, hints[f]);
         else

@@ -94,8 +94,11 @@ static void prompt_draw(void *st, struct tui_rect b)
         tui_field_draw(&p->text, y, x, b.x + b.w - x - 2, p->on_text);
         y += 2;
     }
+    char note[200];
     if (p->error[0])
         tui_put(y++, b.x + 2, b.w - 3, TUI_ROLE_ERROR, p->error);
+    else if (p->want_text && tui_field_notice(&p->text, note, sizeof note))
+        y += tui_put_wrapped((struct tui_rect){y, b.x + 2, 2, b.w - 3}, TUI_ROLE_WARN, note, 0, false);
     tui_put(y, b.x + 2, b.w - 3, TUI_ROLE_HINT,
             p->nchoices && p->want_text ? "Tab between the list and the text; Enter confirms; Esc cancels."
                                         : "Enter confirms; Esc cancels.");

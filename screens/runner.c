@@ -155,6 +155,9 @@ static void runner_draw(void *st_, struct tui_rect b)
     } else if (st->free_text) {
         tui_put(y, x, 9, TUI_ROLE_LABEL, "Answer: ");
         tui_field_draw(&r->text, y, x + 9, b.x + b.w - x - 10, true);
+        char note[200];
+        if (tui_field_notice(&r->text, note, sizeof note))
+            tui_put(y + 1, x + 9, b.x + b.w - x - 10, TUI_ROLE_WARN, note);
         y += 2;
     } else {
         const char *what = st->kind == SCRIPT_END        ? "Enter finishes the script."

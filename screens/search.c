@@ -197,7 +197,9 @@ static void search_draw(void *st, struct tui_rect b)
 
     char line[320];
     enum tui_role role = TUI_ROLE_HINT;
-    if (s->hint[0]) {
+    if (tui_field_notice(&s->input, line, sizeof line)) {
+        role = TUI_ROLE_WARN;
+    } else if (s->hint[0]) {
         snprintf(line, sizeof line, "%s", s->hint);
         role = s->hint_is_error ? TUI_ROLE_ERROR : TUI_ROLE_HINT;
     } else if (s->searching && db_state(app_db()) != DB_ONLINE) {

@@ -2,6 +2,7 @@
 #include "careline/tui.h"
 
 #include <curses.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,7 @@ static size_t prev_char(const struct tui_field *f, size_t pos)
 /* Keeps text valid UTF-8 within max_bytes: a cut lands on a character boundary. */
 void tui_field_set(struct tui_field *f, const char *text)
 {
+    f->left_out_full = f->left_out_controls = 0;
     if (!text)
         text = "";
     size_t n = strlen(text), max = max_bytes(f);
@@ -130,7 +132,25 @@ static bool insert(struct tui_field *f, int key)
 bool tui_field_insert_newline(struct tui_field *f)
 {
     /* Newline is code point 10, inserted like any character (whole or not at all). */
-    return insert(f, '\n');
+    bool ok = insert(f, '\n');
+    f->left_out_full += !ok;
+    return ok;
+}
+
+const char *tui_field_notice(const struct tui_field *f, char *buf, size_t len)
+{
+    if (!len)
+        return NULL;
+    buf[0] = '\0';
+    if (f->left_out_full)
+        snprintf(buf, len, "Full: %zu bytes at most; %u character%s left out.", max_bytes(f), f->left_out_full,
+                 f->left_out_full == 1 ? " was" : "s were");
+    if (f->left_out_controls) {
+        size_t n = strlen(buf);
+        snprintf(buf + n, len - n, "%s%u control character%s in the pasted text left out (not text).", n ? " " : "",
+                 f->left_out_controls, f->left_out_controls == 1 ? "" : "s");
+    }
+    return buf[0] ? buf : NULL;
 }
 
 static bool is_space(char c)
@@ -148,18 +168,28 @@ bool tui_field_key(struct tui_field *f, int key, bool *changed)
     key = tui_key_normalize(key);
     if (TUI_KEY_IS_PASTE(key)) {
         /* Pasted text is only ever text: a line break or tab becomes a
-         * space on one line, other control characters are dropped. */
+         * space on one line, other control characters are left out (and
+         * counted, for the notice beside the field). */
         int cp = TUI_KEY_PASTE_CP(key);
         if (cp == '\n' || cp == '\t')
             cp = ' ';
-        if (tui_key_printable(cp))
-            *changed = insert(f, cp);
+        if (!tui_key_printable(cp))
+            f->left_out_controls++;
+        else if (!(*changed = insert(f, cp)))
+            f->left_out_full++;
         return true;
     }
+    /* A key typed that is taken, or any other key, starts afresh: the
+     * notice was about what came before. */
     if (tui_key_printable(key)) {
         *changed = insert(f, key);
+        if (*changed)
+            f->left_out_full = f->left_out_controls = 0;
+        else
+            f->left_out_full++;
         return true;
     }
+    f->left_out_full = f->left_out_controls = 0;
     switch (key) {
     case TUI_KEY_BACKSPACE:
         delete_range(f, prev_char(f, f->cursor), f->cursor);

@@ -169,8 +169,11 @@ static int paste_next(struct tui_input *in, long long now)
                 in->paste = false;
                 return -2;
             }
-            consume(in, 1); /* an Esc inside pasted text is not a key */
-            continue;
+            /* An Esc inside pasted text is not a key: it comes out as a
+             * pasted character, which a field leaves out and counts. */
+            consume(in, 1);
+            in->paste_cr = false;
+            return TUI_KEY_PASTE | ESC;
         }
         uint32_t cp;
         size_t k = take_char(in, &cp);

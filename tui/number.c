@@ -20,6 +20,7 @@ void tui_number_clear(struct tui_number *n)
 {
     n->text[0] = '\0';
     n->declined = false;
+    n->left_out = 0;
 }
 
 void tui_number_set(struct tui_number *n, int v)
@@ -48,10 +49,15 @@ bool tui_number_key(struct tui_number *n, int key, bool *changed)
     *changed = false;
     key = tui_key_normalize(key);
     if (TUI_KEY_IS_PASTE(key)) {
-        /* Pasted digits are the number; pasted letters never act. */
+        /* Pasted digits are the number; pasted letters never act (they are
+         * counted, for the sentence beside the field). */
         key = TUI_KEY_PASTE_CP(key);
-        if (key < '0' || key > '9')
+        if (key < '0' || key > '9') {
+            n->left_out++;
             return true;
+        }
+    } else {
+        n->left_out = 0;
     }
     size_t len = strlen(n->text);
     if (key >= '0' && key <= '9') {
@@ -125,6 +131,9 @@ const char *tui_number_problem(const struct tui_number *n, char *buf, size_t len
     if (tui_number_value(n, NULL) != TUI_NUMBER_OUT_OF_RANGE) {
         if (len)
             buf[0] = '\0';
+        if (n->left_out)
+            snprintf(buf, len, "digits only: %u pasted character%s left out", n->left_out,
+                     n->left_out == 1 ? "" : "s");
         return buf;
     }
     snprintf(buf, len, "%s is out of range: type %d to %d%s", n->text, n->min, n->max,

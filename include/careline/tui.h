@@ -140,6 +140,10 @@ struct tui_field {
     size_t max_bytes;   /* refuse input beyond this (0: 4096) */
     bool secret;        /* draw as '*' (passwords) */
     int scroll;         /* first visible column (kept by draw) */
+    /* What the field could not take since the last key typed: characters
+     * past max_bytes, and control characters in pasted text (they are not
+     * text). The form says so beside the field (tui_field_notice). */
+    unsigned left_out_full, left_out_controls;
 };
 void tui_field_init(struct tui_field *f, size_t max_bytes);
 void tui_field_free(struct tui_field *f);
@@ -158,6 +162,10 @@ bool tui_field_key(struct tui_field *f, int key, bool *changed);
 void tui_field_draw(struct tui_field *f, int y, int x, int w, bool focused);
 /* Insert a line break at the cursor (multi-line text areas); false when full. */
 bool tui_field_insert_newline(struct tui_field *f);
+/* A sentence for beside the field when typed or pasted text was not all
+ * taken ("Full: 1,000 bytes at most; 35 characters were left out."), NULL
+ * when everything was taken. buf holds the sentence. */
+const char *tui_field_notice(const struct tui_field *f, char *buf, size_t len);
 
 /* A small whole number typed as digits (survey scores): "1" then "0" is
  * ten. Empty means not answered; when can_decline, 'd' records that the
@@ -168,6 +176,7 @@ struct tui_number {
     int min, max;
     bool can_decline;
     bool declined;
+    unsigned left_out;  /* pasted characters that are not digits, since the last key typed */
 };
 enum tui_number_state { TUI_NUMBER_EMPTY, TUI_NUMBER_DECLINED, TUI_NUMBER_OK, TUI_NUMBER_OUT_OF_RANGE };
 void tui_number_init(struct tui_number *n, int min, int max, bool can_decline);
@@ -181,7 +190,8 @@ enum tui_number_state tui_number_value(const struct tui_number *n, int *value);
 bool tui_number_key(struct tui_number *n, int key, bool *changed);
 /* Arrows and PgUp/PgDn still step: empty, declined, min .. max, round. */
 void tui_number_step(struct tui_number *n, int step);
-/* A sentence for beside the field when the value is out of range, else "". */
+/* A sentence for beside the field when the value is out of range, or
+ * when pasted characters other than digits were left out, else "". */
 const char *tui_number_problem(const struct tui_number *n, char *buf, size_t len);
 
 /* A multi-line text area with word wrap (complaint descriptions): the text

@@ -265,6 +265,37 @@ static void test_invalid_bytes(void **state)
     text_is("ab", 1);
 }
 
+/* Hostile paste: control characters (ESC included) are left out and
+ * counted, a bidi override is text and kept verbatim (drawing neutralises
+ * it), what does not fit is counted; the next key typed clears the notice. */
+static void test_paste_notice(void **state)
+{
+    (void)state;
+    char buf[200];
+    tui_field_free(&f);
+    tui_field_init(&f, 12);
+    assert_null(tui_field_notice(&f, buf, sizeof buf));
+    const int paste[] = {'a', 0x1b, '[', '2', 'J', 0x01, 0x202E, 'b', '\t', 'c'};
+    for (size_t i = 0; i < sizeof paste / sizeof paste[0]; i++)
+        assert_true(tui_field_key(&f, TUI_KEY_PASTE | paste[i], NULL));
+    text_is("a[2J\xe2\x80\xae" "b c", 10);
+    assert_string_equal(tui_field_notice(&f, buf, sizeof buf),
+                        "2 control characters in the pasted text left out (not text).");
+    for (int i = 0; i < 5; i++)
+        tui_field_key(&f, TUI_KEY_PASTE | 'x', NULL);
+    text_is("a[2J\xe2\x80\xae" "b cxx", 12);
+    assert_string_equal(tui_field_notice(&f, buf, sizeof buf),
+                        "Full: 12 bytes at most; 3 characters were left out. "
+                        "2 control characters in the pasted text left out (not text).");
+    key(TUI_KEY_BACKSPACE);
+    assert_null(tui_field_notice(&f, buf, sizeof buf));
+    /* Typing into a full field counts the keys refused, one after another. */
+    key('y');
+    assert_false(key('z'));
+    assert_false(key('z'));
+    assert_string_equal(tui_field_notice(&f, buf, sizeof buf), "Full: 12 bytes at most; 2 characters were left out.");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,6 +310,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_max_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keys_not_for_fields, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_bytes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_paste_notice, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

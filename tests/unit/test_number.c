@@ -174,6 +174,14 @@ static void test_pasted_digits(void **state)
     assert_true(tui_number_key(&n, TUI_KEY_PASTE | 'd', &changed));
     assert_false(changed);
     value(&n, TUI_NUMBER_EMPTY);
+    /* What is not a digit is left out and said beside the field, until a key is typed. */
+    char buf[100];
+    assert_true(tui_number_key(&n, TUI_KEY_PASTE | 0x1b, &changed));
+    assert_true(tui_number_key(&n, TUI_KEY_PASTE | '4', &changed));
+    assert_string_equal(tui_number_problem(&n, buf, sizeof buf), "digits only: 2 pasted characters left out");
+    assert_int_equal(value(&n, TUI_NUMBER_OK), 4);
+    assert_true(tui_number_key(&n, TUI_KEY_BACKSPACE, &changed));
+    assert_string_equal(tui_number_problem(&n, buf, sizeof buf), "");
 }
 
 int main(void)
