@@ -110,6 +110,9 @@ run_fuzz "$BUILD" ""
 section "build"
 run_scripts build ""
 
+section "static analysis (make lint)"
+run_scripts lint ""
+
 section "starting a private PostgreSQL"
 if ! pgtmp_start "$LOGDIR/pg"; then
     echo "could not start PostgreSQL: database and end-to-end tests cannot run"
