@@ -10,20 +10,6 @@
 
 #include "careline/util.h"
 
-/* Whole numbers: optional sign, digits only, no blanks, no overflow. */
-static int parse_int64(const char *s, int64_t *v)
-{
-    if (!*s || (*s != '-' && *s != '+' && (*s < '0' || *s > '9')))
-        return -1;
-    char *end;
-    errno = 0;
-    long long x = strtoll(s, &end, 10);
-    if (errno || *end || end == s)
-        return -1;
-    *v = (int64_t)x;
-    return 0;
-}
-
 /* "-12.3" -> -1230. Exact: money never passes through a double, and a
  * third decimal place is refused rather than rounded away. */
 static int parse_money(const char *s, int64_t *v)
@@ -71,12 +57,9 @@ int db_value_parse(enum db_type type, const char *s, void *dst)
         *(char **)dst = util_strdup(s);
         return 0;
     case DB_INT:
-        if (parse_int64(s, &i) || i < INT_MIN || i > INT_MAX)
-            return -1;
-        *(int *)dst = (int)i;
-        return 0;
+        return util_parse_int(s, (int *)dst);
     case DB_INT64:
-        if (parse_int64(s, &i))
+        if (util_parse_int64(s, &i))
             return -1;
         *(int64_t *)dst = i;
         return 0;

@@ -14,7 +14,7 @@
 #include "careline/cli.h"
 #include "careline/screens.h"
 #include "careline/search.h"
-#include "careline/script.h"
+#include "careline/cmd_scripts.h"
 #include "careline/tui.h"
 #include "careline/util.h"
 #include "careline/validate.h"
@@ -382,8 +382,8 @@ int main(int argc, char **argv)
     } else {
         struct cli_cmd c = {.name = cmd, .argc = argc - optind, .argv = argv + optind};
         rc = cli_parse(&c);
-        if (rc == 0 && strcmp(cmd, "scripts") == 0 && !script_cli_needs_db(c.argc, c.argv)) {
-            rc = script_cli_run(c.argc, c.argv, NULL);   /* scripts check: no database */
+        if (rc == 0 && strcmp(cmd, "scripts") == 0 && !cmd_scripts_needs_db(c.argc, c.argv)) {
+            rc = cmd_scripts_run(c.argc, c.argv, NULL);   /* scripts check: no database */
         } else if (rc == 0) {
             if (connect_db(isatty(STDIN_FILENO)) < 0)
                 rc = APP_EXIT_NODB;

@@ -1,6 +1,8 @@
 /* util.c — allocation helpers that abort on out-of-memory, string buffer, clock. */
 #include "careline/util.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +47,8 @@ static char *vformat(const char *fmt, va_list ap)
     if (n < 0)
         n = 0;
     char *s = util_malloc((size_t)n + 1);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    if (vsnprintf(s, (size_t)n + 1, fmt, ap) < 0)
+        s[0] = '\0';
     return s;
 }
 
@@ -159,4 +162,71 @@ void util_trace(const char *what, const char *fmt, ...)
     va_end(ap);
     fputc('\n', trace_file);
     fflush(trace_file);
+}
+
+int util_parse_int64(const char *s, int64_t *out)
+{
+    if (!s || !*s || (*s != '-' && *s != '+' && (*s < '0' || *s > '9')))
+        return -1;
+    char *end;
+    errno = 0;
+    long long x = strtoll(s, &end, 10);
+    if (errno || *end || end == s)
+        return -1;
+    *out = (int64_t)x;
+    return 0;
+}
+
+int util_parse_int(const char *s, int *out)
+{
+    int64_t v;
+    if (util_parse_int64(s, &v) < 0 || v < INT_MIN || v > INT_MAX)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+/* vsnprintf's result: the length it wanted, or -1 (an encoding error: an
+ * empty buffer then). */
+__attribute__((format(printf, 3, 0)))
+static int vformat_into(char *buf, size_t len, const char *fmt, va_list ap)
+{
+    int n = vsnprintf(buf, len, fmt, ap);
+    if (n < 0 && len > 0)
+        buf[0] = '\0';
+    return n;
+}
+
+void util_format(char *buf, size_t len, const char *fmt, ...)
+{
+    if (len == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vformat_into(buf, len, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n < len)
+        return;
+    /* Cut at a character boundary, leaving room for the marker. */
+    static const char mark[] = "...";
+    size_t keep = len > sizeof mark ? len - sizeof mark : len - 1;
+    while (keep > 0 && ((unsigned char)buf[keep] & 0xC0) == 0x80)
+        keep--;
+    if (len > sizeof mark)
+        memcpy(buf + keep, mark, sizeof mark);
+    else
+        buf[keep] = '\0';
+}
+
+int util_format_fits(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vformat_into(buf, len, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < len)
+        return 0;
+    if (len > 0)
+        buf[0] = '\0';
+    return -1;
 }

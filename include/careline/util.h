@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* These never return NULL: running out of memory in a terminal program is
  * not recoverable in any useful way, so they print a message and abort. */
@@ -40,5 +41,21 @@ long long util_now_ms(void);
  * (key, paint, journal write) can be checked from outside. NULL: off. */
 void util_trace_to(void *file);
 void util_trace(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Text to a whole number, for text from the database, files and the
+ * command line: an optional sign and decimal digits, nothing before or
+ * after, in range. 0, or -1 with *out unchanged: bad data is refused,
+ * never read as 0 (as atoi would). */
+int util_parse_int(const char *s, int *out);
+int util_parse_int64(const char *s, int64_t *out);
+
+/* snprintf into a fixed buffer for text people read (messages, labels):
+ * never fails, and text that does not fit is cut at a UTF-8 character
+ * boundary and ends in "..." so the cut shows. */
+void util_format(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* snprintf where a cut would change the meaning (an id, a path, a name
+ * looked up later): 0 when it fit, -1 when it did not (buf then ""). */
+int util_format_fits(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4), warn_unused_result));
 
 #endif

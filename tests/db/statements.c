@@ -8,6 +8,7 @@
 #include "careline/db.h"
 #include "careline/record.h"
 #include "careline/recovery.h"
+#include "careline/script.h"
 
 /* The modules whose statements are listed; a module converted to typed
  * records adds its line here. */
@@ -16,6 +17,7 @@ static const struct {
     const struct db_statement *(*list)(int *n);
 } modules[] = {
     {"recovery", db_recovery_statements},
+    {"script", db_script_statements},
 };
 
 static int tap_n, tap_failed;
