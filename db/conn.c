@@ -76,7 +76,7 @@ static struct req *new_req(struct db_conn *c, int nstmts)
         c->next_id = 1;
     r->nstmts = nstmts;
     r->stmts = util_calloc((size_t)nstmts, sizeof *r->stmts);
-    r->res = util_calloc((size_t)nstmts + 1, sizeof *r->res);   /* +1: a prepare's own result */
+    r->res = util_calloc((size_t)nstmts + 1, sizeof(PGresult *));   /* +1: a prepare's own result */
     r->nres = nstmts;
     return r;
 }
@@ -315,8 +315,9 @@ static int send_warm(struct db_conn *c, struct req *r)
     free(r->prepared_at);   /* sent again after a stall */
     r->prepared_at = util_calloc((size_t)r->nstmts, sizeof *r->prepared_at);
     r->nres = 0;
-    r->res = util_realloc(r->res, sizeof *r->res * (size_t)(2 * r->nstmts + 1));
-    memset(r->res, 0, sizeof *r->res * (size_t)(2 * r->nstmts + 1));
+    size_t nres = (size_t)r->nstmts * 2 + 1;
+    r->res = util_realloc(r->res, sizeof(PGresult *) * nres);
+    memset(r->res, 0, sizeof(PGresult *) * nres);
     for (int i = 0; ok && i < r->nstmts; i++) {
         const char *name = c->warm[i].name;
         const struct stmt *st = &r->stmts[i];
@@ -423,7 +424,7 @@ static void fail_queue_offline(struct db_conn *c)
         if (r->forgotten || (r->send_at <= now && !(r->slot && c->was_online))) {
             *pp = r->next;
             char msg[1100];
-            snprintf(msg, sizeof msg, "offline: %s", c->error[0] ? c->error : "not connected");
+            util_format(msg, sizeof msg, "offline: %s", c->error[0] ? c->error : "not connected");
             finish(r, msg);
         } else {
             pp = &r->next;
@@ -531,9 +532,7 @@ static void read_results(struct db_conn *c)
             PQexitPipelineMode(c->pg);
             done = true;
         } else {
-            if (PQresultStatus(res) == PGRES_PIPELINE_ABORTED)
-                keep_error(c, r, res);
-            else if (!db_conn_result_ok(res))
+            if (PQresultStatus(res) == PGRES_PIPELINE_ABORTED || !db_conn_result_ok(res))
                 keep_error(c, r, res);
             int k = r->cur < r->nres ? r->cur : r->nres - 1;
             PQclear(r->res[k]);
@@ -668,7 +667,7 @@ void db_ready(struct db_conn *c, const struct pollfd *fds, int n)
     int fd = c->pg ? PQsocket(c->pg) : -1;
     for (int i = 0; i < n; i++)
         if (fds[i].fd == fd && fd >= 0)
-            rev |= fds[i].revents;
+            rev = (short)(rev | fds[i].revents);
 
     switch (c->state) {
     case DB_OFFLINE:

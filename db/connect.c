@@ -69,7 +69,7 @@ void db_conn_set_state(struct db_conn *c, enum db_state s)
 /* Trim libpq's trailing newline so messages fit one status line. */
 void db_conn_set_error(struct db_conn *c, const char *msg)
 {
-    snprintf(c->error, sizeof c->error, "%s", msg ? msg : "unknown error");
+    util_format(c->error, sizeof c->error, "%s", msg ? msg : "unknown error");
     size_t n = strlen(c->error);
     while (n && (c->error[n - 1] == '\n' || c->error[n - 1] == ' '))
         c->error[--n] = '\0';
@@ -83,7 +83,7 @@ PGconn *db_conn_start(struct db_conn *c, bool async)
     const char *kw[10], *val[10];
     char timeout[16], options[128];
     int n = 0;
-    snprintf(timeout, sizeof timeout, "%d", c->p.connect_timeout);
+    util_format(timeout, sizeof timeout, "%d", c->p.connect_timeout);
     if (*c->p.service) {
         kw[n] = "service";
         val[n++] = c->p.service;
@@ -101,7 +101,7 @@ PGconn *db_conn_start(struct db_conn *c, bool async)
     /* JIT off: it compiles a statement whose estimate looks large (the
      * word search's, for one) in 50-70 ms, to run what takes 1-5 ms;
      * nothing an agent waits for runs long enough to win it back. */
-    snprintf(options, sizeof options, "-c pg_trgm.word_similarity_threshold=0.5 -c jit=off -c statement_timeout=%d",
+    util_format(options, sizeof options, "-c pg_trgm.word_similarity_threshold=0.5 -c jit=off -c statement_timeout=%d",
              c->p.statement_timeout_ms > 0 ? c->p.statement_timeout_ms : 0);
     kw[n] = "options";
     val[n++] = options;
@@ -127,23 +127,23 @@ static void hint(struct db_conn *c, PGconn *pg)
     const char *user = pg ? PQuser(pg) : NULL;
     char where[512];
     if (host && *host == '/')
-        snprintf(where, sizeof where, "socket %s/.s.PGSQL.%s", host, port && *port ? port : "5432");
+        util_format(where, sizeof where, "socket %s/.s.PGSQL.%s", host, port && *port ? port : "5432");
     else
-        snprintf(where, sizeof where, "host %s port %s", host && *host ? host : "localhost",
+        util_format(where, sizeof where, "host %s port %s", host && *host ? host : "localhost",
                  port && *port ? port : "5432");
-    snprintf(c->target, sizeof c->target, "%s@%s/%s", user ? user : "?",
+    util_format(c->target, sizeof c->target, "%s@%s/%s", user ? user : "?",
              host && *host != '/' && *host ? host : "localhost", db ? db : "?");
     size_t len = strlen(c->error);
     /* libpq's "certificate verify failed" does not say which setting to
      * look at; an administrator setting up verify-full needs that. */
     if (strstr(c->error, "certificate") || strstr(c->error, "SSL error")) {
-        snprintf(c->error + len, sizeof c->error - len,
+        util_format(c->error + len, sizeof c->error - len,
                  "\nhint: the server's certificate was not accepted: sslrootcert must name the CA that signed it "
                  "(default ~/.postgresql/root.crt), and with sslmode=verify-full the host must be a name in the "
                  "certificate");
         len = strlen(c->error);
     }
-    snprintf(c->error + len, sizeof c->error - len,
+    util_format(c->error + len, sizeof c->error - len,
              "\nhint: tried %s, database \"%s\" as user \"%s\"; set PGHOST, PGPORT, PGDATABASE or "
              "connection.conninfo in careline.conf",
              where, db ? db : "?", user ? user : "?");
@@ -165,10 +165,16 @@ static void trace(struct db_conn *c)
     const char *path = getenv("CARELINE_PQTRACE");
     if (!path || !*path)
         return;
-    if (!f)
+    if (!f) {
         f = fopen(path, "a");
+        /* Line by line, so the trace can be read while the program runs;
+         * setvbuf only before the stream's first use. */
+        if (f && setvbuf(f, NULL, _IOLBF, 0) != 0) {
+            (void)fclose(f);   /* never written to: nothing can be lost */
+            f = NULL;
+        }
+    }
     if (f) {
-        setvbuf(f, NULL, _IOLBF, 0);
         PQtrace(c->pg, f);
         PQsetTraceFlags(c->pg, PQTRACE_SUPPRESS_TIMESTAMPS);
     }
@@ -226,20 +232,20 @@ const char *db_state_text(const struct db_conn *c, char *buf, size_t len)
 {
     switch (c->state) {
     case DB_ONLINE:
-        snprintf(buf, len, "%s", c->stalled_at ? "not answering: retrying" : "online");
+        util_format(buf, len, "%s", c->stalled_at ? "not answering: retrying" : "online");
         break;
     case DB_CONNECTING:
-        snprintf(buf, len, "reconnecting...");
+        util_format(buf, len, "reconnecting...");
         break;
     case DB_OFFLINE: {
         if (!c->was_online) {
-            snprintf(buf, len, "not connected");
+            util_format(buf, len, "not connected");
             break;
         }
         long long left = c->retry_at - util_now_ms();
         if (left < 0)
             left = 0;
-        snprintf(buf, len, "OFFLINE: retry in %lld s", (left + 999) / 1000);
+        util_format(buf, len, "OFFLINE: retry in %lld s", (left + 999) / 1000);
         break;
     }
     }
@@ -249,7 +255,7 @@ const char *db_state_text(const struct db_conn *c, char *buf, size_t len)
 void db_conn_keep_sqlstate(struct db_conn *c, const PGresult *r)
 {
     const char *s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-    snprintf(c->sqlstate, sizeof c->sqlstate, "%s", s ? s : "");
+    util_format(c->sqlstate, sizeof c->sqlstate, "%s", s ? s : "");
 }
 
 bool db_conn_result_ok(const PGresult *r)

@@ -167,7 +167,7 @@ char *script_expand(const char *text, const struct script_vars *v)
         int var = n > 0 ? script_var_lookup(p + 1, (size_t)n) : -1;
         if (var >= 0) {
             const char *val = v ? v->v[var] : NULL;
-            if (script_blank(val))
+            if (!val || script_blank(val))
                 util_buf_puts(&b, var_table[var].missing);
             else
                 add_utf8(&b, val, strlen(val));

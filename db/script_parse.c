@@ -45,6 +45,9 @@ static const struct {
     {"priority", SCRIPT_ACT_FIELD_VISIT, SCRIPT_ACT_FIELD_VISIT, "field_visit actions"},
 };
 
+/* A script file is read whole; more than this is not a script. */
+#define SCRIPT_MAX_BYTES ((size_t)1024 * 1024)
+
 struct perr {
     int line;
     char *msg;
@@ -63,7 +66,7 @@ static void perr(struct parser *p, int line, const char *fmt, ...)
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    util_vformat(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (p->n == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 16;
@@ -233,7 +236,7 @@ static void parse_when(struct parser *p, const config_setting_t *w, struct scrip
                        const char *label)
 {
     char in[200];
-    snprintf(in, sizeof in, " in the when of %s", label);
+    util_format(in, sizeof in, " in the when of %s", label);
     if (!config_setting_is_group(w)) {
         perr(p, line_of(w), "'when'%s must be a group, e.g. when = { vulnerable = true; };", where);
         return;
@@ -270,7 +273,7 @@ static void parse_answers(struct parser *p, const config_setting_t *ans, struct 
     for (int i = 0; i < n; i++) {
         const config_setting_t *a = config_setting_get_elem(ans, (unsigned)i);
         char in[200];
-        snprintf(in, sizeof in, " in answer %d of %s", i + 1, label);
+        util_format(in, sizeof in, " in answer %d of %s", i + 1, label);
         if (!config_setting_is_group(a)) {
             perr(p, line_of(a), "answer %d%s must be a group: { label = \"...\"; value = \"...\"; }", i + 1, where);
             continue;
@@ -397,8 +400,8 @@ static void parse_step(struct parser *p, const config_setting_t *g, int index, s
     st->when.vulnerable = st->when.priority_services = st->when.non_digital = st->when.event = SCRIPT_EITHER;
     st->line = line_of(g);
     char where[160], label[160];
-    snprintf(where, sizeof where, " in step %d", index + 1);
-    snprintf(label, sizeof label, "step %d", index + 1);
+    util_format(where, sizeof where, " in step %d", index + 1);
+    util_format(label, sizeof label, "step %d", index + 1);
     if (!config_setting_is_group(g)) {
         perr(p, st->line, "step %d must be a group: { key = \"...\"; kind = \"say\"; text = \"...\"; }", index + 1);
         return;
@@ -411,8 +414,8 @@ static void parse_step(struct parser *p, const config_setting_t *g, int index, s
     }
     if (key) {
         st->key = util_strdup(key);
-        snprintf(where, sizeof where, " in step '%s'", key);
-        snprintf(label, sizeof label, "step '%s'", key);
+        util_format(where, sizeof where, " in step '%s'", key);
+        util_format(label, sizeof label, "step '%s'", key);
     }
     check_members(p, g, step_settings, where);
 
@@ -708,28 +711,21 @@ static void parse_root(struct parser *p, const config_setting_t *root, struct sc
 /* Problems libconfig would not see or that make reading pointless. */
 static bool precheck(struct parser *p, const char *text)
 {
-    int line = 1;
     bool utf8_reported = false, ok = true;
-    const char *bol = text;
-    for (const char *q = text;; q++) {
-        if (*q == '\n' || *q == '\0') {
-            size_t len = (size_t)(q - bol);
-            if (!utf8_reported && !tui_utf8_valid(bol, len)) {
-                perr(p, line, "not valid UTF-8 text: save the file as UTF-8");
-                utf8_reported = true;
-            }
-            const char *t = bol;
-            while (t < q && (*t == ' ' || *t == '\t'))
-                t++;
-            if ((size_t)(q - t) >= 8 && strncmp(t, "@include", 8) == 0) {
-                perr(p, line, "@include is not allowed: a script is stored as one whole file");
-                ok = false;
-            }
-            if (*q == '\0')
-                break;
-            line++;
-            bol = q + 1;
+    for (int line = 1;; line++) {
+        size_t len = strcspn(text, "\n");
+        if (!utf8_reported && !tui_utf8_valid(text, len)) {
+            perr(p, line, "not valid UTF-8 text: save the file as UTF-8");
+            utf8_reported = true;
         }
+        size_t lead = strspn(text, " \t");   /* stops at the line's end */
+        if (len - lead >= 8 && strncmp(text + lead, "@include", 8) == 0) {
+            perr(p, line, "@include is not allowed: a script is stored as one whole file");
+            ok = false;
+        }
+        if (text[len] == '\0')
+            break;
+        text += len + 1;
     }
     return ok;
 }
@@ -769,14 +765,15 @@ int script_parse_file(const char *path, const char *const *categories, struct sc
     struct util_buf b = {0};
     char chunk[8192];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= 1024 * 1024)
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= SCRIPT_MAX_BYTES)
         util_buf_add(&b, chunk, n);
     bool failed = ferror(f) != 0;
-    fclose(f);
-    if (failed || b.len > 1024 * 1024 || memchr(b.data ? b.data : "", '\0', b.len)) {
+    if (fclose(f) != 0)
+        failed = true;
+    if (failed || b.len > SCRIPT_MAX_BYTES || memchr(b.data ? b.data : "", '\0', b.len)) {
         memset(out, 0, sizeof *out);
         const char *why = failed                ? "cannot read"
-                          : b.len > 1024 * 1024 ? "too large for a script (over 1 MB)"
+                          : b.len > SCRIPT_MAX_BYTES ? "too large for a script (over 1 MB)"
                                                 : "not a text file (NUL bytes)";
         script_errors_add(errs, util_asprintf("%s:0: %s", path, why));
         util_buf_free(&b);

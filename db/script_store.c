@@ -365,7 +365,7 @@ static void print_errors(const struct script_errors *errs, FILE *errout)
 static enum script_load_result store_all(struct db_conn *c, int n, const char *const *files,
                                          const struct script *scripts, FILE *out, FILE *errout)
 {
-    const struct script **list = util_calloc((size_t)n, sizeof *list);
+    const struct script **list = util_calloc((size_t)n, sizeof(const struct script *));
     struct db_script_stored *stored = util_calloc((size_t)n, sizeof *stored);
     for (int i = 0; i < n; i++)
         list[i] = &scripts[i];

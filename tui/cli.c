@@ -91,7 +91,7 @@ int cli_parse(struct cli_cmd *c)
     if (strcmp(c->name, "report") == 0)
         return report_parse(c->argc, c->argv);
     if (strcmp(c->name, "scripts") == 0)
-        return cmd_scripts_parse(c->argc, c->argv);
+        return script_cli_parse(c->argc, c->argv);
     if (strcmp(c->name, "staff") == 0)
         return db_staff_cli_parse(c->argc, c->argv);
     if (strcmp(c->name, "customer") == 0)
@@ -278,7 +278,7 @@ int cli_run(struct cli_cmd *c, struct db_conn *db)
     if (strcmp(c->name, "report") == 0)
         return report_run(c->argc, c->argv, db);
     if (strcmp(c->name, "scripts") == 0)
-        return cmd_scripts_run(c->argc, c->argv, db);
+        return script_cli_run(c->argc, c->argv, db);
     if (strcmp(c->name, "staff") == 0)
         return db_staff_cli_run(c->argc, c->argv, db);
     if (strcmp(c->name, "customer") == 0)

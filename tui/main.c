@@ -163,7 +163,11 @@ static char *ask_password(const char *prompt)
     char *ok = fgets(buf, sizeof buf, tty);
     if (restore)
         tcsetattr(fd, TCSAFLUSH, &old);
-    fputs("\n", tty);
+    /* The Enter was not echoed: end the line. Input then output on one
+     * stream needs a positioning call between them, which a terminal has
+     * not got: write to the descriptor instead. */
+    bool newline = write(fd, "\n", 1) == 1;
+    (void)newline;   /* the password was read; a missing newline loses nothing */
     fclose(tty);
     if (!ok)
         return NULL;
@@ -371,8 +375,8 @@ int main(int argc, char **argv)
     } else {
         struct cli_cmd c = {.name = cmd, .argc = argc - optind, .argv = argv + optind};
         rc = cli_parse(&c);
-        if (rc == 0 && strcmp(cmd, "scripts") == 0 && !cmd_scripts_needs_db(c.argc, c.argv)) {
-            rc = cmd_scripts_run(c.argc, c.argv, NULL);   /* scripts check: no database */
+        if (rc == 0 && strcmp(cmd, "scripts") == 0 && !script_cli_needs_db(c.argc, c.argv)) {
+            rc = script_cli_run(c.argc, c.argv, NULL);   /* scripts check: no database */
         } else if (rc == 0) {
             if (connect_db(isatty(STDIN_FILENO)) < 0)
                 rc = APP_EXIT_NODB;

@@ -123,7 +123,7 @@ void util_uuid(char out[37])
     FILE *f = fopen("/dev/urandom", "rb");
     size_t got = f ? fread(b, 1, sizeof b, f) : 0;
     if (f)
-        fclose(f);
+        (void)fclose(f);   /* only read: nothing to lose */
     if (got != sizeof b) {
         /* No /dev/urandom (a chroot): mix the clock, the pid and a counter.
          * Unique per terminal, which is all idempotency needs. */
@@ -141,7 +141,7 @@ void util_uuid(char out[37])
     }
     b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);   /* version 4 */
     b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);   /* RFC 4122 variant */
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
+    util_format(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
              b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
@@ -161,7 +161,7 @@ void util_trace(const char *what, const char *fmt, ...)
     vfprintf(trace_file, fmt, ap);
     va_end(ap);
     fputc('\n', trace_file);
-    fflush(trace_file);
+    (void)fflush(trace_file);   /* a trace line lost is no reason to stop */
 }
 
 int util_parse_int64(const char *s, int64_t *out)
@@ -197,14 +197,11 @@ static int vformat_into(char *buf, size_t len, const char *fmt, va_list ap)
     return n;
 }
 
-void util_format(char *buf, size_t len, const char *fmt, ...)
+void util_vformat(char *buf, size_t len, const char *fmt, va_list ap)
 {
     if (len == 0)
         return;
-    va_list ap;
-    va_start(ap, fmt);
     int n = vformat_into(buf, len, fmt, ap);
-    va_end(ap);
     if (n < 0 || (size_t)n < len)
         return;
     /* Cut at a character boundary, leaving room for the marker. */
@@ -216,6 +213,14 @@ void util_format(char *buf, size_t len, const char *fmt, ...)
         memcpy(buf + keep, mark, sizeof mark);
     else
         buf[keep] = '\0';
+}
+
+void util_format(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    util_vformat(buf, len, fmt, ap);
+    va_end(ap);
 }
 
 int util_format_fits(char *buf, size_t len, const char *fmt, ...)

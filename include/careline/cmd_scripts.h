@@ -16,13 +16,13 @@
  *                                      step "credit:AMOUNT", else the script's amount),
  *                                      and with --record store the run, answers and
  *                                      credits under RUN_UUID
- * argv[0] is "scripts". cmd_scripts_parse() checks the arguments (0, or
- * APP_EXIT_USAGE with a message on stderr); cmd_scripts_needs_db() says
- * whether to connect first; cmd_scripts_run() runs (db may be NULL when no
+ * argv[0] is "scripts". script_cli_parse() checks the arguments (0, or
+ * APP_EXIT_USAGE with a message on stderr); script_cli_needs_db() says
+ * whether to connect first; script_cli_run() runs (db may be NULL when no
  * database is needed) and returns the exit code: 0, 1 when the database
  * failed or no script fits, 2 when a file is not valid (nothing stored). */
-int cmd_scripts_parse(int argc, char **argv);
-bool cmd_scripts_needs_db(int argc, char **argv);
-int cmd_scripts_run(int argc, char **argv, struct db_conn *db);
+int script_cli_parse(int argc, char **argv);
+bool script_cli_needs_db(int argc, char **argv);
+int script_cli_run(int argc, char **argv, struct db_conn *db);
 
 #endif

@@ -53,6 +53,7 @@ int util_parse_int64(const char *s, int64_t *out);
  * never fails, and text that does not fit is cut at a UTF-8 character
  * boundary and ends in "..." so the cut shows. */
 void util_format(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void util_vformat(char *buf, size_t len, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 /* snprintf where a cut would change the meaning (an id, a path, a name
  * looked up later): 0 when it fit, -1 when it did not (buf then ""). */
 int util_format_fits(char *buf, size_t len, const char *fmt, ...)

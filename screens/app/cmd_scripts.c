@@ -76,7 +76,7 @@ static int parse_try(int argc, char **argv, struct try_opts *o)
     return 0;
 }
 
-int cmd_scripts_parse(int argc, char **argv)
+int script_cli_parse(int argc, char **argv)
 {
     if (argc < 2)
         return cli_usage("needs what to do: check FILE..., load FILE..., list, or try REFERENCE");
@@ -98,7 +98,7 @@ int cmd_scripts_parse(int argc, char **argv)
     return cli_usage("unknown subcommand '%s' (check, load, list or try)", sub);
 }
 
-bool cmd_scripts_needs_db(int argc, char **argv)
+bool script_cli_needs_db(int argc, char **argv)
 {
     return !(argc >= 2 && strcmp(argv[1], "check") == 0);
 }
@@ -428,9 +428,9 @@ static int check_or_load(int argc, char **argv, struct db_conn *db)
     return APP_EXIT_FAILED;
 }
 
-int cmd_scripts_run(int argc, char **argv, struct db_conn *db)
+int script_cli_run(int argc, char **argv, struct db_conn *db)
 {
-    int rc = cmd_scripts_parse(argc, argv);
+    int rc = script_cli_parse(argc, argv);
     if (rc)
         return rc;
     const char *sub = argv[1];
