@@ -204,11 +204,16 @@ void util_vformat(char *buf, size_t len, const char *fmt, va_list ap)
     int n = vformat_into(buf, len, fmt, ap);
     if (n < 0 || (size_t)n < len)
         return;
-    /* Cut at a character boundary, leaving room for the marker. */
+    /* Cut after the last whole character that leaves room for the marker. */
     static const char mark[] = "...";
-    size_t keep = len > sizeof mark ? len - sizeof mark : len - 1;
-    while (keep > 0 && ((unsigned char)buf[keep] & 0xC0) == 0x80)
-        keep--;
+    size_t limit = len > sizeof mark ? len - sizeof mark : len - 1, keep = 0;
+    while (keep < limit && buf[keep]) {
+        unsigned char c = (unsigned char)buf[keep];
+        size_t step = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (keep + step > limit)
+            break;
+        keep += step;
+    }
     if (len > sizeof mark)
         memcpy(buf + keep, mark, sizeof mark);
     else

@@ -24,6 +24,7 @@ lint_tree() {
 # planted NAME TOOL FILE CHECK: lint.sh on one planted file finds CHECK there.
 planted() {
     local out
-    out=$(bash "$TOP/tests/lint/lint.sh" --tool "$2" "$BUILD" "$3" 2>&1)
+    # A build folder of its own: cppcheck's cache knows files by name.
+    out=$(LINT_SUPPRESSIONS=/dev/null bash "$TOP/tests/lint/lint.sh" --tool "$2" "$T/build" "$3" 2>&1)
     like "$1" "$out" "$3:[0-9]+:[0-9]+: $4: "
 }

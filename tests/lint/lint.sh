@@ -21,7 +21,7 @@ done
 [ $# -ge 2 ] || { echo "usage: lint.sh [--tap] [--tool cppcheck|clang-tidy] BUILD FILE..." >&2; exit 2; }
 BUILD=$1; shift
 FILES=("$@")
-SUPPRESSIONS=tests/lint/suppressions
+SUPPRESSIONS=${LINT_SUPPRESSIONS:-tests/lint/suppressions}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/careline-lint.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
@@ -53,8 +53,9 @@ collect_tidy() {
     done | sort -u -t: -k1,1 -k2,2n -k3,3n -k4
 }
 
-# suppressed FINDINGS_FILE TOOL: drop what tests/lint/suppressions lets
-# through (TOOL PATH-GLOB CHECK REASON), counting each line's use in $WORK/used.
+# filter TOOL < FINDINGS: drop what tests/lint/suppressions lets through
+# (TOOL PATH-GLOB CHECK-GLOB REASON; bash patterns, @(a|b) too), noting
+# each line used in $WORK/used.
 filter() {
     local tool=$1 line file check n=0
     local -a s_tool s_glob s_check s_line
@@ -73,7 +74,9 @@ filter() {
         local i hit=0
         for i in "${!s_tool[@]}"; do
             # shellcheck disable=SC2053
-            if [[ ${s_tool[$i]} == "$tool" && $file == ${s_glob[$i]} && $check == ${s_check[$i]} ]]; then
+            # '*' stays within a folder: the glob and the path have as many '/'.
+            if [[ ${s_tool[$i]} == "$tool" && $file == ${s_glob[$i]} && $check == ${s_check[$i]} &&
+                  ${file//[!\/]/} == "${s_glob[$i]//[!\/]/}" ]]; then
                 echo "${s_line[$i]}" >>"$WORK/used"
                 hit=1
                 break

@@ -14,13 +14,24 @@ int planted(void)
     if (!f)
         return -1;
     char line[80];
-    if (!fgets(line, sizeof line, f))
-        line[0] = '\0';
-    fputs("\n", f);
+    if (fgets(line, sizeof line, f))
+        fputs(line, f);
     return fclose(f);
 }
 C
 planted "cppcheck finds a stream read then written without fseek" cppcheck "$T/planted_io.c" IOWithoutPositioning
+
+# The suppressions list: a line lets exactly its finding through, needs a
+# reason, and fails once nothing matches it (so the list only shrinks).
+sup=$T/suppressions
+lint_with() { LINT_SUPPRESSIONS=$sup bash "$TOP/tests/lint/lint.sh" --tool cppcheck "$T/build" "$@" 2>&1; }
+echo "cppcheck $T/planted_io.c IOWithoutPositioning planted for this test" >"$sup"
+check "a suppressed finding passes" lint_with "$T/planted_io.c"
+echo "cppcheck $T/planted_io.c IOWithoutPositioning" >"$sup"
+like "a suppression without a reason is refused" "$(lint_with "$T/planted_io.c")" "every suppression needs a reason"
+echo "cppcheck $T/planted_io.c nullPointer nothing of the kind is there" >"$sup"
+like "a suppression that matches nothing fails the lint" "$(lint_with "$T/planted_io.c")" \
+    "suppressions:1:0: lint-suppression: nothing to suppress any more"
 
 lint_tree cppcheck
 tap_done
