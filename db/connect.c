@@ -102,7 +102,7 @@ PGconn *db_conn_start(struct db_conn *c, bool async)
      * word search's, for one) in 50-70 ms, to run what takes 1-5 ms;
      * nothing an agent waits for runs long enough to win it back. */
     util_format(options, sizeof options, "-c pg_trgm.word_similarity_threshold=0.5 -c jit=off -c statement_timeout=%d",
-             c->p.statement_timeout_ms > 0 ? c->p.statement_timeout_ms : 0);
+                c->p.statement_timeout_ms > 0 ? c->p.statement_timeout_ms : 0);
     kw[n] = "options";
     val[n++] = options;
     if (c->password) {
@@ -130,23 +130,23 @@ static void hint(struct db_conn *c, PGconn *pg)
         util_format(where, sizeof where, "socket %s/.s.PGSQL.%s", host, port && *port ? port : "5432");
     else
         util_format(where, sizeof where, "host %s port %s", host && *host ? host : "localhost",
-                 port && *port ? port : "5432");
+                    port && *port ? port : "5432");
     util_format(c->target, sizeof c->target, "%s@%s/%s", user ? user : "?",
-             host && *host != '/' && *host ? host : "localhost", db ? db : "?");
+                host && *host != '/' && *host ? host : "localhost", db ? db : "?");
     size_t len = strlen(c->error);
     /* libpq's "certificate verify failed" does not say which setting to
      * look at; an administrator setting up verify-full needs that. */
     if (strstr(c->error, "certificate") || strstr(c->error, "SSL error")) {
         util_format(c->error + len, sizeof c->error - len,
-                 "\nhint: the server's certificate was not accepted: sslrootcert must name the CA that signed it "
-                 "(default ~/.postgresql/root.crt), and with sslmode=verify-full the host must be a name in the "
-                 "certificate");
+                    "\nhint: the server's certificate was not accepted: sslrootcert must name the CA that signed it "
+                    "(default ~/.postgresql/root.crt), and with sslmode=verify-full the host must be a name in the "
+                    "certificate");
         len = strlen(c->error);
     }
     util_format(c->error + len, sizeof c->error - len,
-             "\nhint: tried %s, database \"%s\" as user \"%s\"; set PGHOST, PGPORT, PGDATABASE or "
-             "connection.conninfo in careline.conf",
-             where, db ? db : "?", user ? user : "?");
+                "\nhint: tried %s, database \"%s\" as user \"%s\"; set PGHOST, PGPORT, PGDATABASE or "
+                "connection.conninfo in careline.conf",
+                where, db ? db : "?", user ? user : "?");
 }
 
 /* Server notices ("relation already exists, skipping") must never reach a

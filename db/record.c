@@ -199,7 +199,7 @@ int db_rows_decode(struct db_rows *out, const struct db_shape *shape, const PGre
             const char *s = PQgetvalue(r, i, map[c]);
             if (db_value_parse(col->type, s, rec + col->offset) != 0) {
                 util_format(err, errlen, "%s: row %d, column %s: \"%.40s\" is not %s", shape->what, i + 1, col->name, s,
-                         type_name(col->type));
+                            type_name(col->type));
                 db_rows_free(out);
                 return -1;
             }

@@ -244,7 +244,7 @@ int sla_use_timezone(const char *tz, char *err, size_t len)
     }
     if (!ok) {
         util_format(err, len, "time zone '%s' (app_setting 'timezone') is not known on this machine (tzdata)",
-                 tz ? tz : "");
+                    tz ? tz : "");
         return -1;
     }
     setenv("TZ", tz, 1);
@@ -485,7 +485,7 @@ char *sla_time_text(time_t t, char *buf, size_t len)
     else
         util_format(zone, sizeof zone, "%c%02d", sign, oh);
     util_format(buf, len, "%04d-%02d-%02d %02d:%02d:%02d%s", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec, zone);
+                tm.tm_min, tm.tm_sec, zone);
     return buf;
 }
 
