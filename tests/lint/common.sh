@@ -1,6 +1,6 @@
 # common.sh — shared by the lint tests: run one tool of `make lint` over the tree as TAP, after proving on planted code that it finds what it should.
 . "$TOP/tests/lib/tap.sh"
-T=$(mktemp -d "${TMPDIR:-/tmp}/careline-lint-test.XXXXXX")
+T=$(mktemp -d "${TMPDIR:-/tmp}/careline-lint-test.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 
 # lint_tree TOOL: `make lint` for one tool; its TAP (one test per file, one

@@ -22,7 +22,7 @@ done
 BUILD=$1; shift
 FILES=("$@")
 SUPPRESSIONS=${LINT_SUPPRESSIONS:-tests/lint/suppressions}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/careline-lint.XXXXXX")
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/careline-lint.XXXXXX") || exit 2
 trap 'rm -rf "$WORK"' EXIT
 
 # cppcheck's checks: its default errors plus warning, style, performance and
