@@ -17,7 +17,8 @@
     X(complaint) \
     X(approvals) \
     X(followups) \
-    X(runner)
+    X(runner) \
+    X(calllist)
 
 #define SCR_DECLARE(name) extern const struct screen_ops scr_##name##_ops;
 SCR_SCREENS(SCR_DECLARE)
