@@ -1,4 +1,4 @@
--- 018_events_actions.sql — declaring, updating and closing an event in one call each (idempotent, version-checked), its reach before it is declared, its complaints handled as one, and the guaranteed payments owed when supply came back late.
+-- 018_events_actions.sql — declaring, updating and closing an event in one call each (idempotent, version-checked; times come resolved from the client's one check), its reach before it is declared, its complaints handled as one, and the guaranteed payments owed when supply came back late.
 
 ------------------------------------------------------------------------------------------
 -- What each kind of event means for policy: the complaint category complaints about it
@@ -49,39 +49,6 @@ CREATE TRIGGER audit_change AFTER INSERT OR UPDATE OR DELETE ON event_compensati
     FOR EACH ROW EXECUTE FUNCTION audit_change();
 
 ------------------------------------------------------------------------------------------
--- A time as typed at the event screen or on the command line (the client checks the form):
---   '' none; 'now'; '+90m' '+4h' '+2d' from now; 'HH:MM' the next such time at or after
---   p_after in the utility's zone; 'YYYY-MM-DD HH:MM' in the utility's zone; or an ISO time
---   with its own offset ('2026-01-05T14:00:00+00:00').
-CREATE FUNCTION critical_event_time(p text, p_after timestamptz DEFAULT now()) RETURNS timestamptz
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    tz text := careline_timezone();
-    t  text := btrim(coalesce(p, ''));
-    r  timestamptz;
-BEGIN
-    IF t = '' THEN
-        RETURN NULL;
-    ELSIF lower(t) = 'now' THEN
-        RETURN now();
-    ELSIF t ~ '^\+[0-9]{1,5}[mhd]$' THEN
-        RETURN now() + substr(t, 2, length(t) - 2)::integer
-                     * CASE right(t, 1) WHEN 'm' THEN interval '1 minute' WHEN 'h' THEN interval '1 hour'
-                                        ELSE interval '1 day' END;
-    ELSIF t ~ '^[0-9]{1,2}:[0-9]{2}$' THEN
-        r := ((coalesce(p_after, now()) AT TIME ZONE tz)::date + t::time) AT TIME ZONE tz;
-        IF r < coalesce(p_after, now()) THEN
-            r := (((coalesce(p_after, now()) AT TIME ZONE tz)::date + 1) + t::time) AT TIME ZONE tz;
-        END IF;
-        RETURN r;
-    ELSIF t ~ '[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[-+][0-9]{2}(:?[0-9]{2})?)$' THEN
-        RETURN t::timestamptz;
-    END IF;
-    RETURN t::timestamp AT TIME ZONE tz;
-EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR invalid_text_representation THEN
-    RAISE EXCEPTION 'not a time: "%" (now, +4h, HH:MM or YYYY-MM-DD HH:MM)', p USING ERRCODE = 'invalid_datetime_format';
-END $$;
-
 -- Zone codes to ids, naming the first code that is not a zone.
 CREATE FUNCTION critical_event_zone_ids(p_codes text[]) RETURNS integer[]
 LANGUAGE plpgsql STABLE AS $$
@@ -394,7 +361,7 @@ BEGIN
     RETURN n;
 END $$;
 
-GRANT EXECUTE ON FUNCTION critical_event_time(text, timestamptz), critical_event_zone_ids(text[]),
+GRANT EXECUTE ON FUNCTION critical_event_zone_ids(text[]),
     critical_event_area_customers(integer[], text[]), critical_event_reach(uuid, text[], text[])
    TO careline_agent, careline_field;
 
