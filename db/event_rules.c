@@ -355,17 +355,23 @@ int db_event_time_parse(const char *text, time_t now, time_t after, const char *
     return parse_absolute(t, tz, out, err, errlen);
 }
 
+void db_event_local_tm(int64_t t, const char *tz, struct tm *out)
+{
+    struct zone_switch z;
+    time_t tt = (time_t)t;
+    zone_enter(&z, tz);
+    localtime_r(&tt, out);
+    zone_leave(&z);
+}
+
 const char *db_event_time_words(time_t t, time_t now, const char *tz, char *buf, size_t len)
 {
     static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
     static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    struct zone_switch z;
     struct tm a, b;
-    zone_enter(&z, tz);
-    localtime_r(&t, &a);
-    localtime_r(&now, &b);
-    zone_leave(&z);
+    db_event_local_tm(t, tz, &a);
+    db_event_local_tm(now, tz, &b);
     if (a.tm_year == b.tm_year && a.tm_yday == b.tm_yday)
         snprintf(buf, len, "%02d:%02d", a.tm_hour, a.tm_min);
     else

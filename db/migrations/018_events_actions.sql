@@ -368,3 +368,8 @@ GRANT EXECUTE ON FUNCTION critical_event_zone_ids(text[]),
 -- Events declared before this migration: the category of their kind, for complaints.
 UPDATE critical_event e SET category_id = k.category_id
   FROM critical_event_kind k WHERE k.kind = e.kind AND e.category_id IS NULL;
+
+-- Who the CAP alerts come from (`careline event cap`): the utility's domain or address.
+INSERT INTO app_setting (key, value, description) VALUES
+    ('cap_sender', 'alerts@careline.invalid', 'sender of the CAP alerts of critical events: the utility''s address')
+ON CONFLICT (key) DO NOTHING;

@@ -82,6 +82,8 @@ char *db_event_fill(const char *body, const struct db_event_field *fields, int n
  * Returns 1 with *out set, 0 for none, -1 with a sentence in err. */
 int db_event_time_parse(const char *text, time_t now, time_t after, const char *tz, time_t *out, char *err,
                         size_t errlen);
+/* The broken-down local time of t in zone tz (whatever the process's zone). */
+void db_event_local_tm(int64_t t, const char *tz, struct tm *out);
 /* A time as a customer message says it: "18:00" on the day of `now`, else
  * "18:00 Tue 3 Mar" (English names, whatever the locale), in zone tz. */
 const char *db_event_time_words(time_t t, time_t now, const char *tz, char *buf, size_t len);
@@ -235,6 +237,7 @@ struct db_event_view {
     struct db_rows reach;       /* struct db_event_reach */
     struct db_rows fields;      /* struct db_event_field_value */
     struct db_rows revisions;   /* struct db_event_revision, newest first */
+    struct db_rows progress;    /* struct db_notify_progress: 0 or 1 row */
 };
 void db_event_view_free(struct db_event_view *v);
 
@@ -316,33 +319,46 @@ struct db_event_cap_info {
     char *status;            /* active, ended */
     char *customer_message;
     char *agent_message;
-    char *sent;              /* the current version's time, "2026-03-03T14:05:00+00:00" */
-    char *effective;         /* the start */
-    char *expires;           /* estimated restore, or the end; "" none */
+    int64_t sent;            /* when the current version was made (epoch) */
+    int64_t effective;       /* the start */
+    int64_t expires;         /* estimated restore, or the end; 0 none */
     char *area_desc;         /* zone names and sectors */
     char *zones;             /* codes, space separated */
     char *sectors;           /* comma separated: "LS6 2,LS6 3" */
     int version;
-    char *sender;            /* app_setting cap_sender */
-    char *earlier;           /* earlier versions as "version sent" pairs, one per line */
+    char *earlier;           /* earlier versions "1:epoch 2:epoch", "" none */
 };
+/* Who sends the alerts (app_setting cap_sender), the utility's zone and the clock. */
+struct db_event_cap_meta {
+    char *sender;
+    char *tz;
+    int64_t now;
+};
+/* A CAP time: "2026-03-03T14:05:00+01:00" in zone tz; UTC itself is
+ * "-00:00" (CAP 1.2 forbids "Z"). */
+const char *db_event_cap_time(int64_t t, const char *tz, char *buf, size_t len);
 /* Write one <alert> (no XML declaration when `embedded`): msgType Alert for
  * the first version, Update referencing every earlier one, Cancel once the
  * event has ended. Every text is XML-escaped. */
-void db_event_cap_write(struct util_buf *out, const struct db_event_cap_info *e, bool embedded);
-/* An Atom feed of CAP alerts for the active events (the usual way CAP
- * alerts are published). updated: now, in CAP's time form. */
-void db_event_cap_feed(struct util_buf *out, const struct db_rows *events, const char *sender, const char *updated);
+void db_event_cap_write(struct util_buf *out, const struct db_event_cap_info *e, const struct db_event_cap_meta *m,
+                        bool embedded);
+/* An Atom feed of CAP alerts for the events given (the usual way CAP
+ * alerts are published). */
+void db_event_cap_feed(struct util_buf *out, const struct db_rows *events, const struct db_event_cap_meta *m);
 /* Escape text for XML element content and attribute values; control
- * characters XML cannot carry become U+FFFD, invalid UTF-8 too. */
+ * characters XML cannot carry and invalid UTF-8 become U+FFFD. */
 void db_event_xml_escape(struct util_buf *out, const char *s);
 /* Load for `careline event cap`: one event (id) or every active one (id
  * NULL) into struct db_event_cap_info rows. Sync. Returns 0 or -1 with err. */
-int db_event_cap_load(struct db_conn *c, const char *id, struct db_rows *out, char **sender, char **now,
+int db_event_cap_load(struct db_conn *c, const char *id, struct db_rows *out, struct db_event_cap_meta *meta,
                       char *err, size_t errlen);
+void db_event_cap_meta_free(struct db_event_cap_meta *m);
 
 /* ---- for `careline event` (synchronous) --------------------------------------------------- */
 
+/* The full id of the event whose id is `text` or starts with it (at least
+ * 6 characters): 0, or -1 with err (none, several, too short). */
+int db_event_find_sync(struct db_conn *c, const char *text, char out[37], char *err, size_t errlen);
 /* Run an async request to its end (db_wait): 0, or -1 with err. */
 int db_event_list_sync(struct db_conn *c, bool all, struct db_rows *out, char *err, size_t errlen);
 int db_event_load_sync(struct db_conn *c, const char *id, struct db_event_view *v, char *err, size_t errlen);
@@ -351,7 +367,8 @@ int db_event_send_sync(struct db_conn *c, const struct db_event_write *w, struct
                        size_t errlen);
 
 /* Every decoded statement, with parameters that run it on the demo data
- * (tests/db/statements.c). */
+ * (tests/db/statements.c): the screens' and the CAP feed's. */
 const struct db_statement *db_event_statements(int *n);
+const struct db_statement *db_event_cap_statements(int *n);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "careline/customer.h"
 #include "careline/db.h"
+#include "careline/event.h"
 #include "careline/record.h"
 #include "careline/notify.h"
 #include "careline/recovery.h"
@@ -22,6 +23,8 @@ static const struct {
     {"notify", db_notify_statements},
     {"customer", db_customer_statements},
     {"search", db_search_statements},
+    {"event", db_event_statements},
+    {"event CAP", db_event_cap_statements},
 };
 
 /* Runs sql with the statement's parameters and decodes it with its shape.
