@@ -576,6 +576,16 @@ int db_event_setup_sync(struct db_conn *c, struct db_event_setup *s, char *err, 
     return rc;
 }
 
+int db_event_reach_sync(struct db_conn *c, const char *event_id, char *const *zones, int nzones,
+                        char *const *sectors, int nsectors, struct db_rows *out, char *err, size_t errlen)
+{
+    struct waiter w = {0};
+    db_event_reach_load(c, event_id, zones, nzones, sectors, nsectors, got_rows, &w);
+    int rc = finish(c, &w, err, errlen);
+    *out = w.rows;
+    return rc;
+}
+
 int db_event_send_sync(struct db_conn *c, const struct db_event_write *wr, struct db_event_written *out, char *err,
                        size_t errlen)
 {
@@ -627,6 +637,34 @@ int db_event_find_sync(struct db_conn *c, const char *text, char out[37], char *
     return rc;
 }
 
+static const char request_sql[] =
+    "SELECT coalesce(max(version), 0) AS version FROM critical_event_revision"
+    " WHERE event_id = $1::uuid AND request_id = $2::uuid";
+
+struct made {
+    int version;
+};
+static const struct db_col made_cols[] = {DB_COL(DB_INT, struct made, version)};
+static const struct db_shape made_shape = DB_SHAPE("event request", struct made, made_cols);
+
+int db_event_request_sync(struct db_conn *c, const char *id, const char *request, int *version, char *err,
+                          size_t errlen)
+{
+    const char *params[2] = {id, request};
+    PGresult *r = db_exec(c, request_sql, 2, params);
+    if (!r) {
+        const char *e = db_error(c);
+        snprintf(err, errlen, "%.*s", (int)strcspn(e, "\n"), e);
+        return -1;
+    }
+    struct db_rows rows = {0};
+    int rc = db_rows_decode(&rows, &made_shape, r, err, errlen);
+    PQclear(r);
+    *version = rc == 0 && rows.n == 1 ? DB_ROW(&rows, struct made, 0)->version : 0;
+    db_rows_free(&rows);
+    return rc;
+}
+
 /* ---- the statement check --------------------------------------------------------------------- */
 
 /* The demo data's active event (seed.sql: md5('event:1')). */
@@ -634,6 +672,7 @@ int db_event_find_sync(struct db_conn *c, const char *text, char out[37], char *
 static const char *const list_params[] = {"false"};
 static const char *const event_params[] = {DEMO_EVENT};
 static const char *const reach_params[] = {DEMO_EVENT, "{}", "{}"};
+static const char *const request_params[] = {DEMO_EVENT, "00000000-0000-4000-8000-00000000e7e0"};
 static const char *const declare_params[] = {
     "00000000-0000-4000-8000-00000000e7e1", "low_pressure", "statement check", "{}", "{\"AA1 1\"}", "", "", "x",
     "low_pressure", "{}", "message"};
@@ -644,6 +683,7 @@ static const char *const close_params[] = {DEMO_EVENT, "1", "00000000-0000-4000-
 static const struct db_statement statements[] = {
     {list_sql, 1, list_params, &row_shape, false},
     {find_sql, 1, event_params, &found_shape, false},
+    {request_sql, 2, request_params, &made_shape, false},
     {detail_sql, 1, event_params, &event_shape, false},
     {reach_sql, 3, reach_params, &reach_shape, false},
     {fields_sql, 1, event_params, &field_shape, false},

@@ -689,12 +689,28 @@ static int check_message(const struct db_event_input *in, struct db_event_checke
     return 0;
 }
 
+static bool differs(const char *now, const char *was)
+{
+    return !blank(now) && strcmp(now, was ? was : "") != 0;
+}
+
+/* An update that changes nothing would only send everybody the same message again. */
+static int check_changed(const struct db_event_input *in, const struct db_event_checked *out,
+                         struct db_event_problem *p)
+{
+    if (in->op != DB_EVENT_UPDATE || differs(in->title, in->title_was) || differs(in->read_out, in->read_out_was) ||
+        out->nzones || out->nsectors || (out->restore && out->restore != in->restore_was) ||
+        strcmp(out->message, in->message_was ? in->message_was : "") != 0)
+        return 0;
+    return problem(p, DB_EVP_RESTORE, "nothing to update: change the estimate, the message, the read-out or the area");
+}
+
 int db_event_check(const struct db_event_input *in, struct db_event_checked *out, struct db_event_problem *p)
 {
     memset(out, 0, sizeof *out);
     memset(p, 0, sizeof *p);
     if (check_texts(in, p) < 0 || check_area(in, out, p) < 0 || check_times(in, out, p) < 0 ||
-        check_message(in, out, p) < 0) {
+        check_message(in, out, p) < 0 || check_changed(in, out, p) < 0) {
         db_event_checked_free(out);
         return -1;
     }

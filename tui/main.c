@@ -116,6 +116,8 @@ static void usage(FILE *f)
           "                            everything held about one customer (subject access)\n"
           "  notify [--once] [--batch N] [--worker NAME] [--verbose]\n"
           "                            send queued event notifications (e-mail, SMS) until stopped\n"
+          "  event list|show|templates|declare|update|close|cap ...\n"
+          "                            critical events from scripts; CAP 1.2 alerts (careline(1))\n"
           "\n"
           "Options:\n"
           "  -c, --config FILE         read FILE over the built-in defaults\n"
@@ -125,7 +127,8 @@ static void usage(FILE *f)
           "  -V, --version             show the version and exit\n"
           "\n"
           "Exit status: 0 success, 1 the command failed, 2 bad usage or configuration,\n"
-          "3 the database cannot be reached, 4 the terminal cannot be used.\n"
+          "3 the database cannot be reached, 4 the terminal cannot be used,\n"
+          "5 someone else changed the event first (careline event --version).\n"
           "See careline(1).\n",
           f);
 }
@@ -345,6 +348,7 @@ int main(int argc, char **argv)
     const char *cmd = optind < argc ? argv[optind] : NULL;
     static const char *const commands[] = {"migrate", "seed", "maintain", "check-config", "search", "keys",
                                            "lifecycle", "view", "report", "scripts", "staff", "customer", "notify",
+                                           "event",
                                            NULL};
     bool known = cmd == NULL;
     for (int i = 0; cmd && commands[i]; i++)

@@ -111,6 +111,9 @@ struct db_event_input {
     time_t now;
     time_t started;          /* update and close: when the event started */
     time_t restore_was;      /* update: the estimate so far (0: none) */
+    const char *title_was;   /* update: the event as it is, so an update */
+    const char *read_out_was;/*   that changes nothing is refused */
+    const char *message_was;
     bool has_area;           /* update: the event already has zones or sectors */
     const char *tz;          /* the utility's zone: careline_timezone() */
 };
@@ -359,10 +362,16 @@ void db_event_cap_meta_free(struct db_event_cap_meta *m);
 /* The full id of the event whose id is `text` or starts with it (at least
  * 6 characters): 0, or -1 with err (none, several, too short). */
 int db_event_find_sync(struct db_conn *c, const char *text, char out[37], char *err, size_t errlen);
+/* The version a write with this request id made (0: none yet), so a
+ * script's retry reports the first outcome instead of checking again. */
+int db_event_request_sync(struct db_conn *c, const char *id, const char *request, int *version, char *err,
+                          size_t errlen);
 /* Run an async request to its end (db_wait): 0, or -1 with err. */
 int db_event_list_sync(struct db_conn *c, bool all, struct db_rows *out, char *err, size_t errlen);
 int db_event_load_sync(struct db_conn *c, const char *id, struct db_event_view *v, char *err, size_t errlen);
 int db_event_setup_sync(struct db_conn *c, struct db_event_setup *s, char *err, size_t errlen);
+int db_event_reach_sync(struct db_conn *c, const char *event_id, char *const *zones, int nzones,
+                        char *const *sectors, int nsectors, struct db_rows *out, char *err, size_t errlen);
 int db_event_send_sync(struct db_conn *c, const struct db_event_write *w, struct db_event_written *out, char *err,
                        size_t errlen);
 

@@ -323,7 +323,24 @@ static void check_update_and_close(void **state)
     assert_int_equal(db_event_check(&in, &c, &p), 0);
     assert_true(c.restore == 0);   /* unchanged */
     assert_non_null(strstr(c.message, "Back by 12:00."));
+    /* The same again changes nothing and is refused. */
+    char *same = strdup(c.message);
+    in.message_was = same;
     db_event_checked_free(&c);
+    expect(in, DB_EVP_RESTORE, "nothing to update");
+    in.title_was = "Burst main";
+    in.title = "Burst main";
+    expect(in, DB_EVP_RESTORE, "nothing to update");
+    in.title = "Burst main, Otley Road";
+    assert_int_equal(db_event_check(&in, &c, &p), 0);
+    db_event_checked_free(&c);
+    in.title = "";
+    in.sectors = "LS6 4";
+    assert_int_equal(db_event_check(&in, &c, &p), 0);
+    db_event_checked_free(&c);
+    in.sectors = "";
+    in.message_was = NULL;
+    free(same);
     in.restore = "09:30";          /* before the start? no: the next 09:30 after now */
     assert_int_equal(db_event_check(&in, &c, &p), 0);
     assert_non_null(strstr(c.message, "09:30 Tue 3 Mar"));
