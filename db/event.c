@@ -140,7 +140,7 @@ static const char revisions_sql[] =
     "SELECT r.version, r.action,"
     " CASE WHEN (r.at AT TIME ZONE careline_timezone())::date = (now() AT TIME ZONE careline_timezone())::date"
     "  THEN " LOCAL("r.at", "HH24:MI") " ELSE " LOCAL("r.at", DAY_TIME) " END AS at_text,"
-    " coalesce(s.display_name, '') AS staff"
+    " coalesce(s.display_name, r.actor, '') AS staff"
     " FROM critical_event_revision r LEFT JOIN staff s ON s.id = r.staff_id"
     " WHERE r.event_id = $1::uuid ORDER BY r.version DESC LIMIT 100";
 

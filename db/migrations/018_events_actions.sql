@@ -49,6 +49,40 @@ CREATE TRIGGER audit_change AFTER INSERT OR UPDATE OR DELETE ON event_compensati
     FOR EACH ROW EXECUTE FUNCTION audit_change();
 
 ------------------------------------------------------------------------------------------
+-- Who made each revision: the revision is written with the owner's rights (018), where
+-- current_user is the owner, so the person is the session's login, and a login that is not
+-- staff (an on-call script's role) is named as it is.
+ALTER TABLE critical_event_revision ADD COLUMN actor text;
+CREATE OR REPLACE FUNCTION critical_event_record_revision() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    e    critical_event;
+    prev critical_event_revision;
+BEGIN
+    SELECT * INTO e FROM critical_event WHERE id = NEW.id;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    SELECT * INTO prev FROM critical_event_revision
+     WHERE event_id = e.id AND version < e.version ORDER BY version DESC LIMIT 1;
+    INSERT INTO critical_event_revision (event_id, version, action, at, staff_id, actor, request_id, status, title,
+                                         customer_message, agent_message, estimated_restore_at, ended_at,
+                                         zones, sectors)
+    VALUES (e.id, e.version,
+            CASE WHEN prev.event_id IS NULL THEN 'declare'
+                 WHEN e.status = 'ended' AND prev.status IS DISTINCT FROM 'ended' THEN 'close'
+                 ELSE 'update' END,
+            e.updated_at, (SELECT id FROM staff_of_login(session_user::text)), session_user,
+            CASE WHEN NOT EXISTS (SELECT 1 FROM critical_event_revision r WHERE r.request_id = e.last_request)
+                 THEN e.last_request END,
+            e.status, e.title, e.customer_message, e.agent_message, e.estimated_restore_at, e.ended_at,
+            ARRAY(SELECT zone_id FROM critical_event_zone WHERE event_id = e.id ORDER BY zone_id),
+            ARRAY(SELECT sector FROM critical_event_sector WHERE event_id = e.id ORDER BY sector))
+    ON CONFLICT (event_id, version) DO NOTHING;
+    RETURN NULL;
+END $$;
+
+------------------------------------------------------------------------------------------
 -- Zone codes to ids, naming the first code that is not a zone.
 CREATE FUNCTION critical_event_zone_ids(p_codes text[]) RETURNS integer[]
 LANGUAGE plpgsql STABLE AS $$
@@ -261,7 +295,8 @@ BEGIN
             RETURN;
         ELSIF e.status = 'ended' THEN
             RAISE EXCEPTION 'the event "%" has already ended', e.title USING ERRCODE = 'check_violation';
-        ELSIF coalesce(p_ended, now()) < e.started_at THEN
+        -- Clients send whole seconds: the second the event started in is not before it.
+        ELSIF coalesce(p_ended, now()) < date_trunc('second', e.started_at) THEN
             RAISE EXCEPTION 'the restore time must not be before the start' USING ERRCODE = 'check_violation';
         ELSIF p_ended > now() + interval '5 minutes' THEN
             RAISE EXCEPTION 'the restore time is in the future: close the event when supply is back'
@@ -274,7 +309,8 @@ BEGIN
             END IF;
         END IF;
         IF v IS NULL THEN
-            UPDATE critical_event SET status = 'ended', ended_at = least(coalesce(p_ended, now()), now()),
+            UPDATE critical_event SET status = 'ended',
+                   ended_at = least(greatest(coalesce(p_ended, now()), e.started_at), now()),
                    template_code = coalesce(nullif(p_template, ''), template_code),
                    message_fields = coalesce(p_fields, message_fields),
                    customer_message = coalesce(nullif(p_customer_message, ''), customer_message),

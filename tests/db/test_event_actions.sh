@@ -43,6 +43,11 @@ is "an update at the version seen: version 2" "$(upd 1 $R1)" 2
 is "replayed, it returns the version it made" "$(upd 1 $R1)" 2
 is "another update at the old version is stale" "$(upd 1 00000000-0000-4000-8000-0000000000a2)" stale
 is "the zone added is in the new revision" "$(q "SELECT action || ' ' || array_length(zones, 1) || ' ' || customer_message FROM critical_event_revision WHERE event_id = '$E' AND version = 2")" "update 2 Careline: later"
+is "the update is the supervisor's, by their login" \
+   "$(q "SELECT s.login_role || ' ' || r.actor FROM critical_event_revision r JOIN staff s ON s.id = r.staff_id WHERE r.event_id = '$E' AND r.version = 2")" "$super $super"
+q "UPDATE critical_event SET title = 'Burst main, Otley Road' WHERE id = '$E'" >/dev/null
+is "a change by a login that is not staff names the login" \
+   "$(q "SELECT coalesce(staff_id::text, 'none') || ' ' || (actor = session_user) FROM critical_event_revision WHERE event_id = '$E' AND version = 3")" "none true"
 is "and the affected customers grew" "$(q "SELECT count(*) FROM critical_event_affected('$E')")" 7
 
 # -- complaints linked to the event ------------------------------------------------------------
