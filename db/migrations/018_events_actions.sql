@@ -127,6 +127,19 @@ LANGUAGE sql STABLE AS $$
         ARRAY(SELECT sector FROM critical_event_sector WHERE event_id = p_event))
 $$;
 
+-- The active events at each customer's current premises, by zone or postcode sector: the one
+-- definition the customer view's banner, complaint intake and the statements that follow
+-- them use.
+CREATE VIEW critical_event_customer AS
+SELECT cp.customer_id, cp.premise_id, e.id AS event_id
+  FROM customer_premise cp
+  JOIN premise p ON p.id = cp.premise_id
+  JOIN critical_event e ON e.status = 'active'
+   AND (EXISTS (SELECT 1 FROM critical_event_zone z WHERE z.event_id = e.id AND z.zone_id = p.zone_id)
+        OR EXISTS (SELECT 1 FROM critical_event_sector s WHERE s.event_id = e.id AND s.sector = left(p.postcode, -2)))
+ WHERE cp.end_date IS NULL;
+GRANT SELECT ON critical_event_customer TO careline_agent, careline_field;
+
 -- Who an event would reach, by preferred channel, before it is declared or widened: the
 -- event's own area (p_event, may be NULL) plus the zones and sectors given.
 CREATE FUNCTION critical_event_reach(p_event uuid, p_zones text[], p_sectors text[])

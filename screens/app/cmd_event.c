@@ -578,12 +578,12 @@ static int run_write(struct db_conn *db, struct opts *o, const char *id)
     if (!rc && o->preview) {
         print_preview(db, o, id, &k);
     } else if (!rc) {
-        char made[37], request[37], err[512];
-        util_uuid(made);
+        char fresh[37], request[37], err[512];
+        util_uuid(fresh);
         util_uuid(request);
         if (!o->version && t.e)
             o->version = t.e->version;
-        const char *event = o->sub == SUB_DECLARE ? (o->new_id ? o->new_id : made) : id;
+        const char *event = o->sub == SUB_DECLARE ? (o->new_id ? o->new_id : fresh) : id;
         struct db_event_write w = {
             .op = in.op, .id = event, .request = o->request ? o->request : request, .version = o->version,
             .kind = in.kind, .title = in.title, .read_out = in.read_out, .template_code = in.tmpl->code,

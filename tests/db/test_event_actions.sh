@@ -30,6 +30,8 @@ is "one event, one revision" "$(q "SELECT count(*) FROM critical_event_revision 
 is "the revision has the zone and the sector (lower-case code accepted)" \
    "$(q "SELECT array_length(zones, 1) || ' ' || sectors::text FROM critical_event_revision WHERE event_id = '$E'")" '1 {"LS6 3"}'
 is "the kind gives the complaint category" "$(q "SELECT c.code FROM critical_event e JOIN complaint_category c ON c.id = e.category_id WHERE e.id = '$E'")" supply.interruption
+is "the banner's view finds it at zone A's customers and, by the sector, at customer 4" \
+   "$(q "SELECT string_agg(DISTINCT customer_id::text, ' ' ORDER BY customer_id::text) FROM critical_event_customer WHERE event_id = '$E'")" "1 2 4 7 9"
 is "who declared it is recorded" "$(q "SELECT s.login_role FROM critical_event e JOIN staff s ON s.id = e.declared_by WHERE e.id = '$E'")" "$super"
 out=$(as "$super" "SELECT * FROM critical_event_declare(gen_random_uuid(), 'low_pressure', 'x', '', '{}', '{}', now(), NULL, 'r', '', '{}', 'm')")
 like "an event with no area is refused" "$out" 'at least one zone or postcode sector'
