@@ -137,7 +137,7 @@ SELECT cp.customer_id, cp.premise_id, e.id AS event_id
   JOIN critical_event e ON e.status = 'active'
    AND (EXISTS (SELECT 1 FROM critical_event_zone z WHERE z.event_id = e.id AND z.zone_id = p.zone_id)
         OR EXISTS (SELECT 1 FROM critical_event_sector s WHERE s.event_id = e.id AND s.sector = left(p.postcode, -2)))
- WHERE cp.end_date IS NULL;
+ WHERE cp.end_date IS NULL AND cp.start_date <= current_date;
 GRANT SELECT ON critical_event_customer TO careline_agent, careline_field;
 
 -- Who an event would reach, by preferred channel, before it is declared or widened: the
