@@ -11,6 +11,10 @@
 /* Times for people are in the utility's zone, whatever the session's. */
 #define LOCAL(col, fmt) "to_char(" col " AT TIME ZONE careline_timezone(), '" fmt "')"
 #define DAY_TIME "Dy DD Mon HH24:MI"
+/* Whether the person asking may declare, update and close events (the grants of 006). */
+#define SUPERVISOR                                                                       \
+    "(pg_has_role('careline_supervisor', 'member')"                                      \
+    " OR coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false))"
 
 /* ---- statements and records ------------------------------------------------------------- */
 
@@ -76,7 +80,7 @@ static const char detail_sql[] =
     "  AS payments,"
     " (SELECT coalesce(sum(c.amount), 0) FROM event_compensation c WHERE c.event_id = e.id"
     "   AND c.status <> 'cancelled') AS payments_total,"
-    " careline_timezone() AS tz, extract(epoch FROM now()) AS now"
+    " careline_timezone() AS tz, extract(epoch FROM now()) AS now, " SUPERVISOR " AS supervisor"
     " FROM critical_event e LEFT JOIN staff s ON s.id = e.declared_by"
     " LEFT JOIN root_cause r ON r.id = e.root_cause_id WHERE e.id = $1::uuid";
 
@@ -110,8 +114,34 @@ static const struct db_col event_cols[] = {
     DB_COL(DB_MONEY, struct db_event, payments_total),
     DB_COL(DB_TEXT, struct db_event, tz),
     DB_COL(DB_EPOCH, struct db_event, now),
+    DB_COL(DB_BOOL, struct db_event, supervisor),
 };
 static const struct db_shape event_shape = DB_SHAPE("event", struct db_event, event_cols);
+
+static const char notice_sql[] =
+    "SELECT e.title, e.kind, e.status,"
+    " coalesce((SELECT r.action FROM critical_event_revision r WHERE r.event_id = e.id"
+    "   ORDER BY r.version DESC LIMIT 1), 'declare') AS action,"
+    " " LOCAL("e.updated_at", "HH24:MI") " AS updated_text,"
+    " (SELECT count(*) FROM critical_event x WHERE x.status = 'active')::integer AS active"
+    " FROM critical_event e WHERE e.id = $1::uuid";
+
+static const struct db_col notice_cols[] = {
+    DB_COL(DB_TEXT, struct db_event_notice, title),
+    DB_COL(DB_TEXT, struct db_event_notice, kind),
+    DB_COL(DB_TEXT, struct db_event_notice, status),
+    DB_COL(DB_TEXT, struct db_event_notice, action),
+    DB_COL(DB_TEXT, struct db_event_notice, updated_text),
+    DB_COL(DB_INT, struct db_event_notice, active),
+};
+static const struct db_shape notice_shape = DB_SHAPE("event notice", struct db_event_notice, notice_cols);
+
+struct me {
+    bool supervisor;
+};
+static const char me_sql[] = "SELECT " SUPERVISOR " AS supervisor";
+static const struct db_col me_cols[] = {DB_COL(DB_BOOL, struct me, supervisor)};
+static const struct db_shape me_shape = DB_SHAPE("who is asking", struct me, me_cols);
 
 static const char reach_sql[] =
     "SELECT preferred_channel, customers, priority_services, vulnerable, non_digital"
@@ -286,6 +316,7 @@ static char *array_literal(char *const *v, int n)
  * callback: everything needed is copied out before calling. */
 struct pending {
     db_event_rows_fn rows_done;
+    void (*list_done)(void *ctx, struct db_rows *rows, bool supervisor, const char *err);
     void (*view_done)(void *ctx, struct db_event_view *v, const char *err);
     void (*setup_done)(void *ctx, struct db_event_setup *s, const char *err);
     db_event_write_fn write_done;
@@ -328,18 +359,48 @@ static unsigned send_one(struct db_conn *c, const char *sql, int n, const char *
 
 /* ---- loads ------------------------------------------------------------------------------------ */
 
-static unsigned list_send(struct db_conn *c, bool all, db_event_rows_fn done, void *ctx)
+static void on_list(void *arg, const PGresult *const *res, int n, const char *err, double ms)
 {
-    const char *params[1] = {all ? "true" : "false"};
-    struct pending *p = pending(ctx);
-    p->rows_done = done;
-    p->shape = &row_shape;
-    return send_one(c, list_sql, 1, params, p);
+    (void)ms;
+    struct pending p = *(struct pending *)arg;
+    free(arg);
+    struct db_rows rows = {0}, me = {0};
+    char why[256];
+    struct db_rows *parts[] = {&rows, &me};
+    const struct db_shape *shapes[] = {&row_shape, &me_shape};
+    if (!err && db_parts_decode(parts, shapes, 2, res, n, why, sizeof why) < 0)
+        err = why;
+    p.list_done(p.ctx, &rows, me.n == 1 && DB_ROW(&me, struct me, 0)->supervisor, err);
+    db_rows_free(&rows);
+    db_rows_free(&me);
 }
 
-unsigned db_event_list(struct db_conn *c, db_event_rows_fn done, void *ctx)
+static unsigned list_send(struct db_conn *c, bool all,
+                          void (*done)(void *ctx, struct db_rows *rows, bool supervisor, const char *err), void *ctx)
+{
+    const char *params[1] = {all ? "true" : "false"};
+    const struct db_stmt stmts[] = {{list_sql, 1, params}, {me_sql, 0, NULL}};
+    struct pending *p = pending(ctx);
+    p->list_done = done;
+    struct db_batch b = {.stmts = stmts, .n = 2, .done = on_list, .ctx = p, .owner = ctx, .cleanup = free};
+    return db_send_batch(c, &b);
+}
+
+unsigned db_event_list(struct db_conn *c, void (*done)(void *ctx, struct db_rows *rows, bool supervisor,
+                                                       const char *err), void *ctx)
 {
     return list_send(c, false, done, ctx);
+}
+
+unsigned db_event_notice_load(struct db_conn *c, const char *id, db_event_rows_fn done, void *ctx)
+{
+    const char *params[1] = {id};
+    struct pending *p = pending(ctx);
+    p->rows_done = done;
+    p->shape = &notice_shape;
+    struct db_query q = {.sql = notice_sql, .nparams = 1, .params = params, .slot = "event notice",
+                         .done = on_result, .ctx = p, .owner = ctx, .cleanup = free};
+    return db_send(c, &q);
 }
 
 unsigned db_event_reach_load(struct db_conn *c, const char *event_id, char *const *zones, int nzones,
@@ -502,6 +563,15 @@ static void wait_error(struct waiter *w, const char *err)
         snprintf(w->err, sizeof w->err, "%.*s", (int)strcspn(err, "\n"), err);
 }
 
+static void got_list(void *ctx, struct db_rows *rows, bool supervisor, const char *err)
+{
+    (void)supervisor;
+    struct waiter *w = ctx;
+    wait_error(w, err);
+    w->rows = *rows;
+    *rows = (struct db_rows){0};
+}
+
 static void got_rows(void *ctx, struct db_rows *rows, const char *err)
 {
     struct waiter *w = ctx;
@@ -552,7 +622,7 @@ static int finish(struct db_conn *c, struct waiter *w, char *err, size_t errlen)
 int db_event_list_sync(struct db_conn *c, bool all, struct db_rows *out, char *err, size_t errlen)
 {
     struct waiter w = {0};
-    list_send(c, all, got_rows, &w);
+    list_send(c, all, got_list, &w);
     int rc = finish(c, &w, err, errlen);
     *out = w.rows;
     return rc;
@@ -683,6 +753,8 @@ static const char *const close_params[] = {DEMO_EVENT, "1", "00000000-0000-4000-
 static const struct db_statement statements[] = {
     {list_sql, 1, list_params, &row_shape, false},
     {find_sql, 1, event_params, &found_shape, false},
+    {notice_sql, 1, event_params, &notice_shape, false},
+    {me_sql, 0, NULL, &me_shape, false},
     {request_sql, 2, request_params, &made_shape, false},
     {detail_sql, 1, event_params, &event_shape, false},
     {reach_sql, 3, reach_params, &reach_shape, false},

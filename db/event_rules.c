@@ -579,6 +579,13 @@ static int check_area(const struct db_event_input *in, struct db_event_checked *
         out->nsectors = 0;
         return problem(p, DB_EVP_SECTORS, "%s", why);
     }
+    for (int i = 0; in->known_zones && i < out->nzones; i++) {
+        bool known = false;
+        for (int z = 0; z < in->known_zones->n && !known; z++)
+            known = strcmp(DB_ROW(in->known_zones, const struct db_zone, z)->code, out->zones[i]) == 0;
+        if (!known)
+            return problem(p, DB_EVP_ZONES, "no zone has the code \"%s\"", out->zones[i]);
+    }
     if (in->op == DB_EVENT_DECLARE && out->nzones + out->nsectors == 0)
         return problem(p, DB_EVP_ZONES, "name at least one zone or postcode sector");
     if (in->op == DB_EVENT_CLOSE && out->nzones + out->nsectors > 0)
@@ -618,6 +625,52 @@ static int check_times(const struct db_event_input *in, struct db_event_checked 
     if (r && out->restore > start + 366L * 86400)
         return problem(p, DB_EVP_RESTORE, "the estimated restore time is more than a year after the start");
     return 0;
+}
+
+/* {restore} and {start} in words, from the times checked (0: none given, so
+ * the event's own or now). Returns the entries added to out (1 or 2). */
+static int time_fields(const struct db_event_input *in, time_t start, time_t restore, char words[2][40],
+                       struct db_event_field *out)
+{
+    int n = 0;
+    time_t r = restore ? restore : in->op == DB_EVENT_UPDATE ? in->restore_was : 0;
+    time_t s = in->op == DB_EVENT_DECLARE ? (start ? start : in->now) : in->started;
+    if (r)
+        out[n++] = (struct db_event_field){"restore", db_event_time_words(r, in->now, in->tz, words[0], 40)};
+    out[n++] = (struct db_event_field){"start", db_event_time_words(s, in->now, in->tz, words[1], 40)};
+    return n;
+}
+
+char *db_event_preview_message(const struct db_event_input *in, struct db_sms_length *sms)
+{
+    memset(sms, 0, sizeof *sms);
+    if (!in->tmpl)
+        return NULL;
+    char names[16][32], words[2][40], err[200];
+    int nn = db_event_template_fields(in->tmpl->body, names, 16), n = 0;
+    struct db_event_field all[20];
+    char marks[16][36];
+    for (int k = 0; k < nn; k++) {
+        const char *value = NULL;
+        for (int i = 0; i < in->nfields && !value; i++)
+            if (strcmp(in->fields[i].name, names[k]) == 0 && !blank(in->fields[i].value))
+                value = in->fields[i].value;
+        snprintf(marks[k], sizeof marks[k], "{%.31s}", names[k]);
+        all[n++] = (struct db_event_field){names[k], value ? value : marks[k]};
+    }
+    time_t start = 0, restore = 0;
+    if (in->op == DB_EVENT_DECLARE && db_event_time_parse(in->start, in->now, in->now, in->tz, &start, err,
+                                                          sizeof err) != 1)
+        start = 0;
+    time_t after = start > in->now ? start : in->now;
+    int r = db_event_time_parse(in->restore, in->now, after, in->tz, &restore, err, sizeof err);
+    if (r != 1)
+        restore = in->op == DB_EVENT_CLOSE ? in->now : 0;
+    n += time_fields(in, start, restore, words, all + n);
+    all[n++] = (struct db_event_field){"restore", "{restore}"};   /* used only when no time was found */
+    char *text = db_event_fill(in->tmpl->body, all, n, err, sizeof err);
+    db_sms_measure(text, sms);
+    return text;
 }
 
 /* The template and its fields: every field filled, none unknown, the times from the times. */
@@ -664,12 +717,8 @@ static int check_message(const struct db_event_input *in, struct db_event_checke
     }
     util_buf_puts(&json, "}");
     out->fields_json = util_buf_steal(&json);
-    char restore[40] = "", start[40] = "";
-    time_t r = out->restore ? out->restore : in->op == DB_EVENT_UPDATE ? in->restore_was : 0;
-    time_t s = in->op == DB_EVENT_DECLARE ? (out->start ? out->start : in->now) : in->started;
-    if (r)
-        all[n++] = (struct db_event_field){"restore", db_event_time_words(r, in->now, in->tz, restore, sizeof restore)};
-    all[n++] = (struct db_event_field){"start", db_event_time_words(s, in->now, in->tz, start, sizeof start)};
+    char words[2][40];
+    n += time_fields(in, out->start, out->restore, words, all + n);
     char why[200];
     out->message = db_event_fill(t->body, all, n, why, sizeof why);
     if (!out->message) {

@@ -12,6 +12,7 @@
 
 #include "careline/admin.h"
 #include "careline/cli.h"
+#include "careline/event_screens.h"
 #include "careline/recovery.h"
 #include "careline/screens.h"
 #include "careline/search.h"
@@ -83,6 +84,8 @@ void app_session_start(void)
         PQclear(r);
     }
     db_listen(db, "careline_approval", relay, NULL);
+    db_listen(db, "careline_event", relay, NULL);
+    scr_event_notice_start();
 }
 
 static void usage(FILE *f)

@@ -348,7 +348,7 @@ BEGIN
     END IF;
 END $$;
 
--- The same note on every complaint linked to the event and not closed. A replay with the
+-- The same note on every open complaint linked to the event (not resolved or closed). A replay with the
 -- same request id adds nothing (the history rows' ids come from it). Returns notes added.
 CREATE FUNCTION critical_event_note_complaints(p_event uuid, p_request uuid, p_note text) RETURNS integer
 LANGUAGE plpgsql AS $$
@@ -363,7 +363,7 @@ BEGIN
     SELECT md5(p_request::text || k.id::text)::uuid, k.id, current_staff_id(), 'note', btrim(p_note),
            jsonb_build_object('event_id', p_event)
       FROM complaint k
-     WHERE k.critical_event_id = p_event AND k.status <> 'closed' AND k.merged_into IS NULL
+     WHERE k.critical_event_id = p_event AND k.status NOT IN ('resolved', 'closed') AND k.merged_into IS NULL
     ON CONFLICT (id) DO NOTHING;
     GET DIAGNOSTICS n = ROW_COUNT;
     RETURN n;

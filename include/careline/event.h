@@ -116,6 +116,7 @@ struct db_event_input {
     const char *message_was;
     bool has_area;           /* update: the event already has zones or sectors */
     const char *tz;          /* the utility's zone: careline_timezone() */
+    const struct db_rows *known_zones;   /* struct db_zone: codes not among them are refused (NULL: not checked) */
 };
 
 /* Which part of the input a problem is about (a field of the screen, an
@@ -147,6 +148,10 @@ struct db_event_checked {
  * filled, or -1 with the first problem (out left empty). */
 int db_event_check(const struct db_event_input *in, struct db_event_checked *out, struct db_event_problem *p);
 void db_event_checked_free(struct db_event_checked *c);
+/* The message as it stands while the form is being filled: missing fields
+ * and times that do not parse yet show as {name}. Heap string (NULL when
+ * no template is chosen) and its SMS length in *sms. */
+char *db_event_preview_message(const struct db_event_input *in, struct db_sms_length *sms);
 /* A comma/space separated list split, trimmed and (sectors) normalised:
  * "ls6  2, LS7 1" -> "LS6 2", "LS7 1". Returns the count, or -1 with a
  * sentence naming the bad item. *out is a heap array of heap strings. */
@@ -203,6 +208,7 @@ struct db_event {
     int64_t payments_total;  /* pence */
     char *tz;                /* the utility's zone */
     int64_t now;             /* the database's clock, epoch */
+    bool supervisor;         /* the person looking may update and close it */
 };
 
 /* Customers reached, by preferred channel. */
@@ -258,11 +264,26 @@ struct db_event_setup {
 };
 void db_event_setup_free(struct db_event_setup *s);
 
+/* What every terminal is told when an event changes. */
+struct db_event_notice {
+    char *title;
+    char *kind;
+    char *status;
+    char *action;            /* declare, update, close: the latest revision's */
+    char *updated_text;      /* "HH:MM" */
+    int active;              /* active events now, all of them */
+};
+
 /* ---- asynchronous (the screens) ----------------------------------------------------------- */
 
 typedef void (*db_event_rows_fn)(void *ctx, struct db_rows *rows, const char *err);
-/* Active events first (newest first), then the 50 latest ended ones. */
-unsigned db_event_list(struct db_conn *c, db_event_rows_fn done, void *ctx);
+/* Active events first (newest first), then the 50 latest ended ones;
+ * supervisor: whether the person asking may declare. */
+unsigned db_event_list(struct db_conn *c, void (*done)(void *ctx, struct db_rows *rows, bool supervisor,
+                                                       const char *err), void *ctx);
+/* The notice for one event (struct db_event_notice, one row); the newest
+ * request wins when several events change at once. */
+unsigned db_event_notice_load(struct db_conn *c, const char *id, db_event_rows_fn done, void *ctx);
 /* One event, its reach, fields and revisions. The callback may keep *v by
  * moving it out and zeroing it. */
 unsigned db_event_load(struct db_conn *c, const char *id,

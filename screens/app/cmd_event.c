@@ -535,6 +535,7 @@ static void fill_input(const struct opts *o, const struct target *t, struct db_e
     in->read_out = t->read_out ? t->read_out : o->read_out ? o->read_out : "";
     in->now = (time_t)t->setup.now;
     in->tz = t->setup.tz;
+    in->known_zones = &t->setup.zones;
     if (e) {
         in->started = (time_t)e->started;
         in->restore_was = (time_t)e->restore;

@@ -59,8 +59,8 @@ out=$(ev declare --kind supply_interruption --title T --zone za --restore +3h --
 is "an unknown template exits 2" "$rc" 2
 like "and names it" "$out" '--template: no active message has the code "nope"'
 out=$(ev declare --kind supply_interruption --title T --zone zq --restore +3h --read-out r "${F[@]}"); rc=$?
-is "an unknown zone is the database's refusal: exit 1" "$rc" 1
-like "naming the zone" "$out" 'ZQ'
+is "an unknown zone exits 2" "$rc" 2
+like "naming the zone" "$out" 'declare --zone: no zone has the code "ZQ"'
 is "nothing was declared by any of these" "$(q "SELECT count(*) FROM critical_event")" 0
 
 # -- preview, declare ----------------------------------------------------------------------------

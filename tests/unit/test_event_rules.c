@@ -272,6 +272,9 @@ static void check_bad_inputs(void **state)
     in = declare_input(); in.zones = ""; in.sectors = " , "; expect(in, DB_EVP_ZONES, "at least one zone");
     in = declare_input(); in.zones = "Z A;"; expect(in, DB_EVP_ZONES, "not a zone code");
     in = declare_input(); in.sectors = "LS62"; expect(in, DB_EVP_SECTORS, "not a postcode sector");
+    struct db_zone zones[] = {{"ZA", "Alpha", "england"}, {"ZB", "Beta", "wales"}};
+    struct db_rows known = {.v = zones, .n = 2};
+    in = declare_input(); in.known_zones = &known; in.zones = "za, zq"; expect(in, DB_EVP_ZONES, "no zone has the code \"ZQ\"");
     in = declare_input(); in.start = "yesterday"; expect(in, DB_EVP_START, "not a time");
     in = declare_input(); in.start = "2020-01-01 10:00"; expect(in, DB_EVP_START, "30 days ago");
     in = declare_input(); in.start = "+100d"; expect(in, DB_EVP_START, "90 days ahead");
@@ -368,6 +371,27 @@ static void check_update_and_close(void **state)
     expect(cl, DB_EVP_TEMPLATE, "is not for closing");
 }
 
+static void preview_while_typing(void **state)
+{
+    (void)state;
+    struct db_event_input in = declare_input();
+    struct db_sms_length l;
+    in.nfields = 1;
+    in.restore = "25:";
+    char *m = db_event_preview_message(&in, &l);
+    assert_string_equal(m, "Careline: water supply in Headingley is interrupted. Back by {restore}. "
+                           "Bottled water: {bottled_water_point}.");
+    assert_int_equal(l.segments, 1);
+    free(m);
+    in.restore = "18:00";
+    m = db_event_preview_message(&in, &l);
+    assert_non_null(strstr(m, "Back by 18:00."));
+    free(m);
+    in.tmpl = NULL;
+    assert_null(db_event_preview_message(&in, &l));
+    assert_int_equal(l.segments, 0);
+}
+
 static void kinds_are_the_schemas(void **state)
 {
     (void)state;
@@ -395,6 +419,7 @@ int main(void)
         cmocka_unit_test(check_declare),
         cmocka_unit_test(check_bad_inputs),
         cmocka_unit_test(check_update_and_close),
+        cmocka_unit_test(preview_while_typing),
         cmocka_unit_test(kinds_are_the_schemas),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
