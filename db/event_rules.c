@@ -766,6 +766,17 @@ int db_event_check(const struct db_event_input *in, struct db_event_checked *out
     return 0;
 }
 
+void db_event_input_from(struct db_event_input *in, const struct db_event *e)
+{
+    in->kind = e->kind;
+    in->started = (time_t)e->started;
+    in->restore_was = (time_t)e->restore;
+    in->has_area = *e->zones || *e->sectors;
+    in->title_was = e->title;
+    in->read_out_was = e->agent_message;
+    in->message_was = e->customer_message;
+}
+
 void db_event_checked_free(struct db_event_checked *c)
 {
     db_event_strv_free(c->zones, c->nzones);

@@ -952,12 +952,7 @@ UPDATE critical_event e
                AND t.sort_order = (SELECT min(y.sort_order) FROM critical_event_template y
                                     WHERE y.kind = t.kind AND y.stage = t.stage)) f
  WHERE f.id = e.id;
-INSERT INTO critical_event_revision (event_id, version, action, at, staff_id, status, title, customer_message,
-                                     agent_message, estimated_restore_at, ended_at, zones, sectors)
-SELECT e.id, e.version, CASE WHEN e.status = 'ended' THEN 'close' ELSE 'declare' END, e.updated_at, e.declared_by,
-       e.status, e.title, e.customer_message, e.agent_message, e.estimated_restore_at, e.ended_at,
-       ARRAY(SELECT zone_id FROM critical_event_zone z WHERE z.event_id = e.id ORDER BY zone_id), '{}'
-  FROM critical_event e;
+SELECT critical_event_revisions_fill();
 
 ------------------------------------------------------------------------------------------
 -- Complaints: about 2% of customers. Three in ten are open, and the open ones cycle through

@@ -260,14 +260,8 @@ static void input_of(const struct form *f, struct db_event_input *in, struct db_
     in->now = now_of(f);
     in->tz = f->setup.tz;
     in->known_zones = &f->setup.zones;
-    if (e) {
-        in->started = (time_t)e->started;
-        in->restore_was = (time_t)e->restore;
-        in->has_area = *e->zones || *e->sectors;
-        in->title_was = e->title;
-        in->read_out_was = e->agent_message;
-        in->message_was = e->customer_message;
-    }
+    if (e)
+        db_event_input_from(in, e);
 }
 
 static enum field field_of(const struct form *f, const struct db_event_problem *p)

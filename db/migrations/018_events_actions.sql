@@ -82,6 +82,25 @@ BEGIN
     RETURN NULL;
 END $$;
 
+-- The first revision of events that have none (made with the revision trigger off, as the
+-- demo data is): what the event says now, as its version.
+CREATE FUNCTION critical_event_revisions_fill() RETURNS integer
+LANGUAGE sql AS $$
+    WITH ins AS (
+        INSERT INTO critical_event_revision (event_id, version, action, at, staff_id, actor, status, title,
+                                             customer_message, agent_message, estimated_restore_at, ended_at,
+                                             zones, sectors)
+        SELECT e.id, e.version, CASE WHEN e.status = 'ended' THEN 'close' ELSE 'declare' END, e.updated_at,
+               e.declared_by, NULL, e.status, e.title, e.customer_message, e.agent_message, e.estimated_restore_at,
+               e.ended_at, ARRAY(SELECT zone_id FROM critical_event_zone z WHERE z.event_id = e.id ORDER BY zone_id),
+               ARRAY(SELECT sector FROM critical_event_sector s WHERE s.event_id = e.id ORDER BY sector)
+          FROM critical_event e
+         WHERE NOT EXISTS (SELECT 1 FROM critical_event_revision r WHERE r.event_id = e.id)
+        ON CONFLICT (event_id, version) DO NOTHING
+        RETURNING 1)
+    SELECT count(*)::integer FROM ins
+$$;
+
 ------------------------------------------------------------------------------------------
 -- Zone codes to ids, naming the first code that is not a zone.
 CREATE FUNCTION critical_event_zone_ids(p_codes text[]) RETURNS integer[]
@@ -239,6 +258,22 @@ BEGIN
     RETURN v;
 END $$;
 
+-- A root cause named by its code: NULL for none (empty), an error naming an unknown one.
+CREATE FUNCTION critical_event_root_cause(p_code text) RETURNS integer
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    cause integer;
+BEGIN
+    IF nullif(btrim(p_code), '') IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT id INTO cause FROM root_cause WHERE code = btrim(p_code);
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no root cause has the code "%"', p_code USING ERRCODE = 'no_data_found';
+    END IF;
+    RETURN cause;
+END $$;
+
 -- Guaranteed payments for an ended event that lasted longer than its kind's standard allows,
 -- for every customer it affected: the standard in force on the day it started, for the
 -- region of the customer's premise and their customer type. Returns payments created.
@@ -315,12 +350,7 @@ BEGIN
             RAISE EXCEPTION 'the restore time is in the future: close the event when supply is back'
                 USING ERRCODE = 'check_violation';
         END IF;
-        IF nullif(btrim(p_root_cause), '') IS NOT NULL THEN
-            SELECT id INTO cause FROM root_cause WHERE code = btrim(p_root_cause);
-            IF NOT FOUND THEN
-                RAISE EXCEPTION 'no root cause has the code "%"', p_root_cause USING ERRCODE = 'no_data_found';
-            END IF;
-        END IF;
+        cause := critical_event_root_cause(p_root_cause);
         IF v IS NULL THEN
             UPDATE critical_event SET status = 'ended',
                    ended_at = least(greatest(coalesce(p_ended, now()), e.started_at), now()),
@@ -383,14 +413,8 @@ BEGIN
     IF coalesce(btrim(p_summary), '') = '' THEN
         RAISE EXCEPTION 'say what was done: the resolution summary is empty' USING ERRCODE = 'check_violation';
     END IF;
-    IF nullif(btrim(p_cause), '') IS NOT NULL THEN
-        SELECT id INTO cause FROM root_cause WHERE code = btrim(p_cause);
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'no root cause has the code "%"', p_cause USING ERRCODE = 'no_data_found';
-        END IF;
-    ELSE
-        SELECT root_cause_id INTO cause FROM critical_event WHERE id = p_event;
-    END IF;
+    cause := coalesce(critical_event_root_cause(p_cause),
+                      (SELECT root_cause_id FROM critical_event WHERE id = p_event));
     IF cause IS NULL THEN
         RAISE EXCEPTION 'choose the root cause: the event has none yet' USING ERRCODE = 'check_violation';
     END IF;

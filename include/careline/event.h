@@ -148,6 +148,10 @@ struct db_event_checked {
  * filled, or -1 with the first problem (out left empty). */
 int db_event_check(const struct db_event_input *in, struct db_event_checked *out, struct db_event_problem *p);
 void db_event_checked_free(struct db_event_checked *c);
+/* Update and close: the event as it is, into the input's kind and context
+ * (start, estimate, area, and what it says now). */
+struct db_event;
+void db_event_input_from(struct db_event_input *in, const struct db_event *e);
 /* The message as it stands while the form is being filled: missing fields
  * and times that do not parse yet show as {name}. Heap string (NULL when
  * no template is chosen) and its SMS length in *sms. */

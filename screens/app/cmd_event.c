@@ -47,15 +47,20 @@ static const char usage_text[] =
     "TIME: now, +90m, +4h, +2d, HH:MM, YYYY-MM-DD HH:MM (the utility's zone) or ISO 8601 with an offset.\n"
     "See careline(1).\n";
 
+static void vsay(const char *fmt, va_list ap)
+{
+    fputs("careline event: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\n", stderr);
+}
+
 __attribute__((format(printf, 1, 2)))
 static int usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("careline event: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    vsay(fmt, ap);
     va_end(ap);
-    fputs("\n", stderr);
     fputs(usage_text, stderr);
     return APP_EXIT_USAGE;
 }
@@ -65,10 +70,8 @@ static int failed(int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("careline event: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    vsay(fmt, ap);
     va_end(ap);
-    fputs("\n", stderr);
     return code;
 }
 
@@ -234,22 +237,6 @@ static char *clean(const char *s)
     return tui_text_sanitize(s ? s : "", false);
 }
 
-static void csv_field(const char *s, bool last)
-{
-    s = s ? s : "";
-    if (strpbrk(s, ",\"\r\n")) {
-        putchar('"');
-        for (; *s; s++) {
-            if (*s == '"')
-                putchar('"');
-            putchar(*s);
-        }
-        putchar('"');
-    } else {
-        fputs(s, stdout);
-    }
-    putchar(last ? '\n' : ',');
-}
 
 static int run_list(struct db_conn *db, const struct opts *o)
 {
@@ -268,7 +255,7 @@ static int run_list(struct db_conn *db, const struct opts *o)
             const char *cells[] = {r->id, r->status, r->kind, r->title, r->area, r->started_text, r->restore_text,
                                    r->updated_text, open, version};
             for (int c = 0; c < 10; c++)
-                csv_field(cells[c], c == 9);
+                util_csv_field(stdout, cells[c], c == 9);
             continue;
         }
         char *title = clean(r->title), *area = clean(r->area);
@@ -536,14 +523,8 @@ static void fill_input(const struct opts *o, const struct target *t, struct db_e
     in->now = (time_t)t->setup.now;
     in->tz = t->setup.tz;
     in->known_zones = &t->setup.zones;
-    if (e) {
-        in->started = (time_t)e->started;
-        in->restore_was = (time_t)e->restore;
-        in->has_area = *e->zones || *e->sectors;
-        in->title_was = e->title;
-        in->read_out_was = e->agent_message;
-        in->message_was = e->customer_message;
-    }
+    if (e)
+        db_event_input_from(in, e);
 }
 
 static int run_write(struct db_conn *db, struct opts *o, const char *id)
