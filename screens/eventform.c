@@ -518,6 +518,7 @@ static void draw_form(struct form *f, struct tui_rect b)
         "Close the event: supply is back. F2 checks it; guaranteed payments are settled as it closes.",
     };
     int used = tui_put_wrapped((struct tui_rect){b.y, b.x + 1, 2, b.w - 2}, TUI_ROLE_DIM, intro[f->op], 0, false);
+    used = used > 2 ? 2 : used;   /* the rest of a long sentence scrolls in its two rows */
     int msg_h = b.h >= 18 ? 5 : b.h >= 12 ? 3 : 0;
     int y0 = b.y + used + 1, visible = b.h - used - 1 - msg_h;
     if (visible < 2)
