@@ -11,7 +11,7 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 # hands SMS to the gateway; exim4 and Kannel are the real MTA and SMS gateway
 # the notification tests start on loopback.
 DEB_PKGS := gcc make pkg-config libncurses-dev libpq-dev libconfig-dev libpcre2-dev faketime \
-            libcmocka-dev postgresql tmux ncurses-base ncurses-term procps \
+            libcmocka-dev postgresql tmux ncurses-base ncurses-term procps libxml2-utils \
             libcurl4-openssl-dev exim4-daemon-light kannel kannel-extras curl cppcheck clang-tidy
 # What `make fuzz` needs on top: clang with libFuzzer.
 FUZZ_DEB_PKGS := clang-14 libclang-rt-14-dev

@@ -12,10 +12,8 @@
 /* $1 = customer id in every statement. Every column is named: the
  * records below are filled by name, not position. */
 static const char *const intake_sql[] = {
-    "WITH ev AS (SELECT DISTINCT e.id, e.category_id FROM customer_premise cp"
-    "   JOIN premise p ON p.id = cp.premise_id JOIN critical_event_zone z ON z.zone_id = p.zone_id"
-    "   JOIN critical_event e ON e.id = z.event_id AND e.status = 'active'"
-    "  WHERE cp.customer_id = $1 AND cp.end_date IS NULL),"
+    "WITH ev AS (SELECT DISTINCT e.id, e.category_id FROM critical_event_customer ec"
+    "   JOIN critical_event e ON e.id = ec.event_id WHERE ec.customer_id = $1),"
     " recent AS (SELECT category_id, count(*) AS n FROM complaint"
     "  WHERE opened_at > now() - interval '30 days' GROUP BY category_id)"
     " SELECT c.id AS id, c.code AS code, p.name || ' / ' || c.name AS name, coalesce(r.n, 0) AS recent,"
@@ -43,10 +41,7 @@ static const char *const intake_sql[] = {
     "   FILTER (WHERE k.reference IS NOT NULL), '') AS refs,"
     " min(ce.title) AS title, min(ce.agent_message) AS message,"
     " coalesce(to_char(min(ce.estimated_restore_at), 'Dy DD Mon HH24:MI'), 'unknown') AS restore"
-    " FROM (SELECT DISTINCT e.id FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id"
-    "   JOIN critical_event_zone z ON z.zone_id = p.zone_id"
-    "   JOIN critical_event e ON e.id = z.event_id AND e.status = 'active'"
-    "  WHERE cp.customer_id = $1 AND cp.end_date IS NULL) e"
+    " FROM (SELECT DISTINCT ec.event_id AS id FROM critical_event_customer ec WHERE ec.customer_id = $1) e"
     " JOIN critical_event ce ON ce.id = e.id"
     " LEFT JOIN complaint k ON k.critical_event_id = e.id AND k.status NOT IN ('resolved', 'closed')"
     "  AND k.customer_id <> $1"

@@ -12,6 +12,7 @@
 
 #include "careline/admin.h"
 #include "careline/cli.h"
+#include "careline/event_screens.h"
 #include "careline/recovery.h"
 #include "careline/screens.h"
 #include "careline/search.h"
@@ -83,6 +84,8 @@ void app_session_start(void)
         PQclear(r);
     }
     db_listen(db, "careline_approval", relay, NULL);
+    db_listen(db, "careline_event", relay, NULL);
+    scr_event_notice_start();
 }
 
 static void usage(FILE *f)
@@ -116,6 +119,8 @@ static void usage(FILE *f)
           "                            everything held about one customer (subject access)\n"
           "  notify [--once] [--batch N] [--worker NAME] [--verbose]\n"
           "                            send queued event notifications (e-mail, SMS) until stopped\n"
+          "  event list|show|templates|declare|update|close|cap ...\n"
+          "                            critical events from scripts; CAP 1.2 alerts (careline(1))\n"
           "\n"
           "Options:\n"
           "  -c, --config FILE         read FILE over the built-in defaults\n"
@@ -125,7 +130,8 @@ static void usage(FILE *f)
           "  -V, --version             show the version and exit\n"
           "\n"
           "Exit status: 0 success, 1 the command failed, 2 bad usage or configuration,\n"
-          "3 the database cannot be reached, 4 the terminal cannot be used.\n"
+          "3 the database cannot be reached, 4 the terminal cannot be used,\n"
+          "5 someone else changed the event first (careline event --version).\n"
           "See careline(1).\n",
           f);
 }
@@ -349,6 +355,7 @@ int main(int argc, char **argv)
     const char *cmd = optind < argc ? argv[optind] : NULL;
     static const char *const commands[] = {"migrate", "seed", "maintain", "check-config", "search", "keys",
                                            "lifecycle", "view", "report", "scripts", "staff", "customer", "notify",
+                                           "event",
                                            NULL};
     bool known = cmd == NULL;
     for (int i = 0; cmd && commands[i]; i++)

@@ -62,7 +62,13 @@
     X(RETRY, "apply-again", "apply again", "Apply the refused change again, to the complaint as it is now") \
     X(UPCOMING, "upcoming", "upcoming/due", "Show the follow-ups not yet due (record one early), or those due") \
     X(CALL_LIST, "call-list", "calls", "The call list: customers to phone about an event") \
-    X(RECORD_CALL, "record-call", "record call", "Record the call: reached, no answer or message left")
+    X(RECORD_CALL, "record-call", "record call", "Record the call: reached, no answer or message left") \
+    X(EVENTS, "events", "events", "Critical events: the active ones first; open or declare") \
+    X(DECLARE, "declare", "declare", "Declare a critical event (supervisors)") \
+    X(UPDATE_EVENT, "update-event", "update", "Update the event: estimate, message, area added") \
+    X(CLOSE_EVENT, "close-event", "close", "Close the event: supply back, payments settled") \
+    X(NOTE_ALL, "note-all", "note all", "Add one note to every open complaint about it") \
+    X(RESOLVE_ALL, "resolve-all", "resolve all", "Resolve every open complaint about the event")
 
 enum tui_action {
 #define TUI_ACTION_ENUM(id, name, label, help) TUI_ACT_##id,

@@ -18,7 +18,10 @@
     X(approvals) \
     X(followups) \
     X(runner) \
-    X(calllist)
+    X(calllist) \
+    X(events) \
+    X(event) \
+    X(eventform)
 
 #define SCR_DECLARE(name) extern const struct screen_ops scr_##name##_ops;
 SCR_SCREENS(SCR_DECLARE)

@@ -219,6 +219,9 @@ void tui_set_help_note(const char *screen, const char *note);
 /* Right-hand part of the status line (connection state); the text is
  * copied, NULL or "" clears it. */
 void tui_set_conn_status(const char *text, enum tui_role role);
+/* News every screen's status line shows, left of the connection state
+ * ("! event 14:05"): the text is copied, NULL or "" clears it. */
+void tui_set_status_note(const char *text, enum tui_role role);
 
 /* The event loop polls the terminal together with the descriptors the
  * database layer gives it, so the screen never waits on the database. */

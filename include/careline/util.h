@@ -3,8 +3,10 @@
 #define CARELINE_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* These never return NULL: running out of memory in a terminal program is
  * not recoverable in any useful way, so they print a message and abort. */
@@ -27,6 +29,10 @@ void util_buf_printf(struct util_buf *b, const char *fmt, ...) __attribute__((fo
 void util_buf_clear(struct util_buf *b);
 void util_buf_free(struct util_buf *b);
 char *util_buf_steal(struct util_buf *b);    /* returns data (caller frees), buffer emptied */
+
+/* One CSV field to f (RFC 4180: quoted when it holds a comma, quote or
+ * line break, quotes doubled), then ',' or, for the last, a new line. */
+void util_csv_field(FILE *f, const char *s, bool last);
 
 /* A random (version 4) UUID in canonical text form; out holds 37 bytes.
  * Made at the terminal so that a write replayed after a lost connection

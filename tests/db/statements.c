@@ -6,6 +6,7 @@
 
 #include "careline/customer.h"
 #include "careline/db.h"
+#include "careline/event.h"
 #include "careline/record.h"
 #include "careline/notify.h"
 #include "careline/recovery.h"
@@ -25,6 +26,8 @@ static const struct {
     {"customer", db_customer_statements},
     {"search", db_search_statements},
     {"script", db_script_statements},
+    {"event", db_event_statements},
+    {"event CAP", db_event_cap_statements},
 };
 
 /* Runs sql with the statement's parameters and decodes it with its shape.
