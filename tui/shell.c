@@ -529,6 +529,13 @@ void tui_set_conn_status(const char *text, enum tui_role role)
     dirty = true;
 }
 
+static enum scr_result (*global_action)(enum tui_action a);
+
+void tui_set_global_action(enum scr_result (*fn)(enum tui_action a))
+{
+    global_action = fn;
+}
+
 void tui_set_loop_hooks(const struct tui_loop_hooks *h)
 {
     if (h)
@@ -1070,6 +1077,11 @@ static void handle_key(int key)
                 apply(r, st);
                 return;
             }
+        }
+        /* Actions that work from every screen (the queue, my work). */
+        if (global_action && global_action(a) != SCR_UNHANDLED) {
+            dirty = true;
+            return;
         }
         /* Back on a screen that does not handle it closes that screen,
          * but never the last one: Esc must not quit by accident. */

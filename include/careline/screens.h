@@ -17,7 +17,9 @@
     X(complaint) \
     X(approvals) \
     X(followups) \
-    X(runner)
+    X(runner) \
+    X(queue) \
+    X(picker)
 
 #define SCR_DECLARE(name) extern const struct screen_ops scr_##name##_ops;
 SCR_SCREENS(SCR_DECLARE)

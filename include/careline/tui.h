@@ -216,6 +216,9 @@ void tui_message(enum tui_role role, const char *fmt, ...) __attribute__((format
  * keys, '\n'-separated (what short forms mean). Both strings must live as
  * long as the program (string literals). */
 void tui_set_help_note(const char *screen, const char *note);
+/* The application's handler for actions no screen took (actions that work
+ * everywhere, such as opening the queue); it may push screens. */
+void tui_set_global_action(enum scr_result (*fn)(enum tui_action a));
 /* Right-hand part of the status line (connection state); the text is
  * copied, NULL or "" clears it. */
 void tui_set_conn_status(const char *text, enum tui_role role);
