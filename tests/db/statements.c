@@ -7,6 +7,7 @@
 
 #include "careline/db.h"
 #include "careline/record.h"
+#include "careline/queue.h"
 #include "careline/recovery.h"
 
 /* The modules whose statements are listed; a module converted to typed
@@ -16,6 +17,7 @@ static const struct {
     const struct db_statement *(*list)(int *n);
 } modules[] = {
     {"recovery", db_recovery_statements},
+    {"queue", db_queue_statements},
 };
 
 static int tap_n, tap_failed;
