@@ -232,7 +232,7 @@ static void *queue_open(void *arg)
     if (strcmp(how, "team-anywhere") == 0 && !super) {
         char mine[32];
         tui_keymap_keys_for("global", TUI_ACT_MY_WORK, mine, sizeof mine);
-        tui_message(TUI_ROLE_WARN, "The team queue opens from the search screen; %s shows your own work.", mine);
+        tui_message(TUI_ROLE_WARN, "Agents open the team queue from search; %s: my work.", mine);
         return NULL;
     }
     struct queue *q = util_calloc(1, sizeof *q);
