@@ -414,8 +414,10 @@ static void queue_draw(void *st, struct tui_rect b)
     int bottom = b.y + b.h;
     const struct db_queue_row *r = selected(q);
     char *d = r ? detail(r) : util_strdup(q->rows.n ? "" : "Nothing here: no open complaint matches.");
-    int dh = tui_wrap_count(d, b.w - 1);
-    dh = dh > 5 ? 5 : dh < 1 ? 1 : dh;
+    /* The list keeps its header and two rows on the smallest screens. */
+    int dh = tui_wrap_count(d, b.w - 1), room = bottom - y - 3;
+    dh = dh > 5 ? 5 : dh;
+    dh = dh > room ? room : dh < 1 ? 1 : dh;
     int nh = q->notice ? tui_wrap_count(q->notice, b.w - 1) : 0;
     nh = nh > 4 ? 4 : nh;
     if (bottom - dh - nh - y < 3)
@@ -659,23 +661,7 @@ static enum scr_result retry(struct queue *q)
 
 /* ---- filters --------------------------------------------------------------------------------- */
 
-enum { F_TEAM, F_AGENT, F_CATEGORY, F_STATUS, F_CHANNEL, F_EVENT, F_CLEAR, F__COUNT };
-
-/* Where each filter keeps its key, how big, and what the choices call it. */
-static char *filter_field(struct queue *q, int kind, size_t *len, const char **choice)
-{
-    *choice = NULL;
-    switch (kind) {
-    case F_TEAM: *len = sizeof q->f.team; *choice = "team"; return q->f.team;
-    case F_AGENT: *len = sizeof q->f.owner; *choice = "staff"; return q->f.owner;
-    case F_CATEGORY: *len = sizeof q->f.category; *choice = "category"; return q->f.category;
-    case F_STATUS: *len = sizeof q->f.status; return q->f.status;
-    case F_CHANNEL: *len = sizeof q->f.channel; return q->f.channel;
-    case F_EVENT: *len = sizeof q->f.event; *choice = "event"; return q->f.event;
-    }
-    *len = 0;
-    return NULL;
-}
+#define F_CLEAR DB_QF__COUNT     /* the last entry of the filter menu */
 
 static void free_fkeys(struct queue *q)
 {
@@ -687,11 +673,8 @@ static void free_fkeys(struct queue *q)
 static void on_filter_value(void *ctx, int index)
 {
     struct queue *q = ctx;
-    size_t len;
-    const char *choice;
-    char *field = filter_field(q, q->filter_kind, &len, &choice);
-    if (field && index >= 0 && index < q->nfkeys) {
-        snprintf(field, len, "%s", q->fkeys[index]);
+    if (index >= 0 && index < q->nfkeys &&
+        db_queue_filter_set(&q->f, (enum db_queue_filter_kind)q->filter_kind, q->fkeys[index])) {
         q->list.sel = 0;
         q->list.top = 0;
         reload(q, false);
@@ -699,52 +682,31 @@ static void on_filter_value(void *ctx, int index)
     free_fkeys(q);
 }
 
-/* One value to offer: its key and its words. */
-static void offer(struct queue *q, struct picker_item *items, const char *key, const char *label, const char *detail)
+static void ask_filter_value(struct queue *q, enum db_queue_filter_kind kind)
 {
-    q->fkeys[q->nfkeys] = util_strdup(key);
-    items[q->nfkeys++] = (struct picker_item){label, detail};
-}
-
-static void ask_filter_value(struct queue *q, int kind)
-{
-    static const char *const statuses[] = {"new", "acknowledged", "investigating", "waiting_customer"};
-    static const char *const channels[] = {"phone", "email", "web", "sms", "walk_in", "field_visit", "social", "letter"};
-    static const char *const titles[] = {"Show the team", "Show the agent's", "Show the category",
-                                         "Show the status", "Show the channel", "Show the event's"};
-    size_t len;
-    const char *choice;
-    const char *now = filter_field(q, kind, &len, &choice);
+    int max = q->choices.n + 16;
+    struct db_queue_option *opts = util_calloc((size_t)max, sizeof *opts);
+    int n = db_queue_filter_options(kind, &q->choices, q->teams, opts, max);
+    struct picker_item *items = util_calloc((size_t)n + 1, sizeof *items);
     free_fkeys(q);
-    q->filter_kind = kind;
-    q->fkeys = util_calloc((size_t)q->choices.n + 16, sizeof *q->fkeys);
-    struct picker_item *items = util_calloc((size_t)q->choices.n + 16, sizeof *items);
-    if (kind == F_TEAM) {
-        offer(q, items, "", "Your teams", *q->teams ? q->teams : "every team, as you have none");
-        offer(q, items, "*", "Every team", "");
-        offer(q, items, "-", "No team yet", "routed nowhere");
-    } else {
-        offer(q, items, "", kind == F_AGENT ? "Anyone" : "Any", "");
-    }
-    if (kind == F_AGENT)
-        offer(q, items, "-", "Nobody yet", "unassigned complaints");
-    for (int i = 0; kind == F_STATUS && i < 4; i++)
-        offer(q, items, statuses[i], statuses[i], "");
-    for (int i = 0; kind == F_CHANNEL && i < 8; i++)
-        offer(q, items, channels[i], channels[i], "");
-    for (int i = 0; choice && i < q->choices.n; i++) {
-        const struct db_queue_choice *c = DB_ROW(&q->choices, const struct db_queue_choice, i);
-        if (strcmp(c->kind, choice) == 0)
-            offer(q, items, c->key, c->label, c->detail);
-    }
+    q->filter_kind = (int)kind;
+    q->fkeys = util_calloc((size_t)n + 1, sizeof *q->fkeys);
+    const char *now = db_queue_filter_get(&q->f, kind);
     int sel = 0;
-    for (int i = 0; i < q->nfkeys; i++)
-        if (strcmp(q->fkeys[i], now) == 0)
+    for (int i = 0; i < n; i++) {
+        /* The picker copies the words; the keys are ours until it answers. */
+        q->fkeys[q->nfkeys++] = util_strdup(opts[i].key);
+        items[i] = (struct picker_item){opts[i].label, opts[i].detail};
+        if (strcmp(opts[i].key, now) == 0)
             sel = i;
-    struct picker_spec p = {.title = titles[kind], .items = items, .nitems = q->nfkeys, .selected = sel,
-                            .done = on_filter_value, .ctx = q};
+    }
+    char *title = util_asprintf("%s filter", db_queue_filter_name(kind));
+    struct picker_spec p = {.title = title, .items = items, .nitems = n, .selected = sel, .done = on_filter_value,
+                            .ctx = q};
     scr_picker_push(&p);
+    free(title);
     free(items);
+    free(opts);
 }
 
 static void clear_filters(struct queue *q)
@@ -763,29 +725,22 @@ static void on_filter_kind(void *ctx, int index)
     if (index == F_CLEAR)
         clear_filters(q);
     else if (index >= 0 && index < F_CLEAR)
-        ask_filter_value(q, index);
+        ask_filter_value(q, (enum db_queue_filter_kind)index);
 }
 
+/* The filters with what each is set to now, then "remove every filter". */
 static void ask_filter(struct queue *q)
 {
-    static const char *const names[F__COUNT] = {"Team", "Agent", "Category", "Status", "Channel", "Event",
-                                                "Remove every filter"};
-    char shown[F__COUNT][160];
-    struct picker_item items[F__COUNT];
-    for (int k = 0; k < F__COUNT; k++) {
-        size_t len;
-        const char *choice;
-        const char *v = filter_field(q, k, &len, &choice);
-        const char *l = v && choice && *v ? db_queue_choice_label(&q->choices, choice, v) : NULL;
-        snprintf(shown[k], sizeof shown[k], "%s", !v ? "" : !*v ? "any" : l ? l : v);
-        if (k == F_TEAM && v && !*v)
-            snprintf(shown[k], sizeof shown[k], "your teams");
-        if (q->f.mine && (k == F_TEAM || k == F_AGENT))
-            snprintf(shown[k], sizeof shown[k], "(my work: yours only)");
-        items[k] = (struct picker_item){names[k], shown[k]};
+    struct picker_item items[F_CLEAR + 1];
+    for (int k = 0; k < F_CLEAR; k++) {
+        enum db_queue_filter_kind kind = (enum db_queue_filter_kind)k;
+        items[k] = (struct picker_item){db_queue_filter_name(kind),
+                                        q->f.mine && k <= DB_QF_AGENT ? "(my work: yours only)"
+                                        : db_queue_filter_shown(&q->f, kind, &q->choices, q->teams)};
     }
+    items[F_CLEAR] = (struct picker_item){"Remove every filter", ""};
     struct picker_spec p = {.title = "Filter the list", .question = "Which filter? Each one narrows the list.",
-                            .items = items, .nitems = F__COUNT, .selected = 0, .done = on_filter_kind, .ctx = q};
+                            .items = items, .nitems = F_CLEAR + 1, .selected = 0, .done = on_filter_kind, .ctx = q};
     scr_picker_push(&p);
 }
 

@@ -49,12 +49,12 @@
     X(FOLLOW_UP, "follow-up", "follow-up", "Book a follow-up to confirm the fix held") \
     X(APPROVALS, "approvals", "approvals", "Credits waiting for a supervisor's decision") \
     X(FOLLOW_UPS, "follow-ups", "follow-ups", "Follow-ups due today, overdue and upcoming") \
-    X(QUEUE, "queue", "queue", "The team queue: every open complaint of your teams, most urgent first") \
-    X(MY_WORK, "my-work", "my work", "My work: the open complaints assigned to you, most urgent first") \
+    X(QUEUE, "queue", "queue", "The team queue: your teams' open complaints") \
+    X(MY_WORK, "my-work", "my work", "My work: the open complaints assigned to you") \
     X(TAKE, "take", "take", "Take the selected complaint: it becomes yours") \
-    X(ASSIGN, "assign", "assign", "Assign or reassign the selected complaint to an agent or a team") \
-    X(ESCALATE, "escalate", "escalate", "Escalate the selected complaint: severity one step up, with a reason") \
-    X(FILTER, "filter", "filter", "Filter the list by team, agent, category, status, channel or event") \
+    X(ASSIGN, "assign", "assign", "Assign the complaint to an agent or a team") \
+    X(ESCALATE, "escalate", "escalate", "Escalate: severity one step up, with a reason") \
+    X(FILTER, "filter", "filter", "Filter: team, agent, category, status, channel, event") \
     X(CLEAR_FILTERS, "clear-filters", "no filters", "Remove every filter") \
     X(APPROVE, "approve", "approve", "Approve the selected credit") \
     X(REJECT, "reject", "reject", "Reject the selected credit (with a reason)") \

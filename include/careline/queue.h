@@ -158,6 +158,31 @@ const char *db_queue_next_severity(const char *severity);
  * string, "" when nothing shown differs. */
 char *db_queue_changes(const struct db_queue_row *before, const struct db_queue_row *after);
 
+/* ---- filters (pure) ---------------------------------------------------------------- */
+
+enum db_queue_filter_kind { DB_QF_TEAM, DB_QF_AGENT, DB_QF_CATEGORY, DB_QF_STATUS, DB_QF_CHANNEL, DB_QF_EVENT,
+                            DB_QF__COUNT };
+/* A value one filter may take. The text points into the choices or into
+ * constant strings: valid while the choices are. */
+struct db_queue_option {
+    const char *key, *label, *detail;
+};
+/* "Team", "Agent", ... */
+const char *db_queue_filter_name(enum db_queue_filter_kind kind);
+/* The values of a filter, "any" first (for the team: the person's teams,
+ * every team, none yet; teams is the person's teams in words). Writes at
+ * most max and returns how many. */
+int db_queue_filter_options(enum db_queue_filter_kind kind, const struct db_rows *choices, const char *teams,
+                            struct db_queue_option *out, int max);
+/* The words for a filter's value now ("Your teams", "Amy Agent", "Any"):
+ * from its options, else the key itself. */
+const char *db_queue_filter_shown(const struct db_queue_filter *f, enum db_queue_filter_kind kind,
+                                  const struct db_rows *choices, const char *teams);
+/* A filter's key now, and setting it (false, nothing changed, for an
+ * unknown kind or a key too long to be one). */
+const char *db_queue_filter_get(const struct db_queue_filter *f, enum db_queue_filter_kind kind);
+bool db_queue_filter_set(struct db_queue_filter *f, enum db_queue_filter_kind kind, const char *key);
+
 /* The filter in words for the line above the list, labels from choices:
  * "team Billing; agent Amy Agent; status new". Heap string, "" when the
  * filter is the default (scope aside). */

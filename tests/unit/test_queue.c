@@ -237,6 +237,42 @@ static void words_for_people(void **state)
     free(t);
 }
 
+static void filter_values(void **state)
+{
+    (void)state;
+    struct db_queue_choice c[] = {
+        {"team", "Billing", "Billing", "5 open, 1 unassigned"},
+        {"staff", "42", "Amy Agent", "Billing, agent, 4 open"},
+        {"category", "7", "Billing / High bill", ""},
+    };
+    struct db_rows choices = {.v = c, .n = 3};
+    struct db_queue_option o[16];
+    int n = db_queue_filter_options(DB_QF_TEAM, &choices, "Billing, Ops", o, 16);
+    assert_int_equal(n, 4);
+    assert_string_equal(o[0].key, "");
+    assert_string_equal(o[0].detail, "Billing, Ops");
+    assert_string_equal(o[1].key, "*");
+    assert_string_equal(o[2].key, "-");
+    assert_string_equal(o[3].label, "Billing");
+    n = db_queue_filter_options(DB_QF_AGENT, &choices, "", o, 16);
+    assert_int_equal(n, 3);
+    assert_string_equal(o[1].label, "Nobody yet");
+    assert_string_equal(o[2].key, "42");
+    assert_int_equal(db_queue_filter_options(DB_QF_STATUS, NULL, "", o, 16), 5);
+    assert_string_equal(o[4].key, "waiting_customer");
+    assert_int_equal(db_queue_filter_options(DB_QF_CHANNEL, NULL, "", o, 3), 3);   /* never past max */
+    struct db_queue_filter f = {0};
+    assert_string_equal(db_queue_filter_shown(&f, DB_QF_TEAM, &choices, ""), "Your teams");
+    assert_true(db_queue_filter_set(&f, DB_QF_AGENT, "42"));
+    assert_string_equal(db_queue_filter_get(&f, DB_QF_AGENT), "42");
+    assert_string_equal(db_queue_filter_shown(&f, DB_QF_AGENT, &choices, ""), "Amy Agent");
+    assert_string_equal(db_queue_filter_shown(&f, DB_QF_AGENT, NULL, ""), "42");
+    assert_false(db_queue_filter_set(&f, DB_QF_AGENT, "12345678901234567890"));
+    assert_string_equal(db_queue_filter_get(&f, DB_QF_AGENT), "42");
+    assert_false(db_queue_filter_set(&f, DB_QF__COUNT, "x"));
+    assert_string_equal(db_queue_filter_name(DB_QF_EVENT), "Event");
+}
+
 static void notifications(void **state)
 {
     (void)state;
@@ -271,6 +307,7 @@ int main(void)
         cmocka_unit_test(merging_keeps_the_cursor),
         cmocka_unit_test(who_may_do_what),
         cmocka_unit_test(words_for_people),
+        cmocka_unit_test(filter_values),
         cmocka_unit_test(notifications),
         cmocka_unit_test(picker_narrowing),
     };
