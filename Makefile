@@ -124,7 +124,7 @@ check-fast: all
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@bash tools/demo.sh
+	@STANDBY=$(STANDBY) bash tools/demo.sh
 
 # Figures, not pass/fail (tests/bench/): `make bench` prints every
 # performance goal of DESIGN.md next to what was measured; `make load` runs
