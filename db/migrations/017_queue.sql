@@ -107,6 +107,24 @@ END $$;
 CREATE TRIGGER complaint_assign_guard BEFORE UPDATE OF owner_staff_id, team ON complaint
     FOR EACH ROW EXECUTE FUNCTION complaint_assign_guard();
 
+-- The complaint a queue change is about: refused in words when it is gone, or resolved or
+-- closed (reopen it first). p_doing names the change: 'assigning it'.
+CREATE FUNCTION complaint_open_for(p_id uuid, p_doing text) RETURNS complaint
+LANGUAGE plpgsql AS $$
+DECLARE
+    k complaint;
+BEGIN
+    SELECT * INTO k FROM complaint WHERE id = p_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'this complaint no longer exists' USING ERRCODE = 'no_data_found';
+    END IF;
+    IF k.status IN ('resolved', 'closed') THEN
+        RAISE EXCEPTION 'complaint % is %: reopen it before %', k.reference, k.status, p_doing
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN k;
+END $$;
+
 -- Take, assign or reassign: to a staff member (p_owner; the complaint joins their team) or
 -- to a team (p_owner NULL, p_team: nobody owns it, the team's queue does). Optimistic
 -- locking on version: NULL back means someone else changed the complaint first and nothing
@@ -120,10 +138,7 @@ DECLARE
     want text;
     v    integer;
 BEGIN
-    SELECT * INTO k FROM complaint WHERE id = p_id;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'this complaint no longer exists' USING ERRCODE = 'no_data_found';
-    END IF;
+    k := complaint_open_for(p_id, 'assigning it');
     IF p_owner IS NOT NULL THEN
         SELECT a.team INTO want FROM queue_assignees(p_owner) a;
         IF NOT FOUND THEN
@@ -143,10 +158,6 @@ BEGIN
     IF k.version <> p_version THEN
         RETURN NULL;
     END IF;
-    IF k.status IN ('resolved', 'closed') THEN
-        RAISE EXCEPTION 'complaint % is %: reopen it before assigning it', k.reference, k.status
-            USING ERRCODE = 'check_violation';
-    END IF;
     UPDATE complaint SET owner_staff_id = p_owner, team = want
      WHERE id = p_id AND version = p_version
     RETURNING version INTO v;
@@ -163,10 +174,7 @@ DECLARE
     next text;
     v    integer;
 BEGIN
-    SELECT * INTO k FROM complaint WHERE id = p_id;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'this complaint no longer exists' USING ERRCODE = 'no_data_found';
-    END IF;
+    k := complaint_open_for(p_id, 'escalating it');
     IF EXISTS (SELECT 1 FROM complaint_history WHERE id = p_request AND complaint_id = p_id) THEN
         RETURN k.version;
     END IF;
@@ -175,10 +183,6 @@ BEGIN
     END IF;
     IF k.version <> p_version THEN
         RETURN NULL;
-    END IF;
-    IF k.status IN ('resolved', 'closed') THEN
-        RAISE EXCEPTION 'complaint % is %: reopen it before escalating it', k.reference, k.status
-            USING ERRCODE = 'check_violation';
     END IF;
     IF k.severity = 'critical' THEN
         RAISE EXCEPTION 'complaint % is already critical: assign it to someone who can act on it', k.reference
