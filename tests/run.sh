@@ -152,6 +152,7 @@ if [ "${CARELINE_SKIP_ASAN:-0}" != 1 ]; then
         run_fuzz "$ASAN_BUILD" "asan/"
         CARELINE=$ASAN_BUILD/careline run_scripts db "asan/" "test_search*.sh"
         CARELINE=$ASAN_BUILD/careline run_scripts db "asan/" "test_statements.sh"
+        CARELINE=$ASAN_BUILD/careline run_scripts db "asan/" "test_queue.sh"
         CARELINE=$ASAN_BUILD/careline run_scripts e2e "asan/" "test_script*.sh"
     else
         echo "not ok - the sanitizer build is missing (make asan)"
