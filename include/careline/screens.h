@@ -19,7 +19,8 @@
     X(followups) \
     X(runner) \
     X(queue) \
-    X(picker)
+    X(picker) \
+    X(calllist)
 
 #define SCR_DECLARE(name) extern const struct screen_ops scr_##name##_ops;
 SCR_SCREENS(SCR_DECLARE)
