@@ -138,7 +138,7 @@ run() {   # run LABEL QUEUE_KEY MYWORK_KEY ENV...
     q "UPDATE complaint SET team = 'Day desk', owner_staff_id = NULL WHERE team = 'Night desk'" >/dev/null
 }
 
-run xterm F7 F8 TERM=xterm-256color LANG=C.UTF-8
+run xterm F8 F9 TERM=xterm-256color LANG=C.UTF-8
 run vt100 C-y C-n -u LC_ALL TERM=vt100 LANG=C NO_COLOR=1
 
 tap_done
