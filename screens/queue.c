@@ -45,6 +45,7 @@ struct queue {
     char **asked;                /* ids being fetched again now */
     int nasked;
     bool refreshing;
+    bool stale;                  /* a fetch failed: the whole list again at the next tick */
     unsigned long reconnects;    /* the connection's count when last loaded */
     long long minute;            /* the minute time left was drawn for */
     struct attempt last;
@@ -159,6 +160,8 @@ static void refreshed(void *ctx, struct db_rows *rows, const char *err)
         keep_cursor(q, now, old_sel, old_top);
         if (q->last.diff_pending)
             explain_conflict(q);
+    } else {
+        q->stale = true;   /* what was heard is not lost: the tick fetches everything */
     }
     free_ids(q->asked, q->nasked);
     q->asked = NULL;
@@ -217,8 +220,10 @@ static void on_tick(void *ctx, const char *payload)
         tui_invalidate();
     }
     if (q->have && !q->loading && db_state(app_db()) == DB_ONLINE &&
-        db_stats(app_db())->reconnects != q->reconnects)
+        (q->stale || db_stats(app_db())->reconnects != q->reconnects)) {
+        q->stale = false;
         reload(q, true);
+    }
 }
 
 /* ---- opening ------------------------------------------------------------------------- */
