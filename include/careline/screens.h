@@ -20,6 +20,7 @@
     X(runner) \
     X(queue) \
     X(picker) \
+    X(duplicates) \
     X(calllist)
 
 #define SCR_DECLARE(name) extern const struct screen_ops scr_##name##_ops;

@@ -7,6 +7,7 @@
 #include "careline/customer.h"
 #include "careline/db.h"
 #include "careline/record.h"
+#include "careline/merge.h"
 #include "careline/notify.h"
 #include "careline/queue.h"
 #include "careline/recovery.h"
@@ -21,6 +22,7 @@ static const struct {
 } modules[] = {
     {"recovery", db_recovery_statements},
     {"queue", db_queue_statements},
+    {"merge", db_merge_statements},
     {"notify", db_notify_statements},
     {"customer", db_customer_statements},
     {"search", db_search_statements},
