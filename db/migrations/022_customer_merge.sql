@@ -43,31 +43,106 @@ CREATE TRIGGER audit_change AFTER INSERT OR UPDATE OR DELETE ON customer_not_dup
 
 ------------------------------------------------------------------------------------------
 -- Likely duplicates among customers not merged: the same phone number, the same e-mail
--- address, or a similar name (trigram similarity over 0.5) on the same premise. One row per
--- pair (a < b), with every reason found; pairs decided not to be duplicates are left out.
+-- address, or a similar name (trigram similarity over 0.5) on the same premise. Kept up to
+-- date as customers and their premise links change (a few index probes per change), so the
+-- list is a read, not a scan of every customer.
+CREATE TABLE customer_duplicate (
+    a_id   bigint NOT NULL REFERENCES customer,
+    b_id   bigint NOT NULL REFERENCES customer,
+    phone  boolean NOT NULL DEFAULT false,
+    email  boolean NOT NULL DEFAULT false,
+    name   boolean NOT NULL DEFAULT false,   -- a similar name at the same premise
+    PRIMARY KEY (a_id, b_id),
+    CHECK (a_id < b_id)
+);
+CREATE INDEX customer_duplicate_b_idx ON customer_duplicate (b_id);
+GRANT SELECT ON customer_duplicate TO careline_agent;
+
+-- The pairs one customer is in, found again.
+CREATE FUNCTION customer_duplicates_of(p_id bigint) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    DELETE FROM customer_duplicate WHERE a_id = p_id OR b_id = p_id;
+    INSERT INTO customer_duplicate (a_id, b_id, phone, email, name)
+    SELECT least(p_id, o), greatest(p_id, o), bool_or(why = 'p'), bool_or(why = 'e'), bool_or(why = 'n')
+      FROM (SELECT b.id AS o, 'p' AS why FROM customer a JOIN customer b ON b.phone_nsn = a.phone_nsn
+             WHERE a.id = p_id AND b.id <> p_id AND a.merged_into IS NULL AND b.merged_into IS NULL
+            UNION ALL
+            SELECT b.id, 'e' FROM customer a JOIN customer b ON lower(b.email) = lower(a.email)
+             WHERE a.id = p_id AND b.id <> p_id AND a.email IS NOT NULL
+               AND a.merged_into IS NULL AND b.merged_into IS NULL
+            UNION ALL
+            SELECT b.id, 'n' FROM customer_premise pa
+              JOIN customer_premise pb ON pb.premise_id = pa.premise_id AND pb.customer_id <> pa.customer_id
+              JOIN customer a ON a.id = pa.customer_id JOIN customer b ON b.id = pb.customer_id
+             WHERE pa.customer_id = p_id AND a.merged_into IS NULL AND b.merged_into IS NULL
+               AND similarity(a.name, b.name) > 0.5) f
+     GROUP BY o;
+END $$;
+
+-- Every pair, from scratch: after a bulk load (the seed, an import with triggers off).
+-- Values shared by two or more customers are found first, so only those rows are paired.
+CREATE FUNCTION customer_duplicates_rebuild() RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    n bigint;
+BEGIN
+    TRUNCATE customer_duplicate;
+    INSERT INTO customer_duplicate (a_id, b_id, phone, email, name)
+    SELECT a, b, bool_or(why = 'p'), bool_or(why = 'e'), bool_or(why = 'n')
+      FROM (SELECT a.id AS a, b.id AS b, 'p' AS why
+              FROM (SELECT phone_nsn FROM customer WHERE phone_nsn IS NOT NULL AND merged_into IS NULL
+                     GROUP BY 1 HAVING count(*) > 1) d
+              JOIN customer a ON a.phone_nsn = d.phone_nsn JOIN customer b ON b.phone_nsn = d.phone_nsn AND b.id > a.id
+             WHERE a.merged_into IS NULL AND b.merged_into IS NULL
+            UNION ALL
+            SELECT a.id, b.id, 'e'
+              FROM (SELECT lower(email) AS e FROM customer WHERE email IS NOT NULL AND merged_into IS NULL
+                     GROUP BY 1 HAVING count(*) > 1) d
+              JOIN customer a ON lower(a.email) = d.e JOIN customer b ON lower(b.email) = d.e AND b.id > a.id
+             WHERE a.merged_into IS NULL AND b.merged_into IS NULL
+            UNION ALL
+            SELECT a.id, b.id, 'n'
+              FROM (SELECT premise_id FROM customer_premise GROUP BY 1 HAVING count(DISTINCT customer_id) > 1) d
+              JOIN customer_premise pa ON pa.premise_id = d.premise_id
+              JOIN customer_premise pb ON pb.premise_id = d.premise_id AND pb.customer_id > pa.customer_id
+              JOIN customer a ON a.id = pa.customer_id JOIN customer b ON b.id = pb.customer_id
+             WHERE a.merged_into IS NULL AND b.merged_into IS NULL AND similarity(a.name, b.name) > 0.5) f
+     GROUP BY a, b;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END $$;
+SELECT customer_duplicates_rebuild();
+
+CREATE FUNCTION customer_duplicates_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'customer' THEN
+        PERFORM customer_duplicates_of(NEW.id);
+    ELSE
+        IF TG_OP <> 'INSERT' THEN
+            PERFORM customer_duplicates_of(OLD.customer_id);
+        END IF;
+        IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR NEW.customer_id <> OLD.customer_id) THEN
+            PERFORM customer_duplicates_of(NEW.customer_id);
+        END IF;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER customer_duplicates AFTER INSERT OR UPDATE OF phone_e164, email, name, merged_into ON customer
+    FOR EACH ROW EXECUTE FUNCTION customer_duplicates_trigger();
+CREATE TRIGGER customer_duplicates AFTER INSERT OR UPDATE OR DELETE ON customer_premise
+    FOR EACH ROW EXECUTE FUNCTION customer_duplicates_trigger();
+
+-- The list: most reasons first, pairs decided not to be duplicates left out.
 CREATE FUNCTION customer_duplicates(p_limit integer DEFAULT 200)
 RETURNS TABLE (a_id bigint, b_id bigint, reasons text)
 LANGUAGE sql STABLE AS $$
-    WITH found AS (
-        SELECT a.id AS a, b.id AS b, 'same phone' AS why, 1 AS o
-          FROM customer a JOIN customer b ON b.phone_nsn = a.phone_nsn AND b.id > a.id
-         WHERE a.merged_into IS NULL AND b.merged_into IS NULL
-        UNION ALL
-        SELECT a.id, b.id, 'same e-mail', 2
-          FROM customer a JOIN customer b ON lower(b.email) = lower(a.email) AND b.id > a.id
-         WHERE a.email IS NOT NULL AND b.email IS NOT NULL AND a.merged_into IS NULL AND b.merged_into IS NULL
-        UNION ALL
-        SELECT DISTINCT a.id, b.id, 'similar name at the same premise', 3
-          FROM customer_premise pa
-          JOIN customer_premise pb ON pb.premise_id = pa.premise_id AND pb.customer_id > pa.customer_id
-          JOIN customer a ON a.id = pa.customer_id JOIN customer b ON b.id = pb.customer_id
-         WHERE a.merged_into IS NULL AND b.merged_into IS NULL
-           AND similarity(a.name, b.name) > 0.5)
-    SELECT f.a, f.b, string_agg(f.why, ', ' ORDER BY f.o)
-      FROM found f
-     WHERE NOT EXISTS (SELECT 1 FROM customer_not_duplicate n WHERE n.a_id = f.a AND n.b_id = f.b)
-     GROUP BY f.a, f.b
-     ORDER BY count(*) DESC, min(f.o), f.a, f.b
+    SELECT d.a_id, d.b_id, concat_ws(', ', CASE WHEN d.phone THEN 'same phone' END,
+                                     CASE WHEN d.email THEN 'same e-mail' END,
+                                     CASE WHEN d.name THEN 'similar name at the same premise' END)
+      FROM customer_duplicate d
+     WHERE NOT EXISTS (SELECT 1 FROM customer_not_duplicate n WHERE n.a_id = d.a_id AND n.b_id = d.b_id)
+     ORDER BY d.phone::int + d.email::int + d.name::int DESC, NOT d.phone, NOT d.email, d.a_id, d.b_id
      LIMIT p_limit
 $$;
 

@@ -77,6 +77,10 @@ unlike "and never the pointer" "$("$CARELINE" search --csv 4999999911 2>&1)" "49
 as "$ag" "INSERT INTO interaction (customer_id, channel, summary) VALUES (990011, 'phone', 'Late call')" >/dev/null
 is "a contact recorded on the old record later goes to the survivor" \
    "$(q "SELECT customer_id FROM interaction WHERE summary = 'Late call'")" 990001
+is "the pairs kept by the triggers are those found from scratch" \
+   "$(q "CREATE TEMP TABLE kept AS SELECT * FROM customer_duplicate; SELECT customer_duplicates_rebuild();
+          SELECT count(*) FROM ((SELECT * FROM kept EXCEPT SELECT * FROM customer_duplicate)
+                                UNION ALL (SELECT * FROM customer_duplicate EXCEPT SELECT * FROM kept)) x" | tail -1)" 0
 like "a merged record cannot be merged again" "$(as "$sup" "SELECT customer_merge(gen_random_uuid(), 990003, 1, 990011, $(ver 990011))")" \
      "was merged already"
 
