@@ -172,19 +172,6 @@ static const char *recent_cell(void *ctx, int row, int col, enum tui_role *role)
     return "";
 }
 
-/* Wrapped text at y, at most max rows; returns the row after it. */
-static int put_lines(int y, struct tui_rect b, int max, enum tui_role role, const char *text)
-{
-    int n = tui_wrap_count(text, b.w - 1);
-    struct tui_rect r = {y, b.x + 1, n < max ? n : max, b.w - 1};
-    if (r.h < 1 || y >= b.y + b.h)
-        return y;
-    if (r.y + r.h > b.y + b.h)
-        r.h = b.y + b.h - r.y;
-    tui_put_wrapped(r, role, text, 0, false);
-    return y + r.h;
-}
-
 /* One field of the two records: what differs stands out. */
 struct line {
     const char *label;
@@ -228,7 +215,7 @@ static void draw_compare(struct dup *d, struct tui_rect b)
     const struct db_merge_side *s[2] = {side(d, d->keep), side(d, !d->keep)};
     int y = b.y;
     if (!s[0]) {
-        put_lines(y, b, 2, d->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, d->error ? d->error : "Loading the two records...");
+        tui_put_lines(y, b, 2, d->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, d->error ? d->error : "Loading the two records...");
         return;
     }
     struct line lines[20];
@@ -252,9 +239,9 @@ static void draw_compare(struct dup *d, struct tui_rect b)
                         lines[i].right, 0, false);
         y += h;
     }
-    y = put_lines(b.y + b.h - foot, b, foot, TUI_ROLE_NORMAL, sum);
+    y = tui_put_lines(b.y + b.h - foot, b, foot, TUI_ROLE_NORMAL, sum);
     if (d->notice)
-        put_lines(y, b, b.y + b.h - y, TUI_ROLE_ERROR, d->notice);
+        tui_put_lines(y, b, b.y + b.h - y, TUI_ROLE_ERROR, d->notice);
     free(sum);
 }
 
@@ -278,10 +265,10 @@ static void dup_draw(void *st, struct tui_rect b)
                                    "of the last day.", d->pairs.n, d->pairs.n == 1 ? "" : "s", keys[0], keys[1])
                    : util_asprintf("Merges of the last day, newest first. %s undoes the selected one: everything "
                                    "it moved goes back.", keys[2]);
-    int y = put_lines(b.y, b, 3, d->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, head);
+    int y = tui_put_lines(b.y, b, 3, d->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, head);
     free(head);
     if (d->notice)
-        y = put_lines(y, b, 3, TUI_ROLE_ERROR, d->notice);
+        y = tui_put_lines(y, b, 3, TUI_ROLE_ERROR, d->notice);
     /* The selected pair whole at the bottom: the columns may cut names. */
     const struct db_merge_pair *p = d->view == V_PAIRS ? pair_at(d, d->plist.sel) : NULL;
     const struct db_merge_recent *r = d->view == V_RECENT ? recent_at(d, d->rlist.sel) : NULL;
@@ -293,7 +280,7 @@ static void dup_draw(void *st, struct tui_rect b)
     int wh = whole ? tui_wrap_count(whole, b.w - 1) : 0;
     wh = wh > 3 ? 3 : wh;
     if (whole)
-        put_lines(b.y + b.h - wh, b, wh, TUI_ROLE_NORMAL, whole);
+        tui_put_lines(b.y + b.h - wh, b, wh, TUI_ROLE_NORMAL, whole);
     free(whole);
     struct tui_rect lr = {y + 1, b.x, b.y + b.h - y - 1 - wh, b.w};
     if (d->view == V_PAIRS) {

@@ -390,17 +390,6 @@ static char *detail(const struct db_queue_row *r)
     return util_buf_steal(&b);
 }
 
-/* Wrapped text at y, at most max rows; returns the row after it. */
-static int put_lines(int y, struct tui_rect b, int max, enum tui_role role, const char *text)
-{
-    int n = tui_wrap_count(text, b.w - 1);
-    struct tui_rect r = {y, b.x + 1, n < max ? n : max, b.w - 1};
-    if (r.h < 1)
-        return y;
-    tui_put_wrapped(r, role, text, 0, false);
-    return y + r.h;
-}
-
 static void queue_draw(void *st, struct tui_rect b)
 {
     struct queue *q = st;
@@ -408,12 +397,12 @@ static void queue_draw(void *st, struct tui_rect b)
         return;
     int y = b.y;
     char *top = q->error ? util_strdup(q->error) : !q->have ? util_strdup("Loading the queue...") : summary(q);
-    y = put_lines(y, b, 2, q->error ? TUI_ROLE_ERROR : TUI_ROLE_NORMAL, top);
+    y = tui_put_lines(y, b, 2, q->error ? TUI_ROLE_ERROR : TUI_ROLE_NORMAL, top);
     free(top);
     if (!q->have)
         return;
     char *fl = filters_line(q);
-    y = put_lines(y, b, 2, TUI_ROLE_DIM, fl);
+    y = tui_put_lines(y, b, 2, TUI_ROLE_DIM, fl);
     free(fl);
     /* From the bottom up: what became of a change, then the selected complaint. */
     int bottom = b.y + b.h;
@@ -427,10 +416,10 @@ static void queue_draw(void *st, struct tui_rect b)
     nh = nh > 4 ? 4 : nh;
     if (bottom - dh - nh - y < 3)
         nh = 0;
-    put_lines(bottom - dh, b, dh, TUI_ROLE_NORMAL, d);
+    tui_put_lines(bottom - dh, b, dh, TUI_ROLE_NORMAL, d);
     free(d);
     if (nh)
-        put_lines(bottom - dh - nh, b, nh, TUI_ROLE_ERROR, q->notice);
+        tui_put_lines(bottom - dh - nh, b, nh, TUI_ROLE_ERROR, q->notice);
     static const struct tui_column team_cols[] = {
         {"State", 8, 0, false}, {"Left", 7, 0, true}, {"Reference", 13, 0, false}, {"Status", 13, 0, false},
         {"Customer", 0, 3, false}, {"Owner", 0, 3, false}, {"Category", 0, 3, false},

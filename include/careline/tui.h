@@ -76,6 +76,10 @@ int tui_put_wrapped(struct tui_rect r, enum tui_role role, const char *text, int
  * last row says `more` instead (e.g. "F3 reads the whole message") and the
  * rows above end with a down mark. Returns the rows used (<= r.h). */
 int tui_put_excerpt(struct tui_rect r, enum tui_role role, const char *text, const char *more, bool fill);
+/* A screen's paragraph: raw text wrapped from row y of body b, one column
+ * in from its left, over at most max rows and never below b (a scroll
+ * mark when it does not fit). Returns the row after it. */
+int tui_put_lines(int y, struct tui_rect b, int max, enum tui_role role, const char *text);
 /* Lines text takes at width (the same wrapping, without the scroll column). */
 int tui_wrap_count(const char *text, int width);
 void tui_fill(int y, int x, int w, enum tui_role role);   /* blanks */
