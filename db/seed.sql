@@ -1313,6 +1313,9 @@ SELECT count(refresh_customer_balance(customer_id))
         UNION
         SELECT k.customer_id FROM compensation_payment cp JOIN complaint k ON k.id = cp.complaint_id) x;
 
+-- Likely duplicate customers (the triggers that keep them were off while loading).
+SELECT customer_duplicates_rebuild();
+
 ANALYZE customer;
 ANALYZE premise;
 ANALYZE customer_premise;

@@ -554,6 +554,13 @@ static int put_right_part(int row, int end, int max, const char *text, enum tui_
     return w;
 }
 
+static enum scr_result (*global_action)(enum tui_action a);
+
+void tui_set_global_action(enum scr_result (*fn)(enum tui_action a))
+{
+    global_action = fn;
+}
+
 void tui_set_loop_hooks(const struct tui_loop_hooks *h)
 {
     if (h)
@@ -1090,6 +1097,11 @@ static void handle_key(int key)
                 apply(r, st);
                 return;
             }
+        }
+        /* Actions that work from every screen (the queue, my work). */
+        if (global_action && global_action(a) != SCR_UNHANDLED) {
+            dirty = true;
+            return;
         }
         /* Back on a screen that does not handle it closes that screen,
          * but never the last one: Esc must not quit by accident. */

@@ -21,7 +21,10 @@
     X(calllist) \
     X(events) \
     X(event) \
-    X(eventform)
+    X(eventform) \
+    X(queue) \
+    X(picker) \
+    X(duplicates)
 
 #define SCR_DECLARE(name) extern const struct screen_ops scr_##name##_ops;
 SCR_SCREENS(SCR_DECLARE)

@@ -8,7 +8,9 @@
 #include "careline/db.h"
 #include "careline/event.h"
 #include "careline/record.h"
+#include "careline/merge.h"
 #include "careline/notify.h"
+#include "careline/queue.h"
 #include "careline/recovery.h"
 #include "careline/script.h"
 #include "careline/search.h"
@@ -22,6 +24,8 @@ static const struct {
     const struct db_statement *(*list)(int *n);
 } modules[] = {
     {"recovery", db_recovery_statements},
+    {"queue", db_queue_statements},
+    {"merge", db_merge_statements},
     {"notify", db_notify_statements},
     {"customer", db_customer_statements},
     {"search", db_search_statements},

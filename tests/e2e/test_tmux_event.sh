@@ -61,8 +61,8 @@ for term in xterm-256color vt100; do
 
     tmux_start 80 24 env TERM=$term "${extra[@]}" PGUSER=$super "$CARELINE"; S2=$TMUX_SOCK
     wait_screen "$term supervisor: search" 'Search:'
-    tmux_keys C-n
-    wait_screen "$term supervisor: C-n lists the events, active first" '^> ACTIVE'
+    tmux_keys C-v
+    wait_screen "$term supervisor: C-v lists the events, active first" '^> ACTIVE'
     tmux_keys n
     wait_screen "$term supervisor: n opens the declare form" 'Declare a critical event'
     tmux_keys F2
@@ -124,7 +124,7 @@ for term in xterm-256color vt100; do
     on "$S1"
     tmux_keys q
     wait_screen "$term agent: back to search" 'Search:'
-    tmux_keys C-n
+    tmux_keys C-v
     wait_screen "$term agent: the events list" 'Boil notice'
     if tmux_screen | grep -q ' n declare'; then not_ok "$term agent: declare is not offered"; else ok "$term agent: declare is not offered"; fi
     tmux_keys n

@@ -70,6 +70,8 @@ static void test_defaults(void **state)
     assert_int_equal(c.theme, TUI_THEME_AUTO);
     assert_int_equal(c.search_limit, 50);
     assert_int_equal(c.prepared_statements, 1);
+    assert_int_equal(c.queue_at_risk_percent, 25);
+    assert_int_equal(c.queue_limit, 500);
     char want[300];
     assert_int_equal(util_format_fits(want, sizeof want, "%s/.local/state/careline", dir), 0);
     assert_string_equal(c.journal_dir, want);
@@ -148,6 +150,10 @@ static void test_wrong_types(void **state)
     expect_error("ui = {\n\n search_limit = 0;\n};\n", "bad.conf:3: ui.search_limit: must be in 1..500");
     expect_error("ui = { theme = \"pink\"; };\n", "bad.conf:1: ui.theme: must be one of auto, color, mono");
     expect_error("connection = { conninfo = 5; };\n", "bad.conf:1: connection.conninfo: expected a string");
+    expect_error("queue = {\n at_risk_percent = 100;\n};\n", "bad.conf:2: queue.at_risk_percent: must be in 1..99");
+    expect_error("queue = { at_risk_percent = 0.25; };\n", "bad.conf:1: queue.at_risk_percent: expected a whole number");
+    expect_error("queue = { limit = 3; };\n", "bad.conf:1: queue.limit: must be in 10..5000");
+    expect_error("queue = { at_risk = 20; };\n", "bad.conf:1: unknown setting 'queue.at_risk'");
 }
 
 static void test_bad_pattern(void **state)
