@@ -40,7 +40,8 @@ static char *slurp(const char *path)
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         util_buf_add(&b, chunk, n);
     int bad = ferror(f);
-    fclose(f);
+    if (fclose(f) != 0)
+        bad = 1;
     if (bad) {
         util_buf_free(&b);
         return NULL;
@@ -58,12 +59,14 @@ static bool is_sql(const char *name)
 static int list_migrations(struct migration **out, char *err, size_t errlen)
 {
     const char *dir = getenv("CARELINE_MIGRATIONS_DIR");
-    struct migration *m = NULL;
+    /* Never NULL, even with no migration: qsort and the callers' loops
+     * then need no special case. */
+    struct migration *m = util_calloc(1, sizeof *m);
     int n = 0;
     if (dir && *dir) {
         DIR *d = opendir(dir);
         if (!d) {
-            snprintf(err, errlen, "%s: cannot open migrations folder: %s", dir, strerror(errno));
+            util_format(err, errlen, "%s: cannot open migrations folder: %s", dir, strerror(errno));
             return -1;
         }
         struct dirent *e;
@@ -73,7 +76,7 @@ static int list_migrations(struct migration **out, char *err, size_t errlen)
             char *path = util_asprintf("%s/%s", dir, e->d_name);
             char *sql = slurp(path);
             if (!sql) {
-                snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+                util_format(err, errlen, "%s: cannot read: %s", path, strerror(errno));
                 free(path);
                 closedir(d);
                 for (int i = 0; i < n; i++) {
@@ -131,14 +134,14 @@ int db_migrate(struct db_conn *c, FILE *out, char *err, size_t errlen)
              " applied_at timestamptz NOT NULL DEFAULT now(),"
              " applied_by text NOT NULL DEFAULT current_user)",
              0, NULL)) {
-        snprintf(err, errlen, "cannot prepare schema_migrations: %s", db_error(c));
+        util_format(err, errlen, "cannot prepare schema_migrations: %s", db_error(c));
         goto out;
     }
     for (int i = 0; i < n; i++) {
         const char *p[2] = {m[i].version, m[i].sql};
         PGresult *r = db_exec(c, "SELECT checksum = md5($2) FROM schema_migrations WHERE version = $1", 2, p);
         if (!r) {
-            snprintf(err, errlen, "%s: %s", m[i].label, db_error(c));
+            util_format(err, errlen, "%s: %s", m[i].label, db_error(c));
             goto out;
         }
         bool done = PQntuples(r) > 0;
@@ -150,13 +153,13 @@ int db_migrate(struct db_conn *c, FILE *out, char *err, size_t errlen)
             continue;
         }
         if (!run(c, "BEGIN", 0, NULL)) {
-            snprintf(err, errlen, "%s: %s", m[i].label, db_error(c));
+            util_format(err, errlen, "%s: %s", m[i].label, db_error(c));
             goto out;
         }
         if (db_exec_script(c, m[i].sql) < 0 ||
             !run(c, "INSERT INTO schema_migrations (version, checksum) VALUES ($1, md5($2))", 2, p) ||
             !run(c, "COMMIT", 0, NULL)) {
-            snprintf(err, errlen, "%s: %s", m[i].label, db_error(c));
+            util_format(err, errlen, "%s: %s", m[i].label, db_error(c));
             run(c, "ROLLBACK", 0, NULL);
             goto out;
         }
@@ -187,11 +190,11 @@ int db_seed(struct db_conn *c, long n, FILE *out, char *err, size_t errlen)
 {
     const char *sql = db_embedded("db/seed.sql");
     if (!sql) {
-        snprintf(err, errlen, "db/seed.sql is not compiled into this program");
+        util_format(err, errlen, "db/seed.sql is not compiled into this program");
         return -1;
     }
     char count[32];
-    snprintf(count, sizeof count, "%ld", n);
+    util_format(count, sizeof count, "%ld", n);
     const char *p[1] = {count};
     long long t0 = util_now_ms();
     /* A million customers take minutes: no statement timeout here. */
@@ -199,14 +202,14 @@ int db_seed(struct db_conn *c, long n, FILE *out, char *err, size_t errlen)
     if (!run(c, "BEGIN", 0, NULL) ||
         !run(c, "SELECT set_config('careline.seed_customers', $1, true)", 1, p) ||
         db_exec_script(c, sql) < 0 || !run(c, "COMMIT", 0, NULL)) {
-        snprintf(err, errlen, "seed: %s", db_error(c));
+        util_format(err, errlen, "seed: %s", db_error(c));
         run(c, "ROLLBACK", 0, NULL);
         return -1;
     }
     /* The shipped recovery scripts, stored as `scripts load` stores them:
      * the demo runs exactly what an installation loads. */
     if (db_script_load_shipped(c, NULL) < 0) {
-        snprintf(err, errlen, "seed: storing the shipped recovery scripts failed (see above)");
+        util_format(err, errlen, "seed: storing the shipped recovery scripts failed (see above)");
         return -1;
     }
     /* The seed wrote bill statuses and arrears as of the day it ran, with
@@ -217,11 +220,11 @@ int db_seed(struct db_conn *c, long n, FILE *out, char *err, size_t errlen)
     /* Derived data the screens read: the word index for search (the
      * seed loads with triggers off) and usage of similar premises. */
     if (!run(c, "SELECT search_rebuild()", 0, NULL)) {
-        snprintf(err, errlen, "seed: building the search words: %s", db_error(c));
+        util_format(err, errlen, "seed: building the search words: %s", db_error(c));
         return -1;
     }
     if (!run(c, "REFRESH MATERIALIZED VIEW usage_benchmark", 0, NULL)) {
-        snprintf(err, errlen, "seed: refreshing usage_benchmark: %s", db_error(c));
+        util_format(err, errlen, "seed: refreshing usage_benchmark: %s", db_error(c));
         return -1;
     }
     /* Statistics matter for the search plans; ANALYZE cannot run inside
@@ -238,21 +241,27 @@ int db_maintain(struct db_conn *c, FILE *out, char *err, size_t errlen)
     run(c, "SET statement_timeout = 0", 0, NULL);
     PGresult *r = db_exec(c, "SELECT what, changed FROM careline_maintain()", 0, NULL);
     if (!r) {
-        snprintf(err, errlen, "maintain: %s", db_error(c));
+        util_format(err, errlen, "maintain: %s", db_error(c));
         return -1;
     }
     int fw = PQfnumber(r, "what"), fc = PQfnumber(r, "changed");
     if (fw < 0 || fc < 0) {
         PQclear(r);
-        snprintf(err, errlen, "maintain: careline_maintain() answered with unexpected columns");
+        util_format(err, errlen, "maintain: careline_maintain() answered with unexpected columns");
         return -1;
     }
     long long total = 0;
     for (int i = 0; i < PQntuples(r); i++) {
-        long long n = strtoll(PQgetvalue(r, i, fc), NULL, 10);
+        int64_t n;
+        if (util_parse_int64(PQgetvalue(r, i, fc), &n) < 0) {
+            util_format(err, errlen, "maintain: careline_maintain() counted '%s' for %s, not a whole number",
+                        PQgetvalue(r, i, fc), PQgetvalue(r, i, fw));
+            PQclear(r);
+            return -1;
+        }
         total += n;
         if (out)
-            fprintf(out, "%s: %lld\n", PQgetvalue(r, i, fw), n);
+            fprintf(out, "%s: %lld\n", PQgetvalue(r, i, fw), (long long)n);
     }
     PQclear(r);
     if (out && total == 0)

@@ -12,10 +12,8 @@
 /* $1 = customer id in every statement. Every column is named: the
  * records below are filled by name, not position. */
 static const char *const intake_sql[] = {
-    "WITH ev AS (SELECT DISTINCT e.id, e.category_id FROM customer_premise cp"
-    "   JOIN premise p ON p.id = cp.premise_id JOIN critical_event_zone z ON z.zone_id = p.zone_id"
-    "   JOIN critical_event e ON e.id = z.event_id AND e.status = 'active'"
-    "  WHERE cp.customer_id = $1 AND cp.end_date IS NULL),"
+    "WITH ev AS (SELECT DISTINCT e.id, e.category_id FROM critical_event_customer ec"
+    "   JOIN critical_event e ON e.id = ec.event_id WHERE ec.customer_id = $1),"
     " recent AS (SELECT category_id, count(*) AS n FROM complaint"
     "  WHERE opened_at > now() - interval '30 days' GROUP BY category_id)"
     " SELECT c.id AS id, c.code AS code, p.name || ' / ' || c.name AS name, coalesce(r.n, 0) AS recent,"
@@ -43,10 +41,7 @@ static const char *const intake_sql[] = {
     "   FILTER (WHERE k.reference IS NOT NULL), '') AS refs,"
     " min(ce.title) AS title, min(ce.agent_message) AS message,"
     " coalesce(to_char(min(ce.estimated_restore_at), 'Dy DD Mon HH24:MI'), 'unknown') AS restore"
-    " FROM (SELECT DISTINCT e.id FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id"
-    "   JOIN critical_event_zone z ON z.zone_id = p.zone_id"
-    "   JOIN critical_event e ON e.id = z.event_id AND e.status = 'active'"
-    "  WHERE cp.customer_id = $1 AND cp.end_date IS NULL) e"
+    " FROM (SELECT DISTINCT ec.event_id AS id FROM critical_event_customer ec WHERE ec.customer_id = $1) e"
     " JOIN critical_event ce ON ce.id = e.id"
     " LEFT JOIN complaint k ON k.critical_event_id = e.id AND k.status NOT IN ('resolved', 'closed')"
     "  AND k.customer_id <> $1"
@@ -142,7 +137,7 @@ unsigned db_intake_load(struct db_conn *c, long long customer_id, void (*done)(v
                         void *ctx)
 {
     char id[24];
-    snprintf(id, sizeof id, "%lld", customer_id);
+    util_format(id, sizeof id, "%lld", customer_id);
     const char *params[1] = {id};
     struct db_stmt stmts[INTAKE_PARTS];
     for (int i = 0; i < INTAKE_PARTS; i++)
@@ -216,8 +211,8 @@ unsigned db_deadlines_load(struct db_conn *c, long long customer_id, long long c
                            void (*done)(void *ctx, struct db_deadlines *d), void *ctx)
 {
     char cust[24], cat[24];
-    snprintf(cust, sizeof cust, "%lld", customer_id);
-    snprintf(cat, sizeof cat, "%lld", category_id);
+    util_format(cust, sizeof cust, "%lld", customer_id);
+    util_format(cat, sizeof cat, "%lld", category_id);
     const char *params[2] = {cust, cat};
     struct deadlines_pending *p = util_calloc(1, sizeof *p);
     p->done = done;
@@ -230,7 +225,7 @@ unsigned db_deadlines_load(struct db_conn *c, long long customer_id, long long c
 int db_complaint_check(const struct db_complaint_draft *d, char *why, size_t len)
 {
     if (d->category_id <= 0) {
-        snprintf(why, len, "Choose a category: type to filter the list, Up/Down to pick");
+        util_format(why, len, "Choose a category: type to filter the list, Up/Down to pick");
         return CF_CATEGORY;
     }
     const char *text = d->description ? d->description : "";
@@ -238,11 +233,11 @@ int db_complaint_check(const struct db_complaint_draft *d, char *why, size_t len
     while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
         p++;
     if (!*p) {
-        snprintf(why, len, "Describe the complaint in the customer's words");
+        util_format(why, len, "Describe the complaint in the customer's words");
         return CF_DESCRIPTION;
     }
     if (!tui_utf8_valid(text, strlen(text))) {
-        snprintf(why, len, "The description has characters that are not valid text");
+        util_format(why, len, "The description has characters that are not valid text");
         return CF_DESCRIPTION;
     }
     static const char *const severities[] = {"low", "medium", "high", "critical"};
@@ -250,7 +245,7 @@ int db_complaint_check(const struct db_complaint_draft *d, char *why, size_t len
     for (size_t i = 0; i < 4; i++)
         ok |= d->severity && strcmp(d->severity, severities[i]) == 0;
     if (!ok) {
-        snprintf(why, len, "Severity must be low, medium, high or critical");
+        util_format(why, len, "Severity must be low, medium, high or critical");
         return CF_SEVERITY;
     }
     return -1;
@@ -562,8 +557,8 @@ unsigned db_complaint_update(struct db_conn *c, const struct db_complaint_change
                              void (*done)(void *ctx, bool conflict, const char *err), void *ctx)
 {
     char version[16], cause[24];
-    snprintf(version, sizeof version, "%d", ch->version);
-    snprintf(cause, sizeof cause, "%lld", ch->root_cause_id);
+    util_format(version, sizeof version, "%d", ch->version);
+    util_format(cause, sizeof cause, "%lld", ch->root_cause_id);
     const char *params[8] = {ch->id, version, ch->status, ch->reason ? ch->reason : "", cause,
                              ch->resolution ? ch->resolution : "", ch->merge_into,
                              ch->follow_up_override ? "true" : "false"};
@@ -646,17 +641,17 @@ int db_complaint_statement_check(struct db_conn *c, int i, const char *sql, cons
                                  long long customer_id, long long category_id, char *err, size_t len)
 {
     if (i < 0 || i >= NSTATEMENTS) {
-        snprintf(err, len, "there is no statement %d", i);
+        util_format(err, len, "there is no statement %d", i);
         return -1;
     }
     char cust[24], cat[24];
-    snprintf(cust, sizeof cust, "%lld", customer_id);
-    snprintf(cat, sizeof cat, "%lld", category_id);
+    util_format(cust, sizeof cust, "%lld", customer_id);
+    util_format(cat, sizeof cat, "%lld", category_id);
     const char *params[2] = {statements[i].by == BY_COMPLAINT ? complaint_id : cust, cat};
     PGresult *r = db_exec(c, sql ? sql : db_complaint_statement_sql(i), statements[i].by == BY_CATEGORY ? 2 : 1,
                           params);
     if (!r) {
-        snprintf(err, len, "%s: %s", statements[i].shape->what, db_error(c));
+        util_format(err, len, "%s: %s", statements[i].shape->what, db_error(c));
         return -1;
     }
     struct db_rows rows = {0};

@@ -1,7 +1,6 @@
-/* conn.c — the connection: connect with hints, run commands, queue asynchronous queries, reconnect with backoff. */
+/* conn.c — the asynchronous path: queue requests (newest per slot wins), send them alone or as one pipeline, read results, notice a server that stopped answering, reconnect with backoff. */
 #include "careline/db.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -12,118 +11,9 @@
 
 #include "careline/errtext.h"
 #include "careline/util.h"
+#include "conn_int.h"
 
-struct stmt {
-    char *sql;
-    int nparams;
-    char **params;
-};
-
-/* One request: a single statement, or a batch sent in pipeline mode so
- * that every statement travels in ONE round trip. */
-struct req {
-    unsigned id;
-    struct stmt *stmts;
-    int nstmts;
-    bool simple;            /* trusted text via the simple protocol (LISTEN) */
-    bool batch;             /* pipeline mode, results to batch_done */
-    bool warm;              /* the warm-up: each statement prepared (when allowed) and run once */
-    int *prepared_at;       /* warm-up: result index of statement i's prepare, or -1 */
-    char *name;             /* prepared statement name (single statements), or NULL */
-    bool prepare;           /* prepare it first, in the same round trip */
-    int nres;               /* entries in res */
-    PGresult **res;         /* one per statement, filled as results arrive */
-    int cur;                /* statement whose results are arriving */
-    char *err;              /* first error */
-    char *slot;
-    long long send_at;      /* monotonic ms when it may go out (debounce) */
-    double sent_at;         /* when it went out, for the callback's timing */
-    db_done_fn done;
-    db_batch_fn batch_done;
-    void *ctx;
-    const void *owner;
-    void (*cleanup)(void *ctx);
-    bool forgotten;
-    bool cancelled;         /* we asked the server to cancel it (it stopped answering) */
-    struct req *next;
-};
-
-/* A statement prepared and run once whenever the connection opens. */
-struct warm {
-    char *name;
-    struct stmt st;
-};
-
-struct listener {
-    char *channel;
-    void (*fn)(void *ctx, const char *channel, const char *payload);
-    void *ctx;
-    struct listener *next;
-};
-
-struct db_conn {
-    struct db_params p;          /* strings owned */
-    PGconn *pg;
-    enum db_state state;
-    bool needs_password;
-    char *password;
-    char error[1024];
-    char target[256];
-    char sqlstate[6];
-    struct req *queue;           /* waiting to be sent, in order */
-    struct req *inflight;        /* at most one: one connection, one request */
-    bool want_write;             /* output not yet flushed */
-    /* reconnecting */
-    long long retry_at;
-    int backoff_ms;
-    PostgresPollingStatusType poll;
-    bool was_online;
-    unsigned next_id;
-    struct listener *listeners;
-    char **prepared;             /* statement names prepared on this connection */
-    int nprepared;
-    bool relisten;               /* LISTEN again after a reconnect */
-    struct warm *warm;           /* db_warm(): statements to prepare and warm on connecting */
-    int nwarm;
-    bool rewarm;                 /* the connection has not had them yet */
-    void (*state_fn)(void *ctx, enum db_state s);
-    void *state_ctx;
-    struct db_stats stats;
-    /* A server that keeps the socket open but stops answering. */
-    long long heard_at;          /* last sign of life while a request is out */
-    long long stalled_at;        /* when it was found not answering, 0 if answering */
-    long long connect_at;        /* when the current (re)connection began */
-};
-
-#define BACKOFF_MIN_MS 500
-#define BACKOFF_MAX_MS 30000
-/* A request without a byte back for STALL_MS: "not answering" on the
- * status line (the goal is within 5 s) and a cancel request is sent. A
- * live server answers a cancel at once; when nothing comes for ABANDON_MS
- * more, the connection is dropped and made again, and the newest search
- * goes again on the new one. No Careline screen asks for anything that
- * takes seconds (reports run elsewhere), so a legitimate statement is not
- * cut short; statement_timeout remains the server's own limit. */
-#define STALL_MS 4000
-#define ABANDON_MS 4000
-
-static void forget_prepared(struct db_conn *c);
-
-struct db_conn *db_new(const struct db_params *p)
-{
-    struct db_conn *c = util_calloc(1, sizeof *c);
-    c->p.conninfo = util_strdup(p->conninfo ? p->conninfo : "");
-    c->p.service = util_strdup(p->service ? p->service : "");
-    c->p.connect_timeout = p->connect_timeout > 0 ? p->connect_timeout : 5;
-    c->p.statement_timeout_ms = p->statement_timeout_ms;
-    c->p.application_name = util_strdup(p->application_name ? p->application_name : "careline");
-    c->p.no_prepared = p->no_prepared;
-    c->backoff_ms = BACKOFF_MIN_MS;
-    c->next_id = 1;
-    return c;
-}
-
-static void req_free(struct req *r)
+void db_conn_req_free(struct req *r)
 {
     if (!r)
         return;
@@ -146,322 +36,6 @@ static void req_free(struct req *r)
     free(r);
 }
 
-void db_free(struct db_conn *c)
-{
-    if (!c)
-        return;
-    if (c->pg)
-        PQfinish(c->pg);
-    for (struct req *r = c->queue, *n; r; r = n) {
-        n = r->next;
-        req_free(r);
-    }
-    req_free(c->inflight);
-    forget_prepared(c);
-    for (int i = 0; i < c->nwarm; i++) {
-        free(c->warm[i].name);
-        free(c->warm[i].st.sql);
-        for (int k = 0; k < c->warm[i].st.nparams; k++)
-            free(c->warm[i].st.params[k]);
-        free(c->warm[i].st.params);
-    }
-    free(c->warm);
-    for (struct listener *l = c->listeners, *n; l; l = n) {
-        n = l->next;
-        free(l->channel);
-        free(l);
-    }
-    free((char *)c->p.conninfo);
-    free((char *)c->p.service);
-    free((char *)c->p.application_name);
-    if (c->password) {
-        memset(c->password, 0, strlen(c->password));
-        free(c->password);
-    }
-    free(c);
-}
-
-static void set_state(struct db_conn *c, enum db_state s)
-{
-    if (c->state == s)
-        return;
-    c->state = s;
-    if (c->state_fn)
-        c->state_fn(c->state_ctx, s);
-}
-
-/* Trim libpq's trailing newline so messages fit one status line. */
-static void set_error(struct db_conn *c, const char *msg)
-{
-    snprintf(c->error, sizeof c->error, "%s", msg ? msg : "unknown error");
-    size_t n = strlen(c->error);
-    while (n && (c->error[n - 1] == '\n' || c->error[n - 1] == ' '))
-        c->error[--n] = '\0';
-}
-
-/* Keywords for PQconnectStartParams: the configured string is expanded as
- * dbname (libpq's own rule), so URIs, key=value strings and the PG*
- * environment all work exactly as in psql. */
-static PGconn *start(struct db_conn *c, bool async)
-{
-    const char *kw[10], *val[10];
-    char timeout[16], options[128];
-    int n = 0;
-    snprintf(timeout, sizeof timeout, "%d", c->p.connect_timeout);
-    if (*c->p.service) {
-        kw[n] = "service";
-        val[n++] = c->p.service;
-    }
-    kw[n] = "connect_timeout";
-    val[n++] = timeout;
-    kw[n] = "application_name";
-    val[n++] = c->p.application_name;
-    /* Text from the database is decoded as UTF-8 everywhere in Careline. */
-    kw[n] = "client_encoding";
-    val[n++] = "UTF8";
-    /* Search-as-you-type ranks misspelt names by pg_trgm word similarity;
-     * the default threshold (0.6) misses a swapped pair of letters in a
-     * short surname, 0.5 still keeps the candidate sets small. */
-    /* JIT off: it compiles a statement whose estimate looks large (the
-     * word search's, for one) in 50-70 ms, to run what takes 1-5 ms;
-     * nothing an agent waits for runs long enough to win it back. */
-    snprintf(options, sizeof options, "-c pg_trgm.word_similarity_threshold=0.5 -c jit=off -c statement_timeout=%d",
-             c->p.statement_timeout_ms > 0 ? c->p.statement_timeout_ms : 0);
-    kw[n] = "options";
-    val[n++] = options;
-    if (c->password) {
-        kw[n] = "password";
-        val[n++] = c->password;
-    }
-    if (*c->p.conninfo) {
-        kw[n] = "dbname";
-        val[n++] = c->p.conninfo;
-    }
-    kw[n] = NULL;
-    val[n] = NULL;
-    return async ? PQconnectStartParams(kw, val, 1) : PQconnectdbParams(kw, val, 1);
-}
-
-/* What was tried, so "could not connect" says where to look. */
-static void hint(struct db_conn *c, PGconn *pg)
-{
-    const char *host = pg ? PQhost(pg) : NULL;
-    const char *port = pg ? PQport(pg) : NULL;
-    const char *db = pg ? PQdb(pg) : NULL;
-    const char *user = pg ? PQuser(pg) : NULL;
-    char where[512];
-    if (host && *host == '/')
-        snprintf(where, sizeof where, "socket %s/.s.PGSQL.%s", host, port && *port ? port : "5432");
-    else
-        snprintf(where, sizeof where, "host %s port %s", host && *host ? host : "localhost",
-                 port && *port ? port : "5432");
-    snprintf(c->target, sizeof c->target, "%s@%s/%s", user ? user : "?",
-             host && *host != '/' && *host ? host : "localhost", db ? db : "?");
-    size_t len = strlen(c->error);
-    /* libpq's "certificate verify failed" does not say which setting to
-     * look at; an administrator setting up verify-full needs that. */
-    if (strstr(c->error, "certificate") || strstr(c->error, "SSL error")) {
-        snprintf(c->error + len, sizeof c->error - len,
-                 "\nhint: the server's certificate was not accepted: sslrootcert must name the CA that signed it "
-                 "(default ~/.postgresql/root.crt), and with sslmode=verify-full the host must be a name in the "
-                 "certificate");
-        len = strlen(c->error);
-    }
-    snprintf(c->error + len, sizeof c->error - len,
-             "\nhint: tried %s, database \"%s\" as user \"%s\"; set PGHOST, PGPORT, PGDATABASE or "
-             "connection.conninfo in careline.conf",
-             where, db ? db : "?", user ? user : "?");
-}
-
-/* Server notices ("relation already exists, skipping") must never reach a
- * terminal that curses owns; nothing in them needs the agent. */
-static void drop_notice(void *arg, const char *msg)
-{
-    (void)arg;
-    (void)msg;
-}
-
-/* CARELINE_PQTRACE=FILE: libpq's protocol trace, so tests and the bench can
- * count the round trips a screen really makes. */
-static void trace(struct db_conn *c)
-{
-    static FILE *f;
-    const char *path = getenv("CARELINE_PQTRACE");
-    if (!path || !*path)
-        return;
-    if (!f)
-        f = fopen(path, "a");
-    if (f) {
-        setvbuf(f, NULL, _IOLBF, 0);
-        PQtrace(c->pg, f);
-        PQsetTraceFlags(c->pg, PQTRACE_SUPPRESS_TIMESTAMPS);
-    }
-}
-
-static void after_connect(struct db_conn *c)
-{
-    forget_prepared(c);   /* a new session has none */
-    PQsetNoticeProcessor(c->pg, drop_notice, NULL);
-    trace(c);
-    PQsetnonblocking(c->pg, 1);
-    c->backoff_ms = BACKOFF_MIN_MS;
-    c->relisten = c->listeners != NULL;
-    c->rewarm = c->nwarm > 0;
-    if (c->was_online)
-        c->stats.reconnects++;
-    c->was_online = true;
-    set_state(c, DB_ONLINE);
-}
-
-int db_connect(struct db_conn *c, const char *password)
-{
-    if (password) {
-        free(c->password);
-        c->password = util_strdup(password);
-    }
-    if (c->pg)
-        PQfinish(c->pg);
-    c->pg = start(c, false);
-    if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
-        set_error(c, c->pg ? PQerrorMessage(c->pg) : "out of memory");
-        c->needs_password = c->pg && PQconnectionNeedsPassword(c->pg);
-        hint(c, c->pg);
-        PQfinish(c->pg);
-        c->pg = NULL;
-        set_state(c, DB_OFFLINE);
-        return -1;
-    }
-    c->needs_password = false;
-    after_connect(c);
-    return 0;
-}
-
-bool db_needs_password(const struct db_conn *c) { return c->needs_password; }
-const char *db_target(const struct db_conn *c) { return c->target; }
-const char *db_error(const struct db_conn *c) { return c->error; }
-const char *db_sqlstate(const struct db_conn *c) { return c->sqlstate; }
-enum db_state db_state(const struct db_conn *c) { return c->state; }
-bool db_answering(const struct db_conn *c) { return c->state == DB_ONLINE && !c->stalled_at; }
-PGconn *db_pg(struct db_conn *c) { return c->pg; }
-bool db_prepared_ok(const struct db_conn *c) { return !c->p.no_prepared; }
-const struct db_stats *db_stats(const struct db_conn *c) { return &c->stats; }
-
-const char *db_state_text(const struct db_conn *c, char *buf, size_t len)
-{
-    switch (c->state) {
-    case DB_ONLINE:
-        snprintf(buf, len, "%s", c->stalled_at ? "not answering: retrying" : "online");
-        break;
-    case DB_CONNECTING:
-        snprintf(buf, len, "reconnecting...");
-        break;
-    case DB_OFFLINE: {
-        if (!c->was_online) {
-            snprintf(buf, len, "not connected");
-            break;
-        }
-        long long left = c->retry_at - util_now_ms();
-        if (left < 0)
-            left = 0;
-        snprintf(buf, len, "OFFLINE: retry in %lld s", (left + 999) / 1000);
-        break;
-    }
-    }
-    return buf;
-}
-
-static void keep_sqlstate(struct db_conn *c, const PGresult *r)
-{
-    const char *s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-    snprintf(c->sqlstate, sizeof c->sqlstate, "%s", s ? s : "");
-}
-
-static bool result_ok(const PGresult *r)
-{
-    ExecStatusType st = PQresultStatus(r);
-    return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
-}
-
-static bool is_prepared(const struct db_conn *c, const char *name);
-static void add_prepared(struct db_conn *c, const char *name);
-
-/* The synchronous calls run only when nothing asynchronous is in flight
- * (command-line commands), so switching to blocking mode is safe. With a
- * name, the statement is prepared on this connection the first time. */
-static PGresult *exec_sync(struct db_conn *c, const char *name, const char *sql, int nparams,
-                           const char *const *params)
-{
-    c->sqlstate[0] = '\0';
-    if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
-        set_error(c, "not connected to the database");
-        return NULL;
-    }
-    PQsetnonblocking(c->pg, 0);
-    PGresult *r = NULL;
-    if (!name) {
-        r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
-    } else {
-        if (!is_prepared(c, name)) {
-            r = PQprepare(c->pg, name, sql, nparams, NULL);
-            if (!r || !result_ok(r))
-                goto out;
-            add_prepared(c, name);
-            PQclear(r);
-        }
-        r = PQexecPrepared(c->pg, name, nparams, params, NULL, NULL, 0);
-    }
-out:
-    PQsetnonblocking(c->pg, 1);
-    if (r && result_ok(r))
-        return r;
-    set_error(c, r ? PQresultErrorMessage(r) : PQerrorMessage(c->pg));
-    keep_sqlstate(c, r);
-    PQclear(r);
-    return NULL;
-}
-
-PGresult *db_exec(struct db_conn *c, const char *sql, int nparams, const char *const *params)
-{
-    return exec_sync(c, NULL, sql, nparams, params);
-}
-
-PGresult *db_exec_named(struct db_conn *c, const char *name, const char *sql, int nparams,
-                        const char *const *params)
-{
-    return exec_sync(c, c->p.no_prepared ? NULL : name, sql, nparams, params);
-}
-
-int db_exec_script(struct db_conn *c, const char *sql)
-{
-    c->sqlstate[0] = '\0';
-    if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
-        set_error(c, "not connected to the database");
-        return -1;
-    }
-    PQsetnonblocking(c->pg, 0);
-    int rc = 0;
-    if (!PQsendQuery(c->pg, sql)) {
-        set_error(c, PQerrorMessage(c->pg));
-        rc = -1;
-    }
-    PGresult *r;
-    while (rc == 0 && (r = PQgetResult(c->pg)) != NULL) {
-        if (!result_ok(r) && rc == 0) {
-            set_error(c, PQresultErrorMessage(r));
-            keep_sqlstate(c, r);
-            rc = -1;
-        }
-        PQclear(r);
-    }
-    /* Drain what is left after an error. */
-    while ((r = PQgetResult(c->pg)) != NULL)
-        PQclear(r);
-    PQsetnonblocking(c->pg, 1);
-    return rc;
-}
-
-/* ---- asynchronous ---------------------------------------------------- */
-
 static double now_exact_ms(void)
 {
     struct timespec ts;
@@ -482,7 +56,7 @@ static void finish(struct req *r, const char *err)
         r->batch_done(r->ctx, (const PGresult *const *)r->res, r->nstmts, err, ms);
         r->cleanup = NULL;
     }
-    req_free(r);
+    db_conn_req_free(r);
 }
 
 static void copy_stmt(struct stmt *d, const char *sql, int nparams, const char *const *params)
@@ -502,7 +76,7 @@ static struct req *new_req(struct db_conn *c, int nstmts)
         c->next_id = 1;
     r->nstmts = nstmts;
     r->stmts = util_calloc((size_t)nstmts, sizeof *r->stmts);
-    r->res = util_calloc((size_t)nstmts + 1, sizeof *r->res);   /* +1: a prepare's own result */
+    r->res = util_calloc((size_t)nstmts + 1, sizeof(PGresult *));   /* +1: a prepare's own result */
     r->nres = nstmts;
     return r;
 }
@@ -516,7 +90,7 @@ static unsigned enqueue(struct db_conn *c, struct req *r)
             if ((*pp)->slot && strcmp((*pp)->slot, r->slot) == 0) {
                 struct req *old = *pp;
                 *pp = old->next;
-                req_free(old);
+                db_conn_req_free(old);
                 c->stats.dropped++;
             } else {
                 pp = &(*pp)->next;
@@ -635,7 +209,7 @@ void db_on_state(struct db_conn *c, void (*fn)(void *ctx, enum db_state s), void
 /* The connection broke: fail what was in flight, and retry later. */
 static void lost(struct db_conn *c, const char *why)
 {
-    set_error(c, why && *why ? why : "connection to the database lost");
+    db_conn_set_error(c, why && *why ? why : "connection to the database lost");
     if (c->pg)
         PQfinish(c->pg);
     c->pg = NULL;
@@ -645,7 +219,7 @@ static void lost(struct db_conn *c, const char *why)
     c->retry_at = util_now_ms() + c->backoff_ms;
     c->backoff_ms = c->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : c->backoff_ms * 2;
     c->stalled_at = 0;
-    set_state(c, DB_OFFLINE);
+    db_conn_set_state(c, DB_OFFLINE);
     if (r)
         finish(r, c->error);
 }
@@ -679,7 +253,7 @@ static void relisten(struct db_conn *c)
     c->queue = r;
 }
 
-static bool is_prepared(const struct db_conn *c, const char *name)
+bool db_conn_is_prepared(const struct db_conn *c, const char *name)
 {
     for (int i = 0; i < c->nprepared; i++)
         if (strcmp(c->prepared[i], name) == 0)
@@ -687,7 +261,7 @@ static bool is_prepared(const struct db_conn *c, const char *name)
     return false;
 }
 
-static void add_prepared(struct db_conn *c, const char *name)
+void db_conn_add_prepared(struct db_conn *c, const char *name)
 {
     c->prepared = util_realloc(c->prepared, sizeof *c->prepared * (size_t)(c->nprepared + 1));
     c->prepared[c->nprepared++] = util_strdup(name);
@@ -722,7 +296,7 @@ static void rewarm(struct db_conn *c)
     c->queue = r;
 }
 
-static void forget_prepared(struct db_conn *c)
+void db_conn_forget_prepared(struct db_conn *c)
 {
     for (int i = 0; i < c->nprepared; i++)
         free(c->prepared[i]);
@@ -741,13 +315,14 @@ static int send_warm(struct db_conn *c, struct req *r)
     free(r->prepared_at);   /* sent again after a stall */
     r->prepared_at = util_calloc((size_t)r->nstmts, sizeof *r->prepared_at);
     r->nres = 0;
-    r->res = util_realloc(r->res, sizeof *r->res * (size_t)(2 * r->nstmts + 1));
-    memset(r->res, 0, sizeof *r->res * (size_t)(2 * r->nstmts + 1));
+    size_t nres = (size_t)r->nstmts * 2 + 1;
+    r->res = util_realloc(r->res, sizeof(PGresult *) * nres);
+    memset(r->res, 0, sizeof(PGresult *) * nres);
     for (int i = 0; ok && i < r->nstmts; i++) {
         const char *name = c->warm[i].name;
         const struct stmt *st = &r->stmts[i];
         r->prepared_at[i] = -1;
-        if (!c->p.no_prepared && !is_prepared(c, name)) {
+        if (!c->p.no_prepared && !db_conn_is_prepared(c, name)) {
             r->prepared_at[i] = r->nres++;
             ok = PQsendPrepare(c->pg, name, st->sql, st->nparams, NULL);
         }
@@ -767,7 +342,7 @@ static void warm_done(struct db_conn *c, const struct req *r)
     for (int i = 0; i < r->nstmts && i < c->nwarm; i++) {
         int k = r->prepared_at ? r->prepared_at[i] : -1;
         if (k >= 0 && r->res[k] && PQresultStatus(r->res[k]) == PGRES_COMMAND_OK)
-            add_prepared(c, c->warm[i].name);
+            db_conn_add_prepared(c, c->warm[i].name);
     }
 }
 
@@ -783,7 +358,7 @@ static void send_next(struct db_conn *c)
         struct req *r = *pp;
         if (r->forgotten) {
             *pp = r->next;
-            req_free(r);
+            db_conn_req_free(r);
             continue;
         }
         if (r->send_at > now) {
@@ -803,7 +378,7 @@ static void send_next(struct db_conn *c)
                 ok = PQsendQueryParams(c->pg, r->stmts[i].sql, r->stmts[i].nparams, NULL,
                                        (const char *const *)r->stmts[i].params, NULL, NULL, 0);
             ok = ok && PQpipelineSync(c->pg);
-        } else if (r->name && is_prepared(c, r->name)) {
+        } else if (r->name && db_conn_is_prepared(c, r->name)) {
             /* Planned once per connection: a search-as-you-type statement
              * costs more to plan than to run. */
             ok = PQsendQueryPrepared(c->pg, r->name, r->stmts[0].nparams, (const char *const *)r->stmts[0].params,
@@ -849,7 +424,7 @@ static void fail_queue_offline(struct db_conn *c)
         if (r->forgotten || (r->send_at <= now && !(r->slot && c->was_online))) {
             *pp = r->next;
             char msg[1100];
-            snprintf(msg, sizeof msg, "offline: %s", c->error[0] ? c->error : "not connected");
+            util_format(msg, sizeof msg, "offline: %s", c->error[0] ? c->error : "not connected");
             finish(r, msg);
         } else {
             pp = &r->next;
@@ -859,21 +434,21 @@ static void fail_queue_offline(struct db_conn *c)
 
 static void start_reconnect(struct db_conn *c)
 {
-    c->pg = start(c, true);
+    c->pg = db_conn_start(c, true);
     if (!c->pg || PQstatus(c->pg) == CONNECTION_BAD) {
         lost(c, c->pg ? PQerrorMessage(c->pg) : "out of memory");
         return;
     }
     c->poll = PGRES_POLLING_WRITING;
     c->connect_at = util_now_ms();
-    set_state(c, DB_CONNECTING);
+    db_conn_set_state(c, DB_CONNECTING);
 }
 
 static void step_reconnect(struct db_conn *c)
 {
     c->poll = PQconnectPoll(c->pg);
     if (c->poll == PGRES_POLLING_OK)
-        after_connect(c);
+        db_conn_after_connect(c);
     else if (c->poll == PGRES_POLLING_FAILED)
         lost(c, PQerrorMessage(c->pg));
 }
@@ -932,7 +507,7 @@ static void keep_error(struct db_conn *c, struct req *r, const PGresult *res)
     db_errtext(PQresultErrorField(res, PG_DIAG_SQLSTATE), primary ? primary : PQresultErrorMessage(res), msg,
                sizeof msg);
     r->err = util_strdup(msg);
-    keep_sqlstate(c, res);
+    db_conn_keep_sqlstate(c, res);
 }
 
 /* Collect results. A single statement ends with a NULL result; a pipeline
@@ -957,9 +532,7 @@ static void read_results(struct db_conn *c)
             PQexitPipelineMode(c->pg);
             done = true;
         } else {
-            if (PQresultStatus(res) == PGRES_PIPELINE_ABORTED)
-                keep_error(c, r, res);
-            else if (!result_ok(res))
+            if (PQresultStatus(res) == PGRES_PIPELINE_ABORTED || !db_conn_result_ok(res))
                 keep_error(c, r, res);
             int k = r->cur < r->nres ? r->cur : r->nres - 1;
             PQclear(r->res[k]);
@@ -974,7 +547,7 @@ static void read_results(struct db_conn *c)
                 r->err = util_strdup("the database did not answer in time; try again");
             }
             if (r->prepare && !r->err)
-                add_prepared(c, r->name);
+                db_conn_add_prepared(c, r->name);
             if (r->warm)
                 warm_done(c, r);
             finish(r, NULL);
@@ -1082,7 +655,7 @@ static void check_answering(struct db_conn *c)
             requeue(c, r);
         } else if (r->forgotten) {
             c->inflight = NULL;
-            req_free(r);
+            db_conn_req_free(r);
         }
         lost(c, "the database stopped answering");
     }
@@ -1094,7 +667,7 @@ void db_ready(struct db_conn *c, const struct pollfd *fds, int n)
     int fd = c->pg ? PQsocket(c->pg) : -1;
     for (int i = 0; i < n; i++)
         if (fds[i].fd == fd && fd >= 0)
-            rev |= fds[i].revents;
+            rev = (short)(rev | fds[i].revents);
 
     switch (c->state) {
     case DB_OFFLINE:

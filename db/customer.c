@@ -35,11 +35,11 @@ static const char *const part_sql[CV__COUNT] = {
     [CV_EVENTS] =
         "SELECT e.id, e.kind, e.title, to_char(e.started_at, 'Dy DD Mon HH24:MI') AS started,"
         " coalesce(to_char(e.estimated_restore_at, 'Dy DD Mon HH24:MI'), 'not yet known') AS restore,"
+        " to_char(e.updated_at, 'HH24:MI') AS updated,"
         " e.agent_message AS message, string_agg(DISTINCT p.address_line1, '; ') AS premises"
-        " FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id"
-        " JOIN critical_event_zone z ON z.zone_id = p.zone_id"
-        " JOIN critical_event e ON e.id = z.event_id AND e.status = 'active'"
-        " WHERE cp.customer_id = $1 AND cp.end_date IS NULL"
+        " FROM critical_event_customer ec JOIN premise p ON p.id = ec.premise_id"
+        " JOIN critical_event e ON e.id = ec.event_id"
+        " WHERE ec.customer_id = $1"
         " GROUP BY e.id ORDER BY e.started_at DESC",
     [CV_PREMISES] =
         "SELECT p.id, concat_ws(', ', p.address_line1, p.address_line2, p.town) AS address, p.postcode,"
@@ -166,6 +166,7 @@ static const struct db_col event_cols[] = {
     DB_COL(DB_TEXT, struct db_cv_event, title),
     DB_COL(DB_TEXT, struct db_cv_event, started),
     DB_COL(DB_TEXT, struct db_cv_event, restore),
+    DB_COL(DB_TEXT, struct db_cv_event, updated),
     DB_COL(DB_TEXT, struct db_cv_event, message),
     DB_COL(DB_TEXT, struct db_cv_event, premises),
 };

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "careline/util.h"
+
 /* Messages our own rules raise are already written for people (004, 011,
  * 014): they are kept, tidied. Everything else is known by SQLSTATE class
  * or by the constraint it names. */
@@ -61,13 +63,13 @@ char *db_errtext(const char *sqlstate, const char *message, char *out, size_t le
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         const char *at = strstr(msg, known[i].match);
         if (at && (size_t)(at - msg) < n) {
-            snprintf(out, len, "%s", known[i].sentence);
+            util_format(out, len, "%s", known[i].sentence);
             return out;
         }
     }
     if (n && ours(sqlstate) && strncmp(msg, "new row", 7) != 0) {
         /* "complaint C-1 cannot go from a to b" -> "Complaint C-1 cannot go from a to b." */
-        snprintf(out, len, "%.*s", (int)n, msg);
+        util_format(out, len, "%.*s", (int)n, msg);
         if (out[0] >= 'a' && out[0] <= 'z')
             out[0] = (char)(out[0] - 'a' + 'A');
         size_t k = strlen(out);
@@ -83,9 +85,9 @@ char *db_errtext(const char *sqlstate, const char *message, char *out, size_t le
     }
     for (size_t i = 0; sqlstate && i < sizeof by_state / sizeof by_state[0]; i++)
         if (strncmp(sqlstate, by_state[i].prefix, strlen(by_state[i].prefix)) == 0) {
-            snprintf(out, len, "%s", by_state[i].sentence);
+            util_format(out, len, "%s", by_state[i].sentence);
             return out;
         }
-    snprintf(out, len, "The database could not do that; nothing was changed.");
+    util_format(out, len, "The database could not do that; nothing was changed.");
     return out;
 }

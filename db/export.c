@@ -18,13 +18,13 @@ int db_export_customer(struct db_conn *c, const char *account, bool text, FILE *
                                : "SELECT jsonb_pretty(customer_export($1)) AS doc",
                           1, p);
     if (!r) {
-        snprintf(err, errlen, "%s", db_error(c));
+        util_format(err, errlen, "%s", db_error(c));
         return -1;
     }
     int col = PQfnumber(r, "doc");
     if (col < 0 || PQntuples(r) != 1) {
         PQclear(r);
-        snprintf(err, errlen, "customer_export() answered with an unexpected shape");
+        util_format(err, errlen, "customer_export() answered with an unexpected shape");
         return -1;
     }
     const char *doc = PQgetvalue(r, 0, col);

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "careline/util.h"
+
 static const char *const status_names[DB_LC_STATUS__COUNT] = {
     [DB_LC_NEW] = "new",           [DB_LC_ACKNOWLEDGED] = "acknowledged", [DB_LC_INVESTIGATING] = "investigating",
     [DB_LC_WAITING] = "waiting_customer", [DB_LC_RESOLVED] = "resolved", [DB_LC_CLOSED] = "closed",
@@ -102,7 +104,7 @@ static const char *next_step(int s)
 #define REFUSE(...)                                                                                            \
     do {                                                                                                       \
         if (why && len)                                                                                        \
-            snprintf(why, len, __VA_ARGS__);                                                                   \
+            util_format(why, len, __VA_ARGS__);                                                                   \
         return false;                                                                                          \
     } while (0)
 

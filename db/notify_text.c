@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "careline/event.h"
 #include "careline/text.h"
 
 const char *notify_text_outcome_name(enum notify_outcome o)
@@ -234,32 +235,12 @@ void notify_text_mail(struct util_buf *out, const struct notify_mail *m)
     util_buf_puts(out, "\n");
 }
 
-/* GSM 03.38: the basic set beyond printable ASCII, and the ASCII it lacks. */
-static bool gsm7(uint32_t cp)
-{
-    static const uint32_t extra[] = {0xA3, 0xA5, 0xE8, 0xE9, 0xF9, 0xEC, 0xF2, 0xC7, 0xD8, 0xF8, 0xC5, 0xE5,
-                                     0x394, 0x3A6, 0x393, 0x39B, 0x3A9, 0x3A0, 0x3A8, 0x3A3, 0x398, 0x39E, 0xC6,
-                                     0xE6, 0xDF, 0xC9, 0xA4, 0xA1, 0xC4, 0xD6, 0xD1, 0xDC, 0xA7, 0xBF, 0xE4,
-                                     0xF6, 0xF1, 0xFC, 0xE0, 0x20AC /* extension table */, '\n', '\r', '\f'};
-    if (cp >= 0x20 && cp < 0x7f)
-        return cp != '`';   /* every printable ASCII but the grave accent (^{}\[]~| are in the extension) */
-    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
-        if (extra[i] == cp)
-            return true;
-    return false;
-}
-
+/* One definition of the GSM 03.38 alphabet: the event screen's SMS length. */
 bool notify_text_sms_ucs2(const char *text)
 {
-    size_t n = strlen(text ? text : "");
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        int k = tui_utf8_decode(text + i, n - i, &cp);
-        if (k <= 0 || !gsm7(cp))
-            return true;
-        i += (size_t)k;
-    }
-    return false;
+    struct db_sms_length l;
+    db_sms_measure(text, &l);
+    return l.encoding == DB_SMS_UCS2 || l.bad_utf8;
 }
 
 int notify_text_backoff(int first_seconds, int attempts)

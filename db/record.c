@@ -10,20 +10,6 @@
 
 #include "careline/util.h"
 
-/* Whole numbers: optional sign, digits only, no blanks, no overflow. */
-static int parse_int64(const char *s, int64_t *v)
-{
-    if (!*s || (*s != '-' && *s != '+' && (*s < '0' || *s > '9')))
-        return -1;
-    char *end;
-    errno = 0;
-    long long x = strtoll(s, &end, 10);
-    if (errno || *end || end == s)
-        return -1;
-    *v = (int64_t)x;
-    return 0;
-}
-
 /* "-12.3" -> -1230. Exact: money never passes through a double, and a
  * third decimal place is refused rather than rounded away. */
 static int parse_money(const char *s, int64_t *v)
@@ -71,12 +57,9 @@ int db_value_parse(enum db_type type, const char *s, void *dst)
         *(char **)dst = util_strdup(s);
         return 0;
     case DB_INT:
-        if (parse_int64(s, &i) || i < INT_MIN || i > INT_MAX)
-            return -1;
-        *(int *)dst = (int)i;
-        return 0;
+        return util_parse_int(s, (int *)dst);
     case DB_INT64:
-        if (parse_int64(s, &i))
+        if (util_parse_int64(s, &i))
             return -1;
         *(int64_t *)dst = i;
         return 0;
@@ -96,7 +79,7 @@ int db_value_parse(enum db_type type, const char *s, void *dst)
         *(int64_t *)dst = i;
         return 0;
     case DB_BOOL:
-        if (strcmp(s, "t") && strcmp(s, "f"))
+        if (strcmp(s, "t") != 0 && strcmp(s, "f") != 0)
             return -1;
         *(bool *)dst = *s == 't';
         return 0;
@@ -119,7 +102,7 @@ static const char *type_name(enum db_type t)
 {
     switch (t) {
     case DB_TEXT: return "text";
-    case DB_INT: return "a whole number";
+    case DB_INT:
     case DB_INT64: return "a whole number";
     case DB_MONEY: return "an amount of money";
     case DB_BOOL: return "true or false";
@@ -199,24 +182,24 @@ int db_rows_decode(struct db_rows *out, const struct db_shape *shape, const PGre
     db_rows_free(out);
     out->shape = shape;
     if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
-        snprintf(err, errlen, "%s: the database sent no rows", shape->what);
+        util_format(err, errlen, "%s: the database sent no rows", shape->what);
         return -1;
     }
     int nf = PQnfields(r);
     if (nf != shape->ncols) {
-        snprintf(err, errlen, "%s: the statement has %d columns, the record %d", shape->what, nf, shape->ncols);
+        util_format(err, errlen, "%s: the statement has %d columns, the record %d", shape->what, nf, shape->ncols);
         return -1;
     }
     int map[64];
     if (shape->ncols > (int)(sizeof map / sizeof map[0])) {
-        snprintf(err, errlen, "%s: more than %zu columns", shape->what, sizeof map / sizeof map[0]);
+        util_format(err, errlen, "%s: more than %zu columns", shape->what, sizeof map / sizeof map[0]);
         return -1;
     }
     for (int c = 0; c < shape->ncols; c++) {
         /* PQfnumber folds unquoted names to lower case, as SQL does. */
         map[c] = PQfnumber(r, shape->cols[c].name);
         if (map[c] < 0) {
-            snprintf(err, errlen, "%s: the statement has no column %s", shape->what, shape->cols[c].name);
+            util_format(err, errlen, "%s: the statement has no column %s", shape->what, shape->cols[c].name);
             return -1;
         }
     }
@@ -236,8 +219,8 @@ int db_rows_decode(struct db_rows *out, const struct db_shape *shape, const PGre
             }
             const char *s = PQgetvalue(r, i, map[c]);
             if (db_value_parse(col->type, s, rec + col->offset) != 0) {
-                snprintf(err, errlen, "%s: row %d, column %s: \"%.40s\" is not %s", shape->what, i + 1, col->name, s,
-                         type_name(col->type));
+                util_format(err, errlen, "%s: row %d, column %s: \"%.40s\" is not %s", shape->what, i + 1, col->name, s,
+                            type_name(col->type));
                 db_rows_free(out);
                 return -1;
             }
@@ -257,7 +240,7 @@ int db_parts_decode(struct db_rows *const *out, const struct db_shape *const *sh
     if (failed < 0)
         return 0;
     if (nres < nparts)
-        snprintf(err, errlen, "%s: the database sent %d of %d parts", shapes[nres]->what, nres, nparts);
+        util_format(err, errlen, "%s: the database sent %d of %d parts", shapes[nres]->what, nres, nparts);
     for (int i = 0; i < nparts; i++) {
         db_rows_free(out[i]);
         out[i]->shape = shapes[i];

@@ -86,7 +86,7 @@ unsigned db_credit_offer(struct db_conn *c, const char *dir, const struct db_cre
                          const struct db_outbox_reply *r, char *err, size_t errlen)
 {
     char cust[24];
-    snprintf(cust, sizeof cust, "%lld", d->customer_id);
+    util_format(cust, sizeof cust, "%lld", d->customer_id);
     const struct journal_field f[] = {
         {"customer_id", cust},
         {"customer", d->customer ? d->customer : ""},
@@ -152,7 +152,7 @@ unsigned db_credit_decide(struct db_conn *c, const char *id, int version, bool a
                           void (*done)(void *ctx, bool conflict, const char *err), void *ctx)
 {
     char v[16];
-    snprintf(v, sizeof v, "%d", version);
+    util_format(v, sizeof v, "%d", version);
     const char *params[4] = {id, v, approve ? "true" : "false", note ? note : ""};
     struct pending *p = pending(ctx);
     p->versioned_done = done;
@@ -171,7 +171,7 @@ unsigned db_follow_up_add(struct db_conn *c, const char *id, const char *complai
                           void *ctx)
 {
     char days[16];
-    snprintf(days, sizeof days, "%d", in_days);
+    util_format(days, sizeof days, "%d", in_days);
     const char *params[5] = {id, complaint_id, days, channel, what};
     struct pending *p = pending(ctx);
     p->plain_done = done;
@@ -218,7 +218,7 @@ unsigned db_follow_up_complete(struct db_conn *c, const char *id, int version, b
                                void (*done)(void *ctx, bool conflict, const char *err), void *ctx)
 {
     char v[16];
-    snprintf(v, sizeof v, "%d", version);
+    util_format(v, sizeof v, "%d", version);
     const char *params[4] = {id, v, confirmed ? "true" : "false", outcome};
     struct pending *p = pending(ctx);
     p->versioned_done = done;
@@ -263,7 +263,7 @@ static bool json_value(const char *json, const char *key, char *out, size_t len)
         if (quoted && !*p)
             return false;
         if (klen == strlen(key) && strncmp(k, key, klen) == 0) {
-            snprintf(out, len, "%.*s", (int)(p - v), v);
+            util_format(out, len, "%.*s", (int)(p - v), v);
             return true;
         }
         p += quoted;

@@ -93,7 +93,14 @@ enum {
     COL_TZ, COL_PAUSED, COL_OPENED, COL_CTYPE, COL_PAY, COL_REGION, COL_PAUSED_SECONDS, COL_PAY_DAYS, COL__COUNT
 };
 
-static long long cell_ll(const PGresult *r, int row, int col) { return strtoll(PQgetvalue(r, row, col), NULL, 10); }
+/* A whole number of the statement (NULL: 0); one that is not sets *bad. */
+static long long cell_ll(const PGresult *r, int row, int col, bool *bad)
+{
+    int64_t v = 0;
+    if (!PQgetisnull(r, row, col) && util_parse_int64(PQgetvalue(r, row, col), &v) < 0)
+        *bad = true;
+    return (long long)v;
+}
 
 /* Calendars of the regions met so far (a handful: one per nation). */
 struct calendars {
@@ -145,15 +152,24 @@ static void payments(struct report_overdue_row *row, const struct complaint_fact
     char *copy = util_strdup(f->info), *save = NULL;
     long opened_day = sla_local_day(f->opened, NULL);
     for (char *e = strtok_r(copy, ";", &save); e; e = strtok_r(NULL, ";", &save)) {
-        int kind;
-        long long amount, late, from, to, met, paid_at;
-        char type[16], value[32], base_status[16], late_status[16];
-        if (sscanf(e, "%d,%lld,%lld,%15[^,],%lld,%lld,%31[^,],%lld,%15[^,],%lld,%15[^,]", &kind, &amount, &late, type,
-                   &from, &to, value, &met, base_status, &paid_at, late_status) != 11)
+        /* kind,amount,late,type,from,to,value,met,base_status,paid_at,late_status */
+        char *v[11], *vsave = NULL, *end;
+        int nv = 0, kind, days;
+        for (char *t = strtok_r(e, ",", &vsave); t && nv < 11; t = strtok_r(NULL, ",", &vsave))
+            v[nv++] = t;
+        int64_t amount, late, from, to, met, paid_at;
+        if (nv != 11 || util_parse_int(v[0], &kind) < 0 || util_parse_int64(v[1], &amount) < 0 ||
+            util_parse_int64(v[2], &late) < 0 || util_parse_int64(v[4], &from) < 0 || util_parse_int64(v[5], &to) < 0 ||
+            util_parse_int64(v[7], &met) < 0 || util_parse_int64(v[9], &paid_at) < 0)
             continue;
+        const char *type = v[3], *base_status = v[8], *late_status = v[10];
+        double hours = strtod(v[6], &end);
         time_t due, pay_by = 0;
-        int rc = kind == SLA_ACK ? sla_add_working_hours(cal, f->opened, strtod(value, NULL), &due)
-                                 : sla_add_working_days(cal, f->opened, atoi(value), &due);
+        int rc = -1;
+        if (kind == SLA_ACK && end != v[6] && !*end)
+            rc = sla_add_working_hours(cal, f->opened, hours, &due);
+        else if (kind != SLA_ACK && util_parse_int(v[6], &days) == 0)
+            rc = sla_add_working_days(cal, f->opened, days, &due);
         if (rc < 0)
             continue;
         due += (time_t)f->paused_seconds;
@@ -220,7 +236,13 @@ int report_overdue_fetch(struct db_conn *db, const struct report_overdue_opts *o
             PQclear(r);
             return -1;
         }
-        out->now = (time_t)cell_ll(r, 0, COL_NOW);
+        bool bad = false;
+        out->now = (time_t)cell_ll(r, 0, COL_NOW, &bad);
+        if (bad) {
+            util_format(err, len, "the database's time is not a number of seconds: %s", PQgetvalue(r, 0, COL_NOW));
+            PQclear(r);
+            return -1;
+        }
     }
     out->rows = util_calloc((size_t)(n ? n : 1), sizeof *out->rows);
     struct calendars cals = {0};
@@ -234,19 +256,26 @@ int report_overdue_fetch(struct db_conn *db, const struct report_overdue_opts *o
         row->status = util_strdup(PQgetvalue(r, i, COL_STATUS));
         row->owner = util_strdup(PQgetvalue(r, i, COL_OWNER));
         row->team = util_strdup(PQgetvalue(r, i, COL_TEAM));
-        int kind = atoi(PQgetvalue(r, i, COL_KIND));
+        bool bad = false;
+        long long kind = cell_ll(r, i, COL_KIND, &bad);
         row->kind = kind >= 0 && kind < SLA__KINDS ? (enum sla_kind)kind : SLA_RESOLUTION;
-        row->due = (time_t)cell_ll(r, i, COL_DUE);
+        row->due = (time_t)cell_ll(r, i, COL_DUE, &bad);
         row->seconds_left = (long long)row->due - (long long)out->now;
         struct complaint_facts f = {
             .info = PQgetvalue(r, i, COL_PAY),
             .ctype = sla_customer_type(PQgetvalue(r, i, COL_CTYPE)),
-            .opened = (time_t)cell_ll(r, i, COL_OPENED),
+            .opened = (time_t)cell_ll(r, i, COL_OPENED, &bad),
             .now = out->now,
-            .paused_since = (time_t)cell_ll(r, i, COL_PAUSED),
-            .paused_seconds = cell_ll(r, i, COL_PAUSED_SECONDS),
-            .pay_days = atoi(PQgetvalue(r, i, COL_PAY_DAYS)),
+            .paused_since = (time_t)cell_ll(r, i, COL_PAUSED, &bad),
+            .paused_seconds = cell_ll(r, i, COL_PAUSED_SECONDS, &bad),
+            .pay_days = (int)cell_ll(r, i, COL_PAY_DAYS, &bad),
         };
+        if (bad) {
+            util_format(err, len, "complaint %s: a deadline, time or count from the database is not a whole number",
+                        row->reference);
+            rc = -1;
+            break;
+        }
         struct sla_deadline d = {.due = row->due};
         /* The statement kept only deadlines before the limit: those not
          * breached are due soon. */

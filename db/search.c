@@ -31,7 +31,10 @@
  * then shares SEARCH_TAIL: the best match per customer, the total over all
  * of them, the cut to $1 rows, and the columns the screen shows. */
 #define SEARCH_TAIL                                                                                         \
-    " best AS (SELECT DISTINCT ON (customer_id) customer_id, rank, score, matched FROM hits"                \
+    " best AS (SELECT DISTINCT ON (customer_id) customer_id, rank, score, matched FROM"                     \
+    /* a merged customer's match finds the survivor (022) */                                              \
+    " (SELECT coalesce(m.merged_into, h.customer_id) AS customer_id, h.rank, h.score, h.matched"            \
+    " FROM hits h JOIN customer m ON m.id = h.customer_id) h"                                               \
     " ORDER BY customer_id, rank, score DESC, matched DESC),"                                               \
     " top AS (SELECT b.*, count(*) FILTER (WHERE b.rank < 6) OVER () AS total FROM best b"                  \
     " ORDER BY b.rank, b.score DESC, b.customer_id LIMIT $1)"                                               \

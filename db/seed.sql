@@ -108,7 +108,7 @@ BEGIN
     END LOOP;
     -- Balance, audit, notification and life-cycle triggers: the seed writes final states itself.
     FOREACH t IN ARRAY big || ARRAY['complaint','complaint_history','goodwill_credit','follow_up',
-            'critical_event','critical_event_zone','programme_enrolment',
+            'critical_event','critical_event_zone','critical_event_revision','programme_enrolment',
             'compensation_payment','staff','zone','recovery_script','kb_article'] LOOP
         EXECUTE format('ALTER TABLE %I DISABLE TRIGGER USER', t);
     END LOOP;
@@ -935,6 +935,25 @@ UNION ALL
 SELECT md5('event:' || e.n)::uuid, z.zone_id
   FROM (VALUES (2, 9), (2, 10), (3, 22), (3, 23), (3, 24), (4, 38)) e(n, zn) JOIN seed_zone z ON z.n = e.zn;
 
+-- Their customer messages from the default templates, and the revision each has so far (the
+-- revision trigger is off while seeding, so seeding queues no notifications).
+UPDATE critical_event e
+   SET template_code = f.code, message_fields = f.fields,
+       customer_message = replace(replace(replace(f.body, '{area}', f.fields ->> 'area'),
+                                          '{bottled_water_point}', f.fields ->> 'bottled_water_point'),
+                                  '{restore}', to_char(e.estimated_restore_at AT TIME ZONE careline_timezone(), 'HH24:MI'))
+  FROM (SELECT x.id, t.code, t.body,
+               jsonb_build_object('area', (SELECT string_agg(z.name, ', ') FROM critical_event_zone ez
+                                            JOIN zone z ON z.id = ez.zone_id WHERE ez.event_id = x.id),
+                                  'bottled_water_point', 'the station car park') AS fields
+          FROM critical_event x
+          JOIN critical_event_template t ON t.kind = x.kind
+               AND t.stage = CASE WHEN x.status = 'active' THEN 'active' ELSE 'closed' END
+               AND t.sort_order = (SELECT min(y.sort_order) FROM critical_event_template y
+                                    WHERE y.kind = t.kind AND y.stage = t.stage)) f
+ WHERE f.id = e.id;
+SELECT critical_event_revisions_fill();
+
 ------------------------------------------------------------------------------------------
 -- Complaints: about 2% of customers. Three in ten are open, and the open ones cycle through
 -- six SLA situations (so even a small N shows them all), placed relative to now():
@@ -1277,7 +1296,7 @@ BEGIN
     END LOOP;
     FOREACH t IN ARRAY ARRAY['customer','premise','customer_premise','meter','meter_read','bill','payment',
             'interaction','satisfaction_survey','complaint','complaint_history','goodwill_credit','follow_up',
-            'critical_event','critical_event_zone','payment_arrangement','programme_enrolment',
+            'critical_event','critical_event_zone','critical_event_revision','payment_arrangement','programme_enrolment',
             'compensation_payment','staff','zone','recovery_script','kb_article'] LOOP
         EXECUTE format('ALTER TABLE %I ENABLE TRIGGER USER', t);
     END LOOP;
@@ -1293,6 +1312,9 @@ SELECT count(refresh_customer_balance(customer_id))
   FROM (SELECT customer_id FROM goodwill_credit
         UNION
         SELECT k.customer_id FROM compensation_payment cp JOIN complaint k ON k.id = cp.complaint_id) x;
+
+-- Likely duplicate customers (the triggers that keep them were off while loading).
+SELECT customer_duplicates_rebuild();
 
 ANALYZE customer;
 ANALYZE premise;

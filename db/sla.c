@@ -2,6 +2,7 @@
 #include "careline/sla.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,33 +181,50 @@ static const char calendar_sql[] =
     " SELECT 'holiday', NULL, (holiday_on - date '1970-01-01')::bigint, NULL"
     "   FROM holiday WHERE region = $1::text OR region IS NULL";
 
+/* One row of calendar_sql into out; -1 with the reason. Numbers that do
+ * not read are refused: a day of hours read as 0 would close the office. */
+static int calendar_row(const PGresult *r, int i, struct sla_calendar *out, char *err, size_t len)
+{
+    const char *kind = PQgetvalue(r, i, 0), *a = PQgetvalue(r, i, 1), *b = PQgetvalue(r, i, 2),
+               *c = PQgetvalue(r, i, 3);
+    if (strcmp(kind, "zone") == 0) {
+        if (util_format_fits(out->timezone, sizeof out->timezone, "%s", a) == 0)
+            return 0;
+        util_format(err, len, "the working calendar's time zone '%s' is too long", a);
+        return -1;
+    }
+    bool hours = strcmp(kind, "hours") == 0;
+    int dow = 0, opens = 0, closes = 0;
+    int64_t day = 0;
+    if (hours ? util_parse_int(a, &dow) < 0 || util_parse_int(b, &opens) < 0 || util_parse_int(c, &closes) < 0
+              : util_parse_int64(b, &day) < 0 || day < LONG_MIN || day > LONG_MAX) {
+        util_format(err, len, "the working calendar has a %s row that is not whole numbers: '%s', '%s', '%s'", kind, a,
+                    b, c);
+        return -1;
+    }
+    if (!hours) {
+        sla_calendar_add_holiday(out, (long)day);
+    } else if (sla_calendar_set_hours(out, dow, opens, closes) < 0) {
+        util_format(err, len, "working_hours: day %d has hours the calendar cannot hold", dow);
+        return -1;
+    }
+    return 0;
+}
+
 int sla_calendar_load(struct db_conn *db, const char *region, struct sla_calendar *out, char *err, size_t len)
 {
     sla_calendar_init(out);
     const char *params[1] = {region};
     PGresult *r = db_exec(db, calendar_sql, 1, params);
     if (!r) {
-        snprintf(err, len, "cannot read the working calendar: %s", db_error(db));
+        util_format(err, len, "cannot read the working calendar: %s", db_error(db));
         return -1;
     }
-    for (int i = 0; i < PQntuples(r); i++) {
-        const char *kind = PQgetvalue(r, i, 0);
-        if (strcmp(kind, "zone") == 0) {
-            snprintf(out->timezone, sizeof out->timezone, "%s", PQgetvalue(r, i, 1));
-        } else if (strcmp(kind, "hours") == 0) {
-            int dow = atoi(PQgetvalue(r, i, 1));
-            long opens = strtol(PQgetvalue(r, i, 2), NULL, 10), closes = strtol(PQgetvalue(r, i, 3), NULL, 10);
-            if (sla_calendar_set_hours(out, dow, (int)opens, (int)closes) < 0) {
-                snprintf(err, len, "working_hours: day %d has hours the calendar cannot hold", dow);
-                PQclear(r);
-                return -1;
-            }
-        } else {
-            sla_calendar_add_holiday(out, strtol(PQgetvalue(r, i, 2), NULL, 10));
-        }
-    }
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < PQntuples(r); i++)
+        rc = calendar_row(r, i, out, err, len);
     PQclear(r);
-    return 0;
+    return rc;
 }
 
 int sla_use_timezone(const char *tz, char *err, size_t len)
@@ -219,13 +237,14 @@ int sla_use_timezone(const char *tz, char *err, size_t len)
     if (ok) {
         const char *dir = getenv("TZDIR");
         char path[512];
-        snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz);
         struct stat st;
-        ok = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+        /* A path cut short could name another zone's file. */
+        ok = util_format_fits(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz) == 0 &&
+             stat(path, &st) == 0 && S_ISREG(st.st_mode);
     }
     if (!ok) {
-        snprintf(err, len, "time zone '%s' (app_setting 'timezone') is not known on this machine (tzdata)",
-                 tz ? tz : "");
+        util_format(err, len, "time zone '%s' (app_setting 'timezone') is not known on this machine (tzdata)",
+                    tz ? tz : "");
         return -1;
     }
     setenv("TZ", tz, 1);
@@ -430,7 +449,7 @@ void sla_compensation(const struct sla_standard *s, enum sla_customer_type t, lo
 char *sla_money_text(long long pence, char *buf, size_t len)
 {
     unsigned long long a = pence < 0 ? 0ULL - (unsigned long long)pence : (unsigned long long)pence;
-    snprintf(buf, len, "%s%llu.%02llu", pence < 0 ? "-" : "", a / 100, a % 100);
+    util_format(buf, len, "%s%llu.%02llu", pence < 0 ? "-" : "", a / 100, a % 100);
     return buf;
 }
 
@@ -439,13 +458,13 @@ char *sla_span_text(long long seconds, char *buf, size_t len)
     unsigned long long s = seconds < 0 ? 0ULL - (unsigned long long)seconds : (unsigned long long)seconds;
     unsigned long long d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60;
     if (d)
-        snprintf(buf, len, "%llud %02lluh", d, h);
+        util_format(buf, len, "%llud %02lluh", d, h);
     else if (h)
-        snprintf(buf, len, "%lluh %02llum", h, m);
+        util_format(buf, len, "%lluh %02llum", h, m);
     else if (m)
-        snprintf(buf, len, "%llum", m);
+        util_format(buf, len, "%llum", m);
     else
-        snprintf(buf, len, "<1m");
+        util_format(buf, len, "<1m");
     return buf;
 }
 
@@ -453,7 +472,7 @@ char *sla_time_text(time_t t, char *buf, size_t len)
 {
     struct tm tm;
     if (!localtime_r(&t, &tm)) {
-        snprintf(buf, len, "?");
+        util_format(buf, len, "?");
         return buf;
     }
     long off = tm.tm_gmtoff;
@@ -462,11 +481,11 @@ char *sla_time_text(time_t t, char *buf, size_t len)
     int oh = (int)(off / 3600 % 100), om = (int)(off % 3600 / 60);   /* zones are within +-15 h */
     char zone[16];
     if (om)
-        snprintf(zone, sizeof zone, "%c%02d:%02d", sign, oh, om);
+        util_format(zone, sizeof zone, "%c%02d:%02d", sign, oh, om);
     else
-        snprintf(zone, sizeof zone, "%c%02d", sign, oh);
-    snprintf(buf, len, "%04d-%02d-%02d %02d:%02d:%02d%s", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec, zone);
+        util_format(zone, sizeof zone, "%c%02d", sign, oh);
+    util_format(buf, len, "%04d-%02d-%02d %02d:%02d:%02d%s", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                tm.tm_min, tm.tm_sec, zone);
     return buf;
 }
 

@@ -8,6 +8,7 @@
 
 #include "careline/app.h"
 #include "careline/text.h"
+#include "careline/util.h"
 
 static const char *const groups[] = {"agent", "supervisor", "field", "admin", NULL};
 
@@ -42,11 +43,11 @@ static int call(struct db_conn *c, const char *sql, int n, const char *const *p,
 {
     PGresult *r = db_exec(c, sql, n, p);
     if (!r) {
-        snprintf(err, errlen, "%s", db_error(c));
+        util_format(err, errlen, "%s", db_error(c));
         return -1;
     }
     if (out && outlen)
-        snprintf(out, outlen, "%s", PQntuples(r) > 0 && PQnfields(r) > 0 ? PQgetvalue(r, 0, 0) : "");
+        util_format(out, outlen, "%s", PQntuples(r) > 0 && PQnfields(r) > 0 ? PQgetvalue(r, 0, 0) : "");
     PQclear(r);
     return 0;
 }
@@ -72,7 +73,10 @@ int db_staff_disable(struct db_conn *c, const char *login, int *ended, char *err
     if (call(c, "SELECT staff_disable($1)", 1, p, NULL, 0, err, errlen) < 0 ||
         call(c, "SELECT staff_end_sessions($1)", 1, p, n, sizeof n, err, errlen) < 0)
         return -1;
-    *ended = atoi(n);
+    if (util_parse_int(n, ended) < 0) {
+        util_format(err, errlen, "staff_end_sessions answered '%s', not a count of sessions", n);
+        return -1;
+    }
     return 0;
 }
 
@@ -188,21 +192,6 @@ int db_staff_cli_parse(int argc, char **argv)
     return parse(argc, argv, &o);
 }
 
-static void csv_field(const char *s, bool last)
-{
-    if (strpbrk(s, ",\"\r\n")) {
-        putchar('"');
-        for (; *s; s++) {
-            if (*s == '"')
-                putchar('"');
-            putchar(*s);
-        }
-        putchar('"');
-    } else {
-        fputs(s, stdout);
-    }
-    putchar(last ? '\n' : ',');
-}
 
 enum { L_LOGIN, L_NAME, L_TEAM, L_GROUP, L_ACTIVE, L_LOGIN_OK, L__COUNT };
 static const char *const list_cols[L__COUNT] = {"login_role", "display_name", "team", "group_role", "active",
@@ -239,9 +228,9 @@ static int list(struct db_conn *db, bool csv)
                           : active ? "active, role cannot log in" : "disabled, role can log in";
         if (csv) {
             for (int k = 0; k < L_ACTIVE; k++)
-                csv_field(PQgetvalue(r, i, col[k]), false);
-            csv_field(active ? "true" : "false", false);
-            csv_field(can ? "true" : "false", true);
+                util_csv_field(stdout, PQgetvalue(r, i, col[k]), false);
+            util_csv_field(stdout, active ? "true" : "false", false);
+            util_csv_field(stdout, can ? "true" : "false", true);
             continue;
         }
         char *cell[4];

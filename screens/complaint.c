@@ -207,19 +207,6 @@ static const char *history_cell(void *ctx, int row, int col, enum tui_role *role
     return NULL;
 }
 
-/* Text that may be longer than a line: wrapped over up to max rows. */
-static int put_lines(int y, struct tui_rect b, int max, enum tui_role role, const char *text)
-{
-    int n = tui_wrap_count(text, b.w - 1);
-    struct tui_rect r = {y, b.x + 1, n < max ? n : max, b.w - 1};
-    if (r.y + r.h > b.y + b.h)
-        r.h = b.y + b.h - r.y;
-    if (r.h < 1)
-        return y;
-    tui_put_wrapped(r, role, text, 0, false);
-    return y + r.h;
-}
-
 /* Each deadline separately, with what is left of it. */
 static int draw_deadlines(const struct complaint *c, int y, struct tui_rect b)
 {
@@ -259,23 +246,23 @@ static void complaint_draw(void *st, struct tui_rect b)
     char line[600];
     int y = b.y;
     snprintf(line, sizeof line, "%s  %s", k->reference, k->category);
-    y = put_lines(y, b, 2, TUI_ROLE_TITLE, line);
+    y = tui_put_lines(y, b, 2, TUI_ROLE_TITLE, line);
     snprintf(line, sizeof line, "%s (Acct %s)  Status: %s%s%s  Severity: %s  Owner: %s", k->customer,
              k->account_no, k->status, *k->status_reason ? " - " : "",
              k->status_reason, k->severity, k->owner);
-    y = put_lines(y, b, 2, TUI_ROLE_NORMAL, line);
+    y = tui_put_lines(y, b, 2, TUI_ROLE_NORMAL, line);
     if (*k->merged_into) {
         snprintf(line, sizeof line, "Merged into %s: work on that one.", k->merged_into);
         tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_WARN, line);
     }
     if (*k->event) {
         snprintf(line, sizeof line, "Linked to the event: %s", k->event);
-        y = put_lines(y, b, 2, TUI_ROLE_BANNER, line);
+        y = tui_put_lines(y, b, 2, TUI_ROLE_BANNER, line);
     }
     y = draw_deadlines(c, y, b);
     snprintf(line, sizeof line, "Root cause: %s   Resolution: %s", *k->root_cause ? k->root_cause : "-",
              *k->resolution ? k->resolution : "-");
-    y = put_lines(y, b, 2, TUI_ROLE_NORMAL, line);
+    y = tui_put_lines(y, b, 2, TUI_ROLE_NORMAL, line);
     const struct db_complaint_follow_up *fu =
         c->d->follow_ups.n > 0 ? DB_ROW(&c->d->follow_ups, const struct db_complaint_follow_up, 0) : NULL;
     if (*k->compensation || fu) {
@@ -287,7 +274,7 @@ static void complaint_draw(void *st, struct tui_rect b)
         if (fu)
             util_buf_printf(&t, "Follow-up open, due %s by %s: %s (%s records it, before its day too)", fu->due,
                             fu->channel, fu->what, rec);
-        y = put_lines(y, b, 2, TUI_ROLE_WARN, t.data);
+        y = tui_put_lines(y, b, 2, TUI_ROLE_WARN, t.data);
         util_buf_free(&t);
     }
     /* The customer's words: whole, or the key that shows them whole. */
@@ -305,7 +292,7 @@ static void complaint_draw(void *st, struct tui_rect b)
         /* What became of the agent's change is read whole: it says who
          * changed what, and how to apply the kept text again. */
         int room = b.y + b.h - y - 3;
-        y = put_lines(y, b, room < 2 ? 2 : room, TUI_ROLE_ERROR, msg);
+        y = tui_put_lines(y, b, room < 2 ? 2 : room, TUI_ROLE_ERROR, msg);
     }
     static const struct tui_column cols[] = {
         {"When", 15, 0, false}, {"Who", 0, 2, false}, {"What", 0, 3, false}, {"Note", 0, 4, false},

@@ -200,8 +200,8 @@ static int draw_banner(const struct scr_customer *c, struct tui_rect b)
     char line[1024];
     /* The newest event leads; more are counted so none is hidden. Times
      * first: the restore estimate is what the customer asks. */
-    snprintf(line, sizeof line, "%s %s since %s, restore est. %s: %s%s", tui_glyph("warn"),
-             scr_cust_event_word(e->kind), e->started, e->restore, e->title,
+    snprintf(line, sizeof line, "%s %s since %s, restore est. %s, updated %s: %s%s", tui_glyph("warn"),
+             scr_cust_event_word(e->kind), e->started, e->restore, e->updated, e->title,
              scr_cust_rows(c, CV_EVENTS) > 1 ? " (more: see Overview)" : "");
     struct tui_rect tr = {b.y, b.x + 1, b.h >= 12 ? 2 : 1, b.w - 2};
     tui_fill(b.y, b.x, b.w, TUI_ROLE_BANNER);

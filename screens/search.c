@@ -262,8 +262,17 @@ static enum scr_result search_action(void *st, enum tui_action a)
     case TUI_ACT_FOLLOW_UPS:
         tui_push(&scr_followups_ops, NULL);
         return SCR_REDRAW;
+    case TUI_ACT_QUEUE:
+        tui_push(&scr_queue_ops, (void *)"team");
+        return SCR_REDRAW;
+    case TUI_ACT_DUPLICATES:
+        tui_push(&scr_duplicates_ops, NULL);
+        return SCR_REDRAW;
     case TUI_ACT_CALL_LIST:
         tui_push(&scr_calllist_ops, NULL);
+        return SCR_REDRAW;
+    case TUI_ACT_EVENTS:
+        tui_push(&scr_events_ops, NULL);
         return SCR_REDRAW;
     case TUI_ACT_AUDIT:
         scr_audit_push(NULL);

@@ -110,6 +110,9 @@ run_fuzz "$BUILD" ""
 section "build"
 run_scripts build ""
 
+section "static analysis (make lint)"
+run_scripts lint ""
+
 section "starting a private PostgreSQL"
 if ! pgtmp_start "$LOGDIR/pg"; then
     echo "could not start PostgreSQL: database and end-to-end tests cannot run"
@@ -137,7 +140,7 @@ run_scripts e2e ""
 # night the clocks go back, and a year's end (tests/lib/faked_clock.sh).
 section "under a faked clock"
 for when in "2028-02-29 10:00" "2027-10-31 00:30" "2027-12-31 18:00"; do
-    for t in test_seed test_sla_sql test_complaint_writes test_recovery_rules test_report; do
+    for t in test_seed test_sla_sql test_complaint_writes test_recovery_rules test_report test_queue; do
         run_tap "clock ${when% *}/db/$t" bash "$TOP/tests/lib/faked_clock.sh" "$when" "$TOP/tests/db/$t.sh"
     done
 done
@@ -152,6 +155,7 @@ if [ "${CARELINE_SKIP_ASAN:-0}" != 1 ]; then
         run_fuzz "$ASAN_BUILD" "asan/"
         CARELINE=$ASAN_BUILD/careline run_scripts db "asan/" "test_search*.sh"
         CARELINE=$ASAN_BUILD/careline run_scripts db "asan/" "test_statements.sh"
+        CARELINE=$ASAN_BUILD/careline run_scripts db "asan/" "test_queue.sh"
         CARELINE=$ASAN_BUILD/careline run_scripts e2e "asan/" "test_script*.sh"
     else
         echo "not ok - the sanitizer build is missing (make asan)"

@@ -45,6 +45,10 @@ END \$\$;
 INSERT INTO staff (login_role, display_name, team, group_role)
 VALUES ('$AGENT', 'Demo Agent', 'General', 'agent'), ('$SUPERVISOR', 'Demo Supervisor', 'General', 'supervisor')
 ON CONFLICT (login_role) DO NOTHING;
+-- The demo supervisor runs the queues of every team the demo routes complaints to.
+INSERT INTO team_supervisor (staff_id, team)
+SELECT s.id, t FROM staff s, unnest(ARRAY['Billing', 'Operations', 'Complaints']) t WHERE s.login_role = '$SUPERVISOR'
+ON CONFLICT DO NOTHING;
 SQL
 
 # The shipped recovery scripts, through `scripts load` as an administrator

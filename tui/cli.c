@@ -9,6 +9,7 @@
 
 #include "careline/admin.h"
 #include "careline/app.h"
+#include "careline/cmd_event.h"
 #include "careline/cmd_notify.h"
 #include "careline/customer.h"
 #include "careline/export.h"
@@ -16,7 +17,7 @@
 #include "careline/lifecycle.h"
 #include "careline/report.h"
 #include "careline/screens.h"
-#include "careline/script.h"
+#include "careline/cmd_scripts.h"
 #include "careline/search.h"
 #include "careline/staff.h"
 #include "careline/text.h"
@@ -98,6 +99,8 @@ int cli_parse(struct cli_cmd *c)
         return db_export_cli_parse(c->argc, c->argv);
     if (strcmp(c->name, "notify") == 0)
         return cmd_notify_parse(c->argc, c->argv);
+    if (strcmp(c->name, "event") == 0)
+        return cmd_event_parse(c->argc, c->argv);
     return bad(c, "unknown command '%s'", c->name);
 }
 
@@ -285,6 +288,8 @@ int cli_run(struct cli_cmd *c, struct db_conn *db)
         return db_export_cli_run(c->argc, c->argv, db);
     if (strcmp(c->name, "notify") == 0)
         return cmd_notify_run(c->argc, c->argv, db, app_conf());
+    if (strcmp(c->name, "event") == 0)
+        return cmd_event_run(c->argc, c->argv, db);
     char err[2048];
     if (strcmp(c->name, "migrate") == 0) {
         if (db_migrate(db, stdout, err, sizeof err) < 0) {

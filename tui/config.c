@@ -41,6 +41,8 @@ static const struct known known[] = {
     {"ui.search_delay_ms", K_INT, OFF(search_delay_ms), 0, 5000, NULL},
     {"ui.search_limit", K_INT, OFF(search_limit), 1, 500, NULL},
     {"paths.journal_dir", K_STR, OFF(journal_dir), 0, 0, NULL},
+    {"queue.at_risk_percent", K_INT, OFF(queue_at_risk_percent), 1, 99, NULL},
+    {"queue.limit", K_INT, OFF(queue_limit), 10, 5000, NULL},
     {"notify.sendmail", K_STR, OFF(notify.sendmail), 0, 0, NULL},
     {"notify.mail_from", K_STR, OFF(notify.mail_from), 0, 0, NULL},
     {"notify.sms_url", K_STR, OFF(notify.sms_url), 0, 0, NULL},
@@ -57,7 +59,7 @@ static const struct known known[] = {
 
 /* Groups a file may contain; settings inside are checked against `known`,
  * the patterns list and the key-map loader. */
-static const char *const groups[] = {"connection", "ui", "patterns", "paths", "keys", "notify", NULL};
+static const char *const groups[] = {"connection", "ui", "patterns", "paths", "queue", "keys", "notify", NULL};
 
 const char *conf_default_text(void)
 {

@@ -253,6 +253,18 @@ int tui_put_wrapped(struct tui_rect r, enum tui_role role, const char *text, int
     return n;
 }
 
+int tui_put_lines(int y, struct tui_rect b, int max, enum tui_role role, const char *text)
+{
+    int n = tui_wrap_count(text, b.w - 1);
+    struct tui_rect r = {y, b.x + 1, n < max ? n : max, b.w - 1};
+    if (r.y + r.h > b.y + b.h)
+        r.h = b.y + b.h - r.y;
+    if (r.h < 1)
+        return y;
+    tui_put_wrapped(r, role, text, 0, false);
+    return y + r.h;
+}
+
 int tui_put_excerpt(struct tui_rect r, enum tui_role role, const char *text, const char *more, bool fill)
 {
     if (r.w < 2 || r.h < 1)

@@ -12,10 +12,11 @@
 
 #include "careline/admin.h"
 #include "careline/cli.h"
+#include "careline/event_screens.h"
 #include "careline/recovery.h"
 #include "careline/screens.h"
 #include "careline/search.h"
-#include "careline/script.h"
+#include "careline/cmd_scripts.h"
 #include "careline/tui.h"
 #include "careline/util.h"
 #include "careline/validate.h"
@@ -39,8 +40,10 @@ struct handler {
 };
 static struct handler handlers[32];
 static long long staff_id;
+static char staff_role[16] = "agent";
 
 long long app_staff_id(void) { return staff_id; }
+const char *app_staff_role(void) { return staff_role; }
 
 void app_on_notify(const char *channel, void (*fn)(void *ctx, const char *payload), void *ctx)
 {
@@ -51,6 +54,35 @@ void app_on_notify(const char *channel, void (*fn)(void *ctx, const char *payloa
             handlers[i].ctx = ctx;
             return;
         }
+}
+
+/* Ticks ride in the same table under a name no database channel has. */
+#define TICK_CHANNEL " tick"
+
+void app_on_tick(void (*fn)(void *ctx, const char *payload), void *ctx)
+{
+    app_on_notify(TICK_CHANNEL, fn, ctx);
+}
+
+static bool want_ticks(void)
+{
+    for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+        if (handlers[i].fn && strcmp(handlers[i].channel, TICK_CHANNEL) == 0)
+            return true;
+    return false;
+}
+
+/* About once a second while someone wants ticks. */
+static void tick(void)
+{
+    static long long last;
+    long long now = util_now_ms();
+    if (now - last < 1000 || !want_ticks())
+        return;
+    last = now;
+    for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+        if (handlers[i].fn && strcmp(handlers[i].channel, TICK_CHANNEL) == 0)
+            handlers[i].fn(handlers[i].ctx, "");
 }
 
 void app_off_notify(void *ctx)
@@ -77,12 +109,20 @@ static void relay(void *ctx, const char *channel, const char *payload)
 void app_session_start(void)
 {
     PQclear(db_exec(db, timezone_sql, 0, NULL));
-    PGresult *r = db_exec(db, "SELECT coalesce(current_staff_id(), 0)", 0, NULL);
+    PGresult *r = db_exec(db,
+                          "SELECT coalesce(current_staff_id(), 0), coalesce((SELECT group_role FROM staff"
+                          " WHERE id = current_staff_id()), CASE WHEN pg_has_role('careline_supervisor', 'member')"
+                          " THEN 'supervisor' ELSE 'agent' END)",
+                          0, NULL);
     if (r) {
         staff_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        snprintf(staff_role, sizeof staff_role, "%s", PQgetvalue(r, 0, 1));
         PQclear(r);
     }
     db_listen(db, "careline_approval", relay, NULL);
+    db_listen(db, "careline_event", relay, NULL);
+    scr_event_notice_start();
+    db_listen(db, "careline_queue", relay, NULL);
 }
 
 static void usage(FILE *f)
@@ -116,6 +156,8 @@ static void usage(FILE *f)
           "                            everything held about one customer (subject access)\n"
           "  notify [--once] [--batch N] [--worker NAME] [--verbose]\n"
           "                            send queued event notifications (e-mail, SMS) until stopped\n"
+          "  event list|show|templates|declare|update|close|cap ...\n"
+          "                            critical events from scripts; CAP 1.2 alerts (careline(1))\n"
           "\n"
           "Options:\n"
           "  -c, --config FILE         read FILE over the built-in defaults\n"
@@ -125,7 +167,8 @@ static void usage(FILE *f)
           "  -V, --version             show the version and exit\n"
           "\n"
           "Exit status: 0 success, 1 the command failed, 2 bad usage or configuration,\n"
-          "3 the database cannot be reached, 4 the terminal cannot be used.\n"
+          "3 the database cannot be reached, 4 the terminal cannot be used,\n"
+          "5 someone else changed the event first (careline event --version).\n"
           "See careline(1).\n",
           f);
 }
@@ -163,7 +206,11 @@ static char *ask_password(const char *prompt)
     char *ok = fgets(buf, sizeof buf, tty);
     if (restore)
         tcsetattr(fd, TCSAFLUSH, &old);
-    fputs("\n", tty);
+    /* The Enter was not echoed: end the line. Input then output on one
+     * stream needs a positioning call between them, which a terminal has
+     * not got: write to the descriptor instead. */
+    bool newline = write(fd, "\n", 1) == 1;
+    (void)newline;   /* the password was read; a missing newline loses nothing */
     fclose(tty);
     if (!ok)
         return NULL;
@@ -211,6 +258,8 @@ static int hook_fds(struct pollfd *out, int max) { return db_pollfds(db, out, ma
 static int hook_timeout(void)
 {
     int t = db_timeout_ms(db);
+    if (want_ticks() && (t < 0 || t > 1000))
+        t = 1000;
     /* While offline the status line counts down the retry. */
     if (db_state(db) != DB_ONLINE && (t < 0 || t > 1000))
         t = 1000;
@@ -225,6 +274,7 @@ static void show_state(void)
 static void hook_ready(const struct pollfd *fds, int n)
 {
     db_ready(db, fds, n);
+    tick();
     if (db_state(db) != DB_ONLINE)
         tui_invalidate();
     show_state();
@@ -239,6 +289,16 @@ static void on_state(void *ctx, enum db_state s)
     }
     show_state();
     tui_invalidate();
+}
+
+/* Keys that work on every screen: the queue (supervisors; the screen
+ * itself says no to others) and my work. */
+static enum scr_result global_action(enum tui_action a)
+{
+    if (a != TUI_ACT_QUEUE && a != TUI_ACT_MY_WORK)
+        return SCR_UNHANDLED;
+    tui_push(&scr_queue_ops, (void *)(a == TUI_ACT_QUEUE ? "team-anywhere" : "mine"));
+    return SCR_REDRAW;
 }
 
 static int run_ui(const char *script, int rows, int cols)
@@ -274,6 +334,7 @@ static int run_ui(const char *script, int rows, int cols)
     }
     static const struct tui_loop_hooks hooks = {hook_fds, hook_timeout, hook_ready, hook_busy};
     tui_set_loop_hooks(&hooks);
+    tui_set_global_action(global_action);
     db_on_state(db, on_state, NULL);
     /* Search statements prepared and warmed on every connection, login's too. */
     db_search_prepare(db);
@@ -345,6 +406,7 @@ int main(int argc, char **argv)
     const char *cmd = optind < argc ? argv[optind] : NULL;
     static const char *const commands[] = {"migrate", "seed", "maintain", "check-config", "search", "keys",
                                            "lifecycle", "view", "report", "scripts", "staff", "customer", "notify",
+                                           "event",
                                            NULL};
     bool known = cmd == NULL;
     for (int i = 0; cmd && commands[i]; i++)

@@ -97,6 +97,8 @@ static char *message;
 static enum tui_role message_role;
 static char *conn_text;
 static enum tui_role conn_role;
+static char *note_text;   /* tui_set_status_note: news every screen shows, left of conn_text */
+static enum tui_role note_role;
 static struct tui_loop_hooks hooks;
 
 struct help_line {
@@ -433,6 +435,8 @@ void tui_end(void)
     message = NULL;
     free(conn_text);
     conn_text = NULL;
+    free(note_text);
+    note_text = NULL;
     if (!T.active)
         return;
     paste_mode(false);
@@ -527,6 +531,34 @@ void tui_set_conn_status(const char *text, enum tui_role role)
     conn_text = text && *text ? util_strdup(text) : NULL;
     conn_role = role;
     dirty = true;
+}
+
+void tui_set_status_note(const char *text, enum tui_role role)
+{
+    free(note_text);
+    note_text = text && *text ? util_strdup(text) : NULL;
+    note_role = role;
+    dirty = true;
+}
+
+/* Right-aligned at `end` (exclusive) in at most max columns; returns the columns used. */
+static int put_right_part(int row, int end, int max, const char *text, enum tui_role role)
+{
+    char *clean = tui_text_sanitize(text, tui_ascii());
+    int w = tui_text_width(clean);
+    free(clean);
+    if (w > max)
+        w = max;
+    if (w > 0)
+        tui_put_right(row, end - w, w, role, text);
+    return w;
+}
+
+static enum scr_result (*global_action)(enum tui_action a);
+
+void tui_set_global_action(enum scr_result (*fn)(enum tui_action a))
+{
+    global_action = fn;
 }
 
 void tui_set_loop_hooks(const struct tui_loop_hooks *h)
@@ -636,15 +668,10 @@ static void draw_status(int row, int cols)
 {
     struct entry *e = top_entry();
     tui_fill(row, 0, cols, TUI_ROLE_STATUS);
-    int right = 0;
-    if (conn_text) {
-        char *clean = tui_text_sanitize(conn_text, tui_ascii());
-        right = tui_text_width(clean);
-        free(clean);
-        if (right > cols / 2)
-            right = cols / 2;
-        tui_put_right(row, cols - right - 1, right, conn_role, conn_text);
-    }
+    int right = conn_text ? put_right_part(row, cols - 1, cols / 2, conn_text, conn_role) : 0;
+    if (note_text && !message)   /* a message says more, and needs the room */
+        right += (right ? 2 : 0) + put_right_part(row, cols - 1 - right - (right ? 2 : 0), cols / 3, note_text,
+                                                  note_role);
     int avail = cols - 1 - (right ? right + 3 : 1); /* last usable column + 1 */
     if (avail <= 1)
         return;
@@ -1070,6 +1097,11 @@ static void handle_key(int key)
                 apply(r, st);
                 return;
             }
+        }
+        /* Actions that work from every screen (the queue, my work). */
+        if (global_action && global_action(a) != SCR_UNHANDLED) {
+            dirty = true;
+            return;
         }
         /* Back on a screen that does not handle it closes that screen,
          * but never the last one: Esc must not quit by accident. */

@@ -1,6 +1,8 @@
 /* util.c — allocation helpers that abort on out-of-memory, string buffer, clock. */
 #include "careline/util.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +47,8 @@ static char *vformat(const char *fmt, va_list ap)
     if (n < 0)
         n = 0;
     char *s = util_malloc((size_t)n + 1);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    if (vsnprintf(s, (size_t)n + 1, fmt, ap) < 0)
+        s[0] = '\0';
     return s;
 }
 
@@ -114,13 +117,30 @@ long long util_now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void util_csv_field(FILE *f, const char *s, bool last)
+{
+    s = s ? s : "";
+    if (strpbrk(s, ",\"\r\n")) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+    fputc(last ? '\n' : ',', f);
+}
+
 void util_uuid(char out[37])
 {
     unsigned char b[16];
     FILE *f = fopen("/dev/urandom", "rb");
     size_t got = f ? fread(b, 1, sizeof b, f) : 0;
     if (f)
-        fclose(f);
+        (void)fclose(f);   /* only read: nothing to lose */
     if (got != sizeof b) {
         /* No /dev/urandom (a chroot): mix the clock, the pid and a counter.
          * Unique per terminal, which is all idempotency needs. */
@@ -138,8 +158,8 @@ void util_uuid(char out[37])
     }
     b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);   /* version 4 */
     b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);   /* RFC 4122 variant */
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
-             b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    util_format(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
+                b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
 static FILE *trace_file;
@@ -158,5 +178,82 @@ void util_trace(const char *what, const char *fmt, ...)
     vfprintf(trace_file, fmt, ap);
     va_end(ap);
     fputc('\n', trace_file);
-    fflush(trace_file);
+    (void)fflush(trace_file);   /* a trace line lost is no reason to stop */
+}
+
+int util_parse_int64(const char *s, int64_t *out)
+{
+    if (!s || !*s || (*s != '-' && *s != '+' && (*s < '0' || *s > '9')))
+        return -1;
+    char *end;
+    errno = 0;
+    long long x = strtoll(s, &end, 10);
+    if (errno || *end || end == s)
+        return -1;
+    *out = (int64_t)x;
+    return 0;
+}
+
+int util_parse_int(const char *s, int *out)
+{
+    int64_t v;
+    if (util_parse_int64(s, &v) < 0 || v < INT_MIN || v > INT_MAX)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+/* vsnprintf's result: the length it wanted, or -1 (an encoding error: an
+ * empty buffer then). */
+__attribute__((format(printf, 3, 0)))
+static int vformat_into(char *buf, size_t len, const char *fmt, va_list ap)
+{
+    int n = vsnprintf(buf, len, fmt, ap);
+    if (n < 0 && len > 0)
+        buf[0] = '\0';
+    return n;
+}
+
+void util_vformat(char *buf, size_t len, const char *fmt, va_list ap)
+{
+    if (len == 0)
+        return;
+    int n = vformat_into(buf, len, fmt, ap);
+    if (n < 0 || (size_t)n < len)
+        return;
+    /* Cut after the last whole character that leaves room for the marker. */
+    static const char mark[] = "...";
+    size_t limit = len > sizeof mark ? len - sizeof mark : len - 1, keep = 0;
+    while (keep < limit && buf[keep]) {
+        unsigned char c = (unsigned char)buf[keep];
+        size_t step = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (keep + step > limit)
+            break;
+        keep += step;
+    }
+    if (len > sizeof mark)
+        memcpy(buf + keep, mark, sizeof mark);
+    else
+        buf[keep] = '\0';
+}
+
+void util_format(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    util_vformat(buf, len, fmt, ap);
+    va_end(ap);
+}
+
+int util_format_fits(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vformat_into(buf, len, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < len)
+        return 0;
+    if (len > 0)
+        buf[0] = '\0';
+    return -1;
 }

@@ -49,6 +49,19 @@
     X(FOLLOW_UP, "follow-up", "follow-up", "Book a follow-up to confirm the fix held") \
     X(APPROVALS, "approvals", "approvals", "Credits waiting for a supervisor's decision") \
     X(FOLLOW_UPS, "follow-ups", "follow-ups", "Follow-ups due today, overdue and upcoming") \
+    X(QUEUE, "queue", "queue", "The team queue: your teams' open complaints") \
+    X(MY_WORK, "my-work", "my work", "My work: the open complaints assigned to you") \
+    X(TAKE, "take", "take", "Take the selected complaint: it becomes yours") \
+    X(ASSIGN, "assign", "assign", "Assign the complaint to an agent or a team") \
+    X(ESCALATE, "escalate", "escalate", "Escalate: severity one step up, with a reason") \
+    X(FILTER, "filter", "filter", "Filter: team, agent, category, status, channel, event") \
+    X(CLEAR_FILTERS, "clear-filters", "no filters", "Remove every filter") \
+    X(DUPLICATES, "duplicates", "duplicates", "Duplicate customers: compare and merge them") \
+    X(MERGE_CUSTOMERS, "merge-customers", "merge", "Merge the two records into the one kept") \
+    X(SWAP, "swap", "swap", "Swap which of the two records is kept") \
+    X(NOT_DUPLICATE, "not-duplicate", "not the same", "Different people: leave the pair out of the list") \
+    X(RECENT_MERGES, "recent-merges", "recent merges", "Merges of the last day, to undo one") \
+    X(UNDO, "undo", "undo", "Undo the selected merge (within a day of it)") \
     X(APPROVE, "approve", "approve", "Approve the selected credit") \
     X(REJECT, "reject", "reject", "Reject the selected credit (with a reason)") \
     X(COMPLETE, "complete", "done", "Record the follow-up's outcome") \
@@ -63,6 +76,12 @@
     X(UPCOMING, "upcoming", "upcoming/due", "Show the follow-ups not yet due (record one early), or those due") \
     X(CALL_LIST, "call-list", "calls", "The call list: customers to phone about an event") \
     X(RECORD_CALL, "record-call", "record call", "Record the call: reached, no answer or message left") \
+    X(EVENTS, "events", "events", "Critical events: the active ones first; open or declare") \
+    X(DECLARE, "declare", "declare", "Declare a critical event (supervisors)") \
+    X(UPDATE_EVENT, "update-event", "update", "Update the event: estimate, message, area added") \
+    X(CLOSE_EVENT, "close-event", "close", "Close the event: supply back, payments settled") \
+    X(NOTE_ALL, "note-all", "note all", "Add one note to every open complaint about it") \
+    X(RESOLVE_ALL, "resolve-all", "resolve all", "Resolve every open complaint about the event") \
     X(AUDIT, "audit", "audit", "Audit log: who opened and changed what (supervisors)") \
     X(WHO_HAS_SEEN, "who-has-seen", "who has seen", "Who has seen this customer, and when (supervisors)") \
     X(STAFF_AUDIT, "staff-audit", "their entries", "What this entry's staff member opened and changed") \

@@ -10,7 +10,8 @@ struct db_conn *app_db(void);
 
 /* Notifications pushed by the database (LISTEN/NOTIFY through the event
  * loop), relayed to whichever screens asked: "careline_event",
- * "careline_approval". A screen removes its handlers when it closes. */
+ * "careline_approval", "careline_queue". A screen removes its handlers
+ * when it closes. */
 void app_on_notify(const char *channel, void (*fn)(void *ctx, const char *payload), void *ctx);
 void app_off_notify(void *ctx);
 /* Once connected (at start or after the login screen): who is logged in,
@@ -18,6 +19,11 @@ void app_off_notify(void *ctx);
 void app_session_start(void);
 /* The staff id of the person logged in, 0 when they have no staff row. */
 long long app_staff_id(void);
+/* Their group: "agent", "supervisor", "field" or "admin". */
+const char *app_staff_role(void);
+/* fn(ctx, "") about once a second while the screen is open (time left
+ * counting down, noticing a reconnect); removed by app_off_notify(ctx). */
+void app_on_tick(void (*fn)(void *ctx, const char *payload), void *ctx);
 
 /* Exit codes, documented in careline(1). */
 enum app_exit {
@@ -25,7 +31,8 @@ enum app_exit {
     APP_EXIT_FAILED = 1,     /* the command ran and failed */
     APP_EXIT_USAGE = 2,      /* bad command line or configuration */
     APP_EXIT_NODB = 3,       /* the database cannot be reached */
-    APP_EXIT_TERMINAL = 4    /* the terminal cannot be used */
+    APP_EXIT_TERMINAL = 4,   /* the terminal cannot be used */
+    APP_EXIT_CONFLICT = 5    /* someone else changed it first (careline event --version) */
 };
 
 #endif

@@ -18,6 +18,8 @@ struct conf {
     int search_delay_ms;
     int search_limit;
     char *journal_dir;        /* resolved: never empty after conf_load */
+    int queue_at_risk_percent;  /* a complaint is at risk with less than this share of its time left */
+    int queue_limit;            /* rows the queue fetches at most */
     struct conf_notify {      /* `careline notify`: see the notify group of careline.conf */
         char *sendmail;       /* path of sendmail(8) */
         char *mail_from;      /* the From header */

@@ -40,6 +40,7 @@ struct db_cv_header {
 struct db_cv_event {
     char *id, *kind, *title;
     char *started, *restore;         /* "Mon 30 Nov 21:11"; restore "not yet known" */
+    char *updated;                   /* "HH:MM": when it last changed */
     char *message;                   /* the words to read out */
     char *premises;                  /* the addresses affected, "; " between them */
 };

@@ -42,7 +42,7 @@ struct db_shape {
     int ncols;
     size_t size;                  /* sizeof the record */
 };
-#define DB_SHAPE(what_, rec, cols_) {what_, cols_, (int)(sizeof cols_ / sizeof cols_[0]), sizeof(rec)}
+#define DB_SHAPE(what_, rec, cols_) {(what_), (cols_), (int)(sizeof(cols_) / sizeof (cols_)[0]), sizeof(rec)}
 
 /* Rows of one shape. The array and every string in it belong to it. */
 struct db_rows {

@@ -19,6 +19,12 @@
     X(followups) \
     X(runner) \
     X(calllist) \
+    X(events) \
+    X(event) \
+    X(eventform) \
+    X(queue) \
+    X(picker) \
+    X(duplicates) \
     X(audit) \
     X(auditstaff)
 

@@ -1,4 +1,4 @@
-/* script.h — service-recovery scripts: the file format's parser and validator, the pure engine a runner screen drives, the database (load, fit, record) and `careline scripts`. */
+/* script.h — service-recovery scripts: the file format's parser and validator, the pure engine a runner screen drives, and the database (load, fit, record); `careline scripts` is in cmd_scripts.h. */
 #ifndef CARELINE_SCRIPT_H
 #define CARELINE_SCRIPT_H
 
@@ -223,6 +223,12 @@ int script_parse(const char *file, const char *text, const char *const *categori
  * be read). */
 int script_parse_file(const char *path, const char *const *categories, struct script *out,
                       struct script_errors *errs);
+/* Every one of n scripts (texts[i], or the file files[i] when texts is
+ * NULL; files name them in messages either way) into scripts[i], also
+ * refusing two with one code (in one load the second would silently
+ * replace the first). Returns how many are not valid. */
+int script_parse_all(int n, const char *const *files, const char *const *texts, const char *const *categories,
+                     struct script *scripts, struct script_errors *errs);
 
 /* ---- the engine (pure) ------------------------------------------------------ */
 
@@ -392,28 +398,42 @@ int db_script_store(struct db_conn *c, const struct script *const *scripts, int 
  * goes to out (NULL: nowhere); reasons to stderr. Returns 0, or -1
  * (nothing stored). */
 int db_script_load_shipped(struct db_conn *c, FILE *out);
+/* What db_script_check_or_load() came to. */
+enum script_load_result {
+    SCRIPT_LOAD_OK,
+    SCRIPT_LOAD_INVALID,   /* a file is not valid (nothing stored) */
+    SCRIPT_LOAD_FAILED     /* the database failed (nothing stored) */
+};
+/* The one path of `scripts check`, `scripts load` and the seed: parse n
+ * scripts (texts[i], or the file files[i] when texts is NULL) and, with a
+ * connection c, check their categories against the database and store
+ * them (db_script_store). Each problem goes to errout as "file:line:
+ * reason" (sanitised), then a summary; what was checked ("FILE: ok: CODE,
+ * N steps") or stored goes to out (NULL: nowhere). c NULL: check only. */
+enum script_load_result db_script_check_or_load(struct db_conn *c, int n, const char *const *files,
+                                                const char *const *texts, FILE *out, FILE *errout);
+
+/* One stored version of a script, for `scripts list`. */
+struct db_script_version {
+    char *code;
+    int version;
+    bool active;
+    char *name;
+    char *categories;   /* complaint_category codes, space-separated; "*" = every category */
+};
+struct db_rows;
+/* Every stored version, by code then version, as rows of struct
+ * db_script_version (free with db_rows_free). 0, or -1 with the reason. */
+int db_script_versions(struct db_conn *c, struct db_rows *out, char *err, size_t errlen);
+/* The id (UUID text) of the complaint with this reference: 1 when found,
+ * 0 when there is none, -1 with the reason in err. */
+int db_script_complaint_id(struct db_conn *c, const char *reference, char id[37], char *err, size_t errlen);
+/* The statements above that decode into records, for tests/db/statements.c. */
+struct db_statement;
+const struct db_statement *db_script_statements(int *n);
 /* Every complaint_category code, NULL-terminated (free each and the array
  * with script_strv_free), or NULL with err set. */
 char **db_script_categories(struct db_conn *c, char *err, size_t errlen);
 void script_strv_free(char **v);
-
-/* ---- the command line ----------------------------------------------------------
- *   careline scripts check FILE...     validate, no database
- *   careline scripts load FILE...      validate against the database's categories, then store
- *   careline scripts list              every version: code, version, name, categories, active
- *   careline scripts try REFERENCE [--record RUN_UUID] [ANSWER...]
- *                                      walk the script that fits a complaint, answering
- *                                      with ANSWER... ("skip:REASON" skips; at a credit
- *                                      step "credit:AMOUNT", else the script's amount),
- *                                      and with --record store the run, answers and
- *                                      credits under RUN_UUID
- * argv[0] is "scripts". script_cli_parse() checks the arguments (0, or
- * APP_EXIT_USAGE with a message on stderr); script_cli_needs_db() says
- * whether to connect first; script_cli_run() runs (db may be NULL when no
- * database is needed) and returns the exit code: 0, 1 when the database
- * failed or no script fits, 2 when a file is not valid (nothing stored). */
-int script_cli_parse(int argc, char **argv);
-bool script_cli_needs_db(int argc, char **argv);
-int script_cli_run(int argc, char **argv, struct db_conn *db);
 
 #endif

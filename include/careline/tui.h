@@ -76,6 +76,10 @@ int tui_put_wrapped(struct tui_rect r, enum tui_role role, const char *text, int
  * last row says `more` instead (e.g. "F3 reads the whole message") and the
  * rows above end with a down mark. Returns the rows used (<= r.h). */
 int tui_put_excerpt(struct tui_rect r, enum tui_role role, const char *text, const char *more, bool fill);
+/* A screen's paragraph: raw text wrapped from row y of body b, one column
+ * in from its left, over at most max rows and never below b (a scroll
+ * mark when it does not fit). Returns the row after it. */
+int tui_put_lines(int y, struct tui_rect b, int max, enum tui_role role, const char *text);
 /* Lines text takes at width (the same wrapping, without the scroll column). */
 int tui_wrap_count(const char *text, int width);
 void tui_fill(int y, int x, int w, enum tui_role role);   /* blanks */
@@ -226,9 +230,15 @@ void tui_message(enum tui_role role, const char *fmt, ...) __attribute__((format
  * keys, '\n'-separated (what short forms mean). Both strings must live as
  * long as the program (string literals). */
 void tui_set_help_note(const char *screen, const char *note);
+/* The application's handler for actions no screen took (actions that work
+ * everywhere, such as opening the queue); it may push screens. */
+void tui_set_global_action(enum scr_result (*fn)(enum tui_action a));
 /* Right-hand part of the status line (connection state); the text is
  * copied, NULL or "" clears it. */
 void tui_set_conn_status(const char *text, enum tui_role role);
+/* News every screen's status line shows, left of the connection state
+ * ("! event 14:05"): the text is copied, NULL or "" clears it. */
+void tui_set_status_note(const char *text, enum tui_role role);
 
 /* The event loop polls the terminal together with the descriptors the
  * database layer gives it, so the screen never waits on the database. */

@@ -300,6 +300,35 @@ workflow() {
     tm_stop
 }
 
+# queue_bytes TAG TERMENV...: the supervisor's queue at 80x24 (the bench
+# connects as the cluster owner: every team's queue): bytes of its first
+# draw, then of one live update, when another session gives the complaint
+# under the cursor to someone else and the notification redraws that row.
+queue_bytes() {
+    local tag=$1; shift
+    local trace=$W/$tag.qtrace m ref id who
+    rm -f "$trace"
+    tm_start 80 24 env "$@" CARELINE_TRACE="$trace" "$CARELINE" --config "$W/delay0.conf"
+    tm_wait 'Search:' 'online' || return 1
+    settle "$trace"
+    m=$(lines "$trace")
+    tm_keys C-y
+    tm_wait 'Queue of every team: [0-9]+ open' '^> ' || return 1
+    settle "$trace"
+    echo "queue_first $(paint_bytes "$trace" "$m")" >>"$W/$tag.bytes"
+    ref=$(tm_screen | grep '^> ' | grep -oE 'C-[0-9]{4}-[0-9]{6}' | head -1)
+    id=$(bench_q "SELECT s.id FROM staff s, complaint k WHERE k.reference = '$ref'
+                   AND s.group_role = 'agent' AND s.id IS DISTINCT FROM k.owner_staff_id ORDER BY s.id LIMIT 1")
+    who=$(bench_q "SELECT display_name FROM staff WHERE id = $id")
+    m=$(lines "$trace")
+    bench_q "UPDATE complaint SET owner_staff_id = $id WHERE reference = '$ref'" >/dev/null
+    tm_wait "$(re "$ref").*$(re "${who:0:8}")" || return 1
+    settle "$trace"
+    echo "queue_update $(paint_bytes "$trace" "$m")" >>"$W/$tag.bytes"
+    tm_keys C-c
+    tm_stop
+}
+
 # ---- run ----------------------------------------------------------------------
 bench_note "bench: search and customer view in tmux, search delay 0 ($REPS x 4 kinds)..."
 tmux_searches "$W/delay0.conf" tmux0 "$REPS" 1 || { tm_stop; bench_note "bench: the tmux search run failed"; }
@@ -314,6 +343,9 @@ bench_note "bench: start-up ($STARTS starts), memory and bytes..."
 startups || { tm_stop; bench_note "bench: the start-up run failed"; }
 workflow xterm TERM=xterm-256color LANG=C.UTF-8 || { tm_stop; bench_note "bench: the xterm workflow failed"; }
 workflow vt220 TERM=vt220 LANG=C LC_ALL=C NO_COLOR=1 || { tm_stop; bench_note "bench: the vt220 workflow failed"; }
+bench_note "bench: the supervisor's queue, first draw and a live update..."
+queue_bytes xterm TERM=xterm-256color LANG=C.UTF-8 || { tm_stop; bench_note "bench: the xterm queue run failed"; }
+queue_bytes vt220 TERM=vt220 LANG=C LC_ALL=C NO_COLOR=1 || { tm_stop; bench_note "bench: the vt220 queue run failed"; }
 
 # ---- the report ---------------------------------------------------------------
 f() { cat "$W/$1" 2>/dev/null; }                  # the numbers of one figure
@@ -378,6 +410,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "-") printf "%.1fx"
         bytes_of $t redraw_panel | row "any panel, full redraw (C-l)" B "< 4096 B"
         bytes_of $t move_contact | row "move one row in the contacts panel" B "< 300 B"
         bytes_of $t log_contact | row "log a contact (form, typing, saved view)" B "-"
+        bytes_of $t queue_first | row "supervisor's queue, first draw (all paints)" B "< 4096 B"
+        bytes_of $t queue_update | row "queue: one live update (row reassigned)" B "< 300 B"
         awk '$1 == "workflow" { print $2 " bytes, " $3 " keys" }' "$W/$t.bytes" 2>/dev/null |
             sed 's/^/contact workflow total (search, open, 6 panels, log): /'
     done
@@ -400,5 +434,5 @@ case $SKIP in *" slow "*) ;; *)
 esac
 echo "" >>"$REPORT"
 echo "Not in the bench yet: complaint intake and the recovery-script runner (workflow keys and bytes, load mix)," \
-     "a live update of the supervisors' screens; bench took $((SECONDS - BENCH_T0)) s." >>"$REPORT"
+     "the dashboard; bench took $((SECONDS - BENCH_T0)) s." >>"$REPORT"
 cat "$REPORT"

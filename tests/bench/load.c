@@ -29,6 +29,7 @@
  * nothing, that no deadlock was counted, and that no edit was lost.
  */
 #include <errno.h>
+#include <ftw.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -120,8 +121,8 @@ static double uniform(void)
 static struct db_conn *connect_as(const char *role)
 {
     char conninfo[128] = "";
-    if (role && *role)
-        snprintf(conninfo, sizeof conninfo, "user=%s", role);
+    if (role && *role && util_format_fits(conninfo, sizeof conninfo, "user=%s", role) < 0)
+        die("role name too long: %s", role);
     struct db_params p = {
         .conninfo = conninfo,
         .connect_timeout = 30,
@@ -168,6 +169,13 @@ static void record(enum action a, double ms, bool ok)
     recs[nrecs++] = (struct sample_rec){(unsigned char)a, ok, (float)ms};
 }
 
+static void sleep_ms(double ms)
+{
+    struct timespec ts = {(time_t)(ms / 1000), (long)(fmod(ms, 1000) * 1e6)};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
 static void think(double deadline)
 {
     if (opt.think_ms <= 0)
@@ -176,9 +184,7 @@ static void think(double deadline)
     double left = deadline - now_ms();
     if (ms > left)
         ms = left > 0 ? left : 0;
-    struct timespec ts = {(time_t)(ms / 1000), (long)(fmod(ms, 1000) * 1e6)};
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-        ;
+    sleep_ms(ms);
 }
 
 static void do_search(struct db_conn *c, const struct customer *cu)
@@ -210,15 +216,14 @@ static void do_open(struct db_conn *c, const struct customer *cu)
 static void do_contact(struct db_conn *c, struct db_contact_draft *d, int agent, int seq)
 {
     char summary[160];
-    snprintf(summary, sizeof summary, "%s agent %d call %d: asked about the bill", run_tag, agent, seq);
+    util_format(summary, sizeof summary, "%s agent %d call %d: asked about the bill", run_tag, agent, seq);
     d->summary = summary;
     double t0 = now_ms();
     int rc = db_contact_save_sync(c, d);
     if (rc < 0) {
         /* What the screen does after a failure: the same draft again. */
         fprintf(uuids, "retried %s %s\n", d->id, db_error(c));
-        struct timespec ts = {0, 100 * 1000000L};
-        nanosleep(&ts, NULL);
+        sleep_ms(100);
         rc = db_contact_save_sync(c, d);
     }
     record(A_CONTACT, now_ms() - t0, rc == 0);
@@ -237,8 +242,10 @@ static void do_edit(struct db_conn *c, int agent, int seq, double deadline)
 {
     long long id = hot[(int)(uniform() * HOT) % HOT];
     char ids[24], email[160];
-    snprintf(ids, sizeof ids, "%lld", id);
-    snprintf(email, sizeof email, "load.%d.%d@%s.example", agent, seq, run_tag);
+    util_format(ids, sizeof ids, "%lld", id);
+    /* The check compares it with what is stored: never cut. */
+    if (util_format_fits(email, sizeof email, "load.%d.%d@%s.example", agent, seq, run_tag) < 0)
+        die("e-mail address too long for run tag %s", run_tag);
     double t0 = now_ms();
     const char *p1[1] = {ids};
     PGresult *r = db_exec(c, version_sql, 1, p1);
@@ -274,18 +281,72 @@ static void do_queue(struct db_conn *c)
     PQclear(r);
 }
 
+/* The file of child n (a supervisor's or an agent's) with this suffix. */
+static void child_path(char *path, size_t len, bool supervisor, int n, const char *suffix)
+{
+    if (util_format_fits(path, len, "%s/%c%d.%s", dir, supervisor ? 's' : 'a', n, suffix) < 0)
+        die("path too long in %s", dir);
+}
+
+static FILE *child_file(bool supervisor, int n, const char *suffix)
+{
+    char path[512];
+    child_path(path, sizeof path, supervisor, n, suffix);
+    return fopen(path, "w");
+}
+
+/* An agent's calls until the deadline. */
+static void agent_calls(struct db_conn *c, int n, double deadline)
+{
+    int seq = 0;
+    /* Agents do not all start a call in the same millisecond: a random
+     * first pause spreads them as a real shift would be spread. */
+    think(deadline);
+    while (now_ms() < deadline) {
+        const struct customer *cu = &sample[(int)(uniform() * nsample) % nsample];
+        seq++;
+        struct db_contact_draft d;
+        db_contact_draft_init(&d, cu->id);   /* the call begins */
+        do_search(c, cu);
+        think(deadline);
+        if (now_ms() >= deadline)
+            break;
+        do_open(c, cu);
+        think(deadline);
+        if (now_ms() >= deadline)
+            break;
+        do_contact(c, &d, n, seq);
+        if (uniform() * 100 < opt.edit_pct) {
+            think(deadline);
+            if (now_ms() < deadline)
+                do_edit(c, n, seq, deadline);
+        }
+        think(deadline);
+    }
+}
+
+/* The samples for the parent; 0, or 1 when they could not be written. */
+static int write_samples(bool supervisor, int n)
+{
+    int bad = fclose(uuids) != 0;
+    bad |= fclose(edits) != 0;
+    bad |= fclose(errlog) != 0;
+    FILE *f = child_file(supervisor, n, "samples");
+    if (!f)
+        return 1;
+    bad |= fwrite(recs, sizeof *recs, nrecs, f) != nrecs;
+    bad |= fclose(f) != 0;
+    return bad;
+}
+
 /* A child: connect, say ready, wait for the start, work until the deadline,
  * write the samples. */
 static int child(int n, bool supervisor, int ready_fd, int go_fd)
 {
     rng = 0x9E3779B97F4A7C15ULL ^ ((unsigned long long)getpid() << 20) ^ (unsigned long long)now_ms();
-    char path[512];
-    snprintf(path, sizeof path, "%s/%c%d.uuids", dir, supervisor ? 's' : 'a', n);
-    uuids = fopen(path, "w");
-    snprintf(path, sizeof path, "%s/%c%d.edits", dir, supervisor ? 's' : 'a', n);
-    edits = fopen(path, "w");
-    snprintf(path, sizeof path, "%s/%c%d.errors", dir, supervisor ? 's' : 'a', n);
-    errlog = fopen(path, "w");
+    uuids = child_file(supervisor, n, "uuids");
+    edits = child_file(supervisor, n, "edits");
+    errlog = child_file(supervisor, n, "errors");
     if (!uuids || !edits || !errlog)
         return 1;
     double t0 = now_ms();
@@ -311,50 +372,14 @@ static int child(int n, bool supervisor, int ready_fd, int go_fd)
     if (read(go_fd, &b, 1) < 0) /* EOF: the parent says go */
         return 1;
     double deadline = now_ms() + opt.seconds * 1000.0;
-    int seq = 0;
-    /* Agents do not all start a call in the same millisecond: a random
-     * first pause spreads them as a real shift would be spread. */
-    if (!supervisor)
-        think(deadline);
-    while (c && now_ms() < deadline) {
-        if (supervisor) {
-            do_queue(c);
-            double ms = opt.poll_ms * (0.5 + uniform());
-            struct timespec ts = {(time_t)(ms / 1000), (long)(fmod(ms, 1000) * 1e6)};
-            nanosleep(&ts, NULL);
-            continue;
-        }
-        const struct customer *cu = &sample[(int)(uniform() * nsample) % nsample];
-        seq++;
-        struct db_contact_draft d;
-        db_contact_draft_init(&d, cu->id);   /* the call begins */
-        do_search(c, cu);
-        think(deadline);
-        if (now_ms() >= deadline)
-            break;
-        do_open(c, cu);
-        think(deadline);
-        if (now_ms() >= deadline)
-            break;
-        do_contact(c, &d, n, seq);
-        if (uniform() * 100 < opt.edit_pct) {
-            think(deadline);
-            if (now_ms() < deadline)
-                do_edit(c, n, seq, deadline);
-        }
-        think(deadline);
+    if (c && !supervisor)
+        agent_calls(c, n, deadline);
+    while (c && supervisor && now_ms() < deadline) {
+        do_queue(c);
+        sleep_ms(opt.poll_ms * (0.5 + uniform()));
     }
     db_free(c);
-    fclose(uuids);
-    fclose(edits);
-    fclose(errlog);
-    snprintf(path, sizeof path, "%s/%c%d.samples", dir, supervisor ? 's' : 'a', n);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return 1;
-    fwrite(recs, sizeof *recs, nrecs, f);
-    fclose(f);
-    return 0;
+    return write_samples(supervisor, n);
 }
 
 /* ---- the parent ---------------------------------------------------------- */
@@ -374,10 +399,14 @@ static void load_sample(struct db_conn *c)
     sample = util_calloc((size_t)nsample, sizeof *sample);
     for (int i = 0; i < nsample; i++) {
         struct customer *cu = &sample[i];
-        cu->id = atoll(PQgetvalue(r, i, 0));
-        snprintf(cu->account, sizeof cu->account, "%s", PQgetvalue(r, i, 1));
-        snprintf(cu->phone, sizeof cu->phone, "%s", PQgetvalue(r, i, 2));
-        snprintf(cu->name, sizeof cu->name, "%s", PQgetvalue(r, i, 3));
+        int64_t id;
+        /* Searched for as they are: a cut one would find someone else. */
+        if (util_parse_int64(PQgetvalue(r, i, 0), &id) < 0 ||
+            util_format_fits(cu->account, sizeof cu->account, "%s", PQgetvalue(r, i, 1)) < 0 ||
+            util_format_fits(cu->phone, sizeof cu->phone, "%s", PQgetvalue(r, i, 2)) < 0 ||
+            util_format_fits(cu->name, sizeof cu->name, "%s", PQgetvalue(r, i, 3)) < 0)
+            die("customer %s: id, account, phone or name does not fit the driver", PQgetvalue(r, i, 0));
+        cu->id = id;
         char *sur = strchr(cu->name, ' ');
         if (sur && strlen(sur) > 4) {
             int k = sur[3] == sur[4] ? 2 : 3;
@@ -396,7 +425,9 @@ static long long one_number(struct db_conn *c, const char *sql, int n, const cha
     PGresult *r = db_exec(c, sql, n, p);
     if (!r || PQntuples(r) < 1)
         die("%s: %s", sql, db_error(c));
-    long long v = atoll(PQgetvalue(r, 0, 0));
+    int64_t v;
+    if (util_parse_int64(PQgetvalue(r, 0, 0), &v) < 0)
+        die("%s: '%s' is not a whole number", sql, PQgetvalue(r, 0, 0));
     PQclear(r);
     return v;
 }
@@ -405,17 +436,26 @@ static long long one_number(struct db_conn *c, const char *sql, int n, const cha
 static void cpu_jiffies(unsigned long long *busy, unsigned long long *total)
 {
     unsigned long long v[8] = {0};
+    char line[512];
     FILE *f = fopen("/proc/stat", "r");
     *busy = *total = 0;
     if (!f)
         return;
-    if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
-               &v[7]) == 8) {
-        for (int i = 0; i < 8; i++)
-            *total += v[i];
-        *busy = *total - v[3] - v[4];   /* all but idle and iowait */
+    bool got = fgets(line, sizeof line, f) && strncmp(line, "cpu ", 4) == 0;
+    (void)fclose(f);   /* only read */
+    char *p = line + 4;
+    for (int i = 0; got && i < 8; i++) {
+        char *end;
+        errno = 0;
+        v[i] = strtoull(p, &end, 10);
+        got = end != p && errno == 0;
+        p = end;
     }
-    fclose(f);
+    if (!got)
+        return;
+    for (int i = 0; i < 8; i++)
+        *total += v[i];
+    *busy = *total - v[3] - v[4];   /* all but idle and iowait */
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -440,10 +480,10 @@ static void print_row(const char *label, double *v, size_t n, long errors, doubl
     }
     qsort(v, n, sizeof *v, cmp_double);
     char rate[16] = "-";
-    if (per_s >= 0)
-        snprintf(rate, sizeof rate, "%.1f", per_s);
+    if (per_s >= 0)   /* -1: no rate */
+        util_format(rate, sizeof rate, "%.1f", per_s);
     printf("%-32s %7zu %7s %7.1f %7.1f %7.1f %8.1f %6ld  %s\n", label, n, rate, pct(v, n, 50), pct(v, n, 95),
-           pct(v, n, 99), n ? v[n - 1] : NAN, errors, goal);
+           pct(v, n, 99), v[n - 1], errors, goal);
 }
 
 /* Append every line of the children's files with this suffix to out. */
@@ -452,20 +492,19 @@ static void gather(const char *suffix, struct util_buf *out)
     char path[512], line[512];
     for (int s = 0; s < 2; s++)
         for (int i = 0; i < (s ? opt.supervisors : opt.agents); i++) {
-            snprintf(path, sizeof path, "%s/%c%d.%s", dir, s ? 's' : 'a', i, suffix);
+            child_path(path, sizeof path, s, i, suffix);
             FILE *f = fopen(path, "r");
             if (!f)
                 continue;
             while (fgets(line, sizeof line, f))
                 util_buf_puts(out, line);
-            fclose(f);
+            (void)fclose(f);   /* only read */
         }
 }
 
-static int check(struct db_conn *c, long long deadlocks0)
+/* Contacts: every acknowledged UUID once; replays and retries add nothing. */
+static int check_contacts(struct db_conn *c)
 {
-    int problems = 0;
-    /* Contacts: every acknowledged UUID once; replays and retries add nothing. */
     struct util_buf lines = {0}, ok = {0}, failed = {0}, ids = {0};
     gather("uuids", &lines);
     long nok = 0, nfailed = 0, nreplay = 0, nretried = 0;
@@ -481,16 +520,14 @@ static int check(struct db_conn *c, long long deadlocks0)
         if (!u)
             continue;
         u++;
-        if (strncmp(l, "ok ", 3) == 0) {
+        if (strncmp(l, "ok ", 3) == 0)
             util_buf_printf(&ok, "%s%s", nok++ ? "," : "", u);
-        } else if (strncmp(l, "failed ", 7) == 0) {
+        else if (strncmp(l, "failed ", 7) == 0)
             util_buf_printf(&failed, "%s%s", nfailed++ ? "," : "", u);
-        } else if (strncmp(l, "retried ", 8) == 0) {
-            if (!nretried++)
-                snprintf(first_retry, sizeof first_retry, "%s", u + 37);
-        } else {
+        else if (strncmp(l, "retried ", 8) == 0 && !nretried++)
+            util_format(first_retry, sizeof first_retry, "%s", strlen(u) > 37 ? u + 37 : "");
+        else if (strncmp(l, "replay ", 7) == 0)
             nreplay++;
-        }
     }
     util_buf_puts(&ok, "}");
     util_buf_puts(&failed, "}");
@@ -502,13 +539,12 @@ static int check(struct db_conn *c, long long deadlocks0)
     long long found = one_number(c, "SELECT count(*) FROM interaction WHERE id = ANY($1::uuid[])", 1, p1);
     long long distinct_ok = one_number(c, "SELECT count(DISTINCT u) FROM unnest($1::uuid[]) u", 1, p1);
     const char *pf[1] = {failed.data};
-    long long failed_present =
-        one_number(c, "SELECT count(*) FROM interaction WHERE id = ANY($1::uuid[])", 1, pf);
-    char like[80];
-    snprintf(like, sizeof like, "%s agent %%", run_tag);
+    long long failed_present = one_number(c, "SELECT count(*) FROM interaction WHERE id = ANY($1::uuid[])", 1, pf);
+    char *like = util_asprintf("%s agent %%", run_tag);
     const char *p2[2] = {ids.data, like};
     long long tagged = one_number(
         c, "SELECT count(*) FROM interaction WHERE customer_id = ANY($1::bigint[]) AND summary LIKE $2", 2, p2);
+    free(like);
     long long dup = tagged - found - failed_present;
     printf("\nconsistency (%s):\n", opt.label);
     printf("  contacts acknowledged %ld (distinct UUIDs %lld), found in the database %lld: %s\n", nok,
@@ -518,68 +554,94 @@ static int check(struct db_conn *c, long long deadlocks0)
            nreplay, tagged, found, failed_present, dup == 0 ? "no duplicates" : "DUPLICATES");
     printf("  saves whose first attempt failed (sent again with the same UUID): %ld%s%s; failed even then: %ld\n",
            nretried, nretried ? ", e.g. " : "", first_retry, nfailed);
-    problems += found != nok || distinct_ok != nok || dup != 0;
+    util_buf_free(&lines);
+    util_buf_free(&ok);
+    util_buf_free(&failed);
+    util_buf_free(&ids);
+    return found != nok || distinct_ok != nok || dup != 0;
+}
 
+/* The winning edits the children wrote ("ok ID VERSION EMAIL"), per hot
+ * customer: how many and the e-mail of the newest. */
+struct edit_wins {
+    long wins[HOT], total;
+    int best_v[HOT];
+    char best_email[HOT][160];
+};
+
+/* Returns the count of refused ("conflict") edits. */
+static long read_edits(struct edit_wins *w)
+{
+    struct util_buf el = {0};
+    gather("edits", &el);
+    long conflicts = 0;
+    memset(w, 0, sizeof *w);
+    for (char *l = el.data, *e, *save; l && *l; l = e + 1) {
+        e = strchr(l, '\n');
+        if (!e)
+            break;
+        *e = '\0';
+        if (strncmp(l, "conflict", 8) == 0) {
+            conflicts++;
+            continue;
+        }
+        char *word = strtok_r(l, " ", &save), *id = strtok_r(NULL, " ", &save), *v = strtok_r(NULL, " ", &save),
+             *email = strtok_r(NULL, " ", &save);
+        int64_t cid;
+        int version;
+        if (!word || strcmp(word, "ok") != 0 || util_parse_int64(id, &cid) < 0 || util_parse_int(v, &version) < 0 ||
+            !email)
+            die("edits: cannot read the line '%s'", l);
+        for (int i = 0; i < HOT; i++)
+            if (hot[i] == cid) {
+                w->wins[i]++;
+                w->total++;
+                if (version > w->best_v[i]) {
+                    w->best_v[i] = version;
+                    if (util_format_fits(w->best_email[i], sizeof w->best_email[i], "%s", email) < 0)
+                        die("edits: e-mail address too long: %s", email);
+                }
+            }
+    }
+    util_buf_free(&el);
+    return conflicts;
+}
+
+/* Edits: each hot customer's version moved by exactly the number of edits
+ * that were told they won, and holds the e-mail of the last. */
+static int check_edits(struct db_conn *c)
+{
+    struct edit_wins w;
+    long conflicts = read_edits(&w), moved = 0, lost = 0;
+    for (int i = 0; i < HOT; i++) {
+        char ids1[24];
+        util_format(ids1, sizeof ids1, "%lld", hot[i]);
+        const char *p[1] = {ids1};
+        PGresult *r = db_exec(c, "SELECT version, coalesce(email, '') FROM customer WHERE id = $1", 1, p);
+        int v;
+        if (!r || PQntuples(r) != 1 || util_parse_int(PQgetvalue(r, 0, 0), &v) < 0)
+            die("customer %s: %s", ids1, r ? "no version" : db_error(c));
+        moved += v - version0[i];
+        if (v - version0[i] != w.wins[i] || (w.wins[i] && strcmp(PQgetvalue(r, 0, 1), w.best_email[i]) != 0))
+            lost++;
+        PQclear(r);
+    }
+    printf("  edits that won %ld, refused as stale %ld; versions moved %ld; customers whose last winning edit"
+           " is not what is stored: %ld: %s\n",
+           w.total, conflicts, moved, lost, lost == 0 && moved == w.total ? "no lost update" : "LOST UPDATES");
+    return lost != 0 || moved != w.total;
+}
+
+static int check(struct db_conn *c, long long deadlocks0)
+{
+    int problems = check_contacts(c);
     /* Deadlocks: the server's own counter, before and after. */
     long long deadlocks =
         one_number(c, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()", 0, NULL) -
         deadlocks0;
     printf("  deadlocks during the run (pg_stat_database): %lld\n", deadlocks);
     problems += deadlocks != 0;
-
-    /* Edits: each hot customer's version moved by exactly the number of
-     * edits that were told they won, and holds the e-mail of the last. */
-    struct util_buf el = {0};
-    gather("edits", &el);
-    long wins[HOT] = {0}, conflicts = 0, lost = 0, total = 0;
-    int best_v[HOT] = {0};
-    char best_email[HOT][160];
-    memset(best_email, 0, sizeof best_email);
-    for (char *l = el.data, *e; l && *l; l = e + 1) {
-        e = strchr(l, '\n');
-        if (!e)
-            break;
-        *e = '\0';
-        long long id;
-        int v;
-        char email[160];
-        if (sscanf(l, "ok %lld %d %159s", &id, &v, email) == 3) {
-            for (int i = 0; i < HOT; i++)
-                if (hot[i] == id) {
-                    wins[i]++;
-                    total++;
-                    if (v > best_v[i]) {
-                        best_v[i] = v;
-                        snprintf(best_email[i], sizeof best_email[i], "%s", email);
-                    }
-                }
-        } else if (strncmp(l, "conflict", 8) == 0) {
-            conflicts++;
-        }
-    }
-    long moved = 0;
-    for (int i = 0; i < HOT; i++) {
-        char ids1[24];
-        snprintf(ids1, sizeof ids1, "%lld", hot[i]);
-        const char *p[1] = {ids1};
-        PGresult *r = db_exec(c, "SELECT version, coalesce(email, '') FROM customer WHERE id = $1", 1, p);
-        if (!r)
-            die("%s", db_error(c));
-        int v = atoi(PQgetvalue(r, 0, 0));
-        moved += v - version0[i];
-        if (v - version0[i] != wins[i] || (wins[i] && strcmp(PQgetvalue(r, 0, 1), best_email[i]) != 0))
-            lost++;
-        PQclear(r);
-    }
-    printf("  edits that won %ld, refused as stale %ld; versions moved %ld; customers whose last winning edit"
-           " is not what is stored: %ld: %s\n",
-           total, conflicts, moved, lost, lost == 0 && moved == total ? "no lost update" : "LOST UPDATES");
-    problems += lost != 0 || moved != total;
-    util_buf_free(&lines);
-    util_buf_free(&ok);
-    util_buf_free(&failed);
-    util_buf_free(&ids);
-    util_buf_free(&el);
+    problems += check_edits(c);
     return problems;
 }
 
@@ -591,18 +653,29 @@ static void usage(void)
     exit(2);
 }
 
-int main(int argc, char **argv)
+/* A whole number option, or the usage. */
+static int number(const char *v)
+{
+    int n;
+    if (util_parse_int(v, &n) < 0 || n < 0) {
+        fprintf(stderr, "load: '%s' is not a whole number\n", v);
+        usage();
+    }
+    return n;
+}
+
+static void parse_options(int argc, char **argv)
 {
     int ch;
     while ((ch = getopt(argc, argv, "a:s:t:k:r:e:p:c:u:U:l:")) != -1) {
         switch (ch) {
-        case 'a': opt.agents = atoi(optarg); break;
-        case 's': opt.supervisors = atoi(optarg); break;
-        case 't': opt.seconds = atoi(optarg); break;
-        case 'k': opt.think_ms = atoi(optarg); break;
-        case 'r': opt.replay_pct = atoi(optarg); break;
-        case 'e': opt.edit_pct = atoi(optarg); break;
-        case 'p': opt.poll_ms = atoi(optarg); break;
+        case 'a': opt.agents = number(optarg); break;
+        case 's': opt.supervisors = number(optarg); break;
+        case 't': opt.seconds = number(optarg); break;
+        case 'k': opt.think_ms = number(optarg); break;
+        case 'r': opt.replay_pct = number(optarg); break;
+        case 'e': opt.edit_pct = number(optarg); break;
+        case 'p': opt.poll_ms = number(optarg); break;
         case 'c': opt.config = optarg; break;
         case 'u': opt.agent_role = optarg; break;
         case 'U': opt.supervisor_role = optarg; break;
@@ -610,24 +683,29 @@ int main(int argc, char **argv)
         default: usage();
         }
     }
-    if (opt.agents < 1 || opt.seconds < 1 || opt.supervisors < 0)
+    if (opt.agents < 1 || opt.seconds < 1)
         usage();
+}
+
+/* Set-up as the environment's user (the cluster owner in the bench): the
+ * customers to ask about, the hot customers' versions; returns the
+ * deadlock counter before the run. */
+static long long set_up(void)
+{
     char err[1024];
     if (conf_load(&conf, opt.config, err, sizeof err) < 0)
         die("%s", err);
-    snprintf(dir, sizeof dir, "%s/careline-load.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (!mkdtemp(dir))
-        die("mkdtemp: %s", strerror(errno));
-    snprintf(run_tag, sizeof run_tag, "load-%ld-%d", (long)time(NULL), (int)getpid());
-
-    /* Set-up as the environment's user (the cluster owner in the bench). */
+    const char *tmp = getenv("TMPDIR");
+    if (util_format_fits(dir, sizeof dir, "%s/careline-load.XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0 || !mkdtemp(dir))
+        die("mkdtemp in %s: %s", tmp && *tmp ? tmp : "/tmp", strerror(errno));
+    util_format(run_tag, sizeof run_tag, "load-%ld-%d", (long)time(NULL), (int)getpid());
     struct db_conn *admin = connect_as(NULL);
     if (!admin)
-        return 3;
+        exit(3);
     load_sample(admin);
     for (int i = 0; i < HOT; i++) {
         char ids[24];
-        snprintf(ids, sizeof ids, "%lld", hot[i]);
+        util_format(ids, sizeof ids, "%lld", hot[i]);
         const char *p[1] = {ids};
         version0[i] = (int)one_number(admin, version_sql, 1, p);
     }
@@ -635,15 +713,26 @@ int main(int argc, char **argv)
         one_number(admin, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()", 0, NULL);
     /* Children must not share the parent's socket: close it over the fork. */
     db_free(admin);
-    fflush(NULL);
+    return deadlocks0;
+}
 
-    int total = opt.agents + opt.supervisors;
+/* The run as the parent saw it. */
+struct run {
+    int total, up, failed_children;
+    double conn_ms, elapsed, machine, driver_cores;
+};
+
+/* Fork the children, wait until they are connected, start them together,
+ * wait for them to finish. */
+static void run_children(struct run *run)
+{
+    run->total = opt.agents + opt.supervisors;
     int ready[2], go[2];
-    if (pipe(ready) < 0 || pipe(go) < 0)
+    if (fflush(NULL) != 0 || pipe(ready) < 0 || pipe(go) < 0)
         die("pipe: %s", strerror(errno));
-    pid_t *pids = util_calloc((size_t)total, sizeof *pids);
+    pid_t *pids = util_calloc((size_t)run->total, sizeof *pids);
     double t_conn = now_ms();
-    for (int i = 0; i < total; i++) {
+    for (int i = 0; i < run->total; i++) {
         pids[i] = fork();
         if (pids[i] < 0)
             die("fork: %s", strerror(errno));
@@ -656,30 +745,28 @@ int main(int argc, char **argv)
     }
     close(ready[1]);
     close(go[0]);
-    int up = 0;
-    for (int i = 0; i < total; i++) {
+    for (int i = 0; i < run->total; i++) {
         char b;
         if (read(ready[0], &b, 1) != 1)
             break;
-        up += b == 'r';
+        run->up += b == 'r';
     }
-    double conn_ms = now_ms() - t_conn;
-    fprintf(stderr, "load: %d of %d connected in %.0f ms (%s); running %d s...\n", up, total, conn_ms, opt.label,
-            opt.seconds);
+    run->conn_ms = now_ms() - t_conn;
+    fprintf(stderr, "load: %d of %d connected in %.0f ms (%s); running %d s...\n", run->up, run->total, run->conn_ms,
+            opt.label, opt.seconds);
     double t0 = now_ms();
     unsigned long long busy0, total0, busy1, total1;
     cpu_jiffies(&busy0, &total0);
     struct rusage ru0, ru1;
     getrusage(RUSAGE_CHILDREN, &ru0);
     close(go[1]);   /* go */
-    int failed_children = 0;
-    for (int i = 0; i < total; i++) {
+    for (int i = 0; i < run->total; i++) {
         int st;
         while (waitpid(pids[i], &st, 0) < 0 && errno == EINTR)
             ;
-        failed_children += !(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        run->failed_children += !(WIFEXITED(st) && WEXITSTATUS(st) == 0);
     }
-    double elapsed = (now_ms() - t0) / 1000.0;
+    run->elapsed = (now_ms() - t0) / 1000.0;
     cpu_jiffies(&busy1, &total1);
     getrusage(RUSAGE_CHILDREN, &ru1);
     /* The driver's own processes run on the same cores as the server: say
@@ -688,20 +775,38 @@ int main(int argc, char **argv)
     double drv = (double)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec + ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) +
                  (double)(ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec + ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) /
                      1e6;
-    double machine = total1 > total0 ? 100.0 * (double)(busy1 - busy0) / (double)(total1 - total0) : NAN;
+    run->driver_cores = drv / run->elapsed;
+    run->machine = total1 > total0 ? 100.0 * (double)(busy1 - busy0) / (double)(total1 - total0) : NAN;
+    free(pids);
+}
 
-    /* Gather the samples. */
+/* Every child's samples: the times of successful actions per action, and
+ * of every agent action together; failures counted. */
+struct samples {
     double *v[A__COUNT];
-    size_t n[A__COUNT] = {0}, cap[A__COUNT] = {0};
-    long errors[A__COUNT] = {0};
-    memset(v, 0, sizeof v);
-    double *all = NULL;
-    size_t nall = 0, capall = 0;
-    long allerr = 0;
+    size_t n[A__COUNT], cap[A__COUNT];
+    long errors[A__COUNT];
+    double *all;
+    size_t nall, capall;
+    long allerr;
+};
+
+static void push(double **v, size_t *n, size_t *cap, double x)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 1024;
+        *v = util_realloc(*v, *cap * sizeof **v);
+    }
+    (*v)[(*n)++] = x;
+}
+
+static void read_samples(struct samples *sm)
+{
+    memset(sm, 0, sizeof *sm);
     char path[512];
     for (int s = 0; s < 2; s++)
         for (int i = 0; i < (s ? opt.supervisors : opt.agents); i++) {
-            snprintf(path, sizeof path, "%s/%c%d.samples", dir, s ? 's' : 'a', i);
+            child_path(path, sizeof path, s, i, "samples");
             FILE *f = fopen(path, "r");
             if (!f)
                 continue;
@@ -709,78 +814,85 @@ int main(int argc, char **argv)
             while (fread(&r, sizeof r, 1, f) == 1) {
                 if (r.action >= A__COUNT)
                     continue;
+                bool agent_action = r.action != A_CONNECT && r.action != A_QUEUE;
                 if (!r.ok) {
-                    errors[r.action]++;
-                    if (r.action != A_CONNECT && r.action != A_QUEUE)
-                        allerr++;
+                    sm->errors[r.action]++;
+                    sm->allerr += agent_action;
                     continue;
                 }
-                if (n[r.action] == cap[r.action]) {
-                    cap[r.action] = cap[r.action] ? cap[r.action] * 2 : 1024;
-                    v[r.action] = util_realloc(v[r.action], cap[r.action] * sizeof **v);
-                }
-                v[r.action][n[r.action]++] = r.ms;
-                if (r.action != A_CONNECT && r.action != A_QUEUE) {
-                    if (nall == capall) {
-                        capall = capall ? capall * 2 : 4096;
-                        all = util_realloc(all, capall * sizeof *all);
-                    }
-                    all[nall++] = r.ms;
-                }
+                push(&sm->v[r.action], &sm->n[r.action], &sm->cap[r.action], r.ms);
+                if (agent_action)
+                    push(&sm->all, &sm->nall, &sm->capall, r.ms);
             }
-            fclose(f);
+            (void)fclose(f);   /* only read */
         }
+}
 
+static void report(struct samples *sm, const struct run *run)
+{
     printf("\nLoad (%s): %d agents + %d supervisors, each its own connection and process; %d s;"
            " think time %d ms mean between an agent's actions; replay %d%% of saves; edit in %d%% of calls\n",
            opt.label, opt.agents, opt.supervisors, opt.seconds, opt.think_ms, opt.replay_pct, opt.edit_pct);
     printf("%-32s %7s %7s %7s %7s %7s %8s %6s  %s\n", "action", "n", "per s", "p50", "p95", "p99", "max", "errors",
            "goal (DESIGN.md)");
     printf("%s\n", "--------------------------------------------------------------------------------------------------");
-    for (int a = 0; a < A__COUNT; a++) {
-        if (a == A_CONNECT)
-            continue;
-        print_row(action_name[a], v[a], n[a], errors[a], (double)n[a] / elapsed, "p95 < 50 ms");
-    }
-    print_row("every agent action", all, nall, allerr, (double)nall / elapsed, "p95 < 50 ms");
-    print_row(action_name[A_CONNECT], v[A_CONNECT], n[A_CONNECT], errors[A_CONNECT], -1, "-");
+    for (int a = 0; a < A__COUNT; a++)
+        if (a != A_CONNECT)
+            print_row(action_name[a], sm->v[a], sm->n[a], sm->errors[a], (double)sm->n[a] / run->elapsed,
+                      "p95 < 50 ms");
+    print_row("every agent action", sm->all, sm->nall, sm->allerr, (double)sm->nall / run->elapsed, "p95 < 50 ms");
+    print_row(action_name[A_CONNECT], sm->v[A_CONNECT], sm->n[A_CONNECT], sm->errors[A_CONNECT], -1, "-");
     printf("(ms; n counts successful actions; %d of %d connected, all in %.0f ms; %d process%s failed;"
            " not in the mix yet: complaint intake, recovery scripts)\n",
-           up, total, conn_ms, failed_children, failed_children == 1 ? "" : "es");
+           run->up, run->total, run->conn_ms, run->failed_children, run->failed_children == 1 ? "" : "es");
     printf("machine CPU busy during the run: %.0f%% of %ld cores; of that the driver's own %d processes: %.2f cores"
            " (the server had the rest)\n",
-           machine, sysconf(_SC_NPROCESSORS_ONLN), total, drv / elapsed);
+           run->machine, sysconf(_SC_NPROCESSORS_ONLN), run->total, run->driver_cores);
     struct util_buf errs = {0};
     gather("errors", &errs);
-    if (errs.len) {
-        int shown = 0;
-        for (char *l = errs.data, *e; *l && shown < 3; l = e + 1, shown++) {
-            e = strchr(l, '\n');
-            if (!e)
-                break;
-            *e = '\0';
-            int a = atoi(l);
-            printf("error (%s): %s\n", a >= 0 && a < A__COUNT ? action_name[a] : "?", strchr(l, ' ') + 1);
-        }
+    int shown = 0;
+    for (char *l = errs.data, *e; l && *l && shown < 3; l = e + 1, shown++) {
+        e = strchr(l, '\n');
+        char *msg = strchr(l, ' ');
+        if (!e || !msg)
+            break;
+        *e = *msg = '\0';
+        int a = -1;
+        if (util_parse_int(l, &a) < 0 || a < 0 || a >= A__COUNT)
+            a = -1;
+        printf("error (%s): %s\n", a >= 0 ? action_name[a] : "?", msg + 1);
     }
     util_buf_free(&errs);
+}
 
-    admin = connect_as(NULL);
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st, (void)type, (void)ftw;
+    return remove(path);
+}
+
+int main(int argc, char **argv)
+{
+    parse_options(argc, argv);
+    long long deadlocks0 = set_up();
+    struct run run = {0};
+    run_children(&run);
+    struct samples sm;
+    read_samples(&sm);
+    report(&sm, &run);
+    struct db_conn *admin = connect_as(NULL);
     if (!admin)
         return 3;
     /* Backends flush their statistics when they exit; give them a moment. */
     sleep(1);
     int problems = check(admin, deadlocks0);
     db_free(admin);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
+    if (nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS) != 0)
         fprintf(stderr, "load: could not remove %s\n", dir);
     for (int a = 0; a < A__COUNT; a++)
-        free(v[a]);
-    free(all);
-    free(pids);
+        free(sm.v[a]);
+    free(sm.all);
     free(sample);
     conf_free(&conf);
-    return problems || failed_children || up < total ? 1 : 0;
+    return problems || run.failed_children || run.up < run.total ? 1 : 0;
 }

@@ -24,12 +24,67 @@
 #include "careline/customer.h"
 #include "careline/db.h"
 #include "careline/search.h"
+#include "careline/util.h"
 
 static double now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* One task; 0, 1 when it failed, 2 when it cannot be read. */
+static int task(struct db_conn *c, int limit, const char *kind, const char *label, const char *rest)
+{
+    double t0 = now_ms();
+    if (strcmp(kind, "select1") == 0) {
+        PGresult *r = db_exec(c, "SELECT 1", 0, NULL);
+        double ms = now_ms() - t0;
+        if (!r) {
+            fprintf(stderr, "pgbase: SELECT 1: %s\n", db_error(c));
+            return 1;
+        }
+        PQclear(r);
+        printf("%s %.3f %.3f\n", label, ms, ms);
+        return 0;
+    }
+    if (strcmp(kind, "search") == 0 && rest) {
+        char hint[256];
+        if (db_search_check(rest, hint, sizeof hint) < 0) {
+            printf("%s refused\n", label);   /* the screen would not search this either */
+            return 0;
+        }
+        struct db_search_result r;
+        int ok = db_search_run(c, rest, limit, &r), rc = 0;
+        double ms = now_ms() - t0;
+        if (ok < 0 || r.error) {
+            fprintf(stderr, "pgbase: search %s: %s\n", rest, r.error ? r.error : db_error(c));
+            rc = 1;
+        } else {
+            printf("%s %.3f %.3f %d\n", label, ms, r.elapsed_ms, r.count);
+        }
+        db_search_result_free(&r);
+        return rc;
+    }
+    int64_t id;
+    if (strcmp(kind, "open") != 0 || !rest || util_parse_int64(rest, &id) < 0) {
+        fprintf(stderr, "pgbase: cannot read the task \"%s %s\"\n", kind, rest ? rest : "");
+        return 2;
+    }
+    struct db_customer_view v;
+    int ok = db_customer_open_sync(c, id, &v), rc = 0;
+    double ms = now_ms() - t0;
+    if (ok < 0) {
+        fprintf(stderr, "pgbase: open %s: %s\n", rest, v.error ? v.error : "failed");
+        rc = 1;
+    } else {
+        int rows = 0;
+        for (int i = 0; i < CV__COUNT; i++)
+            rows += v.part[i].n;
+        printf("%s %.3f %.3f %d\n", label, ms, v.ms, rows);
+    }
+    db_customer_view_free(&v);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -41,7 +96,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "pgbase: %s\n", err);
         return 2;
     }
-    int limit = conf.search_limit;
     struct db_params p = {
         .conninfo = conf.conninfo,
         .service = conf.service,
@@ -59,57 +113,16 @@ int main(int argc, char **argv)
     int rc = 0;
     while (fgets(line, sizeof line, stdin)) {
         line[strcspn(line, "\n")] = '\0';
-        char *kind = strtok(line, " ");
-        char *label = strtok(NULL, " ");
-        char *rest = strtok(NULL, "");
+        char *save = NULL;
+        char *kind = strtok_r(line, " ", &save);
+        char *label = strtok_r(NULL, " ", &save);
+        char *rest = strtok_r(NULL, "", &save);
         if (!kind || !label)
             continue;
-        double t0 = now_ms();
-        if (strcmp(kind, "select1") == 0) {
-            PGresult *r = db_exec(c, "SELECT 1", 0, NULL);
-            double ms = now_ms() - t0;
-            if (!r) {
-                fprintf(stderr, "pgbase: SELECT 1: %s\n", db_error(c));
-                rc = 1;
-                continue;
-            }
-            PQclear(r);
-            printf("%s %.3f %.3f\n", label, ms, ms);
-        } else if (strcmp(kind, "search") == 0 && rest) {
-            char hint[256];
-            if (db_search_check(rest, hint, sizeof hint) < 0) {
-                printf("%s refused\n", label);   /* the screen would not search this either */
-                continue;
-            }
-            struct db_search_result r;
-            int ok = db_search_run(c, rest, limit, &r);
-            double ms = now_ms() - t0;
-            if (ok < 0 || r.error) {
-                fprintf(stderr, "pgbase: search %s: %s\n", rest, r.error ? r.error : db_error(c));
-                rc = 1;
-            } else {
-                printf("%s %.3f %.3f %d\n", label, ms, r.elapsed_ms, r.count);
-            }
-            db_search_result_free(&r);
-        } else if (strcmp(kind, "open") == 0 && rest) {
-            struct db_customer_view v;
-            int ok = db_customer_open_sync(c, atoll(rest), &v);
-            double ms = now_ms() - t0;
-            if (ok < 0) {
-                fprintf(stderr, "pgbase: open %s: %s\n", rest, v.error ? v.error : "failed");
-                rc = 1;
-            } else {
-                int rows = 0;
-                for (int i = 0; i < CV__COUNT; i++)
-                    rows += v.part[i].n;
-                printf("%s %.3f %.3f %d\n", label, ms, v.ms, rows);
-            }
-            db_customer_view_free(&v);
-        } else {
-            fprintf(stderr, "pgbase: cannot read the task \"%s\"\n", kind);
-            rc = 2;
-        }
-        fflush(stdout);
+        int t = task(c, conf.search_limit, kind, label, rest);
+        rc = t > rc ? t : rc;
+        if (fflush(stdout) != 0)
+            rc = 1;
     }
     db_free(c);
     conf_free(&conf);

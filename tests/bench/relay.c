@@ -78,7 +78,7 @@ static void logline(const char *what, int dir, size_t n)
 {
     if (log_file) {
         fprintf(log_file, "%s %s %.3f %zu\n", what, dir_name[dir], now_ms(), n);
-        fflush(log_file);
+        (void)fflush(log_file);   /* read while the relay runs; a lost line is no reason to stop */
     }
 }
 
@@ -156,6 +156,15 @@ static double next_due(void)
     return due;
 }
 
+/* A peer that goes away must not kill the relay: write() says so instead. */
+static void ignore_sigpipe(void)
+{
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+        fprintf(stderr, "relay: cannot ignore SIGPIPE: %s\n", strerror(errno));
+        exit(1);
+    }
+}
+
 static int unix_listen(const char *path)
 {
     struct sockaddr_un a = {.sun_family = AF_UNIX};
@@ -163,7 +172,7 @@ static int unix_listen(const char *path)
         fprintf(stderr, "relay: socket path too long: %s\n", path);
         exit(2);
     }
-    strcpy(a.sun_path, path);
+    memcpy(a.sun_path, path, strlen(path) + 1);
     unlink(path);
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 64) < 0) {
@@ -177,7 +186,11 @@ static int unix_listen(const char *path)
 static int unix_connect(const char *path)
 {
     struct sockaddr_un a = {.sun_family = AF_UNIX};
-    snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+    if (strlen(path) >= sizeof a.sun_path) {
+        fprintf(stderr, "relay: socket path too long: %s\n", path);
+        return -1;
+    }
+    memcpy(a.sun_path, path, strlen(path) + 1);
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
         fprintf(stderr, "relay: connect to %s: %s\n", path, strerror(errno));
@@ -193,7 +206,7 @@ static int unix_connect(const char *path)
 static int run_socket(const char *listen_path, const char *to_path)
 {
     int lfd = unix_listen(listen_path);
-    signal(SIGPIPE, SIG_IGN);
+    ignore_sigpipe();
     for (;;) {
         struct pollfd fds[1 + MAX_PAIRS * 2];
         int where[1 + MAX_PAIRS * 2];
@@ -300,11 +313,15 @@ static int run_pty(char **argv)
         struct termios raw = saved;
         cfmakeraw(&raw);
         raw_set = tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == 0;
-        atexit(restore_tty);
+        if (atexit(restore_tty) != 0) {
+            restore_tty();
+            fputs("relay: cannot arrange to restore the terminal\n", stderr);
+            _exit(1);
+        }
     }
     struct sigaction sa = {.sa_handler = on_winch};
     sigaction(SIGWINCH, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    ignore_sigpipe();
     nonblock(master);
     nonblock(STDOUT_FILENO);
     pairs[0] = (struct pair){.used = true};
@@ -355,6 +372,19 @@ static void usage(void)
     exit(2);
 }
 
+/* A number of milliseconds or bits per second: not negative. */
+static double number_arg(const char *opt, const char *v)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (end == v || *end || errno || !(x >= 0)) {
+        fprintf(stderr, "relay: %s wants a number, not '%s'\n", opt, v);
+        usage();
+    }
+    return x;
+}
+
 int main(int argc, char **argv)
 {
     const char *listen_path = NULL, *to_path = NULL, *log_path = NULL;
@@ -365,20 +395,21 @@ int main(int argc, char **argv)
             i++;
             break;
         }
-        if (strcmp(argv[i], "--pty") == 0)
+        if (strcmp(argv[i], "--pty") == 0) {
             pty = true;
-        else if (i + 1 >= argc)
-            usage();
-        else if (strcmp(argv[i], "--delay") == 0)
-            delay_ms = atof(argv[++i]);
-        else if (strcmp(argv[i], "--rate") == 0)
-            rate_bps = atof(argv[++i]);
-        else if (strcmp(argv[i], "--log") == 0)
-            log_path = argv[++i];
-        else if (strcmp(argv[i], "--listen") == 0)
-            listen_path = argv[++i];
-        else if (strcmp(argv[i], "--to") == 0)
-            to_path = argv[++i];
+            continue;
+        }
+        const char *opt = argv[i], *v = i + 1 < argc ? argv[++i] : NULL;
+        if (v && strcmp(opt, "--delay") == 0)
+            delay_ms = number_arg(opt, v);
+        else if (v && strcmp(opt, "--rate") == 0)
+            rate_bps = number_arg(opt, v);
+        else if (v && strcmp(opt, "--log") == 0)
+            log_path = v;
+        else if (v && strcmp(opt, "--listen") == 0)
+            listen_path = v;
+        else if (v && strcmp(opt, "--to") == 0)
+            to_path = v;
         else
             usage();
     }

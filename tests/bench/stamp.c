@@ -16,7 +16,8 @@ int main(int argc, char **argv)
     FILE *f = fopen(argv[1], "a");
     if (f) {
         fprintf(f, "exec %.3f\n", (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6);
-        fclose(f);
+        if (fclose(f) != 0)
+            fprintf(stderr, "stamp: %s: %s\n", argv[1], strerror(errno));
     }
     execvp(argv[2], argv + 2);
     fprintf(stderr, "stamp: %s: %s\n", argv[2], strerror(errno));

@@ -14,12 +14,12 @@
 static char *renamed(const char *sql, const char *from, const char *to)
 {
     char pat[80], rep[80];
-    snprintf(pat, sizeof pat, " AS %s,", from);
-    snprintf(rep, sizeof rep, " AS %s,", to);
+    if (util_format_fits(pat, sizeof pat, " AS %s,", from) < 0 || util_format_fits(rep, sizeof rep, " AS %s,", to) < 0)
+        return NULL;
     const char *at = strstr(sql, pat);
     if (!at) {
-        snprintf(pat, sizeof pat, " AS %s ", from);
-        snprintf(rep, sizeof rep, " AS %s ", to);
+        pat[strlen(pat) - 1] = ' ';
+        rep[strlen(rep) - 1] = ' ';
         at = strstr(sql, pat);
     }
     if (!at)

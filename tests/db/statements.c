@@ -7,10 +7,15 @@
 #include "careline/audit.h"
 #include "careline/customer.h"
 #include "careline/db.h"
+#include "careline/event.h"
 #include "careline/record.h"
+#include "careline/merge.h"
 #include "careline/notify.h"
+#include "careline/queue.h"
 #include "careline/recovery.h"
+#include "careline/script.h"
 #include "careline/search.h"
+#include "careline/util.h"
 #include "dbtap.h"
 
 /* The modules whose statements are listed; a module converted to typed
@@ -20,9 +25,14 @@ static const struct {
     const struct db_statement *(*list)(int *n);
 } modules[] = {
     {"recovery", db_recovery_statements},
+    {"queue", db_queue_statements},
+    {"merge", db_merge_statements},
     {"notify", db_notify_statements},
     {"customer", db_customer_statements},
     {"search", db_search_statements},
+    {"script", db_script_statements},
+    {"event", db_event_statements},
+    {"event CAP", db_event_cap_statements},
     {"audit", db_audit_statements},
 };
 
@@ -34,7 +44,7 @@ static int run(struct db_conn *c, const struct db_statement *s, const char *sql,
 {
     PGresult *r = db_exec(c, sql, s->nparams, s->params);
     if (!r) {
-        snprintf(err, errlen, "the database refused it: %s", db_error(c));
+        util_format(err, errlen, "the database refused it: %s", db_error(c));
         return -2;
     }
     int rc = db_rows_decode(rows, s->shape, r, err, errlen);
@@ -50,7 +60,12 @@ static bool same_field(const struct db_col *col, const char *x, const char *y)
     case DB_TEXT: return strcmp(*(char *const *)x, *(char *const *)y) == 0;
     case DB_INT: return *(const int *)x == *(const int *)y;
     case DB_BOOL: return *(const bool *)x == *(const bool *)y;
-    case DB_REAL: return *(const double *)x == *(const double *)y;
+    case DB_REAL: {
+        double a, b;   /* copied: the record's bytes are only known to hold a double */
+        memcpy(&a, x, sizeof a);
+        memcpy(&b, y, sizeof b);
+        return a == b;
+    }
     case DB_INT64:
     case DB_MONEY:
     case DB_EPOCH: return *(const int64_t *)x == *(const int64_t *)y;
@@ -76,21 +91,12 @@ static bool same_rows(const struct db_rows *a, const struct db_rows *b)
  * under their own names. */
 static char *reversed(const struct db_statement *s)
 {
-    size_t len = strlen(s->sql) + 64;
-    for (int c = 0; c < s->shape->ncols; c++)
-        len += strlen(s->shape->cols[c].name) + 4;
-    char *q = malloc(len);
-    if (!q)
-        abort();
-    strcpy(q, "SELECT ");
-    for (int c = s->shape->ncols - 1; c >= 0; c--) {
-        strcat(q, s->shape->cols[c].name);
-        strcat(q, c ? ", " : " ");
-    }
-    strcat(q, "FROM (");
-    strcat(q, s->sql);
-    strcat(q, ") AS s");
-    return q;
+    struct util_buf q = {0};
+    util_buf_puts(&q, "SELECT ");
+    for (int c = s->shape->ncols - 1; c >= 0; c--)
+        util_buf_printf(&q, "%s%s", s->shape->cols[c].name, c ? ", " : " ");
+    util_buf_printf(&q, "FROM (%s) AS s", s->sql);
+    return util_buf_steal(&q);
 }
 
 /* A changed SELECT: the decoder must refuse it with a sentence naming the
@@ -98,11 +104,7 @@ static char *reversed(const struct db_statement *s)
 static void refused(struct db_conn *c, const struct db_statement *s, const char *how, const char *before,
                     const char *after, const char *want)
 {
-    size_t len = strlen(before) + strlen(s->sql) + strlen(after) + 1;
-    char *q = malloc(len);
-    if (!q)
-        abort();
-    snprintf(q, len, "%s%s%s", before, s->sql, after);
+    char *q = util_asprintf("%s%s%s", before, s->sql, after);
     struct db_rows rows = {0};
     char err[256] = "";
     int rc = run(c, s, q, &rows, err, sizeof err);
@@ -124,7 +126,7 @@ static void check_read(struct db_conn *c, const struct db_statement *s, const st
     db_rows_free(&again);
     free(q);
     char want[96];
-    snprintf(want, sizeof want, "no column %s", first);
+    util_format(want, sizeof want, "no column %s", first);
     /* A column alias list renames the first column, whatever it is. */
     refused(c, s, "its first column renamed", "SELECT * FROM (", ") AS s(renamed_column)", want);
     refused(c, s, "an added column", "SELECT s.*, 1 AS extra FROM (", ") AS s", "columns, the record");
@@ -142,7 +144,7 @@ static void check(struct db_conn *c, const char *module, const struct db_stateme
     if (rc == 0 && !s->writes) {
         PGresult *r = db_exec(c, s->sql, s->nparams, s->params);
         char first[64];
-        snprintf(first, sizeof first, "%s", r ? PQfname(r, 0) : "?");
+        util_format(first, sizeof first, "%s", r ? PQfname(r, 0) : "?");
         PQclear(r);
         check_read(c, s, &rows, first);
     }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_audit.sh — vulnerability details read only through the audited function (migration 022), as each group; the reads Careline makes (customer view, recovery script, export, call list) each leave an entry; complaint opens audited; the audit screen's statements refuse agents.
+# test_audit.sh — vulnerability details read only through the audited function (migration 023), as each group; the reads Careline makes (customer view, recovery script, export, call list) each leave an entry; complaint opens audited; the audit screen's statements refuse agents.
 set -u
 . "$TOP/tests/lib/tap.sh"
 

@@ -38,7 +38,7 @@ tmux_keys 5 Enter
 wait_screen "agent: a complaint of theirs opens" 'Acknowledge'
 tmux_keys q
 wait_screen "agent: back on the customer" 'VULNERABLE'
-tmux_keys q C-v
+tmux_keys q C-p
 wait_screen "agent: the whole log from search is refused too" "database refused it"
 tmux_stop
 is "the agent's open and needs read are in the log" \
@@ -74,7 +74,7 @@ tmux_keys Escape Escape
 wait_screen "supervisor: Esc backs out to the customer view" 'VULNERABLE'
 
 # -- staff picked by name from the whole log ------------------------------------------------------
-tmux_keys q C-v
+tmux_keys q C-p
 wait_screen "supervisor: everyone's entries" "Everyone's entries"
 tmux_keys s
 wait_screen "supervisor: the staff picker" "Name or login:"
@@ -102,7 +102,7 @@ tmux_stop
 # -- vt100, no colour, no UTF-8: the marks are words -----------------------------------------------
 tmux_start 80 24 env PGUSER=$super TERM=vt100 NO_COLOR=1 LANG=C LC_ALL=C "$CARELINE"
 wait_screen "vt100: search" 'Search:'
-tmux_keys C-v
+tmux_keys C-p
 wait_screen "vt100: the whole log" "Everyone's entries"
 tmux_keys v
 wait_screen "vt100: vulnerability reads in words" "READ VULNERABILITY DETAILS"

@@ -125,7 +125,7 @@ hostile_record "$T/super.raw"
 wait_screen "vt100: search" 'Search:'
 tmux_keys C-r
 wait_screen "vt100 approvals: the reason and the customer harmless" "Evil\\^\\[\\]0;PWNED"
-tmux_keys q C-v
+tmux_keys q C-p
 wait_screen "vt100 audit: the customer's name harmless" "Evil\\^\\[\\]0;PW"
 hostile_clean "vt100 approvals and audit: nothing reached the terminal"
 unlike "vt100: nothing outside ASCII drawn" "$(tmux_screen)" $'[\x80-\xff]'

@@ -21,7 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (fd < 0) {
         fd = memfd_create("careline-fuzz.conf", 0);
         FUZZ_CHECK(fd >= 0, "memfd_create failed");
-        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        int n = snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        FUZZ_CHECK(n > 0 && (size_t)n < sizeof path, "the memory file's path does not fit");
     }
     FUZZ_CHECK(ftruncate(fd, 0) == 0 && pwrite(fd, data, size, 0) == (ssize_t)size, "cannot write the memory file");
 

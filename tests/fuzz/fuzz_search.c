@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Blanks around what was typed (copy and paste) change nothing. */
     if (n + 2 <= SEARCH_MAX_BYTES) {
         char *padded = malloc(n + 3);
-        snprintf(padded, n + 3, " %s\t", text);
+        FUZZ_CHECK(snprintf(padded, n + 3, " %s\t", text) == (int)n + 2, "cannot pad \"%s\"", text);
         char h2[256];
         FUZZ_CHECK(db_search_check(padded, h2, sizeof h2) == rc, "blanks around \"%s\" change the answer", text);
         free(padded);

@@ -13,18 +13,21 @@
 
 #include "careline/config.h"
 #include "careline/keymap.h"
+#include "careline/util.h"
 #include "careline/validate.h"
+
+#include "fixture.h"
 
 static char dir[] = "/tmp/careline-conf-XXXXXX";
 
 static const char *write_conf(const char *name, const char *text)
 {
     static char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    assert_int_equal(util_format_fits(path, sizeof path, "%s/%s", dir, name), 0);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fputs(text, f);
-    fclose(f);
+    assert_int_equal(fclose(f), 0);
     return path;
 }
 
@@ -42,9 +45,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return fixture_remove_tree(dir);
 }
 
 static void expect_error(const char *text, const char *want)
@@ -69,8 +70,10 @@ static void test_defaults(void **state)
     assert_int_equal(c.theme, TUI_THEME_AUTO);
     assert_int_equal(c.search_limit, 50);
     assert_int_equal(c.prepared_statements, 1);
+    assert_int_equal(c.queue_at_risk_percent, 25);
+    assert_int_equal(c.queue_limit, 500);
     char want[300];
-    snprintf(want, sizeof want, "%s/.local/state/careline", dir);
+    assert_int_equal(util_format_fits(want, sizeof want, "%s/.local/state/careline", dir), 0);
     assert_string_equal(c.journal_dir, want);
     conf_free(&c);
 }
@@ -79,7 +82,7 @@ static void test_found_in_xdg(void **state)
 {
     (void)state;
     char sub[300];
-    snprintf(sub, sizeof sub, "%s/careline", dir);
+    assert_int_equal(util_format_fits(sub, sizeof sub, "%s/careline", dir), 0);
     mkdir(sub, 0700);
     write_conf("careline/careline.conf", "ui = { theme = \"mono\"; };\n");
     char *found = conf_find();
@@ -91,7 +94,7 @@ static void test_found_in_xdg(void **state)
     assert_string_equal(c.path, found);
     free(found);
     conf_free(&c);
-    snprintf(sub, sizeof sub, "%s/careline/careline.conf", dir);
+    assert_int_equal(util_format_fits(sub, sizeof sub, "%s/careline/careline.conf", dir), 0);
     unlink(sub);
 }
 
@@ -126,7 +129,7 @@ static void test_syntax_error(void **state)
 {
     (void)state;
     char want[300];
-    snprintf(want, sizeof want, "%s/bad.conf:3: syntax error", dir);
+    assert_int_equal(util_format_fits(want, sizeof want, "%s/bad.conf:3: syntax error", dir), 0);
     expect_error("ui = {\n  theme = \"mono\";\n  ascii = ;\n};\n", want);
 }
 
@@ -134,9 +137,9 @@ static void test_unknown_setting(void **state)
 {
     (void)state;
     char want[300];
-    snprintf(want, sizeof want, "%s/bad.conf:2: unknown setting 'ui.colour'", dir);
+    assert_int_equal(util_format_fits(want, sizeof want, "%s/bad.conf:2: unknown setting 'ui.colour'", dir), 0);
     expect_error("ui = {\n  colour = \"red\";\n};\n", want);
-    snprintf(want, sizeof want, "%s/bad.conf:1: unknown setting 'display'", dir);
+    assert_int_equal(util_format_fits(want, sizeof want, "%s/bad.conf:1: unknown setting 'display'", dir), 0);
     expect_error("display = { a = 1; };\n", want);
 }
 
@@ -147,6 +150,10 @@ static void test_wrong_types(void **state)
     expect_error("ui = {\n\n search_limit = 0;\n};\n", "bad.conf:3: ui.search_limit: must be in 1..500");
     expect_error("ui = { theme = \"pink\"; };\n", "bad.conf:1: ui.theme: must be one of auto, color, mono");
     expect_error("connection = { conninfo = 5; };\n", "bad.conf:1: connection.conninfo: expected a string");
+    expect_error("queue = {\n at_risk_percent = 100;\n};\n", "bad.conf:2: queue.at_risk_percent: must be in 1..99");
+    expect_error("queue = { at_risk_percent = 0.25; };\n", "bad.conf:1: queue.at_risk_percent: expected a whole number");
+    expect_error("queue = { limit = 3; };\n", "bad.conf:1: queue.limit: must be in 10..5000");
+    expect_error("queue = { at_risk = 20; };\n", "bad.conf:1: unknown setting 'queue.at_risk'");
 }
 
 static void test_bad_pattern(void **state)

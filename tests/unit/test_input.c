@@ -12,6 +12,7 @@
 
 #include "careline/input.h"
 #include "careline/keymap.h"
+#include "careline/util.h"
 
 #define FN(code) (TUI_KEY_FN + (code))
 #define DELAY 25
@@ -89,7 +90,7 @@ static void test_function_keys(void **state)
     const int tilde[] = {11, 12, 13, 14, 15, 17, 18, 19, 20, 21, 23, 24};
     for (int f = 1; f <= 12; f++) {
         char seq[16];
-        snprintf(seq, sizeof seq, "\x1b[%d~", tilde[f - 1]);
+        assert_int_equal(util_format_fits(seq, sizeof seq, "\x1b[%d~", tilde[f - 1]), 0);
         one_key(seq, FN(KEY_F(f)));
     }
     one_key("\x1bOP", FN(KEY_F(1)));
@@ -136,7 +137,6 @@ static void test_alt_with_a_key(void **state)
 static void test_split_sequence_waits(void **state)
 {
     (void)state;
-    int k[4];
     /* Over a slow link the bytes may come in two reads within the delay. */
     tui_input_feed(in, "\x1b[", 2, 100);
     assert_int_equal(tui_input_next(in, 110), -1);
@@ -148,7 +148,6 @@ static void test_split_sequence_waits(void **state)
     tui_input_feed(in, "\x1b[1", 3, 200);
     assert_int_equal(tui_input_next(in, 200 + DELAY), -1);
     assert_int_equal(tui_input_timeout(in, 300), -1);
-    (void)k;
 }
 
 static void test_lone_esc(void **state)

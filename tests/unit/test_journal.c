@@ -14,6 +14,8 @@
 #include "careline/journal.h"
 #include "careline/util.h"
 
+#include "fixture.h"
+
 static char dir[] = "/tmp/careline-journal-XXXXXX";
 
 static int setup(void **state)
@@ -25,9 +27,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return fixture_remove_tree(dir);
 }
 
 static void test_round_trip(void **state)
@@ -81,11 +81,11 @@ static void test_torn_and_foreign_files(void **state)
     char *torn = util_asprintf("%s/%s.draft", dir, other);
     FILE *t = fopen(torn, "w");
     fputs("careline-draft 1\nkind=complaint\nk=half", t);
-    fclose(t);
+    assert_int_equal(fclose(t), 0);
     char *foreign = util_asprintf("%s/notes.txt", dir);
     t = fopen(foreign, "w");
     fputs("hello\n", t);
-    fclose(t);
+    assert_int_equal(fclose(t), 0);
     struct journal_draft *d;
     assert_int_equal(db_journal_list(dir, &d), 1);
     assert_string_equal(d[0].id, id);

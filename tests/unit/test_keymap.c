@@ -14,6 +14,7 @@
 
 #include "careline/actions.h"
 #include "careline/keymap.h"
+#include "careline/util.h"
 
 #define FN(code) (TUI_KEY_FN + (code))
 
@@ -357,7 +358,7 @@ static void test_line_of_last_element(void **state)
     unlink(path);
     assert_int_equal(rc, -1);
     char want[128];
-    snprintf(want, sizeof want, "%s:5: unknown action \"frobnicate\"", path);
+    assert_int_equal(util_format_fits(want, sizeof want, "%s:5: unknown action \"frobnicate\"", path), 0);
     assert_string_equal(err, want);
 }
 

@@ -11,6 +11,7 @@
 
 #include "careline/script.h"
 #include "careline/text.h"
+#include "careline/util.h"
 
 static const char *const known_categories[] = {"billing", "billing.high_bill", "supply", "supply.interruption",
                                                NULL};
@@ -57,7 +58,7 @@ static void expect_error_in(const char *text, const char *const *cats, int line,
     struct script_errors e;
     assert_int_equal(parse(text, cats, &s, &e), -1);
     char prefix[32];
-    snprintf(prefix, sizeof prefix, "t.conf:%d: ", line);
+    assert_int_equal(util_format_fits(prefix, sizeof prefix, "t.conf:%d: ", line), 0);
     bool found = false;
     for (int i = 0; i < e.count && !found; i++)
         found = strncmp(e.msg[i], prefix, strlen(prefix)) == 0 && strstr(e.msg[i], fragment);
@@ -82,7 +83,7 @@ static char *edit(const char *from, const char *to)
     size_t n = strlen(good) - strlen(from) + strlen(to) + 1;
     char *out = malloc(n);
     assert_non_null(out);
-    snprintf(out, n, "%.*s%s%s", (int)(at - good), good, to, at + strlen(from));
+    assert_int_equal(util_format_fits(out, n, "%.*s%s%s", (int)(at - good), good, to, at + strlen(from)), 0);
     return out;
 }
 
@@ -423,13 +424,13 @@ static void test_parse_file(void **state)
     assert_true(fd >= 0);
     FILE *f = fdopen(fd, "w");
     fputs(good, f);
-    fclose(f);
+    assert_int_equal(fclose(f), 0);
     assert_int_equal(script_parse_file(path, known_categories, &s, &e), 0);
     assert_string_equal(s.file, path);
     assert_string_equal(s.source, good);
     script_free(&s);
     script_errors_free(&e);
-    remove(path);
+    assert_int_equal(remove(path), 0);
 }
 
 /* ---- placeholders ------------------------------------------------------------------- */
@@ -517,9 +518,9 @@ static void test_expand_long(void **state)
     struct util_wide {
         char s[4 * 3000 + 1];
     } w;
-    for (int i = 0; i < 3000; i++)
+    for (size_t i = 0; i < 3000; i++)
         memcpy(w.s + 3 * i, "渡", 3);
-    w.s[3 * 3000] = '\0';
+    w.s[(size_t)3 * 3000] = '\0';
     v.v[SV_EVENT_MESSAGE] = w.s;
     out = script_expand("{event_message}", &v);
     assert_string_equal(out, w.s);

@@ -29,7 +29,7 @@ static const char *show(time_t t)
     char *b = buf[n++ % 4];
     struct tm tm;
     gmtime_r(&t, &tm);
-    strftime(b, 64, "%Y-%m-%d %H:%M:%SZ (%a)", &tm);
+    assert_true(strftime(b, 64, "%Y-%m-%d %H:%M:%SZ (%a)", &tm) > 0);
     return b;
 }
 
@@ -133,15 +133,15 @@ static void test_local_time(void **state)
     assert_int_equal(secs, 23 * 3600 + 30 * 60);
     assert_int_equal(sla_local_day(utc(2026, 7, 15, 23, 30), &secs), sla_day(2026, 7, 16));
     assert_int_equal(secs, 30 * 60);
-    assert_time(sla_local_time(sla_day(2026, 7, 15), 9 * 3600), utc(2026, 7, 15, 8, 0));
-    assert_time(sla_local_time(sla_day(2026, 1, 15), 9 * 3600), utc(2026, 1, 15, 9, 0));
+    assert_time(sla_local_time(sla_day(2026, 7, 15), 9 * 3600L), utc(2026, 7, 15, 8, 0));
+    assert_time(sla_local_time(sla_day(2026, 1, 15), 9 * 3600L), utc(2026, 1, 15, 9, 0));
     /* 24:00 is the next midnight. */
     assert_time(sla_local_time(sla_day(2026, 7, 15), 86400), utc(2026, 7, 15, 23, 0));
     /* 29 March 2026: 01:00 GMT becomes 02:00 BST. 00:59 and 02:00 exist once;
      * 01:30 does not exist: PostgreSQL (and so we) take the later candidate,
      * 01:30 read as GMT. */
-    assert_time(sla_local_time(sla_day(2026, 3, 29), 59 * 60), utc(2026, 3, 29, 0, 59));
-    assert_time(sla_local_time(sla_day(2026, 3, 29), 2 * 3600), utc(2026, 3, 29, 1, 0));
+    assert_time(sla_local_time(sla_day(2026, 3, 29), 59 * 60L), utc(2026, 3, 29, 0, 59));
+    assert_time(sla_local_time(sla_day(2026, 3, 29), 2 * 3600L), utc(2026, 3, 29, 1, 0));
     assert_time(sla_local_time(sla_day(2026, 3, 29), 5400), utc(2026, 3, 29, 1, 30));
     /* 25 October 2026: 02:00 BST becomes 01:00 GMT. 01:30 happens twice:
      * the later one (GMT). 00:30 and 02:30 happen once. */
@@ -350,25 +350,25 @@ static void test_pause_and_resume(void **state)
     struct sla_clock k = {
         .d = {[SLA_ACK] = {.due = t0 + 3600, .met = t0 + 600},
               [SLA_RESPONSE] = {.due = t0 + 86400},
-              [SLA_RESOLUTION] = {.due = t0 + 10 * 86400}},
+              [SLA_RESOLUTION] = {.due = t0 + 10 * 86400L}},
     };
     assert_int_equal(sla_resume(&k, t0), -1);          /* not paused */
     assert_int_equal(sla_pause(&k, t0 + 7200), 0);
     assert_int_equal(sla_pause(&k, t0 + 7300), -1);    /* already paused */
     assert_int_equal(sla_resume(&k, t0 + 7100), -1);   /* before the pause */
-    assert_int_equal(sla_resume(&k, t0 + 7200 + 3 * 3600), 0);
+    assert_int_equal(sla_resume(&k, t0 + 7200 + 3 * 3600L), 0);
     assert_time(k.d[SLA_ACK].due, t0 + 3600);          /* met: stays */
-    assert_time(k.d[SLA_RESPONSE].due, t0 + 86400 + 3 * 3600);
-    assert_time(k.d[SLA_RESOLUTION].due, t0 + 10 * 86400 + 3 * 3600);
+    assert_time(k.d[SLA_RESPONSE].due, t0 + 86400 + 3 * 3600L);
+    assert_time(k.d[SLA_RESOLUTION].due, t0 + 10 * 86400L + 3 * 3600L);
     assert_int_equal(k.paused_seconds, 3 * 3600);
     assert_int_equal(k.paused_since, 0);
     /* A second pause adds up; a deadline that is not set stays unset. */
     k.d[SLA_ACK] = (struct sla_deadline){0};
     assert_int_equal(sla_pause(&k, t0 + 86400), 0);
-    assert_int_equal(sla_deadline_state(&k.d[SLA_RESPONSE], t0 + 2 * 86400, 0, k.paused_since), SLA_PAUSED);
+    assert_int_equal(sla_deadline_state(&k.d[SLA_RESPONSE], t0 + 2 * 86400L, 0, k.paused_since), SLA_PAUSED);
     assert_int_equal(sla_resume(&k, t0 + 86400 + 1800), 0);
     assert_int_equal(k.paused_seconds, 3 * 3600 + 1800);
-    assert_time(k.d[SLA_RESPONSE].due, t0 + 86400 + 3 * 3600 + 1800);
+    assert_time(k.d[SLA_RESPONSE].due, t0 + 86400 + 3 * 3600L + 1800);
     assert_int_equal(k.d[SLA_ACK].due, 0);
     /* Elapsed seconds, not wall-clock days: a pause over the October change
      * moves a deadline by exactly the time spent waiting. */
@@ -417,14 +417,23 @@ static void test_standard_pick(void **state)
     assert_int_equal(sla_customer_type("Household"), SLA_CUSTOMER_ANY);
 }
 
+/* England's complaint standard before and after 2 July 2025, and the
+ * deadline of a complaint opened on 23 November 2026. */
+static const struct sla_standard *compensation_setup(time_t *due, long *opened)
+{
+    england_complaint[0] = (struct sla_standard){SLA_CUSTOMER_ANY, sla_day(2000, 1, 1), sla_day(2025, 7, 2), 2000, 1000};
+    england_complaint[1] = (struct sla_standard){SLA_CUSTOMER_ANY, sla_day(2025, 7, 2), SLA_FOREVER, 4000, 4000};
+    *due = utc(2026, 12, 7, 18, 0);
+    *opened = sla_day(2026, 11, 23);
+    return &england_complaint[1];
+}
+
 static void test_compensation(void **state)
 {
     (void)state;
-    england_complaint[0] = (struct sla_standard){SLA_CUSTOMER_ANY, sla_day(2000, 1, 1), sla_day(2025, 7, 2), 2000, 1000};
-    england_complaint[1] = (struct sla_standard){SLA_CUSTOMER_ANY, sla_day(2025, 7, 2), SLA_FOREVER, 4000, 4000};
-    const struct sla_standard *now_std = &england_complaint[1];
-    time_t due = utc(2026, 12, 7, 18, 0);
-    long opened = sla_day(2026, 11, 23);
+    time_t due;
+    long opened;
+    const struct sla_standard *now_std = compensation_setup(&due, &opened);
     struct sla_owed o;
 
     /* Not due yet, met on time, met exactly at the deadline: nothing. */
@@ -433,7 +442,7 @@ static void test_compensation(void **state)
     assert_false(o.missed);
     assert_int_equal(o.base + o.late + o.record_base + o.record_late, 0);
     d.met = due;
-    sla_compensation(now_std, SLA_CUSTOMER_HOUSEHOLD, opened, &d, due + 30 * 86400, 0, NULL, &o);
+    sla_compensation(now_std, SLA_CUSTOMER_HOUSEHOLD, opened, &d, due + 30 * 86400L, 0, NULL, &o);
     assert_false(o.missed);
     assert_int_equal(o.base, 0);
     /* Met a second late: owed. */
@@ -483,32 +492,41 @@ static void test_compensation(void **state)
     sla_compensation(&none, SLA_CUSTOMER_HOUSEHOLD, opened, &d, due + 1, 0, NULL, &o);
     assert_false(o.missed);
     assert_int_equal(o.base, 0);
+}
 
+static void test_compensation_late(void **state)
+{
+    (void)state;
+    time_t due;
+    long opened;
+    const struct sla_standard *now_std = compensation_setup(&due, &opened);
+    struct sla_owed o;
+    struct sla_deadline d = {.due = due};
     /* Late payment: owed on top when the payment is still unpaid after
      * pay_by, or was paid after it; not when paid in time. */
-    p = (struct sla_payment){.base_recorded = true, .pay_by = due + 10 * 86400};
-    sla_compensation(now_std, SLA_CUSTOMER_HOUSEHOLD, opened, &d, due + 10 * 86400, 0, &p, &o);
+    struct sla_payment p = (struct sla_payment){.base_recorded = true, .pay_by = due + 10 * 86400L};
+    sla_compensation(now_std, SLA_CUSTOMER_HOUSEHOLD, opened, &d, due + 10 * 86400L, 0, &p, &o);
     assert_int_equal(o.late, 0);
-    sla_compensation(now_std, SLA_CUSTOMER_HOUSEHOLD, opened, &d, due + 10 * 86400 + 1, 0, &p, &o);
+    sla_compensation(now_std, SLA_CUSTOMER_HOUSEHOLD, opened, &d, due + 10 * 86400L + 1, 0, &p, &o);
     assert_int_equal(o.late, 4000);
     assert_int_equal(o.record_late, 4000);
     assert_int_equal(o.record_base, 0);
-    p.paid_at = due + 5 * 86400;
-    sla_compensation(now_std, SLA_CUSTOMER_HOUSEHOLD, opened, &d, due + 40 * 86400, 0, &p, &o);
+    p.paid_at = due + 5 * 86400L;
+    sla_compensation(now_std, SLA_CUSTOMER_HOUSEHOLD, opened, &d, due + 40 * 86400L, 0, &p, &o);
     assert_int_equal(o.late, 0);
-    p.paid_at = due + 11 * 86400;
-    sla_compensation(now_std, SLA_CUSTOMER_HOUSEHOLD, opened, &d, due + 40 * 86400, 0, &p, &o);
+    p.paid_at = due + 11 * 86400L;
+    sla_compensation(now_std, SLA_CUSTOMER_HOUSEHOLD, opened, &d, due + 40 * 86400L, 0, &p, &o);
     assert_int_equal(o.late, 4000);
     p.late_recorded = true;
-    sla_compensation(now_std, SLA_CUSTOMER_HOUSEHOLD, opened, &d, due + 40 * 86400, 0, &p, &o);
+    sla_compensation(now_std, SLA_CUSTOMER_HOUSEHOLD, opened, &d, due + 40 * 86400L, 0, &p, &o);
     assert_int_equal(o.late, 4000);
     assert_int_equal(o.record_late, 0);
     /* No late-payment rule (pay_by 0), or none in the standard: no extra. */
-    p = (struct sla_payment){.paid_at = due + 90 * 86400};
-    sla_compensation(now_std, SLA_CUSTOMER_HOUSEHOLD, opened, &d, due + 100 * 86400, 0, &p, &o);
+    p = (struct sla_payment){.paid_at = due + 90 * 86400L};
+    sla_compensation(now_std, SLA_CUSTOMER_HOUSEHOLD, opened, &d, due + 100 * 86400L, 0, &p, &o);
     assert_int_equal(o.late, 0);
     p.pay_by = due + 86400;
-    sla_compensation(&wales[0], SLA_CUSTOMER_HOUSEHOLD, opened, &d, due + 100 * 86400, 0, &p, &o);
+    sla_compensation(&wales[0], SLA_CUSTOMER_HOUSEHOLD, opened, &d, due + 100 * 86400L, 0, &p, &o);
     assert_int_equal(o.base, 2000);
     assert_int_equal(o.late, 0);
 }
@@ -577,6 +595,7 @@ int main(void)
         cmocka_unit_test(test_pause_and_resume),
         cmocka_unit_test(test_standard_pick),
         cmocka_unit_test(test_compensation),
+        cmocka_unit_test(test_compensation_late),
         cmocka_unit_test(test_text),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -17,6 +17,8 @@
 #include "careline/tui.h"
 #include "careline/util.h"
 
+#include "fixture.h"
+
 /* ---- a small screen: a field over a list, and a detail screen ----------- */
 
 static const char *const names[] = {"Zo\xC3\xAB \xC3\x85ngstr\xC3\xB6m", "\xE7\x8E\x8B\xE5\xB0\x8F\xE6\x98\x8E",
@@ -69,12 +71,12 @@ static const char *cell(void *ctx, int row, int col, enum tui_role *role)
     static char buf[32];
     int i = s->rows[row];
     if (col == 0) {
-        snprintf(buf, sizeof buf, "%04d", i);
+        assert_int_equal(util_format_fits(buf, sizeof buf, "%04d", i), 0);
         return buf;
     }
     if (col == 1)
         return names[i % NNAMES];
-    snprintf(buf, sizeof buf, "%d.00", i * 7);
+    assert_int_equal(util_format_fits(buf, sizeof buf, "%d.00", i * 7), 0);
     return buf;
 }
 
@@ -199,7 +201,7 @@ static char *slurp(const char *path)
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0)
         util_buf_add(&b, buf, n);
-    fclose(f);
+    assert_int_equal(fclose(f), 0);
     return util_buf_steal(&b);
 }
 
@@ -210,7 +212,7 @@ static int run(const char *script, int rows, int cols, enum tui_ascii_pref ascii
     FILE *f = fopen(sp, "w");
     assert_non_null(f);
     fputs(script, f);
-    fclose(f);
+    assert_int_equal(fclose(f), 0);
     struct tui_options o = {.theme = TUI_THEME_AUTO, .ascii = ascii, .script_file = sp,
                             .script_rows = rows, .script_cols = cols, .trace_file = trace};
     if (tui_init(&o) != 0)
@@ -277,10 +279,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char *cmd = util_asprintf("rm -rf '%s'", dir);
-    int rc = system(cmd);
-    free(cmd);
-    return rc == 0 ? 0 : -1;
+    return fixture_remove_tree(dir);
 }
 
 /* ---- tests ---------------------------------------------------------------- */
@@ -379,8 +378,10 @@ static char *line_with(const char *text, const char *needle)
 static void assert_line_has(const char *text, const char *needle, const char *also)
 {
     char *l = line_with(text, needle);
-    if (!l)
+    if (!l) {
         fail_msg("no line with [%s]", needle);
+        return;
+    }
     if (!strstr(l, also))
         fail_msg("line [%s] lacks [%s]", l, also);
     free(l);
@@ -555,7 +556,7 @@ static void test_script_errors(void **state)
 {
     (void)state;
     /* the "file:line: reason" lines would clutter the TAP output */
-    fflush(stderr);
+    assert_int_equal(fflush(stderr), 0);
     int saved = dup(2);
     assert_non_null(freopen("/dev/null", "w", stderr));
     assert_int_equal(run("# comment\n\nDown Hyper-x Down\n", 8, 40, TUI_ASCII_AUTO, NULL), 2);
@@ -565,7 +566,7 @@ static void test_script_errors(void **state)
     assert_int_equal(run(":resize 0 80\n", 8, 40, TUI_ASCII_AUTO, NULL), 2);
     assert_non_null(strstr(tui_error(), "script:1: :resize"));
     assert_int_equal(run(":dump /nonexistent/dir/x\n", 8, 40, TUI_ASCII_AUTO, NULL), 2);
-    fflush(stderr);
+    assert_int_equal(fflush(stderr), 0);
     dup2(saved, 2);
     close(saved);
     struct tui_options o = {.script_file = "/nonexistent/script"};
@@ -598,13 +599,15 @@ static void test_trace_and_bytes(void **state)
     int keys = 0, paints = 0;
     size_t first_paint = 0, move_paint = 0;
     for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n")) {
-        double ms;
-        char name[32];
-        size_t bytes;
-        if (sscanf(line, "key %lf %31s", &ms, name) == 2) {
-            assert_true(ms > 0);
+        /* "key MS NAME" and "paint MS BYTES" */
+        bool key = strncmp(line, "key ", 4) == 0, paint = strncmp(line, "paint ", 6) == 0;
+        char *at = line + (key ? 4 : 6), *end = at;
+        double ms = key || paint ? strtod(at, &end) : 0;
+        char *num = end;
+        size_t bytes = paint ? (size_t)strtoull(num, &end, 10) : 0;
+        if (key && ms > 0 && *end == ' ') {
             keys++;
-        } else if (sscanf(line, "paint %lf %zu", &ms, &bytes) == 2) {
+        } else if (paint && ms > 0 && end != num && *end == '\0') {
             if (paints == 0)
                 first_paint = bytes;
             if (paints == 2)

@@ -124,17 +124,15 @@ REVOKE EXECUTE ON FUNCTION customer_record(bigint, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION customer_record(bigint, text) TO careline_supervisor;
 
 ------------------------------------------------------------------------------------------
--- Readers of the flag move to the flag column.
-CREATE OR REPLACE FUNCTION critical_event_affected(p_event uuid)
+-- Readers of the flag move to the flag column: the area's customers as in 018_events_actions.
+CREATE OR REPLACE FUNCTION critical_event_area_customers(p_zones integer[], p_sectors text[])
 RETURNS TABLE (customer_id bigint, premise_id bigint, preferred_channel text, priority_services boolean,
                vulnerable boolean, non_digital boolean)
 LANGUAGE sql STABLE AS $$
     WITH prem AS (
-        SELECT p.id FROM premise p JOIN critical_event_zone z ON z.zone_id = p.zone_id
-         WHERE z.event_id = p_event
+        SELECT p.id FROM premise p WHERE p.zone_id = ANY (p_zones)
         UNION
-        SELECT p.id FROM premise p JOIN critical_event_sector s ON left(p.postcode, -2) = s.sector
-         WHERE s.event_id = p_event
+        SELECT p.id FROM premise p WHERE left(p.postcode, -2) = ANY (p_sectors)
     )
     SELECT DISTINCT ON (c.id) c.id, cp.premise_id, c.preferred_channel, c.priority_services,
            c.vulnerable, c.non_digital
