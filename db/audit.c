@@ -175,9 +175,9 @@ unsigned db_audit_load(struct db_conn *c, const struct db_audit_filter *f, const
                        void (*done)(void *ctx, struct db_audit_page *p), void *ctx, const void *owner)
 {
     char cust[24], days[16], before[24];
-    snprintf(cust, sizeof cust, "%lld", f->customer_id > 0 ? f->customer_id : 0);
-    snprintf(days, sizeof days, "%d", f->days > 0 ? f->days : 0);
-    snprintf(before, sizeof before, "%lld", last ? (long long)last->id : 0LL);
+    util_format(cust, sizeof cust, "%lld", f->customer_id > 0 ? f->customer_id : 0);
+    util_format(days, sizeof days, "%d", f->days > 0 ? f->days : 0);
+    util_format(before, sizeof before, "%lld", last ? (long long)last->id : 0LL);
     const char *params[6] = {cust, f->login ? f->login : "", days, f->vulnerability_only ? "true" : "false",
                              last ? last->at_key : NULL, before};
     struct pending *p = util_calloc(1, sizeof *p);
@@ -259,7 +259,7 @@ static const char *entity_word(const char *entity, char *buf, size_t len)
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strcmp(entity, words[i].table) == 0)
             return words[i].word;
-    snprintf(buf, len, "a record of %s", *entity ? entity : "some table");
+    util_format(buf, len, "a record of %s", *entity ? entity : "some table");
     return buf;
 }
 
@@ -273,32 +273,32 @@ const char *db_audit_what(const struct db_audit_entry *e, char *out, size_t len)
     const char *a = e->action;
     char word[96];
     if (strcmp(a, "customer.open") == 0)
-        snprintf(out, len, "opened the customer view");
+        util_format(out, len, "opened the customer view");
     else if (db_audit_is_vulnerability_read(e))
-        snprintf(out, len, "READ VULNERABILITY DETAILS (%s)", *e->purpose ? e->purpose : "purpose not given");
+        util_format(out, len, "READ VULNERABILITY DETAILS (%s)", *e->purpose ? e->purpose : "purpose not given");
     else if (strcmp(a, "customer.export") == 0)
-        snprintf(out, len, "exported everything held (subject access request)");
+        util_format(out, len, "exported everything held (subject access request)");
     else if (strcmp(a, "complaint.open") == 0)
-        snprintf(out, len, "opened complaint %s", *e->reference ? e->reference : e->entity_id);
+        util_format(out, len, "opened complaint %s", *e->reference ? e->reference : e->entity_id);
     else if (strcmp(a, "staff.sessions_ended") == 0)
-        snprintf(out, len, "ended the open sessions of %s", e->entity_id);
+        util_format(out, len, "ended the open sessions of %s", e->entity_id);
     else if (strcmp(a, "session.locked") == 0)
-        snprintf(out, len, "left the terminal idle: screen locked");
+        util_format(out, len, "left the terminal idle: screen locked");
     else if (strcmp(a, "session.unlocked") == 0)
-        snprintf(out, len, "unlocked the screen");
+        util_format(out, len, "unlocked the screen");
     else if (strcmp(a, "session.unlock_failed") == 0)
-        snprintf(out, len, "WRONG PASSWORD at the locked screen");
+        util_format(out, len, "WRONG PASSWORD at the locked screen");
     else if (strcmp(a, "session.lock_ended") == 0)
-        snprintf(out, len, "session ended at the locked screen after wrong passwords");
+        util_format(out, len, "session ended at the locked screen after wrong passwords");
     else if (strcmp(a, "insert") == 0)
-        snprintf(out, len, "added %s", entity_word(e->entity, word, sizeof word));
+        util_format(out, len, "added %s", entity_word(e->entity, word, sizeof word));
     else if (strcmp(a, "update") == 0)
-        snprintf(out, len, "changed %s%s%s", entity_word(e->entity, word, sizeof word), *e->fields ? ": " : "",
+        util_format(out, len, "changed %s%s%s", entity_word(e->entity, word, sizeof word), *e->fields ? ": " : "",
                  e->fields);
     else if (strcmp(a, "delete") == 0)
-        snprintf(out, len, "removed %s", entity_word(e->entity, word, sizeof word));
+        util_format(out, len, "removed %s", entity_word(e->entity, word, sizeof word));
     else
-        snprintf(out, len, "%s%s%s", a, *e->entity ? " " : "", e->entity);
+        util_format(out, len, "%s%s%s", a, *e->entity ? " " : "", e->entity);
     return out;
 }
 

@@ -12,6 +12,7 @@
 
 #include "careline/admin.h"
 #include "careline/cli.h"
+#include "careline/lock.h"
 #include "careline/event_screens.h"
 #include "careline/recovery.h"
 #include "careline/screens.h"
@@ -123,6 +124,7 @@ void app_session_start(void)
     db_listen(db, "careline_event", relay, NULL);
     scr_event_notice_start();
     db_listen(db, "careline_queue", relay, NULL);
+    scr_lock_setup(conf.idle_lock_seconds ? conf.idle_lock_seconds : conf.idle_lock_minutes * 60, conf.unlock_attempts);
 }
 
 static void usage(FILE *f)
@@ -263,7 +265,8 @@ static int hook_timeout(void)
     /* While offline the status line counts down the retry. */
     if (db_state(db) != DB_ONLINE && (t < 0 || t > 1000))
         t = 1000;
-    return t;
+    int lock = scr_lock_timeout_ms();
+    return lock >= 0 && (t < 0 || lock < t) ? lock : t;
 }
 static void show_state(void)
 {
@@ -274,6 +277,7 @@ static void show_state(void)
 static void hook_ready(const struct pollfd *fds, int n)
 {
     db_ready(db, fds, n);
+    scr_lock_tick();
     tick();
     if (db_state(db) != DB_ONLINE)
         tui_invalidate();

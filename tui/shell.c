@@ -425,6 +425,7 @@ static void help_free(void)
 void tui_end(void)
 {
     /* Screens first: their close() may still cancel queries. */
+    tui_unlock();
     while (depth > 0)
         remove_at(depth - 1, false);
     free(stack);
@@ -624,7 +625,35 @@ static int first_key(const char *section, enum tui_action a, bool typing)
 
 /* ---- title and status lines -------------------------------------------------------------- */
 
-static struct entry *top_entry(void) { return depth > 0 ? &stack[depth - 1] : NULL; }
+/* A lock (the idle lock) stands over the whole stack: it alone is drawn and
+ * gets keys, while the screens under it go on (a save that finishes may pop
+ * and push beneath it, and is never shown). */
+static struct entry lock;
+static long long last_key_ms;
+
+void tui_lock(const struct screen_ops *ops, void *arg)
+{
+    void *st = ops && !lock.ops && ops->open ? ops->open(arg) : NULL;
+    if (st)
+        lock = (struct entry){ops, st};
+    help_free();
+    dirty = true;
+}
+
+void tui_unlock(void)
+{
+    struct entry e = lock;
+    lock = (struct entry){0};
+    if (e.ops && e.ops->close)
+        e.ops->close(e.st);
+    dirty = true;
+}
+
+long long tui_last_key_ms(void) { return last_key_ms; }
+
+void tui_quit(void) { quitting = true; }
+
+static struct entry *top_entry(void) { return lock.ops ? &lock : depth > 0 ? &stack[depth - 1] : NULL; }
 
 static bool wants_text(const struct entry *e)
 {
@@ -1038,6 +1067,7 @@ static void apply(enum scr_result r, void *st)
 
 static void handle_key(int key)
 {
+    last_key_ms = util_now_ms();
     key = tui_key_normalize(key);
     trace_key(key);
     if (message) {

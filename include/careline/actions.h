@@ -89,7 +89,8 @@
     X(PERIOD_TODAY, "period-today", "today", "Show today's entries") \
     X(PERIOD_WEEK, "period-week", "7 days", "Show the last 7 days") \
     X(PERIOD_MONTH, "period-month", "30 days", "Show the last 30 days") \
-    X(VULN_ONLY, "vulnerability-only", "vulnerability", "Only vulnerability-detail reads, or everything again")
+    X(VULN_ONLY, "vulnerability-only", "vulnerability", "Only vulnerability-detail reads, or everything again") \
+    X(UNLOCK, "unlock", "unlock", "Unlock the idle screen: the database checks the password")
 
 enum tui_action {
 #define TUI_ACTION_ENUM(id, name, label, help) TUI_ACT_##id,

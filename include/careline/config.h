@@ -17,6 +17,9 @@ struct conf {
     enum tui_ascii_pref ascii;
     int search_delay_ms;
     int search_limit;
+    int idle_lock_minutes;    /* 0: no idle lock */
+    int idle_lock_seconds;    /* for tests: wins over minutes when not 0 */
+    int unlock_attempts;      /* refused passwords at the lock before the session ends */
     char *journal_dir;        /* resolved: never empty after conf_load */
     int queue_at_risk_percent;  /* a complaint is at risk with less than this share of its time left */
     int queue_limit;            /* rows the queue fetches at most */

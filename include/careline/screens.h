@@ -26,7 +26,8 @@
     X(picker) \
     X(duplicates) \
     X(audit) \
-    X(auditstaff)
+    X(auditstaff) \
+    X(lock)
 
 #define SCR_DECLARE(name) extern const struct screen_ops scr_##name##_ops;
 SCR_SCREENS(SCR_DECLARE)

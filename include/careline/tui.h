@@ -223,6 +223,16 @@ int tui_textarea_layout(const char *text, size_t len, int width, size_t *starts,
 
 void tui_push(const struct screen_ops *ops, void *arg);  /* opens and shows it; nothing when open() fails */
 void tui_pop(void);                  /* closes the top screen; the new top gets resume() */
+/* A screen over the whole stack (the idle lock): while it stands, only it
+ * is drawn and gets keys; pushes and pops go on beneath it unseen. One at a
+ * time (a second tui_lock does nothing); tui_unlock closes it. */
+void tui_lock(const struct screen_ops *ops, void *arg);
+void tui_unlock(void);
+/* Monotonic milliseconds (util_now_ms) of the last key, 0 before the first. */
+long long tui_last_key_ms(void);
+/* End tui_run() after this turn of the loop, as a handler's SCR_QUIT does
+ * (for decisions made outside a key handler). */
+void tui_quit(void);
 void tui_invalidate(void);           /* something changed: redraw soon (safe from db callbacks) */
 /* A message in the status line until the next key (role ERROR/OK/WARN/NORMAL). */
 void tui_message(enum tui_role role, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
