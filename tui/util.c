@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "careline/text.h"
+
 static void *check(void *p, size_t n)
 {
     if (!p && n) {
@@ -120,6 +122,11 @@ long long util_now_ms(void)
 void util_csv_field(FILE *f, const char *s, bool last)
 {
     s = s ? s : "";
+    /* Verbatim into a file or a pipe; on a terminal, harmless like any
+     * text drawn (a hostile name must not drive it). */
+    char *clean = isatty(fileno(f)) ? tui_text_sanitize(s, false) : NULL;
+    if (clean)
+        s = clean;
     if (strpbrk(s, ",\"\r\n")) {
         fputc('"', f);
         for (; *s; s++) {
@@ -132,6 +139,7 @@ void util_csv_field(FILE *f, const char *s, bool last)
         fputs(s, f);
     }
     fputc(last ? '\n' : ',', f);
+    free(clean);
 }
 
 void util_uuid(char out[37])

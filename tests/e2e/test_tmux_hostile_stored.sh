@@ -5,7 +5,16 @@
 . "$TOP/tests/lib/hostile.sh"
 T=$(mktemp -d)
 export PGDATABASE=e2e_hostile_$$
-createdb -T "$SEEDED_TEMPLATE" "$PGDATABASE" || { not_ok "copy the seeded template"; tap_done; exit 1; }
+createdb -T "$SEEDED_TEMPLATE" "$PGDATABASE" || { not_ok "copy the seeded template"; # -- the command line on a terminal: CSV is verbatim into a file, harmless on the terminal --------------
+tmux_start 120 200 sh -c "sleep 1; PGUSER=$super '$CARELINE' staff list --csv; sleep 30"
+hostile_record "$T/cli.raw"
+wait_screen "staff list --csv on a terminal: the owner's name harmless" "Evil\\^\\[\\]0;PWNED"
+hostile_clean "staff list --csv on a terminal: nothing reached it"
+tmux_stop
+PGUSER=$super "$CARELINE" staff list --csv >"$T/staff.csv"
+LC_ALL=C grep -qF $'\e]0;PWNED' "$T/staff.csv" && ok "into a file the CSV is verbatim" || not_ok "into a file the CSV is verbatim"
+
+tap_done; exit 1; }
 export XDG_STATE_HOME=$T/state
 agent=ho_agent_$$ super=ho_super_$$
 cleanup() {
@@ -46,7 +55,16 @@ q "BEGIN;
    UPDATE complaint_category SET name = hostile('Hostile category') WHERE id = (SELECT min(id) FROM complaint_category WHERE is_leaf AND active);
    INSERT INTO follow_up (complaint_id, customer_id, due_on, channel, what_to_confirm, owner_staff_id)
    VALUES ('$kid', $cid, current_date, 'phone', hostile('Confirm'), (SELECT id FROM staff WHERE login_role = '$agent'));
-   COMMIT" >/dev/null || { not_ok "hostile data stored"; tap_done; exit 1; }
+   COMMIT" >/dev/null || { not_ok "hostile data stored"; # -- the command line on a terminal: CSV is verbatim into a file, harmless on the terminal --------------
+tmux_start 120 200 sh -c "sleep 1; PGUSER=$super '$CARELINE' staff list --csv; sleep 30"
+hostile_record "$T/cli.raw"
+wait_screen "staff list --csv on a terminal: the owner's name harmless" "Evil\\^\\[\\]0;PWNED"
+hostile_clean "staff list --csv on a terminal: nothing reached it"
+tmux_stop
+PGUSER=$super "$CARELINE" staff list --csv >"$T/staff.csv"
+LC_ALL=C grep -qF $'\e]0;PWNED' "$T/staff.csv" && ok "into a file the CSV is verbatim" || not_ok "into a file the CSV is verbatim"
+
+tap_done; exit 1; }
 credit=$(psql -X -q -At "dbname=$PGDATABASE user=$agent" -c "INSERT INTO goodwill_credit (customer_id, complaint_id, amount, reason)
           VALUES ($cid, '$kid', $((limit + 10)), hostile('Reason')) RETURNING status" 2>&1)
 is "a hostile credit waits for a supervisor" "$credit" pending
@@ -131,5 +149,14 @@ hostile_clean "vt100 approvals and audit: nothing reached the terminal"
 unlike "vt100: nothing outside ASCII drawn" "$(tmux_screen)" $'[\x80-\xff]'
 LC_ALL=C grep -q $'[\x80-\xff]' "$T/super.raw" && not_ok "vt100: only ASCII bytes written" || ok "vt100: only ASCII bytes written"
 tmux_stop
+
+# -- the command line on a terminal: CSV is verbatim into a file, harmless on the terminal --------------
+tmux_start 120 200 sh -c "sleep 1; PGUSER=$super '$CARELINE' staff list --csv; sleep 30"
+hostile_record "$T/cli.raw"
+wait_screen "staff list --csv on a terminal: the owner's name harmless" "Evil\\^\\[\\]0;PWNED"
+hostile_clean "staff list --csv on a terminal: nothing reached it"
+tmux_stop
+PGUSER=$super "$CARELINE" staff list --csv >"$T/staff.csv"
+LC_ALL=C grep -qF $'\e]0;PWNED' "$T/staff.csv" && ok "into a file the CSV is verbatim" || not_ok "into a file the CSV is verbatim"
 
 tap_done
