@@ -282,7 +282,8 @@ static const char calls_sql[] =
     "  make_interval(mins => (SELECT value::int FROM app_setting WHERE key = 'notify_call_take_minutes')) AS lapse)"
     " SELECT k.id, k.version, c.id AS customer_id, c.name AS customer, c.account_no,"
     "  coalesce(c.phone_e164, '') AS phone,"
-    "  concat_ws(', ', nullif(array_to_string(customer_vulnerability(c.id, 'call list'), ', '), ''),"
+    "  concat_ws(', ', CASE WHEN c.vulnerable"   /* only they have details to read (and audit) */
+    "   THEN nullif(array_to_string(customer_vulnerability(c.id, 'call list'), ', '), '') END,"
     "   CASE WHEN c.priority_services THEN 'priority services' END) AS flags,"
     "  k.priority = 0 AS priority, k.reason, coalesce(k.detail, '') AS detail, e.title AS event_title,"
     "  m.subject, m.body AS message,"
