@@ -45,6 +45,10 @@ CREATE FUNCTION pg_temp.pick(a text[], x bigint, s integer) RETURNS text LANGUAG
 SELECT a[1 + pg_temp.h(x, s) % cardinality(a)]
 $$;
 
+-- The one literal date below is not a day the data is pinned to: it is the origin the few
+-- hand-written dates in this file (pg_temp.d / pg_temp.ts) are written against, and every one
+-- of them moves by `shift`, so all history lands relative to the day the seed runs (make check
+-- seeds under faked clocks on four far dates and checks the anchoring).
 CREATE TEMP TABLE seed_param ON COMMIT DROP AS
 SELECT s.n, s.anchor,                                      -- "today" of the generated history
        (date_trunc('month', s.anchor) - interval '24 months')::date AS first_month,  -- first of 24 months
