@@ -63,9 +63,9 @@ $(BUILD)/obj/%.o: %.c $(wildcard include/careline/*.h) | $(BUILD)/gen/embedded.h
 # seed (CARELINE_MIGRATIONS_DIR overrides the migrations).
 # One rule makes both files (a grouped target): with -j, two runs of embed.sh
 # in the same folder would take each other's temporary files.
-$(BUILD)/gen/embedded.c $(BUILD)/gen/embedded.h &: tools/embed.sh $(EMBED)
+$(BUILD)/gen/embedded.c $(BUILD)/gen/embedded.h &: .ci/embed.sh $(EMBED)
 	@mkdir -p $(BUILD)/gen
-	sh tools/embed.sh $(BUILD)/gen $(EMBED)
+	sh .ci/embed.sh $(BUILD)/gen $(EMBED)
 
 $(BUILD)/obj/embedded.o: $(BUILD)/gen/embedded.c
 	@mkdir -p $(dir $@)
@@ -97,7 +97,7 @@ asan:
 	    EXTRA_LDFLAGS='-fsanitize=address,undefined' all
 
 deps:
-	@sh tools/deps.sh $(DEB_PKGS)
+	@sh .ci/deps.sh $(DEB_PKGS)
 
 # Each harness under libFuzzer (clang, ASan + UBSan) for FUZZ_SECONDS
 # seconds (FUZZ_ONLY="text input" picks some); what is new is merged into
@@ -105,7 +105,7 @@ deps:
 FUZZ_CC      ?= clang-14
 FUZZ_SECONDS ?= 60
 fuzz:
-	@sh tools/deps.sh $(DEB_PKGS) $(FUZZ_DEB_PKGS)
+	@sh .ci/deps.sh $(DEB_PKGS) $(FUZZ_DEB_PKGS)
 	@$(MAKE) --no-print-directory BUILD=build/libfuzzer CC=$(FUZZ_CC) OPT='-O1 -g -fno-omit-frame-pointer' \
 	    EXTRA_CFLAGS='-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined' \
 	    EXTRA_LDFLAGS='-fsanitize=address,undefined' fuzz-bins
@@ -124,7 +124,7 @@ check-fast: all
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@bash tools/demo.sh
+	@bash .ci/demo.sh
 
 # Figures, not pass/fail (tests/bench/): `make bench` prints every
 # performance goal of DESIGN.md next to what was measured; `make load` runs
