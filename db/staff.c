@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "careline/app.h"
+#include "careline/print.h"
 #include "careline/text.h"
 
 static const char *const groups[] = {"agent", "supervisor", "field", "admin", NULL};
@@ -188,22 +189,6 @@ int db_staff_cli_parse(int argc, char **argv)
     return parse(argc, argv, &o);
 }
 
-static void csv_field(const char *s, bool last)
-{
-    if (strpbrk(s, ",\"\r\n")) {
-        putchar('"');
-        for (; *s; s++) {
-            if (*s == '"')
-                putchar('"');
-            putchar(*s);
-        }
-        putchar('"');
-    } else {
-        fputs(s, stdout);
-    }
-    putchar(last ? '\n' : ',');
-}
-
 enum { L_LOGIN, L_NAME, L_TEAM, L_GROUP, L_ACTIVE, L_LOGIN_OK, L__COUNT };
 static const char *const list_cols[L__COUNT] = {"login_role", "display_name", "team", "group_role", "active",
                                                 "can_login"};
@@ -239,9 +224,9 @@ static int list(struct db_conn *db, bool csv)
                           : active ? "active, role cannot log in" : "disabled, role can log in";
         if (csv) {
             for (int k = 0; k < L_ACTIVE; k++)
-                csv_field(PQgetvalue(r, i, col[k]), false);
-            csv_field(active ? "true" : "false", false);
-            csv_field(can ? "true" : "false", true);
+                print_csv(stdout, PQgetvalue(r, i, col[k]), false);
+            print_csv(stdout, active ? "true" : "false", false);
+            print_csv(stdout, can ? "true" : "false", true);
             continue;
         }
         char *cell[4];

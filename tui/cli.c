@@ -13,6 +13,7 @@
 #include "careline/export.h"
 #include "careline/keymap.h"
 #include "careline/lifecycle.h"
+#include "careline/print.h"
 #include "careline/report.h"
 #include "careline/screens.h"
 #include "careline/script.h"
@@ -98,41 +99,6 @@ int cli_parse(struct cli_cmd *c)
     return bad(c, "unknown command '%s'", c->name);
 }
 
-/* CSV field: quoted when needed, quotes doubled (RFC 4180). */
-static void csv_field(const char *s, bool last)
-{
-    s = s ? s : "";
-    if (strpbrk(s, ",\"\r\n")) {
-        putchar('"');
-        for (; *s; s++) {
-            if (*s == '"')
-                putchar('"');
-            putchar(*s);
-        }
-        putchar('"');
-    } else {
-        fputs(s, stdout);
-    }
-    putchar(last ? '\n' : ',');
-}
-
-/* Plain table for people: sanitised so a hostile name cannot drive the
- * terminal, cut to fit. */
-static void table_field(const char *s, int width, bool last)
-{
-    char *clean = tui_text_sanitize(s ? s : "", false);
-    int w = 0;
-    char *fit = tui_text_fit(clean, width, false, &w);
-    fputs(fit, stdout);
-    if (!last)
-        for (int i = w; i < width + 2; i++)
-            putchar(' ');
-    else
-        putchar('\n');
-    free(fit);
-    free(clean);
-}
-
 static int run_search(struct cli_cmd *c, struct db_conn *db)
 {
     char hint[256];
@@ -154,21 +120,21 @@ static int run_search(struct cli_cmd *c, struct db_conn *db)
     for (int i = 0; i < r.count; i++) {
         const struct db_search_hit *h = &r.hits[i];
         if (c->csv) {
-            csv_field(h->account_no, false);
-            csv_field(h->name, false);
-            csv_field(h->address, false);
-            csv_field(h->postcode, false);
-            csv_field(h->segment, false);
-            csv_field(h->phone, false);
-            csv_field(h->flags, false);
-            csv_field(h->matched, true);
+            print_csv(stdout, h->account_no, false);
+            print_csv(stdout, h->name, false);
+            print_csv(stdout, h->address, false);
+            print_csv(stdout, h->postcode, false);
+            print_csv(stdout, h->segment, false);
+            print_csv(stdout, h->phone, false);
+            print_csv(stdout, h->flags, false);
+            print_csv(stdout, h->matched, true);
         } else {
-            table_field(h->account_no, 10, false);
-            table_field(h->name, 24, false);
-            table_field(h->address, 30, false);
-            table_field(h->postcode, 8, false);
-            table_field(h->segment, 18, false);
-            table_field(h->matched, 10, true);
+            print_cell(stdout, h->account_no, 10, false);
+            print_cell(stdout, h->name, 24, false);
+            print_cell(stdout, h->address, 30, false);
+            print_cell(stdout, h->postcode, 8, false);
+            print_cell(stdout, h->segment, 18, false);
+            print_cell(stdout, h->matched, 10, true);
         }
     }
     if (!c->csv)
