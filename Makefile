@@ -25,10 +25,10 @@ CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) \
 LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(EXTRA_LDFLAGS)
 
 SRCS      := $(sort $(wildcard include/base/*.c tui/*.c db/*.c screens/*.c screens/app/*.c))
-MAIN_SRC  := tui/main.c
+MAIN_SRC  := screens/app/main.c
 LIB_SRCS  := $(filter-out $(MAIN_SRC),$(SRCS))
 OBJS      := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
-MAIN_OBJ  := $(BUILD)/obj/tui/main.o
+MAIN_OBJ  := $(BUILD)/obj/screens/app/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # One fuzz harness per parser (tests/fuzz/fuzz_NAME.c). `make check` replays
