@@ -554,42 +554,6 @@ static const char *show_key(int key, char *buf, size_t len)
     return tui_key_name(key, buf, len);
 }
 
-struct key_search {
-    const char *section;
-    enum tui_action action;
-    bool skip_printable;
-    bool from_global;
-    int found;
-};
-
-static void find_key_cb(void *ctx, int key, enum tui_action a)
-{
-    struct key_search *ks = ctx;
-    if (ks->found >= 0 || a != ks->action)
-        return;
-    if (ks->skip_printable && tui_key_printable(key))
-        return;
-    /* A global key that the screen rebinds does not do this here. */
-    if (ks->from_global && tui_keymap_lookup(ks->section, key) != a)
-        return;
-    ks->found = key;
-}
-
-/* The first key that triggers action a on this screen: its own section
- * first, then global. Printable keys are skipped while a text field has
- * focus, because they type into it. */
-static int first_key(const char *section, enum tui_action a, bool typing)
-{
-    struct key_search ks = {section, a, typing, false, -1};
-    if (section && strcmp(section, "global") != 0)
-        tui_keymap_each(section, find_key_cb, &ks);
-    if (ks.found < 0) {
-        ks.from_global = true;
-        tui_keymap_each("global", find_key_cb, &ks);
-    }
-    return ks.found;
-}
-
 /* ---- title and status lines -------------------------------------------------------------- */
 
 static struct entry *top_entry(void) { return depth > 0 ? &stack[depth - 1] : NULL; }
@@ -667,7 +631,7 @@ static void draw_status(int row, int cols)
         done[a] = true;
         char kbuf[80], n1[32], n2[32];
         const char *label = tui_action_label(a);
-        int k1 = first_key(section, a, typing);
+        int k1 = tui_keymap_first_key(section, a, typing);
         kbuf[0] = '\0';
         for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++) {
             enum tui_action other = pairs[p].first == a ? pairs[p].second
@@ -675,7 +639,7 @@ static void draw_status(int row, int cols)
                                                            : TUI_ACT_NONE;
             if (other == TUI_ACT_NONE || !in_list(acts, other) || done[other])
                 continue;
-            int k2 = first_key(section, other, typing);
+            int k2 = tui_keymap_first_key(section, other, typing);
             if (k1 < 0 || k2 < 0)
                 break;
             done[other] = true;

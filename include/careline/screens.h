@@ -23,4 +23,7 @@
 SCR_SCREENS(SCR_DECLARE)
 #undef SCR_DECLARE
 
+/* Register every screen's key-map section (idempotent). */
+void scr_key_sections(void);
+
 #endif

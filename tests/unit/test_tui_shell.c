@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <libconfig.h>
 
 #include "careline/keymap.h"
 #include "careline/text.h"
@@ -260,17 +259,22 @@ static int setup(void **state)
     /* Pinned, so the expected dumps hold on any machine. */
     setenv("LC_ALL", "C.UTF-8", 1);
     unsetenv("NO_COLOR");
-    config_t c;
-    config_init(&c);
-    int ok = config_read_string(&c, "keys = {\n"
-                                    " global = [ \"F1 help\", \"? help\", \"C-c quit\", \"Esc back\", \"Up move-up\","
-                                    " \"Down move-down\", \"PgDn page-down\", \"Enter open\", \"Tab focus-list\" ];\n"
-                                    " search = [ \"/ focus-input\", \"q quit\" ];\n"
-                                    "};\n");
-    char err[256];
+    static const struct {
+        const char *section, *key;
+        enum tui_action action;
+    } keys[] = {
+        {"global", "F1", TUI_ACT_HELP},    {"global", "?", TUI_ACT_HELP},        {"global", "C-c", TUI_ACT_QUIT},
+        {"global", "Esc", TUI_ACT_BACK},   {"global", "Up", TUI_ACT_UP},         {"global", "Down", TUI_ACT_DOWN},
+        {"global", "PgDn", TUI_ACT_PAGE_DOWN}, {"global", "Enter", TUI_ACT_OPEN}, {"global", "Tab", TUI_ACT_FOCUS_LIST},
+        {"search", "/", TUI_ACT_FOCUS_INPUT}, {"search", "q", TUI_ACT_QUIT},
+    };
+    struct tui_binding b[sizeof keys / sizeof keys[0]];
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        b[i] = (struct tui_binding){keys[i].section, tui_key_parse(keys[i].key), keys[i].action};
     tui_keymap_reset();
-    int rc = ok ? tui_keymap_load(config_lookup(&c, "keys"), "test", err, sizeof err) : -1;
-    config_destroy(&c);
+    tui_keymap_add_section("search");
+    tui_keymap_add_section("customer");
+    int rc = tui_keymap_bind(b, sizeof b / sizeof b[0]);
     return rc;
 }
 
