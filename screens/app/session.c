@@ -1,0 +1,266 @@
+/* session.c — one Careline session: its configuration and connection, who is logged in, notifications relayed to screens, and the screens' event loop over the database. */
+#include "careline/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "careline/screens.h"
+#include "careline/search.h"
+#include "careline/session.h"
+#include "careline/tui.h"
+#include "careline/util.h"
+#include "careline/validate.h"
+
+static struct conf conf;
+static struct db_conn *db;
+static long long staff_id;
+
+const struct conf *app_conf(void) { return &conf; }
+struct db_conn *app_db(void) { return db; }
+long long app_staff_id(void) { return staff_id; }
+
+int app_load_config(const char *path)
+{
+    char err[1024];
+    if (conf_load(&conf, path, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return APP_EXIT_USAGE;
+    }
+    return APP_EXIT_OK;
+}
+
+void app_end(void)
+{
+    db_free(db);
+    db = NULL;
+    conf_free(&conf);
+    valid_free_all();
+}
+
+/* ---- notifications relayed to screens ---------------------------------- */
+
+struct handler {
+    char channel[32];
+    void (*fn)(void *ctx, const char *payload);
+    void *ctx;
+};
+static struct handler handlers[32];
+
+void app_on_notify(const char *channel, void (*fn)(void *ctx, const char *payload), void *ctx)
+{
+    for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+        if (!handlers[i].fn) {
+            snprintf(handlers[i].channel, sizeof handlers[i].channel, "%s", channel);
+            handlers[i].fn = fn;
+            handlers[i].ctx = ctx;
+            return;
+        }
+}
+
+void app_off_notify(void *ctx)
+{
+    for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+        if (handlers[i].ctx == ctx)
+            handlers[i].fn = NULL;
+}
+
+/* A number after "key": in a small JSON payload we made ourselves. */
+static long long json_number(const char *json, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\" : ", key);
+    const char *p = strstr(json, pat);
+    if (!p) {
+        snprintf(pat, sizeof pat, "\"%s\":", key);
+        p = strstr(json, pat);
+    }
+    return p ? strtoll(p + strlen(pat), NULL, 10) : 0;
+}
+
+static void relay(void *ctx, const char *channel, const char *payload)
+{
+    (void)ctx;
+    /* The agent who asked for a credit hears the decision, wherever they are. */
+    if (strcmp(channel, "careline_approval") == 0 && staff_id && json_number(payload, "requested_by") == staff_id) {
+        if (strstr(payload, "\"approved\""))
+            tui_message(TUI_ROLE_OK, "A supervisor approved your goodwill credit.");
+        else if (strstr(payload, "\"rejected\""))
+            tui_message(TUI_ROLE_WARN, "A supervisor rejected your goodwill credit (see the complaint's history).");
+    }
+    for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+        if (handlers[i].fn && strcmp(handlers[i].channel, channel) == 0)
+            handlers[i].fn(handlers[i].ctx, payload);
+    tui_invalidate();
+}
+
+void app_session_start(void)
+{
+    db_session_start(db, &staff_id);
+    db_listen(db, "careline_approval", relay, NULL);
+}
+
+/* ---- connecting ---------------------------------------------------------- */
+
+/* Read a password from the terminal with echo off. */
+static char *ask_password(const char *prompt)
+{
+    FILE *tty = fopen("/dev/tty", "r+");
+    if (!tty)
+        return NULL;
+    struct termios old, noecho;
+    int fd = fileno(tty);
+    bool restore = tcgetattr(fd, &old) == 0;
+    if (restore) {
+        noecho = old;
+        noecho.c_lflag &= (tcflag_t)~ECHO;
+        tcsetattr(fd, TCSAFLUSH, &noecho);
+    }
+    fputs(prompt, tty);
+    fflush(tty);
+    char buf[512];
+    char *ok = fgets(buf, sizeof buf, tty);
+    if (restore)
+        tcsetattr(fd, TCSAFLUSH, &old);
+    /* Writing after reading the same stream needs a positioning call in
+     * between (C17 7.21.5.3); on a terminal the seek itself does nothing. */
+    fseek(tty, 0, SEEK_CUR);
+    fputs("\n", tty);
+    fclose(tty);
+    if (!ok)
+        return NULL;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    char *pw = util_strdup(buf);
+    memset(buf, 0, sizeof buf);
+    return pw;
+}
+
+/* Connect, asking for a password when the server wants one and nobody gave
+ * it (libpq already tried PGPASSWORD, .pgpass and PGPASSFILE). */
+int app_connect(bool interactive)
+{
+    struct db_params p = {
+        .conninfo = conf.conninfo,
+        .service = conf.service,
+        .connect_timeout = conf.connect_timeout,
+        .statement_timeout_ms = conf.statement_timeout_ms,
+        .application_name = "careline",
+        .no_prepared = !conf.prepared_statements,
+    };
+    if (!db)
+        db = db_new(&p);
+    if (db_connect(db, NULL) == 0)
+        return 0;
+    for (int tries = 0; tries < 3 && interactive && db_needs_password(db); tries++) {
+        char *pw = ask_password("Password for the Careline database: ");
+        if (!pw)
+            break;
+        int rc = db_connect(db, pw);
+        memset(pw, 0, strlen(pw));
+        free(pw);
+        if (rc == 0)
+            return 0;
+        fprintf(stderr, "careline: %s\n", db_error(db));
+    }
+    if (!interactive && db_needs_password(db))
+        return -1;   /* the login screen asks */
+    fprintf(stderr, "careline: cannot connect to the database: %s\n", db_error(db));
+    return -1;
+}
+
+/* ---- the event loop's view of the database --------------------------- */
+
+static int hook_fds(struct pollfd *out, int max) { return db_pollfds(db, out, max); }
+static int hook_timeout(void)
+{
+    int t = db_timeout_ms(db);
+    /* While offline the status line counts down the retry. */
+    if (db_state(db) != DB_ONLINE && (t < 0 || t > 1000))
+        t = 1000;
+    return t;
+}
+static void show_state(void)
+{
+    char buf[64];
+    db_state_text(db, buf, sizeof buf);
+    tui_set_conn_status(buf, db_answering(db) ? TUI_ROLE_OK : TUI_ROLE_ERROR);
+}
+static void hook_ready(const struct pollfd *fds, int n)
+{
+    db_ready(db, fds, n);
+    if (db_state(db) != DB_ONLINE)
+        tui_invalidate();
+    show_state();
+}
+static bool hook_busy(void) { return db_busy(db); }
+static void on_state(void *ctx, enum db_state s)
+{
+    (void)ctx;
+    if (s == DB_ONLINE)
+        db_session_resume(db);
+    show_state();
+    tui_invalidate();
+}
+
+/* Connect before the screen is taken over: a missing password is asked on
+ * the login screen, anything else that fails ends here. Returns 0 (with
+ * *login set when the login screen must ask) or the exit code. */
+static int connect_for_screens(const char *script, bool *login)
+{
+    *login = false;
+    if (app_connect(false) == 0)
+        return 0;
+    if (!db_needs_password(db))
+        return APP_EXIT_NODB;
+    if (!script && !isatty(STDIN_FILENO)) {
+        fprintf(stderr, "careline: cannot connect to the database: %s\n", db_error(db));
+        return APP_EXIT_NODB;
+    }
+    *login = true;
+    return 0;
+}
+
+int app_run_screens(const char *script, int rows, int cols)
+{
+    bool login;
+    int rc = connect_for_screens(script, &login);
+    if (rc)
+        return rc;
+    struct tui_options o = {
+        .theme = conf.theme,
+        .ascii = conf.ascii,
+        .script_file = script,
+        .script_rows = rows,
+        .script_cols = cols,
+        .trace_file = getenv("CARELINE_TRACE"),
+    };
+    if (!script && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+        fputs("careline: the screens need a terminal (use a command, or --script for tests)\n", stderr);
+        return APP_EXIT_TERMINAL;
+    }
+    if (tui_init(&o) < 0) {
+        fprintf(stderr, "careline: %s\n", tui_error());
+        return APP_EXIT_TERMINAL;
+    }
+    static const struct tui_loop_hooks hooks = {hook_fds, hook_timeout, hook_ready, hook_busy};
+    tui_set_loop_hooks(&hooks);
+    db_on_state(db, on_state, NULL);
+    /* Search statements prepared and warmed on every connection, login's too. */
+    db_search_prepare(db);
+    if (!login)
+        app_session_start();
+    show_state();
+    if (login) {
+        tui_push(&scr_login_ops, (void *)db_target(db));
+    } else {
+        tui_push(&scr_search_ops, NULL);
+        /* Complaints a killed or disconnected session left on this
+         * terminal come first; the screen does not open when there are none. */
+        tui_push(&scr_drafts_ops, NULL);
+    }
+    rc = tui_run();
+    tui_end();
+    return rc;
+}
