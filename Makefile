@@ -124,7 +124,7 @@ check-fast: all
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@bash .ci/demo.sh
+	@STANDBY=$(STANDBY) bash .ci/demo.sh
 
 # Figures, not pass/fail (tests/bench/): `make bench` prints every
 # performance goal of DESIGN.md next to what was measured; `make load` runs
