@@ -903,11 +903,11 @@ static enum scr_result customer_action(void *st, enum tui_action a)
         return SCR_UNHANDLED;
     switch (a) {
     case TUI_ACT_LOG_CONTACT:
-        tui_push(&scr_logcontact_ops, &c->id);
+        scr_open_logcontact(&c->id);
         return SCR_REDRAW;
     case TUI_ACT_NEW_COMPLAINT: {
         struct intake_arg arg = {.customer_id = c->id, .channel = "phone"};
-        tui_push(&scr_intake_ops, &arg);
+        scr_open_intake(&arg);
         return SCR_REDRAW;
     }
     case TUI_ACT_READ_OUT: {
@@ -933,7 +933,7 @@ static enum scr_result customer_action(void *st, enum tui_action a)
         if (c->panel == P_CONTACTS && c->list[P_CONTACTS].sel >= 0)
             show_contact(c, c->list[P_CONTACTS].sel);
         else if (c->panel == P_COMPLAINTS && c->list[P_COMPLAINTS].sel >= 0)
-            tui_push(&scr_complaint_ops, (void *)db_cell(&c->v->part[CV_COMPLAINTS], c->list[P_COMPLAINTS].sel, CP_ID));
+            scr_open_complaint(db_cell(&c->v->part[CV_COMPLAINTS], c->list[P_COMPLAINTS].sel, CP_ID));
         else
             return SCR_HANDLED;
         return SCR_REDRAW;
@@ -980,8 +980,7 @@ static const enum tui_action *customer_status(void *st)
 }
 
 const struct screen_ops scr_customer_ops = {
-    .name = "customer",
-    .title = "Customer",
+    SCR_HEAD(customer),
     .open = customer_open,
     .close = customer_close,
     .draw = customer_draw,

@@ -114,7 +114,7 @@ static enum scr_result drafts_action(void *st, enum tui_action a)
         /* Sending "as it is" is the form opened on the draft; it checks and
          * saves with the draft's own id, so nothing is ever doubled. */
         struct intake_arg arg = {.customer_id = strtoll(cust, NULL, 10), .restore = d};
-        tui_push(&scr_intake_ops, &arg);
+        scr_open_intake(&arg);
         if (a == TUI_ACT_SUBMIT)
             tui_message(TUI_ROLE_NORMAL, "Check it, then C-x sends it.");
         return SCR_REDRAW;
@@ -148,8 +148,7 @@ static const enum tui_action *drafts_status(void *st)
 }
 
 const struct screen_ops scr_drafts_ops = {
-    .name = "drafts",
-    .title = "Unsent complaints",
+    SCR_HEAD(drafts),
     .open = drafts_open,
     .close = drafts_close,
     .draw = drafts_draw,

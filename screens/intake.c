@@ -493,8 +493,8 @@ static void saved(void *ctx, const char *reference, const char *err)
     char id[37];
     memcpy(id, s->id, sizeof id);
     tui_pop();   /* s is freed: touch nothing after */
-    tui_push(&scr_complaint_ops, id);
-    tui_push(&scr_runner_ops, id);
+    scr_open_complaint(id);
+    scr_open_runner(id);
 }
 
 static enum scr_result submit(struct intake *s)
@@ -709,8 +709,7 @@ static const enum tui_action *intake_status(void *st)
 }
 
 const struct screen_ops scr_intake_ops = {
-    .name = "intake",
-    .title = "New complaint",
+    SCR_HEAD(intake),
     .open = intake_open,
     .close = intake_close,
     .draw = intake_draw,

@@ -365,8 +365,7 @@ static const enum tui_action *logcontact_status(void *st)
 }
 
 const struct screen_ops scr_logcontact_ops = {
-    .name = "logcontact",
-    .title = "Log this contact",
+    SCR_HEAD(logcontact),
     .open = logcontact_open,
     .close = logcontact_close,
     .draw = logcontact_draw,

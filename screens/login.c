@@ -68,8 +68,8 @@ static enum scr_result login_action(void *st, enum tui_action a)
         if (db_connect(app_db(), l->password.text) == 0) {
             tui_pop();   /* l is gone */
             app_session_start();
-            tui_push(&scr_search_ops, NULL);
-            tui_push(&scr_drafts_ops, NULL);
+            scr_open_search();
+            scr_open_drafts();
             return SCR_REDRAW;
         }
         l->tries++;
@@ -116,8 +116,7 @@ static const enum tui_action *login_status(void *st)
 }
 
 const struct screen_ops scr_login_ops = {
-    .name = "login",
-    .title = "Log in",
+    SCR_HEAD(login),
     .open = login_open,
     .close = login_close,
     .draw = login_draw,

@@ -23,11 +23,6 @@ struct prompt {
     void *ctx;
 };
 
-void scr_prompt_push(const struct prompt_spec *spec)
-{
-    tui_push(&scr_prompt_ops, (void *)spec);
-}
-
 static void *prompt_open(void *arg)
 {
     const struct prompt_spec *sp = arg;
@@ -168,8 +163,7 @@ static const enum tui_action *prompt_status(void *st)
 }
 
 const struct screen_ops scr_prompt_ops = {
-    .name = "prompt",
-    .title = "Question",
+    SCR_HEAD(prompt),
     .open = prompt_open,
     .close = prompt_close,
     .draw = prompt_draw,

@@ -306,7 +306,7 @@ static enum scr_result offer_credit(struct runner *r, const struct script_step *
                             .question = "Within your authority it is applied at once; above it a supervisor decides.",
                             .text_label = "Amount (GBP)", .text_required = true, .text_max = 12,
                             .text_initial = suggested, .done = on_credit_amount, .ctx = r};
-    scr_prompt_push(&p);
+    scr_open_prompt(&p);
     return SCR_REDRAW;
 }
 
@@ -365,7 +365,7 @@ static enum scr_result runner_action(void *st_, enum tui_action a)
         struct prompt_spec p = {.title = "Skip this step", .question = "Say why: it is recorded with the run.",
                                 .text_label = "Reason", .text_required = true, .text_max = 300,
                                 .done = on_skip_reason, .ctx = r};
-        scr_prompt_push(&p);
+        scr_open_prompt(&p);
         return SCR_REDRAW;
     }
     case TUI_ACT_READ_OUT: {
@@ -384,7 +384,7 @@ static enum scr_result runner_action(void *st_, enum tui_action a)
                                 .question = "What happened? It is recorded as the outcome.",
                                 .text_label = "Reason", .text_required = true, .text_max = 300,
                                 .done = on_end_reason, .ctx = r};
-        scr_prompt_push(&p);
+        scr_open_prompt(&p);
         return SCR_REDRAW;
     }
     default:
@@ -430,8 +430,7 @@ static const enum tui_action *runner_status(void *st_)
 }
 
 const struct screen_ops scr_runner_ops = {
-    .name = "runner",
-    .title = "Recovery script",
+    SCR_HEAD(runner),
     .open = runner_open,
     .close = runner_close,
     .draw = runner_draw,

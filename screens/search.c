@@ -242,7 +242,7 @@ static enum scr_result open_selected(struct search *s)
 {
     if (!s->res || s->list.sel < 0 || s->list.sel >= s->res->count)
         return SCR_HANDLED;
-    tui_push(&scr_customer_ops, &s->res->hits[s->list.sel]);
+    scr_open_customer(&s->res->hits[s->list.sel]);
     return SCR_REDRAW;
 }
 
@@ -254,10 +254,10 @@ static enum scr_result search_action(void *st, enum tui_action a)
     case TUI_ACT_OPEN:
         return open_selected(s);
     case TUI_ACT_APPROVALS:
-        tui_push(&scr_approvals_ops, NULL);
+        scr_open_approvals();
         return SCR_REDRAW;
     case TUI_ACT_FOLLOW_UPS:
-        tui_push(&scr_followups_ops, NULL);
+        scr_open_followups();
         return SCR_REDRAW;
     case TUI_ACT_FOCUS_INPUT:
         s->focus = FOCUS_INPUT;
@@ -341,8 +341,7 @@ static const enum tui_action *search_status(void *st)
 }
 
 const struct screen_ops scr_search_ops = {
-    .name = "search",
-    .title = "Find a customer",
+    SCR_HEAD(search),
     .open = search_open,
     .close = search_close,
     .draw = search_draw,

@@ -49,7 +49,7 @@ static int keys_run(int argc, char **argv)
     puts("`C-x` means Ctrl and x together. Every action has a key that works on a plain");
     puts("vt100; F-keys are extra.");
     keys_section("global", "Keys on every screen");
-#define KEYS_SECTION(name) keys_section(#name, "Screen: " #name);
+#define KEYS_SECTION(name, title, argument) keys_section(#name, "Screen: " #name);
     SCR_SCREENS(KEYS_SECTION)
 #undef KEYS_SECTION
     return APP_EXIT_OK;

@@ -253,12 +253,12 @@ int app_run_screens(const char *script, int rows, int cols)
         app_session_start();
     show_state();
     if (login) {
-        tui_push(&scr_login_ops, (void *)db_target(db));
+        scr_open_login(db_target(db));
     } else {
-        tui_push(&scr_search_ops, NULL);
+        scr_open_search();
         /* Complaints a killed or disconnected session left on this
          * terminal come first; the screen does not open when there are none. */
-        tui_push(&scr_drafts_ops, NULL);
+        scr_open_drafts();
     }
     rc = tui_run();
     tui_end();
