@@ -140,7 +140,7 @@ static void s_resume(void *p)
 }
 
 static const struct screen_ops search_ops = {
-    "search", "Search", s_open, s_close, s_draw, s_action, s_key, s_wants_text, s_status, s_resume, NULL,
+    "search", "Search", s_open, s_close, s_draw, s_action, s_key, s_wants_text, s_status, s_resume, NULL, false,
 };
 
 static void *d_open(void *arg) { return arg; }
@@ -157,7 +157,7 @@ static enum scr_result d_action(void *p, enum tui_action a)
     return SCR_UNHANDLED;
 }
 static const struct screen_ops detail_ops = {
-    "customer", "Customer", d_open, d_close, d_draw, d_action, NULL, NULL, NULL, NULL, NULL,
+    "customer", "Customer", d_open, d_close, d_draw, d_action, NULL, NULL, NULL, NULL, NULL, false,
 };
 
 /* A pretend database: busy while a query is due; ready() runs it. */
