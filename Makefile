@@ -46,7 +46,13 @@ EMBED     := $(sort $(wildcard db/migrations/*.sql)) db/seed.sql conf/careline.c
 .PHONY: all deps check check-fast demo bench load install uninstall clean asan docs fuzz fuzz-bins
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/careline $(UNIT_BINS) $(DBT_BINS) $(FUZZ_REPLAYS)
+# Generated documents, rewritten by the build when the binary they come
+# from changes (docs/keys.md: the actions and the default key maps;
+# careline(1)'s SYNOPSIS: the command table); tests/build/test_docs.sh
+# checks that the committed copies are what the build writes.
+GEN_DOCS ?= docs/keys.md docs/careline.1
+
+all: $(BUILD)/careline $(UNIT_BINS) $(DBT_BINS) $(FUZZ_REPLAYS) $(GEN_DOCS)
 
 $(BUILD)/careline: $(OBJS) $(MAIN_OBJ)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
@@ -94,7 +100,7 @@ $(BUILD)/dbtests/%: tests/db/%.c $(BUILD)/libcareline.a
 asan:
 	$(MAKE) BUILD=build/asan OPT='-O1 -g -fno-omit-frame-pointer' \
 	    EXTRA_CFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=undefined' \
-	    EXTRA_LDFLAGS='-fsanitize=address,undefined' all
+	    EXTRA_LDFLAGS='-fsanitize=address,undefined' GEN_DOCS= all
 
 deps:
 	@sh .ci/deps.sh $(DEB_PKGS)
@@ -159,9 +165,20 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/careline $(DESTDIR)$(PREFIX)/share/man/man1/careline.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/careline $(DESTDIR)$(PREFIX)/share/careline
 
-# The key reference is generated from the action list and the default key map.
-docs: $(BUILD)/careline
-	HOME=/nonexistent XDG_CONFIG_HOME=/nonexistent $(BUILD)/careline keys > docs/keys.md
+docs: $(GEN_DOCS)
+
+# Replace the document with its new text only when that differs.
+define replace_doc
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; touch $@; else mv $@.tmp $@; echo "$@ regenerated: commit it"; fi
+endef
+
+docs/keys.md: $(BUILD)/careline
+	@HOME=/nonexistent XDG_CONFIG_HOME=/nonexistent $(BUILD)/careline keys > $@.tmp
+	$(replace_doc)
+
+docs/careline.1: $(BUILD)/careline .ci/man.sh
+	@sh .ci/man.sh $(BUILD)/careline $@ > $@.tmp
+	$(replace_doc)
 
 clean:
 	rm -rf build

@@ -42,7 +42,8 @@ struct db_conn *cli_db(void)
 
 /* Each form of c as "SYNOPSIS  WHAT IT DOES", after `lead` on the first
  * line and `more` on the others: descriptions start 26 columns after the
- * lead, or on the next line when the synopsis is longer. */
+ * lead, or on the next line when the synopsis is longer; two blanks at
+ * least end a synopsis (.ci/man.sh reads them from --help). */
 static void print_forms(FILE *f, const struct cli_command *c, const char *lead, const char *more, bool what)
 {
     for (const char *p = c->usage; *p; lead = more) {
@@ -50,10 +51,10 @@ static void print_forms(FILE *f, const struct cli_command *c, const char *lead, 
         size_t syn = strcspn(p, "\t");
         if (syn > n)
             syn = n;
-        int pad = syn <= 26 ? (syn < 26 ? 26 - (int)syn : 1) : 0; /* one blank at least */
+        int pad = 26 - (int)syn; /* two blanks at least, or the next line */
         fprintf(f, "%s%.*s", lead, (int)syn, p);
         if (what && syn < n) {
-            if (pad > 0)
+            if (pad >= 2)
                 fprintf(f, "%*s%.*s\n", pad, "", (int)(n - syn - 1), p + syn + 1);
             else
                 fprintf(f, "\n%*s%.*s\n", (int)strlen(lead) + 26, "", (int)(n - syn - 1), p + syn + 1);
