@@ -610,7 +610,9 @@ static void ask(struct complaint *c, enum tui_action a, const char *initial, con
     }
     char *question = NULL;
     if (warning) {
-        question = util_asprintf("%s Enter tries anyway; what you type is kept if it is refused.", warning);
+        char ok[32];
+        question = util_asprintf("%s %s tries anyway; what you type is kept if it is refused.", warning,
+                                 tui_key_hint("prompt", TUI_ACT_OPEN, ok, sizeof ok));
         p.question = question;
     }
     scr_open_prompt(&p);

@@ -49,7 +49,11 @@ static void login_draw(void *st, struct tui_rect b)
     if (l->error[0])
         tui_put(y++, x, b.x + b.w - x - 1, TUI_ROLE_ERROR, l->error);
     y++;
-    tui_put(y++, b.x + 2, b.w - 3, TUI_ROLE_HINT, "What you type is not shown. Enter connects; Esc or C-c quits.");
+    char ok[32], cancel[32], quit[32];
+    snprintf(line, sizeof line, "What you type is not shown. %s connects; %s or %s quits.",
+             tui_key_hint("login", TUI_ACT_SUBMIT, ok, sizeof ok), tui_key_hint("login", TUI_ACT_CANCEL, cancel, sizeof cancel),
+             tui_key_hint("login", TUI_ACT_QUIT, quit, sizeof quit));
+    tui_put(y++, b.x + 2, b.w - 3, TUI_ROLE_HINT, line);
     tui_put(y, b.x + 2, b.w - 3, TUI_ROLE_HINT, "To skip this step, keep the password in ~/.pgpass.");
 }
 

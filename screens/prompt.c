@@ -91,9 +91,15 @@ static void prompt_draw(void *st, struct tui_rect b)
     }
     if (p->error[0])
         tui_put(y++, b.x + 2, b.w - 3, TUI_ROLE_ERROR, p->error);
-    tui_put(y, b.x + 2, b.w - 3, TUI_ROLE_HINT,
-            p->nchoices && p->want_text ? "Tab between the list and the text; Enter confirms; Esc cancels."
-                                        : "Enter confirms; Esc cancels.");
+    char tab[32], ok[32], cancel[32], hint[160];
+    tui_key_hint("prompt", TUI_ACT_OPEN, ok, sizeof ok);
+    tui_key_hint("prompt", TUI_ACT_CANCEL, cancel, sizeof cancel);
+    if (p->nchoices && p->want_text)
+        snprintf(hint, sizeof hint, "%s between the list and the text; %s confirms; %s cancels.",
+                 tui_key_hint("prompt", TUI_ACT_NEXT_FIELD, tab, sizeof tab), ok, cancel);
+    else
+        snprintf(hint, sizeof hint, "%s confirms; %s cancels.", ok, cancel);
+    tui_put(y, b.x + 2, b.w - 3, TUI_ROLE_HINT, hint);
 }
 
 static enum scr_result prompt_action(void *st, enum tui_action a)

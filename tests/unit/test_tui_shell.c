@@ -629,6 +629,18 @@ static void test_trace_and_bytes(void **state)
     free(trace);
 }
 
+/* Hints name the key in effect: the screen's own first, then the global
+ * one it does not take over; an action without a key says so. */
+static void test_key_hint(void **state)
+{
+    (void)state;
+    char buf[64];
+    assert_string_equal(tui_key_hint("search", TUI_ACT_QUIT, buf, sizeof buf), "q");
+    assert_string_equal(tui_key_hint("customer", TUI_ACT_QUIT, buf, sizeof buf), "C-c");
+    assert_string_equal(tui_key_hint("customer", TUI_ACT_HELP, buf, sizeof buf), "F1");
+    assert_string_equal(tui_key_hint("search", TUI_ACT_APPROVE, buf, sizeof buf), "[approve: no key]");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -645,6 +657,7 @@ int main(void)
         cmocka_unit_test(test_script_errors),
         cmocka_unit_test(test_quit_stops_the_script),
         cmocka_unit_test(test_trace_and_bytes),
+        cmocka_unit_test(test_key_hint),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
