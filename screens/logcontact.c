@@ -162,8 +162,13 @@ static void logcontact_draw(void *st, struct tui_rect b)
         }
         y++;
         /* The message for a field sits right under it. */
-        if (l->error[0] && (int)l->error_field == f && y < b.y + b.h)
-            tui_put(y++, value_x, value_w, TUI_ROLE_ERROR, l->error);
+        if (l->error[0] && (int)l->error_field == f && y < b.y + b.h) {
+            /* Wrapped, never cut: the end says what to do. */
+            int rows = b.y + b.h - y < 3 ? b.y + b.h - y : 3;
+            int used = tui_put_wrapped((struct tui_rect){.y = y, .x = value_x, .w = value_w, .h = rows},
+                                       TUI_ROLE_ERROR, l->error, 0, false);
+            y += used < rows ? used : rows;
+        }
         else if (focused && y < b.y + b.h)
             tui_put(y++, value_x, value_w, TUI_ROLE_HINT, hints[f]);
         else
@@ -178,8 +183,12 @@ static void on_saved(void *ctx, const char *err)
     struct logcontact *l = ctx;
     l->saving = false;
     if (err) {
-        /* Keep everything typed; the same id makes the retry safe. */
-        snprintf(l->error, sizeof l->error, "Not saved (%s). Press Enter to try again.", err);
+        /* Keep everything typed; the same id makes the retry safe. libpq's
+         * messages run on over several lines: the first says what happened. */
+        int first = (int)strcspn(err, "\n");
+        while (first > 0 && (err[first - 1] == ' ' || err[first - 1] == '.'))
+            first--;
+        snprintf(l->error, sizeof l->error, "Not saved: %.*s. Press Enter to try again.", first, err);
         l->error_field = F_SUMMARY;
         tui_invalidate();
         return;

@@ -66,31 +66,39 @@ if tmux_screen | grep -q 'OFFLINE'; then not_ok "typing: back online" "$(tmux_sc
 tmux_keys C-c
 tmux_stop
 
+# hold_inserts TABLE: a trigger holds inserts into TABLE open on the old
+# primary only (its port), so a kill lands while the save is in flight.
+hold_inserts() {
+    primary_q "CREATE FUNCTION hold_insert() RETURNS trigger LANGUAGE plpgsql AS \$\$
+BEGIN
+    IF current_setting('port') = '$PGPAIR_PRIMARY_PORT' THEN PERFORM pg_sleep(30); END IF;
+    RETURN NEW;
+END \$\$;
+CREATE TRIGGER hold_in_flight BEFORE INSERT ON $1 FOR EACH ROW EXECUTE FUNCTION hold_insert();" >/dev/null
+    pgpair_wait_streaming >/dev/null
+}
+wait_held() {   # wait_held TAG: the insert has reached the primary and is held there
+    for ((i = 0; i < 100; i++)); do
+        [ "$(primary_q "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")" = 1 ] && break
+        sleep 0.1
+    done
+    is "$1: the save is on its way (held on the primary)" \
+       "$(primary_q "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")" 1
+}
+
 # 2. The primary dies between the save being sent and its answer: a trigger
 # holds the insert open on the old primary only (its port), so the kill lands
 # while the transaction is in flight and never commits there.
 pair_up
 acct=$(primary_q "SELECT account_no FROM customer ORDER BY id LIMIT 1 OFFSET 6")
-primary_q "CREATE FUNCTION hold_insert() RETURNS trigger LANGUAGE plpgsql AS \$\$
-BEGIN
-    IF current_setting('port') = '$PGPAIR_PRIMARY_PORT' THEN PERFORM pg_sleep(30); END IF;
-    RETURN NEW;
-END \$\$;
-CREATE TRIGGER hold_in_flight BEFORE INSERT ON complaint FOR EACH ROW EXECUTE FUNCTION hold_insert();" >/dev/null
-pgpair_wait_streaming >/dev/null
+hold_inserts complaint
 tmux_start 80 24 "$CARELINE" --config "$T/careline.conf"
 open_intake inflight
 text="Failover in flight: no water pressure upstairs"
 tmux_text "$text"
 wait_screen "inflight: the deadlines are shown" 'Acknowledge by'
 tmux_keys C-x
-# The insert has reached the primary and is held there.
-for ((i = 0; i < 100; i++)); do
-    [ "$(primary_q "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")" = 1 ] && break
-    sleep 0.1
-done
-is "inflight: the save is on its way (held on the primary)" \
-   "$(primary_q "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")" 1
+wait_held inflight
 pgpair_kill_primary
 pgpair_promote
 wait_screen "inflight: saved on the new primary" 'Complaint C-[0-9-]+ saved' 40
@@ -105,4 +113,43 @@ if tmux_screen | grep -q 'Unsent'; then not_ok "inflight: nothing unsent is offe
 tmux_keys C-c
 tmux_stop
 is "inflight: still exactly one complaint" "$(count "$text")" 1
+
+# 3. The same with a contact being recorded: the form keeps what was typed
+# and its id, so the save that follows the failover is the same contact.
+pair_up
+acct=$(primary_q "SELECT account_no FROM customer ORDER BY id LIMIT 1 OFFSET 8")
+hold_inserts interaction
+tmux_start 80 24 "$CARELINE" --config "$T/careline.conf"
+wait_screen "contact: search screen" 'Search:'
+tmux_text "$acct"
+wait_screen "contact: found" "^> $acct"
+tmux_keys Enter
+wait_screen "contact: customer open" "Acct $acct"
+tmux_keys c
+wait_screen "contact: the contact form" 'Record this contact'
+summary="Failover contact: asked about the pressure"
+tmux_text "$summary"
+tmux_keys Enter
+wait_held contact
+pgpair_kill_primary
+pgpair_promote
+# Sent again by itself, or offered again with what was typed: either way once.
+# When it is offered again, the whole message shows, down to what to press.
+hint=unseen
+for ((i = 0; i < 400; i++)); do
+    scr=$(tmux_screen)
+    grep -q 'Contact recorded' <<<"$scr" && break
+    if grep -q 'Not saved' <<<"$scr"; then
+        if tr -s '\n ' '  ' <<<"$scr" | grep -q 'Press Enter to try again'; then [ "$hint" = unseen ] && hint=whole
+        else hint="cut: $scr"; fi
+        tmux_keys Enter; sleep 0.5
+    fi
+    sleep 0.1
+done
+[ "$hint" = unseen ] || is "contact: a failed save says what to press, uncut" "$hint" whole
+wait_screen "contact: recorded on the new primary" 'Contact recorded' 5
+is "contact: exactly one contact" "$(psql -h "$PGPAIR_STANDBY_SOCK" -p "$PGPAIR_STANDBY_PORT" -d "$DB" -XAtqc \
+    "SELECT count(*) FROM interaction WHERE summary = '$summary'")" 1
+tmux_keys C-c
+tmux_stop
 tap_done
