@@ -60,4 +60,7 @@ struct db_conn *cli_db(void);
  * more on stderr; returns APP_EXIT_USAGE. */
 int cli_usage_error(const struct cli_command *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A command that takes no arguments: 0, or the usage error for the first. */
+int cli_no_args(const struct cli_command *c, int argc, char **argv);
+
 #endif

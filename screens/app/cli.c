@@ -83,3 +83,8 @@ int cli_usage_error(const struct cli_command *c, const char *fmt, ...)
     fputs("Try 'careline --help', or see careline(1).\n", stderr);
     return APP_EXIT_USAGE;
 }
+
+int cli_no_args(const struct cli_command *c, int argc, char **argv)
+{
+    return argc > 1 ? cli_usage_error(c, "takes no arguments, got '%s'", argv[1]) : 0;
+}

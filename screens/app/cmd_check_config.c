@@ -6,8 +6,9 @@
 
 static int check_config_run(int argc, char **argv)
 {
-    if (argc > 1)
-        return cli_usage_error(&cli_cmd_check_config, "takes no arguments, got '%s'", argv[1]);
+    int rc = cli_no_args(&cli_cmd_check_config, argc, argv);
+    if (rc)
+        return rc;
     /* Reaching here means it loaded: main stops on a bad file with its
      * file:line: reason. */
     const struct conf *c = app_conf();

@@ -37,8 +37,9 @@ static void keys_section(const char *section, const char *title)
 
 static int keys_run(int argc, char **argv)
 {
-    if (argc > 1)
-        return cli_usage_error(&cli_cmd_keys, "takes no arguments, got '%s'", argv[1]);
+    int rc = cli_no_args(&cli_cmd_keys, argc, argv);
+    if (rc)
+        return rc;
     /* Produced from the one list of actions and the loaded key maps, so the
      * reference never disagrees with the program (docs/keys.md). */
     puts("# Careline key reference");

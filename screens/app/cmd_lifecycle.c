@@ -8,8 +8,9 @@
 /* One triple a line, from db_lifecycle_allowed(): what the screens offer. */
 static int lifecycle_run(int argc, char **argv)
 {
-    if (argc > 1)
-        return cli_usage_error(&cli_cmd_lifecycle, "takes no arguments, got '%s'", argv[1]);
+    int rc = cli_no_args(&cli_cmd_lifecycle, argc, argv);
+    if (rc)
+        return rc;
     for (int s = 0; s < DB_LC_STATUS__COUNT; s++)
         for (int a = 0; a < DB_LC_ACTION__COUNT; a++)
             for (int r = 0; r < DB_LC_ROLE__COUNT; r++)

@@ -7,8 +7,9 @@
 
 static int maintain_run(int argc, char **argv)
 {
-    if (argc > 1)
-        return cli_usage_error(&cli_cmd_maintain, "takes no arguments, got '%s'", argv[1]);
+    int rc = cli_no_args(&cli_cmd_maintain, argc, argv);
+    if (rc)
+        return rc;
     struct db_conn *db = cli_db();
     if (!db)
         return APP_EXIT_NODB;
