@@ -259,6 +259,9 @@ static enum scr_result search_action(void *st, enum tui_action a)
     case TUI_ACT_FOLLOW_UPS:
         scr_open_followups();
         return SCR_REDRAW;
+    case TUI_ACT_CALL_LIST:
+        scr_open_calllist();
+        return SCR_REDRAW;
     case TUI_ACT_FOCUS_INPUT:
         s->focus = FOCUS_INPUT;
         return SCR_REDRAW;

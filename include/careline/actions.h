@@ -60,7 +60,9 @@
     X(READ_OUT, "read-out", "read out", "Show the critical event's whole read-out message (scrolls)") \
     X(DESCRIPTION, "description", "description", "Read the complaint's whole description (scrolls)") \
     X(RETRY, "apply-again", "apply again", "Apply the refused change again, to the complaint as it is now") \
-    X(UPCOMING, "upcoming", "upcoming/due", "Show the follow-ups not yet due (record one early), or those due")
+    X(UPCOMING, "upcoming", "upcoming/due", "Show the follow-ups not yet due (record one early), or those due") \
+    X(CALL_LIST, "call-list", "calls", "The call list: customers to phone about an event") \
+    X(RECORD_CALL, "record-call", "record call", "Record the call: reached, no answer or message left")
 
 enum tui_action {
 #define TUI_ACTION_ENUM(id, name, label, help) TUI_ACT_##id,

@@ -37,7 +37,8 @@ struct cli_command {
     X(report) \
     X(scripts) \
     X(staff) \
-    X(customer)
+    X(customer) \
+    X(notify)
 
 #define CLI_DECLARE(name) extern const struct cli_command cli_cmd_##name;
 CLI_COMMANDS(CLI_DECLARE)

@@ -31,7 +31,8 @@ struct textview_arg;
     X(complaint,  "Complaint",                   SCR_ARG(const char *)) \
     X(approvals,  "Approvals",                   SCR_NOARG) \
     X(followups,  "Follow-ups due and upcoming", SCR_NOARG) \
-    X(runner,     "Recovery script",             SCR_ARG(const char *))
+    X(runner,     "Recovery script",             SCR_ARG(const char *)) \
+    X(calllist,   "Call list",                   SCR_NOARG)
 
 /* The parameter list and the pushed pointer of each kind of argument
  * (pasted onto SCR_NOARG / SCR_ARG, which are never macros themselves). */

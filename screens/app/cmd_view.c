@@ -7,25 +7,19 @@
 #include "careline/customer.h"
 #include "careline/text.h"
 
-static const char *const part_names[CV__COUNT] = {
-    [CV_HEADER] = "header",     [CV_EVENTS] = "events",          [CV_PREMISES] = "premises",
-    [CV_USAGE] = "usage",       [CV_BILLS] = "bills",            [CV_PAYMENTS] = "payments",
-    [CV_ARRANGEMENTS] = "arrangements", [CV_BALANCE] = "balance", [CV_CONTACTS] = "contacts",
-    [CV_CONTACT_COUNT] = "contact_count", [CV_COMPLAINTS] = "complaints", [CV_PROGRAMMES] = "programmes",
-    [CV_FOLLOWUPS] = "followups", [CV_AUDIT] = "audit",
-};
-
 /* Cells sanitised: for administrators checking what agents see, and tests. */
 static void print_view(const struct db_customer_view *v)
 {
     for (int part = 0; part < CV__COUNT; part++) {
-        const struct db_table *t = &v->part[part];
-        for (int row = 0; row < t->rows; row++) {
-            fputs(part_names[part], stdout);
-            for (int col = 0; col < t->cols; col++) {
-                char *clean = tui_text_sanitize(db_cell(t, row, col), false);
+        const struct db_rows *t = &v->part[part];
+        for (int row = 0; row < t->n; row++) {
+            fputs(db_cv_part_name((enum db_cv_part)part), stdout);
+            for (int col = 0; col < t->shape->ncols; col++) {
+                char *cell = db_rows_field_text(t, row, col);
+                char *clean = tui_text_sanitize(cell, false);
                 printf("|%s", clean);
                 free(clean);
+                free(cell);
             }
             putchar('\n');
         }

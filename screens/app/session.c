@@ -7,6 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "careline/recovery.h"
 #include "careline/screens.h"
 #include "careline/search.h"
 #include "careline/session.h"
@@ -67,29 +68,14 @@ void app_off_notify(void *ctx)
             handlers[i].fn = NULL;
 }
 
-/* A number after "key": in a small JSON payload we made ourselves. */
-static long long json_number(const char *json, const char *key)
-{
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\" : ", key);
-    const char *p = strstr(json, pat);
-    if (!p) {
-        snprintf(pat, sizeof pat, "\"%s\":", key);
-        p = strstr(json, pat);
-    }
-    return p ? strtoll(p + strlen(pat), NULL, 10) : 0;
-}
-
 static void relay(void *ctx, const char *channel, const char *payload)
 {
     (void)ctx;
     /* The agent who asked for a credit hears the decision, wherever they are. */
-    if (strcmp(channel, "careline_approval") == 0 && staff_id && json_number(payload, "requested_by") == staff_id) {
-        if (strstr(payload, "\"approved\""))
-            tui_message(TUI_ROLE_OK, "A supervisor approved your goodwill credit.");
-        else if (strstr(payload, "\"rejected\""))
-            tui_message(TUI_ROLE_WARN, "A supervisor rejected your goodwill credit (see the complaint's history).");
-    }
+    bool warn;
+    const char *notice = strcmp(channel, "careline_approval") == 0 ? db_approval_notice(payload, staff_id, &warn) : NULL;
+    if (notice)
+        tui_message(warn ? TUI_ROLE_WARN : TUI_ROLE_OK, "%s", notice);
     for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
         if (handlers[i].fn && strcmp(handlers[i].channel, channel) == 0)
             handlers[i].fn(handlers[i].ctx, payload);
