@@ -29,7 +29,7 @@ struct tui_options {
  * that only set flags; every exit path restores the terminal (an atexit
  * handler too). Calls setlocale(LC_ALL, "") and then LC_NUMERIC "C". The
  * terminal is in raw mode: C-c is a key (bound to quit; when C-c has no
- * binding at all it quits anyway). Scripted mode: see tui/shell.c. */
+ * binding at all it quits anyway). Scripted mode: see tui/script.c. */
 int tui_init(const struct tui_options *opt);
 /* Close every screen on the stack (without resume), restore the terminal;
  * safe to call twice and before tui_init. */
