@@ -61,6 +61,11 @@ struct db_conn *cli_db(void);
  * more on stderr; returns APP_EXIT_USAGE. */
 int cli_usage_error(const struct cli_command *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A command without arguments that runs one job of the model on the
+ * database (migrate, maintain): its exit code; a failure is printed as
+ * `failed` followed by the job's reason. */
+int cli_db_job(const struct cli_command *c, int argc, char **argv,
+               int (*job)(struct db_conn *db, FILE *out, char *err, size_t errlen), const char *failed);
 /* A command that takes no arguments: 0, or the usage error for the first. */
 int cli_no_args(const struct cli_command *c, int argc, char **argv);
 

@@ -88,3 +88,20 @@ int cli_no_args(const struct cli_command *c, int argc, char **argv)
 {
     return argc > 1 ? cli_usage_error(c, "takes no arguments, got '%s'", argv[1]) : 0;
 }
+
+int cli_db_job(const struct cli_command *c, int argc, char **argv,
+               int (*job)(struct db_conn *db, FILE *out, char *err, size_t errlen), const char *failed)
+{
+    int rc = cli_no_args(c, argc, argv);
+    if (rc)
+        return rc;
+    struct db_conn *db = cli_db();
+    if (!db)
+        return APP_EXIT_NODB;
+    char err[2048];
+    if (job(db, stdout, err, sizeof err) < 0) {
+        fprintf(stderr, "%s%s\n", failed, err);
+        return APP_EXIT_FAILED;
+    }
+    return APP_EXIT_OK;
+}
