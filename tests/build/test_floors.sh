@@ -5,7 +5,8 @@ cd "$TOP" || exit 1
 
 # Floors by folder; the toolkit and the model are side by side: neither
 # uses the other. A header's floor is that of the source whose first
-# #include it is (a module's own header comes first), else the table below,
+# #include it is (a module's own header comes first; see below for two
+# claims), else the table below,
 # else that of its includers when they are all on one floor (a header
 # shared by the files of one screen).
 floor_of_path() {
@@ -44,14 +45,28 @@ sources=$(git ls-files -- 'include/base/*.c' 'tui/*.c' 'db/*.c' 'screens/*.c' 's
 [ -n "$sources" ] || sources=$(find include/base tui db screens -name '*.c' | sort)
 headers=$(ls include/careline/*.h)
 
+# A claim by the source of the same name wins (db/session.c for
+# session.h); else the lowest floor that claims it (a command's front end
+# may include the model's header first). The toolkit and the model both
+# claiming one header is an error: it would belong to neither.
+declare -A NAMED=()
 claims=()
 for f in $sources; do
     first=$(grep -m1 '^#include' "$f" | sed -n 's|^#include "careline/\(.*\)"|\1|p')
     [ -n "$first" ] || continue
     fl=$(floor_of_path "$f")
+    [ -n "${NAMED[$first]:-}" ] && continue
+    if [ "$(basename "$f" .c).h" = "$first" ]; then
+        HEADER_FLOOR[$first]=$fl
+        NAMED[$first]=1
+        continue
+    fi
     prev=${HEADER_FLOOR[$first]:-}
-    if [ -n "$prev" ] && [ "$prev" != "$fl" ]; then claims+=("$first: $prev and $fl ($f)"); fi
-    HEADER_FLOOR[$first]=$fl
+    if [ -z "$prev" ] || [ "${RANK[$fl]}" -lt "${RANK[$prev]}" ]; then
+        HEADER_FLOOR[$first]=$fl
+    elif [ "${RANK[$fl]}" = "${RANK[$prev]}" ] && [ "$fl" != "$prev" ]; then
+        claims+=("$first: $prev and $fl ($f)")
+    fi
 done
 if [ ${#claims[@]} = 0 ]; then ok "each header belongs to one floor"; else not_ok "each header belongs to one floor" "${claims[@]}"; fi
 
