@@ -27,11 +27,11 @@ CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) \
 # short-lived thread (db/conn.c), so the terminal never waits for it.
 LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(EXTRA_LDFLAGS)
 
-SRCS      := $(sort $(wildcard tui/*.c screens/*.c screens/app/*.c db/*.c))
-MAIN_SRC  := tui/main.c
+SRCS      := $(sort $(wildcard include/base/*.c tui/*.c db/*.c screens/*.c screens/app/*.c))
+MAIN_SRC  := screens/app/main.c
 LIB_SRCS  := $(filter-out $(MAIN_SRC),$(SRCS))
 OBJS      := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
-MAIN_OBJ  := $(BUILD)/obj/tui/main.o
+MAIN_OBJ  := $(BUILD)/obj/screens/app/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # One fuzz harness per parser (tests/fuzz/fuzz_NAME.c). `make check` replays
@@ -49,7 +49,13 @@ EMBED     := $(sort $(wildcard db/migrations/*.sql)) db/seed.sql conf/careline.c
 .PHONY: all deps check check-fast demo bench load install uninstall clean asan docs fuzz fuzz-bins lint lint-tidy
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/careline $(UNIT_BINS) $(DBT_BINS) $(FUZZ_REPLAYS)
+# Generated documents, rewritten by the build when the binary they come
+# from changes (docs/keys.md: the actions and the default key maps;
+# careline(1)'s SYNOPSIS: the command table); tests/build/test_docs.sh
+# checks that the committed copies are what the build writes.
+GEN_DOCS ?= docs/keys.md docs/careline.1
+
+all: $(BUILD)/careline $(UNIT_BINS) $(DBT_BINS) $(FUZZ_REPLAYS) $(GEN_DOCS)
 
 $(BUILD)/careline: $(OBJS) $(MAIN_OBJ)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
@@ -66,9 +72,9 @@ $(BUILD)/obj/%.o: %.c $(wildcard include/careline/*.h) | $(BUILD)/gen/embedded.h
 # seed (CARELINE_MIGRATIONS_DIR overrides the migrations).
 # One rule makes both files (a grouped target): with -j, two runs of embed.sh
 # in the same folder would take each other's temporary files.
-$(BUILD)/gen/embedded.c $(BUILD)/gen/embedded.h &: tools/embed.sh $(EMBED)
+$(BUILD)/gen/embedded.c $(BUILD)/gen/embedded.h &: .ci/embed.sh $(EMBED)
 	@mkdir -p $(BUILD)/gen
-	sh tools/embed.sh $(BUILD)/gen $(EMBED)
+	sh .ci/embed.sh $(BUILD)/gen $(EMBED)
 
 $(BUILD)/obj/embedded.o: $(BUILD)/gen/embedded.c
 	@mkdir -p $(dir $@)
@@ -97,10 +103,10 @@ $(BUILD)/dbtests/%: tests/db/%.c $(BUILD)/libcareline.a
 asan:
 	$(MAKE) BUILD=build/asan OPT='-O1 -g -fno-omit-frame-pointer' \
 	    EXTRA_CFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=undefined' \
-	    EXTRA_LDFLAGS='-fsanitize=address,undefined' all
+	    EXTRA_LDFLAGS='-fsanitize=address,undefined' GEN_DOCS= all
 
 deps:
-	@sh tools/deps.sh $(DEB_PKGS)
+	@sh .ci/deps.sh $(DEB_PKGS)
 
 # Each harness under libFuzzer (clang, ASan + UBSan) for FUZZ_SECONDS
 # seconds (FUZZ_ONLY="text input" picks some); what is new is merged into
@@ -108,7 +114,7 @@ deps:
 FUZZ_CC      ?= clang-14
 FUZZ_SECONDS ?= 60
 fuzz:
-	@sh tools/deps.sh $(DEB_PKGS) $(FUZZ_DEB_PKGS)
+	@sh .ci/deps.sh $(DEB_PKGS) $(FUZZ_DEB_PKGS)
 	@$(MAKE) --no-print-directory BUILD=build/libfuzzer CC=$(FUZZ_CC) OPT='-O1 -g -fno-omit-frame-pointer' \
 	    EXTRA_CFLAGS='-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined' \
 	    EXTRA_LDFLAGS='-fsanitize=address,undefined' fuzz-bins
@@ -160,7 +166,7 @@ $(BUILD)/lint/%.tidy: %.c .clang-tidy | $(BUILD)/gen/embedded.h
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@STANDBY=$(STANDBY) bash tools/demo.sh
+	@STANDBY=$(STANDBY) bash .ci/demo.sh
 
 # Figures, not pass/fail (tests/bench/): `make bench` prints every
 # performance goal of DESIGN.md next to what was measured; `make load` runs
@@ -196,9 +202,20 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/careline $(DESTDIR)$(PREFIX)/share/man/man1/careline.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/careline $(DESTDIR)$(PREFIX)/share/careline
 
-# The key reference is generated from the action list and the default key map.
-docs: $(BUILD)/careline
-	HOME=/nonexistent XDG_CONFIG_HOME=/nonexistent $(BUILD)/careline keys > docs/keys.md
+docs: $(GEN_DOCS)
+
+# Replace the document with its new text only when that differs.
+define replace_doc
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; touch $@; else mv $@.tmp $@; echo "$@ regenerated: commit it"; fi
+endef
+
+docs/keys.md: $(BUILD)/careline
+	@HOME=/nonexistent XDG_CONFIG_HOME=/nonexistent $(BUILD)/careline keys > $@.tmp
+	$(replace_doc)
+
+docs/careline.1: $(BUILD)/careline .ci/man.sh
+	@sh .ci/man.sh $(BUILD)/careline $@ > $@.tmp
+	$(replace_doc)
 
 clean:
 	rm -rf build

@@ -509,3 +509,14 @@ const struct db_statement *db_customer_statements(int *n)
     return list;
 }
 
+int db_customer_find_account(struct db_conn *c, const char *account_no, long long *id)
+{
+    const char *p[1] = {account_no};
+    PGresult *r = db_exec(c, "SELECT id FROM customer WHERE account_no = $1", 1, p);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) == 1;
+    *id = found ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+    PQclear(r);
+    return found;
+}

@@ -1,11 +1,9 @@
-/* export.c — `careline customer export ACCOUNT [--json|--text]`: a subject access request written from the database's customer_export(). */
+/* export.c — a subject access request: everything held about one customer, written from the database's customer_export(). */
 #include "careline/export.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "careline/app.h"
 #include "careline/text.h"
 #include "careline/util.h"
 
@@ -48,72 +46,4 @@ int db_export_customer(struct db_conn *c, const char *account, bool text, FILE *
     }
     PQclear(r);
     return 0;
-}
-
-struct opts {
-    const char *account;
-    bool text;
-};
-
-__attribute__((format(printf, 1, 2)))
-static int usage(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("careline customer: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs("\nUsage: careline customer export ACCOUNT [--json|--text]\nSee careline(1).\n", stderr);
-    return APP_EXIT_USAGE;
-}
-
-static int parse(int argc, char **argv, struct opts *o)
-{
-    memset(o, 0, sizeof *o);
-    if (argc < 2)
-        return usage("%s", "needs what to do: export");
-    if (strcmp(argv[1], "export") != 0)
-        return usage("unknown sub-command '%s'", argv[1]);
-    bool format_given = false;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--json") == 0 || strcmp(a, "--text") == 0) {
-            if (format_given)
-                return usage("%s", "give one of --json and --text");
-            format_given = true;
-            o->text = strcmp(a, "--text") == 0;
-        } else if (a[0] == '-') {
-            return usage("unknown option '%s'", a);
-        } else if (o->account) {
-            return usage("takes one ACCOUNT, got also '%s'", a);
-        } else {
-            o->account = a;
-        }
-    }
-    if (!o->account)
-        return usage("%s", "export needs an ACCOUNT number");
-    size_t n = strlen(o->account);
-    if (n != 10 || strspn(o->account, "0123456789") != n)
-        return usage("'%s' is not an account number (10 digits)", o->account);
-    return 0;
-}
-
-int db_export_cli_parse(int argc, char **argv)
-{
-    struct opts o;
-    return parse(argc, argv, &o);
-}
-
-int db_export_cli_run(int argc, char **argv, struct db_conn *db)
-{
-    struct opts o;
-    int rc = parse(argc, argv, &o);
-    if (rc)
-        return rc;
-    char err[1024];
-    if (db_export_customer(db, o.account, o.text, stdout, err, sizeof err) < 0) {
-        fprintf(stderr, "careline customer export: %s\n", err);
-        return APP_EXIT_FAILED;
-    }
-    return APP_EXIT_OK;
 }

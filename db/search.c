@@ -330,7 +330,7 @@ static int classify(const char *raw, struct plan *p, char *hint, size_t hintlen)
     memset(p, 0, sizeof *p);
     size_t rawlen = strlen(raw);
     if (!tui_utf8_valid(raw, rawlen)) {
-        snprintf(hint, hintlen, "The search text has characters that are not valid text; clear it (C-u) and type again");
+        snprintf(hint, hintlen, "The search text has characters that are not valid text; clear it and type again");
         return -1;
     }
     if (rawlen > SEARCH_MAX_BYTES) {

@@ -1,13 +1,10 @@
-/* staff.c — `careline staff add|disable|enable|role|team|list`: staff login roles and their staff rows, through the database's staff_* functions. */
+/* staff.c — staff login roles and their staff rows, through the database's staff_* functions, and the staff list (the model of `careline staff`). */
 #include "careline/staff.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "careline/app.h"
-#include "careline/text.h"
 #include "careline/util.h"
 
 static const char *const groups[] = {"agent", "supervisor", "field", "admin", NULL};
@@ -98,188 +95,30 @@ int db_staff_set_team(struct db_conn *c, const char *login, const char *team, ch
     return call(c, "SELECT staff_set_team($1, $2)", 2, p, NULL, 0, err, errlen);
 }
 
-/* ---- the command line ---------------------------------------------------- */
+/* ---- the list ------------------------------------------------------------ */
 
-struct opts {
-    const char *sub, *login, *name, *group, *team;
-    bool csv;
+static const struct db_col staff_cols[] = {
+    DB_COL(DB_TEXT, struct db_staff_member, login_role),
+    DB_COL(DB_TEXT, struct db_staff_member, display_name),
+    DB_COL(DB_TEXT, struct db_staff_member, team),
+    DB_COL(DB_TEXT, struct db_staff_member, group_role),
+    DB_COL(DB_BOOL, struct db_staff_member, active),
+    DB_COL(DB_BOOL, struct db_staff_member, can_login),
 };
+static const struct db_shape staff_shape = DB_SHAPE("staff list", struct db_staff_member, staff_cols);
 
-__attribute__((format(printf, 1, 2)))
-static int usage(const char *fmt, ...)
+int db_staff_list(struct db_conn *c, struct db_rows *out, char *err, size_t errlen)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("careline staff: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs("\nUsage: careline staff add LOGIN --name NAME --group GROUP [--team TEAM]\n"
-          "       careline staff disable|enable LOGIN\n"
-          "       careline staff role LOGIN GROUP\n"
-          "       careline staff team LOGIN TEAM\n"
-          "       careline staff list [--csv]\n"
-          "GROUP is agent, supervisor, field or admin. See careline(1).\n",
-          stderr);
-    return APP_EXIT_USAGE;
-}
-
-static int parse(int argc, char **argv, struct opts *o)
-{
-    memset(o, 0, sizeof *o);
-    if (argc < 2)
-        return usage("%s", "needs what to do: add, disable, enable, role, team or list");
-    o->sub = argv[1];
-    int need;   /* positional arguments after the sub-command */
-    if (strcmp(o->sub, "list") == 0)
-        need = 0;
-    else if (strcmp(o->sub, "add") == 0 || strcmp(o->sub, "disable") == 0 || strcmp(o->sub, "enable") == 0)
-        need = 1;
-    else if (strcmp(o->sub, "role") == 0 || strcmp(o->sub, "team") == 0)
-        need = 2;
-    else
-        return usage("unknown sub-command '%s'", o->sub);
-    const char *pos[2] = {NULL, NULL};
-    int npos = 0;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        const char **slot = NULL;
-        if (strcmp(o->sub, "add") == 0 && strcmp(a, "--name") == 0)
-            slot = &o->name;
-        else if (strcmp(o->sub, "add") == 0 && strcmp(a, "--group") == 0)
-            slot = &o->group;
-        else if (strcmp(o->sub, "add") == 0 && strcmp(a, "--team") == 0)
-            slot = &o->team;
-        if (slot) {
-            if (i + 1 >= argc)
-                return usage("%s needs a value", a);
-            *slot = argv[++i];
-        } else if (strcmp(o->sub, "list") == 0 && strcmp(a, "--csv") == 0) {
-            o->csv = true;
-        } else if (a[0] == '-' && a[1]) {
-            return usage("unknown option '%s' for %s", a, o->sub);
-        } else if (npos < need) {
-            pos[npos++] = a;
-        } else {
-            return usage("%s takes %d argument(s), got also '%s'", o->sub, need, a);
-        }
-    }
-    if (npos < need)
-        return usage("%s needs %s", o->sub, need == 1 ? "a LOGIN" : strcmp(o->sub, "role") == 0 ? "LOGIN GROUP"
-                                                                                             : "LOGIN TEAM");
-    o->login = pos[0];
-    if (strcmp(o->sub, "role") == 0)
-        o->group = pos[1];
-    if (strcmp(o->sub, "team") == 0)
-        o->team = pos[1];
-    if (o->login && !db_staff_login_valid(o->login))
-        return usage("'%s' is not a login name Careline accepts: lower-case letters, digits and _, "
-                     "at most 63, not starting with a digit or pg_, not a group role",
-                     o->login);
-    if (strcmp(o->sub, "add") == 0) {
-        if (!o->name || !*o->name)
-            return usage("%s", "add needs --name NAME");
-        if (!o->group)
-            return usage("%s", "add needs --group GROUP");
-    }
-    if (o->group && !db_staff_group_valid(o->group))
-        return usage("unknown group '%s' (agent, supervisor, field or admin)", o->group);
-    return 0;
-}
-
-int db_staff_cli_parse(int argc, char **argv)
-{
-    struct opts o;
-    return parse(argc, argv, &o);
-}
-
-
-enum { L_LOGIN, L_NAME, L_TEAM, L_GROUP, L_ACTIVE, L_LOGIN_OK, L__COUNT };
-static const char *const list_cols[L__COUNT] = {"login_role", "display_name", "team", "group_role", "active",
-                                                "can_login"};
-
-static int list(struct db_conn *db, bool csv)
-{
-    PGresult *r = db_exec(db,
+    PGresult *r = db_exec(c,
                           "SELECT s.login_role, s.display_name, coalesce(s.team, '') AS team, s.group_role,"
                           " s.active, coalesce(r.rolcanlogin, false) AS can_login"
                           " FROM staff s LEFT JOIN pg_roles r ON r.rolname = s.login_role ORDER BY s.login_role",
                           0, NULL);
     if (!r) {
-        fprintf(stderr, "careline staff list: %s\n", db_error(db));
-        return APP_EXIT_FAILED;
+        snprintf(err, errlen, "%s", db_error(c));
+        return -1;
     }
-    int col[L__COUNT];
-    for (int i = 0; i < L__COUNT; i++)
-        if ((col[i] = PQfnumber(r, list_cols[i])) < 0) {
-            fprintf(stderr, "careline staff list: no column %s in the answer\n", list_cols[i]);
-            PQclear(r);
-            return APP_EXIT_FAILED;
-        }
-    if (csv)
-        puts("login,name,team,group,active,can_login");
-    else
-        printf("%-20s %-28s %-14s %-10s %s\n", "LOGIN", "NAME", "TEAM", "GROUP", "STATE");
-    for (int i = 0; i < PQntuples(r); i++) {
-        bool active = strcmp(PQgetvalue(r, i, col[L_ACTIVE]), "t") == 0;
-        bool can = strcmp(PQgetvalue(r, i, col[L_LOGIN_OK]), "t") == 0;
-        /* A row whose role cannot log in while active (or the reverse) is
-         * worth an administrator's eye: say so rather than hide it. */
-        const char *state = active && can ? "active" : !active && !can ? "disabled"
-                          : active ? "active, role cannot log in" : "disabled, role can log in";
-        if (csv) {
-            for (int k = 0; k < L_ACTIVE; k++)
-                util_csv_field(stdout, PQgetvalue(r, i, col[k]), false);
-            util_csv_field(stdout, active ? "true" : "false", false);
-            util_csv_field(stdout, can ? "true" : "false", true);
-            continue;
-        }
-        char *cell[4];
-        for (int k = 0; k < 4; k++)
-            cell[k] = tui_text_sanitize(PQgetvalue(r, i, col[k]), false);
-        printf("%-20s %-28s %-14s %-10s %s\n", cell[0], cell[1], cell[2], cell[3], state);
-        for (int k = 0; k < 4; k++)
-            free(cell[k]);
-    }
+    int rc = db_rows_decode(out, &staff_shape, r, err, errlen);
     PQclear(r);
-    return APP_EXIT_OK;
-}
-
-int db_staff_cli_run(int argc, char **argv, struct db_conn *db)
-{
-    struct opts o;
-    int rc = parse(argc, argv, &o);
-    if (rc)
-        return rc;
-    if (strcmp(o.sub, "list") == 0)
-        return list(db, o.csv);
-    char err[1024];
-    int res;
-    if (strcmp(o.sub, "add") == 0) {
-        bool created = false;
-        res = db_staff_add(db, o.login, o.name, o.group, o.team, &created, err, sizeof err);
-        if (res == 0)
-            printf("%s: %s, group %s\n", o.login, created ? "role created" : "existing role linked", o.group);
-    } else if (strcmp(o.sub, "disable") == 0) {
-        int ended = 0;
-        res = db_staff_disable(db, o.login, &ended, err, sizeof err);
-        if (res == 0)
-            printf("%s: disabled, %d session(s) ended\n", o.login, ended);
-    } else if (strcmp(o.sub, "enable") == 0) {
-        res = db_staff_enable(db, o.login, err, sizeof err);
-        if (res == 0)
-            printf("%s: enabled\n", o.login);
-    } else if (strcmp(o.sub, "role") == 0) {
-        res = db_staff_set_group(db, o.login, o.group, err, sizeof err);
-        if (res == 0)
-            printf("%s: group %s\n", o.login, o.group);
-    } else {
-        res = db_staff_set_team(db, o.login, o.team, err, sizeof err);
-        if (res == 0)
-            printf("%s: team %s\n", o.login, *o.team ? o.team : "(none)");
-    }
-    if (res < 0) {
-        fprintf(stderr, "careline staff %s: %s\n", o.sub, err);
-        return APP_EXIT_FAILED;
-    }
-    return APP_EXIT_OK;
+    return rc;
 }

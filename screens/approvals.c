@@ -192,7 +192,7 @@ static enum scr_result approvals_action(void *st, enum tui_action act)
                                 .question = a->approve ? "The agent is told at once." : "Say why: the agent sees it.",
                                 .text_label = "Note", .text_required = !a->approve, .text_max = 500,
                                 .done = on_note, .ctx = a};
-        scr_prompt_push(&p);
+        scr_open_prompt(&p);
         return SCR_REDRAW;
     }
     default:
@@ -220,8 +220,7 @@ static const enum tui_action *approvals_status(void *st)
 }
 
 const struct screen_ops scr_approvals_ops = {
-    .name = "approvals",
-    .title = "Approvals",
+    SCR_HEAD(approvals),
     .open = approvals_open,
     .close = approvals_close,
     .draw = approvals_draw,

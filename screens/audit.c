@@ -26,11 +26,6 @@ struct audit {
     enum col_kind { COL_WHEN, COL_WHO, COL_CUSTOMER, COL_WHAT } cols[4];   /* as drawn */
 };
 
-void scr_audit_push(const struct scr_audit_arg *arg)
-{
-    tui_push(&scr_audit_ops, (void *)arg);
-}
-
 static const struct db_audit_entry *row_at(const struct audit *a, int i)
 {
     return i >= 0 && i < a->entries.n ? DB_ROW(&a->entries, const struct db_audit_entry, i) : NULL;
@@ -330,7 +325,7 @@ static enum scr_result audit_action(void *st, enum tui_action act)
         reload(a);
         return SCR_REDRAW;
     case TUI_ACT_PICK_STAFF:
-        tui_push(&scr_auditstaff_ops, NULL);
+        scr_open_auditstaff();
         return SCR_REDRAW;
     case TUI_ACT_OPEN: {
         if (!e)
@@ -346,7 +341,7 @@ static enum scr_result audit_action(void *st, enum tui_action act)
                                                                     : "This is that customer's list already.");
             return SCR_REDRAW;
         }
-        scr_audit_push(&(struct scr_audit_arg){.customer_id = e->customer_id, .customer = e->customer,
+        scr_open_audit(&(struct scr_audit_arg){.customer_id = e->customer_id, .customer = e->customer,
                                                .account_no = e->account_no});
         return SCR_REDRAW;
     case TUI_ACT_STAFF_AUDIT:
@@ -354,7 +349,7 @@ static enum scr_result audit_action(void *st, enum tui_action act)
             tui_message(TUI_ROLE_WARN, "%s", e ? "This is that person's list already." : "No entry is selected.");
             return SCR_REDRAW;
         }
-        scr_audit_push(&(struct scr_audit_arg){.login = e->actor, .staff_name = e->actor_name});
+        scr_open_audit(&(struct scr_audit_arg){.login = e->actor, .staff_name = e->actor_name});
         return SCR_REDRAW;
     default:
         if (!tui_list_action(&a->list, act))
@@ -378,8 +373,7 @@ static const enum tui_action *audit_status(void *st)
 }
 
 const struct screen_ops scr_audit_ops = {
-    .name = "audit",
-    .title = "Audit: who opened and changed what",
+    SCR_HEAD(audit),
     .open = audit_open,
     .close = audit_close,
     .draw = audit_draw,

@@ -119,7 +119,7 @@ static enum scr_result open_selected(struct auditstaff *s)
 {
     const struct db_audit_staff *r = row_at(s, s->list.sel);
     if (r) {
-        scr_audit_push(&(struct scr_audit_arg){.login = r->login, .staff_name = r->name});
+        scr_open_audit(&(struct scr_audit_arg){.login = r->login, .staff_name = r->name});
         return SCR_REDRAW;
     }
     const char *typed = s->input.text;
@@ -128,7 +128,7 @@ static enum scr_result open_selected(struct auditstaff *s)
         tui_message(TUI_ROLE_WARN, "Type part of a name, or a whole login (lower-case letters, digits, _).");
         return SCR_REDRAW;
     }
-    scr_audit_push(&(struct scr_audit_arg){.login = typed});
+    scr_open_audit(&(struct scr_audit_arg){.login = typed});
     return SCR_REDRAW;
 }
 
@@ -196,8 +196,7 @@ static const enum tui_action *auditstaff_status(void *st)
 }
 
 const struct screen_ops scr_auditstaff_ops = {
-    .name = "auditstaff",
-    .title = "Audit: choose a staff member",
+    SCR_HEAD(auditstaff),
     .open = auditstaff_open,
     .close = auditstaff_close,
     .draw = auditstaff_draw,

@@ -225,7 +225,7 @@ static void open_customer(const struct db_notify_call *c)
 {
     /* The customer view opens from a search hit; it needs the id and name. */
     struct db_search_hit h = {.customer_id = c->customer_id, .name = c->customer};
-    tui_push(&scr_customer_ops, &h);
+    scr_open_customer(&h);
 }
 
 static void record_prompt(struct calllist *l);
@@ -303,7 +303,7 @@ static void record_prompt(struct calllist *l)
                             .question = "Recorded as an outbound call in the customer's contacts.",
                             .choices = choices, .nchoices = 3, .text_label = "Note", .text_required = false,
                             .text_max = 500, .done = on_outcome, .ctx = l};
-    scr_prompt_push(&p);
+    scr_open_prompt(&p);
 }
 
 static enum scr_result calllist_action(void *st, enum tui_action act)
@@ -360,8 +360,7 @@ static const enum tui_action *calllist_status(void *st)
 }
 
 const struct screen_ops scr_calllist_ops = {
-    .name = "calllist",
-    .title = "Call list",
+    SCR_HEAD(calllist),
     .open = calllist_open,
     .close = calllist_close,
     .draw = calllist_draw,

@@ -614,10 +614,12 @@ static void ask(struct complaint *c, enum tui_action a, const char *initial, con
     }
     char *question = NULL;
     if (warning) {
-        question = util_asprintf("%s Enter tries anyway; what you type is kept if it is refused.", warning);
+        char ok[32];
+        question = util_asprintf("%s %s tries anyway; what you type is kept if it is refused.", warning,
+                                 tui_key_hint("prompt", TUI_ACT_OPEN, ok, sizeof ok));
         p.question = question;
     }
-    scr_prompt_push(&p);
+    scr_open_prompt(&p);
     free(question);
     free(names);
 }
@@ -690,7 +692,7 @@ static void close_complaint(struct complaint *c)
     struct prompt_spec p = {.title = "Close over an open follow-up?",
                             .question = "The follow-up confirms the fix held; closing now cancels it.",
                             .choices = answers, .nchoices = 2, .done = on_override, .ctx = c};
-    scr_prompt_push(&p);
+    scr_open_prompt(&p);
 }
 
 /* The soonest open follow-up, recorded now (before its day too). */
@@ -760,7 +762,7 @@ static enum scr_result complaint_action(void *st, enum tui_action a)
         close_complaint(c);
         return SCR_REDRAW;
     case TUI_ACT_RUN_SCRIPT:
-        tui_push(&scr_runner_ops, c->id);
+        scr_open_runner(c->id);
         return SCR_REDRAW;
     case TUI_ACT_RETRY:
         return retry(c);
@@ -814,8 +816,7 @@ static const enum tui_action *complaint_status(void *st)
 }
 
 const struct screen_ops scr_complaint_ops = {
-    .name = "complaint",
-    .title = "Complaint",
+    SCR_HEAD(complaint),
     .open = complaint_open,
     .close = complaint_close,
     .draw = complaint_draw,

@@ -212,7 +212,7 @@ static enum scr_result frame_action(struct scr_customer *c, enum tui_action a)
         return SCR_REDRAW;
     case TUI_ACT_WHO_HAS_SEEN: {
         const struct db_cv_header *h = c->v ? SCR_CUST_ROW(c, CV_HEADER, struct db_cv_header, 0) : NULL;
-        scr_audit_push(&(struct scr_audit_arg){.customer_id = c->id, .customer = h ? h->name : c->title_name,
+        scr_open_audit(&(struct scr_audit_arg){.customer_id = c->id, .customer = h ? h->name : c->title_name,
                                                .account_no = h ? h->account_no : NULL});
         return SCR_REDRAW;
     }
@@ -244,11 +244,11 @@ static enum scr_result customer_key_action(struct scr_customer *c, enum tui_acti
 {
     switch (a) {
     case TUI_ACT_LOG_CONTACT:
-        tui_push(&scr_logcontact_ops, &c->id);
+        scr_open_logcontact(&c->id);
         return SCR_REDRAW;
     case TUI_ACT_NEW_COMPLAINT: {
         struct intake_arg arg = {.customer_id = c->id, .channel = "phone"};
-        tui_push(&scr_intake_ops, &arg);
+        scr_open_intake(&arg);
         return SCR_REDRAW;
     }
     case TUI_ACT_READ_OUT:
@@ -267,7 +267,7 @@ static enum scr_result customer_key_action(struct scr_customer *c, enum tui_acti
         if (c->panel == SCR_CUST_CONTACTS && sel >= 0)
             show_contact(c, sel);
         else if (c->panel == SCR_CUST_COMPLAINTS && k)
-            tui_push(&scr_complaint_ops, k->id);
+            scr_open_complaint(k->id);
         else
             return SCR_HANDLED;
         return SCR_REDRAW;
@@ -328,8 +328,7 @@ static const enum tui_action *customer_status(void *st)
 }
 
 const struct screen_ops scr_customer_ops = {
-    .name = "customer",
-    .title = "Customer",
+    SCR_HEAD(customer),
     .open = customer_open,
     .close = customer_close,
     .draw = scr_cust_draw,

@@ -229,8 +229,9 @@ void scr_cust_contacts(struct scr_customer *c, struct tui_rect b)
         snprintf(line, sizeof line, "No contacts recorded. Press %s to record this one.",
                  keys[0] ? keys : "F1 for the key");
     else
-        snprintf(line, sizeof line, "Contacts %d-%d of %lld, newest first. Enter shows the full text.",
-                 c->v->contacts_offset + 1, c->v->contacts_offset + rows, scr_cust_contact_total(c));
+        snprintf(line, sizeof line, "Contacts %d-%d of %lld, newest first. %s shows the full text.",
+                 c->v->contacts_offset + 1, c->v->contacts_offset + rows, scr_cust_contact_total(c),
+                 tui_key_hint("customer", TUI_ACT_OPEN, keys, sizeof keys));
     tui_put(b.y, b.x + 1, b.w - 1, TUI_ROLE_DIM, line);
     static const struct tui_column cols[] = {
         {"When", 15, 0, false}, {"Channel", 11, 0, false}, {"Agent", 0, 2, false},

@@ -129,8 +129,12 @@ static void drafts_draw(void *st, struct tui_rect b)
     struct drafts *s = st;
     tui_put(b.y, b.x + 1, b.w - 1, TUI_ROLE_WARN,
             s->sending ? "Sending..." : "Work kept on this terminal that the database has not confirmed.");
-    tui_put(b.y + 1, b.x + 1, b.w - 1, TUI_ROLE_HINT,
-            "Enter reopens a complaint; s sends as it is; d throws away (press twice).");
+    char open[32], send[32], discard[32], hint[160];
+    snprintf(hint, sizeof hint, "%s reopens a complaint; %s sends as it is; %s throws away (press twice).",
+             tui_key_hint("drafts", TUI_ACT_OPEN, open, sizeof open),
+             tui_key_hint("drafts", TUI_ACT_SUBMIT, send, sizeof send),
+             tui_key_hint("drafts", TUI_ACT_DISCARD, discard, sizeof discard));
+    tui_put(b.y + 1, b.x + 1, b.w - 1, TUI_ROLE_HINT, hint);
     static const struct tui_column cols[] = {
         {"Saved", 12, 0, false}, {"Customer", 0, 3, false}, {"What", 0, 3, false},
         {"State", 19, 0, false}, {"Description", 0, 3, false},
@@ -179,13 +183,17 @@ static enum scr_result send_one(struct drafts *s, const struct journal_draft *d,
     }
     const char *cust = db_journal_get(d, "customer_id");
     if (!cust || strtoll(cust, NULL, 10) <= 0) {
-        tui_message(TUI_ROLE_ERROR, "This draft names no customer; discard it with d.");
+        char key[32];
+        tui_message(TUI_ROLE_ERROR, "This draft names no customer; discard it with %s.",
+                    tui_key_hint("drafts", TUI_ACT_DISCARD, key, sizeof key));
         return SCR_REDRAW;
     }
     struct intake_arg arg = {.customer_id = strtoll(cust, NULL, 10), .restore = d};
-    tui_push(&scr_intake_ops, &arg);
-    if (as_is)
-        tui_message(TUI_ROLE_NORMAL, "Check it, then C-x sends it.");
+    scr_open_intake(&arg);
+    if (as_is) {
+        char key[32];
+        tui_message(TUI_ROLE_NORMAL, "Check it, then %s sends it.", tui_key_hint("intake", TUI_ACT_SUBMIT, key, sizeof key));
+    }
     return SCR_REDRAW;
 }
 
@@ -204,7 +212,9 @@ static enum scr_result drafts_action(void *st, enum tui_action a)
             return SCR_HANDLED;
         if (!s->discard_armed) {
             s->discard_armed = true;
-            tui_message(TUI_ROLE_WARN, "Press d again to throw this away for good.");
+            char key[32];
+            tui_message(TUI_ROLE_WARN, "Press %s again to throw this away for good.",
+                        tui_key_hint("drafts", TUI_ACT_DISCARD, key, sizeof key));
             return SCR_REDRAW;
         }
         s->discard_armed = false;
@@ -228,8 +238,7 @@ static const enum tui_action *drafts_status(void *st)
 }
 
 const struct screen_ops scr_drafts_ops = {
-    .name = "drafts",
-    .title = "Unsent complaints, contacts, credits",
+    SCR_HEAD(drafts),
     .open = drafts_open,
     .close = drafts_close,
     .draw = drafts_draw,

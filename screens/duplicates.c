@@ -350,7 +350,7 @@ static void ask_merge(struct dup *d)
     const char *choices[] = {yes, "Do not merge"};
     struct prompt_spec p = {.title = "Merge the two records", .question = sum, .choices = choices, .nchoices = 2,
                             .done = on_confirm_merge, .ctx = d};
-    scr_prompt_push(&p);
+    scr_open_prompt(&p);
     free(yes);
     free(sum);
 }
@@ -391,7 +391,7 @@ static void confirm(struct dup *d, const char *title, char *question, const char
     const char *choices[] = {yes, "Cancel"};
     struct prompt_spec p = {.title = title, .question = question, .choices = choices, .nchoices = 2, .done = done,
                             .ctx = d};
-    scr_prompt_push(&p);
+    scr_open_prompt(&p);
     free(question);
 }
 
@@ -507,8 +507,7 @@ static const enum tui_action *dup_status(void *st)
 }
 
 const struct screen_ops scr_duplicates_ops = {
-    .name = "duplicates",
-    .title = "Duplicate customers",
+    SCR_HEAD(duplicates),
     .open = dup_open,
     .close = dup_close,
     .draw = dup_draw,

@@ -240,7 +240,7 @@ static void on_cause(void *ctx, int choice, const char *text)
     struct prompt_spec p = {.title = "Resolve every open complaint", .question = "What was done (each customer "
                             "sees it)?", .text_label = "Summary", .text_required = true, .text_max = 500,
                             .start_on_text = true, .done = on_summary, .ctx = s};
-    scr_prompt_push(&p);
+    scr_open_prompt(&p);
 }
 
 static enum scr_result resolve_all(struct event_screen *s, const struct db_event *e)
@@ -258,7 +258,7 @@ static enum scr_result resolve_all(struct event_screen *s, const struct db_event
              e->complaints_open == 1 ? "" : "s");
     struct prompt_spec p = {.title = "Resolve every open complaint", .question = q, .choices = names,
                             .nchoices = n, .done = on_cause, .ctx = s};
-    scr_prompt_push(&p);
+    scr_open_prompt(&p);
     free(names);
     return SCR_REDRAW;
 }
@@ -276,7 +276,7 @@ static enum scr_result supervisor_action(struct event_screen *s, const struct db
     }
     if (a == TUI_ACT_UPDATE_EVENT || a == TUI_ACT_CLOSE_EVENT) {
         struct scr_eventform_arg arg = {a == TUI_ACT_UPDATE_EVENT ? DB_EVENT_UPDATE : DB_EVENT_CLOSE, s->id};
-        tui_push(&scr_eventform_ops, &arg);
+        scr_open_eventform(&arg);
         return SCR_REDRAW;
     }
     if (a == TUI_ACT_RESOLVE_ALL && e->complaints_open == 0) {
@@ -294,7 +294,7 @@ static enum scr_result supervisor_action(struct event_screen *s, const struct db
              e->complaints_open == 1 ? "" : "s");
     struct prompt_spec p = {.title = "Note on every complaint", .question = q, .text_label = "Note",
                             .text_required = true, .text_max = 1000, .done = on_note, .ctx = s};
-    scr_prompt_push(&p);
+    scr_open_prompt(&p);
     return SCR_REDRAW;
 }
 
@@ -350,8 +350,7 @@ static const enum tui_action *event_status(void *st)
 }
 
 const struct screen_ops scr_event_ops = {
-    .name = "event",
-    .title = "Critical event",
+    SCR_HEAD(event),
     .open = event_open,
     .close = event_close,
     .draw = event_draw,

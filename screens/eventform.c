@@ -343,7 +343,7 @@ static void saved(void *ctx, const struct db_event_written *w, const char *err)
                     op == DB_EVENT_DECLARE ? "declared" : "updated", w->version);
     tui_pop();   /* f is freed here */
     if (op == DB_EVENT_DECLARE)
-        tui_push(&scr_event_ops, id);
+        scr_open_event(id);
 }
 
 static enum scr_result confirm(struct form *f)
@@ -772,8 +772,7 @@ static const enum tui_action *eventform_status(void *st)
 }
 
 const struct screen_ops scr_eventform_ops = {
-    .name = "eventform",
-    .title = "Critical event",
+    SCR_HEAD(eventform),
     .open = eventform_open,
     .close = eventform_close,
     .draw = eventform_draw,

@@ -155,7 +155,7 @@ static enum scr_result events_action(void *st, enum tui_action a)
     case TUI_ACT_OPEN: {
         const struct db_event_row *r = row_at(v, v->list.sel);
         if (r)
-            tui_push(&scr_event_ops, (void *)r->id);
+            scr_open_event(r->id);
         return SCR_REDRAW;
     }
     case TUI_ACT_DECLARE: {
@@ -164,7 +164,7 @@ static enum scr_result events_action(void *st, enum tui_action a)
             return SCR_REDRAW;
         }
         struct scr_eventform_arg arg = {.op = DB_EVENT_DECLARE};
-        tui_push(&scr_eventform_ops, &arg);
+        scr_open_eventform(&arg);
         return SCR_REDRAW;
     }
     default:
@@ -189,8 +189,7 @@ static const enum tui_action *events_status(void *st)
 }
 
 const struct screen_ops scr_events_ops = {
-    .name = "events",
-    .title = "Critical events",
+    SCR_HEAD(events),
     .open = events_open,
     .close = events_close,
     .draw = events_draw,

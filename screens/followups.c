@@ -149,7 +149,7 @@ void scr_followup_record(struct scr_followup_doing *d, const char *what_to_confi
                             .text_label = "What was said", .text_required = true, .text_max = 1000,
                             .start_on_text = true,
                             .done = on_outcome, .ctx = d};
-    scr_prompt_push(&p);
+    scr_open_prompt(&p);
 }
 
 void scr_followup_report(bool conflict, const char *err)
@@ -208,8 +208,7 @@ static const enum tui_action *followups_status(void *st)
 }
 
 const struct screen_ops scr_followups_ops = {
-    .name = "followups",
-    .title = "Follow-ups due and upcoming",
+    SCR_HEAD(followups),
     .open = followups_open,
     .close = followups_close,
     .draw = followups_draw,

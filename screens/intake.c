@@ -355,11 +355,11 @@ static int draw_deadlines(const struct intake *s, int y, struct tui_rect b)
  * and other complaints about the same event. */
 static int draw_duplicates(const struct intake *s, int y, struct tui_rect b)
 {
-    char line[600];
+    char line[600], attach[32];
     const struct db_intake_open *dup = db_intake_duplicate(s->in, s->category_id, s->event_id);
     if (dup) {
-        snprintf(line, sizeof line, "Open already: %s %s (%s, %s). C-t adds this call to it.", dup->reference,
-                 dup->category, dup->status, dup->opened);
+        snprintf(line, sizeof line, "Open already: %s %s (%s, %s). %s adds this call to it.", dup->reference,
+                 dup->category, dup->status, dup->opened, tui_key_hint("intake", TUI_ACT_ATTACH, attach, sizeof attach));
         tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_WARN, line);
     }
     if (*s->event_id && s->in->events.n) {
@@ -516,8 +516,8 @@ static void saved(void *ctx, const char *reference, const char *err)
     char id[37];
     memcpy(id, s->id, sizeof id);
     tui_pop();   /* s is freed: touch nothing after */
-    tui_push(&scr_complaint_ops, id);
-    tui_push(&scr_runner_ops, id);
+    scr_open_complaint(id);
+    scr_open_runner(id);
 }
 
 static enum scr_result submit(struct intake *s)
@@ -527,7 +527,9 @@ static enum scr_result submit(struct intake *s)
     if (!s->in) {
         /* The categories are still on their way: nothing is lost, the
          * draft is in the journal; say so rather than blame a field. */
-        tui_message(TUI_ROLE_NORMAL, "Still loading the categories; press C-x again in a moment.");
+        char key[32];
+        tui_message(TUI_ROLE_NORMAL, "Still loading the categories; press %s again in a moment.",
+                    tui_key_hint("intake", TUI_ACT_SUBMIT, key, sizeof key));
         return SCR_REDRAW;
     }
     struct db_complaint_draft d;
@@ -626,7 +628,9 @@ static enum scr_result intake_action(void *st, enum tui_action a)
     case TUI_ACT_BACK:
         if (s->desc.f.len && !s->discard_armed) {
             s->discard_armed = true;
-            tui_message(TUI_ROLE_WARN, "Press Esc again to throw this complaint away (it is kept until then).");
+            char key[32];
+            tui_message(TUI_ROLE_WARN, "Press %s again to throw this complaint away (it is kept until then).",
+                        tui_key_hint("intake", a, key, sizeof key));
             return SCR_REDRAW;
         }
         s->journal_dirty = false;
@@ -745,8 +749,7 @@ static const enum tui_action *intake_status(void *st)
 }
 
 const struct screen_ops scr_intake_ops = {
-    .name = "intake",
-    .title = "New complaint",
+    SCR_HEAD(intake),
     .open = intake_open,
     .close = intake_close,
     .draw = intake_draw,

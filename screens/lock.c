@@ -232,13 +232,12 @@ static bool lock_wants_text(void *st)
 static const enum tui_action *lock_status(void *st)
 {
     (void)st;
-    static const enum tui_action keys[] = {TUI_ACT_UNLOCK, TUI_ACT_QUIT, TUI_ACT_HELP, TUI_ACT_NONE};
+    static const enum tui_action keys[] = {TUI_ACT_UNLOCK, TUI_ACT_QUIT, TUI_ACT_NONE};
     return keys;
 }
 
 const struct screen_ops scr_lock_ops = {
-    .name = "lock",
-    .title = "Locked",
+    SCR_HEAD(lock),
     .open = lock_open,
     .close = lock_close,
     .draw = lock_draw,

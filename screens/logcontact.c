@@ -153,7 +153,11 @@ static void logcontact_draw(void *st, struct tui_rect b)
         "\"How likely are you to recommend us, 0 to 10?\" Type the number", "optional: in the customer's words",
     };
     int y = b.y;
-    tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_DIM, "Record this contact. Enter saves, Esc cancels.");
+    char save[32], cancel[32], intro[120];
+    snprintf(intro, sizeof intro, "Record this contact. %s saves, %s cancels.",
+             tui_key_hint("logcontact", TUI_ACT_SUBMIT, save, sizeof save),
+             tui_key_hint("logcontact", TUI_ACT_CANCEL, cancel, sizeof cancel));
+    tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_DIM, intro);
     y++;
     int label_w = 11, value_x = b.x + 1 + label_w, value_w = b.w - label_w - 2;
     for (int f = 0; f < F__COUNT && y < b.y + b.h; f++) {
@@ -214,7 +218,9 @@ static void on_saved(void *ctx, const char *answer, const char *err)
         int first = (int)strcspn(err, "\n");
         while (first > 0 && (err[first - 1] == ' ' || err[first - 1] == '.'))
             first--;
-        snprintf(l->error, sizeof l->error, "Not saved: %.*s. Press Enter to try again.", first, err);
+        char key[32];
+        snprintf(l->error, sizeof l->error, "Not saved: %.*s. Press %s to try again.", first, err,
+                 tui_key_hint("logcontact", TUI_ACT_SUBMIT, key, sizeof key));
         l->error_field = F_SUMMARY;
         tui_invalidate();
         return;
@@ -294,7 +300,9 @@ static enum scr_result logcontact_action(void *st, enum tui_action a)
     case TUI_ACT_BACK:
         if ((l->summary.len || l->subject.len || l->comment.len) && !l->discard_armed) {
             l->discard_armed = true;
-            tui_message(TUI_ROLE_WARN, "Press Esc again to throw away what you typed.");
+            char key[32];
+            tui_message(TUI_ROLE_WARN, "Press %s again to throw away what you typed.",
+                        tui_key_hint("logcontact", a, key, sizeof key));
             return SCR_REDRAW;
         }
         /* A refused save is kept on this terminal: thrown away with the rest. */
@@ -406,8 +414,7 @@ static const enum tui_action *logcontact_status(void *st)
 }
 
 const struct screen_ops scr_logcontact_ops = {
-    .name = "logcontact",
-    .title = "Log this contact",
+    SCR_HEAD(logcontact),
     .open = logcontact_open,
     .close = logcontact_close,
     .draw = logcontact_draw,

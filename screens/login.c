@@ -49,7 +49,11 @@ static void login_draw(void *st, struct tui_rect b)
     if (l->error[0])
         tui_put(y++, x, b.x + b.w - x - 1, TUI_ROLE_ERROR, l->error);
     y++;
-    tui_put(y++, b.x + 2, b.w - 3, TUI_ROLE_HINT, "What you type is not shown. Enter connects; Esc or C-c quits.");
+    char ok[32], cancel[32], quit[32];
+    snprintf(line, sizeof line, "What you type is not shown. %s connects; %s or %s quits.",
+             tui_key_hint("login", TUI_ACT_SUBMIT, ok, sizeof ok), tui_key_hint("login", TUI_ACT_CANCEL, cancel, sizeof cancel),
+             tui_key_hint("login", TUI_ACT_QUIT, quit, sizeof quit));
+    tui_put(y++, b.x + 2, b.w - 3, TUI_ROLE_HINT, line);
     tui_put(y, b.x + 2, b.w - 3, TUI_ROLE_HINT, "To skip this step, keep the password in ~/.pgpass.");
 }
 
@@ -68,8 +72,8 @@ static enum scr_result login_action(void *st, enum tui_action a)
         if (db_connect(app_db(), l->password.text) == 0) {
             tui_pop();   /* l is gone */
             app_session_start();
-            tui_push(&scr_search_ops, NULL);
-            tui_push(&scr_drafts_ops, NULL);
+            scr_open_search();
+            scr_open_drafts();
             return SCR_REDRAW;
         }
         l->tries++;
@@ -116,8 +120,7 @@ static const enum tui_action *login_status(void *st)
 }
 
 const struct screen_ops scr_login_ops = {
-    .name = "login",
-    .title = "Log in",
+    SCR_HEAD(login),
     .open = login_open,
     .close = login_close,
     .draw = login_draw,

@@ -22,11 +22,6 @@ struct picker {
     void *ctx;
 };
 
-void scr_picker_push(const struct picker_spec *spec)
-{
-    tui_push(&scr_picker_ops, (void *)spec);
-}
-
 static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
 
 /* Needle of n bytes somewhere in hay, ASCII case ignored. */
@@ -208,8 +203,7 @@ static const enum tui_action *picker_status(void *st)
 }
 
 const struct screen_ops scr_picker_ops = {
-    .name = "picker",
-    .title = "Choose",
+    SCR_HEAD(picker),
     .open = picker_open,
     .close = picker_close,
     .draw = picker_draw,

@@ -23,11 +23,6 @@ struct prompt {
     void *ctx;
 };
 
-void scr_prompt_push(const struct prompt_spec *spec)
-{
-    tui_push(&scr_prompt_ops, (void *)spec);
-}
-
 static void *prompt_open(void *arg)
 {
     const struct prompt_spec *sp = arg;
@@ -99,9 +94,15 @@ static void prompt_draw(void *st, struct tui_rect b)
         tui_put(y++, b.x + 2, b.w - 3, TUI_ROLE_ERROR, p->error);
     else if (p->want_text && tui_field_notice(&p->text, note, sizeof note))
         y += tui_put_wrapped((struct tui_rect){y, b.x + 2, 2, b.w - 3}, TUI_ROLE_WARN, note, 0, false);
-    tui_put(y, b.x + 2, b.w - 3, TUI_ROLE_HINT,
-            p->nchoices && p->want_text ? "Tab between the list and the text; Enter confirms; Esc cancels."
-                                        : "Enter confirms; Esc cancels.");
+    char tab[32], ok[32], cancel[32], hint[160];
+    tui_key_hint("prompt", TUI_ACT_OPEN, ok, sizeof ok);
+    tui_key_hint("prompt", TUI_ACT_CANCEL, cancel, sizeof cancel);
+    if (p->nchoices && p->want_text)
+        snprintf(hint, sizeof hint, "%s between the list and the text; %s confirms; %s cancels.",
+                 tui_key_hint("prompt", TUI_ACT_NEXT_FIELD, tab, sizeof tab), ok, cancel);
+    else
+        snprintf(hint, sizeof hint, "%s confirms; %s cancels.", ok, cancel);
+    tui_put(y, b.x + 2, b.w - 3, TUI_ROLE_HINT, hint);
 }
 
 static enum scr_result prompt_action(void *st, enum tui_action a)
@@ -171,8 +172,7 @@ static const enum tui_action *prompt_status(void *st)
 }
 
 const struct screen_ops scr_prompt_ops = {
-    .name = "prompt",
-    .title = "Question",
+    SCR_HEAD(prompt),
     .open = prompt_open,
     .close = prompt_close,
     .draw = prompt_draw,

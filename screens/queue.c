@@ -574,7 +574,7 @@ static void ask_assign(struct queue *q, const struct db_queue_row *r)
                                    r->reference, r->category, *r->owner ? r->owner : "none yet");
     struct picker_spec p = {.title = "Assign the complaint", .question = question, .items = items, .nitems = n,
                             .selected = sel, .done = on_assign, .ctx = q};
-    scr_picker_push(&p);
+    scr_open_picker(&p);
     for (int i = 0; i < n; i++)
         free(teams[i]);
     free(teams);
@@ -599,7 +599,7 @@ static void ask_escalate(struct queue *q, const struct db_queue_row *r)
                                    r->reference, r->severity, db_queue_next_severity(r->severity));
     struct prompt_spec p = {.title = "Escalate the complaint", .question = question, .text_label = "Why",
                             .text_required = true, .text_max = 500, .done = on_reason, .ctx = q};
-    scr_prompt_push(&p);
+    scr_open_prompt(&p);
     free(question);
 }
 
@@ -697,7 +697,7 @@ static void ask_filter_value(struct queue *q, enum db_queue_filter_kind kind)
     char *title = util_asprintf("%s filter", db_queue_filter_name(kind));
     struct picker_spec p = {.title = title, .items = items, .nitems = n, .selected = sel, .done = on_filter_value,
                             .ctx = q};
-    scr_picker_push(&p);
+    scr_open_picker(&p);
     free(title);
     free(items);
     free(opts);
@@ -735,7 +735,7 @@ static void ask_filter(struct queue *q)
     items[F_CLEAR] = (struct picker_item){"Remove every filter", ""};
     struct picker_spec p = {.title = "Filter the list", .question = "Which filter? Each one narrows the list.",
                             .items = items, .nitems = F_CLEAR + 1, .selected = 0, .done = on_filter_kind, .ctx = q};
-    scr_picker_push(&p);
+    scr_open_picker(&p);
 }
 
 /* ---- keys ---------------------------------------------------------------------------------------- */
@@ -760,7 +760,7 @@ static enum scr_result queue_action(void *st, enum tui_action a)
     case TUI_ACT_OPEN: {
         const struct db_queue_row *r = selected(q);
         if (r)
-            tui_push(&scr_complaint_ops, r->id);
+            scr_open_complaint(r->id);
         return SCR_REDRAW;
     }
     case TUI_ACT_TAKE:
@@ -826,8 +826,7 @@ static const enum tui_action *queue_status(void *st)
 }
 
 const struct screen_ops scr_queue_ops = {
-    .name = "queue",
-    .title = "Queue",
+    SCR_HEAD(queue),
     .open = queue_open,
     .close = queue_close,
     .draw = queue_draw,

@@ -108,6 +108,26 @@ static const char *option_cell(void *ctx, int row, int col, enum tui_role *role)
     return buf;
 }
 
+/* What to do at a step without answers, naming the keys in effect. */
+static void step_hint(const struct script_step *st, char *out, size_t len)
+{
+    char ok[32], skip[32];
+    tui_key_hint("runner", TUI_ACT_OPEN, ok, sizeof ok);
+    if (st->kind == SCRIPT_END)
+        snprintf(out, len, "%s finishes the script.", ok);
+    else if (st->action == SCRIPT_ACT_GOODWILL_CREDIT)
+        snprintf(out, len, "%s offers the credit.", ok);
+    else if (st->action == SCRIPT_ACT_FOLLOW_UP)
+        snprintf(out, len, "%s books the follow-up.", ok);
+    else if (st->kind == SCRIPT_ACTION)
+        snprintf(out, len, "Do it, then %s confirms it is done.", ok);
+    else if (st->kind == SCRIPT_CHECK)
+        snprintf(out, len, "%s confirms; %s skips with a reason.", ok,
+                 tui_key_hint("runner", TUI_ACT_SKIP, skip, sizeof skip));
+    else
+        snprintf(out, len, "Read it out, then %s.", ok);
+}
+
 static void runner_draw(void *st_, struct tui_rect b)
 {
     struct runner *r = st_;
@@ -116,8 +136,10 @@ static void runner_draw(void *st_, struct tui_rect b)
         return;
     }
     if (!r->fit->found) {
-        tui_put(b.y, b.x + 1, b.w - 1, TUI_ROLE_WARN,
-                r->fit->error ? r->fit->error : "No recovery script fits this complaint. Esc goes back.");
+        char back[32], msg[120];
+        snprintf(msg, sizeof msg, "No recovery script fits this complaint. %s goes back.",
+                 tui_key_hint("runner", TUI_ACT_BACK, back, sizeof back));
+        tui_put(b.y, b.x + 1, b.w - 1, TUI_ROLE_WARN, r->fit->error ? r->fit->error : msg);
         return;
     }
     char line[600];
@@ -135,7 +157,10 @@ static void runner_draw(void *st_, struct tui_rect b)
     y++;
     const struct script_step *st = script_run_step(&r->run);
     if (!st) {
-        tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_OK, "The script is finished. Esc goes back to the complaint.");
+        char back[32];
+        snprintf(line, sizeof line, "The script is finished. %s goes back to the complaint.",
+                 tui_key_hint("runner", TUI_ACT_BACK, back, sizeof back));
+        tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_OK, line);
         return;
     }
     int x = b.x + 1 + tui_put(y, b.x + 1, 8, TUI_ROLE_LABEL, kind_word(st->kind)) + 1;
@@ -160,13 +185,8 @@ static void runner_draw(void *st_, struct tui_rect b)
             tui_put(y + 1, x + 9, b.x + b.w - x - 10, TUI_ROLE_WARN, note);
         y += 2;
     } else {
-        const char *what = st->kind == SCRIPT_END        ? "Enter finishes the script."
-                           : st->action == SCRIPT_ACT_GOODWILL_CREDIT ? "Enter offers the credit."
-                           : st->action == SCRIPT_ACT_FOLLOW_UP       ? "Enter books the follow-up."
-                           : st->kind == SCRIPT_ACTION ? "Do it, then Enter confirms it is done."
-                           : st->kind == SCRIPT_CHECK  ? "Enter confirms; s skips with a reason."
-                                                       : "Read it out, then Enter.";
-        tui_put(y, x, b.x + b.w - x - 1, TUI_ROLE_HINT, what);
+        step_hint(st, line, sizeof line);
+        tui_put(y, x, b.x + b.w - x - 1, TUI_ROLE_HINT, line);
         y += 2;
     }
     if (r->notice[0] && y < b.y + b.h)
@@ -309,7 +329,7 @@ static enum scr_result offer_credit(struct runner *r, const struct script_step *
                             .question = "Within your authority it is applied at once; above it a supervisor decides.",
                             .text_label = "Amount (GBP)", .text_required = true, .text_max = 12,
                             .text_initial = suggested, .done = on_credit_amount, .ctx = r};
-    scr_prompt_push(&p);
+    scr_open_prompt(&p);
     return SCR_REDRAW;
 }
 
@@ -368,7 +388,7 @@ static enum scr_result runner_action(void *st_, enum tui_action a)
         struct prompt_spec p = {.title = "Skip this step", .question = "Say why: it is recorded with the run.",
                                 .text_label = "Reason", .text_required = true, .text_max = 300,
                                 .done = on_skip_reason, .ctx = r};
-        scr_prompt_push(&p);
+        scr_open_prompt(&p);
         return SCR_REDRAW;
     }
     case TUI_ACT_READ_OUT: {
@@ -387,7 +407,7 @@ static enum scr_result runner_action(void *st_, enum tui_action a)
                                 .question = "What happened? It is recorded as the outcome.",
                                 .text_label = "Reason", .text_required = true, .text_max = 300,
                                 .done = on_end_reason, .ctx = r};
-        scr_prompt_push(&p);
+        scr_open_prompt(&p);
         return SCR_REDRAW;
     }
     default:
@@ -433,8 +453,7 @@ static const enum tui_action *runner_status(void *st_)
 }
 
 const struct screen_ops scr_runner_ops = {
-    .name = "runner",
-    .title = "Recovery script",
+    SCR_HEAD(runner),
     .open = runner_open,
     .close = runner_close,
     .draw = runner_draw,

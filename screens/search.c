@@ -245,7 +245,7 @@ static enum scr_result open_selected(struct search *s)
 {
     if (!s->res || s->list.sel < 0 || s->list.sel >= s->res->count)
         return SCR_HANDLED;
-    tui_push(&scr_customer_ops, &s->res->hits[s->list.sel]);
+    scr_open_customer(&s->res->hits[s->list.sel]);
     return SCR_REDRAW;
 }
 
@@ -257,25 +257,25 @@ static enum scr_result search_action(void *st, enum tui_action a)
     case TUI_ACT_OPEN:
         return open_selected(s);
     case TUI_ACT_APPROVALS:
-        tui_push(&scr_approvals_ops, NULL);
+        scr_open_approvals();
         return SCR_REDRAW;
     case TUI_ACT_FOLLOW_UPS:
-        tui_push(&scr_followups_ops, NULL);
+        scr_open_followups();
         return SCR_REDRAW;
     case TUI_ACT_QUEUE:
-        tui_push(&scr_queue_ops, (void *)"team");
+        scr_open_queue("team");
         return SCR_REDRAW;
     case TUI_ACT_DUPLICATES:
-        tui_push(&scr_duplicates_ops, NULL);
+        scr_open_duplicates();
         return SCR_REDRAW;
     case TUI_ACT_CALL_LIST:
-        tui_push(&scr_calllist_ops, NULL);
+        scr_open_calllist();
         return SCR_REDRAW;
     case TUI_ACT_EVENTS:
-        tui_push(&scr_events_ops, NULL);
+        scr_open_events();
         return SCR_REDRAW;
     case TUI_ACT_AUDIT:
-        scr_audit_push(NULL);
+        scr_open_audit(NULL);
         return SCR_REDRAW;
     case TUI_ACT_FOCUS_INPUT:
         s->focus = FOCUS_INPUT;
@@ -359,8 +359,7 @@ static const enum tui_action *search_status(void *st)
 }
 
 const struct screen_ops scr_search_ops = {
-    .name = "search",
-    .title = "Find a customer",
+    SCR_HEAD(search),
     .open = search_open,
     .close = search_close,
     .draw = search_draw,

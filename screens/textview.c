@@ -20,14 +20,10 @@ struct textview {
     int page;
 };
 
-struct textview_arg {
-    const char *title, *text;
-};
-
 void scr_textview_push(const char *title, const char *text)
 {
     struct textview_arg a = {title, text};
-    tui_push(&scr_textview_ops, &a);
+    scr_open_textview(&a);
 }
 
 static void free_lines(struct textview *t)
@@ -131,8 +127,7 @@ static const enum tui_action *textview_status(void *st)
 }
 
 const struct screen_ops scr_textview_ops = {
-    .name = "textview",
-    .title = "Details",
+    SCR_HEAD(textview),
     .open = textview_open,
     .close = textview_close,
     .draw = textview_draw,

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "careline/shell.h"
 #include "careline/text.h"
 #include "careline/util.h"
 

@@ -1,14 +1,12 @@
-/* keymap.c — key names, and the per-screen key bindings loaded from the `keys` group of the configuration. */
+/* keymap.c — key names, and key bindings per section as (section, key, action) triples; the keys for an action. */
 #include "careline/keymap.h"
 
 #include <curses.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "careline/screens.h"
 #include "careline/text.h"
 #include "careline/util.h"
 
@@ -167,17 +165,12 @@ static void add_section(const char *name)
     sections[nsections++] = (struct section){.name = util_strdup(name)};
 }
 
-/* "global" and every screen in screens.h are known before anything is
- * loaded, so the configuration can be checked before the screen is taken
- * over (no screen code has to run for its section to exist). */
+/* "global" is always there; the application adds a section per screen
+ * before it binds anything (tui_keymap_add_section). */
 static void builtin_sections(void)
 {
-    if (nsections)
-        return;
-    add_section("global");
-#define SCR_SECTION(name) add_section(#name);
-    SCR_SCREENS(SCR_SECTION)
-#undef SCR_SECTION
+    if (!nsections)
+        add_section("global");
 }
 
 void tui_keymap_add_section(const char *section)
@@ -219,161 +212,22 @@ static void bind(struct section *s, int key, enum tui_action a)
     s->b[s->n++] = (struct binding){key, a};
 }
 
-/* libconfig records the line of a string in a list only once it has seen the
- * next token (adjacent strings are concatenated), so the last element of a
- * multi-line list reports the line of the closing bracket. When the text came
- * from a file, look for the quoted string between the previous element's line
- * and the reported one. */
-static int refine_line(const config_setting_t *elem, int lo, int reported)
-{
-    const char *path = config_setting_source_file(elem);
-    const char *value = config_setting_get_string(elem);
-    if (!path || !value || reported <= lo)
-        return reported;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return reported;
-    char *quoted = util_asprintf("\"%s\"", value);
-    char *line = NULL;
-    size_t cap = 0;
-    int ln = 0, found = reported;
-    while (getline(&line, &cap, f) >= 0 && ++ln <= reported) {
-        if (ln >= lo && strstr(line, quoted))
-            found = ln;
-    }
-    free(line);
-    free(quoted);
-    fclose(f);
-    return found;
-}
-
-struct pending {
-    struct section *section;
-    int key;
-    enum tui_action action;
-    int line;
-};
-
-static int fail(char *err, size_t errlen, const char *file, int line, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static int fail(char *err, size_t errlen, const char *file, int line, const char *fmt, ...)
-{
-    if (err && errlen) {
-        char reason[256];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(reason, sizeof reason, fmt, ap);
-        va_end(ap);
-        snprintf(err, errlen, "%s:%d: %s", file ? file : "(config)", line, reason);
-    }
-    return -1;
-}
-
-/* Split "KEY action" on blanks; the key name itself never contains one
- * (the space bar is "Space"). */
-static int split_binding(const char *text, char *key, size_t keylen, char *act, size_t actlen)
-{
-    const char *p = text;
-    while (*p == ' ' || *p == '\t')
-        p++;
-    const char *k = p;
-    while (*p && *p != ' ' && *p != '\t')
-        p++;
-    size_t kn = (size_t)(p - k);
-    while (*p == ' ' || *p == '\t')
-        p++;
-    const char *a = p;
-    while (*p && *p != ' ' && *p != '\t')
-        p++;
-    size_t an = (size_t)(p - a);
-    while (*p == ' ' || *p == '\t')
-        p++;
-    if (kn == 0 || an == 0 || *p || kn >= keylen || an >= actlen)
-        return -1;
-    memcpy(key, k, kn);
-    key[kn] = '\0';
-    memcpy(act, a, an);
-    act[an] = '\0';
-    return 0;
-}
-
-int tui_keymap_load(const config_setting_t *keys, const char *file, char *err, size_t errlen)
+bool tui_keymap_has_section(const char *section)
 {
     builtin_sections();
-    if (err && errlen)
-        err[0] = '\0';
-    if (!keys)
-        return 0;
-    if (!config_setting_is_group(keys))
-        return fail(err, errlen, file, config_setting_source_line(keys),
-                    "keys must be a group of lists like global = [ \"F1 help\" ]");
+    return section && find_section(section) != NULL;
+}
 
-    /* Check everything first and apply only a complete, valid load, so a
-     * bad file leaves the previous bindings untouched. */
-    struct pending *p = NULL;
-    int np = 0, cap = 0, rc = 0;
-    int nsec = config_setting_length(keys);
-    for (int i = 0; i < nsec && rc == 0; i++) {
-        const config_setting_t *sec = config_setting_get_elem(keys, (unsigned)i);
-        const char *sname = config_setting_name(sec);
-        int sline = config_setting_source_line(sec);
-        struct section *s = find_section(sname ? sname : "");
-        if (!s) {
-            rc = fail(err, errlen, file, sline, "unknown key section \"%s\"", sname ? sname : "");
-            break;
-        }
-        if (!config_setting_is_aggregate(sec) || config_setting_is_group(sec)) {
-            rc = fail(err, errlen, file, sline, "%s must be a list of \"KEY action\" strings", sname);
-            break;
-        }
-        int first = np, prev_line = sline;
-        int nb = config_setting_length(sec);
-        for (int j = 0; j < nb; j++) {
-            const config_setting_t *e = config_setting_get_elem(sec, (unsigned)j);
-            int line = refine_line(e, prev_line, config_setting_source_line(e));
-            prev_line = line;
-            const char *text = config_setting_get_string(e);
-            char kname[64], aname[64];
-            if (!text) {
-                rc = fail(err, errlen, file, line, "%s: expected a string \"KEY action\"", sname);
-                break;
-            }
-            if (split_binding(text, kname, sizeof kname, aname, sizeof aname) < 0) {
-                rc = fail(err, errlen, file, line, "\"%s\" is not \"KEY action\"", text);
-                break;
-            }
-            int key = tui_key_parse(kname);
-            if (key < 0) {
-                rc = fail(err, errlen, file, line, "unknown key name \"%s\"", kname);
-                break;
-            }
-            int act = tui_action_lookup(aname);
-            if (act < 0) {
-                rc = fail(err, errlen, file, line, "unknown action \"%s\"", aname);
-                break;
-            }
-            for (int q = first; q < np; q++) {
-                if (p[q].key == key) {
-                    rc = fail(err, errlen, file, line, "key \"%s\" is bound twice in %s (first on line %d)",
-                              kname, sname, p[q].line);
-                    break;
-                }
-            }
-            if (rc)
-                break;
-            if (np == cap) {
-                cap = cap ? cap * 2 : 32;
-                p = util_realloc(p, sizeof *p * (size_t)cap);
-            }
-            p[np++] = (struct pending){s, key, (enum tui_action)act, line};
-        }
-    }
-    if (rc == 0)
-        for (int i = 0; i < np; i++)
-            bind(p[i].section, p[i].key, p[i].action);
-    free(p);
-    return rc;
+int tui_keymap_bind(const struct tui_binding *b, size_t n)
+{
+    builtin_sections();
+    /* All or nothing: a load with an unknown section changes no binding. */
+    for (size_t i = 0; i < n; i++)
+        if (!find_section(b[i].section ? b[i].section : "") || (unsigned)b[i].action >= TUI_ACT__COUNT)
+            return -1;
+    for (size_t i = 0; i < n; i++)
+        bind(find_section(b[i].section), tui_key_normalize(b[i].key), b[i].action);
+    return 0;
 }
 
 enum tui_action tui_keymap_lookup(const char *section, int key)
@@ -434,4 +288,37 @@ void tui_keymap_each(const char *section, void (*fn)(void *ctx, int key, enum tu
     for (int i = 0; i < s->n; i++)
         if (s->b[i].action != TUI_ACT_NONE)
             fn(ctx, s->b[i].key, s->b[i].action);
+}
+
+struct key_search {
+    const char *section;
+    enum tui_action action;
+    bool skip_printable;
+    bool from_global;
+    int found;
+};
+
+static void find_key_cb(void *ctx, int key, enum tui_action a)
+{
+    struct key_search *ks = ctx;
+    if (ks->found >= 0 || a != ks->action)
+        return;
+    if (ks->skip_printable && tui_key_printable(key))
+        return;
+    /* A global key that the screen rebinds does not do this here. */
+    if (ks->from_global && tui_keymap_lookup(ks->section, key) != a)
+        return;
+    ks->found = key;
+}
+
+int tui_keymap_first_key(const char *section, enum tui_action a, bool skip_printable)
+{
+    struct key_search ks = {section, a, skip_printable, false, -1};
+    if (section && strcmp(section, "global") != 0)
+        tui_keymap_each(section, find_key_cb, &ks);
+    if (ks.found < 0) {
+        ks.from_global = true;
+        tui_keymap_each("global", find_key_cb, &ks);
+    }
+    return ks.found;
 }

@@ -2,6 +2,8 @@
 #ifndef CARELINE_APP_H
 #define CARELINE_APP_H
 
+#include <stdbool.h>
+
 #include "careline/config.h"
 #include "careline/db.h"
 
@@ -24,6 +26,21 @@ const char *app_staff_role(void);
 /* fn(ctx, "") about once a second while the screen is open (time left
  * counting down, noticing a reconnect); removed by app_off_notify(ctx). */
 void app_on_tick(void (*fn)(void *ctx, const char *payload), void *ctx);
+
+/* Start-up, in this order (main): the configuration (path NULL: looked for,
+ * conf_find), whose errors are printed as "file:line: reason" (returns 0 or
+ * APP_EXIT_USAGE); then the screens or a command; then app_end. */
+int app_load_config(const char *path);
+/* Connect this session's database. interactive: ask for a password on the
+ * terminal when the server wants one. Returns 0, or -1 after printing why
+ * (not when a password is wanted and interactive is false: the login
+ * screen asks; db_needs_password(app_db()) says so). */
+int app_connect(bool interactive);
+/* Take over the terminal (or run the key script with --script) with the
+ * agent's first screens; returns the exit code. */
+int app_run_screens(const char *script, int rows, int cols);
+/* Close the connection, free the configuration and the patterns. */
+void app_end(void);
 
 /* Exit codes, documented in careline(1). */
 enum app_exit {

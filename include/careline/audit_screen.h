@@ -11,7 +11,4 @@ struct scr_audit_arg {
     const char *staff_name;     /* "" or NULL when not known */
 };
 
-/* Push the audit screen. */
-void scr_audit_push(const struct scr_audit_arg *arg);
-
 #endif

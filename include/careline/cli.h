@@ -1,33 +1,73 @@
-/* cli.h — the non-interactive commands: migrate, seed, maintain, check-config, search. */
+/* cli.h — the `careline` commands: one table {name, usage, needs database, run}; main dispatches from it, --help and careline(1) are written from it. */
 #ifndef CARELINE_CLI_H
 #define CARELINE_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
-#include "careline/config.h"
 #include "careline/db.h"
 
-struct cli_cmd {
-    const char *name;     /* argv[0] of the command */
-    int argc;
-    char **argv;
-    /* parsed */
-    long customers;       /* seed --customers N */
-    bool csv;             /* search --csv */
-    const char *text;     /* search TEXT */
+struct cli_command {
+    const char *name;   /* as typed: "check-config" */
+    /* Its forms, one a line: "SYNOPSIS\tWHAT IT DOES", the synopsis
+     * without "careline" ("staff role LOGIN GROUP\tmove to agent, ...").
+     * --help lists them, careline(1)'s SYNOPSIS is made from them
+     * (`make docs`) and usage errors repeat them. */
+    const char *usage;
+    /* It talks to the database: run() connects with cli_db() once its
+     * arguments are checked, so bad usage exits 2 before any password is
+     * asked. Commands without it never connect. */
+    bool needs_db;
+    /* argv[0] is the name; returns the exit code (enum app_exit). */
+    int (*run)(int argc, char **argv);
 };
 
-/* Parse the command's own arguments. Returns 0, or the usage exit code with
- * a message and usage on stderr. */
-int cli_parse(struct cli_cmd *c);
-/* Run a parsed command on a connected database; returns the exit code. */
-int cli_run(struct cli_cmd *c, struct db_conn *db);
-/* Print the key reference (Markdown) of the loaded key maps. */
-int cli_keys(void);
-/* Print the complaint action table (status, action, role, yes/no), one
- * triple a line, from db_lifecycle_allowed(): what the screens offer. */
-int cli_lifecycle(void);
-/* Print what the configuration resolves to; returns the exit code. */
-int cli_check_config(const struct conf *c);
+/* Adding a command: its front end in screens/app/cmd_NAME.c defining
+ * `const struct cli_command cli_cmd_NAME`, and one X(NAME) line here
+ * (--help lists the commands in this order). */
+#define CLI_COMMANDS(X) \
+    X(migrate) \
+    X(seed) \
+    X(maintain) \
+    X(check_config) \
+    X(search) \
+    X(keys) \
+    X(lifecycle) \
+    X(view) \
+    X(report) \
+    X(scripts) \
+    X(staff) \
+    X(customer) \
+    X(notify) \
+    X(event)
+
+#define CLI_DECLARE(name) extern const struct cli_command cli_cmd_##name;
+CLI_COMMANDS(CLI_DECLARE)
+#undef CLI_DECLARE
+
+/* The table, in the order above, ending with NULL. */
+extern const struct cli_command *const cli_commands[];
+
+/* The command called name, or NULL. */
+const struct cli_command *cli_find(const char *name);
+/* Run it: its exit code. Frees the connection it made, if any. */
+int cli_run(const struct cli_command *c, int argc, char **argv);
+/* Every form of every command, aligned, for --help. */
+void cli_print_commands(FILE *f);
+/* For the command running now (needs_db): the connection, made on the
+ * first call (asking for a password on a terminal when the server wants
+ * one); NULL after saying why on stderr (exit APP_EXIT_NODB). */
+struct db_conn *cli_db(void);
+/* Bad usage of c: "careline NAME: reason", its forms and where to read
+ * more on stderr; returns APP_EXIT_USAGE. */
+int cli_usage_error(const struct cli_command *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A command without arguments that runs one job of the model on the
+ * database (migrate, maintain): its exit code; a failure is printed as
+ * `failed` followed by the job's reason. */
+int cli_db_job(const struct cli_command *c, int argc, char **argv,
+               int (*job)(struct db_conn *db, FILE *out, char *err, size_t errlen), const char *failed);
+/* A command that takes no arguments: 0, or the usage error for the first. */
+int cli_no_args(const struct cli_command *c, int argc, char **argv);
 
 #endif

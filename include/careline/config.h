@@ -43,6 +43,19 @@ char *conf_find(void);
 int conf_load(struct conf *c, const char *path, char *err, size_t errlen);
 void conf_free(struct conf *c);
 
+/* Read the `keys` group of a configuration (a libconfig group like
+ *   keys = { global = [ "F1 help", "? help" ]; search = [ "Enter open" ]; };)
+ * into the key map as (section, key, action) triples; `file` names the file
+ * for messages. The sections are "global" and every screen of screens.h
+ * (registered here) plus any added with tui_keymap_add_section. Later loads
+ * override earlier bindings of the same key in the same section (so the
+ * user's file overrides the built-in defaults); binding a key twice within
+ * one load, an unknown section, key name or action is an error
+ * "file:line: reason" written to err, and a load with an error changes
+ * nothing. Returns 0 or -1. */
+struct config_setting_t;
+int conf_keys_load(const struct config_setting_t *keys, const char *file, char *err, size_t errlen);
+
 /* The built-in default configuration text (conf/careline.conf). */
 const char *conf_default_text(void);
 

@@ -145,6 +145,9 @@ unsigned db_customer_refresh(struct db_conn *c, long long customer_id, const enu
                              int contacts_offset, void (*done)(void *ctx, struct db_customer_view *v), void *ctx);
 /* The same, waiting (tests, bench). Returns 0 or -1 with v->error set. */
 int db_customer_open_sync(struct db_conn *c, long long customer_id, struct db_customer_view *v);
+/* The customer with that account number, synchronously: 1 with *id set, 0
+ * when there is none, -1 with db_error() set when the query failed. */
+int db_customer_find_account(struct db_conn *c, const char *account_no, long long *id);
 /* Move the parts `from` carries into `into`, replacing them there; from is
  * left empty (still to be freed). */
 void db_customer_view_merge(struct db_customer_view *into, struct db_customer_view *from);

@@ -1,8 +1,7 @@
-/* keymap.h — key names, and key bindings per screen loaded from the config file. */
+/* keymap.h — key names, and key bindings per section: (section, key, action) triples, looked up by the shell. */
 #ifndef CARELINE_KEYMAP_H
 #define CARELINE_KEYMAP_H
 
-#include <libconfig.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -42,21 +41,30 @@ const char *tui_key_name(int key, char *buf, size_t len);
 /* True for keys that insert text into a field (printable characters). */
 bool tui_key_printable(int key);
 
-/* Sections are "global" and the screen names registered in screens.h (both
- * known from the start, without calling any screen code) plus any added
- * with tui_keymap_add_section. Reset drops every binding, keeps sections. */
+/* Sections: "global" always exists; the application registers one per
+ * screen (tui_keymap_add_section) before it binds, so a binding for a
+ * section nobody registered is refused. Reset drops every binding, keeps
+ * the sections. */
 void tui_keymap_reset(void);
-/* Load bindings from a libconfig group like
- *   keys = { global = [ "F1 help", "? help" ]; search = [ "Enter open" ]; };
- * `file` names the file for messages. Later loads override earlier bindings
- * of the same key in the same section (so the user's file overrides the
- * built-in defaults); binding a key twice within one load, an unknown
- * section, key name or action is an error "file:line: reason" written to err.
- * A load with an error changes nothing. Binding a key to "none" hides it:
- * in a screen's section the global binding no longer applies there (the
- * screen's key() gets it), in "global" it is simply unbound.
- * Returns 0 or -1. */
-int tui_keymap_load(const config_setting_t *keys, const char *file, char *err, size_t errlen);
+void tui_keymap_add_section(const char *section);
+bool tui_keymap_has_section(const char *section);
+
+/* One binding: in `section`, `key` (as tui_key_parse returns it) does
+ * `action`. TUI_ACT_NONE hides a key: in a screen's section the global
+ * binding no longer applies there (the screen's key() gets it), in
+ * "global" it is simply unbound. */
+struct tui_binding {
+    const char *section;
+    int key;
+    enum tui_action action;
+};
+/* Apply n bindings in order: a later binding of the same key in the same
+ * section replaces the earlier one and keeps its place in the order (so a
+ * user's file overrides the built-in defaults). All or nothing: when a
+ * section is not registered or an action is out of range, nothing changes
+ * and it returns -1; else 0. Reading them from careline.conf is the
+ * application's (conf_keys_load). */
+int tui_keymap_bind(const struct tui_binding *b, size_t n);
 /* The action bound to key on screen `section` (falling back to "global"),
  * or TUI_ACT_NONE. section may be NULL: global only. */
 enum tui_action tui_keymap_lookup(const char *section, int key);
@@ -70,7 +78,10 @@ const char *tui_keymap_keys_for(const char *section, enum tui_action a, char *bu
  * and docs: call fn for each (key, action) pair, in a stable order (the
  * order keys were first bound); keys bound to "none" are skipped. */
 void tui_keymap_each(const char *section, void (*fn)(void *ctx, int key, enum tui_action a), void *ctx);
-/* Register a further section name; screens.h's names are built in. */
-void tui_keymap_add_section(const char *section);
+/* The first key that does action a on screen `section`: its own keys
+ * first, then the global keys the screen does not take over; printable
+ * keys are skipped when skip_printable (a text field has focus and they
+ * type). Returns the key, or -1 when no key does it. */
+int tui_keymap_first_key(const char *section, enum tui_action a, bool skip_printable);
 
 #endif

@@ -21,8 +21,6 @@ struct picker_spec {
     void *ctx;
 };
 
-/* Push the picker; the spec and the items' text are copied. */
-void scr_picker_push(const struct picker_spec *spec);
 
 /* Whether text holds every blank-separated word of words, ignoring ASCII
  * case (what narrowing the list uses). Exposed for the unit tests. */

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "careline/screens.h"
+
 struct prompt_spec {
     const char *title;
     const char *question;
@@ -21,7 +23,6 @@ struct prompt_spec {
     void *ctx;
 };
 
-/* Push the dialog; the spec is copied. */
-void scr_prompt_push(const struct prompt_spec *spec);
+/* Opened with scr_open_prompt(&spec) (screens.h); the spec is copied. */
 
 #endif

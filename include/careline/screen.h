@@ -44,6 +44,11 @@ struct screen_ops {
      * before more typing but must not delay the echo (the intake journal's
      * fsync). May be NULL. */
     void (*painted)(void *st);
+    /* Drawn over the screen below it, which keeps the title bar, the status
+     * line and its state (it gets no resume() when this closes); closes
+     * when that screen closes or another screen opens over it. The help
+     * screen is one. */
+    bool overlay;
 };
 
 #endif

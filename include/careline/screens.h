@@ -1,36 +1,69 @@
-/* screens.h — the registry of screens: add one line here for a new screen in screens/. */
+/* screens.h — the list of screens: one line each (name, title, what it opens with) makes its typed open function, its title and its key-map section. */
 #ifndef CARELINE_SCREENS_H
 #define CARELINE_SCREENS_H
 
 #include "careline/screen.h"
 
-/* X(name): screens/name.c defines `const struct screen_ops scr_name_ops`. */
-#define SCR_SCREENS(X) \
-    X(search) \
-    X(customer) \
-    X(logcontact) \
-    X(textview) \
-    X(login) \
-    X(intake) \
-    X(drafts) \
-    X(prompt) \
-    X(complaint) \
-    X(approvals) \
-    X(followups) \
-    X(runner) \
-    X(calllist) \
-    X(events) \
-    X(event) \
-    X(eventform) \
-    X(queue) \
-    X(picker) \
-    X(duplicates) \
-    X(audit) \
-    X(auditstaff) \
-    X(lock)
+/* What screens open with (pointers only, so declarations are enough). */
+struct db_search_hit;
+struct intake_arg;
+struct picker_spec;
+struct prompt_spec;
+struct scr_audit_arg;
+struct scr_eventform_arg;
+struct textview_arg;
 
-#define SCR_DECLARE(name) extern const struct screen_ops scr_##name##_ops;
+/* X(name, "title", argument): screens/name.c defines
+ *   const struct screen_ops scr_name_ops = { SCR_HEAD(name), .open = ..., };
+ * and this line makes
+ *   void scr_open_name(argument)   push it (SCR_NOARG: no argument;
+ *                                  SCR_ARG(type): one argument of that type,
+ *                                  which open() receives as its void *)
+ *   scr_name_title                 the title bar text
+ * and the key-map section "name" (its default keys: the `name` group of
+ * conf/careline.conf when it has one; "global" applies either way). */
+#define SCR_SCREENS(X) \
+    X(search,     "Find a customer",             SCR_NOARG) \
+    X(customer,   "Customer",                    SCR_ARG(const struct db_search_hit *)) \
+    X(logcontact, "Log this contact",            SCR_ARG(const long long *)) \
+    X(textview,   "Details",                     SCR_ARG(const struct textview_arg *)) \
+    X(login,      "Log in",                      SCR_ARG(const char *)) \
+    X(intake,     "New complaint",               SCR_ARG(const struct intake_arg *)) \
+    X(drafts,     "Unsent complaints",           SCR_NOARG) \
+    X(prompt,     "Question",                    SCR_ARG(const struct prompt_spec *)) \
+    X(complaint,  "Complaint",                   SCR_ARG(const char *)) \
+    X(approvals,  "Approvals",                   SCR_NOARG) \
+    X(followups,  "Follow-ups due and upcoming", SCR_NOARG) \
+    X(runner,     "Recovery script",             SCR_ARG(const char *)) \
+    X(calllist,   "Call list",                   SCR_NOARG) \
+    X(events,     "Critical events",             SCR_NOARG) \
+    X(event,      "Critical event",              SCR_ARG(const char *)) \
+    X(eventform,  "Critical event",              SCR_ARG(const struct scr_eventform_arg *)) \
+    X(queue,      "Queue",                       SCR_ARG(const char *)) \
+    X(picker,     "Choose",                      SCR_ARG(const struct picker_spec *)) \
+    X(duplicates, "Duplicate customers",         SCR_NOARG) \
+    X(audit,      "Audit: who opened and changed what", SCR_ARG(const struct scr_audit_arg *)) \
+    X(auditstaff, "Audit: choose a staff member", SCR_NOARG) \
+    X(lock,       "Locked",                      SCR_NOARG)
+
+/* The parameter list and the pushed pointer of each kind of argument
+ * (pasted onto SCR_NOARG / SCR_ARG, which are never macros themselves). */
+#define SCR_PARAM_SCR_NOARG void
+#define SCR_PARAM_SCR_ARG(type) type arg
+#define SCR_PASS_SCR_NOARG NULL
+#define SCR_PASS_SCR_ARG(type) (void *)arg
+
+#define SCR_DECLARE(name, title, argument) \
+    extern const struct screen_ops scr_##name##_ops; \
+    extern const char scr_##name##_title[]; \
+    void scr_open_##name(SCR_PARAM_##argument);
 SCR_SCREENS(SCR_DECLARE)
 #undef SCR_DECLARE
+
+/* The start of a screen's ops: its key-map section and title, from its line above. */
+#define SCR_HEAD(screen) .name = #screen, .title = scr_##screen##_title
+
+/* Register every screen's key-map section (idempotent). */
+void scr_key_sections(void);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "careline/db.h"
+#include "careline/record.h"
 
 /* A login name Careline will turn into a role: lower-case letters, digits
  * and _, starting with a letter or _, at most 63 bytes, not pg_* and not a
@@ -32,9 +33,13 @@ int db_staff_set_group(struct db_conn *c, const char *login, const char *group, 
 /* team "" clears it. A field worker's team is their office (office_zone). */
 int db_staff_set_team(struct db_conn *c, const char *login, const char *team, char *err, size_t errlen);
 
-/* The command line: parse returns 0 or the usage exit code with a message on
- * stderr; run returns the exit code. argv[0] is "staff". */
-int db_staff_cli_parse(int argc, char **argv);
-int db_staff_cli_run(int argc, char **argv, struct db_conn *db);
+/* Every staff row, by login, with whether its role can log in now. */
+struct db_staff_member {
+    char *login_role, *display_name, *team, *group_role; /* team "" when none */
+    bool active, can_login;
+};
+/* Rows of struct db_staff_member into out (db_rows_free). Returns 0, or -1
+ * with the reason in err. */
+int db_staff_list(struct db_conn *c, struct db_rows *out, char *err, size_t errlen);
 
 #endif

@@ -2,7 +2,12 @@
 #ifndef CARELINE_TEXTVIEW_H
 #define CARELINE_TEXTVIEW_H
 
-/* Push a text page; both strings are copied. The text is untrusted: it is
+/* What scr_open_textview() takes; both strings are copied. */
+struct textview_arg {
+    const char *title, *text;
+};
+
+/* Push a text page (scr_open_textview with these two); both strings are copied. The text is untrusted: it is
  * sanitised line by line and word-wrapped to the screen's width. */
 void scr_textview_push(const char *title, const char *text);
 

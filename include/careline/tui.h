@@ -1,4 +1,4 @@
-/* tui.h — the toolkit and app shell: terminal set-up, themes, drawing, widgets, screen stack, event loop. */
+/* tui.h — the toolkit: terminal set-up, themes, drawing, widgets, the screen stack and its event loop; it knows no screen and no database. */
 #ifndef CARELINE_TUI_H
 #define CARELINE_TUI_H
 
@@ -29,7 +29,7 @@ struct tui_options {
  * that only set flags; every exit path restores the terminal (an atexit
  * handler too). Calls setlocale(LC_ALL, "") and then LC_NUMERIC "C". The
  * terminal is in raw mode: C-c is a key (bound to quit; when C-c has no
- * binding at all it quits anyway). Scripted mode: see tui/shell.c. */
+ * binding at all it quits anyway). Scripted mode: see tui/script.c. */
 int tui_init(const struct tui_options *opt);
 /* Close every screen on the stack (without resume), restore the terminal;
  * safe to call twice and before tui_init. */
@@ -243,6 +243,12 @@ void tui_set_help_note(const char *screen, const char *note);
 /* The application's handler for actions no screen took (actions that work
  * everywhere, such as opening the queue); it may push screens. */
 void tui_set_global_action(enum scr_result (*fn)(enum tui_action a));
+/* Hints name the key in effect, never a fixed one: the key that does
+ * action a on screen `section` (its own keys, then the global ones it does
+ * not take over) as the status line shows it ("C-x", "F2", "↑"), written
+ * into buf; "[name: no key]" when the configuration leaves the action
+ * without a key. Returns buf. */
+const char *tui_key_hint(const char *section, enum tui_action a, char *buf, size_t len);
 /* Right-hand part of the status line (connection state); the text is
  * copied, NULL or "" clears it. */
 void tui_set_conn_status(const char *text, enum tui_role role);
@@ -267,13 +273,5 @@ void tui_set_loop_hooks(const struct tui_loop_hooks *h);
  * away). Scripted mode: 2 for an error in the script, 3 when the database
  * never became idle (file:line: reason on stderr). An unhandled BACK closes the screen unless it is the last one. */
 int tui_run(void);
-
-/* ---- between the files of tui/ (screens and main do not call these) ---- */
-
-/* draw.c: after the terminal is set up (or torn down, active false): pick
- * ASCII or UTF-8 drawing, and the colour or monochrome theme. */
-void tui_draw_setup(bool active, bool ascii, bool color);
-/* draw.c: the cursor position a draw asked for with tui_set_cursor; clears it. */
-bool tui_draw_take_cursor(int *y, int *x);
 
 #endif

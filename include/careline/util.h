@@ -30,12 +30,6 @@ void util_buf_clear(struct util_buf *b);
 void util_buf_free(struct util_buf *b);
 char *util_buf_steal(struct util_buf *b);    /* returns data (caller frees), buffer emptied */
 
-/* One CSV field to f (RFC 4180: quoted when it holds a comma, quote or
- * line break, quotes doubled), then ',' or, for the last, a new line.
- * Verbatim into files and pipes; sanitised (tui_text_sanitize) when f is a
- * terminal, so stored text never drives it. */
-void util_csv_field(FILE *f, const char *s, bool last);
-
 /* A random (version 4) UUID in canonical text form; out holds 37 bytes.
  * Made at the terminal so that a write replayed after a lost connection
  * is recognised by the database as the same row. */

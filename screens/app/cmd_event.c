@@ -1,6 +1,4 @@
 /* cmd_event.c — `careline event list|show|templates|declare|update|close|cap`: critical events from an on-call engineer's script or a telemetry alarm, with the same check as the event screen. */
-#include "careline/cmd_event.h"
-
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,8 +7,10 @@
 #include <time.h>
 
 #include "careline/app.h"
+#include "careline/cli.h"
 #include "careline/event.h"
 #include "careline/notify.h"
+#include "careline/print.h"
 #include "careline/text.h"
 #include "careline/util.h"
 
@@ -31,22 +31,6 @@ struct opts {
     int version;                      /* 0: the event's current version */
 };
 
-static const char usage_text[] =
-    "Usage: careline event list [--all] [--csv]\n"
-    "       careline event show ID\n"
-    "       careline event templates\n"
-    "       careline event declare --kind KIND --title TEXT (--zone CODE | --sector SECTOR)...\n"
-    "                              --read-out TEXT [--start TIME] [--restore TIME] [--template CODE]\n"
-    "                              [--field NAME=VALUE]... [--id UUID] [--preview]\n"
-    "       careline event update ID [--version N] [--restore TIME] [--title TEXT] [--read-out TEXT]\n"
-    "                              [--zone CODE]... [--sector SECTOR]... [--template CODE]\n"
-    "                              [--field NAME=VALUE]... [--request UUID] [--preview]\n"
-    "       careline event close ID [--version N] [--at TIME] [--root-cause CODE] [--template CODE]\n"
-    "                              [--field NAME=VALUE]... [--request UUID]\n"
-    "       careline event cap ID | --active\n"
-    "TIME: now, +90m, +4h, +2d, HH:MM, YYYY-MM-DD HH:MM (the utility's zone) or ISO 8601 with an offset.\n"
-    "See careline(1).\n";
-
 static void vsay(const char *fmt, va_list ap)
 {
     fputs("careline event: ", stderr);
@@ -54,15 +38,20 @@ static void vsay(const char *fmt, va_list ap)
     fputs("\n", stderr);
 }
 
+/* The command's forms and where to read more, after the reason; TIME is
+ * explained once here rather than in every form. */
 __attribute__((format(printf, 1, 2)))
 static int usage_error(const char *fmt, ...)
 {
+    char why[512];
     va_list ap;
     va_start(ap, fmt);
-    vsay(fmt, ap);
+    vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    fputs(usage_text, stderr);
-    return APP_EXIT_USAGE;
+    int rc = cli_usage_error(&cli_cmd_event, "%s", why);
+    fputs("TIME: now, +90m, +4h, +2d, HH:MM, YYYY-MM-DD HH:MM (the utility's zone) or ISO 8601 with an offset.\n",
+          stderr);
+    return rc;
 }
 
 __attribute__((format(printf, 2, 3)))
@@ -222,14 +211,6 @@ static int parse(int argc, char **argv, struct opts *o)
     return 0;
 }
 
-int cmd_event_parse(int argc, char **argv)
-{
-    struct opts o;
-    int rc = parse(argc, argv, &o);
-    opts_free(&o);
-    return rc;
-}
-
 /* ---- reading ----------------------------------------------------------------------------------- */
 
 static char *clean(const char *s)
@@ -255,7 +236,7 @@ static int run_list(struct db_conn *db, const struct opts *o)
             const char *cells[] = {r->id, r->status, r->kind, r->title, r->area, r->started_text, r->restore_text,
                                    r->updated_text, open, version};
             for (int c = 0; c < 10; c++)
-                util_csv_field(stdout, cells[c], c == 9);
+                print_csv(stdout, cells[c], c == 9);
             continue;
         }
         char *title = clean(r->title), *area = clean(r->area);
@@ -584,13 +565,18 @@ static int run_write(struct db_conn *db, struct opts *o, const char *id)
     return rc;
 }
 
-int cmd_event_run(int argc, char **argv, struct db_conn *db)
+static int event_run(int argc, char **argv)
 {
     struct opts o;
     int rc = parse(argc, argv, &o);
     if (rc) {
         opts_free(&o);
         return rc;
+    }
+    struct db_conn *db = cli_db();
+    if (!db) {
+        opts_free(&o);
+        return APP_EXIT_NODB;
     }
     char id[37] = "", err[512];
     if (o.id && db_event_find_sync(db, o.id, id, err, sizeof err) < 0) {
@@ -607,3 +593,20 @@ int cmd_event_run(int argc, char **argv, struct db_conn *db)
     opts_free(&o);
     return rc;
 }
+
+const struct cli_command cli_cmd_event = {
+    "event",
+    "event list [--all] [--csv]\tcritical events, active first (--all: closed too)\n"
+    "event show ID\tone event: area, times, reach, message, history\n"
+    "event templates\tthe pre-approved customer messages per kind\n"
+    "event declare --kind KIND --title TEXT (--zone CODE | --sector SECTOR)... --read-out TEXT"
+    " [--start TIME] [--restore TIME] [--template CODE] [--field NAME=VALUE]... [--id UUID] [--preview]\t"
+    "declare an event and queue its notifications\n"
+    "event update ID [--version N] [--restore TIME] [--title TEXT] [--read-out TEXT] [--zone CODE]..."
+    " [--sector SECTOR]... [--template CODE] [--field NAME=VALUE]... [--request UUID] [--preview]\t"
+    "new estimate, message or area\n"
+    "event close ID [--version N] [--at TIME] [--root-cause CODE] [--template CODE] [--field NAME=VALUE]..."
+    " [--request UUID]\tclose it; guaranteed payments for a late restore\n"
+    "event cap ID | --active\tCAP 1.2 alert, or an Atom feed of the active ones",
+    true, event_run,
+};

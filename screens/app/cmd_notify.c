@@ -1,9 +1,6 @@
 /* cmd_notify.c — `careline notify`: claim batches of queued notifications, hand each to the MTA or SMS gateway, settle it; until stopped, or once. */
-#include "careline/cmd_notify.h"
-
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +8,7 @@
 #include <unistd.h>
 
 #include "careline/app.h"
+#include "careline/cli.h"
 #include "careline/notify.h"
 #include "careline/notify_send.h"
 #include "careline/util.h"
@@ -30,18 +28,6 @@ static void on_signal(int sig)
     stop = 1;
 }
 
-__attribute__((format(printf, 1, 2)))
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("careline notify: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs("\nUsage: careline notify [--once] [--batch N] [--worker NAME] [--verbose]\n", stderr);
-    return APP_EXIT_USAGE;
-}
-
 static int parse(int argc, char **argv, struct options *o)
 {
     memset(o, 0, sizeof *o);
@@ -53,11 +39,11 @@ static int parse(int argc, char **argv, struct options *o)
             o->verbose = true;
         } else if (strcmp(a, "--batch") == 0 || strcmp(a, "--worker") == 0) {
             if (i + 1 >= argc)
-                return usage_error("%s needs a value", a);
+                return cli_usage_error(&cli_cmd_notify, "%s needs a value", a);
             const char *v = argv[++i];
             if (a[2] == 'w') {
                 if (!*v || strlen(v) > 100)
-                    return usage_error("--worker wants a name of 1 to 100 characters, not '%s'", v);
+                    return cli_usage_error(&cli_cmd_notify, "--worker wants a name of 1 to 100 characters, not '%s'", v);
                 o->worker = v;
                 continue;
             }
@@ -65,19 +51,13 @@ static int parse(int argc, char **argv, struct options *o)
             errno = 0;
             long n = strtol(v, &end, 10);
             if (errno || *end || end == v || n < 1 || n > 10000)
-                return usage_error("--batch wants a whole number from 1 to 10000, not '%s'", v);
+                return cli_usage_error(&cli_cmd_notify, "--batch wants a whole number from 1 to 10000, not '%s'", v);
             o->batch = (int)n;
         } else {
-            return usage_error("unknown argument '%s'", a);
+            return cli_usage_error(&cli_cmd_notify, "unknown argument '%s'", a);
         }
     }
     return 0;
-}
-
-int cmd_notify_parse(int argc, char **argv)
-{
-    struct options o;
-    return parse(argc, argv, &o);
 }
 
 struct tally {
@@ -190,11 +170,17 @@ static void summary(const struct tally *t, struct db_conn *db)
     printf("\n");
 }
 
-int cmd_notify_run(int argc, char **argv, struct db_conn *db, const struct conf *conf)
+/* Run until SIGTERM or SIGINT (or, with --once, until nothing is due). */
+static int notify_run(int argc, char **argv)
 {
     struct options o;
-    if (parse(argc, argv, &o) != 0)
-        return APP_EXIT_USAGE;
+    int prc = parse(argc, argv, &o);
+    if (prc)
+        return prc;
+    struct db_conn *db = cli_db();
+    if (!db)
+        return APP_EXIT_NODB;
+    const struct conf *conf = app_conf();
     char err[512], worker[160];
     struct notify_sender *s = notify_send_new(&conf->notify, err, sizeof err);
     if (!s) {
@@ -252,3 +238,9 @@ int cmd_notify_run(int argc, char **argv, struct db_conn *db, const struct conf 
     notify_send_free(s);
     return rc;
 }
+
+const struct cli_command cli_cmd_notify = {
+    "notify", "notify [--once] [--batch N] [--worker NAME] [--verbose]\t"
+    "send queued event notifications (e-mail, SMS) until stopped",
+    true, notify_run,
+};

@@ -1,28 +1,17 @@
 /* cmd_scripts.c — `careline scripts`: check and load script files, list the stored versions, and try a script on a complaint as the runner screen would. */
-#include "careline/cmd_scripts.h"
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "careline/app.h"
+#include "careline/cli.h"
 #include "careline/record.h"
 #include "careline/script.h"
 #include "careline/text.h"
 #include "careline/util.h"
 
-__attribute__((format(printf, 1, 2)))
-static int cli_usage(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("careline scripts: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs("\nTry 'careline --help'.\n", stderr);
-    return APP_EXIT_USAGE;
-}
+#define cli_usage(...) cli_usage_error(&cli_cmd_scripts, __VA_ARGS__)
 
 static bool is_uuid(const char *s)
 {
@@ -76,7 +65,7 @@ static int parse_try(int argc, char **argv, struct try_opts *o)
     return 0;
 }
 
-int script_cli_parse(int argc, char **argv)
+static int script_cli_parse(int argc, char **argv)
 {
     if (argc < 2)
         return cli_usage("needs what to do: check FILE..., load FILE..., list, or try REFERENCE");
@@ -98,7 +87,7 @@ int script_cli_parse(int argc, char **argv)
     return cli_usage("unknown subcommand '%s' (check, load, list or try)", sub);
 }
 
-bool script_cli_needs_db(int argc, char **argv)
+static bool script_cli_needs_db(int argc, char **argv)
 {
     return !(argc >= 2 && strcmp(argv[1], "check") == 0);
 }
@@ -428,7 +417,7 @@ static int check_or_load(int argc, char **argv, struct db_conn *db)
     return APP_EXIT_FAILED;
 }
 
-int script_cli_run(int argc, char **argv, struct db_conn *db)
+static int script_cli_run(int argc, char **argv, struct db_conn *db)
 {
     int rc = script_cli_parse(argc, argv);
     if (rc)
@@ -446,3 +435,23 @@ int script_cli_run(int argc, char **argv, struct db_conn *db)
         return run_list(db);
     return run_try(argc, argv, db);
 }
+
+static int scripts_run(int argc, char **argv)
+{
+    int rc = script_cli_parse(argc, argv);
+    if (rc)
+        return rc;
+    if (!script_cli_needs_db(argc, argv))
+        return script_cli_run(argc, argv, NULL);   /* scripts check: no database */
+    struct db_conn *db = cli_db();
+    return db ? script_cli_run(argc, argv, db) : APP_EXIT_NODB;
+}
+
+const struct cli_command cli_cmd_scripts = {
+    "scripts",
+    "scripts check FILE...\tcheck recovery scripts (conf/scripts/*.conf), no database\n"
+    "scripts load FILE...\tcheck them and store each changed one as a new version\n"
+    "scripts list\tlist the stored recovery scripts and their versions\n"
+    "scripts try REF [--record RUN_UUID] [ANSWER]...\twalk the script that fits complaint REF",
+    true, scripts_run,
+};

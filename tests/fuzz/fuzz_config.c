@@ -1,4 +1,4 @@
-/* fuzz_config.c — fuzzes the careline.conf loader (conf_load, tui/config.c) through an in-memory file, checking what it accepts. */
+/* fuzz_config.c — fuzzes the careline.conf loader (conf_load, screens/app/config.c) through an in-memory file, checking what it accepts. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>

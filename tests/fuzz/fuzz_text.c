@@ -1,4 +1,4 @@
-/* fuzz_text.c — fuzzes the terminal-text sanitizer and the UTF-8 width, fit and wrap helpers (tui/text.c) and checks what they promise. */
+/* fuzz_text.c — fuzzes the terminal-text sanitizer and the UTF-8 width, fit and wrap helpers (include/base/text.c) and checks what they promise. */
 #include <stdbool.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* test_keymap.c — key names, actions, and loading and looking up key bindings (tui/keymap.c, tui/actions.c). */
+/* test_keymap.c — key names, actions, binding triples and looking them up (tui/keymap.c, tui/actions.c), and reading them from careline.conf (screens/app/config_keys.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,7 @@
 #include <libconfig.h>
 
 #include "careline/actions.h"
+#include "careline/config.h"
 #include "careline/keymap.h"
 #include "careline/util.h"
 
@@ -139,7 +140,7 @@ static int load_text(const char *text, const char *file)
     if (!config_read_string(&cfg, text))
         fail_msg("bad test config: %s at %d", config_error_text(&cfg), config_error_line(&cfg));
     err[0] = '\0';
-    return tui_keymap_load(config_lookup(&cfg, "keys"), file, err, sizeof err);
+    return conf_keys_load(config_lookup(&cfg, "keys"), file, err, sizeof err);
 }
 
 static int setup(void **state)
@@ -332,6 +333,35 @@ static void test_screen_none_hides_global(void **state)
     assert_int_equal(tui_keymap_lookup("search", 'q'), TUI_ACT_QUIT);
 }
 
+/* The toolkit's own interface: triples, all or nothing, sections the
+ * application registered; and the first key that does an action. */
+static void test_triples(void **state)
+{
+    (void)state;
+    tui_keymap_add_section("search");
+    const struct tui_binding ok[] = {
+        {"global", 'q', TUI_ACT_QUIT}, {"global", 'j', TUI_ACT_DOWN}, {"global", '?', TUI_ACT_HELP},
+        {"search", 'x', TUI_ACT_CLEAR}, {"search", 'j', TUI_ACT_NONE}, {"global", 'q', TUI_ACT_HELP},
+    };
+    assert_int_equal(tui_keymap_bind(ok, sizeof ok / sizeof ok[0]), 0);
+    assert_int_equal(tui_keymap_lookup("search", 'x'), TUI_ACT_CLEAR);
+    assert_int_equal(tui_keymap_lookup("search", 'j'), TUI_ACT_NONE); /* hidden here */
+    assert_int_equal(tui_keymap_lookup("global", 'q'), TUI_ACT_HELP); /* the later triple wins */
+    const struct tui_binding bad[] = {{"global", 'z', TUI_ACT_QUIT}, {"unregistered", 'y', TUI_ACT_QUIT}};
+    assert_false(tui_keymap_has_section("unregistered"));
+    assert_int_equal(tui_keymap_bind(bad, 2), -1);
+    assert_int_equal(tui_keymap_lookup("global", 'z'), TUI_ACT_NONE); /* nothing applied */
+    tui_keymap_add_section("unregistered");
+    assert_int_equal(tui_keymap_bind(bad, 2), 0);
+    assert_int_equal(tui_keymap_lookup("unregistered", 'y'), TUI_ACT_QUIT);
+    /* the first key for an action: the screen's own, then global ones it
+     * does not take over; printable ones skipped while typing */
+    assert_int_equal(tui_keymap_first_key("search", TUI_ACT_HELP, false), 'q'); /* q kept its place */
+    assert_int_equal(tui_keymap_first_key("search", TUI_ACT_HELP, true), -1);
+    assert_int_equal(tui_keymap_first_key("search", TUI_ACT_DOWN, false), -1); /* j is hidden on search */
+    assert_int_equal(tui_keymap_first_key("global", TUI_ACT_DOWN, false), 'j');
+}
+
 /* libconfig reports a list element's line only after reading the next token,
  * so the last element of a multi-line list would point at the closing
  * bracket; from a file the loader finds the element's own line. */
@@ -354,7 +384,7 @@ static void test_line_of_last_element(void **state)
     config_destroy(&cfg);
     config_init(&cfg);
     assert_true(config_read_file(&cfg, path));
-    int rc = tui_keymap_load(config_lookup(&cfg, "keys"), path, err, sizeof err);
+    int rc = conf_keys_load(config_lookup(&cfg, "keys"), path, err, sizeof err);
     unlink(path);
     assert_int_equal(rc, -1);
     char want[128];
@@ -371,7 +401,7 @@ static void test_shipped_defaults(void **state)
     if (access("conf/careline.conf", R_OK) != 0)
         skip();
     assert_true(config_read_file(&cfg, "conf/careline.conf"));
-    assert_int_equal(tui_keymap_load(config_lookup(&cfg, "keys"), "conf/careline.conf", err, sizeof err), 0);
+    assert_int_equal(conf_keys_load(config_lookup(&cfg, "keys"), "conf/careline.conf", err, sizeof err), 0);
     assert_int_equal(tui_keymap_lookup("search", tui_key_parse("F1")), TUI_ACT_HELP);
     assert_int_equal(tui_keymap_lookup("search", 3), TUI_ACT_QUIT);
     /* flow control keys are never bound */
@@ -396,6 +426,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_override_across_loads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_load_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_screen_none_hides_global, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_triples, setup, teardown),
         cmocka_unit_test_setup_teardown(test_line_of_last_element, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shipped_defaults, setup, teardown),
     };

@@ -1,4 +1,4 @@
-/* test_text.c — UTF-8 decoding, display width, sanitising and fitting of untrusted text (tui/text.c). */
+/* test_text.c — UTF-8 decoding, display width, sanitising and fitting of untrusted text (include/base/text.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <libconfig.h>
 
 #include "careline/keymap.h"
 #include "careline/text.h"
@@ -143,7 +142,7 @@ static void s_resume(void *p)
 }
 
 static const struct screen_ops search_ops = {
-    "search", "Search", s_open, s_close, s_draw, s_action, s_key, s_wants_text, s_status, s_resume, NULL,
+    "search", "Search", s_open, s_close, s_draw, s_action, s_key, s_wants_text, s_status, s_resume, NULL, false,
 };
 
 static void *d_open(void *arg) { return arg; }
@@ -160,7 +159,7 @@ static enum scr_result d_action(void *p, enum tui_action a)
     return SCR_UNHANDLED;
 }
 static const struct screen_ops detail_ops = {
-    "customer", "Customer", d_open, d_close, d_draw, d_action, NULL, NULL, NULL, NULL, NULL,
+    "customer", "Customer", d_open, d_close, d_draw, d_action, NULL, NULL, NULL, NULL, NULL, false,
 };
 
 /* A pretend database: busy while a query is due; ready() runs it. */
@@ -262,17 +261,22 @@ static int setup(void **state)
     /* Pinned, so the expected dumps hold on any machine. */
     setenv("LC_ALL", "C.UTF-8", 1);
     unsetenv("NO_COLOR");
-    config_t c;
-    config_init(&c);
-    int ok = config_read_string(&c, "keys = {\n"
-                                    " global = [ \"F1 help\", \"? help\", \"C-c quit\", \"Esc back\", \"Up move-up\","
-                                    " \"Down move-down\", \"PgDn page-down\", \"Enter open\", \"Tab focus-list\" ];\n"
-                                    " search = [ \"/ focus-input\", \"q quit\" ];\n"
-                                    "};\n");
-    char err[256];
+    static const struct {
+        const char *section, *key;
+        enum tui_action action;
+    } keys[] = {
+        {"global", "F1", TUI_ACT_HELP},    {"global", "?", TUI_ACT_HELP},        {"global", "C-c", TUI_ACT_QUIT},
+        {"global", "Esc", TUI_ACT_BACK},   {"global", "Up", TUI_ACT_UP},         {"global", "Down", TUI_ACT_DOWN},
+        {"global", "PgDn", TUI_ACT_PAGE_DOWN}, {"global", "Enter", TUI_ACT_OPEN}, {"global", "Tab", TUI_ACT_FOCUS_LIST},
+        {"search", "/", TUI_ACT_FOCUS_INPUT}, {"search", "q", TUI_ACT_QUIT},
+    };
+    struct tui_binding b[sizeof keys / sizeof keys[0]];
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        b[i] = (struct tui_binding){keys[i].section, tui_key_parse(keys[i].key), keys[i].action};
     tui_keymap_reset();
-    int rc = ok ? tui_keymap_load(config_lookup(&c, "keys"), "test", err, sizeof err) : -1;
-    config_destroy(&c);
+    tui_keymap_add_section("search");
+    tui_keymap_add_section("customer");
+    int rc = tui_keymap_bind(b, sizeof b / sizeof b[0]);
     return rc;
 }
 
@@ -628,6 +632,18 @@ static void test_trace_and_bytes(void **state)
     free(trace);
 }
 
+/* Hints name the key in effect: the screen's own first, then the global
+ * one it does not take over; an action without a key says so. */
+static void test_key_hint(void **state)
+{
+    (void)state;
+    char buf[64];
+    assert_string_equal(tui_key_hint("search", TUI_ACT_QUIT, buf, sizeof buf), "q");
+    assert_string_equal(tui_key_hint("customer", TUI_ACT_QUIT, buf, sizeof buf), "C-c");
+    assert_string_equal(tui_key_hint("customer", TUI_ACT_HELP, buf, sizeof buf), "F1");
+    assert_string_equal(tui_key_hint("search", TUI_ACT_APPROVE, buf, sizeof buf), "[approve: no key]");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -644,6 +660,7 @@ int main(void)
         cmocka_unit_test(test_script_errors),
         cmocka_unit_test(test_quit_stops_the_script),
         cmocka_unit_test(test_trace_and_bytes),
+        cmocka_unit_test(test_key_hint),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

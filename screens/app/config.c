@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "careline/keymap.h"
-#include "careline/screens.h"
 #include "careline/util.h"
 #include "careline/validate.h"
 #include "embedded.h"
@@ -277,17 +276,14 @@ int conf_load(struct conf *c, const char *path, char *err, size_t errlen)
         apply_patterns(have_user ? &user : NULL, &def, c->path, err, errlen) < 0)
         goto out;
 
-    /* Sections must be known before bindings load, so a typo in a screen
-     * name is reported. */
+    /* conf_keys_load registers the screens' sections first, so a typo in a
+     * screen name is reported. */
     tui_keymap_reset();
-#define CONF_SECTION(name) tui_keymap_add_section(#name);
-    SCR_SCREENS(CONF_SECTION)
-#undef CONF_SECTION
     const config_setting_t *k = config_lookup(&def, "keys");
-    if (k && tui_keymap_load(k, "<built-in defaults>", err, errlen) < 0)
+    if (k && conf_keys_load(k, "<built-in defaults>", err, errlen) < 0)
         goto out;
     k = have_user ? config_lookup(&user, "keys") : NULL;
-    if (k && tui_keymap_load(k, c->path, err, errlen) < 0)
+    if (k && conf_keys_load(k, c->path, err, errlen) < 0)
         goto out;
     resolve_journal(c);
     rc = 0;

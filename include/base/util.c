@@ -9,7 +9,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "careline/text.h"
 
 static void *check(void *p, size_t n)
 {
@@ -117,29 +116,6 @@ long long util_now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void util_csv_field(FILE *f, const char *s, bool last)
-{
-    s = s ? s : "";
-    /* Verbatim into a file or a pipe; on a terminal, harmless like any
-     * text drawn (a hostile name must not drive it). */
-    char *clean = isatty(fileno(f)) ? tui_text_sanitize(s, false) : NULL;
-    if (clean)
-        s = clean;
-    if (strpbrk(s, ",\"\r\n")) {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
-    }
-    fputc(last ? '\n' : ',', f);
-    free(clean);
 }
 
 void util_uuid(char out[37])

@@ -1,0 +1,306 @@
+/* session.c — one Careline session: its configuration and connection, who is logged in, notifications relayed to screens, and the screens' event loop over the database. */
+#include "careline/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "careline/event_screens.h"
+#include "careline/lock.h"
+#include "careline/recovery.h"
+#include "careline/screens.h"
+#include "careline/search.h"
+#include "careline/session.h"
+#include "careline/tui.h"
+#include "careline/util.h"
+#include "careline/validate.h"
+
+static struct conf conf;
+static struct db_conn *db;
+static long long staff_id;
+static char staff_role[16] = "agent";
+
+const struct conf *app_conf(void) { return &conf; }
+struct db_conn *app_db(void) { return db; }
+long long app_staff_id(void) { return staff_id; }
+const char *app_staff_role(void) { return staff_role; }
+
+int app_load_config(const char *path)
+{
+    char err[1024];
+    if (conf_load(&conf, path, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return APP_EXIT_USAGE;
+    }
+    return APP_EXIT_OK;
+}
+
+void app_end(void)
+{
+    db_free(db);
+    db = NULL;
+    conf_free(&conf);
+    valid_free_all();
+}
+
+/* ---- notifications relayed to screens ---------------------------------- */
+
+struct handler {
+    char channel[32];
+    void (*fn)(void *ctx, const char *payload);
+    void *ctx;
+};
+static struct handler handlers[32];
+
+void app_on_notify(const char *channel, void (*fn)(void *ctx, const char *payload), void *ctx)
+{
+    for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+        if (!handlers[i].fn) {
+            snprintf(handlers[i].channel, sizeof handlers[i].channel, "%s", channel);
+            handlers[i].fn = fn;
+            handlers[i].ctx = ctx;
+            return;
+        }
+}
+
+/* Ticks ride in the same table under a name no database channel has. */
+#define TICK_CHANNEL " tick"
+
+void app_on_tick(void (*fn)(void *ctx, const char *payload), void *ctx)
+{
+    app_on_notify(TICK_CHANNEL, fn, ctx);
+}
+
+static bool want_ticks(void)
+{
+    for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+        if (handlers[i].fn && strcmp(handlers[i].channel, TICK_CHANNEL) == 0)
+            return true;
+    return false;
+}
+
+/* About once a second while someone wants ticks. */
+static void tick(void)
+{
+    static long long last;
+    long long now = util_now_ms();
+    if (now - last < 1000 || !want_ticks())
+        return;
+    last = now;
+    for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+        if (handlers[i].fn && strcmp(handlers[i].channel, TICK_CHANNEL) == 0)
+            handlers[i].fn(handlers[i].ctx, "");
+}
+
+void app_off_notify(void *ctx)
+{
+    for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+        if (handlers[i].ctx == ctx)
+            handlers[i].fn = NULL;
+}
+
+static void relay(void *ctx, const char *channel, const char *payload)
+{
+    (void)ctx;
+    /* The agent who asked for a credit hears the decision, wherever they are. */
+    bool warn;
+    const char *notice = strcmp(channel, "careline_approval") == 0 ? db_approval_notice(payload, staff_id, &warn) : NULL;
+    if (notice)
+        tui_message(warn ? TUI_ROLE_WARN : TUI_ROLE_OK, "%s", notice);
+    for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+        if (handlers[i].fn && strcmp(handlers[i].channel, channel) == 0)
+            handlers[i].fn(handlers[i].ctx, payload);
+    tui_invalidate();
+}
+
+void app_session_start(void)
+{
+    db_session_start(db, &staff_id, staff_role, sizeof staff_role);
+    db_listen(db, "careline_approval", relay, NULL);
+    db_listen(db, "careline_event", relay, NULL);
+    scr_event_notice_start();
+    db_listen(db, "careline_queue", relay, NULL);
+    scr_lock_setup(conf.idle_lock_seconds ? conf.idle_lock_seconds : conf.idle_lock_minutes * 60, conf.unlock_attempts);
+}
+
+/* ---- connecting ---------------------------------------------------------- */
+
+/* Read a password from the terminal with echo off. */
+static char *ask_password(const char *prompt)
+{
+    FILE *tty = fopen("/dev/tty", "r+");
+    if (!tty)
+        return NULL;
+    struct termios old, noecho;
+    int fd = fileno(tty);
+    bool restore = tcgetattr(fd, &old) == 0;
+    if (restore) {
+        noecho = old;
+        noecho.c_lflag &= (tcflag_t)~ECHO;
+        tcsetattr(fd, TCSAFLUSH, &noecho);
+    }
+    fputs(prompt, tty);
+    fflush(tty);
+    char buf[512];
+    char *ok = fgets(buf, sizeof buf, tty);
+    if (restore)
+        tcsetattr(fd, TCSAFLUSH, &old);
+    /* The Enter was not echoed: end the line. Input then output on one
+     * stream needs a positioning call between them, which a terminal has
+     * not got: write to the descriptor instead. */
+    bool newline = write(fd, "\n", 1) == 1;
+    (void)newline;   /* the password was read; a missing newline loses nothing */
+    fclose(tty);
+    if (!ok)
+        return NULL;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    char *pw = util_strdup(buf);
+    memset(buf, 0, sizeof buf);
+    return pw;
+}
+
+/* Connect, asking for a password when the server wants one and nobody gave
+ * it (libpq already tried PGPASSWORD, .pgpass and PGPASSFILE). */
+int app_connect(bool interactive)
+{
+    struct db_params p = {
+        .conninfo = conf.conninfo,
+        .service = conf.service,
+        .connect_timeout = conf.connect_timeout,
+        .statement_timeout_ms = conf.statement_timeout_ms,
+        .application_name = "careline",
+        .no_prepared = !conf.prepared_statements,
+    };
+    if (!db)
+        db = db_new(&p);
+    if (db_connect(db, NULL) == 0)
+        return 0;
+    for (int tries = 0; tries < 3 && interactive && db_needs_password(db); tries++) {
+        char *pw = ask_password("Password for the Careline database: ");
+        if (!pw)
+            break;
+        int rc = db_connect(db, pw);
+        memset(pw, 0, strlen(pw));
+        free(pw);
+        if (rc == 0)
+            return 0;
+        fprintf(stderr, "careline: %s\n", db_error(db));
+    }
+    if (!interactive && db_needs_password(db))
+        return -1;   /* the login screen asks */
+    fprintf(stderr, "careline: cannot connect to the database: %s\n", db_error(db));
+    return -1;
+}
+
+/* ---- the event loop's view of the database --------------------------- */
+
+static int hook_fds(struct pollfd *out, int max) { return db_pollfds(db, out, max); }
+static int hook_timeout(void)
+{
+    int t = db_timeout_ms(db);
+    if (want_ticks() && (t < 0 || t > 1000))
+        t = 1000;
+    /* While offline the status line counts down the retry. */
+    if (db_state(db) != DB_ONLINE && (t < 0 || t > 1000))
+        t = 1000;
+    int lock = scr_lock_timeout_ms();
+    return lock >= 0 && (t < 0 || lock < t) ? lock : t;
+}
+static void show_state(void)
+{
+    char buf[64];
+    db_state_text(db, buf, sizeof buf);
+    tui_set_conn_status(buf, db_answering(db) ? TUI_ROLE_OK : TUI_ROLE_ERROR);
+}
+static void hook_ready(const struct pollfd *fds, int n)
+{
+    db_ready(db, fds, n);
+    scr_lock_tick();
+    tick();
+    if (db_state(db) != DB_ONLINE)
+        tui_invalidate();
+    show_state();
+}
+static bool hook_busy(void) { return db_busy(db); }
+static void on_state(void *ctx, enum db_state s)
+{
+    (void)ctx;
+    if (s == DB_ONLINE)
+        db_session_resume(db);
+    show_state();
+    tui_invalidate();
+}
+
+/* Keys that work on every screen: the queue (supervisors; the screen
+ * itself says no to others) and my work. */
+static enum scr_result global_action(enum tui_action a)
+{
+    if (a != TUI_ACT_QUEUE && a != TUI_ACT_MY_WORK)
+        return SCR_UNHANDLED;
+    scr_open_queue(a == TUI_ACT_QUEUE ? "team-anywhere" : "mine");
+    return SCR_REDRAW;
+}
+
+/* Connect before the screen is taken over: a missing password is asked on
+ * the login screen, anything else that fails ends here. Returns 0 (with
+ * *login set when the login screen must ask) or the exit code. */
+static int connect_for_screens(const char *script, bool *login)
+{
+    *login = false;
+    if (app_connect(false) == 0)
+        return 0;
+    if (!db_needs_password(db))
+        return APP_EXIT_NODB;
+    if (!script && !isatty(STDIN_FILENO)) {
+        fprintf(stderr, "careline: cannot connect to the database: %s\n", db_error(db));
+        return APP_EXIT_NODB;
+    }
+    *login = true;
+    return 0;
+}
+
+int app_run_screens(const char *script, int rows, int cols)
+{
+    bool login;
+    int rc = connect_for_screens(script, &login);
+    if (rc)
+        return rc;
+    struct tui_options o = {
+        .theme = conf.theme,
+        .ascii = conf.ascii,
+        .script_file = script,
+        .script_rows = rows,
+        .script_cols = cols,
+        .trace_file = getenv("CARELINE_TRACE"),
+    };
+    if (!script && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+        fputs("careline: the screens need a terminal (use a command, or --script for tests)\n", stderr);
+        return APP_EXIT_TERMINAL;
+    }
+    if (tui_init(&o) < 0) {
+        fprintf(stderr, "careline: %s\n", tui_error());
+        return APP_EXIT_TERMINAL;
+    }
+    static const struct tui_loop_hooks hooks = {hook_fds, hook_timeout, hook_ready, hook_busy};
+    tui_set_loop_hooks(&hooks);
+    tui_set_global_action(global_action);
+    db_on_state(db, on_state, NULL);
+    /* Search statements prepared and warmed on every connection, login's too. */
+    db_search_prepare(db);
+    if (!login)
+        app_session_start();
+    show_state();
+    if (login) {
+        scr_open_login(db_target(db));
+    } else {
+        scr_open_search();
+        /* Complaints a killed or disconnected session left on this
+         * terminal come first; the screen does not open when there are none. */
+        scr_open_drafts();
+    }
+    rc = tui_run();
+    tui_end();
+    return rc;
+}

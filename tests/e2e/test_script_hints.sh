@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# test_script_hints.sh — hints name the key in effect: a key rebound in the configuration file changes what the hint says.
+. "$TOP/tests/lib/tap.sh"
+T=$(mktemp -d)
+export PGDATABASE=e2e_hints_$$
+createdb -T "$SEEDED_TEMPLATE" "$PGDATABASE" || { not_ok "copy the seeded template"; tap_done; exit 1; }
+trap 'dropdb --if-exists "$PGDATABASE"; rm -rf "$T"' EXIT
+export XDG_STATE_HOME=$T/state
+
+# A customer with one open complaint: search, open, complaints panel, the
+# complaint, then "note" opens a dialog whose hint names its keys.
+acct=$(q "SELECT c.account_no FROM customer c WHERE NOT EXISTS (SELECT 1 FROM complaint k WHERE k.customer_id = c.id)
+          ORDER BY c.id LIMIT 1")
+q "INSERT INTO complaint (customer_id, category_id, channel, description)
+   SELECT id, (SELECT id FROM complaint_category WHERE code = 'billing.high_bill'), 'phone', 'hint test'
+     FROM customer WHERE account_no = '$acct'" >/dev/null
+printf ':type %s\nEnter\n5\nEnter\nN\n:dump\n' "$acct" >"$T/note.keys"
+
+hint() {   # hint NAME [CONFIG]: the dialog's hint line with the built-in keys, or with CONFIG's
+    local args=()
+    [ -n "${2:-}" ] && args=(--config "$2")
+    "$CARELINE" "${args[@]}" --script "$T/note.keys" >"$T/$1.out" 2>"$T/$1.err" || echo "exit $?: $(cat "$T/$1.err")"
+    grep -E 'confirms; .* cancels\.' "$T/$1.out" | sed 's/^[^A-Za-z]*//; s/[^.]*$//'
+}
+
+is "the built-in keys: Enter confirms, Esc cancels" "$(hint default)" "Enter confirms; Esc cancels."
+
+# The dialog's own keys rebound: the hint follows.
+cat >"$T/rebound.conf" <<'CONF'
+keys = {
+  prompt = [ "Esc none", "C-k cancel", "C-y open" ];
+};
+CONF
+is "rebound in the configuration: the hint names C-y and C-k" "$(hint rebound "$T/rebound.conf")" \
+   "C-y confirms; C-k cancels."
+
+# The dialog hides Enter: the global key that still opens there is named.
+cat >"$T/global.conf" <<'CONF'
+keys = {
+  global = [ "F9 open" ];
+  prompt = [ "Enter none" ];
+};
+CONF
+is "a global key rebound: the hint names F9" "$(hint global "$T/global.conf")" "F9 confirms; Esc cancels."
+tap_done
