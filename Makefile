@@ -24,7 +24,7 @@ CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) \
 # short-lived thread (db/conn.c), so the terminal never waits for it.
 LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(EXTRA_LDFLAGS)
 
-SRCS      := $(sort $(wildcard tui/*.c screens/*.c db/*.c))
+SRCS      := $(sort $(wildcard tui/*.c screens/*.c screens/app/*.c db/*.c))
 MAIN_SRC  := tui/main.c
 LIB_SRCS  := $(filter-out $(MAIN_SRC),$(SRCS))
 OBJS      := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o

@@ -13,7 +13,7 @@
 #include "careline/export.h"
 #include "careline/keymap.h"
 #include "careline/lifecycle.h"
-#include "careline/report.h"
+#include "careline/cmd_report.h"
 #include "careline/screens.h"
 #include "careline/script.h"
 #include "careline/search.h"
@@ -88,7 +88,7 @@ int cli_parse(struct cli_cmd *c)
         return 0;
     }
     if (strcmp(c->name, "report") == 0)
-        return report_parse(c->argc, c->argv);
+        return cmd_report_parse(c->argc, c->argv);
     if (strcmp(c->name, "scripts") == 0)
         return script_cli_parse(c->argc, c->argv);
     if (strcmp(c->name, "staff") == 0)
@@ -279,7 +279,7 @@ int cli_run(struct cli_cmd *c, struct db_conn *db)
     if (strcmp(c->name, "view") == 0)
         return run_view(c, db);
     if (strcmp(c->name, "report") == 0)
-        return report_run(c->argc, c->argv, db);
+        return cmd_report_run(c->argc, c->argv, db);
     if (strcmp(c->name, "scripts") == 0)
         return script_cli_run(c->argc, c->argv, db);
     if (strcmp(c->name, "staff") == 0)

@@ -1,0 +1,277 @@
+/* cmd_report.c — `careline report`: the command line of every report, printed as a table for people or CSV for tools. */
+#include "careline/cmd_report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careline/app.h"
+#include "careline/report.h"
+#include "careline/sla.h"
+#include "careline/textout.h"
+
+/* ---- the overdue report, printed ------------------------------------------ */
+
+static const char *const kind_csv[SLA__KINDS] = {"acknowledge", "first_response", "resolution"};
+
+static void overdue_print(FILE *f, const struct report_overdue *r, bool csv)
+{
+    static const struct {
+        const char *title;
+        int width;
+    } cols[] = {{"REFERENCE", 13}, {"ACCOUNT", 10}, {"CUSTOMER", 22}, {"CATEGORY", 22}, {"STATUS", 16},
+                {"OWNER", 18},     {"DEADLINE", 14}, {"DUE", 16},     {"TIME LEFT", 13}, {"PAYMENT", 0}};
+    enum { NCOLS = sizeof cols / sizeof cols[0] };
+    if (csv)
+        fputs("reference,account_no,customer,category,status,owner,team,deadline,due_at,seconds_left,state,"
+              "payment_owed,payment_unrecorded\n",
+              f);
+    else
+        for (int c = 0; c < NCOLS; c++)
+            textout_cell(f, cols[c].title, cols[c].width, c == NCOLS - 1);
+    for (int i = 0; i < r->count; i++) {
+        const struct report_overdue_row *row = &r->rows[i];
+        char due[64], left[64], pay[64], owed[32], unrec[32], secs[32];
+        struct tm tm;
+        localtime_r(&row->due, &tm);
+        if (csv) {
+            long off = tm.tm_gmtoff < 0 ? -tm.tm_gmtoff : tm.tm_gmtoff;
+            snprintf(due, sizeof due, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, tm.tm_gmtoff < 0 ? '-' : '+',
+                     (int)(off / 3600 % 100), (int)(off % 3600 / 60));
+            snprintf(secs, sizeof secs, "%lld", row->seconds_left);
+            textout_csv(f, row->reference, false);
+            textout_csv(f, row->account_no, false);
+            textout_csv(f, row->customer, false);
+            textout_csv(f, row->category, false);
+            textout_csv(f, row->status, false);
+            textout_csv(f, row->owner, false);
+            textout_csv(f, row->team, false);
+            textout_csv(f, kind_csv[row->kind], false);
+            textout_csv(f, due, false);
+            textout_csv(f, secs, false);
+            textout_csv(f, row->state == SLA_BREACHED ? "breached" : "due_soon", false);
+            textout_csv(f, row->payment_owed ? sla_money_text(row->payment_owed, owed, sizeof owed) : "", false);
+            textout_csv(f, row->payment_unrecorded ? sla_money_text(row->payment_unrecorded, unrec, sizeof unrec) : "",
+                    true);
+            continue;
+        }
+        snprintf(due, sizeof due, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                 tm.tm_hour, tm.tm_min);
+        char span[32];
+        sla_span_text(row->seconds_left, span, sizeof span);
+        snprintf(left, sizeof left, "%s %s", row->state == SLA_BREACHED ? "late" : "left", span);
+        if (row->payment_owed)
+            snprintf(pay, sizeof pay, "%s owed", sla_money_text(row->payment_owed, owed, sizeof owed));
+        else if (row->payment_paid)
+            snprintf(pay, sizeof pay, "%s paid", sla_money_text(row->payment_paid, owed, sizeof owed));
+        else
+            snprintf(pay, sizeof pay, "-");
+        const char *owner = *row->owner ? row->owner : "(unassigned)";
+        const char *vals[NCOLS] = {row->reference, row->account_no, row->customer, row->category, row->status,
+                                   owner,          sla_kind_name(row->kind), due,    left,          pay};
+        for (int c = 0; c < NCOLS; c++)
+            textout_cell(f, vals[c], cols[c].width, c == NCOLS - 1);
+    }
+}
+
+/* ---- the command line ------------------------------------------------------ */
+
+struct opts {
+    enum { SUB_OVERDUE, SUB_DUE } sub;
+    bool csv;
+    double within;
+    const char *team;
+    const char *from;
+    const char *region;
+    bool have_hours, have_days;
+    double hours;
+    int days;
+};
+
+__attribute__((format(printf, 1, 2)))
+static int usage(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("careline report: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'careline --help'.\n", stderr);
+    return APP_EXIT_USAGE;
+}
+
+/* The value of an option given as "--name VALUE" or "--name=VALUE";
+ * NULL when argv[*i] is not that option. */
+static const char *option(int argc, char **argv, int *i, const char *name, bool *missing)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    *missing = false;
+    if (strncmp(a, name, n) != 0)
+        return NULL;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (a[n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static bool number(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->within = 24;
+    if (argc < 2)
+        return usage("%s", "needs a report: overdue (or due)");
+    if (strcmp(argv[1], "overdue") == 0)
+        o->sub = SUB_OVERDUE;
+    else if (strcmp(argv[1], "due") == 0)
+        o->sub = SUB_DUE;
+    else
+        return usage("unknown report '%s' (there is: overdue)", argv[1]);
+    for (int i = 2; i < argc; i++) {
+        bool missing;
+        const char *a = argv[i], *v;
+        if (o->sub == SUB_OVERDUE && strcmp(a, "--csv") == 0) {
+            o->csv = true;
+        } else if (o->sub == SUB_OVERDUE && ((v = option(argc, argv, &i, "--within", &missing)) || missing)) {
+            if (missing || !number(v, 0, 87600, &o->within))
+                return usage("--within wants working hours from 0 to 87600, not '%s'", missing ? "" : v);
+        } else if (o->sub == SUB_OVERDUE && ((v = option(argc, argv, &i, "--team", &missing)) || missing)) {
+            if (missing || !*v)
+                return usage("%s", "--team needs a team name");
+            o->team = v;
+        } else if (o->sub == SUB_DUE && ((v = option(argc, argv, &i, "--from", &missing)) || missing)) {
+            time_t t;
+            if (missing || (strcmp(v, "-") != 0 && sla_parse_time(v, &t) < 0))
+                return usage("--from wants YYYY-MM-DD HH:MM[:SS][+HH[:MM]], @SECONDS or -, not '%s'",
+                             missing ? "" : v);
+            o->from = v;
+        } else if (o->sub == SUB_DUE && ((v = option(argc, argv, &i, "--hours", &missing)) || missing)) {
+            if (missing || !number(v, -87600, 87600, &o->hours))
+                return usage("--hours wants a number of working hours, not '%s'", missing ? "" : v);
+            o->have_hours = true;
+        } else if (o->sub == SUB_DUE && ((v = option(argc, argv, &i, "--days", &missing)) || missing)) {
+            double d;
+            if (missing || !number(v, -3650, 3650, &d) || d != floor(d))
+                return usage("--days wants a whole number of working days, not '%s'", missing ? "" : v);
+            o->days = (int)d;
+            o->have_days = true;
+        } else if (o->sub == SUB_DUE && ((v = option(argc, argv, &i, "--region", &missing)) || missing)) {
+            if (missing || !*v)
+                return usage("%s", "--region needs a region name");
+            o->region = v;
+        } else {
+            return usage("%s: unknown argument '%s'", argv[1], a);
+        }
+    }
+    if (o->sub == SUB_DUE) {
+        if (!o->from)
+            return usage("%s", "due needs --from TIMESTAMP (or - to read them from standard input)");
+        if (o->have_hours == o->have_days)
+            return usage("%s", "due needs one of --hours N or --days N");
+    }
+    return 0;
+}
+
+int cmd_report_parse(int argc, char **argv)
+{
+    struct opts o;
+    return parse(argc, argv, &o);
+}
+
+static int run_overdue(const struct opts *o, struct db_conn *db)
+{
+    struct report_overdue r;
+    struct report_overdue_opts ro = {.within_hours = o->within, .team = o->team};
+    char err[1024];
+    if (report_overdue_fetch(db, &ro, &r, err, sizeof err) < 0) {
+        fprintf(stderr, "careline report overdue: %s\n", err);
+        report_overdue_free(&r);
+        return APP_EXIT_FAILED;
+    }
+    overdue_print(stdout, &r, o->csv);
+    if (!o->csv) {
+        int late = 0;
+        for (int i = 0; i < r.count; i++)
+            late += r.rows[i].state == SLA_BREACHED;
+        fprintf(stderr, "%d deadline(s): %d overdue, %d due within %g working hours\n", r.count, late, r.count - late,
+                o->within);
+    }
+    report_overdue_free(&r);
+    return APP_EXIT_OK;
+}
+
+/* One due time by the C rules, printed as PostgreSQL prints a timestamptz
+ * in the utility's zone, so it can be compared with working_add_hours. */
+static int due_line(const struct opts *o, const struct sla_calendar *cal, const char *text)
+{
+    time_t from, out;
+    char buf[64];
+    if (sla_parse_time(text, &from) < 0) {
+        fprintf(stderr, "careline report due: cannot read the time '%s'\n", text);
+        puts("-");
+        return -1;
+    }
+    int rc = o->have_hours ? sla_add_working_hours(cal, from, o->hours, &out)
+                           : sla_add_working_days(cal, from, o->days, &out);
+    if (rc < 0) {
+        fprintf(stderr, "careline report due: the calendar has no working time after %s\n", text);
+        puts("-");
+        return -1;
+    }
+    puts(sla_time_text(out, buf, sizeof buf));
+    return 0;
+}
+
+static int run_due(const struct opts *o, struct db_conn *db)
+{
+    struct sla_calendar cal;
+    char err[1024];
+    if (sla_calendar_load(db, o->region, &cal, err, sizeof err) < 0 ||
+        sla_use_timezone(cal.timezone, err, sizeof err) < 0) {
+        fprintf(stderr, "careline report due: %s\n", err);
+        sla_calendar_free(&cal);
+        return APP_EXIT_FAILED;
+    }
+    int failed = 0;
+    if (strcmp(o->from, "-") != 0) {
+        failed = due_line(o, &cal, o->from) < 0;
+    } else {
+        char line[256];
+        while (fgets(line, sizeof line, stdin)) {
+            line[strcspn(line, "\r\n")] = '\0';
+            if (*line)
+                failed |= due_line(o, &cal, line) < 0;
+        }
+    }
+    sla_calendar_free(&cal);
+    return failed ? APP_EXIT_FAILED : APP_EXIT_OK;
+}
+
+int cmd_report_run(int argc, char **argv, struct db_conn *db)
+{
+    struct opts o;
+    int rc = parse(argc, argv, &o);
+    if (rc)
+        return rc;
+    return o.sub == SUB_OVERDUE ? run_overdue(&o, db) : run_due(&o, db);
+}
