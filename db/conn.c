@@ -556,7 +556,7 @@ unsigned db_send_batch(struct db_conn *c, const struct db_batch *b)
         copy_stmt(&r->stmts[i], b->stmts[i].sql, b->stmts[i].nparams, b->stmts[i].params);
     r->batch = true;
     r->slot = util_strdup(b->slot);
-    r->send_at = util_now_ms();
+    r->send_at = util_now_ms() + (b->delay_ms > 0 ? b->delay_ms : 0);
     r->batch_done = b->done;
     r->ctx = b->ctx;
     r->owner = b->owner;

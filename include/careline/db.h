@@ -118,6 +118,7 @@ struct db_batch {
     const struct db_stmt *stmts;
     int n;
     const char *slot;            /* as in db_query */
+    int delay_ms;                /* as in db_query: hold this long before sending */
     db_batch_fn done;
     void *ctx;
     const void *owner;

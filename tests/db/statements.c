@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "careline/db.h"
+#include "careline/figures.h"
 #include "careline/record.h"
 #include "careline/recovery.h"
 
@@ -16,6 +17,7 @@ static const struct {
     const struct db_statement *(*list)(int *n);
 } modules[] = {
     {"recovery", db_recovery_statements},
+    {"figures", db_figures_statements},
 };
 
 static int tap_n, tap_failed;
