@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include "careline/app.h"
+#include "careline/feedback.h"
+#include "careline/figout.h"
+#include "careline/figures.h"
 #include "careline/report.h"
 #include "careline/sla.h"
 #include "careline/textout.h"
@@ -81,8 +84,13 @@ static void overdue_print(FILE *f, const struct report_overdue *r, bool csv)
 /* ---- the command line ------------------------------------------------------ */
 
 struct opts {
-    enum { SUB_OVERDUE, SUB_DUE } sub;
+    enum { SUB_OVERDUE, SUB_DUE, SUB_FIGURES } sub;
     bool csv;
+    /* the figure reports */
+    enum figout_report report;
+    const struct figout_spec *spec;
+    enum textout_format format;
+    const char *first, *last, *month, *by;
     double within;
     const char *team;
     const char *from;
@@ -135,18 +143,9 @@ static bool number(const char *s, double lo, double hi, double *out)
     return true;
 }
 
-static int parse(int argc, char **argv, struct opts *o)
+/* overdue and due. */
+static int parse_classic(int argc, char **argv, struct opts *o)
 {
-    memset(o, 0, sizeof *o);
-    o->within = 24;
-    if (argc < 2)
-        return usage("%s", "needs a report: overdue (or due)");
-    if (strcmp(argv[1], "overdue") == 0)
-        o->sub = SUB_OVERDUE;
-    else if (strcmp(argv[1], "due") == 0)
-        o->sub = SUB_DUE;
-    else
-        return usage("unknown report '%s' (there is: overdue)", argv[1]);
     for (int i = 2; i < argc; i++) {
         bool missing;
         const char *a = argv[i], *v;
@@ -190,6 +189,100 @@ static int parse(int argc, char **argv, struct opts *o)
             return usage("%s", "due needs one of --hours N or --days N");
     }
     return 0;
+}
+
+/* A day given as YYYY-MM-DD. */
+static int day_option(const char *name, const char *v, bool missing, const char **out)
+{
+    long d;
+    if (missing || db_date_parse(v, &d) < 0)
+        return usage("%s wants a date YYYY-MM-DD, not '%s'", name, missing ? "" : v);
+    *out = v;
+    return 0;
+}
+
+/* One option of a figure report; 1 when a is not one of them. */
+static int figure_option(int argc, char **argv, int *i, struct opts *o)
+{
+    bool missing;
+    const char *a = argv[*i], *v;
+    struct db_period m;
+    if (strcmp(a, "--csv") == 0) {
+        o->format = TEXTOUT_CSV;
+    } else if ((v = option(argc, argv, i, "--from", &missing)) || missing) {
+        return day_option("--from", v, missing, &o->first);
+    } else if ((v = option(argc, argv, i, "--to", &missing)) || missing) {
+        return day_option("--to", v, missing, &o->last);
+    } else if ((v = option(argc, argv, i, "--month", &missing)) || missing) {
+        if (missing || db_period_month(v, &m) < 0)
+            return usage("--month wants a month YYYY-MM, not '%s'", missing ? "" : v);
+        o->month = v;
+    } else if ((v = option(argc, argv, i, "--team", &missing)) || missing) {
+        if (missing || !*v)
+            return usage("%s", "--team needs a team name");
+        if (!o->spec->team)
+            return usage("%s counts the whole company: --team does not apply", o->spec->name);
+        o->team = v;
+    } else if ((v = option(argc, argv, i, "--by", &missing)) || missing) {
+        if (o->report != FIGOUT_SLA)
+            return usage("--by is for the sla report, not %s", o->spec->name);
+        if (missing || (strcmp(v, "category") != 0 && strcmp(v, "team") != 0))
+            return usage("--by wants category or team, not '%s'", missing ? "" : v);
+        o->by = v;
+    } else if ((v = option(argc, argv, i, "--format", &missing)) || missing) {
+        bool fb = o->report == FIGOUT_FEEDBACK;
+        if (!missing && strcmp(v, "csv") == 0)
+            o->format = TEXTOUT_CSV;
+        else if (!missing && strcmp(v, "md") == 0)
+            o->format = TEXTOUT_MD;
+        else if (!missing && !fb && strcmp(v, "table") == 0)
+            o->format = TEXTOUT_TABLE;
+        else
+            return usage("--format wants %s, not '%s'", fb ? "md or csv" : "table, csv or md", missing ? "" : v);
+    } else {
+        return 1;
+    }
+    return 0;
+}
+
+static int parse_figures(int argc, char **argv, struct opts *o)
+{
+    o->format = o->report == FIGOUT_FEEDBACK ? TEXTOUT_MD : TEXTOUT_TABLE;
+    for (int i = 2; i < argc; i++) {
+        int rc = figure_option(argc, argv, &i, o);
+        if (rc == 1)
+            return usage("%s: unknown argument '%s'", argv[1], argv[i]);
+        if (rc)
+            return rc;
+    }
+    if (o->month && (o->first || o->last))
+        return usage("%s", "--month or --from/--to, not both");
+    if (o->report == FIGOUT_FEEDBACK && (o->first || o->last))
+        return usage("%s", "feedback covers a calendar month: use --month YYYY-MM");
+    long first, last;
+    struct db_period p;
+    const char *why;
+    if (o->first && o->last && db_date_parse(o->first, &first) == 0 && db_date_parse(o->last, &last) == 0 &&
+        (why = db_period_range(first, last, &p)))
+        return usage("--from %s --to %s: %s", o->first, o->last, why);
+    return 0;
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->within = 24;
+    if (argc < 2)
+        return usage("needs a report: overdue, due, %s", figout_names());
+    if (strcmp(argv[1], "overdue") == 0)
+        o->sub = SUB_OVERDUE;
+    else if (strcmp(argv[1], "due") == 0)
+        o->sub = SUB_DUE;
+    else if ((o->spec = figout_find(argv[1], &o->report)))
+        o->sub = SUB_FIGURES;
+    else
+        return usage("unknown report '%s' (there are: overdue, due, %s)", argv[1], figout_names());
+    return o->sub == SUB_FIGURES ? parse_figures(argc, argv, o) : parse_classic(argc, argv, o);
 }
 
 int cmd_report_parse(int argc, char **argv)
@@ -267,11 +360,72 @@ static int run_due(const struct opts *o, struct db_conn *db)
     return failed ? APP_EXIT_FAILED : APP_EXIT_OK;
 }
 
+/* The period asked for; by default this month (feedback: last month),
+ * in the database's calendar. Returns NULL or why it is not a period. */
+static const char *period_of(const struct opts *o, long today, struct db_period *p)
+{
+    *p = db_period_of(DB_PERIOD_MONTH, today);
+    long first, last = today;
+    if (o->month) {
+        db_period_month(o->month, p);
+    } else if (o->first || o->last) {
+        if (o->last)
+            db_date_parse(o->last, &last);
+        if (!o->first || db_date_parse(o->first, &first) < 0)
+            first = db_period_of(DB_PERIOD_MONTH, last).from;
+        return db_period_range(first, last, p);
+    } else if (o->report == FIGOUT_FEEDBACK) {
+        *p = db_period_step(p, -1);
+    }
+    return NULL;
+}
+
+static int run_figures(const struct opts *o, struct db_conn *db)
+{
+    char err[1024];
+    long today;
+    const char *name = o->spec->name;
+    if (db_figures_today(db, &today, err, sizeof err) < 0) {
+        fprintf(stderr, "careline report %s: %s\n", name, err);
+        return APP_EXIT_FAILED;
+    }
+    struct db_period p;
+    const char *why = period_of(o, today, &p);
+    if (why) {
+        fprintf(stderr, "careline report %s: %s (today is %s)\nTry 'careline --help'.\n", name, why,
+                db_date_text(today, err, sizeof err));
+        return APP_EXIT_USAGE;
+    }
+    struct db_figures fig;
+    struct db_rows actions = {0};
+    int rc = db_figures_fetch(db, &p, o->team, o->spec->parts | (1u << DB_FIG_CLOCK), &fig, err, sizeof err);
+    if (rc == 0 && o->report == FIGOUT_FEEDBACK)
+        rc = db_actions_fetch_period(db, &p, &actions, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "careline report %s: %s\n", name, err);
+    } else if (o->report == FIGOUT_FEEDBACK) {
+        figout_feedback(stdout, &fig, &actions, o->format);
+    } else {
+        figout_print(stdout, o->report, &fig, o->by, o->format);
+        if (o->format == TEXTOUT_TABLE) {
+            char label[80], first[16], last[16];
+            fprintf(stderr, "%s: %s to %s%s%s\n", db_period_label(&p, today, label, sizeof label),
+                    db_date_text(p.from, first, sizeof first), db_date_text(p.to - 1, last, sizeof last),
+                    o->team ? ", team " : "", o->team ? o->team : "");
+        }
+    }
+    db_rows_free(&actions);
+    db_figures_free(&fig);
+    return rc < 0 ? APP_EXIT_FAILED : APP_EXIT_OK;
+}
+
 int cmd_report_run(int argc, char **argv, struct db_conn *db)
 {
     struct opts o;
     int rc = parse(argc, argv, &o);
     if (rc)
         return rc;
+    if (o.sub == SUB_FIGURES)
+        return run_figures(&o, db);
     return o.sub == SUB_OVERDUE ? run_overdue(&o, db) : run_due(&o, db);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "careline/db.h"
+#include "careline/feedback.h"
 #include "careline/figures.h"
 #include "careline/record.h"
 #include "careline/recovery.h"
@@ -18,6 +19,7 @@ static const struct {
 } modules[] = {
     {"recovery", db_recovery_statements},
     {"figures", db_figures_statements},
+    {"feedback", db_feedback_statements},
 };
 
 static int tap_n, tap_failed;
