@@ -869,6 +869,16 @@ static void start_reconnect(struct db_conn *c)
     set_state(c, DB_CONNECTING);
 }
 
+void db_connect_start(struct db_conn *c)
+{
+    if (c->pg || c->state != DB_OFFLINE)
+        return;
+    /* From here on the reconnect rules hold: slotted requests wait for the
+     * connection, a failure is retried with backoff. */
+    c->was_online = true;
+    start_reconnect(c);
+}
+
 static void step_reconnect(struct db_conn *c)
 {
     c->poll = PQconnectPoll(c->pg);

@@ -1268,7 +1268,8 @@ SELECT md5('action:' || v.n)::uuid, rc.id, v.what, (SELECT anchor FROM seed_para
     (3, 'system_it.billing', 'Fixed the tariff table that double-charged standing charges after a move of home', 12),
     (4, 'process.communication', 'Planned-works letters now go out seven days ahead, with a text message the day before', 6),
     (5, 'infrastructure_asset.ageing_pipes', 'Flushing programme brought forward for the three zones with most discoloured-water reports', 20),
-    (6, 'people.training', 'Refresher training on the complaint stages for every new agent in their first month', 50)
+    (6, 'people.training', 'Refresher training on the complaint stages for every new agent in their first month', 50),
+    (7, 'process', 'Complaint replies now follow the regulator''s two-stage timetable, with the stage named in every letter', 90)
   ) AS v(n, cause, what, ago)
   JOIN root_cause rc ON rc.code = v.cause;
 

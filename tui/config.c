@@ -36,6 +36,7 @@ static const struct known known[] = {
     {"connection.connect_timeout", K_INT, OFF(connect_timeout), 1, 600, NULL},
     {"connection.statement_timeout_ms", K_INT, OFF(statement_timeout_ms), 0, 3600000, NULL},
     {"connection.prepared_statements", K_CHOICE, OFF(prepared_statements), 0, 0, no_yes_choices},
+    {"database.report_conninfo", K_STR, OFF(report_conninfo), 0, 0, NULL},
     {"ui.theme", K_CHOICE, OFF(theme), 0, 0, theme_choices},
     {"ui.ascii", K_CHOICE, OFF(ascii), 0, 0, ascii_choices},
     {"ui.search_delay_ms", K_INT, OFF(search_delay_ms), 0, 5000, NULL},
@@ -46,7 +47,7 @@ static const struct known known[] = {
 
 /* Groups a file may contain; settings inside are checked against `known`,
  * the patterns list and the key-map loader. */
-static const char *const groups[] = {"connection", "ui", "patterns", "paths", "keys", NULL};
+static const char *const groups[] = {"connection", "database", "ui", "patterns", "paths", "keys", NULL};
 
 const char *conf_default_text(void)
 {
@@ -286,6 +287,7 @@ void conf_free(struct conf *c)
     free(c->path);
     free(c->conninfo);
     free(c->service);
+    free(c->report_conninfo);
     free(c->journal_dir);
     memset(c, 0, sizeof *c);
 }

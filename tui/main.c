@@ -21,9 +21,34 @@
 
 static struct conf conf;
 static struct db_conn *db;
+static struct db_conn *report_db;   /* database.report_conninfo, made on first use */
 
 const struct conf *app_conf(void) { return &conf; }
 struct db_conn *app_db(void) { return db; }
+
+static struct db_params params_for(const char *conninfo, const char *name)
+{
+    return (struct db_params){
+        .conninfo = conninfo,
+        .service = conninfo == conf.conninfo ? conf.service : "",
+        .connect_timeout = conf.connect_timeout,
+        .statement_timeout_ms = conf.statement_timeout_ms,
+        .application_name = name,
+        .no_prepared = !conf.prepared_statements,
+    };
+}
+
+struct db_conn *app_report_db(void)
+{
+    if (!conf.report_conninfo || !*conf.report_conninfo)
+        return db;
+    if (!report_db) {
+        struct db_params p = params_for(conf.report_conninfo, "careline-report");
+        report_db = db_new(&p);
+        db_connect_start(report_db);
+    }
+    return report_db;
+}
 
 /* Times on screen are the utility's local time (app_setting 'timezone'),
  * whatever the server's default: set for every new session. */
@@ -86,6 +111,20 @@ static void relay(void *ctx, const char *channel, const char *payload)
         if (handlers[i].fn && strcmp(handlers[i].channel, channel) == 0)
             handlers[i].fn(handlers[i].ctx, payload);
     tui_invalidate();
+}
+
+void app_listen(const char *channel)
+{
+    static char heard[8][32];
+    for (size_t i = 0; i < sizeof heard / sizeof heard[0]; i++) {
+        if (strcmp(heard[i], channel) == 0)
+            return;
+        if (!heard[i][0]) {
+            snprintf(heard[i], sizeof heard[i], "%s", channel);
+            db_listen(db, channel, relay, NULL);
+            return;
+        }
+    }
 }
 
 void app_session_start(void)
@@ -187,16 +226,13 @@ static char *ask_password(const char *prompt)
 
 /* Connect, asking for a password when the server wants one and nobody gave
  * it (libpq already tried PGPASSWORD, .pgpass and PGPASSFILE). */
-static int connect_db(bool interactive)
+static int connect_db(bool interactive, bool reports)
 {
-    struct db_params p = {
-        .conninfo = conf.conninfo,
-        .service = conf.service,
-        .connect_timeout = conf.connect_timeout,
-        .statement_timeout_ms = conf.statement_timeout_ms,
-        .application_name = "careline",
-        .no_prepared = !conf.prepared_statements,
-    };
+    /* Reports read from database.report_conninfo when it is set, and then
+     * never from the primary. */
+    bool elsewhere = reports && conf.report_conninfo && *conf.report_conninfo;
+    struct db_params p = params_for(elsewhere ? conf.report_conninfo : conf.conninfo,
+                                    elsewhere ? "careline-report" : "careline");
     db = db_new(&p);
     if (db_connect(db, NULL) == 0)
         return 0;
@@ -219,10 +255,17 @@ static int connect_db(bool interactive)
 
 /* ---- the event loop's view of the database --------------------------- */
 
-static int hook_fds(struct pollfd *out, int max) { return db_pollfds(db, out, max); }
+static int hook_fds(struct pollfd *out, int max)
+{
+    int n = db_pollfds(db, out, max);
+    return report_db ? n + db_pollfds(report_db, out + n, max - n) : n;
+}
 static int hook_timeout(void)
 {
     int t = db_timeout_ms(db);
+    int r = report_db ? db_timeout_ms(report_db) : -1;
+    if (r >= 0 && (t < 0 || r < t))
+        t = r;
     /* While offline the status line counts down the retry. */
     if (db_state(db) != DB_ONLINE && (t < 0 || t > 1000))
         t = 1000;
@@ -237,11 +280,13 @@ static void show_state(void)
 static void hook_ready(const struct pollfd *fds, int n)
 {
     db_ready(db, fds, n);
+    if (report_db)
+        db_ready(report_db, fds, n);
     if (db_state(db) != DB_ONLINE)
         tui_invalidate();
     show_state();
 }
-static bool hook_busy(void) { return db_busy(db); }
+static bool hook_busy(void) { return db_busy(db) || (report_db && db_busy(report_db)); }
 static void on_state(void *ctx, enum db_state s)
 {
     (void)ctx;
@@ -259,7 +304,7 @@ static int run_ui(const char *script, int rows, int cols)
      * command line: anything else that fails ends here, before the
      * screen is taken over. */
     bool login = false;
-    if (connect_db(false) < 0) {
+    if (connect_db(false, false) < 0) {
         if (!db_needs_password(db))
             return APP_EXIT_NODB;
         if (!script && !isatty(STDIN_FILENO)) {
@@ -385,12 +430,13 @@ int main(int argc, char **argv)
         if (rc == 0 && strcmp(cmd, "scripts") == 0 && !script_cli_needs_db(c.argc, c.argv)) {
             rc = script_cli_run(c.argc, c.argv, NULL);   /* scripts check: no database */
         } else if (rc == 0) {
-            if (connect_db(isatty(STDIN_FILENO)) < 0)
+            if (connect_db(isatty(STDIN_FILENO), strcmp(cmd, "report") == 0) < 0)
                 rc = APP_EXIT_NODB;
             else
                 rc = cli_run(&c, db);
         }
     }
+    db_free(report_db);
     db_free(db);
     conf_free(&conf);
     valid_free_all();

@@ -60,7 +60,21 @@
     X(READ_OUT, "read-out", "read out", "Show the critical event's whole read-out message (scrolls)") \
     X(DESCRIPTION, "description", "description", "Read the complaint's whole description (scrolls)") \
     X(RETRY, "apply-again", "apply again", "Apply the refused change again, to the complaint as it is now") \
-    X(UPCOMING, "upcoming", "upcoming/due", "Show the follow-ups not yet due (record one early), or those due")
+    X(UPCOMING, "upcoming", "upcoming/due", "Show the follow-ups not yet due (record one early), or those due") \
+    X(DASHBOARD, "dashboard", "dashboard", "The floor's figures, live: contacts, complaints, deadlines, satisfaction, root causes") \
+    X(PERIOD_TODAY, "today", "today", "Figures for today") \
+    X(PERIOD_WEEK, "week", "week", "Figures for this week (Monday to Sunday)") \
+    X(PERIOD_MONTH, "month", "month", "Figures for this month") \
+    X(PERIOD_RANGE, "range", "days", "Figures for the days you choose (first and last day)") \
+    X(EARLIER, "earlier", "earlier", "The period before this one") \
+    X(LATER, "later", "later", "The period after this one") \
+    X(TEAM_FILTER, "team", "team", "Figures of one team, or of every team") \
+    X(NEXT_SECTION, "next-section", "next group", "Jump to the next group of figures") \
+    X(PREV_SECTION, "prev-section", "prev group", "Jump to the previous group of figures") \
+    X(IMPROVE, "improve", "actions", "What was changed because of this root cause: see and record improvement actions") \
+    X(ADD, "add", "add", "Record a new one") \
+    X(EDIT, "edit", "edit", "Change the selected one") \
+    X(WITHDRAW, "withdraw", "withdraw", "Take the selected one back out of the published record")
 
 enum tui_action {
 #define TUI_ACTION_ENUM(id, name, label, help) TUI_ACT_##id,

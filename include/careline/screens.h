@@ -17,7 +17,11 @@
     X(complaint) \
     X(approvals) \
     X(followups) \
-    X(runner)
+    X(runner) \
+    X(dashboard) \
+    X(figlist) \
+    X(improve) \
+    X(actionform)
 
 #define SCR_DECLARE(name) extern const struct screen_ops scr_##name##_ops;
 SCR_SCREENS(SCR_DECLARE)
