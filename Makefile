@@ -4,12 +4,15 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 CC      ?= cc
-PKGS    := ncursesw libpq libconfig libpcre2-8
+PKGS    := ncursesw libpq libconfig libpcre2-8 libcurl
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 
-# Debian packages: what building, testing and the demo need.
+# Debian packages: what building, testing and the demo need. libcurl only
+# hands SMS to the gateway; exim4 and Kannel are the real MTA and SMS gateway
+# the notification tests start on loopback.
 DEB_PKGS := gcc make pkg-config libncurses-dev libpq-dev libconfig-dev libpcre2-dev faketime \
-            libcmocka-dev postgresql tmux ncurses-base ncurses-term procps
+            libcmocka-dev postgresql tmux ncurses-base ncurses-term procps \
+            libcurl4-openssl-dev exim4-daemon-light kannel kannel-extras curl
 # What `make fuzz` needs on top: clang with libFuzzer.
 FUZZ_DEB_PKGS := clang-14 libclang-rt-14-dev
 
@@ -124,7 +127,7 @@ check-fast: all
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@bash tools/demo.sh
+	@STANDBY=$(STANDBY) bash tools/demo.sh
 
 # Figures, not pass/fail (tests/bench/): `make bench` prints every
 # performance goal of DESIGN.md next to what was measured; `make load` runs
@@ -152,6 +155,7 @@ install: $(BUILD)/careline
 	install -m 755 $(BUILD)/careline $(DESTDIR)$(PREFIX)/bin/careline
 	install -m 644 docs/careline.1 $(DESTDIR)$(PREFIX)/share/man/man1/careline.1
 	install -m 644 conf/careline.conf $(DESTDIR)$(PREFIX)/share/careline/careline.conf.example
+	install -m 644 conf/careline-notify.service $(DESTDIR)$(PREFIX)/share/careline/careline-notify.service
 	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/careline/
 	install -m 644 conf/scripts/*.conf $(DESTDIR)$(PREFIX)/share/careline/scripts/
 

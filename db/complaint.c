@@ -266,81 +266,33 @@ static const char save_sql[] =
     " ON CONFLICT (id) DO NOTHING RETURNING reference)"
     " SELECT reference FROM ins UNION ALL SELECT reference FROM complaint WHERE id = $1::uuid LIMIT 1";
 
-struct save_pending {
-    void (*done)(void *ctx, const char *reference, const char *err);
-    void *ctx;
+/* The form's fields by the names the intake journal has always used:
+ * callback is "yes" or "no" (both are booleans to PostgreSQL), premise_id
+ * "0" and event_id "" for none. */
+const struct db_outbox_kind db_complaint_outbox = {
+    .kind = "complaint",
+    .what = "complaint",
+    .answer = "reference",
+    .nstmts = 1,
+    .stmts = {{save_sql,
+               {"id", "customer_id", "premise_id", "category_id", "event_id", "channel", "severity", "preference",
+                "callback", "description", NULL},
+               NULL}},
 };
-
-static void on_saved(void *ctx, const PGresult *res, const char *err, double ms)
-{
-    (void)ms;
-    struct save_pending *p = ctx;
-    void (*done)(void *, const char *, const char *) = p->done;
-    void *dctx = p->ctx;
-    free(p);
-    if (err)
-        done(dctx, NULL, err);
-    else if (PQntuples(res) == 0)
-        done(dctx, NULL, "the database did not return the complaint");
-    else
-        done(dctx, PQgetvalue(res, 0, 0), NULL);
-}
-
-unsigned db_complaint_save(struct db_conn *c, const struct db_complaint_draft *d,
-                           void (*done)(void *ctx, const char *reference, const char *err), void *ctx)
-{
-    char cust[24], prem[24], cat[24];
-    snprintf(cust, sizeof cust, "%lld", d->customer_id);
-    snprintf(prem, sizeof prem, "%lld", d->premise_id);
-    snprintf(cat, sizeof cat, "%lld", d->category_id);
-    const char *params[10] = {
-        d->id, cust, prem, cat, d->event_id, d->channel, d->severity,
-        d->contact_preference ? d->contact_preference : "", d->callback ? "true" : "false", d->description,
-    };
-    struct save_pending *p = util_calloc(1, sizeof *p);
-    p->done = done;
-    p->ctx = ctx;
-    /* A slot per complaint: while offline the save waits for the
-     * connection instead of failing, and a second press replaces the first. */
-    char slot[64];
-    snprintf(slot, sizeof slot, "complaint-%s", d->id);
-    struct db_query q = {.sql = save_sql, .nparams = 10, .params = params, .slot = slot,
-                         .done = on_saved, .ctx = p, .owner = ctx, .cleanup = free};
-    return db_send(c, &q);
-}
 
 static const char contact_sql[] =
     "INSERT INTO complaint_history (id, complaint_id, staff_id, kind, note, details)"
-    " VALUES ($1::uuid, $2::uuid, current_staff_id(), 'contact', $4, jsonb_build_object('channel', $3::text))"
+    " VALUES ($1::uuid, $2::uuid, current_staff_id(), 'contact',"
+    "  coalesce(nullif($4, ''), 'Customer called again about this'), jsonb_build_object('channel', $3::text))"
     " ON CONFLICT (id) DO NOTHING";
 
-struct contact_pending {
-    void (*done)(void *ctx, const char *err);
-    void *ctx;
+/* Keyed by the call's own UUID: a retry adds it once. */
+const struct db_outbox_kind db_complaint_contact_outbox = {
+    .kind = "complaint_contact",
+    .what = "call added to a complaint",
+    .nstmts = 1,
+    .stmts = {{contact_sql, {"id", "complaint_id", "channel", "text", NULL}, NULL}},
 };
-
-static void on_contact(void *ctx, const PGresult *res, const char *err, double ms)
-{
-    (void)res;
-    (void)ms;
-    struct contact_pending *p = ctx;
-    void (*done)(void *, const char *) = p->done;
-    void *dctx = p->ctx;
-    free(p);
-    done(dctx, err);
-}
-
-unsigned db_complaint_add_contact(struct db_conn *c, const char *complaint_id, const char *id, const char *channel,
-                                  const char *text, void (*done)(void *ctx, const char *err), void *ctx)
-{
-    const char *params[4] = {id, complaint_id, channel, text && *text ? text : "Customer called again about this"};
-    struct contact_pending *p = util_calloc(1, sizeof *p);
-    p->done = done;
-    p->ctx = ctx;
-    struct db_query q = {.sql = contact_sql, .nparams = 4, .params = params, .done = on_contact, .ctx = p,
-                         .owner = ctx, .cleanup = free};
-    return db_send(c, &q);
-}
 
 /* ---- one complaint ------------------------------------------------------------ */
 
@@ -615,6 +567,22 @@ unsigned db_complaint_update(struct db_conn *c, const struct db_complaint_change
     return db_send(c, &q);
 }
 
+struct note_pending {
+    void (*done)(void *ctx, const char *err);
+    void *ctx;
+};
+
+static void on_note(void *ctx, const PGresult *res, const char *err, double ms)
+{
+    (void)res;
+    (void)ms;
+    struct note_pending *p = ctx;
+    void (*done)(void *, const char *) = p->done;
+    void *dctx = p->ctx;
+    free(p);
+    done(dctx, err);
+}
+
 static const char note_sql[] =
     "INSERT INTO complaint_history (id, complaint_id, staff_id, kind, note)"
     " VALUES ($1::uuid, $2::uuid, current_staff_id(), 'note', $3) ON CONFLICT (id) DO NOTHING";
@@ -623,10 +591,10 @@ unsigned db_complaint_note(struct db_conn *c, const char *complaint_id, const ch
                            void (*done)(void *ctx, const char *err), void *ctx)
 {
     const char *params[3] = {id, complaint_id, text};
-    struct contact_pending *p = util_calloc(1, sizeof *p);
+    struct note_pending *p = util_calloc(1, sizeof *p);
     p->done = done;
     p->ctx = ctx;
-    struct db_query q = {.sql = note_sql, .nparams = 3, .params = params, .done = on_contact, .ctx = p,
+    struct db_query q = {.sql = note_sql, .nparams = 3, .params = params, .done = on_note, .ctx = p,
                          .owner = ctx, .cleanup = free};
     return db_send(c, &q);
 }

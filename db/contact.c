@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "careline/record.h"
 #include "careline/text.h"
 #include "careline/util.h"
 
@@ -22,7 +23,8 @@ static const char save_sql[] =
     "    ORDER BY cp.role, cp.premise_id LIMIT 1),"
     /* The terminal's clock may run ahead of the server's: a call never
      * starts after it is recorded. */
-    "  $3, $4, current_staff_id(), least(to_timestamp($5::double precision), now()), now(), $6, nullif($7, ''), $8)"
+    "  $3, $4, current_staff_id(), least(to_timestamp($5::double precision), now()), now(), nullif($6, ''),"
+    "  nullif($7, ''), $8)"
     " ON CONFLICT (id) DO NOTHING";
 
 void db_choices_free(struct db_choice *list, int n)
@@ -34,6 +36,13 @@ void db_choices_free(struct db_choice *list, int n)
     free(list);
 }
 
+/* The list is the decoded rows themselves: struct db_choice is the record. */
+static const struct db_col choice_cols[] = {
+    DB_COL(DB_TEXT, struct db_choice, code),
+    DB_COL(DB_TEXT, struct db_choice, label),
+};
+static const struct db_shape choice_shape = DB_SHAPE("wrap-up codes", struct db_choice, choice_cols);
+
 struct wrapup_pending {
     void (*done)(void *ctx, struct db_choice *list, int n, const char *err);
     void *ctx;
@@ -43,18 +52,14 @@ static void on_wrapups(void *ctx, const PGresult *res, const char *err, double m
 {
     (void)ms;
     struct wrapup_pending *p = ctx;
-    if (err) {
+    struct db_rows rows = {0};
+    char why[256];
+    if (!err && db_rows_decode(&rows, &choice_shape, res, why, sizeof why) < 0)
+        err = why;
+    if (err)
         p->done(p->ctx, NULL, 0, err);
-        free(p);
-        return;
-    }
-    int n = PQntuples(res);
-    struct db_choice *list = util_calloc((size_t)(n ? n : 1), sizeof *list);
-    for (int i = 0; i < n; i++) {
-        list[i].code = util_strdup(PQgetvalue(res, i, 0));
-        list[i].label = util_strdup(PQgetvalue(res, i, 1));
-    }
-    p->done(p->ctx, list, n, NULL);
+    else
+        p->done(p->ctx, rows.v, rows.n, NULL);   /* theirs now: db_choices_free */
     free(p);
 }
 
@@ -141,41 +146,43 @@ static const char survey_sql[] =
     " VALUES ($1::uuid, nullif($2, '0')::smallint, nullif($3, '-1')::smallint, nullif($4, ''), $5::boolean)"
     " ON CONFLICT (interaction_id) DO NOTHING";
 
-struct save_pending {
-    void (*done)(void *ctx, const char *err);
-    void *ctx;
+/* One round trip either way: the contact, and the survey when asked. */
+const struct db_outbox_kind db_contact_outbox = {
+    .kind = "contact",
+    .what = "contact",
+    .nstmts = 2,
+    .stmts = {{save_sql,
+               {"id", "customer_id", "channel", "direction", "started", "wrap_up_code", "subject", "summary", NULL},
+               NULL},
+              {survey_sql, {"id", "csat", "nps", "comment", "declined", NULL}, "survey"}},
 };
 
-static void on_saved(void *ctx, const PGresult *const *res, int n, const char *err, double ms)
+unsigned db_contact_save(struct db_conn *c, const char *dir, const struct db_contact_draft *d,
+                         const struct db_outbox_reply *r, char *err, size_t errlen)
 {
-    (void)res;
-    (void)n;
-    (void)ms;
-    struct save_pending *p = ctx;
-    void (*done)(void *, const char *) = p->done;
-    void *dctx = p->ctx;
-    free(p);
-    done(dctx, err);
-}
-
-unsigned db_contact_save(struct db_conn *c, const struct db_contact_draft *d,
-                         void (*done)(void *ctx, const char *err), void *ctx)
-{
-    struct save_params sp;
-    fill(&sp, d);
-    struct save_pending *p = util_calloc(1, sizeof *p);
-    p->done = done;
-    p->ctx = ctx;
-    /* One round trip either way: the contact, and the survey when asked. */
-    char csat[8], nps[8];
+    char cust[24], started[24], csat[8], nps[8];
+    snprintf(cust, sizeof cust, "%lld", d->customer_id);
+    snprintf(started, sizeof started, "%.3f", d->started);
     snprintf(csat, sizeof csat, "%d", d->csat);
     snprintf(nps, sizeof nps, "%d", d->nps);
-    const char *sv[5] = {sp.id, csat, nps, d->comment ? d->comment : "", d->survey_declined ? "true" : "false"};
-    struct db_stmt stmts[2] = {{save_sql, 8, sp.v}, {survey_sql, 5, sv}};
     bool survey = d->csat > 0 || d->nps >= 0 || d->survey_declined;
-    struct db_batch b = {.stmts = stmts, .n = survey ? 2 : 1, .done = on_saved, .ctx = p, .owner = ctx,
-                         .cleanup = free};
-    return db_send_batch(c, &b);
+    const struct journal_field f[] = {
+        {"customer_id", cust},
+        {"customer", d->customer ? d->customer : ""},
+        {"channel", d->channel},
+        {"direction", d->direction},
+        {"started", started},
+        {"wrap_up_code", d->wrap_up_code ? d->wrap_up_code : ""},
+        {"subject", d->subject ? d->subject : ""},
+        {"summary", d->summary},
+        {"survey", survey ? "yes" : "no"},
+        {"csat", csat},
+        {"nps", nps},
+        {"comment", d->comment ? d->comment : ""},
+        {"declined", d->survey_declined ? "true" : "false"},
+    };
+    struct db_outbox_write w = {&db_contact_outbox, d->id, f, (int)(sizeof f / sizeof f[0]), dir};
+    return db_outbox_send(c, &w, r, err, errlen);
 }
 
 int db_contact_save_sync(struct db_conn *c, const struct db_contact_draft *d)

@@ -1,48 +1,49 @@
 /* customer.c — the unified customer view: one statement per part, all sent in one pipeline round trip. */
 #include "careline/customer.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "careline/util.h"
 
-/* Dates are shown the way British agents read them; amounts with two
- * decimals. Every statement takes the customer id as $1. Arrears and a
+/* Dates are shown the way British agents read them; amounts come as
+ * numbers (pence in the records). Every statement takes the customer id as
+ * $1, and names every column: the records are filled by name. Arrears and a
  * bill's status are read as of today (customer_arrears, bill_status_on):
  * the stored copies may be from before midnight. */
 static const char *const part_sql[CV__COUNT] = {
     [CV_HEADER] =
         "SELECT c.id, c.account_no, c.name, c.segment, c.language, c.preferred_channel,"
-        " coalesce(c.phone_e164, ''), coalesce(c.email, ''),"
-        " to_char(c.balance, 'FM9999999990.00'), to_char(customer_arrears(c), 'FM9999999990.00'),"
-        " array_to_string(c.vulnerability, ', '), c.priority_services, c.non_digital,"
-        " c.segment = 'key_account',"
-        " EXISTS (SELECT 1 FROM payment_arrangement a WHERE a.customer_id = c.id AND a.status = 'active'),"
+        " coalesce(c.phone_e164, '') AS phone, coalesce(c.email, '') AS email,"
+        " c.balance, customer_arrears(c) AS arrears,"
+        " array_to_string(c.vulnerability, ', ') AS vulnerability, c.priority_services, c.non_digital,"
+        " c.segment = 'key_account' AS key_account,"
+        " EXISTS (SELECT 1 FROM payment_arrangement a WHERE a.customer_id = c.id AND a.status = 'active')"
+        "  AS arrangement,"
         " EXISTS (SELECT 1 FROM complaint k WHERE k.customer_id = c.id"
         "   AND k.status NOT IN ('resolved', 'closed', 'waiting_customer') AND k.merged_into IS NULL"
         "   AND ((k.acknowledged_at IS NULL AND k.ack_due_at < now())"
         "     OR (k.first_response_at IS NULL AND k.response_due_at < now())"
-        "     OR k.resolution_due_at < now())),"
+        "     OR k.resolution_due_at < now())) AS complaint_overdue,"
         " (SELECT i.subject FROM interaction i WHERE i.customer_id = c.id"
         "   AND i.started_at > now() - interval '7 days' AND i.subject IS NOT NULL"
-        "   GROUP BY i.subject HAVING count(*) >= 2 ORDER BY max(i.started_at) DESC LIMIT 1),"
-        " c.version, coalesce(c.first_name, c.name), c.customer_type"
+        "   GROUP BY i.subject HAVING count(*) >= 2 ORDER BY max(i.started_at) DESC LIMIT 1) AS repeat_subject,"
+        " c.version, coalesce(c.first_name, c.name) AS first_name, c.customer_type"
         " FROM customer c WHERE c.id = $1",
     [CV_EVENTS] =
-        "SELECT e.id, e.kind, e.title, to_char(e.started_at, 'Dy DD Mon HH24:MI'),"
-        " coalesce(to_char(e.estimated_restore_at, 'Dy DD Mon HH24:MI'), 'not yet known'), e.agent_message,"
-        " string_agg(DISTINCT p.address_line1, '; ')"
+        "SELECT e.id, e.kind, e.title, to_char(e.started_at, 'Dy DD Mon HH24:MI') AS started,"
+        " coalesce(to_char(e.estimated_restore_at, 'Dy DD Mon HH24:MI'), 'not yet known') AS restore,"
+        " e.agent_message AS message, string_agg(DISTINCT p.address_line1, '; ') AS premises"
         " FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id"
         " JOIN critical_event_zone z ON z.zone_id = p.zone_id"
         " JOIN critical_event e ON e.id = z.event_id AND e.status = 'active'"
         " WHERE cp.customer_id = $1 AND cp.end_date IS NULL"
         " GROUP BY e.id ORDER BY e.started_at DESC",
     [CV_PREMISES] =
-        "SELECT p.id, concat_ws(', ', p.address_line1, p.address_line2, p.town), p.postcode, z.name,"
-        " p.premise_type, coalesce(m.serial, ''), coalesce(m.meter_type, ''), coalesce(m.status, ''), cp.role,"
-        " to_char(cp.start_date, 'DD Mon YYYY')"
+        "SELECT p.id, concat_ws(', ', p.address_line1, p.address_line2, p.town) AS address, p.postcode,"
+        " z.name AS zone, p.premise_type, coalesce(m.serial, '') AS serial, coalesce(m.meter_type, '') AS meter_type,"
+        " coalesce(m.status, '') AS meter_status, cp.role, to_char(cp.start_date, 'DD Mon YYYY') AS since"
         " FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id JOIN zone z ON z.id = p.zone_id"
         " LEFT JOIN meter m ON m.premise_id = p.id AND m.status <> 'removed'"
         " WHERE cp.customer_id = $1 AND cp.end_date IS NULL"
@@ -60,8 +61,9 @@ static const char *const part_sql[CV__COUNT] = {
         " home AS (SELECT p.zone_id, c.segment FROM customer c"
         "  JOIN customer_premise cp ON cp.customer_id = c.id AND cp.end_date IS NULL"
         "  JOIN premise p ON p.id = cp.premise_id WHERE c.id = $1 ORDER BY cp.role, p.id LIMIT 1)"
-        " SELECT to_char(g.month, 'YYYY-MM'), r.m3, ly.m3, b.avg_m3,"
-        "  CASE r.worst WHEN 3 THEN 'e' WHEN 2 THEN 'c' WHEN 1 THEN 's' WHEN 0 THEN 'a' END, r.night"
+        " SELECT to_char(g.month, 'YYYY-MM') AS month, r.m3, ly.m3 AS last_year, b.avg_m3 AS similar_m3,"
+        "  CASE r.worst WHEN 3 THEN 'e' WHEN 2 THEN 'c' WHEN 1 THEN 's' WHEN 0 THEN 'a' END AS read_type,"
+        "  r.night AS night_flow"
         " FROM (SELECT max(month) AS last FROM reads) l"
         " CROSS JOIN LATERAL generate_series(l.last - interval '23 months', l.last, interval '1 month') g(month)"
         " LEFT JOIN reads r ON r.month = g.month"
@@ -70,58 +72,62 @@ static const char *const part_sql[CV__COUNT] = {
         " LEFT JOIN usage_benchmark b ON b.zone_id = h.zone_id AND b.segment = h.segment AND b.month = g.month"
         " ORDER BY g.month",
     [CV_BILLS] =
-        "SELECT id, to_char(issued_on, 'DD Mon YYYY'),"
-        " to_char(period_start, 'DD Mon YY') || ' - ' || to_char(period_end, 'DD Mon YY'),"
-        " to_char(amount, 'FM9999999990.00'), to_char(due_on, 'DD Mon YYYY'),"
-        " bill_status_on(status, due_on, careline_today()), estimated,"
-        " to_char(period_start, 'YYYY-MM'), to_char(period_end, 'YYYY-MM')"
+        "SELECT id, to_char(issued_on, 'DD Mon YYYY') AS issued,"
+        " to_char(period_start, 'DD Mon YY') || ' - ' || to_char(period_end, 'DD Mon YY') AS period,"
+        " amount, to_char(due_on, 'DD Mon YYYY') AS due,"
+        " bill_status_on(status, due_on, careline_today()) AS status, estimated,"
+        " to_char(period_start, 'YYYY-MM') AS period_start, to_char(period_end, 'YYYY-MM') AS period_end"
         " FROM bill WHERE customer_id = $1 AND status <> 'cancelled' ORDER BY issued_on DESC, id DESC LIMIT 24",
     [CV_PAYMENTS] =
-        "SELECT to_char(paid_on, 'DD Mon YYYY'), to_char(amount, 'FM9999999990.00'), method"
+        "SELECT to_char(paid_on, 'DD Mon YYYY') AS paid, amount, method"
         " FROM payment WHERE customer_id = $1 ORDER BY paid_on DESC, id DESC LIMIT 24",
     [CV_ARRANGEMENTS] =
-        "SELECT to_char(start_on, 'DD Mon YYYY'), coalesce(to_char(end_on, 'DD Mon YYYY'), 'open'),"
-        " to_char(instalment, 'FM9999999990.00'), frequency, status, coalesce(to_char(total_amount, 'FM9999999990.00'), '')"
+        "SELECT to_char(start_on, 'DD Mon YYYY') AS start_on, coalesce(to_char(end_on, 'DD Mon YYYY'), 'open') AS end_on,"
+        " instalment, frequency, status, total_amount AS total"
         " FROM payment_arrangement WHERE customer_id = $1 ORDER BY status <> 'active', start_on DESC LIMIT 10",
     /* The balance at the end of each of the last 24 months: today's balance
      * less what was billed since, plus what was paid since. */
     [CV_BALANCE] =
-        "SELECT to_char(m, 'YYYY-MM'),"
+        "SELECT to_char(m, 'YYYY-MM') AS month,"
         " c.balance - coalesce((SELECT sum(b.amount) FROM bill b WHERE b.customer_id = c.id"
         "   AND b.status <> 'cancelled' AND b.issued_on >= m + interval '1 month'), 0)"
         "  + coalesce((SELECT sum(p.amount) FROM payment p WHERE p.customer_id = c.id"
-        "   AND p.paid_on >= m + interval '1 month'), 0)"
+        "   AND p.paid_on >= m + interval '1 month'), 0) AS balance"
         " FROM customer c CROSS JOIN generate_series(date_trunc('month', current_date) - interval '23 months',"
         "  date_trunc('month', current_date), interval '1 month') m WHERE c.id = $1 ORDER BY m",
     [CV_CONTACTS] =
-        "SELECT i.id, to_char(i.started_at, 'DD Mon YY HH24:MI'), i.channel, i.direction,"
-        " coalesce(s.display_name, ''), coalesce(w.label, i.wrap_up_code, ''), coalesce(i.subject, ''),"
-        " coalesce(i.summary, ''), coalesce(i.body, '')"
+        "SELECT i.id, to_char(i.started_at, 'DD Mon YY HH24:MI') AS started, i.channel, i.direction,"
+        " coalesce(s.display_name, '') AS agent, coalesce(w.label, i.wrap_up_code, '') AS wrap_up,"
+        " coalesce(i.subject, '') AS subject, coalesce(i.summary, '') AS summary, coalesce(i.body, '') AS body"
         " FROM interaction i LEFT JOIN staff s ON s.id = i.staff_id"
         " LEFT JOIN wrap_up_code w ON w.code = i.wrap_up_code"
         " WHERE i.customer_id = $1 ORDER BY i.started_at DESC, i.created_at DESC, i.id LIMIT $3 OFFSET $2",
-    [CV_CONTACT_COUNT] = "SELECT count(*) FROM interaction WHERE customer_id = $1",
+    [CV_CONTACT_COUNT] = "SELECT count(*) AS count FROM interaction WHERE customer_id = $1",
     /* Seconds left against each deadline (negative: overdue); NULL once met. */
     [CV_COMPLAINTS] =
-        "SELECT k.id, k.reference, cat.name, k.status, to_char(k.opened_at, 'DD Mon YY'), k.severity,"
-        " CASE WHEN k.acknowledged_at IS NULL THEN extract(epoch FROM k.ack_due_at - now())::bigint END,"
-        " CASE WHEN k.first_response_at IS NULL THEN extract(epoch FROM k.response_due_at - now())::bigint END,"
-        " CASE WHEN k.resolved_at IS NULL THEN extract(epoch FROM k.resolution_due_at - now())::bigint END,"
-        " k.acknowledged_at IS NOT NULL, k.first_response_at IS NOT NULL,"
-        " k.status IN ('resolved', 'closed'), coalesce(rc.name, ''), k.description, k.paused_since IS NOT NULL,"
-        " coalesce(k.resolution_summary, '')"
+        "SELECT k.id, k.reference, cat.name AS category, k.status, to_char(k.opened_at, 'DD Mon YY') AS opened,"
+        " k.severity,"
+        " CASE WHEN k.acknowledged_at IS NULL THEN extract(epoch FROM k.ack_due_at - now())::bigint END AS ack_left,"
+        " CASE WHEN k.first_response_at IS NULL THEN extract(epoch FROM k.response_due_at - now())::bigint END"
+        "  AS response_left,"
+        " CASE WHEN k.resolved_at IS NULL THEN extract(epoch FROM k.resolution_due_at - now())::bigint END"
+        "  AS resolution_left,"
+        " k.acknowledged_at IS NOT NULL AS acknowledged, k.first_response_at IS NOT NULL AS responded,"
+        " k.status IN ('resolved', 'closed') AS done, coalesce(rc.name, '') AS root_cause, k.description,"
+        " k.paused_since IS NOT NULL AS paused, coalesce(k.resolution_summary, '') AS resolution"
         " FROM complaint k JOIN complaint_category cat ON cat.id = k.category_id"
         " LEFT JOIN root_cause rc ON rc.id = k.root_cause_id"
         " WHERE k.customer_id = $1 AND k.merged_into IS NULL"
         " ORDER BY k.status IN ('resolved', 'closed'), k.opened_at DESC LIMIT 100",
     [CV_PROGRAMMES] =
-        "SELECT p.name, p.kind, e.status, to_char(e.enrolled_on, 'DD Mon YYYY'),"
-        " coalesce(to_char(e.rebate_amount, 'FM9999999990.00'), ''), coalesce(to_char(e.ended_on, 'DD Mon YYYY'), ''),"
-        " coalesce(p.description, '')"
+        "SELECT p.name, p.kind, e.status, to_char(e.enrolled_on, 'DD Mon YYYY') AS enrolled,"
+        " e.rebate_amount AS rebate, coalesce(to_char(e.ended_on, 'DD Mon YYYY'), '') AS ended,"
+        " coalesce(p.description, '') AS description"
         " FROM programme_enrolment e JOIN programme p ON p.id = e.programme_id"
         " WHERE e.customer_id = $1 ORDER BY e.status <> 'active', e.enrolled_on DESC",
     [CV_FOLLOWUPS] =
-        "SELECT to_char(due_on, 'DD Mon YYYY'), channel, what_to_confirm, due_on < current_date"
+        "SELECT to_char(due_on, 'DD Mon YYYY') AS due, channel, what_to_confirm AS what,"
+        " due_on < current_date AS overdue"
         " FROM follow_up WHERE customer_id = $1 AND status = 'open' ORDER BY due_on LIMIT 20",
     /* Who opened which customer, when: written in the same round trip. */
     [CV_AUDIT] =
@@ -129,14 +135,200 @@ static const char *const part_sql[CV__COUNT] = {
         " VALUES ('customer.open', $1::bigint, 'customer', $1::bigint::text)",
 };
 
+/* ---- the records ----------------------------------------------------------- */
+
+static const struct db_col header_cols[] = {
+    DB_COL(DB_INT64, struct db_cv_header, id),
+    DB_COL(DB_TEXT, struct db_cv_header, account_no),
+    DB_COL(DB_TEXT, struct db_cv_header, name),
+    DB_COL(DB_TEXT, struct db_cv_header, segment),
+    DB_COL(DB_TEXT, struct db_cv_header, language),
+    DB_COL(DB_TEXT, struct db_cv_header, preferred_channel),
+    DB_COL(DB_TEXT, struct db_cv_header, phone),
+    DB_COL(DB_TEXT, struct db_cv_header, email),
+    DB_COL(DB_MONEY, struct db_cv_header, balance),
+    DB_COL(DB_MONEY, struct db_cv_header, arrears),
+    DB_COL(DB_TEXT, struct db_cv_header, vulnerability),
+    DB_COL(DB_BOOL, struct db_cv_header, priority_services),
+    DB_COL(DB_BOOL, struct db_cv_header, non_digital),
+    DB_COL(DB_BOOL, struct db_cv_header, key_account),
+    DB_COL(DB_BOOL, struct db_cv_header, arrangement),
+    DB_COL(DB_BOOL, struct db_cv_header, complaint_overdue),
+    DB_COL(DB_TEXT, struct db_cv_header, repeat_subject),
+    DB_COL(DB_INT, struct db_cv_header, version),
+    DB_COL(DB_TEXT, struct db_cv_header, first_name),
+    DB_COL(DB_TEXT, struct db_cv_header, customer_type),
+};
+static const struct db_col event_cols[] = {
+    DB_COL(DB_TEXT, struct db_cv_event, id),
+    DB_COL(DB_TEXT, struct db_cv_event, kind),
+    DB_COL(DB_TEXT, struct db_cv_event, title),
+    DB_COL(DB_TEXT, struct db_cv_event, started),
+    DB_COL(DB_TEXT, struct db_cv_event, restore),
+    DB_COL(DB_TEXT, struct db_cv_event, message),
+    DB_COL(DB_TEXT, struct db_cv_event, premises),
+};
+static const struct db_col premise_cols[] = {
+    DB_COL(DB_INT64, struct db_cv_premise, id),
+    DB_COL(DB_TEXT, struct db_cv_premise, address),
+    DB_COL(DB_TEXT, struct db_cv_premise, postcode),
+    DB_COL(DB_TEXT, struct db_cv_premise, zone),
+    DB_COL(DB_TEXT, struct db_cv_premise, premise_type),
+    DB_COL(DB_TEXT, struct db_cv_premise, serial),
+    DB_COL(DB_TEXT, struct db_cv_premise, meter_type),
+    DB_COL(DB_TEXT, struct db_cv_premise, meter_status),
+    DB_COL(DB_TEXT, struct db_cv_premise, role),
+    DB_COL(DB_TEXT, struct db_cv_premise, since),
+};
+static const struct db_col usage_cols[] = {
+    DB_COL(DB_TEXT, struct db_cv_usage, month),
+    DB_COL_NULL(DB_REAL, struct db_cv_usage, m3, m3_null),
+    DB_COL_NULL(DB_REAL, struct db_cv_usage, last_year, last_year_null),
+    DB_COL_NULL(DB_REAL, struct db_cv_usage, similar_m3, similar_m3_null),
+    DB_COL(DB_TEXT, struct db_cv_usage, read_type),
+    DB_COL_NULL(DB_REAL, struct db_cv_usage, night_flow, night_flow_null),
+};
+static const struct db_col bill_cols[] = {
+    DB_COL(DB_INT64, struct db_cv_bill, id),
+    DB_COL(DB_TEXT, struct db_cv_bill, issued),
+    DB_COL(DB_TEXT, struct db_cv_bill, period),
+    DB_COL(DB_MONEY, struct db_cv_bill, amount),
+    DB_COL(DB_TEXT, struct db_cv_bill, due),
+    DB_COL(DB_TEXT, struct db_cv_bill, status),
+    DB_COL(DB_BOOL, struct db_cv_bill, estimated),
+    DB_COL(DB_TEXT, struct db_cv_bill, period_start),
+    DB_COL(DB_TEXT, struct db_cv_bill, period_end),
+};
+static const struct db_col payment_cols[] = {
+    DB_COL(DB_TEXT, struct db_cv_payment, paid),
+    DB_COL(DB_MONEY, struct db_cv_payment, amount),
+    DB_COL(DB_TEXT, struct db_cv_payment, method),
+};
+static const struct db_col arrangement_cols[] = {
+    DB_COL(DB_TEXT, struct db_cv_arrangement, start_on),
+    DB_COL(DB_TEXT, struct db_cv_arrangement, end_on),
+    DB_COL(DB_MONEY, struct db_cv_arrangement, instalment),
+    DB_COL(DB_TEXT, struct db_cv_arrangement, frequency),
+    DB_COL(DB_TEXT, struct db_cv_arrangement, status),
+    DB_COL_NULL(DB_MONEY, struct db_cv_arrangement, total, total_null),
+};
+static const struct db_col balance_cols[] = {
+    DB_COL(DB_TEXT, struct db_cv_balance, month),
+    DB_COL(DB_MONEY, struct db_cv_balance, balance),
+};
+static const struct db_col contact_cols[] = {
+    DB_COL(DB_TEXT, struct db_cv_contact, id),
+    DB_COL(DB_TEXT, struct db_cv_contact, started),
+    DB_COL(DB_TEXT, struct db_cv_contact, channel),
+    DB_COL(DB_TEXT, struct db_cv_contact, direction),
+    DB_COL(DB_TEXT, struct db_cv_contact, agent),
+    DB_COL(DB_TEXT, struct db_cv_contact, wrap_up),
+    DB_COL(DB_TEXT, struct db_cv_contact, subject),
+    DB_COL(DB_TEXT, struct db_cv_contact, summary),
+    DB_COL(DB_TEXT, struct db_cv_contact, body),
+};
+static const struct db_col contact_count_cols[] = {
+    DB_COL(DB_INT64, struct db_cv_contact_count, count),
+};
+static const struct db_col complaint_cols[] = {
+    DB_COL(DB_TEXT, struct db_cv_complaint, id),
+    DB_COL(DB_TEXT, struct db_cv_complaint, reference),
+    DB_COL(DB_TEXT, struct db_cv_complaint, category),
+    DB_COL(DB_TEXT, struct db_cv_complaint, status),
+    DB_COL(DB_TEXT, struct db_cv_complaint, opened),
+    DB_COL(DB_TEXT, struct db_cv_complaint, severity),
+    DB_COL_NULL(DB_INT64, struct db_cv_complaint, ack_left, ack_met),
+    DB_COL_NULL(DB_INT64, struct db_cv_complaint, response_left, response_met),
+    DB_COL_NULL(DB_INT64, struct db_cv_complaint, resolution_left, resolution_met),
+    DB_COL(DB_BOOL, struct db_cv_complaint, acknowledged),
+    DB_COL(DB_BOOL, struct db_cv_complaint, responded),
+    DB_COL(DB_BOOL, struct db_cv_complaint, done),
+    DB_COL(DB_TEXT, struct db_cv_complaint, root_cause),
+    DB_COL(DB_TEXT, struct db_cv_complaint, description),
+    DB_COL(DB_BOOL, struct db_cv_complaint, paused),
+    DB_COL(DB_TEXT, struct db_cv_complaint, resolution),
+};
+static const struct db_col programme_cols[] = {
+    DB_COL(DB_TEXT, struct db_cv_programme, name),
+    DB_COL(DB_TEXT, struct db_cv_programme, kind),
+    DB_COL(DB_TEXT, struct db_cv_programme, status),
+    DB_COL(DB_TEXT, struct db_cv_programme, enrolled),
+    DB_COL_NULL(DB_MONEY, struct db_cv_programme, rebate, rebate_null),
+    DB_COL(DB_TEXT, struct db_cv_programme, ended),
+    DB_COL(DB_TEXT, struct db_cv_programme, description),
+};
+static const struct db_col follow_up_cols[] = {
+    DB_COL(DB_TEXT, struct db_cv_follow_up, due),
+    DB_COL(DB_TEXT, struct db_cv_follow_up, channel),
+    DB_COL(DB_TEXT, struct db_cv_follow_up, what),
+    DB_COL(DB_BOOL, struct db_cv_follow_up, overdue),
+};
+
+/* The audit row is written, not read: it has no shape. */
+static const struct db_shape shapes[CV__COUNT] = {
+    [CV_HEADER] = DB_SHAPE("customer header", struct db_cv_header, header_cols),
+    [CV_EVENTS] = DB_SHAPE("customer events", struct db_cv_event, event_cols),
+    [CV_PREMISES] = DB_SHAPE("customer premises", struct db_cv_premise, premise_cols),
+    [CV_USAGE] = DB_SHAPE("customer usage", struct db_cv_usage, usage_cols),
+    [CV_BILLS] = DB_SHAPE("customer bills", struct db_cv_bill, bill_cols),
+    [CV_PAYMENTS] = DB_SHAPE("customer payments", struct db_cv_payment, payment_cols),
+    [CV_ARRANGEMENTS] = DB_SHAPE("customer arrangements", struct db_cv_arrangement, arrangement_cols),
+    [CV_BALANCE] = DB_SHAPE("customer balance", struct db_cv_balance, balance_cols),
+    [CV_CONTACTS] = DB_SHAPE("customer contacts", struct db_cv_contact, contact_cols),
+    [CV_CONTACT_COUNT] = DB_SHAPE("customer contact count", struct db_cv_contact_count, contact_count_cols),
+    [CV_COMPLAINTS] = DB_SHAPE("customer complaints", struct db_cv_complaint, complaint_cols),
+    [CV_PROGRAMMES] = DB_SHAPE("customer programmes", struct db_cv_programme, programme_cols),
+    [CV_FOLLOWUPS] = DB_SHAPE("customer follow-ups", struct db_cv_follow_up, follow_up_cols),
+};
+
+static const char *const part_names[CV__COUNT] = {
+    [CV_HEADER] = "header",     [CV_EVENTS] = "events",          [CV_PREMISES] = "premises",
+    [CV_USAGE] = "usage",       [CV_BILLS] = "bills",            [CV_PAYMENTS] = "payments",
+    [CV_ARRANGEMENTS] = "arrangements", [CV_BALANCE] = "balance", [CV_CONTACTS] = "contacts",
+    [CV_CONTACT_COUNT] = "contact_count", [CV_COMPLAINTS] = "complaints", [CV_PROGRAMMES] = "programmes",
+    [CV_FOLLOWUPS] = "followups", [CV_AUDIT] = "audit",
+};
+
+const char *db_cv_part_name(enum db_cv_part p)
+{
+    return p >= 0 && p < CV__COUNT ? part_names[p] : "?";
+}
+
 void db_customer_view_free(struct db_customer_view *v)
 {
     if (!v)
         return;
     for (int i = 0; i < CV__COUNT; i++)
-        db_table_free(&v->part[i]);
+        db_rows_free(&v->part[i]);
     free(v->error);
     memset(v, 0, sizeof *v);
+}
+
+void db_customer_view_merge(struct db_customer_view *into, struct db_customer_view *from)
+{
+    /* The page of contacts held moves with the contacts. */
+    if (from->got[CV_CONTACTS])
+        into->contacts_offset = from->contacts_offset;
+    for (int i = 0; i < CV__COUNT; i++) {
+        if (!from->got[i])
+            continue;
+        db_rows_free(&into->part[i]);
+        into->part[i] = from->part[i];
+        into->got[i] = true;
+        from->part[i] = (struct db_rows){.shape = from->part[i].shape};
+        from->got[i] = false;
+    }
+}
+
+/* What the rules add to the rows: each complaint deadline's state. */
+static void derive(struct db_customer_view *v)
+{
+    struct db_rows *k = &v->part[CV_COMPLAINTS];
+    for (int i = 0; i < k->n; i++) {
+        struct db_cv_complaint *c = DB_ROW(k, struct db_cv_complaint, i);
+        c->ack_state = db_deadline_state_of(c->ack_met, c->ack_left);
+        c->resolution_state = db_deadline_state_of(c->resolution_met, c->resolution_left);
+    }
 }
 
 struct pending {
@@ -147,6 +339,32 @@ struct pending {
     int contacts_offset;
 };
 
+/* Every part that has rows decoded with its record, all or nothing (a
+ * screen never shows half a view); the audit insert is only checked to
+ * have run. */
+static void decode(struct db_customer_view *v, const struct pending *p, const PGresult *const *res, int n)
+{
+    struct db_rows *out[CV__COUNT];
+    const struct db_shape *sh[CV__COUNT];
+    const PGresult *in[CV__COUNT];
+    int k = 0;
+    for (int i = 0; i < p->n; i++) {
+        if (p->parts[i] == CV_AUDIT)
+            continue;
+        out[k] = &v->part[p->parts[i]];
+        sh[k] = &shapes[p->parts[i]];
+        in[k++] = i < n ? res[i] : NULL;
+    }
+    char why[300];
+    if (db_parts_decode(out, sh, k, in, k, why, sizeof why) < 0) {
+        v->error = util_strdup(why);
+        return;
+    }
+    for (int i = 0; i < p->n; i++)
+        v->got[p->parts[i]] = true;
+    derive(v);
+}
+
 static void on_batch(void *ctx, const PGresult *const *res, int n, const char *err, double ms)
 {
     struct pending *p = ctx;
@@ -156,8 +374,7 @@ static void on_batch(void *ctx, const PGresult *const *res, int n, const char *e
     if (err)
         v->error = util_strdup(err);
     else
-        for (int i = 0; i < n && i < p->n; i++)
-            db_table_copy(&v->part[p->parts[i]], res[i]);
+        decode(v, p, res, n);
     p->done(p->ctx, v);
     free(p);
 }
@@ -234,7 +451,7 @@ struct sync_wait {
 static void on_sync(void *ctx, struct db_customer_view *v)
 {
     struct sync_wait *w = ctx;
-    *w->out = *v;   /* take the tables over */
+    *w->out = *v;   /* take the rows over */
     free(v);
     w->done = true;
 }
@@ -255,88 +472,38 @@ int db_customer_open_sync(struct db_conn *c, long long customer_id, struct db_cu
     return v->error ? -1 : 0;
 }
 
-/* ---- usage rules -------------------------------------------------------- */
+/* ---- the statements against the schema ------------------------------------
+ * The seeded demo data is the same on every run: customer 1 lives in the
+ * zone of the active event and has a complaint, 190 a programme and a
+ * payment arrangement, 112 an open follow-up. */
+static const char *const cust_1[] = {"1"};
+static const char *const cust_190[] = {"190"};
+static const char *const cust_112[] = {"112"};
+static const char *const contacts_1[] = {"1", "0", "50"};
+static const struct db_statement statements[] = {
+    {NULL, 1, cust_1, &shapes[CV_HEADER], false},         {NULL, 1, cust_1, &shapes[CV_EVENTS], false},
+    {NULL, 1, cust_1, &shapes[CV_PREMISES], false},       {NULL, 1, cust_1, &shapes[CV_USAGE], false},
+    {NULL, 1, cust_1, &shapes[CV_BILLS], false},          {NULL, 1, cust_1, &shapes[CV_PAYMENTS], false},
+    {NULL, 1, cust_190, &shapes[CV_ARRANGEMENTS], false}, {NULL, 1, cust_1, &shapes[CV_BALANCE], false},
+    {NULL, 3, contacts_1, &shapes[CV_CONTACTS], false},   {NULL, 1, cust_1, &shapes[CV_CONTACT_COUNT], false},
+    {NULL, 1, cust_1, &shapes[CV_COMPLAINTS], false},     {NULL, 1, cust_190, &shapes[CV_PROGRAMMES], false},
+    {NULL, 1, cust_112, &shapes[CV_FOLLOWUPS], false},
+};
 
-static double mean(const struct db_usage_month *m, int from, int to, int *count)
+const struct db_statement *db_customer_statements(int *n)
 {
-    double sum = 0;
-    int n = 0;
-    for (int i = from; i < to; i++)
-        if (i >= 0 && !isnan(m[i].m3)) {
-            sum += m[i].m3;
-            n++;
+    /* The SQL of each is its part's: filled on first use (a static table
+     * cannot take part_sql[] elements as constants). */
+    static struct db_statement list[sizeof statements / sizeof statements[0]];
+    static bool filled;
+    if (!filled) {
+        for (size_t i = 0; i < sizeof statements / sizeof statements[0]; i++) {
+            list[i] = statements[i];
+            list[i].sql = part_sql[statements[i].shape - shapes];
         }
-    if (count)
-        *count = n;
-    return n ? sum / n : NAN;
+        filled = true;
+    }
+    *n = (int)(sizeof list / sizeof list[0]);
+    return list;
 }
 
-int db_usage_flags(const struct db_usage_month *m, int n, char *reason, size_t len)
-{
-    int flags = USAGE_OK;
-    char why[3][160] = {"", "", ""};
-
-    /* A jump that lasts: the last three months against the same three a
-     * year before (seasons cancel out), or against the six before them
-     * when there is no year of history. Small absolute changes are noise. */
-    if (n >= 6) {
-        int cnt;
-        double recent = mean(m, n - 3, n, &cnt);
-        double base = n >= 15 ? mean(m, n - 15, n - 12, NULL) : mean(m, n - 9, n - 3, NULL);
-        if (cnt == 3 && !isnan(base) && base > 0 && recent > base * 1.5 && recent - base >= 2.0) {
-            flags |= USAGE_LEAK_JUMP;
-            snprintf(why[0], sizeof why[0], "use up %.0f%% for 3 months (%.1f vs %.1f m3/month)",
-                     (recent / base - 1) * 100, recent, base);
-        }
-    }
-    /* Water never stops at night: every one of the last three smart reads
-     * shows a minimum night flow. */
-    if (n >= 3) {
-        int smart = 0;
-        double low = INFINITY;
-        for (int i = n - 3; i < n; i++)
-            if (!isnan(m[i].night_flow) && m[i].night_flow >= 0.5) {
-                smart++;
-                if (m[i].night_flow < low)
-                    low = m[i].night_flow;
-            }
-        if (smart == 3) {
-            flags |= USAGE_LEAK_NIGHT;
-            snprintf(why[1], sizeof why[1], "water flows all night (at least %.1f l/h for 3 months)", low);
-        }
-    }
-    /* A real read after two or more estimated months bills everything the
-     * estimates missed at once. Look at the latest such read. */
-    for (int i = n - 1; i >= 2; i--) {
-        if (m[i].read_type == 'e' || m[i].read_type == 0)
-            continue;
-        int est = 0;
-        for (int k = i - 1; k >= 0 && m[k].read_type == 'e'; k--)
-            est++;
-        if (est >= 2 && !isnan(m[i].m3)) {
-            double typical = mean(m, i - est - 6, i - est, NULL);
-            if (isnan(typical) || m[i].m3 > typical * 1.8) {
-                flags |= USAGE_CATCH_UP;
-                snprintf(why[2], sizeof why[2], "an actual read after %d estimated months caught up", est);
-            }
-        }
-        break;
-    }
-    if (reason && len) {
-        struct util_buf b = {0};
-        if (flags & (USAGE_LEAK_JUMP | USAGE_LEAK_NIGHT)) {
-            util_buf_puts(&b, "Possible leak: ");
-            util_buf_puts(&b, why[0]);
-            if (why[0][0] && why[1][0])
-                util_buf_puts(&b, "; ");
-            util_buf_puts(&b, why[1]);
-        }
-        if (flags & USAGE_CATCH_UP) {
-            util_buf_puts(&b, b.len ? ". Catch-up bill: " : "Catch-up bill: ");
-            util_buf_puts(&b, why[2]);
-        }
-        snprintf(reason, len, "%s", b.data ? b.data : "");
-        util_buf_free(&b);
-    }
-    return flags;
-}

@@ -1,4 +1,4 @@
-/* lifecycle.c — the complaint actions a role can take in each status: the database's transition table and guards, as a pure function the screens ask. */
+/* lifecycle.c — the complaint actions a role can take in each status: the database's transition table and guards, as a pure function the screens ask; how a deadline stands. */
 #include "careline/lifecycle.h"
 
 #include <stdio.h>
@@ -143,4 +143,11 @@ bool db_lifecycle_allowed(int s, int a, int r, char *why, size_t len)
     /* Reopening and investigating both lead to investigating; from resolved
      * or closed it is a reopen, and both keys do it. */
     return true;
+}
+
+enum db_deadline_state db_deadline_state_of(bool met, int64_t seconds_left)
+{
+    if (met)
+        return DB_DEADLINE_MET;
+    return seconds_left < 0 ? DB_DEADLINE_OVERDUE : DB_DEADLINE_RUNNING;
 }

@@ -147,6 +147,32 @@ void db_rows_free(struct db_rows *rows)
     rows->n = 0;
 }
 
+char *db_rows_field_text(const struct db_rows *rows, int i, int col)
+{
+    const struct db_shape *sh = rows->shape;
+    if (!sh || i < 0 || i >= rows->n || col < 0 || col >= sh->ncols)
+        return util_strdup("");
+    const struct db_col *c = &sh->cols[col];
+    const char *rec = (const char *)rows->v + (size_t)i * sh->size;
+    const void *f = rec + c->offset;
+    if (c->null_offset && *(const bool *)(rec + c->null_offset))
+        return util_strdup("");
+    switch (c->type) {
+    case DB_TEXT: return util_strdup(*(char *const *)f);
+    case DB_INT: return util_asprintf("%d", *(const int *)f);
+    case DB_INT64:
+    case DB_EPOCH: return util_asprintf("%lld", (long long)*(const int64_t *)f);
+    case DB_MONEY: {
+        int64_t v = *(const int64_t *)f;
+        unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+        return util_asprintf("%s%llu.%02llu", v < 0 ? "-" : "", a / 100, a % 100);
+    }
+    case DB_BOOL: return util_strdup(*(const bool *)f ? "t" : "f");
+    case DB_REAL: return util_asprintf("%.15g", *(const double *)f);
+    }
+    return util_strdup("");
+}
+
 int db_rows_decode(struct db_rows *out, const struct db_shape *shape, const PGresult *r, char *err, size_t errlen)
 {
     db_rows_free(out);

@@ -9,7 +9,6 @@
 
 /* What a request's answer goes to: one of the callbacks, by kind. */
 struct pending {
-    void (*status_done)(void *ctx, const char *status, const char *err);
     db_recovery_rows_fn rows_done;
     void (*versioned_done)(void *ctx, bool conflict, const char *err);
     void (*plain_done)(void *ctx, const char *err);
@@ -34,18 +33,6 @@ static const struct db_col credit_status_cols[] = {
 static const struct db_shape credit_status_shape = DB_SHAPE("goodwill credit", struct credit_status,
                                                             credit_status_cols);
 
-static void status_result(const struct pending *p, const PGresult *res, const char *err)
-{
-    struct db_rows rows = {0};
-    char why[256];
-    if (!err && db_rows_decode(&rows, &credit_status_shape, res, why, sizeof why) < 0)
-        err = why;
-    else if (!err && rows.n == 0)
-        err = "the database did not answer with the credit";
-    p->status_done(p->ctx, err ? NULL : DB_ROW(&rows, struct credit_status, 0)->status, err);
-    db_rows_free(&rows);
-}
-
 /* A decode failure reaches the screen as the decoder's sentence, never as
  * rows shifted into the wrong fields. */
 static void rows_result(const struct pending *p, const PGresult *res, const char *err)
@@ -65,9 +52,7 @@ static void on_result(void *arg, const PGresult *res, const char *err, double ms
     (void)ms;
     struct pending p = *(struct pending *)arg;
     free(arg);
-    if (p.status_done)
-        status_result(&p, res, err);
-    else if (p.rows_done)
+    if (p.rows_done)
         rows_result(&p, res, err);
     else if (p.versioned_done)
         p.versioned_done(p.ctx, !err && PQntuples(res) == 0, err);
@@ -89,16 +74,29 @@ static const char offer_sql[] =
     " ON CONFLICT (id) DO NOTHING RETURNING status)"
     " SELECT status FROM ins UNION ALL SELECT status FROM goodwill_credit WHERE id = $1::uuid LIMIT 1";
 
-unsigned db_credit_offer(struct db_conn *c, const char *id, long long customer_id, const char *complaint_id,
-                         const char *amount, const char *reason,
-                         void (*done)(void *ctx, const char *status, const char *err), void *ctx)
+const struct db_outbox_kind db_credit_outbox = {
+    .kind = "credit",
+    .what = "goodwill credit",
+    .answer = "status",
+    .nstmts = 1,
+    .stmts = {{offer_sql, {"id", "customer_id", "complaint_id", "amount", "reason", NULL}, NULL}},
+};
+
+unsigned db_credit_offer(struct db_conn *c, const char *dir, const struct db_credit_draft *d,
+                         const struct db_outbox_reply *r, char *err, size_t errlen)
 {
     char cust[24];
-    snprintf(cust, sizeof cust, "%lld", customer_id);
-    const char *params[5] = {id, cust, complaint_id ? complaint_id : "", amount, reason};
-    struct pending *p = pending(ctx);
-    p->status_done = done;
-    return send(c, offer_sql, 5, params, p, ctx);
+    snprintf(cust, sizeof cust, "%lld", d->customer_id);
+    const struct journal_field f[] = {
+        {"customer_id", cust},
+        {"customer", d->customer ? d->customer : ""},
+        {"complaint_id", d->complaint_id ? d->complaint_id : ""},
+        {"reference", d->reference ? d->reference : ""},
+        {"amount", d->amount},
+        {"reason", d->reason},
+    };
+    struct db_outbox_write w = {&db_credit_outbox, d->id, f, (int)(sizeof f / sizeof f[0]), dir};
+    return db_outbox_send(c, &w, r, err, errlen);
 }
 
 static const char approvals_sql[] =
@@ -225,6 +223,71 @@ unsigned db_follow_up_complete(struct db_conn *c, const char *id, int version, b
     struct pending *p = pending(ctx);
     p->versioned_done = done;
     return send(c, complete_sql, 4, params, p, ctx);
+}
+
+/* ---- notices ---------------------------------------------------------------- */
+
+/* The value of key in a flat JSON object of strings, numbers and nulls (what
+ * json_build_object makes), unquoted into out. False when it is not there
+ * or the text is not such an object. Escapes in strings are kept as they
+ * are: the values read here never have them. */
+static bool json_value(const char *json, const char *key, char *out, size_t len)
+{
+    const char *p = json;
+    while (*p == ' ' || *p == '\n' || *p == '\t')
+        p++;
+    if (*p++ != '{')
+        return false;
+    for (;;) {
+        while (*p == ' ' || *p == ',' || *p == '\n' || *p == '\t')
+            p++;
+        if (*p != '"')
+            return false;
+        const char *k = ++p;
+        while (*p && *p != '"')
+            p += *p == '\\' && p[1] ? 2 : 1;
+        if (!*p)
+            return false;
+        size_t klen = (size_t)(p++ - k);
+        while (*p == ' ')
+            p++;
+        if (*p++ != ':')
+            return false;
+        while (*p == ' ')
+            p++;
+        bool quoted = *p == '"';
+        const char *v = p + quoted;
+        p = v;
+        while (*p && (quoted ? *p != '"' : (*p != ',' && *p != '}' && *p != ' ')))
+            p += quoted && *p == '\\' && p[1] ? 2 : 1;
+        if (quoted && !*p)
+            return false;
+        if (klen == strlen(key) && strncmp(k, key, klen) == 0) {
+            snprintf(out, len, "%.*s", (int)(p - v), v);
+            return true;
+        }
+        p += quoted;
+    }
+}
+
+const char *db_approval_notice(const char *payload, long long staff_id, bool *warn)
+{
+    char who[32], status[32];
+    *warn = false;
+    if (!payload || staff_id <= 0 || !json_value(payload, "requested_by", who, sizeof who) ||
+        !json_value(payload, "status", status, sizeof status))
+        return NULL;
+    char *end;
+    long long id = strtoll(who, &end, 10);
+    if (end == who || *end || id != staff_id)
+        return NULL;
+    if (strcmp(status, "approved") == 0)
+        return "A supervisor approved your goodwill credit.";
+    if (strcmp(status, "rejected") == 0) {
+        *warn = true;
+        return "A supervisor rejected your goodwill credit (see the complaint's history).";
+    }
+    return NULL;   /* pending or applied: nothing was decided for them */
 }
 
 /* The offer runs on the first demo customer under a fixed id, inside the

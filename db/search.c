@@ -35,8 +35,8 @@
     " ORDER BY customer_id, rank, score DESC, matched DESC),"                                               \
     " top AS (SELECT b.*, count(*) FILTER (WHERE b.rank < 6) OVER () AS total FROM best b"                  \
     " ORDER BY b.rank, b.score DESC, b.customer_id LIMIT $1)"                                               \
-    " SELECT c.id, c.account_no, c.name,"                                                                   \
-    " concat_ws(', ', p.address_line1, p.town), p.postcode, c.segment, c.phone_e164,"                       \
+    " SELECT c.id AS customer_id, c.account_no, c.name,"                                                    \
+    " concat_ws(', ', p.address_line1, p.town) AS address, p.postcode, c.segment, c.phone_e164 AS phone,"   \
     " concat_ws(' ',"                                                                                       \
     " CASE WHEN EXISTS (SELECT 1 FROM customer_premise cp2"                                                 \
     " JOIN premise p2 ON p2.id = cp2.premise_id"                                                            \
@@ -47,7 +47,7 @@
     " CASE WHEN cardinality(c.vulnerability) > 0 THEN 'VULN' END,"                                          \
     " CASE WHEN c.non_digital THEN 'NODIGI' END,"                                                           \
     " CASE WHEN c.segment = 'key_account' THEN 'KEY' END,"                                                  \
-    " CASE WHEN customer_arrears(c) > 0 THEN 'ARREARS' END),"                                               \
+    " CASE WHEN customer_arrears(c) > 0 THEN 'ARREARS' END) AS flags,"                                      \
     " t.matched, t.total, (SELECT v FROM more) AS capped"                                                   \
     " FROM top t JOIN customer c ON c.id = t.customer_id"                                                   \
     " LEFT JOIN LATERAL (SELECT p.* FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id"        \
@@ -426,30 +426,34 @@ static int params(const struct plan *p, int limit, char *limit_buf, const char *
     return kinds[p->kind].nparams;
 }
 
-static char *col(const PGresult *r, int row, int c)
-{
-    return PQgetisnull(r, row, c) ? util_strdup("") : util_strdup(PQgetvalue(r, row, c));
-}
+/* The columns every kind's statement ends with (SEARCH_TAIL), by name. */
+static const struct db_col hit_cols[] = {
+    DB_COL(DB_INT64, struct db_search_hit, customer_id),
+    DB_COL(DB_TEXT, struct db_search_hit, account_no),
+    DB_COL(DB_TEXT, struct db_search_hit, name),
+    DB_COL(DB_TEXT, struct db_search_hit, address),
+    DB_COL(DB_TEXT, struct db_search_hit, postcode),
+    DB_COL(DB_TEXT, struct db_search_hit, segment),
+    DB_COL(DB_TEXT, struct db_search_hit, phone),
+    DB_COL(DB_TEXT, struct db_search_hit, flags),
+    DB_COL(DB_TEXT, struct db_search_hit, matched),
+    DB_COL(DB_INT64, struct db_search_hit, total),
+    DB_COL(DB_BOOL, struct db_search_hit, capped),
+};
+static const struct db_shape hit_shape = DB_SHAPE("search", struct db_search_hit, hit_cols);
 
 static void parse(const PGresult *r, struct db_search_result *out)
 {
-    out->count = PQntuples(r);
-    out->hits = util_calloc((size_t)(out->count ? out->count : 1), sizeof *out->hits);
-    for (int i = 0; i < out->count; i++) {
-        struct db_search_hit *h = &out->hits[i];
-        h->customer_id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
-        h->account_no = col(r, i, 1);
-        h->name = col(r, i, 2);
-        h->address = col(r, i, 3);
-        h->postcode = col(r, i, 4);
-        h->segment = col(r, i, 5);
-        h->phone = col(r, i, 6);
-        h->flags = col(r, i, 7);
-        h->matched = col(r, i, 8);
+    char why[300];
+    if (db_rows_decode(&out->rows, &hit_shape, r, why, sizeof why) < 0) {
+        out->error = util_strdup(why);
+        return;
     }
+    out->hits = out->rows.v;
+    out->count = out->rows.n;
     /* Every row carries the same total (the rows are only what is shown). */
-    out->total = out->count ? (int)strtol(PQgetvalue(r, 0, 9), NULL, 10) : 0;
-    out->total_capped = out->count && strcmp(PQgetvalue(r, 0, 10), "t") == 0;
+    out->total = out->count ? (int)out->hits[0].total : 0;
+    out->total_capped = out->count && out->hits[0].capped;
 }
 
 struct pending {
@@ -524,7 +528,7 @@ int db_search_run(struct db_conn *c, const char *text, int limit, struct db_sear
     }
     parse(r, out);
     PQclear(r);
-    return 0;
+    return out->error ? -1 : 0;
 }
 
 void db_search_prepare(struct db_conn *c)
@@ -537,18 +541,32 @@ void db_search_result_free(struct db_search_result *r)
 {
     if (!r)
         return;
-    for (int i = 0; i < r->count; i++) {
-        struct db_search_hit *h = &r->hits[i];
-        free(h->account_no);
-        free(h->name);
-        free(h->address);
-        free(h->postcode);
-        free(h->segment);
-        free(h->phone);
-        free(h->flags);
-        free(h->matched);
-    }
-    free(r->hits);
+    db_rows_free(&r->rows);
     free(r->error);
     memset(r, 0, sizeof *r);
+}
+
+/* One of each kind of search, with what it is given when it matches
+ * customer 1 of the seeded demo data (always the same: the seed is a hash
+ * of row numbers): limit, then the kind's own values (plan_params()). */
+static const char *const check_account[] = {"20", "4874732004", NULL};
+static const char *const check_phone[] = {"20", "7796095798"};
+static const char *const check_phone_part[] = {"20", "77960957", NULL};
+static const char *const check_meter[] = {"20", "SN88655056"};
+static const char *const check_postcode[] = {"20", "OX39EZ"};
+static const char *const check_postcode_part[] = {"20", "OX3", "OX4"};
+static const char *const check_words[] = {"20", "road"};
+static const char *const *const check_params[K__COUNT] = {
+    [K_ACCOUNT] = check_account, [K_PHONE] = check_phone, [K_PHONE_PART] = check_phone_part,
+    [K_METER] = check_meter, [K_POSTCODE] = check_postcode, [K_POSTCODE_PART] = check_postcode_part,
+    [K_WORDS] = check_words,
+};
+
+const struct db_statement *db_search_statements(int *n)
+{
+    static struct db_statement list[K__COUNT];
+    for (int k = 0; k < K__COUNT; k++)
+        list[k] = (struct db_statement){sql_of((enum kind)k), kinds[k].nparams, check_params[k], &hit_shape, false};
+    *n = K__COUNT;
+    return list;
 }

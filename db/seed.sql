@@ -560,14 +560,16 @@ SELECT c.id, c.id, a.start_on, (a.start_on + interval '12 months')::date,
   FROM seed_cust c JOIN seed_cbase cb ON cb.customer_id = c.id,
        LATERAL (SELECT pg_temp.d('2026-05-01') + (pg_temp.h(c.id, 33) % 120)::int AS start_on,
                        0.6 * (CASE WHEN c.hh THEN 9.50 + 3.40 * cb.base ELSE 25 + 2.95 * cb.base END) AS inst) a
- WHERE c.pay_class = 2
+ WHERE c.pay_class = 2 AND EXISTS (SELECT 1 FROM bill b WHERE b.customer_id = c.id)
 UNION ALL
 SELECT c.id, c.id, a.start_on, a.start_on + 75, round((a.inst * 12)::numeric, 2), round(a.inst::numeric, 2),
        'monthly', 'broken', (a.start_on - 2 + time '14:10')::timestamptz
   FROM seed_cust c JOIN seed_cbase cb ON cb.customer_id = c.id,
        LATERAL (SELECT pg_temp.d('2025-03-01') + (pg_temp.h(c.id, 34) % 200)::int AS start_on,
                        0.5 * (CASE WHEN c.hh THEN 9.50 + 3.40 * cb.base ELSE 25 + 2.95 * cb.base END) AS inst) a
- WHERE c.pay_class = 1 AND pg_temp.h(c.id, 35) % 5 = 0;
+ WHERE c.pay_class = 1 AND pg_temp.h(c.id, 35) % 5 = 0
+   -- only someone with bills owes: a customer who moved in last quarter has none yet
+   AND EXISTS (SELECT 1 FROM bill b WHERE b.customer_id = c.id);
 
 INSERT INTO payment (id, customer_id, bill_id, paid_on, amount, method)
 SELECT a.customer_id * 32 + 24 + i, a.customer_id, NULL, (a.start_on + i * interval '1 month')::date, a.instalment,
@@ -580,12 +582,14 @@ SELECT a.customer_id * 32 + 24 + i, a.customer_id, NULL, (a.start_on + i * inter
 -- part already due today (so, like the function, it depends on the day the seed runs).
 -- Customers with credits or compensation are refreshed by the function itself at the end.
 CREATE TEMP TABLE seed_balance ON COMMIT DROP AS
-SELECT b.customer_id, b.billed - coalesce(pm.paid, 0) AS balance,
-       greatest(0, b.billed - coalesce(pm.paid, 0) - b.not_due) AS arrears
+-- (a full join: whoever has bills or payments.)
+SELECT coalesce(b.customer_id, pm.customer_id) AS customer_id,
+       coalesce(b.billed, 0) - coalesce(pm.paid, 0) AS balance,
+       greatest(0, coalesce(b.billed, 0) - coalesce(pm.paid, 0) - coalesce(b.not_due, 0)) AS arrears
   FROM (SELECT customer_id, sum(amount) AS billed,
                coalesce(sum(amount) FILTER (WHERE due_on >= (SELECT anchor FROM seed_param)), 0) AS not_due
           FROM bill WHERE status <> 'cancelled' GROUP BY customer_id) b
-  LEFT JOIN (SELECT customer_id, sum(amount) AS paid FROM payment GROUP BY customer_id) pm
+  FULL JOIN (SELECT customer_id, sum(amount) AS paid FROM payment GROUP BY customer_id) pm
          ON pm.customer_id = b.customer_id;
 ALTER TABLE seed_balance ADD PRIMARY KEY (customer_id);
 ANALYZE seed_balance;

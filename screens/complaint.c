@@ -229,17 +229,19 @@ static int draw_deadlines(const struct complaint *c, int y, struct tui_rect b)
     left(k->resp_left, k->resp_left_null, k->resp_at, l2, sizeof l2);
     left(k->res_left, k->res_left_null, k->res_at, l3, sizeof l3);
     bool paused = c->d->status == DB_LC_WAITING;
+    /* The state, not the words, decides the colour. */
     const struct {
         const char *label, *due, *state;
+        enum db_deadline_state st;
     } rows[] = {
-        {"Acknowledge", k->ack_due, l1},
-        {"First reply", k->resp_due, l2},
-        {"Resolve", k->res_due, l3},
+        {"Acknowledge", k->ack_due, l1, db_deadline_state_of(*k->ack_at, k->ack_left_null ? 0 : k->ack_left)},
+        {"First reply", k->resp_due, l2, db_deadline_state_of(*k->resp_at, k->resp_left_null ? 0 : k->resp_left)},
+        {"Resolve", k->res_due, l3, db_deadline_state_of(*k->res_at, k->res_left_null ? 0 : k->res_left)},
     };
     for (int i = 0; i < 3 && y < b.y + b.h; i++) {
         snprintf(line, sizeof line, "%-12s due %-20s %s%s", rows[i].label, rows[i].due, rows[i].state,
-                 paused && !strstr(rows[i].state, "met") ? " (clock paused)" : "");
-        tui_put(y++, b.x + 1, b.w - 1, strstr(rows[i].state, "OVERDUE") ? TUI_ROLE_WARN : TUI_ROLE_NORMAL, line);
+                 paused && rows[i].st != DB_DEADLINE_MET ? " (clock paused)" : "");
+        tui_put(y++, b.x + 1, b.w - 1, rows[i].st == DB_DEADLINE_OVERDUE ? TUI_ROLE_WARN : TUI_ROLE_NORMAL, line);
     }
     return y;
 }
@@ -416,6 +418,7 @@ static const char *const follow_up_channels[] = {"phone", "phone", "letter", "em
 
 static void noted(void *ctx, const char *err);
 static void credited(void *ctx, const char *status, const char *err);
+static void credit_waiting(void *ctx);
 static void booked(void *ctx, const char *err);
 static bool credit_amount(const char *text, char *amount, size_t len);
 
@@ -460,8 +463,14 @@ static void send_attempt(struct complaint *c)
         if (!c->credit_id[0])
             util_uuid(c->credit_id);
         c->busy = true;
-        db_credit_offer(app_db(), c->credit_id, (long long)c->d->k->customer_id, c->id, amount,
-                        credit_reasons[choice < 0 ? 0 : choice], credited, c);
+        const struct db_credit_draft d = {c->credit_id, (long long)c->d->k->customer_id, c->id, amount,
+                                          credit_reasons[choice < 0 ? 0 : choice], c->d->k->customer,
+                                          c->d->k->reference};
+        const struct db_outbox_reply reply = {credited, credit_waiting, c};
+        char err[256];
+        db_credit_offer(app_db(), app_conf()->journal_dir, &d, &reply, err, sizeof err);
+        if (err[0])
+            tui_message(TUI_ROLE_ERROR, "Not kept on this terminal: %s", err);
         break;
     }
     case TUI_ACT_FOLLOW_UP: {
@@ -494,6 +503,14 @@ static void credited(void *ctx, const char *status, const char *err)
              err ? "" : strcmp(status, "applied") == 0
                             ? "Credit applied to the account at once."
                             : "Above your authority: sent to a supervisor. You will see the decision here.");
+}
+
+/* The connection went with the credit: it is on disk and goes again by itself. */
+static void credit_waiting(void *ctx)
+{
+    (void)ctx;
+    tui_message(TUI_ROLE_WARN, "Offline: the credit is kept on this terminal and goes as soon as the connection is back.");
+    tui_invalidate();
 }
 
 static void booked(void *ctx, const char *err)

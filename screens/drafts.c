@@ -1,4 +1,4 @@
-/* drafts.c — complaints kept on this terminal that never reached the database (a kill, a closed terminal, no connection): restore, send or discard. */
+/* drafts.c — work kept on this terminal that never reached the database (a kill, a closed terminal, no connection): complaints to restore or send, contacts and credits to send, or discard. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +7,7 @@
 #include "careline/app.h"
 #include "careline/intake.h"
 #include "careline/journal.h"
+#include "careline/outbox.h"
 #include "careline/screens.h"
 #include "careline/tui.h"
 #include "careline/util.h"
@@ -16,6 +17,7 @@ struct drafts {
     int n;
     struct tui_list list;
     bool discard_armed;
+    bool sending;         /* one kept write on its way */
 };
 
 static void reload(struct drafts *s)
@@ -41,6 +43,7 @@ static void *drafts_open(void *arg)
 static void drafts_close(void *st)
 {
     struct drafts *s = st;
+    db_forget_owner(app_db(), s);
     db_journal_free(s->d, s->n);
     free(s);
 }
@@ -54,12 +57,49 @@ static void drafts_resume(void *st)
         tui_pop();
 }
 
+static const char *get(const struct journal_draft *d, const char *key)
+{
+    const char *v = db_journal_get(d, key);
+    return v ? v : "";
+}
+
+static bool is_complaint(const struct journal_draft *d)
+{
+    return strcmp(d->kind, "complaint") == 0;
+}
+
+/* What it is, in a few words, for the list. */
+static const char *what(const struct journal_draft *d, char *buf, size_t len)
+{
+    if (is_complaint(d))
+        return *get(d, "category") ? get(d, "category") : "(no category yet)";
+    if (strcmp(d->kind, "contact") == 0)
+        snprintf(buf, len, "Contact by %s", get(d, "channel"));
+    else if (strcmp(d->kind, "credit") == 0)
+        snprintf(buf, len, "Goodwill credit %s%s %s", tui_ascii() ? "GBP " : "\u00a3", get(d, "amount"),
+                 get(d, "reference"));
+    else if (strcmp(d->kind, "complaint_contact") == 0)
+        snprintf(buf, len, "Call added to a complaint");
+    else
+        snprintf(buf, len, "(%s)", d->kind);
+    return buf;
+}
+
+/* Its text: the customer's words, the contact's summary, the reason. */
+static const char *text(const struct journal_draft *d)
+{
+    static const char *const keys[] = {"description", "summary", "reason", "text"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (db_journal_get(d, keys[i]))
+            return get(d, keys[i]);
+    return "";
+}
+
 static const char *cell(void *ctx, int row, int col, enum tui_role *role)
 {
     struct drafts *s = ctx;
     const struct journal_draft *d = &s->d[row];
-    static char buf[64];
-    const char *v;
+    static char buf[128];
     switch (col) {
     case 0: {
         struct tm tm;
@@ -67,15 +107,19 @@ static const char *cell(void *ctx, int row, int col, enum tui_role *role)
         strftime(buf, sizeof buf, "%d %b %H:%M", &tm);
         return buf;
     }
-    case 1: return (v = db_journal_get(d, "customer")) ? v : "";
-    case 2: return (v = db_journal_get(d, "category")) && *v ? v : "(no category yet)";
+    case 1:
+        if (*get(d, "customer"))
+            return get(d, "customer");
+        snprintf(buf, sizeof buf, "customer %s", get(d, "customer_id"));
+        return buf;
+    case 2: return what(d, buf, sizeof buf);
     case 3:
-        if ((v = db_journal_get(d, "state")) && strcmp(v, "submitting") == 0) {
+        if (strcmp(get(d, "state"), "submitting") == 0) {
             *role = TUI_ROLE_WARN;
             return "SENT, NOT CONFIRMED";
         }
         return "draft";
-    case 4: return (v = db_journal_get(d, "description")) ? v : "";
+    case 4: return text(d);
     }
     return NULL;
 }
@@ -84,15 +128,65 @@ static void drafts_draw(void *st, struct tui_rect b)
 {
     struct drafts *s = st;
     tui_put(b.y, b.x + 1, b.w - 1, TUI_ROLE_WARN,
-            "Complaints kept on this terminal that the database has not confirmed.");
+            s->sending ? "Sending..." : "Work kept on this terminal that the database has not confirmed.");
     tui_put(b.y + 1, b.x + 1, b.w - 1, TUI_ROLE_HINT,
-            "Enter reopens one to finish it; s sends it as it is; d throws it away (press twice).");
+            "Enter reopens a complaint; s sends as it is; d throws away (press twice).");
     static const struct tui_column cols[] = {
-        {"Saved", 12, 0, false}, {"Customer", 0, 3, false}, {"Category", 0, 3, false},
+        {"Saved", 12, 0, false}, {"Customer", 0, 3, false}, {"What", 0, 3, false},
         {"State", 19, 0, false}, {"Description", 0, 3, false},
     };
     struct tui_rect lr = {b.y + 3, b.x, b.h - 3, b.w};
     tui_list_draw(&s->list, lr, cols, 5, true, true, cell, s);
+}
+
+static void sent(void *ctx, const char *answer, const char *err)
+{
+    (void)answer;
+    struct drafts *s = ctx;
+    s->sending = false;
+    if (err)
+        tui_message(TUI_ROLE_ERROR, "Not sent: %s", err);
+    else
+        tui_message(TUI_ROLE_OK, "Sent: the database has it.");
+    reload(s);
+    if (s->n == 0)
+        tui_pop();   /* s is freed: touch nothing after */
+    else
+        tui_invalidate();
+}
+
+static void send_waiting(void *ctx)
+{
+    (void)ctx;
+    tui_message(TUI_ROLE_WARN, "Offline: it goes as soon as the connection is back.");
+}
+
+/* A complaint opens in the form, which checks it and sends it under its own
+ * id; anything else goes as it is, under its own id too: never doubled. */
+static enum scr_result send_one(struct drafts *s, const struct journal_draft *d, bool as_is)
+{
+    if (!is_complaint(d)) {
+        if (s->sending)
+            return SCR_HANDLED;
+        char err[256];
+        const struct db_outbox_reply reply = {sent, send_waiting, s};
+        if (!db_outbox_send_kept(app_db(), app_conf()->journal_dir, d, &reply, err, sizeof err)) {
+            tui_message(TUI_ROLE_ERROR, "%s; discard it with d.", err);
+            return SCR_REDRAW;
+        }
+        s->sending = true;
+        return SCR_REDRAW;
+    }
+    const char *cust = db_journal_get(d, "customer_id");
+    if (!cust || strtoll(cust, NULL, 10) <= 0) {
+        tui_message(TUI_ROLE_ERROR, "This draft names no customer; discard it with d.");
+        return SCR_REDRAW;
+    }
+    struct intake_arg arg = {.customer_id = strtoll(cust, NULL, 10), .restore = d};
+    tui_push(&scr_intake_ops, &arg);
+    if (as_is)
+        tui_message(TUI_ROLE_NORMAL, "Check it, then C-x sends it.");
+    return SCR_REDRAW;
 }
 
 static enum scr_result drafts_action(void *st, enum tui_action a)
@@ -103,34 +197,20 @@ static enum scr_result drafts_action(void *st, enum tui_action a)
     const struct journal_draft *d = s->list.sel >= 0 && s->list.sel < s->n ? &s->d[s->list.sel] : NULL;
     switch (a) {
     case TUI_ACT_OPEN:
-    case TUI_ACT_SUBMIT: {
-        if (!d)
-            return SCR_HANDLED;
-        const char *cust = db_journal_get(d, "customer_id");
-        if (!cust || strtoll(cust, NULL, 10) <= 0) {
-            tui_message(TUI_ROLE_ERROR, "This draft names no customer; discard it with d.");
-            return SCR_REDRAW;
-        }
-        /* Sending "as it is" is the form opened on the draft; it checks and
-         * saves with the draft's own id, so nothing is ever doubled. */
-        struct intake_arg arg = {.customer_id = strtoll(cust, NULL, 10), .restore = d};
-        tui_push(&scr_intake_ops, &arg);
-        if (a == TUI_ACT_SUBMIT)
-            tui_message(TUI_ROLE_NORMAL, "Check it, then C-x sends it.");
-        return SCR_REDRAW;
-    }
+    case TUI_ACT_SUBMIT:
+        return d ? send_one(s, d, a == TUI_ACT_SUBMIT) : SCR_HANDLED;
     case TUI_ACT_DISCARD:
-        if (!d)
+        if (!d || s->sending)
             return SCR_HANDLED;
         if (!s->discard_armed) {
             s->discard_armed = true;
-            tui_message(TUI_ROLE_WARN, "Press d again to throw this complaint away for good.");
+            tui_message(TUI_ROLE_WARN, "Press d again to throw this away for good.");
             return SCR_REDRAW;
         }
         s->discard_armed = false;
-        db_journal_remove(app_conf()->journal_dir, d->id);
+        db_outbox_discard(app_conf()->journal_dir, d->id);
         reload(s);
-        tui_message(TUI_ROLE_OK, "Draft thrown away.");
+        tui_message(TUI_ROLE_OK, "Thrown away.");
         return s->n ? SCR_REDRAW : SCR_CLOSE;
     case TUI_ACT_BACK:
         return SCR_CLOSE;
@@ -149,7 +229,7 @@ static const enum tui_action *drafts_status(void *st)
 
 const struct screen_ops scr_drafts_ops = {
     .name = "drafts",
-    .title = "Unsent complaints",
+    .title = "Unsent complaints, contacts, credits",
     .open = drafts_open,
     .close = drafts_close,
     .draw = drafts_draw,

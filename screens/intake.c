@@ -9,6 +9,7 @@
 #include "careline/complaint.h"
 #include "careline/journal.h"
 #include "careline/keymap.h"
+#include "careline/outbox.h"
 #include "careline/screens.h"
 #include "careline/text.h"
 #include "careline/textview.h"
@@ -66,18 +67,23 @@ static int find(const char *const *list, int n, const char *v)
  * waits for the disk, and nothing on screen is missing from the journal
  * when the next key arrives. */
 
-static void journal(struct intake *s, const char *state)
-{
+/* The form as the outbox keeps and sends it (pointers into s and bufs). */
+struct form_write {
     char cust[24], prem[24], cat[24];
-    snprintf(cust, sizeof cust, "%lld", s->customer_id);
-    snprintf(prem, sizeof prem, "%lld", s->premise_id);
-    snprintf(cat, sizeof cat, "%lld", s->category_id);
+    struct journal_field f[11];
+    struct db_outbox_write w;
+};
+
+static const struct db_outbox_write *form_write(const struct intake *s, struct form_write *fw)
+{
+    snprintf(fw->cust, sizeof fw->cust, "%lld", s->customer_id);
+    snprintf(fw->prem, sizeof fw->prem, "%lld", s->premise_id);
+    snprintf(fw->cat, sizeof fw->cat, "%lld", s->category_id);
     const struct journal_field f[] = {
-        {"state", state},
-        {"customer_id", cust},
+        {"customer_id", fw->cust},
         {"customer", s->customer},
-        {"premise_id", prem},
-        {"category_id", cat},
+        {"premise_id", fw->prem},
+        {"category_id", fw->cat},
         {"category", s->category},
         {"event_id", s->event_id},
         {"channel", channels[s->channel]},
@@ -86,11 +92,25 @@ static void journal(struct intake *s, const char *state)
         {"callback", s->callback ? "yes" : "no"},
         {"description", s->desc.f.text},
     };
-    char err[256];
-    if (db_journal_save(app_conf()->journal_dir, s->id, "complaint", f, N(f), err, sizeof err) < 0)
+    memcpy(fw->f, f, sizeof f);
+    fw->w = (struct db_outbox_write){&db_complaint_outbox, s->id, fw->f, N(f), app_conf()->journal_dir};
+    return &fw->w;
+}
+
+static void journal_result(struct intake *s, const char *err)
+{
+    if (err[0])
         snprintf(s->journal_error, sizeof s->journal_error, "Not kept on this terminal: %s", err);
     else
         s->journal_error[0] = '\0';
+}
+
+static void journal(struct intake *s, const char *state)
+{
+    struct form_write fw;
+    char err[256] = "";
+    db_outbox_keep(form_write(s, &fw), state, err, sizeof err);
+    journal_result(s, err);
 }
 
 /* ---- categories ------------------------------------------------------------ */
@@ -462,30 +482,28 @@ static void fill_draft(const struct intake *s, struct db_complaint_draft *d)
     d->description = s->desc.f.text;
 }
 
+/* Lost on the way: the outbox sends it again under the same id when the
+ * connection is back; the journal has it if the program dies meanwhile. */
+static void waiting(void *ctx)
+{
+    struct intake *s = ctx;
+    s->offline_wait = true;
+    tui_invalidate();
+}
+
 static void saved(void *ctx, const char *reference, const char *err)
 {
     struct intake *s = ctx;
-    if (err && db_state(app_db()) != DB_ONLINE) {
-        /* Lost on the way: the same id goes again when the connection is
-         * back; the journal has it if the program dies meanwhile. */
-        s->offline_wait = true;
-        struct db_complaint_draft d;
-        fill_draft(s, &d);
-        db_complaint_save(app_db(), &d, saved, s);
-        tui_invalidate();
-        return;
-    }
     s->saving = false;
     s->offline_wait = false;
     if (err) {
+        /* Kept on this terminal as a draft (the outbox did), to put right. */
         snprintf(s->error, sizeof s->error, "Not saved: %s", err);
         s->error_field = F_SEVERITY;
-        journal(s, "draft");
         tui_invalidate();
         return;
     }
     s->journal_dirty = false;
-    db_journal_remove(app_conf()->journal_dir, s->id);
     tui_message(TUI_ROLE_OK, "Complaint %s saved.", reference);
     /* Straight on to putting it right: the recovery script that fits, over
      * the new complaint, so that leaving the script (Esc) goes back to the
@@ -518,8 +536,11 @@ static enum scr_result submit(struct intake *s)
     s->error[0] = '\0';
     s->saving = true;
     s->journal_dirty = false;
-    journal(s, "submitting");
-    db_complaint_save(app_db(), &d, saved, s);
+    struct form_write fw;
+    char err[256];
+    const struct db_outbox_reply reply = {saved, waiting, s};
+    db_outbox_send(app_db(), form_write(s, &fw), &reply, err, sizeof err);
+    journal_result(s, err);
     return SCR_REDRAW;
 }
 
@@ -535,9 +556,12 @@ static void cycle(struct intake *s, int step)
     s->journal_dirty = true;
 }
 
-static void attached(void *ctx, const char *err)
+static void attached(void *ctx, const char *answer, const char *err)
 {
+    (void)answer;
     struct intake *s = ctx;
+    s->saving = false;
+    s->offline_wait = false;
     if (err) {
         snprintf(s->error, sizeof s->error, "Not added: %s", err);
         s->error_field = F_SEVERITY;
@@ -545,7 +569,7 @@ static void attached(void *ctx, const char *err)
         return;
     }
     s->journal_dirty = false;
-    db_journal_remove(app_conf()->journal_dir, s->id);
+    db_outbox_discard(app_conf()->journal_dir, s->id);
     tui_message(TUI_ROLE_OK, "This call was added to the open complaint.");
     tui_pop();
 }
@@ -557,8 +581,15 @@ static enum scr_result attach(struct intake *s)
         return SCR_HANDLED;
     const struct db_intake_open *o = db_intake_duplicate(s->in, s->category_id, s->event_id);
     if (o) {
+        /* The call's own id keys the history row; the draft stays in the
+         * journal until the database has the call. */
+        const struct journal_field f[] = {
+            {"complaint_id", o->id}, {"channel", channels[s->channel]}, {"text", s->desc.f.text}};
+        const struct db_outbox_write w = {&db_complaint_contact_outbox, s->id, f, N(f), NULL};
+        const struct db_outbox_reply reply = {attached, waiting, s};
+        char err[8];
         s->saving = true;
-        db_complaint_add_contact(app_db(), o->id, s->id, channels[s->channel], s->desc.f.text, attached, s);
+        db_outbox_send(app_db(), &w, &reply, err, sizeof err);
         return SCR_REDRAW;
     }
     tui_message(TUI_ROLE_NORMAL, "No open complaint of this customer matches this category.");
@@ -594,7 +625,7 @@ static enum scr_result intake_action(void *st, enum tui_action a)
             return SCR_REDRAW;
         }
         s->journal_dirty = false;
-        db_journal_remove(app_conf()->journal_dir, s->id);
+        db_outbox_discard(app_conf()->journal_dir, s->id);
         return SCR_CLOSE;
     case TUI_ACT_NEXT_FIELD:
         s->focus = (enum focus)((s->focus + 1) % F__COUNT);

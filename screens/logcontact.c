@@ -32,6 +32,7 @@ struct logcontact {
     char error[256];                 /* beside the field it concerns */
     enum field error_field;
     bool saving;
+    bool offline_wait;               /* the connection went: it is on disk and goes by itself */
     bool discard_armed;              /* Esc once more throws the typing away */
 };
 
@@ -162,24 +163,46 @@ static void logcontact_draw(void *st, struct tui_rect b)
         }
         y++;
         /* The message for a field sits right under it. */
-        if (l->error[0] && (int)l->error_field == f && y < b.y + b.h)
-            tui_put(y++, value_x, value_w, TUI_ROLE_ERROR, l->error);
+        if (l->error[0] && (int)l->error_field == f && y < b.y + b.h) {
+            /* Wrapped, never cut: the end says what to do. */
+            int rows = b.y + b.h - y < 3 ? b.y + b.h - y : 3;
+            int used = tui_put_wrapped((struct tui_rect){.y = y, .x = value_x, .w = value_w, .h = rows},
+                                       TUI_ROLE_ERROR, l->error, 0, false);
+            y += used < rows ? used : rows;
+        }
         else if (focused && y < b.y + b.h)
             tui_put(y++, value_x, value_w, TUI_ROLE_HINT, hints[f]);
         else
             y++;
     }
-    if (l->saving && y < b.y + b.h)
+    if (l->saving && y < b.y + b.h && (l->offline_wait || db_state(app_db()) != DB_ONLINE))
+        tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_WARN,
+                "Offline: the contact is kept on this terminal and goes as soon as the connection is back.");
+    else if (l->saving && y < b.y + b.h)
         tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_DIM, "Saving...");
 }
 
-static void on_saved(void *ctx, const char *err)
+/* The connection went with the contact: it is on disk and goes again by itself. */
+static void on_waiting(void *ctx)
 {
     struct logcontact *l = ctx;
+    l->offline_wait = true;
+    tui_invalidate();
+}
+
+static void on_saved(void *ctx, const char *answer, const char *err)
+{
+    (void)answer;
+    struct logcontact *l = ctx;
     l->saving = false;
+    l->offline_wait = false;
     if (err) {
-        /* Keep everything typed; the same id makes the retry safe. */
-        snprintf(l->error, sizeof l->error, "Not saved (%s). Press Enter to try again.", err);
+        /* Keep everything typed; the same id makes the retry safe. libpq's
+         * messages run on over several lines: the first says what happened. */
+        int first = (int)strcspn(err, "\n");
+        while (first > 0 && (err[first - 1] == ' ' || err[first - 1] == '.'))
+            first--;
+        snprintf(l->error, sizeof l->error, "Not saved: %.*s. Press Enter to try again.", first, err);
         l->error_field = F_SUMMARY;
         tui_invalidate();
         return;
@@ -223,7 +246,11 @@ static enum scr_result submit(struct logcontact *l)
         return SCR_REDRAW;
     }
     l->saving = true;
-    db_contact_save(app_db(), &l->draft, on_saved, l);
+    const struct db_outbox_reply reply = {on_saved, on_waiting, l};
+    char err[200];
+    db_contact_save(app_db(), app_conf()->journal_dir, &l->draft, &reply, err, sizeof err);
+    if (err[0])
+        snprintf(l->error, sizeof l->error, "Not kept on this terminal: %s", err);
     return SCR_REDRAW;
 }
 
@@ -258,6 +285,8 @@ static enum scr_result logcontact_action(void *st, enum tui_action a)
             tui_message(TUI_ROLE_WARN, "Press Esc again to throw away what you typed.");
             return SCR_REDRAW;
         }
+        /* A refused save is kept on this terminal: thrown away with the rest. */
+        db_outbox_discard(app_conf()->journal_dir, l->draft.id);
         return SCR_CLOSE;
     case TUI_ACT_NEXT_FIELD:
     case TUI_ACT_DOWN:

@@ -259,6 +259,9 @@ static enum scr_result search_action(void *st, enum tui_action a)
     case TUI_ACT_FOLLOW_UPS:
         tui_push(&scr_followups_ops, NULL);
         return SCR_REDRAW;
+    case TUI_ACT_CALL_LIST:
+        tui_push(&scr_calllist_ops, NULL);
+        return SCR_REDRAW;
     case TUI_ACT_DASHBOARD:
         tui_push(&scr_dashboard_ops, NULL);
         return SCR_REDRAW;

@@ -12,9 +12,18 @@ case $AS in
     *) echo "demo.sh: DEMO_AS must be agent or supervisor, not '$AS'" >&2; exit 2 ;;
 esac
 CARELINE=$TOP/build/careline
-. "$TOP/tests/lib/pgtmp.sh"
-pgtmp_start || exit 1
-echo "Demo database: socket $PGHOST, port $PGPORT (removed when you quit)"
+if [ "${STANDBY:-0}" = 1 ]; then
+    # A primary and a synchronous streaming standby (tests/lib/pgpair.sh), so
+    # a failover can be tried by hand while Careline runs.
+    . "$TOP/tests/lib/pgpair.sh"
+    pgpair_start || exit 1
+    echo "Demo primary: socket $PGPAIR_PRIMARY_SOCK, port $PGPAIR_PRIMARY_PORT"
+    echo "Demo standby: socket $PGPAIR_STANDBY_SOCK, port $PGPAIR_STANDBY_PORT (streaming, synchronous; both removed when you quit)"
+else
+    . "$TOP/tests/lib/pgtmp.sh"
+    pgtmp_start || exit 1
+    echo "Demo database: socket $PGHOST, port $PGPORT (removed when you quit)"
+fi
 createdb careline || exit 1
 export PGDATABASE=careline
 "$CARELINE" migrate >/dev/null || exit 1
@@ -47,6 +56,16 @@ if ! out=$("$CARELINE" scripts load "$TOP"/conf/scripts/*.conf 2>&1); then
 fi
 echo "Recovery scripts: $(printf '%s\n' "$out" | grep -c ' from ') from conf/scripts loaded ($("$CARELINE" scripts list | grep -c ' yes ') active)"
 
+if [ "${STANDBY:-0}" = 1 ]; then
+    # Careline is given both servers; libpq keeps to the one that takes writes.
+    export PGHOST=$PGPAIR_PRIMARY_SOCK,$PGPAIR_STANDBY_SOCK PGPORT=$PGPAIR_PRIMARY_PORT,$PGPAIR_STANDBY_PORT \
+           PGTARGETSESSIONATTRS=read-write
+    echo
+    echo "To try a failover while Careline runs, from another terminal (as root: prefix runuser -u postgres --):"
+    echo "  $PGTMP_BIN/pg_ctl -D $PGPAIR_DIR/primary/data -m immediate stop    # the primary dies"
+    echo "  $PGTMP_BIN/pg_ctl -D $PGPAIR_DIR/standby/data promote              # the standby takes over"
+fi
+
 other_side=agent
 [ "$AS" = agent ] && other_side=supervisor
 echo
@@ -54,7 +73,7 @@ echo "Logins (each its own PostgreSQL role, linked to a staff row):"
 printf '  %-11s %-25s %s\n' agent "$AGENT" "careline_agent: customers, complaints, scripts, credits within the limit" \
     supervisor "$SUPERVISOR" "careline_supervisor: approvals, everyone's follow-ups, overrides"
 echo "This terminal opens Careline as the $AS. To be the $other_side at the same time, in another terminal:"
-echo "  PGHOST=$PGHOST PGPORT=$PGPORT PGDATABASE=careline PGUSER=$OTHER $CARELINE"
+echo "  ${PGTARGETSESSIONATTRS:+PGTARGETSESSIONATTRS=$PGTARGETSESSIONATTRS }PGHOST=$PGHOST PGPORT=$PGPORT PGDATABASE=careline PGUSER=$OTHER $CARELINE"
 echo "(DEMO_AS=supervisor make demo opens this terminal as the supervisor instead.)"
 
 if [ ! -t 0 ] || [ ! -t 1 ]; then

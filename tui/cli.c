@@ -9,6 +9,7 @@
 
 #include "careline/admin.h"
 #include "careline/app.h"
+#include "careline/cmd_notify.h"
 #include "careline/customer.h"
 #include "careline/export.h"
 #include "careline/keymap.h"
@@ -95,6 +96,8 @@ int cli_parse(struct cli_cmd *c)
         return db_staff_cli_parse(c->argc, c->argv);
     if (strcmp(c->name, "customer") == 0)
         return db_export_cli_parse(c->argc, c->argv);
+    if (strcmp(c->name, "notify") == 0)
+        return cmd_notify_parse(c->argc, c->argv);
     return bad(c, "unknown command '%s'", c->name);
 }
 
@@ -226,14 +229,6 @@ int cli_keys(void)
     return APP_EXIT_OK;
 }
 
-static const char *const part_names[CV__COUNT] = {
-    [CV_HEADER] = "header",     [CV_EVENTS] = "events",          [CV_PREMISES] = "premises",
-    [CV_USAGE] = "usage",       [CV_BILLS] = "bills",            [CV_PAYMENTS] = "payments",
-    [CV_ARRANGEMENTS] = "arrangements", [CV_BALANCE] = "balance", [CV_CONTACTS] = "contacts",
-    [CV_CONTACT_COUNT] = "contact_count", [CV_COMPLAINTS] = "complaints", [CV_PROGRAMMES] = "programmes",
-    [CV_FOLLOWUPS] = "followups", [CV_AUDIT] = "audit",
-};
-
 /* `careline view ACCOUNT`: the customer view as lines "part|cell|cell",
  * cells sanitised, for administrators checking what agents see, and tests. */
 static int run_view(struct cli_cmd *c, struct db_conn *db)
@@ -258,13 +253,15 @@ static int run_view(struct cli_cmd *c, struct db_conn *db)
         return APP_EXIT_FAILED;
     }
     for (int part = 0; part < CV__COUNT; part++) {
-        const struct db_table *t = &v.part[part];
-        for (int row = 0; row < t->rows; row++) {
-            fputs(part_names[part], stdout);
-            for (int col = 0; col < t->cols; col++) {
-                char *clean = tui_text_sanitize(db_cell(t, row, col), false);
+        const struct db_rows *t = &v.part[part];
+        for (int row = 0; row < t->n; row++) {
+            fputs(db_cv_part_name((enum db_cv_part)part), stdout);
+            for (int col = 0; col < t->shape->ncols; col++) {
+                char *cell = db_rows_field_text(t, row, col);
+                char *clean = tui_text_sanitize(cell, false);
                 printf("|%s", clean);
                 free(clean);
+                free(cell);
             }
             putchar('\n');
         }
@@ -286,6 +283,8 @@ int cli_run(struct cli_cmd *c, struct db_conn *db)
         return db_staff_cli_run(c->argc, c->argv, db);
     if (strcmp(c->name, "customer") == 0)
         return db_export_cli_run(c->argc, c->argv, db);
+    if (strcmp(c->name, "notify") == 0)
+        return cmd_notify_run(c->argc, c->argv, db, app_conf());
     char err[2048];
     if (strcmp(c->name, "migrate") == 0) {
         if (db_migrate(db, stdout, err, sizeof err) < 0) {

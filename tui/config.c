@@ -42,12 +42,24 @@ static const struct known known[] = {
     {"ui.search_delay_ms", K_INT, OFF(search_delay_ms), 0, 5000, NULL},
     {"ui.search_limit", K_INT, OFF(search_limit), 1, 500, NULL},
     {"paths.journal_dir", K_STR, OFF(journal_dir), 0, 0, NULL},
+    {"notify.sendmail", K_STR, OFF(notify.sendmail), 0, 0, NULL},
+    {"notify.mail_from", K_STR, OFF(notify.mail_from), 0, 0, NULL},
+    {"notify.sms_url", K_STR, OFF(notify.sms_url), 0, 0, NULL},
+    {"notify.sms_username", K_STR, OFF(notify.sms_username), 0, 0, NULL},
+    {"notify.sms_password", K_STR, OFF(notify.sms_password), 0, 0, NULL},
+    {"notify.sms_from", K_STR, OFF(notify.sms_from), 0, 0, NULL},
+    {"notify.batch", K_INT, OFF(notify.batch), 1, 10000, NULL},
+    {"notify.max_attempts", K_INT, OFF(notify.max_attempts), 1, 100, NULL},
+    {"notify.retry_seconds", K_INT, OFF(notify.retry_seconds), 1, 3600, NULL},
+    {"notify.timeout_seconds", K_INT, OFF(notify.timeout_seconds), 1, 600, NULL},
+    {"notify.lease_seconds", K_INT, OFF(notify.lease_seconds), 10, 86400, NULL},
 };
 #undef OFF
 
 /* Groups a file may contain; settings inside are checked against `known`,
  * the patterns list and the key-map loader. */
-static const char *const groups[] = {"connection", "database", "ui", "patterns", "paths", "keys", NULL};
+static const char *const groups[] = {"connection", "database", "ui", "patterns", "paths", "keys", "notify",
+                                     NULL};
 
 const char *conf_default_text(void)
 {
@@ -289,5 +301,10 @@ void conf_free(struct conf *c)
     free(c->service);
     free(c->report_conninfo);
     free(c->journal_dir);
+    struct conf_notify *n = &c->notify;
+    char **notify_strings[] = {&n->sendmail, &n->mail_from, &n->sms_url, &n->sms_username, &n->sms_password,
+                               &n->sms_from};
+    for (size_t i = 0; i < sizeof notify_strings / sizeof notify_strings[0]; i++)
+        free(*notify_strings[i]);
     memset(c, 0, sizeof *c);
 }

@@ -12,6 +12,7 @@
 
 #include "careline/admin.h"
 #include "careline/cli.h"
+#include "careline/recovery.h"
 #include "careline/screens.h"
 #include "careline/search.h"
 #include "careline/script.h"
@@ -84,29 +85,14 @@ void app_off_notify(void *ctx)
             handlers[i].fn = NULL;
 }
 
-/* A number after "key": in a small JSON payload we made ourselves. */
-static long long json_number(const char *json, const char *key)
-{
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\" : ", key);
-    const char *p = strstr(json, pat);
-    if (!p) {
-        snprintf(pat, sizeof pat, "\"%s\":", key);
-        p = strstr(json, pat);
-    }
-    return p ? strtoll(p + strlen(pat), NULL, 10) : 0;
-}
-
 static void relay(void *ctx, const char *channel, const char *payload)
 {
     (void)ctx;
     /* The agent who asked for a credit hears the decision, wherever they are. */
-    if (strcmp(channel, "careline_approval") == 0 && staff_id && json_number(payload, "requested_by") == staff_id) {
-        if (strstr(payload, "\"approved\""))
-            tui_message(TUI_ROLE_OK, "A supervisor approved your goodwill credit.");
-        else if (strstr(payload, "\"rejected\""))
-            tui_message(TUI_ROLE_WARN, "A supervisor rejected your goodwill credit (see the complaint's history).");
-    }
+    bool warn;
+    const char *notice = strcmp(channel, "careline_approval") == 0 ? db_approval_notice(payload, staff_id, &warn) : NULL;
+    if (notice)
+        tui_message(warn ? TUI_ROLE_WARN : TUI_ROLE_OK, "%s", notice);
     for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
         if (handlers[i].fn && strcmp(handlers[i].channel, channel) == 0)
             handlers[i].fn(handlers[i].ctx, payload);
@@ -167,6 +153,8 @@ static void usage(FILE *f)
           "  staff list [--csv]         list staff, their groups and whether they can log in\n"
           "  customer export ACCOUNT [--json|--text]\n"
           "                            everything held about one customer (subject access)\n"
+          "  notify [--once] [--batch N] [--worker NAME] [--verbose]\n"
+          "                            send queued event notifications (e-mail, SMS) until stopped\n"
           "\n"
           "Options:\n"
           "  -c, --config FILE         read FILE over the built-in defaults\n"
@@ -401,7 +389,8 @@ int main(int argc, char **argv)
     }
     const char *cmd = optind < argc ? argv[optind] : NULL;
     static const char *const commands[] = {"migrate", "seed", "maintain", "check-config", "search", "keys",
-                                           "lifecycle", "view", "report", "scripts", "staff", "customer", NULL};
+                                           "lifecycle", "view", "report", "scripts", "staff", "customer", "notify",
+                                           NULL};
     bool known = cmd == NULL;
     for (int i = 0; cmd && commands[i]; i++)
         known |= strcmp(cmd, commands[i]) == 0;

@@ -61,6 +61,8 @@
     X(DESCRIPTION, "description", "description", "Read the complaint's whole description (scrolls)") \
     X(RETRY, "apply-again", "apply again", "Apply the refused change again, to the complaint as it is now") \
     X(UPCOMING, "upcoming", "upcoming/due", "Show the follow-ups not yet due (record one early), or those due") \
+    X(CALL_LIST, "call-list", "calls", "The call list: customers to phone about an event") \
+    X(RECORD_CALL, "record-call", "record call", "Record the call: reached, no answer or message left") \
     X(DASHBOARD, "dashboard", "dashboard", "The floor's figures, live: contacts, complaints, deadlines, satisfaction, root causes") \
     X(PERIOD_TODAY, "today", "today", "Figures for today") \
     X(PERIOD_WEEK, "week", "week", "Figures for this week (Monday to Sunday)") \

@@ -9,6 +9,7 @@
 
 #include "careline/db.h"
 #include "careline/lifecycle.h"
+#include "careline/outbox.h"
 #include "careline/record.h"
 
 /* Everything the intake form needs, in one round trip: typed records,
@@ -97,17 +98,17 @@ enum db_complaint_field { CF_CATEGORY, CF_DESCRIPTION, CF_SEVERITY, CF_CHANNEL, 
 /* -1 when the draft can be saved, else the field at fault, with why. */
 int db_complaint_check(const struct db_complaint_draft *d, char *why, size_t len);
 
-/* INSERT .. ON CONFLICT (id) DO NOTHING: saving the same draft twice
- * (a retry after a lost connection, a restored journal) leaves one
- * complaint. done gets its reference, or err. The request waits for the
- * connection when offline (it is kept in the journal meanwhile). */
-unsigned db_complaint_save(struct db_conn *c, const struct db_complaint_draft *d,
-                           void (*done)(void *ctx, const char *reference, const char *err), void *ctx);
-
-/* Add this call to an open complaint (a 'contact' history row keyed by
- * the call's own UUID, so a retry adds it once). */
-unsigned db_complaint_add_contact(struct db_conn *c, const char *complaint_id, const char *id, const char *channel,
-                                  const char *text, void (*done)(void *ctx, const char *err), void *ctx);
+/* Saving a complaint is a write of the outbox (outbox.h): INSERT .. ON
+ * CONFLICT (id) DO NOTHING, so the same draft saved twice (a retry after a
+ * lost connection, a restored journal) leaves one complaint. Its fields are
+ * the intake journal's: customer_id, premise_id ("0": none), category_id,
+ * event_id ("": none), channel, severity, preference, callback ("yes" or
+ * "no"), description; the answer is the complaint's reference. */
+extern const struct db_outbox_kind db_complaint_outbox;
+/* This call added to an open complaint: a 'contact' history row keyed by
+ * the call's own UUID (a retry adds it once). Fields: complaint_id,
+ * channel, text ("" says the customer called again). */
+extern const struct db_outbox_kind db_complaint_contact_outbox;
 
 /* ---- one complaint: detail, history, lifecycle -------------------------- */
 

@@ -19,6 +19,13 @@ struct conf {
     int search_delay_ms;
     int search_limit;
     char *journal_dir;        /* resolved: never empty after conf_load */
+    struct conf_notify {      /* `careline notify`: see the notify group of careline.conf */
+        char *sendmail;       /* path of sendmail(8) */
+        char *mail_from;      /* the From header */
+        char *sms_url;        /* the gateway's sendsms URL; "" = no SMS */
+        char *sms_username, *sms_password, *sms_from;
+        int batch, max_attempts, retry_seconds, timeout_seconds, lease_seconds;
+    } notify;
 };
 
 /* Where the configuration is looked for when no --config is given:

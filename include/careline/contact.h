@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "careline/db.h"
+#include "careline/outbox.h"
 
 struct db_choice {
     char *code;
@@ -33,6 +34,7 @@ struct db_contact_draft {
     int nps;                  /* 0..10, -1 = not asked */
     bool survey_declined;
     const char *comment;
+    const char *customer;     /* who, for the list of unsent work; may be NULL */
 };
 void db_contact_draft_init(struct db_contact_draft *d, long long customer_id);
 
@@ -41,12 +43,14 @@ enum db_contact_field { DB_CONTACT_SUMMARY, DB_CONTACT_SUBJECT, DB_CONTACT_WRAPU
  * a message for the agent in why. */
 int db_contact_check(const struct db_contact_draft *d, char *why, size_t len);
 
-/* Save: INSERT .. ON CONFLICT (id) DO NOTHING, so saving the same draft
- * twice (a retry after a lost connection) leaves one row; the survey, when
- * asked, goes in the same round trip (one per interaction). done gets NULL
- * or the reason it failed. ctx is the owner. */
-unsigned db_contact_save(struct db_conn *c, const struct db_contact_draft *d,
-                         void (*done)(void *ctx, const char *err), void *ctx);
+/* Save through the outbox (kept under dir until the database has it; sent
+ * again after a lost connection): INSERT .. ON CONFLICT (id) DO NOTHING,
+ * so saving the same draft twice leaves one row; the survey, when asked,
+ * goes in the same round trip (one per interaction). err: why it is not
+ * kept on disk, "" when it is. */
+extern const struct db_outbox_kind db_contact_outbox;
+unsigned db_contact_save(struct db_conn *c, const char *dir, const struct db_contact_draft *d,
+                         const struct db_outbox_reply *r, char *err, size_t errlen);
 /* The same, waiting (tests). Returns 0 or -1 with db_error(). */
 int db_contact_save_sync(struct db_conn *c, const struct db_contact_draft *d);
 

@@ -1,11 +1,14 @@
-/* customer.h — everything about one customer for the unified view, fetched in one round trip. */
+/* customer.h — everything about one customer for the unified view, fetched in one round trip as typed records, and the rules agents read off it. */
 #ifndef CARELINE_CUSTOMER_H
 #define CARELINE_CUSTOMER_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "careline/db.h"
+#include "careline/lifecycle.h"
+#include "careline/record.h"
 
 /* The parts of the view, one statement each, sent together. */
 enum db_cv_part {
@@ -14,48 +17,142 @@ enum db_cv_part {
     CV__COUNT
 };
 
-/* Columns of each part. */
-enum { H_ID, H_ACCOUNT, H_NAME, H_SEGMENT, H_LANGUAGE, H_CHANNEL, H_PHONE, H_EMAIL, H_BALANCE, H_ARREARS,
-       H_VULNERABILITY, H_PSR, H_NON_DIGITAL, H_KEY_ACCOUNT, H_ARRANGEMENT, H_OVERDUE, H_REPEAT_SUBJECT,
-       H_VERSION, H_FIRST_NAME, H_CUSTOMER_TYPE };
-enum { EV_ID, EV_KIND, EV_TITLE, EV_STARTED, EV_RESTORE, EV_MESSAGE, EV_PREMISES };
-enum { PR_ID, PR_ADDRESS, PR_POSTCODE, PR_ZONE, PR_TYPE, PR_SERIAL, PR_METER_TYPE, PR_METER_STATUS, PR_ROLE,
-       PR_SINCE };
-enum { US_MONTH, US_M3, US_LAST_YEAR, US_SIMILAR, US_READ_TYPE, US_NIGHT_FLOW };
-enum { BI_ID, BI_ISSUED, BI_PERIOD, BI_AMOUNT, BI_DUE, BI_STATUS, BI_ESTIMATED, BI_PERIOD_START, BI_PERIOD_END };
-enum { PA_PAID, PA_AMOUNT, PA_METHOD };
-enum { AR_START, AR_END, AR_INSTALMENT, AR_FREQUENCY, AR_STATUS, AR_TOTAL };
-enum { BA_MONTH, BA_BALANCE };
-enum { CO_ID, CO_AT, CO_CHANNEL, CO_DIRECTION, CO_AGENT, CO_WRAPUP, CO_SUBJECT, CO_SUMMARY, CO_BODY };
-enum { CC_COUNT };
-enum { CP_ID, CP_REFERENCE, CP_CATEGORY, CP_STATUS, CP_OPENED, CP_SEVERITY, CP_ACK_LEFT, CP_RESPONSE_LEFT,
-       CP_RESOLUTION_LEFT, CP_ACKNOWLEDGED, CP_RESPONDED, CP_DONE, CP_ROOT_CAUSE, CP_DESCRIPTION, CP_PAUSED,
-       CP_RESOLUTION };
-enum { PG_NAME, PG_KIND, PG_STATUS, PG_ENROLLED, PG_REBATE, PG_ENDED, PG_DESCRIPTION };
-enum { FU_DUE, FU_CHANNEL, FU_WHAT, FU_OVERDUE };
+/* ---- the records, one per part -------------------------------------------
+ * Dates and times are text the database formats for people, in the
+ * utility's zone ("03 Sep 2026"); money is pence. Each part's rows are
+ * decoded by column name (record.h), so a statement changed without its
+ * record fails loudly. */
+
+struct db_cv_header {
+    int64_t id;
+    char *account_no, *name, *segment, *language, *preferred_channel;
+    char *phone, *email;             /* "" when none */
+    int64_t balance, arrears;        /* pence; arrears as of today */
+    char *vulnerability;             /* codes, ", " between them; "" none */
+    bool priority_services, non_digital, key_account;
+    bool arrangement;                /* an active payment arrangement */
+    bool complaint_overdue;          /* an open complaint past a deadline */
+    char *repeat_subject;            /* contacted about it twice in 7 days; "" none */
+    int version;
+    char *first_name, *customer_type;
+};
+/* An active critical event over one of the customer's premises, newest first. */
+struct db_cv_event {
+    char *id, *kind, *title;
+    char *started, *restore;         /* "Mon 30 Nov 21:11"; restore "not yet known" */
+    char *message;                   /* the words to read out */
+    char *premises;                  /* the addresses affected, "; " between them */
+};
+/* One current premise and one of its meters (a row per meter). */
+struct db_cv_premise {
+    int64_t id;
+    char *address, *postcode, *zone, *premise_type;
+    char *serial, *meter_type, *meter_status;   /* "" when no meter */
+    char *role, *since;
+};
+/* One month of the 24 up to the latest read. */
+struct db_cv_usage {
+    char *month;                     /* "2026-11" */
+    bool m3_null, last_year_null, similar_m3_null, night_flow_null;   /* no read, no benchmark */
+    double m3, last_year, similar_m3;   /* similar_m3: the average of similar premises */
+    char *read_type;                 /* the worst read of the month: a, s, c, e; "" none */
+    double night_flow;               /* litres/hour, smart meters */
+};
+struct db_cv_bill {
+    int64_t id;
+    char *issued, *period;
+    int64_t amount;                  /* pence */
+    char *due, *status;              /* status as of today: issued, overdue, paid, ... */
+    bool estimated;
+    char *period_start, *period_end; /* "2026-07" */
+};
+struct db_cv_payment {
+    char *paid;
+    int64_t amount;
+    char *method;
+};
+struct db_cv_arrangement {
+    char *start_on, *end_on;         /* end_on "open" */
+    int64_t instalment;
+    char *frequency, *status;
+    int64_t total;
+    bool total_null;
+};
+/* The balance at the end of one of the last 24 months. */
+struct db_cv_balance {
+    char *month;
+    int64_t balance;
+};
+struct db_cv_contact {
+    char *id, *started, *channel, *direction;
+    char *agent, *wrap_up, *subject, *summary, *body;   /* "" when none */
+};
+struct db_cv_contact_count {
+    int64_t count;
+};
+struct db_cv_complaint {
+    char *id;
+    bool ack_met, response_met, resolution_met;   /* no time left counted: met */
+    char *reference, *category, *status, *opened, *severity;
+    int64_t ack_left, response_left, resolution_left;   /* seconds; negative: overdue */
+    bool acknowledged, responded, done, paused;
+    char *root_cause, *description, *resolution;
+    /* Filled by the loader from the above (db_deadline_state_of): the screen
+     * colours these, never its own words. */
+    enum db_deadline_state ack_state, resolution_state;
+};
+struct db_cv_programme {
+    char *name, *kind, *status, *enrolled;
+    int64_t rebate;
+    bool rebate_null;
+    char *ended, *description;
+};
+struct db_cv_follow_up {
+    char *due, *channel, *what;
+    bool overdue;
+};
 
 #define DB_CV_CONTACT_PAGE 50
 
 struct db_customer_view {
-    struct db_table part[CV__COUNT];
-    char *error;          /* NULL on success */
+    /* Part p decoded with its record above (CV_AUDIT writes, has none):
+     * header has 0 or 1 row, contact_count 1. */
+    struct db_rows part[CV__COUNT];
+    bool got[CV__COUNT];  /* the parts this answer carries (a refresh asks for some) */
+    char *error;          /* NULL on success: the database's or the decoder's sentence */
     double ms;            /* from sending to the result */
     int contacts_offset;  /* first contact row held */
 };
 
+/* Typed rows of a view: NULL past the end. */
+#define DB_CV_ROW(v, p, type, i) \
+    ((i) >= 0 && (i) < (v)->part[p].n ? DB_ROW(&(v)->part[p], const type, i) : (const type *)NULL)
+#define DB_CV_HEADER(v) DB_CV_ROW(v, CV_HEADER, struct db_cv_header, 0)
+
+/* The name of a part ("header", "bills"), as `careline view` prints it. */
+const char *db_cv_part_name(enum db_cv_part p);
+
 /* Fetch the whole view of customer_id in one round trip (pipeline), also
  * writing the audit row "customer.open". done gets a view the callee owns
- * (db_customer_view_free). ctx is the owner for db_forget_owner. */
+ * (db_customer_view_free, then free). ctx is the owner for db_forget_owner. */
 unsigned db_customer_open(struct db_conn *c, long long customer_id,
                           void (*done)(void *ctx, struct db_customer_view *v), void *ctx);
 /* Fetch only the parts given (e.g. the event banner after a NOTIFY, or
  * contacts from an offset), in one round trip; parts not asked for are
- * empty in the result. */
+ * empty in the result and not in got[]. */
 unsigned db_customer_refresh(struct db_conn *c, long long customer_id, const enum db_cv_part *parts, int n,
                              int contacts_offset, void (*done)(void *ctx, struct db_customer_view *v), void *ctx);
 /* The same, waiting (tests, bench). Returns 0 or -1 with v->error set. */
 int db_customer_open_sync(struct db_conn *c, long long customer_id, struct db_customer_view *v);
+/* Move the parts `from` carries into `into`, replacing them there; from is
+ * left empty (still to be freed). */
+void db_customer_view_merge(struct db_customer_view *into, struct db_customer_view *from);
 void db_customer_view_free(struct db_customer_view *v);
+
+/* Every statement of the view, with parameters that run it on the seeded
+ * demo data, for the database test that runs each against the schema and
+ * decodes it (tests/db/statements.c). Sets *n. */
+const struct db_statement *db_customer_statements(int *n);
 
 /* ---- rules on the data (pure, unit-tested) --------------------------- */
 
@@ -64,6 +161,12 @@ struct db_usage_month {
     char read_type;     /* 'a' actual, 's' smart, 'c' customer, 'e' estimated, 0 none */
     double night_flow;  /* litres/hour, NAN when not a smart meter */
 };
+/* Night flow from this many litres an hour, every night, means a leak. */
+#define DB_USAGE_NIGHT_LEAK 0.5
+
+/* The view's usage months (oldest first) as the rules take them, at most
+ * max. Returns the count. */
+int db_cv_usage_months(const struct db_customer_view *v, struct db_usage_month *out, int max);
 
 enum db_usage_flag {
     USAGE_OK = 0,
@@ -75,5 +178,12 @@ enum db_usage_flag {
 /* Look at months (oldest first) and say what an agent should know: the
  * flags found and one sentence with the reason in reason (may be NULL). */
 int db_usage_flags(const struct db_usage_month *m, int n, char *reason, size_t len);
+
+/* The bill behind a "why is my bill so high?" call: among the newest six
+ * (bills newest first), the newest well above the average of up to four
+ * bills before it (30% and at least 10.00 more). Returns its index, or -1
+ * with reason "". reason: "153% above the 4 bills before (123.60 on
+ * average); estimated". */
+int db_high_bill(const struct db_cv_bill *bills, int n, char *reason, size_t len);
 
 #endif

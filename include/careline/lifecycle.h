@@ -1,9 +1,10 @@
-/* lifecycle.h — which complaint actions can succeed, as one pure function of (status, action, role) that agrees with the database's rules. */
+/* lifecycle.h — which complaint actions can succeed, as one pure function of (status, action, role) that agrees with the database's rules; and how a deadline stands. */
 #ifndef CARELINE_LIFECYCLE_H
 #define CARELINE_LIFECYCLE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The complaint's states (complaint.status in the database). */
 enum db_lifecycle_status {
@@ -58,5 +59,11 @@ int db_lifecycle_target(enum db_lifecycle_action a);
  * never allowed. (A close over an open follow-up is the one refusal that
  * depends on more than these three: the screen checks it before asking.) */
 bool db_lifecycle_allowed(int s, int a, int r, char *why, size_t len);
+
+/* How one deadline of a complaint stands, from what the database says is
+ * left of it: screens colour this state, never their own words for it. */
+enum db_deadline_state { DB_DEADLINE_MET, DB_DEADLINE_RUNNING, DB_DEADLINE_OVERDUE };
+/* met: the deadline was met (or no longer counts); else seconds_left < 0 is overdue. */
+enum db_deadline_state db_deadline_state_of(bool met, int64_t seconds_left);
 
 #endif

@@ -52,6 +52,11 @@ struct db_rows {
 };
 #define DB_ROW(rows, type, i) ((type *)(rows)->v + (i))
 
+/* Field col of row i as text, for output that walks any shape (`careline
+ * view`): "" for a NULL, money "12.30", booleans "t"/"f", numbers as
+ * written. Heap string. */
+char *db_rows_field_text(const struct db_rows *rows, int i, int col);
+
 /* Decode a PGRES_TUPLES_OK result into out (freed first). Returns 0, or -1
  * with a sentence in err naming the statement, the column and the reason
  * (out left empty). */

@@ -6,14 +6,25 @@
 #include <stdint.h>
 
 #include "careline/db.h"
+#include "careline/outbox.h"
 #include "careline/record.h"
 
-/* Offer a goodwill credit (id made by the caller: a retry gives one credit).
- * The database decides: "applied" within the requester's authority,
- * "pending" above it. done gets that status, or err. */
-unsigned db_credit_offer(struct db_conn *c, const char *id, long long customer_id, const char *complaint_id,
-                         const char *amount, const char *reason,
-                         void (*done)(void *ctx, const char *status, const char *err), void *ctx);
+/* A goodwill credit offered. */
+struct db_credit_draft {
+    const char *id;              /* made by the caller, once: a retry gives one credit */
+    long long customer_id;
+    const char *complaint_id;    /* may be NULL */
+    const char *amount;          /* "25.50" */
+    const char *reason;
+    const char *customer, *reference;   /* for the list of unsent work; may be NULL */
+};
+/* Offer it through the outbox (kept under dir until the database has it;
+ * sent again after a lost connection). The database decides: the answer
+ * is "applied" within the requester's authority, "pending" above it. err:
+ * why it is not kept on disk, "" when it is. */
+extern const struct db_outbox_kind db_credit_outbox;
+unsigned db_credit_offer(struct db_conn *c, const char *dir, const struct db_credit_draft *d,
+                         const struct db_outbox_reply *r, char *err, size_t errlen);
 
 /* A pending credit in the supervisor's queue. mine, may_approve and
  * may_reject say what the database would accept from the person asking (a
@@ -70,6 +81,13 @@ unsigned db_follow_ups_due(struct db_conn *c, bool mine, bool upcoming, db_recov
  * early is fine); conflict: someone else recorded or changed it first. */
 unsigned db_follow_up_complete(struct db_conn *c, const char *id, int version, bool confirmed, const char *outcome,
                                void (*done)(void *ctx, bool conflict, const char *err), void *ctx);
+
+/* What the agent who asked for a credit is told when a supervisor decides
+ * it, from the careline_approval notification's payload (a JSON object of
+ * credit_id, status and requested_by: 004_rules.sql). Pure. NULL when the
+ * payload is not a decision on a credit staff_id asked for (staff_id 0:
+ * nobody); else the sentence, with *warn set for a rejection. */
+const char *db_approval_notice(const char *payload, long long staff_id, bool *warn);
 
 /* Every statement of this module whose rows are decoded into a record,
  * with parameters that run it on the seeded demo data: the database test

@@ -18,6 +18,7 @@
     X(approvals) \
     X(followups) \
     X(runner) \
+    X(calllist) \
     X(dashboard) \
     X(figlist) \
     X(improve) \

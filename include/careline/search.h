@@ -4,15 +4,18 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "careline/db.h"
+#include "careline/record.h"
 
 /* Bytes a search field accepts; db_search_check refuses more than half of it
  * with a hint, so a long paste is seen and explained, not silently cut. */
 #define DB_SEARCH_INPUT_MAX 512
 
+/* One customer found, decoded by column name (record.h). */
 struct db_search_hit {
-    long long customer_id;
+    int64_t customer_id;
     char *account_no;
     char *name;
     char *address;      /* first service address, one line */
@@ -21,14 +24,17 @@ struct db_search_hit {
     char *phone;        /* E.164 */
     char *flags;        /* words: "PSR VULN NON-DIGITAL KEY EVENT ARREARS" */
     char *matched;      /* what matched: account, phone, postcode, meter, name, address */
+    int64_t total;      /* the same on every row: see db_search_result */
+    bool capped;
 };
 
 struct db_search_result {
+    struct db_rows rows;        /* struct db_search_hit: owns what hits points at */
     struct db_search_hit *hits;
     int count;          /* rows here: the best ones, at most the limit asked for */
     int total;          /* customers matching in all, of which hits are the best */
     bool total_capped;  /* total stopped counting: "more than total" (partial phone, postcode area) */
-    char *error;        /* NULL on success */
+    char *error;        /* NULL on success: the database's or the decoder's sentence */
     double elapsed_ms;  /* from sending to the result */
 };
 
@@ -51,5 +57,9 @@ void db_search_result_free(struct db_search_result *r);
  * connected, and after each reconnect), and run each once, so the agent's
  * first search costs what the tenth does. */
 void db_search_prepare(struct db_conn *c);
+/* One statement of each kind, with values that match the seeded demo data,
+ * for the database test that runs each and decodes it (tests/db/
+ * statements.c). Sets *n. */
+const struct db_statement *db_search_statements(int *n);
 
 #endif

@@ -13,9 +13,11 @@
 #   5. the load driver: BENCH_AGENTS agents for BENCH_LOAD_SECONDS, direct and
 #      through PgBouncer (transaction pooling) when it is installed;
 #   6. a slow link (150 ms each way, 56 kbit/s): between Careline and
-#      PostgreSQL, and between the terminal and Careline.
+#      PostgreSQL, and between the terminal and Careline;
+#   7. an event's notifications over the largest zone: queued at the
+#      declare's commit, handed to exim4 and Kannel (tests/bench/notify.sh).
 # Knobs: BENCH_CUSTOMERS (1000000), BENCH_REPS (20), BENCH_LOAD_SECONDS (60),
-# BENCH_AGENTS (200), BENCH_THINK_MS (3000), BENCH_SKIP="load slow" (sections to leave out),
+# BENCH_AGENTS (200), BENCH_THINK_MS (3000), BENCH_SKIP="load slow notify" (sections to leave out),
 # BENCH_PGDIR (/var/tmp/careline-bench-pg), BENCH_KEY_GAP (0.08 s).
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -385,6 +387,11 @@ case $SKIP in *" load "*) ;; *)
     . "$TOP/tests/bench/loadrun.sh"
     bench_note "bench: load driver..."
     load_all >>"$REPORT" ;;
+esac
+case $SKIP in *" notify "*) ;; *)
+    . "$TOP/tests/bench/notify.sh"
+    bench_note "bench: notifications over the largest zone (exim4, Kannel)..."
+    notify_all >>"$REPORT" ;;
 esac
 case $SKIP in *" slow "*) ;; *)
     . "$TOP/tests/bench/slowlink.sh"

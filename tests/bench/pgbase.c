@@ -101,7 +101,7 @@ int main(int argc, char **argv)
             } else {
                 int rows = 0;
                 for (int i = 0; i < CV__COUNT; i++)
-                    rows += v.part[i].rows;
+                    rows += v.part[i].n;
                 printf("%s %.3f %.3f %d\n", label, ms, v.ms, rows);
             }
             db_customer_view_free(&v);

@@ -17,7 +17,15 @@ TEST_DB=$DB
 
 createdb "$DB" && createdb "$DB2" || { not_ok "createdb"; tap_done; exit 1; }
 check "migrate" migrate_db "$DB"
+# The seed anchors its history on the day it runs (in the utility's zone).
+# A run that crosses midnight cannot compare what was computed on two
+# different days: those checks are skipped, never failed or faked.
+day() { q "SELECT (now() AT TIME ZONE 'Europe/London')::date" "${1:-$DB}"; }
+day_before=$(day)
 check "seed $N customers" seed_db "$DB" "$N"
+seed_day=$(day)
+[ "$day_before" = "$seed_day" ] || seed_day=""   # the seed itself crossed midnight
+same_day() { [ -n "$seed_day" ] && [ "$(day "${1:-$DB}")" = "$seed_day" ]; }
 
 is "N customers" "$(q "SELECT count(*) FROM customer")" "$N"
 is "every segment is present" "$(q "SELECT count(DISTINCT segment) FROM customer")" 8
@@ -53,7 +61,8 @@ is "summer use is higher than winter use" "$(q "SELECT sum(consumption_m3) FILTE
         > sum(consumption_m3) FILTER (WHERE extract(month FROM read_on) = 1) FROM meter_read")" t
 
 # History is anchored on the day the seed runs (in the utility's zone), whatever that day is.
-today="(now() AT TIME ZONE 'Europe/London')::date"
+if [ -n "$seed_day" ]; then
+today="date '$seed_day'"
 is "the last meter reads are from last month" "$(q "SELECT max(read_on) >= (date_trunc('month', $today) - interval '1 month')::date
         AND max(read_on) < date_trunc('month', $today)::date FROM meter_read")" t
 is "bills fall due from today on" "$(q "SELECT count(*) > 0 FROM bill WHERE due_on >= $today AND due_on < $today + 62")" t
@@ -63,6 +72,12 @@ is "nothing was billed, paid, read or said after today" "$(q "SELECT (SELECT coa
         AND (SELECT max(ended_at) <= now() FROM critical_event)")" t
 is "the history reaches back two years" "$(q "SELECT min(read_on) BETWEEN (date_trunc('month', $today) - interval '24 months')::date
         AND (date_trunc('month', $today) - interval '23 months')::date FROM meter_read")" t
+else
+    for what in "the last meter reads are from last month" "bills fall due from today on" \
+                "nothing was billed, paid, read or said after today" "the history reaches back two years"; do
+        skip "$what" "the seed ran across midnight"
+    done
+fi
 is "bills, payments and arrangements exist" "$(q "SELECT (SELECT count(*) FROM bill) > $N AND (SELECT count(*) FROM payment) > $N
         AND (SELECT count(*) FROM payment_arrangement WHERE status = 'active') > 0")" t
 is "bill statuses: paid, part paid, overdue, issued" "$(q "SELECT string_agg(DISTINCT status, ',' ORDER BY status) FROM bill")" \
@@ -129,19 +144,28 @@ is "nothing was duplicated" "$(q "$counts")" "$before"
 
 # The same N gives the same data.
 check "migrate a second database" migrate_db "$DB2"
+day2=$(day "$DB2")
 check "seed it with the same N" seed_db "$DB2" "$N"
+[ "$(day "$DB2")" = "$day2" ] && [ "$day2" = "$seed_day" ] || seed_day=""   # seeded on another day
 digest='SELECT md5(string_agg(t, E'"'"'\n'"'"' ORDER BY id)) FROM (SELECT id, c::text AS t FROM customer c) x'
-d1=$(q "$digest" "$DB"); d2=$(q "$digest" "$DB2")
-is "same customers for the same N" "$d1" "$d2"
 digest2="SELECT md5(string_agg(concat_ws('|', meter_id, read_on, reading, read_type, night_flow_lph), ',' ORDER BY id)) FROM meter_read"
-is "same meter reads for the same N" "$(q "$digest2" "$DB")" "$(q "$digest2" "$DB2")"
 digest3="SELECT md5(string_agg(concat_ws('|', customer_id, issued_on, amount, status), ',' ORDER BY id)) FROM bill"
-is "same bills for the same N" "$(q "$digest3" "$DB")" "$(q "$digest3" "$DB2")"
+if same_day; then
+    d1=$(q "$digest" "$DB"); d2=$(q "$digest" "$DB2")
+    is "same customers for the same N" "$d1" "$d2"
+    is "same meter reads for the same N" "$(q "$digest2" "$DB")" "$(q "$digest2" "$DB2")"
+    is "same bills for the same N" "$(q "$digest3" "$DB")" "$(q "$digest3" "$DB2")"
+else
+    for what in customers "meter reads" bills; do skip "same $what for the same N" "the run crossed midnight"; done
+fi
 
 # (after the comparison: these change customer rows)
-is "the balance cache agrees with refresh_customer_balance() everywhere" "$(q "CREATE TEMP TABLE snap AS SELECT id, balance, arrears FROM customer;
+if ! same_day; then
+    skip "the balance cache agrees with refresh_customer_balance() everywhere" "the run crossed midnight: arrears moved on"
+else is "the balance cache agrees with refresh_customer_balance() everywhere" "$(q "CREATE TEMP TABLE snap AS SELECT id, balance, arrears FROM customer;
         SELECT count(refresh_customer_balance(id)) FROM customer;
         SELECT count(*) FROM customer c JOIN snap s USING (id) WHERE (c.balance, c.arrears) IS DISTINCT FROM (s.balance, s.arrears)" | tail -n 1)" 0
+fi
 is "balance = bills - payments where there are no credits or compensation" "$(q "SELECT count(*) FROM customer c WHERE balance <>
         coalesce((SELECT sum(amount) FROM bill b WHERE b.customer_id = c.id AND b.status <> 'cancelled'), 0)
       - coalesce((SELECT sum(amount) FROM payment p WHERE p.customer_id = c.id), 0)

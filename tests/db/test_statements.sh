@@ -4,6 +4,10 @@
 export TEST_DB=statements_$$
 createdb -T "$SEEDED_TEMPLATE" "$TEST_DB" || { not_ok "copy the seeded template"; tap_done; exit 1; }
 trap 'dropdb --if-exists "$TEST_DB"' EXIT
+# An event with a customer message: the notification outbox and call list have rows.
+q "INSERT INTO critical_event (kind, title, agent_message, customer_message) VALUES ('low_pressure', 'Statements', 'x', 'Low pressure today.');
+   INSERT INTO critical_event_zone SELECT e.id, z.zone_id FROM critical_event e,
+     (SELECT zone_id FROM premise GROUP BY 1 ORDER BY count(*) DESC LIMIT 1) z WHERE e.title = 'Statements'" >/dev/null
 # The sanitizer run passes its own build's careline; the checker sits beside it.
 prog=$(dirname "$CARELINE")/dbtests/statements
 [ -x "$prog" ] || { not_ok "the statement checker is built ($prog)"; tap_done; exit 1; }

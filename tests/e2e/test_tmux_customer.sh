@@ -16,6 +16,10 @@ row=$(q "SELECT c.account_no || ' ' || p.zone_id FROM customer c
          ORDER BY c.id LIMIT 1")
 acct=${row% *}; zone=${row#* }
 
+# A long e-mail address (and a long balance line with it) is never cut.
+long_email="first.middle.lastname-household@a-rather-long-domain.example.co.uk"
+q "UPDATE customer SET email = '$long_email', phone_e164 = '+447700900123' WHERE account_no = '$acct'" >/dev/null
+
 for term in xterm-256color vt100; do
     extra=()
     [ "$term" = vt100 ] && extra=(LANG=C LC_ALL=C NO_COLOR=1)
@@ -25,6 +29,7 @@ for term in xterm-256color vt100; do
     wait_screen "$term: the account is found" "^> $acct"
     tmux_keys Enter
     wait_screen "$term: the customer opens" "Acct $acct"
+    wait_screen "$term: the whole e-mail address shows, on a row of its own if need be" "$long_email" 3
     if tmux_screen | grep -q 'since .* restore est'; then not_ok "$term: no banner before the event"; else ok "$term: no banner before the event"; fi
 
     # A supervisor, elsewhere, declares a boil-water notice for the zone.

@@ -17,6 +17,9 @@ check() {   # check NAME COMMAND...: pass when COMMAND exits 0
     local out
     if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "command: $*" "$out"; fi
 }
+skip() {   # skip NAME REASON: a check that cannot be made in this run (TAP SKIP)
+    TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1 # SKIP $2"
+}
 is() {   # is NAME GOT WANT
     if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi
 }

@@ -1,4 +1,4 @@
-/* test_lifecycle.c — the complaint action function: the database's transition pairs, roles, closed complaints, and the sentence that says why not. */
+/* test_lifecycle.c — the complaint action function: the database's transition pairs, roles, closed complaints, the sentence that says why not, and how a deadline stands. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -100,9 +100,20 @@ static void bad_input_is_refused(void **state)
         assert_int_equal(db_lifecycle_status_parse(db_lifecycle_status_name((enum db_lifecycle_status)s)), s);
 }
 
+/* A deadline's state: met whatever is left, overdue only once past. */
+static void test_deadline(void **state)
+{
+    (void)state;
+    assert_int_equal(db_deadline_state_of(true, -500), DB_DEADLINE_MET);
+    assert_int_equal(db_deadline_state_of(false, -1), DB_DEADLINE_OVERDUE);
+    assert_int_equal(db_deadline_state_of(false, 0), DB_DEADLINE_RUNNING);
+    assert_int_equal(db_deadline_state_of(false, 86400), DB_DEADLINE_RUNNING);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_deadline),
         cmocka_unit_test(status_changes_follow_the_database),
         cmocka_unit_test(the_reported_cases),
         cmocka_unit_test(roles),

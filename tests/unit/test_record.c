@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "careline/record.h"
@@ -213,6 +214,28 @@ static void test_parts(void **state)
     PQclear((PGresult *)res[1]);
 }
 
+/* What `careline view` prints for each field. */
+static void test_field_text(void **state)
+{
+    (void)state;
+    const char *const vals[] = {"O'Brien", "7", "-3", "-0.05", "f", "2.5", NULL};
+    PGresult *r = result(good_names, 7, vals, 1);
+    struct db_rows rows = {0};
+    char err[256];
+    assert_int_equal(db_rows_decode(&rows, &rec_shape, r, err, sizeof err), 0);
+    const char *const want[] = {"7", "O'Brien", "-3", "-0.05", "f", "2.5", ""};
+    for (int c = 0; c < 7; c++) {
+        char *t = db_rows_field_text(&rows, 0, c);
+        assert_string_equal(t, want[c]);
+        free(t);
+    }
+    char *out = db_rows_field_text(&rows, 1, 0);   /* past the end: empty, never a crash */
+    assert_string_equal(out, "");
+    free(out);
+    db_rows_free(&rows);
+    PQclear(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +243,7 @@ int main(void)
         cmocka_unit_test(test_decode_by_name),
         cmocka_unit_test(test_changed_statement_refused),
         cmocka_unit_test(test_parts),
+        cmocka_unit_test(test_field_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
