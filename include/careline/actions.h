@@ -63,20 +63,20 @@
     X(UPCOMING, "upcoming", "upcoming/due", "Show the follow-ups not yet due (record one early), or those due") \
     X(CALL_LIST, "call-list", "calls", "The call list: customers to phone about an event") \
     X(RECORD_CALL, "record-call", "record call", "Record the call: reached, no answer or message left") \
-    X(DASHBOARD, "dashboard", "dashboard", "The floor's figures, live: contacts, complaints, deadlines, satisfaction, root causes") \
+    X(DASHBOARD, "dashboard", "dashboard", "The floor's figures, live, and what each one counts") \
     X(PERIOD_TODAY, "today", "today", "Figures for today") \
     X(PERIOD_WEEK, "week", "week", "Figures for this week (Monday to Sunday)") \
     X(PERIOD_MONTH, "month", "month", "Figures for this month") \
-    X(PERIOD_RANGE, "range", "days", "Figures for the days you choose (first and last day)") \
+    X(PERIOD_RANGE, "range", "days", "Figures for the days you choose") \
     X(EARLIER, "earlier", "earlier", "The period before this one") \
     X(LATER, "later", "later", "The period after this one") \
     X(TEAM_FILTER, "team", "team", "Figures of one team, or of every team") \
     X(NEXT_SECTION, "next-section", "next group", "Jump to the next group of figures") \
     X(PREV_SECTION, "prev-section", "prev group", "Jump to the previous group of figures") \
-    X(IMPROVE, "improve", "actions", "What was changed because of this root cause: see and record improvement actions") \
+    X(IMPROVE, "improve", "actions", "Changes made because of this root cause (record one)") \
     X(ADD, "add", "add", "Record a new one") \
     X(EDIT, "edit", "edit", "Change the selected one") \
-    X(WITHDRAW, "withdraw", "withdraw", "Take the selected one back out of the published record")
+    X(WITHDRAW, "withdraw", "withdraw", "Take it out of the published record")
 
 enum tui_action {
 #define TUI_ACTION_ENUM(id, name, label, help) TUI_ACT_##id,
