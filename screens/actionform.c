@@ -72,15 +72,17 @@ static void actionform_draw(void *st, struct tui_rect b)
                     0, false);
     y += 3;
     tui_put(y++, b.x + 1, b.w - 1, f->focus == F_WHAT ? TUI_ROLE_SELECTED : TUI_ROLE_LABEL, "What was changed");
-    int h = b.h - 9 > 2 ? b.h - 9 : 2;
+    int h = b.h - 10 > 2 ? b.h - 10 : 2;
     if (h > 8)
         h = 8;
     struct tui_rect r = {y, b.x + 1, h, b.w - 2};
     tui_textarea_draw(&f->what, r, f->focus == F_WHAT);
     y += h;
-    if (*f->error && f->error_field == F_WHAT)
-        tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_ERROR, f->error);
-    y += 2;
+    if (*f->error && f->error_field == F_WHAT) {
+        struct tui_rect er = {y, b.x + 1, 2, b.w - 2};
+        tui_put_wrapped(er, TUI_ROLE_ERROR, f->error, 0, false);
+    }
+    y += 3;
     int x = b.x + 1 + tui_put(y, b.x + 1, b.w - 1, f->focus == F_WHEN ? TUI_ROLE_SELECTED : TUI_ROLE_LABEL,
                               "When (YYYY-MM-DD)");
     tui_field_draw(&f->when, y, x + 1, 12, f->focus == F_WHEN);

@@ -134,8 +134,20 @@ static void figlist_draw(void *st, struct tui_rect b)
         {"When", 12, 0, false},  {"Ref/account", 13, 0, false}, {"Customer", 0, 3, false},
         {"What", 0, 3, false},   {"Detail", 0, 3, false},       {"Who", 0, 2, false},
     };
-    struct tui_rect lr = {b.y + 3, b.x, b.h - 3, b.w};
+    int foot = b.h >= 12 ? 2 : 0;
+    struct tui_rect lr = {b.y + 3, b.x, b.h - 3 - foot, b.w};
     tui_list_draw(&l->list, lr, cols, 6, true, true, cell, l);
+    /* The selected row whole: the columns cut long names. */
+    const struct db_fig_item *r = item(l, l->list.sel);
+    if (foot && r) {
+        char *whole = util_asprintf("%s %s, %s: %s%s%s%s%s", *r->reference ? r->reference : "account", r->account_no,
+                                    r->customer, r->what, *r->detail ? "; " : "", r->detail, *r->who ? "; " : "",
+                                    r->who);
+        tui_hline(b.y + b.h - foot, b.x, b.w, TUI_ROLE_BORDER);
+        struct tui_rect wr = {b.y + b.h - 1, b.x + 1, 1, b.w - 2};
+        tui_put_excerpt(wr, TUI_ROLE_NORMAL, whole, "", false);
+        free(whole);
+    }
 }
 
 static enum scr_result open_selected(struct figlist *l)
