@@ -158,6 +158,14 @@ static void dashboard_close(void *st)
 
 /* ---- drawing ---------------------------------------------------------------- */
 
+static bool problem(const struct dashboard *d)
+{
+    struct db_conn *rdb = app_report_db();
+    return d->error || (rdb != app_db() && db_state(rdb) != DB_ONLINE);
+}
+
+static int head_rows(const struct dashboard *d) { return problem(d) ? 3 : 2; }
+
 static void draw_head(struct dashboard *d, struct tui_rect b)
 {
     char label[96], line[200];
@@ -179,13 +187,20 @@ static void draw_head(struct dashboard *d, struct tui_rect b)
     tui_keymap_keys_for("dashboard", TUI_ACT_PERIOD_RANGE, k[3], sizeof k[3]);
     snprintf(per, sizeof per, "%s/%s/%s/%s", k[0], k[1], k[2], k[3]);
     tui_keymap_keys_for("global", TUI_ACT_OPEN, k[4], sizeof k[4]);
-    if (d->error)
+    struct db_conn *rdb = app_report_db();
+    char state[64];
+    if (rdb != app_db() && db_state(rdb) != DB_ONLINE)
+        snprintf(line, sizeof line, "The report database is %s: %.*s", db_state_text(rdb, state, sizeof state),
+                 (int)strcspn(db_error(rdb), "\n"), db_error(rdb));
+    else if (d->error)
         snprintf(line, sizeof line, "%s%s", d->error, d->have ? " (the figures below are older)" : "");
     else if (!d->have)
         snprintf(line, sizeof line, "Loading the figures...");
     else
         snprintf(line, sizeof line, "Live. %s lists what a figure counts; %s: day, week, month, days.", k[4], per);
-    tui_put(b.y + 1, b.x + 1, b.w - 1, d->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, line);
+    /* A problem may take two rows (the list moves down one): never cut. */
+    struct tui_rect r = {b.y + 1, b.x + 1, head_rows(d) - 1, b.w - 2};
+    tui_put_wrapped(r, problem(d) ? TUI_ROLE_ERROR : TUI_ROLE_DIM, line, 0, false);
 }
 
 static void draw_line(const struct dash_line *x, int y, struct tui_rect b, bool selected)
@@ -233,7 +248,7 @@ static void dashboard_draw(void *st, struct tui_rect b)
     struct dashboard *d = st;
     draw_head(d, b);
     /* The selected figure whole, under the list: a line may be cut. */
-    int foot = b.h >= 12 ? 2 : 0, h = b.h - 2 - foot;
+    int head = head_rows(d), foot = b.h >= 12 ? 2 : 0, h = b.h - head - foot;
     d->page = h;
     if (h <= 0 || !d->have)
         return;
@@ -250,12 +265,12 @@ static void dashboard_draw(void *st, struct tui_rect b)
     }
     scroll(d, h);
     for (int i = 0; i < h && d->top + i < d->lines.n; i++)
-        draw_line(&d->lines.v[d->top + i], b.y + 2 + i, b, d->top + i == d->sel);
+        draw_line(&d->lines.v[d->top + i], b.y + head + i, b, d->top + i == d->sel);
     /* More above or below: a mark in the last column. */
     if (d->top > 0)
-        tui_put(b.y + 2, b.x + b.w - 1, 1, TUI_ROLE_DIM, tui_glyph("up"));
+        tui_put(b.y + head, b.x + b.w - 1, 1, TUI_ROLE_DIM, tui_glyph("up"));
     if (d->top + h < d->lines.n)
-        tui_put(b.y + 1 + h, b.x + b.w - 1, 1, TUI_ROLE_DIM, tui_glyph("down"));
+        tui_put(b.y + head - 1 + h, b.x + b.w - 1, 1, TUI_ROLE_DIM, tui_glyph("down"));
 }
 
 /* ---- keys --------------------------------------------------------------------- */

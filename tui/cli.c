@@ -319,6 +319,7 @@ int cli_check_config(const struct conf *c)
     printf("configuration: %s\n", c->path ? c->path : "built-in defaults (no file found)");
     printf("connection: %s%s%s\n", *c->conninfo ? c->conninfo : "(PG* environment)",
            *c->service ? ", service " : "", c->service);
+    printf("reports: %s\n", c->report_conninfo && *c->report_conninfo ? c->report_conninfo : "(the connection above)");
     printf("theme: %s, ascii: %s\n", themes[c->theme], ascii[c->ascii]);
     printf("journal: %s\n", c->journal_dir);
     printf("ok\n");

@@ -254,8 +254,8 @@ static int hook_timeout(void)
     int r = report_db ? db_timeout_ms(report_db) : -1;
     if (r >= 0 && (t < 0 || r < t))
         t = r;
-    /* While offline the status line counts down the retry. */
-    if (db_state(db) != DB_ONLINE && (t < 0 || t > 1000))
+    /* While offline the status line (or the dashboard) counts down the retry. */
+    if ((db_state(db) != DB_ONLINE || (report_db && db_state(report_db) != DB_ONLINE)) && (t < 0 || t > 1000))
         t = 1000;
     return t;
 }
@@ -270,7 +270,7 @@ static void hook_ready(const struct pollfd *fds, int n)
     db_ready(db, fds, n);
     if (report_db)
         db_ready(report_db, fds, n);
-    if (db_state(db) != DB_ONLINE)
+    if (db_state(db) != DB_ONLINE || (report_db && db_state(report_db) != DB_ONLINE))
         tui_invalidate();
     show_state();
 }
