@@ -259,7 +259,7 @@ static void print_scores(FILE *f, const struct db_figures *fig, enum textout_for
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         textout_add(&t, rows[i]);
     for (int k = 1; k <= 5; k++) {
-        char name[16];
+        char name[24];
         snprintf(name, sizeof name, "csat_%d", k);
         const char *v[2] = {name, num(s.csat[k])};
         textout_add(&t, v);
