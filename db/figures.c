@@ -9,17 +9,23 @@
 #include "careline/util.h"
 
 /* The period and team of every statement that takes them: $1 the first
- * day, $2 the day after the last, $3 the team (NULL: all). */
+ * day, $2 the day after the last, $3 the team (NULL: all). Passed as
+ * expressions, so the planner sees the instants and picks the index
+ * ranges; the row functions compare them with indexed columns only (an
+ * expression in a filter would be worked out again for every row). */
 #define PERIOD "careline_day_start($1::date), careline_day_start($2::date), $3::text"
+#define ROWS(fn) fn "(" PERIOD ")"
 
 /* ---- the parts of a load ------------------------------------------------------ */
 
 static const char clock_sql[] =
     "SELECT (careline_today() - date '1970-01-01')::bigint AS today, extract(epoch FROM now())::bigint AS now,"
-    " careline_timezone() AS timezone, report_connections() AS connections, report_repeat_days() AS repeat_days";
+    " careline_timezone() AS timezone, CASE WHEN $1::boolean THEN report_connections() END AS connections,"
+    " report_repeat_days() AS repeat_days";
 static const struct db_col clock_cols[] = {
     DB_COL(DB_INT64, struct db_fig_clock, today),     DB_COL(DB_INT64, struct db_fig_clock, now),
-    DB_COL(DB_TEXT, struct db_fig_clock, timezone),   DB_COL(DB_INT64, struct db_fig_clock, connections),
+    DB_COL(DB_TEXT, struct db_fig_clock, timezone),
+    DB_COL_NULL(DB_INT64, struct db_fig_clock, connections, connections_unknown),
     DB_COL(DB_INT, struct db_fig_clock, repeat_days),
 };
 static const struct db_shape clock_shape = DB_SHAPE("figures: clock", struct db_fig_clock, clock_cols);
@@ -27,7 +33,7 @@ static const struct db_shape clock_shape = DB_SHAPE("figures: clock", struct db_
 static const char contacts_sql[] =
     "SELECT r.channel, coalesce(r.wrap_up_code, '') AS wrap_up_code, coalesce(w.label, '') AS wrap_up_label,"
     " count(*) AS n"
-    " FROM report_contact_rows(" PERIOD ") r LEFT JOIN wrap_up_code w ON w.code = r.wrap_up_code"
+    " FROM " ROWS("report_contact_rows") " r LEFT JOIN wrap_up_code w ON w.code = r.wrap_up_code"
     " GROUP BY r.channel, r.wrap_up_code, w.label ORDER BY n DESC, r.channel, wrap_up_code";
 static const struct db_col contact_cols[] = {
     DB_COL(DB_TEXT, struct db_fig_contact, channel),       DB_COL(DB_TEXT, struct db_fig_contact, wrap_up_code),
@@ -38,14 +44,16 @@ static const struct db_shape contact_shape = DB_SHAPE("figures: contacts", struc
 /* Every top-level category in force, with or without complaints, so the
  * regulator's table keeps its rows. */
 static const char categories_sql[] =
-    "SELECT cat.id AS category_id, cat.name AS category,"
+    "WITH r AS MATERIALIZED (SELECT complaint_id, top_category_id, opened_in, resolved_in, closed_in, fcr"
+    " FROM " ROWS("report_complaint_rows") ")"
+    " SELECT cat.id AS category_id, cat.name AS category,"
     " count(r.complaint_id) FILTER (WHERE r.opened_in) AS opened,"
     " count(r.complaint_id) FILTER (WHERE r.resolved_in) AS resolved,"
     " count(r.complaint_id) FILTER (WHERE r.closed_in) AS closed,"
     " count(r.complaint_id) FILTER (WHERE r.fcr = 'first_contact') AS fcr_first,"
     " count(r.complaint_id) FILTER (WHERE r.fcr = 'repeat') AS fcr_repeat,"
     " count(r.complaint_id) FILTER (WHERE r.fcr = 'pending') AS fcr_pending"
-    " FROM complaint_category cat LEFT JOIN report_complaint_rows(" PERIOD ") r ON r.top_category_id = cat.id"
+    " FROM complaint_category cat LEFT JOIN r ON r.top_category_id = cat.id"
     " WHERE cat.parent_id IS NULL AND (cat.active OR r.complaint_id IS NOT NULL)"
     " GROUP BY cat.id, cat.name, cat.sort_order ORDER BY cat.sort_order, cat.name, cat.id";
 static const struct db_col category_cols[] = {
@@ -60,7 +68,7 @@ static const char causes_sql[] =
     "SELECT rc.id AS root_cause_id, rc.name AS root_cause, coalesce(pr.name, '') AS parent, count(*) AS resolved,"
     " (SELECT count(*) FROM improvement_action a WHERE a.root_cause_id = rc.id AND NOT a.withdrawn"
     "   AND a.changed_on >= $1::date AND a.changed_on < $2::date) AS actions"
-    " FROM report_complaint_rows(" PERIOD ") r JOIN root_cause rc ON rc.id = r.root_cause_id"
+    " FROM " ROWS("report_complaint_rows") " r JOIN root_cause rc ON rc.id = r.root_cause_id"
     " LEFT JOIN root_cause pr ON pr.id = rc.parent_id"
     " WHERE r.resolved_in GROUP BY rc.id, rc.name, pr.name, rc.sort_order"
     " ORDER BY resolved DESC, rc.sort_order, rc.name, rc.id";
@@ -77,7 +85,7 @@ static const struct db_shape cause_shape = DB_SHAPE("figures: root causes", stru
     " count(*) FILTER (WHERE d.outcome = 'on_time') AS on_time, count(*) FILTER (WHERE d.outcome = 'late') AS late," \
     " count(*) FILTER (WHERE d.outcome = 'paused') AS paused, count(*) FILTER (WHERE d.outcome = 'pending') AS pending"
 static const char sla_sql[] =
-    "WITH d AS MATERIALIZED (SELECT * FROM report_deadline_rows(" PERIOD "))"
+    "WITH d AS MATERIALIZED (SELECT * FROM " ROWS("report_deadline_rows") ")"
     " SELECT 'category' AS group_by, cat.id::text AS key, cat.name, '' AS team, d.kind, cat.sort_order AS sort," OUTCOMES
     " FROM d JOIN complaint_category cat ON cat.id = d.top_category_id GROUP BY cat.id, cat.name, cat.sort_order, d.kind"
     " UNION ALL"
@@ -98,7 +106,7 @@ static const struct db_col sla_cols[] = {
 static const struct db_shape sla_shape = DB_SHAPE("figures: deadlines", struct db_fig_sla_row, sla_cols);
 
 static const char scores_sql[] =
-    "WITH v AS MATERIALIZED (SELECT csat, nps, declined FROM report_survey_rows(" PERIOD "))"
+    "WITH v AS MATERIALIZED (SELECT csat, nps, declined FROM " ROWS("report_survey_rows") ")"
     " SELECT 'csat' AS scale, csat::integer AS score, report_csat_group(csat) AS grp, count(*) AS n"
     " FROM v WHERE csat IS NOT NULL GROUP BY csat"
     " UNION ALL SELECT 'nps', nps::integer, report_nps_group(nps), count(*) FROM v WHERE nps IS NOT NULL GROUP BY nps"
@@ -111,7 +119,7 @@ static const struct db_col score_cols[] = {
 static const struct db_shape score_shape = DB_SHAPE("figures: satisfaction", struct db_fig_score, score_cols);
 
 static const char payments_sql[] =
-    "SELECT state, gss_code, count(*) AS n, sum(amount) AS amount FROM report_payment_rows(" PERIOD ")"
+    "SELECT state, gss_code, count(*) AS n, sum(amount) AS amount FROM " ROWS("report_payment_rows") ""
     " GROUP BY state, gss_code ORDER BY gss_code, state";
 static const struct db_col payment_cols[] = {
     DB_COL(DB_TEXT, struct db_fig_payment, state), DB_COL(DB_TEXT, struct db_fig_payment, gss_code),
@@ -130,13 +138,13 @@ static const struct db_col followup_cols[] = {
 static const struct db_shape followup_shape = DB_SHAPE("figures: follow-ups", struct db_fig_followups,
                                                        followup_cols);
 
-enum params { P_NONE, P_PERIOD, P_TEAM };
+enum params { P_FLAG, P_PERIOD, P_TEAM };
 static const struct {
     const char *sql;
     enum params params;
     const struct db_shape *shape;
 } parts[DB_FIG__PARTS] = {
-    [DB_FIG_CLOCK] = {clock_sql, P_NONE, &clock_shape},
+    [DB_FIG_CLOCK] = {clock_sql, P_FLAG, &clock_shape},
     [DB_FIG_CONTACTS] = {contacts_sql, P_PERIOD, &contact_shape},
     [DB_FIG_CATEGORIES] = {categories_sql, P_PERIOD, &category_shape},
     [DB_FIG_CAUSES] = {causes_sql, P_PERIOD, &cause_shape},
@@ -149,6 +157,7 @@ static const struct {
 /* The parameters of a statement: days as text, the team or NULL. */
 struct args {
     char from[16], to[16];
+    bool connections;        /* the clock counts the connections (a scan of every premise) */
     const char *v[6];
     int n;
 };
@@ -163,11 +172,13 @@ static void args_period(struct args *a, const struct db_period *p, const char *t
     a->n = 3;
 }
 
-static void args_part(struct args *a, int part, const struct db_period *p, const char *team)
+static void args_part(struct args *a, int part, const struct db_period *p, const char *team, bool connections)
 {
+    a->connections = connections;
     args_period(a, p, team);
-    if (parts[part].params == P_NONE) {
-        a->n = 0;
+    if (parts[part].params == P_FLAG) {
+        a->v[0] = a->connections ? "true" : "false";
+        a->n = 1;
     } else if (parts[part].params == P_TEAM) {
         a->v[0] = a->v[2];
         a->n = 1;
@@ -207,13 +218,13 @@ static void on_batch(void *arg, const PGresult *const *res, int n, const char *e
     db_figures_free(&f);
 }
 
-unsigned db_figures_load(struct db_conn *c, const struct db_period *p, const char *team, int delay_ms,
-                         db_figures_fn done, void *ctx)
+unsigned db_figures_load(struct db_conn *c, const struct db_period *p, const char *team, bool connections,
+                         int delay_ms, db_figures_fn done, void *ctx)
 {
     struct args a[DB_FIG__PARTS];
     struct db_stmt st[DB_FIG__PARTS];
     for (int i = 0; i < DB_FIG__PARTS; i++) {
-        args_part(&a[i], i, p, team);
+        args_part(&a[i], i, p, team, connections);
         st[i] = (struct db_stmt){parts[i].sql, a[i].n, a[i].v};
     }
     struct pending *pd = util_calloc(1, sizeof *pd);
@@ -248,7 +259,7 @@ int db_figures_fetch(struct db_conn *c, const struct db_period *p, const char *t
         if (!(mask & (1u << i)))
             continue;
         struct args a;
-        args_part(&a, i, p, team);
+        args_part(&a, i, p, team, true);
         if (run_decode(c, parts[i].sql, &a, parts[i].shape, &out->part[i], err, len) < 0)
             return -1;
     }
@@ -465,22 +476,28 @@ double db_fig_sla_share(const struct db_fig_sla *g, int kind)
 #define ITEM_TAIL " count(*) OVER () AS total"
 #define CUSTOMER " JOIN customer cu ON cu.id = r.customer_id"
 
-static const char drill_contacts_sql[] =
-    "SELECT '' AS complaint_id, '' AS reference, r.customer_id, cu.name AS customer, cu.account_no,"
-    " extract(epoch FROM r.started_at)::bigint AS at, r.channel AS what,"
-    " coalesce(w.label, r.wrap_up_code, '') AS detail, coalesce(s.display_name, '') AS who," ITEM_TAIL
-    " FROM report_contact_rows(" PERIOD ") r" CUSTOMER
-    " LEFT JOIN wrap_up_code w ON w.code = r.wrap_up_code LEFT JOIN staff s ON s.id = r.staff_id"
-    " WHERE ($4::text IS NULL OR r.channel = $4::text)"
+/* A month's contacts run to six figures: they are counted from the index
+ * alone, and only the thousand listed are joined to their customers. */
+#define CONTACT_FILTER                                                                                   \
+    " WHERE ($4::text IS NULL OR r.channel = $4::text)"                                                  \
     " AND ($5::text IS NULL OR coalesce(r.wrap_up_code, '') = $5::text)"
-    " ORDER BY r.started_at DESC, r.interaction_id LIMIT 1000";
+static const char drill_contacts_sql[] =
+    "WITH r AS (SELECT r.* FROM " ROWS("report_contact_rows") " r" CONTACT_FILTER
+    " ORDER BY r.started_at DESC, r.interaction_id LIMIT 1000)"
+    " SELECT '' AS complaint_id, '' AS reference, r.customer_id, cu.name AS customer, cu.account_no,"
+    " extract(epoch FROM r.started_at)::bigint AS at, r.channel AS what,"
+    " coalesce(w.label, r.wrap_up_code, '') AS detail, coalesce(s.display_name, '') AS who,"
+    " (SELECT count(*) FROM " ROWS("report_contact_rows") " r" CONTACT_FILTER ") AS total"
+    " FROM r" CUSTOMER
+    " LEFT JOIN wrap_up_code w ON w.code = r.wrap_up_code LEFT JOIN staff s ON s.id = r.staff_id"
+    " ORDER BY r.started_at DESC, r.interaction_id";
 
 static const char drill_surveys_sql[] =
     "SELECT '' AS complaint_id, '' AS reference, r.customer_id, cu.name AS customer, cu.account_no,"
     " extract(epoch FROM r.answered_at)::bigint AS at,"
     " CASE WHEN r.declined THEN 'declined' ELSE concat_ws(', ', 'CSAT ' || r.csat, 'NPS ' || r.nps) END AS what,"
     " coalesce(report_nps_group(r.nps), '') AS detail, coalesce(s.display_name, '') AS who," ITEM_TAIL
-    " FROM report_survey_rows(" PERIOD ") r" CUSTOMER " LEFT JOIN staff s ON s.id = r.staff_id"
+    " FROM " ROWS("report_survey_rows") " r" CUSTOMER " LEFT JOIN staff s ON s.id = r.staff_id"
     " WHERE $4::text IS NULL OR report_nps_group(r.nps) = $4::text OR report_csat_group(r.csat) = $4::text"
     " OR ($4::text = 'declined' AND r.declined)"
     " ORDER BY r.answered_at DESC, r.survey_id LIMIT 1000";
@@ -494,7 +511,7 @@ static const char drill_complaints_sql[] =
     "  CASE WHEN r.closed_in THEN 'closed' END, CASE r.fcr WHEN 'repeat' THEN 'came back'"
     "  WHEN 'pending' THEN 'repeat window open' WHEN 'first_contact' THEN 'no repeat' END, rc.name) AS detail,"
     " coalesce(s.display_name, '') AS who," ITEM_TAIL
-    " FROM report_complaint_rows(" PERIOD ") r" CUSTOMER
+    " FROM " ROWS("report_complaint_rows") " r" CUSTOMER
     " JOIN complaint_category cat ON cat.id = r.category_id LEFT JOIN root_cause rc ON rc.id = r.root_cause_id"
     " LEFT JOIN staff s ON s.id = r.owner_staff_id"
     " WHERE ($4::text IS NULL OR CASE $4::text WHEN 'opened' THEN r.opened_in WHEN 'resolved' THEN r.resolved_in"
@@ -507,7 +524,7 @@ static const char drill_deadlines_sql[] =
     "SELECT r.complaint_id::text AS complaint_id, r.reference, r.customer_id, cu.name AS customer, cu.account_no,"
     " extract(epoch FROM r.due_at)::bigint AS at, replace(r.kind, '_', ' ') AS what,"
     " replace(r.outcome, '_', ' ') AS detail, coalesce(s.display_name, '') AS who," ITEM_TAIL
-    " FROM report_deadline_rows(" PERIOD ") r" CUSTOMER " LEFT JOIN staff s ON s.id = r.owner_staff_id"
+    " FROM " ROWS("report_deadline_rows") " r" CUSTOMER " LEFT JOIN staff s ON s.id = r.owner_staff_id"
     " WHERE CASE $4::text WHEN 'category' THEN r.top_category_id::text = $5::text"
     "   WHEN 'team' THEN coalesce(r.team, '') = $5::text"
     "   WHEN 'agent' THEN coalesce(r.owner_staff_id::text, '') = $5::text ELSE true END"
@@ -518,7 +535,7 @@ static const char drill_payments_sql[] =
     "SELECT r.complaint_id::text AS complaint_id, r.reference, r.customer_id, cu.name AS customer, cu.account_no,"
     " extract(epoch FROM r.at)::bigint AS at, concat_ws(' ', nullif(r.gss_code, ''), r.kind) AS what,"
     " r.state || ' ' || to_char(r.amount, 'FM999999990.00') AS detail, '' AS who," ITEM_TAIL
-    " FROM report_payment_rows(" PERIOD ") r" CUSTOMER
+    " FROM " ROWS("report_payment_rows") " r" CUSTOMER
     " WHERE ($4::text IS NULL OR r.state = $4::text) AND ($5::text IS NULL OR r.gss_code = $5::text)"
     " ORDER BY r.at DESC, r.payment_id LIMIT 1000";
 
@@ -608,6 +625,7 @@ int db_figures_drill_fetch(struct db_conn *c, const struct db_period *p, const c
 
 static const char *const demo_period[] = {"2000-01-01", "2100-01-01", NULL};
 static const char *const demo_team[] = {NULL};
+static const char *const demo_flag[] = {"true"};
 static const char *const demo_drill_contacts[] = {"2000-01-01", "2100-01-01", NULL, "phone", NULL};
 static const char *const demo_drill_surveys[] = {"2000-01-01", "2100-01-01", NULL, "promoter"};
 static const char *const demo_drill_complaints[] = {"2000-01-01", "2100-01-01", NULL, "resolved", NULL, NULL};
@@ -617,7 +635,7 @@ static const char *const demo_drill_payments[] = {"2000-01-01", "2100-01-01", NU
 const struct db_statement *db_figures_statements(int *n)
 {
     static const struct db_statement list[] = {
-        {clock_sql, 0, NULL, &clock_shape, false},
+        {clock_sql, 1, demo_flag, &clock_shape, false},
         {contacts_sql, 3, demo_period, &contact_shape, false},
         {categories_sql, 3, demo_period, &category_shape, false},
         {causes_sql, 3, demo_period, &cause_shape, false},

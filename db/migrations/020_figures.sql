@@ -109,40 +109,60 @@ $$;
 -- (met after it, or not met and past), 'paused' (the complaint waits on the
 -- customer and the deadline had not passed when the wait began: it will
 -- move), 'pending' (not due yet). Compliance is on_time / (on_time + late).
+CREATE FUNCTION report_deadline_outcome(p_due timestamptz, p_met timestamptz, p_paused_since timestamptz)
+RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN p_met IS NOT NULL THEN CASE WHEN p_met <= p_due THEN 'on_time' ELSE 'late' END
+                WHEN p_paused_since IS NOT NULL AND p_due >= p_paused_since THEN 'paused'
+                WHEN p_due < now() THEN 'late'
+                ELSE 'pending' END
+$$;
+
+-- One branch per deadline, each on its own index: the period's bounds are
+-- worked out once for an index range, never again for every row.
 CREATE FUNCTION report_deadline_rows(p_from timestamptz, p_to timestamptz, p_team text)
 RETURNS TABLE (complaint_id uuid, reference text, customer_id bigint, top_category_id integer, team text,
                owner_staff_id integer, kind text, due_at timestamptz, met_at timestamptz, outcome text)
 LANGUAGE sql STABLE AS $$
-    SELECT c.id, c.reference, c.customer_id, t.top_id, c.team, c.owner_staff_id, d.kind, d.due_at, d.met_at,
-           CASE WHEN d.met_at IS NOT NULL THEN CASE WHEN d.met_at <= d.due_at THEN 'on_time' ELSE 'late' END
-                WHEN c.paused_since IS NOT NULL AND d.due_at >= c.paused_since THEN 'paused'
-                WHEN d.due_at < now() THEN 'late'
-                ELSE 'pending' END
-      FROM complaint c
-      JOIN complaint_category_top t ON t.id = c.category_id
-     CROSS JOIN LATERAL (VALUES ('acknowledge', c.ack_due_at, c.acknowledged_at),
-                                ('first_response', c.response_due_at, c.first_response_at),
-                                ('resolution', c.resolution_due_at, c.resolved_at)) d(kind, due_at, met_at)
-     WHERE c.merged_into IS NULL AND (p_team IS NULL OR c.team = p_team)
-       AND d.due_at >= p_from AND d.due_at < p_to
+    SELECT c.id, c.reference, c.customer_id, t.top_id, c.team, c.owner_staff_id, 'acknowledge', c.ack_due_at,
+           c.acknowledged_at, report_deadline_outcome(c.ack_due_at, c.acknowledged_at, c.paused_since)
+      FROM complaint c JOIN complaint_category_top t ON t.id = c.category_id
+     WHERE c.ack_due_at >= p_from AND c.ack_due_at < p_to
+       AND c.merged_into IS NULL AND (p_team IS NULL OR c.team = p_team)
+    UNION ALL
+    SELECT c.id, c.reference, c.customer_id, t.top_id, c.team, c.owner_staff_id, 'first_response', c.response_due_at,
+           c.first_response_at, report_deadline_outcome(c.response_due_at, c.first_response_at, c.paused_since)
+      FROM complaint c JOIN complaint_category_top t ON t.id = c.category_id
+     WHERE c.response_due_at >= p_from AND c.response_due_at < p_to
+       AND c.merged_into IS NULL AND (p_team IS NULL OR c.team = p_team)
+    UNION ALL
+    SELECT c.id, c.reference, c.customer_id, t.top_id, c.team, c.owner_staff_id, 'resolution', c.resolution_due_at,
+           c.resolved_at, report_deadline_outcome(c.resolution_due_at, c.resolved_at, c.paused_since)
+      FROM complaint c JOIN complaint_category_top t ON t.id = c.category_id
+     WHERE c.resolution_due_at >= p_from AND c.resolution_due_at < p_to
+       AND c.merged_into IS NULL AND (p_team IS NULL OR c.team = p_team)
 $$;
 
 -- Guaranteed payments: 'paid' in the period, or 'owed' at its end (recorded
 -- by then and not paid by then; for a period that has not ended, what is
--- owed now). Cancelled payments are neither.
+-- owed now). Cancelled payments are neither. Three disjoint branches, each
+-- on an index.
 CREATE FUNCTION report_payment_rows(p_from timestamptz, p_to timestamptz, p_team text)
 RETURNS TABLE (payment_id uuid, complaint_id uuid, reference text, customer_id bigint, gss_code text, kind text,
                amount numeric, state text, at timestamptz)
 LANGUAGE sql STABLE AS $$
-    SELECT p.id, c.id, c.reference, c.customer_id, coalesce(s.gss_code, ''), p.kind, p.amount,
-           CASE WHEN p.status = 'paid' AND p.paid_at < p_to THEN 'paid' ELSE 'owed' END,
-           CASE WHEN p.status = 'paid' AND p.paid_at < p_to THEN p.paid_at ELSE p.created_at END
-      FROM compensation_payment p
+    SELECT p.id, c.id, c.reference, c.customer_id, coalesce(s.gss_code, ''), p.kind, p.amount, x.state, x.at
+      FROM (SELECT p.id, 'paid' AS state, p.paid_at AS at FROM compensation_payment p
+             WHERE p.status = 'paid' AND p.paid_at >= p_from AND p.paid_at < p_to
+            UNION ALL
+            SELECT p.id, 'owed', p.created_at FROM compensation_payment p
+             WHERE p.status = 'owed' AND p.created_at < p_to
+            UNION ALL
+            SELECT p.id, 'owed', p.created_at FROM compensation_payment p
+             WHERE p.status = 'paid' AND p.paid_at >= p_to AND p.created_at < p_to) x
+      JOIN compensation_payment p ON p.id = x.id
       JOIN complaint c ON c.id = p.complaint_id
       JOIN response_standard s ON s.id = p.response_standard_id
-     WHERE (p_team IS NULL OR c.team = p_team)
-       AND ((p.status = 'paid' AND p.paid_at >= p_from AND p.paid_at < p_to)
-            OR (p.created_at < p_to AND (p.status = 'owed' OR (p.status = 'paid' AND p.paid_at >= p_to))))
+     WHERE p_team IS NULL OR c.team = p_team
 $$;
 
 -- Follow-ups still open after their day, now (whatever the period); a
@@ -245,9 +265,16 @@ CREATE TRIGGER figures_notify AFTER INSERT OR UPDATE OR DELETE ON improvement_ac
     FOR EACH STATEMENT EXECUTE FUNCTION figures_notify();
 
 ------------------------------------------------------------------------------------------
--- A period's contacts, resolutions and closures without reading every row
--- ever written (opened_at, satisfaction_survey.at and follow_up's due day
--- have theirs already).
-CREATE INDEX interaction_started_idx ON interaction (started_at);
+-- A period's contacts, resolutions, closures, deadlines and payments without
+-- reading every row ever written (opened_at, satisfaction_survey.at and
+-- follow_up's due day have theirs already).
+-- Contacts by channel and wrap-up code straight from the index (rows of one
+-- period are scattered over the whole table).
+CREATE INDEX interaction_started_idx ON interaction (started_at) INCLUDE (channel, wrap_up_code, staff_id);
 CREATE INDEX complaint_resolved_idx ON complaint (resolved_at) WHERE resolved_at IS NOT NULL;
 CREATE INDEX complaint_closed_idx ON complaint (closed_at) WHERE closed_at IS NOT NULL;
+CREATE INDEX complaint_ack_due_idx ON complaint (ack_due_at);
+CREATE INDEX complaint_response_due_idx ON complaint (response_due_at);
+CREATE INDEX complaint_resolution_due_idx ON complaint (resolution_due_at);
+CREATE INDEX compensation_payment_paid_idx ON compensation_payment (paid_at) WHERE status = 'paid';
+CREATE INDEX compensation_payment_owed_idx ON compensation_payment (created_at) WHERE status = 'owed';
