@@ -29,6 +29,7 @@ struct dashboard {
     bool have;
     char *error;
     int64_t updated;             /* the database's clock at the last load */
+    int64_t connections;         /* counted once; -1: not yet */
     bool loading, dirty;
     long long next_at;           /* no load is sent before this */
     struct dash_lines lines;
@@ -66,8 +67,11 @@ static void on_loaded(void *ctx, struct db_figures *f, const char *err)
     free(d->error);
     d->error = err ? util_strdup(err) : NULL;
     if (f) {
-        const struct db_fig_clock *clk =
-            f->part[DB_FIG_CLOCK].n ? DB_FIG_ROW(f, DB_FIG_CLOCK, struct db_fig_clock, 0) : NULL;
+        struct db_fig_clock *clk = f->part[DB_FIG_CLOCK].n ? DB_FIG_ROW(f, DB_FIG_CLOCK, struct db_fig_clock, 0) : NULL;
+        if (clk && !clk->connections_unknown)
+            d->connections = clk->connections;
+        else if (clk)
+            clk->connections = d->connections;
         if (clk && clk->today != d->today) {
             /* The database's calendar decides what "today" is. */
             d->today = (long)clk->today;
@@ -112,7 +116,7 @@ static void load(struct dashboard *d)
     int delay = d->next_at > now ? (int)(d->next_at - now) : 0;
     d->loading = true;
     d->next_at = now + delay + REFRESH_MS;
-    db_figures_load(app_report_db(), &d->period, d->team, delay, on_loaded, d);
+    db_figures_load(app_report_db(), &d->period, d->team, d->connections < 0, delay, on_loaded, d);
 }
 
 /* Something the figures count changed somewhere. */
@@ -136,6 +140,7 @@ static void *dashboard_open(void *arg)
     d->period = db_period_of(DB_PERIOD_MONTH, d->today);
     d->following = true;
     d->sel = 1;
+    d->connections = -1;
     app_listen("careline_figures");
     app_on_notify("careline_figures", on_notify, d);
     load(d);
@@ -413,7 +418,11 @@ static enum scr_result dashboard_action(void *st, enum tui_action a)
     struct dashboard *d = st;
     switch (a) {
     case TUI_ACT_BACK: return SCR_CLOSE;
-    case TUI_ACT_RELOAD: d->next_at = 0; load(d); return SCR_REDRAW;
+    case TUI_ACT_RELOAD:
+        d->next_at = 0;
+        d->connections = -1;
+        load(d);
+        return SCR_REDRAW;
     case TUI_ACT_OPEN: return open_line(d, false);
     case TUI_ACT_IMPROVE: return open_line(d, true);
     case TUI_ACT_PERIOD_TODAY: set_period(d, db_period_of(DB_PERIOD_TODAY, d->today), true); return SCR_REDRAW;

@@ -43,6 +43,7 @@ struct db_fig_clock {
     int64_t now;             /* epoch seconds */
     char *timezone;
     int64_t connections;     /* premises supplied (CCW: complaints per 10,000 connections) */
+    bool connections_unknown;/* not counted in this load (see db_figures_load) */
     int repeat_days;         /* a contact within this many days of a resolution is a repeat */
 };
 
@@ -109,16 +110,18 @@ struct db_figures {
 void db_figures_free(struct db_figures *f);
 
 /* The statement of each part: parameters $1 the first day, $2 the day
- * after the last (YYYY-MM-DD), $3 the team or NULL; the clock takes none,
- * the follow-ups only the team. */
+ * after the last (YYYY-MM-DD), $3 the team or NULL; the clock takes only
+ * whether to count the connections, the follow-ups only the team. */
 
 /* Load every part in one round trip (pipeline). The newest load of an
  * owner wins (slot); delay_ms holds it back (live updates: at most one a
- * second). done gets the figures (move them out to keep them; the rest is
- * freed after it returns) or err, a sentence. */
+ * second). connections: count them (they change rarely and counting reads
+ * every premise: a live update reuses the last count); when false the
+ * clock's connections_unknown is set. done gets the figures (move them out
+ * to keep them; the rest is freed after it returns) or err, a sentence. */
 typedef void (*db_figures_fn)(void *ctx, struct db_figures *f, const char *err);
-unsigned db_figures_load(struct db_conn *c, const struct db_period *p, const char *team, int delay_ms,
-                         db_figures_fn done, void *ctx);
+unsigned db_figures_load(struct db_conn *c, const struct db_period *p, const char *team, bool connections,
+                         int delay_ms, db_figures_fn done, void *ctx);
 /* The parts in mask (1u << part), synchronously (commands): the same
  * statements and records. Returns 0 or -1 with the reason in err; out is
  * filled (free it either way). */

@@ -43,11 +43,11 @@ dash_all() {
     printf 'connection = { statement_timeout_ms = 0; };\n' >"$W/dash.conf"
     header "Dashboard: every figure in one pipeline (supervisor; library round trip)"
     if PGUSER=careline_bench_supervisor "$figures" "$reps" >"$W/dash.times" 2>"$W/dash.err"; then
-        awk '$1 == "open" { print $2 }' "$W/dash.times" | row "dashboard opens: this month, connections counted" ms "-"
+        awk '$1 == "open" { print $2 }' "$W/dash.times" | row "dashboard opens (this month, connections)" ms "-"
         for k in today week month last-month; do
             awk -v k="$k" '$1 == k { print $2 }' "$W/dash.times" | row "live update: $k" ms "-"
         done
-        awk '$1 == "list" { print $2 }' "$W/dash.times" | row "  the contacts behind last month's (newest 1000)" ms "-"
+        awk '$1 == "list" { print $2 }' "$W/dash.times" | row "  list: last month's contacts (1000 shown)" ms "-"
     else
         echo "dashboard load: failed: $(head -3 "$W/dash.err")"
     fi

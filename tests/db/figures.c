@@ -143,7 +143,7 @@ int main(int argc, char **argv)
         return 1;
     }
     unsigned long sent = db_stats(conn)->sent;
-    db_figures_load(conn, &period, team, 0, on_load, NULL);
+    db_figures_load(conn, &period, team, true, 0, on_load, NULL);
     int waited = db_wait(conn, 20000);
     tap(waited == 0 && load_done && !*load_err, "the dashboard's load arrived%s%s", *load_err ? ": " : "", load_err);
     tap(db_stats(conn)->sent - sent == 1, "in one request, one round trip (%lu sent)", db_stats(conn)->sent - sent);
