@@ -130,7 +130,7 @@ unsigned db_send_batch(struct db_conn *c, const struct db_batch *b)
         copy_stmt(&r->stmts[i], b->stmts[i].sql, b->stmts[i].nparams, b->stmts[i].params);
     r->batch = true;
     r->slot = util_strdup(b->slot);
-    r->send_at = util_now_ms();
+    r->send_at = util_now_ms() + (b->delay_ms > 0 ? b->delay_ms : 0);
     r->batch_done = b->done;
     r->ctx = b->ctx;
     r->owner = b->owner;
@@ -442,6 +442,16 @@ static void start_reconnect(struct db_conn *c)
     c->poll = PGRES_POLLING_WRITING;
     c->connect_at = util_now_ms();
     db_conn_set_state(c, DB_CONNECTING);
+}
+
+void db_connect_start(struct db_conn *c)
+{
+    if (c->pg || c->state != DB_OFFLINE)
+        return;
+    /* From here on the reconnect rules hold: slotted requests wait for the
+     * connection, a failure is retried with backoff. */
+    c->was_online = true;
+    start_reconnect(c);
 }
 
 static void step_reconnect(struct db_conn *c)

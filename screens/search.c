@@ -277,6 +277,9 @@ static enum scr_result search_action(void *st, enum tui_action a)
     case TUI_ACT_AUDIT:
         scr_open_audit(NULL);
         return SCR_REDRAW;
+    case TUI_ACT_DASHBOARD:
+        scr_open_dashboard();
+        return SCR_REDRAW;
     case TUI_ACT_FOCUS_INPUT:
         s->focus = FOCUS_INPUT;
         return SCR_REDRAW;

@@ -140,7 +140,7 @@ run_scripts e2e ""
 # night the clocks go back, and a year's end (tests/lib/faked_clock.sh).
 section "under a faked clock"
 for when in "2028-02-29 10:00" "2027-10-31 00:30" "2027-12-31 18:00"; do
-    for t in test_seed test_sla_sql test_complaint_writes test_recovery_rules test_report test_queue; do
+    for t in test_seed test_sla_sql test_complaint_writes test_recovery_rules test_report test_queue test_figures; do
         run_tap "clock ${when% *}/db/$t" bash "$TOP/tests/lib/faked_clock.sh" "$when" "$TOP/tests/db/$t.sh"
     done
 done

@@ -90,7 +90,21 @@
     X(PERIOD_WEEK, "period-week", "7 days", "Show the last 7 days") \
     X(PERIOD_MONTH, "period-month", "30 days", "Show the last 30 days") \
     X(VULN_ONLY, "vulnerability-only", "vulnerability", "Only vulnerability-detail reads, or everything again") \
-    X(UNLOCK, "unlock", "unlock", "Unlock the idle screen: the database checks the password")
+    X(UNLOCK, "unlock", "unlock", "Unlock the idle screen: the database checks the password") \
+    X(DASHBOARD, "dashboard", "dashboard", "The floor's figures, live, and what each one counts") \
+    X(FIG_TODAY, "today", "today", "Figures for today") \
+    X(FIG_WEEK, "week", "week", "Figures for this week (Monday to Sunday)") \
+    X(FIG_MONTH, "month", "month", "Figures for this month") \
+    X(PERIOD_RANGE, "range", "days", "Figures for the days you choose") \
+    X(EARLIER, "earlier", "earlier", "The period before this one") \
+    X(LATER, "later", "later", "The period after this one") \
+    X(TEAM_FILTER, "team", "team", "Figures of one team, or of every team") \
+    X(NEXT_SECTION, "next-section", "next group", "Jump to the next group of figures") \
+    X(PREV_SECTION, "prev-section", "prev group", "Jump to the previous group of figures") \
+    X(IMPROVE, "improve", "actions", "Changes made because of this root cause (record one)") \
+    X(ADD, "add", "add", "Record a new one") \
+    X(EDIT, "edit", "edit", "Change the selected one") \
+    X(WITHDRAW, "withdraw", "withdraw", "Take it out of the published record")
 
 enum tui_action {
 #define TUI_ACTION_ENUM(id, name, label, help) TUI_ACT_##id,

@@ -9,6 +9,10 @@
 
 const struct conf *app_conf(void);
 struct db_conn *app_db(void);
+/* Where the dashboard and reports read: a connection of its own to
+ * database.report_conninfo when that is set (made in the background on
+ * first use; a standby, say), else app_db(). */
+struct db_conn *app_report_db(void);
 
 /* Notifications pushed by the database (LISTEN/NOTIFY through the event
  * loop), relayed to whichever screens asked: "careline_event",
@@ -16,6 +20,9 @@ struct db_conn *app_db(void);
  * when it closes. */
 void app_on_notify(const char *channel, void (*fn)(void *ctx, const char *payload), void *ctx);
 void app_off_notify(void *ctx);
+/* LISTEN on channel (once per session, also after reconnects) and relay it
+ * to the app_on_notify handlers. Notifications come from the primary. */
+void app_listen(const char *channel);
 /* Once connected (at start or after the login screen): who is logged in,
  * and the notifications every session listens to. */
 void app_session_start(void);
@@ -32,10 +39,12 @@ void app_on_tick(void (*fn)(void *ctx, const char *payload), void *ctx);
  * APP_EXIT_USAGE); then the screens or a command; then app_end. */
 int app_load_config(const char *path);
 /* Connect this session's database. interactive: ask for a password on the
- * terminal when the server wants one. Returns 0, or -1 after printing why
- * (not when a password is wanted and interactive is false: the login
- * screen asks; db_needs_password(app_db()) says so). */
-int app_connect(bool interactive);
+ * terminal when the server wants one; reports: a command that only reads
+ * figures, which connects to database.report_conninfo when that is set.
+ * Returns 0, or -1 after printing why (not when a password is wanted and
+ * interactive is false: the login screen asks; db_needs_password(app_db())
+ * says so). */
+int app_connect(bool interactive, bool reports);
 /* Take over the terminal (or run the key script with --script) with the
  * agent's first screens; returns the exit code. */
 int app_run_screens(const char *script, int rows, int cols);

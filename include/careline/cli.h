@@ -20,6 +20,9 @@ struct cli_command {
     bool needs_db;
     /* argv[0] is the name; returns the exit code (enum app_exit). */
     int (*run)(int argc, char **argv);
+    /* It only reads figures: cli_db() connects to database.report_conninfo
+     * when that is set (a standby), and then never to the primary. */
+    bool reads_reports;
 };
 
 /* Adding a command: its front end in screens/app/cmd_NAME.c defining

@@ -13,6 +13,7 @@ struct conf {
     int connect_timeout;      /* seconds */
     int statement_timeout_ms;
     int prepared_statements;  /* 0 behind a transaction-mode pooler */
+    char *report_conninfo;    /* database.report_conninfo: the dashboard's and reports' reads; "" = conninfo */
     enum tui_theme_pref theme;
     enum tui_ascii_pref ascii;
     int search_delay_ms;

@@ -33,6 +33,11 @@ void db_free(struct db_conn *c);    /* closes; forgotten requests never call bac
  * would help. */
 int db_connect(struct db_conn *c, const char *password);
 bool db_needs_password(const struct db_conn *c);
+/* Connect without waiting: the event loop (db_pollfds/db_ready) finishes
+ * it, and keeps retrying with backoff when it fails. Slotted requests
+ * queued meanwhile wait for the connection; others fail as offline.
+ * Nothing happens when a connection exists or is being made. */
+void db_connect_start(struct db_conn *c);
 /* Who and where the last connection attempt was for: "user@host/dbname". */
 const char *db_target(const struct db_conn *c);
 const char *db_error(const struct db_conn *c);
@@ -118,6 +123,7 @@ struct db_batch {
     const struct db_stmt *stmts;
     int n;
     const char *slot;            /* as in db_query */
+    int delay_ms;                /* as in db_query: hold this long before sending */
     db_batch_fn done;
     void *ctx;
     const void *owner;

@@ -1,23 +1,12 @@
-/* report.h — reports for supervisors and other tools: complaints past or near their deadlines (`careline report`). */
+/* report.h — complaints past or near their deadlines, as data for `careline report overdue` and screens. */
 #ifndef CARELINE_REPORT_H
 #define CARELINE_REPORT_H
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <time.h>
 
 #include "careline/db.h"
 #include "careline/sla.h"
-
-/* ---- the command line ---------------------------------------------------
- *   careline report overdue [--csv] [--within HOURS] [--team TEAM]
- *   careline report due --from TIMESTAMP|- (--hours N | --days N) [--region R]
- * argv[0] is "report". report_parse() only checks the arguments (exit code
- * 0, or APP_EXIT_USAGE with a message on stderr); report_run() parses them
- * again and runs the report on a connected database, returning the exit
- * code (0 with or without rows, 1 when the database failed). */
-int report_parse(int argc, char **argv);
-int report_run(int argc, char **argv, struct db_conn *db);
 
 /* ---- the overdue report as data (for a screen as well as the command) --- */
 
@@ -55,9 +44,5 @@ struct report_overdue {
 int report_overdue_fetch(struct db_conn *db, const struct report_overdue_opts *o, struct report_overdue *out,
                          char *err, size_t len);
 void report_overdue_free(struct report_overdue *r);
-
-/* Print as a plain table for people (sanitised, cut to fit) or as CSV
- * (RFC 4180 quoting, data verbatim, one header line). */
-void report_overdue_print(FILE *f, const struct report_overdue *r, bool csv);
 
 #endif

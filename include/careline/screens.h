@@ -9,8 +9,11 @@ struct db_search_hit;
 struct intake_arg;
 struct picker_spec;
 struct prompt_spec;
+struct scr_actionform_arg;
 struct scr_audit_arg;
 struct scr_eventform_arg;
+struct scr_figlist_arg;
+struct scr_improve_arg;
 struct textview_arg;
 
 /* X(name, "title", argument): screens/name.c defines
@@ -44,7 +47,11 @@ struct textview_arg;
     X(duplicates, "Duplicate customers",         SCR_NOARG) \
     X(audit,      "Audit: who opened and changed what", SCR_ARG(const struct scr_audit_arg *)) \
     X(auditstaff, "Audit: choose a staff member", SCR_NOARG) \
-    X(lock,       "Locked",                      SCR_NOARG)
+    X(lock,       "Locked",                      SCR_NOARG) \
+    X(dashboard,  "Dashboard",                   SCR_NOARG) \
+    X(figlist,    "Behind the figure",           SCR_ARG(const struct scr_figlist_arg *)) \
+    X(improve,    "Improvement actions",         SCR_ARG(const struct scr_improve_arg *)) \
+    X(actionform, "Improvement action",          SCR_ARG(const struct scr_actionform_arg *))
 
 /* The parameter list and the pushed pointer of each kind of argument
  * (pasted onto SCR_NOARG / SCR_ARG, which are never macros themselves). */

@@ -37,7 +37,7 @@ struct db_conn *cli_db(void)
     }
     if (app_db() && db_state(app_db()) == DB_ONLINE)
         return app_db();
-    return app_connect(isatty(STDIN_FILENO)) == 0 ? app_db() : NULL;
+    return app_connect(isatty(STDIN_FILENO), running->reads_reports) == 0 ? app_db() : NULL;
 }
 
 /* Each form of c as "SYNOPSIS  WHAT IT DOES", after `lead` on the first

@@ -17,6 +17,7 @@ static int check_config_run(int argc, char **argv)
     printf("configuration: %s\n", c->path ? c->path : "built-in defaults (no file found)");
     printf("connection: %s%s%s\n", *c->conninfo ? c->conninfo : "(PG* environment)",
            *c->service ? ", service " : "", c->service);
+    printf("reports: %s\n", c->report_conninfo && *c->report_conninfo ? c->report_conninfo : "(the connection above)");
     printf("theme: %s, ascii: %s\n", themes[c->theme], ascii[c->ascii]);
     printf("journal: %s\n", c->journal_dir);
     printf("ok\n");
@@ -24,5 +25,5 @@ static int check_config_run(int argc, char **argv)
 }
 
 const struct cli_command cli_cmd_check_config = {
-    "check-config", "check-config\tcheck the configuration file and exit", false, check_config_run,
+    "check-config", "check-config\tcheck the configuration file and exit", false, check_config_run, false,
 };

@@ -63,5 +63,5 @@ static int customer_run(int argc, char **argv)
 
 const struct cli_command cli_cmd_customer = {
     "customer", "customer export ACCOUNT [--json|--text]\teverything held about one customer (subject access)",
-    true, customer_run,
+    true, customer_run, false,
 };

@@ -608,5 +608,5 @@ const struct cli_command cli_cmd_event = {
     "event close ID [--version N] [--at TIME] [--root-cause CODE] [--template CODE] [--field NAME=VALUE]..."
     " [--request UUID]\tclose it; guaranteed payments for a late restore\n"
     "event cap ID | --active\tCAP 1.2 alert, or an Atom feed of the active ones",
-    true, event_run,
+    true, event_run, false,
 };

@@ -57,5 +57,5 @@ static int keys_run(int argc, char **argv)
 }
 
 const struct cli_command cli_cmd_keys = {
-    "keys", "keys\tprint the key reference of the key maps in effect", false, keys_run,
+    "keys", "keys\tprint the key reference of the key maps in effect", false, keys_run, false,
 };

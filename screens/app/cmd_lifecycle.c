@@ -22,5 +22,5 @@ static int lifecycle_run(int argc, char **argv)
 }
 
 const struct cli_command cli_cmd_lifecycle = {
-    "lifecycle", "lifecycle\tprint which complaint actions each role may take in each status", false, lifecycle_run,
+    "lifecycle", "lifecycle\tprint which complaint actions each role may take in each status", false, lifecycle_run, false,
 };

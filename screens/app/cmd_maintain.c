@@ -9,5 +9,5 @@ static int maintain_run(int argc, char **argv)
 }
 
 const struct cli_command cli_cmd_maintain = {
-    "maintain", "maintain\tbring bill statuses and arrears up to today (nightly)", true, maintain_run,
+    "maintain", "maintain\tbring bill statuses and arrears up to today (nightly)", true, maintain_run, false,
 };

@@ -8,5 +8,5 @@ static int migrate_run(int argc, char **argv)
 }
 
 const struct cli_command cli_cmd_migrate = {
-    "migrate", "migrate\tapply the database migrations not yet applied", true, migrate_run,
+    "migrate", "migrate\tapply the database migrations not yet applied", true, migrate_run, false,
 };

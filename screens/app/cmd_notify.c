@@ -242,5 +242,5 @@ static int notify_run(int argc, char **argv)
 const struct cli_command cli_cmd_notify = {
     "notify", "notify [--once] [--batch N] [--worker NAME] [--verbose]\t"
     "send queued event notifications (e-mail, SMS) until stopped",
-    true, notify_run,
+    true, notify_run, false,
 };

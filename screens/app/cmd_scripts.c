@@ -453,5 +453,5 @@ const struct cli_command cli_cmd_scripts = {
     "scripts load FILE...\tcheck them and store each changed one as a new version\n"
     "scripts list\tlist the stored recovery scripts and their versions\n"
     "scripts try REF [--record RUN_UUID] [ANSWER]...\twalk the script that fits complaint REF",
-    true, scripts_run,
+    true, scripts_run, false,
 };

@@ -81,5 +81,5 @@ static int search_run(int argc, char **argv)
 }
 
 const struct cli_command cli_cmd_search = {
-    "search", "search [--csv] TEXT\tsearch customers and print what the screen would list", true, search_run,
+    "search", "search [--csv] TEXT\tsearch customers and print what the screen would list", true, search_run, false,
 };

@@ -44,5 +44,5 @@ static int seed_run(int argc, char **argv)
 }
 
 const struct cli_command cli_cmd_seed = {
-    "seed", "seed --customers N\tgenerate demo data for N customers (empty database)", true, seed_run,
+    "seed", "seed --customers N\tgenerate demo data for N customers (empty database)", true, seed_run, false,
 };

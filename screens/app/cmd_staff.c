@@ -189,5 +189,5 @@ const struct cli_command cli_cmd_staff = {
     "staff role LOGIN GROUP\tmove to agent, supervisor, field or admin\n"
     "staff team LOGIN TEAM\tchange team (a field worker's team is their office)\n"
     "staff list [--csv]\tlist staff, their groups and whether they can log in",
-    true, staff_run,
+    true, staff_run, false,
 };

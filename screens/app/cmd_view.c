@@ -57,5 +57,5 @@ static int view_run(int argc, char **argv)
 }
 
 const struct cli_command cli_cmd_view = {
-    "view", "view ACCOUNT\tprint everything the customer view shows, one round trip", true, view_run,
+    "view", "view ACCOUNT\tprint everything the customer view shows, one round trip", true, view_run, false,
 };

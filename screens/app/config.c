@@ -35,6 +35,7 @@ static const struct known known[] = {
     {"connection.connect_timeout", K_INT, OFF(connect_timeout), 1, 600, NULL},
     {"connection.statement_timeout_ms", K_INT, OFF(statement_timeout_ms), 0, 3600000, NULL},
     {"connection.prepared_statements", K_CHOICE, OFF(prepared_statements), 0, 0, no_yes_choices},
+    {"database.report_conninfo", K_STR, OFF(report_conninfo), 0, 0, NULL},
     {"ui.theme", K_CHOICE, OFF(theme), 0, 0, theme_choices},
     {"ui.ascii", K_CHOICE, OFF(ascii), 0, 0, ascii_choices},
     {"ui.search_delay_ms", K_INT, OFF(search_delay_ms), 0, 5000, NULL},
@@ -61,7 +62,8 @@ static const struct known known[] = {
 
 /* Groups a file may contain; settings inside are checked against `known`,
  * the patterns list and the key-map loader. */
-static const char *const groups[] = {"connection", "ui", "patterns", "paths", "queue", "keys", "notify", NULL};
+static const char *const groups[] = {"connection", "database", "ui", "patterns", "paths", "queue", "keys", "notify",
+                                     NULL};
 
 const char *conf_default_text(void)
 {
@@ -298,6 +300,7 @@ void conf_free(struct conf *c)
     free(c->path);
     free(c->conninfo);
     free(c->service);
+    free(c->report_conninfo);
     free(c->journal_dir);
     struct conf_notify *n = &c->notify;
     char **notify_strings[] = {&n->sendmail, &n->mail_from, &n->sms_url, &n->sms_username, &n->sms_password,

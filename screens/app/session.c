@@ -19,6 +19,7 @@
 
 static struct conf conf;
 static struct db_conn *db;
+static struct db_conn *report_db;   /* database.report_conninfo, made on first use */
 static long long staff_id;
 static char staff_role[16] = "agent";
 
@@ -39,6 +40,8 @@ int app_load_config(const char *path)
 
 void app_end(void)
 {
+    db_free(report_db);
+    report_db = NULL;
     db_free(db);
     db = NULL;
     conf_free(&conf);
@@ -115,6 +118,20 @@ static void relay(void *ctx, const char *channel, const char *payload)
     tui_invalidate();
 }
 
+void app_listen(const char *channel)
+{
+    static char heard[8][32];
+    for (size_t i = 0; i < sizeof heard / sizeof heard[0]; i++) {
+        if (strcmp(heard[i], channel) == 0)
+            return;
+        if (!heard[i][0]) {
+            util_format(heard[i], sizeof heard[i], "%s", channel);
+            db_listen(db, channel, relay, NULL);
+            return;
+        }
+    }
+}
+
 void app_session_start(void)
 {
     db_session_start(db, &staff_id, staff_role, sizeof staff_role);
@@ -161,18 +178,39 @@ static char *ask_password(const char *prompt)
     return pw;
 }
 
-/* Connect, asking for a password when the server wants one and nobody gave
- * it (libpq already tried PGPASSWORD, .pgpass and PGPASSFILE). */
-int app_connect(bool interactive)
+static struct db_params params_for(const char *conninfo, const char *name)
 {
-    struct db_params p = {
-        .conninfo = conf.conninfo,
-        .service = conf.service,
+    return (struct db_params){
+        .conninfo = conninfo,
+        .service = conninfo == conf.conninfo ? conf.service : "",
         .connect_timeout = conf.connect_timeout,
         .statement_timeout_ms = conf.statement_timeout_ms,
-        .application_name = "careline",
+        .application_name = name,
         .no_prepared = !conf.prepared_statements,
     };
+}
+
+struct db_conn *app_report_db(void)
+{
+    if (!conf.report_conninfo || !*conf.report_conninfo)
+        return db;
+    if (!report_db) {
+        struct db_params p = params_for(conf.report_conninfo, "careline-report");
+        report_db = db_new(&p);
+        db_connect_start(report_db);
+    }
+    return report_db;
+}
+
+/* Connect, asking for a password when the server wants one and nobody gave
+ * it (libpq already tried PGPASSWORD, .pgpass and PGPASSFILE). */
+int app_connect(bool interactive, bool reports)
+{
+    /* Reports read from database.report_conninfo when it is set, and then
+     * never from the primary. */
+    bool elsewhere = reports && conf.report_conninfo && *conf.report_conninfo;
+    struct db_params p = params_for(elsewhere ? conf.report_conninfo : conf.conninfo,
+                                    elsewhere ? "careline-report" : "careline");
     if (!db)
         db = db_new(&p);
     if (db_connect(db, NULL) == 0)
@@ -196,14 +234,21 @@ int app_connect(bool interactive)
 
 /* ---- the event loop's view of the database --------------------------- */
 
-static int hook_fds(struct pollfd *out, int max) { return db_pollfds(db, out, max); }
+static int hook_fds(struct pollfd *out, int max)
+{
+    int n = db_pollfds(db, out, max);
+    return report_db ? n + db_pollfds(report_db, out + n, max - n) : n;
+}
 static int hook_timeout(void)
 {
     int t = db_timeout_ms(db);
+    int r = report_db ? db_timeout_ms(report_db) : -1;
+    if (r >= 0 && (t < 0 || r < t))
+        t = r;
     if (want_ticks() && (t < 0 || t > 1000))
         t = 1000;
-    /* While offline the status line counts down the retry. */
-    if (db_state(db) != DB_ONLINE && (t < 0 || t > 1000))
+    /* While offline the status line (or the dashboard) counts down the retry. */
+    if ((db_state(db) != DB_ONLINE || (report_db && db_state(report_db) != DB_ONLINE)) && (t < 0 || t > 1000))
         t = 1000;
     int lock = scr_lock_timeout_ms();
     return lock >= 0 && (t < 0 || lock < t) ? lock : t;
@@ -217,13 +262,15 @@ static void show_state(void)
 static void hook_ready(const struct pollfd *fds, int n)
 {
     db_ready(db, fds, n);
+    if (report_db)
+        db_ready(report_db, fds, n);
     scr_lock_tick();
     tick();
-    if (db_state(db) != DB_ONLINE)
+    if (db_state(db) != DB_ONLINE || (report_db && db_state(report_db) != DB_ONLINE))
         tui_invalidate();
     show_state();
 }
-static bool hook_busy(void) { return db_busy(db); }
+static bool hook_busy(void) { return db_busy(db) || (report_db && db_busy(report_db)); }
 static void on_state(void *ctx, enum db_state s)
 {
     (void)ctx;
@@ -249,7 +296,7 @@ static enum scr_result global_action(enum tui_action a)
 static int connect_for_screens(const char *script, bool *login)
 {
     *login = false;
-    if (app_connect(false) == 0)
+    if (app_connect(false, false) == 0)
         return 0;
     if (!db_needs_password(db))
         return APP_EXIT_NODB;

@@ -17,7 +17,7 @@
 #   7. an event's notifications over the largest zone: queued at the
 #      declare's commit, handed to exim4 and Kannel (tests/bench/notify.sh).
 # Knobs: BENCH_CUSTOMERS (1000000), BENCH_REPS (20), BENCH_LOAD_SECONDS (60),
-# BENCH_AGENTS (200), BENCH_THINK_MS (3000), BENCH_SKIP="load slow notify" (sections to leave out),
+# BENCH_AGENTS (200), BENCH_THINK_MS (3000), BENCH_SKIP="load slow notify dash" (sections to leave out),
 # BENCH_PGDIR (/var/tmp/careline-bench-pg), BENCH_KEY_GAP (0.08 s).
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -427,12 +427,16 @@ case $SKIP in *" notify "*) ;; *)
     bench_note "bench: notifications over the largest zone (exim4, Kannel)..."
     notify_all >>"$REPORT" ;;
 esac
+case $SKIP in *" dash "*) ;; *)
+    . "$TOP/tests/bench/dashboard.sh"
+    bench_note "bench: the supervisor's dashboard (load time, bytes)..."
+    dash_all >>"$REPORT" ;;
+esac
 case $SKIP in *" slow "*) ;; *)
     . "$TOP/tests/bench/slowlink.sh"
     bench_note "bench: slow link..."
     slow_all >>"$REPORT" ;;
 esac
 echo "" >>"$REPORT"
-echo "Not in the bench yet: complaint intake and the recovery-script runner (workflow keys and bytes, load mix)," \
-     "the dashboard; bench took $((SECONDS - BENCH_T0)) s." >>"$REPORT"
+echo "Not in the bench yet: complaint intake and the recovery-script runner (workflow keys and bytes, load mix); bench took $((SECONDS - BENCH_T0)) s." >>"$REPORT"
 cat "$REPORT"

@@ -8,6 +8,8 @@
 #include "careline/customer.h"
 #include "careline/db.h"
 #include "careline/event.h"
+#include "careline/feedback.h"
+#include "careline/figures.h"
 #include "careline/record.h"
 #include "careline/merge.h"
 #include "careline/notify.h"
@@ -34,6 +36,8 @@ static const struct {
     {"event", db_event_statements},
     {"event CAP", db_event_cap_statements},
     {"audit", db_audit_statements},
+    {"figures", db_figures_statements},
+    {"feedback", db_feedback_statements},
 };
 
 /* Runs sql with the statement's parameters and decodes it with its shape.

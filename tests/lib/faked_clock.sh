@@ -35,6 +35,11 @@ wrap() {   # wrap NAME PROGRAM
 wrap postgres "$bindir/postgres"
 for p in psql createdb dropdb; do wrap "$p" "$(command -v "$p")"; done
 wrap careline "$CARELINE"
+# The database test programs beside it (tests/db/*.c), found as the tests find them.
+mkdir -m 755 "$log/bin/dbtests"
+for d in "$(dirname "$CARELINE")"/dbtests/*; do
+    [ -x "$d" ] && wrap "dbtests/${d##*/}" "$d"
+done
 export PATH=$log/bin:$PATH CARELINE=$log/bin/careline PGTMP_POSTGRES=$log/bin/postgres
 echo "# clock set to $(LD_PRELOAD=$lib TZ=Europe/London date '+%Y-%m-%d %H:%M %Z')"
 
