@@ -56,6 +56,10 @@ LANGUAGE sql STABLE AS $$
     SELECT i.id, i.customer_id, i.channel, i.wrap_up_code, i.staff_id, i.started_at
       FROM interaction i
      WHERE i.started_at >= p_from AND i.started_at < p_to
+       -- Contacts people made: the customer's, and staff's calls out (the
+       -- call list); not the event notifications sent by `careline notify`
+       -- (outbound, no staff), which are messages, not contacts.
+       AND (i.direction = 'inbound' OR i.staff_id IS NOT NULL)
        AND (p_team IS NULL OR i.staff_id IN (SELECT s.id FROM staff s WHERE s.team = p_team))
 $$;
 

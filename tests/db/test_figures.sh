@@ -31,7 +31,8 @@ CREATE TEMP VIEW ids AS SELECT
     (SELECT id FROM root_cause WHERE code = 'process.estimation') AS estimation,
     (SELECT id FROM root_cause WHERE code = 'infrastructure_asset.main_burst') AS burst;
 -- contacts: the call that raised K1, the repeat call after K1 was resolved, K2's call,
--- a web form, a call-back to Dan, and one older than the period
+-- a web form, a call-back to Dan, and one older than the period; and an event
+-- notification `careline notify` sent (outbound, no staff): a message, not a contact
 INSERT INTO interaction (id, customer_id, channel, direction, staff_id, started_at, wrap_up_code)
 SELECT v.id::uuid, v.cust, v.channel, v.dir, CASE v.who WHEN 'amy' THEN ids.amy WHEN 'bob' THEN ids.bob END,
        now() - v.ago::interval, v.wrap
@@ -41,7 +42,8 @@ SELECT v.id::uuid, v.cust, v.channel, v.dir, CASE v.who WHEN 'amy' THEN ids.amy 
     ('00000000-0000-0000-0000-000000000003', 2, 'phone', 'inbound', 'amy', '20 days', 'complaint_logged'),
     ('00000000-0000-0000-0000-000000000004', 3, 'web', 'inbound', NULL, '3 days', NULL),
     ('00000000-0000-0000-0000-000000000005', 2, 'phone', 'outbound', 'bob', '1 day', 'callback_arranged'),
-    ('00000000-0000-0000-0000-000000000006', 4, 'phone', 'inbound', 'bob', '40 days', 'info_given')) v(id, cust, channel, dir, who, ago, wrap);
+    ('00000000-0000-0000-0000-000000000006', 4, 'phone', 'inbound', 'bob', '40 days', 'info_given'),
+    ('00000000-0000-0000-0000-000000000007', 3, 'email', 'outbound', NULL, '2 days', NULL)) v(id, cust, channel, dir, who, ago, wrap);
 INSERT INTO satisfaction_survey (interaction_id, csat, nps, declined, at) VALUES
     ('00000000-0000-0000-0000-000000000001', 5, 10, false, now() - interval '10 days'),
     ('00000000-0000-0000-0000-000000000003', 2, 3, false, now() - interval '20 days'),
@@ -174,7 +176,7 @@ while IFS= read -r l; do
 done <<<"$drv"
 summary=$(printf '%s\n' "$drv" | grep '^summary ')
 val() { printf '%s\n' "$summary" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
-is "dashboard contacts: 5 in the period" "$(val contacts)" 5
+is "dashboard contacts: 5 in the period (the event notification is not one)" "$(val contacts)" 5
 is "dashboard = report: opened, resolved, closed" "$(val opened),$(val resolved),$(val closed)" \
     "$(row "$(csv categories "${range[@]}")" All | cut -d, -f2-4)"
 is "dashboard = report: deadlines met %" "$(val met)" "$(row "$(csv sla "${range[@]}")" All | cut -d, -f7)"
