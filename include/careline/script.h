@@ -431,6 +431,8 @@ int db_script_complaint_id(struct db_conn *c, const char *reference, char id[37]
 /* The statements above that decode into records, for tests/db/statements.c. */
 struct db_statement;
 const struct db_statement *db_script_statements(int *n);
+/* The four parts of db_script_for_complaint(), each with its record. */
+const struct db_statement *db_script_fit_statements(int *n);
 /* Every complaint_category code, NULL-terminated (free each and the array
  * with script_strv_free), or NULL with err set. */
 char **db_script_categories(struct db_conn *c, char *err, size_t errlen);
