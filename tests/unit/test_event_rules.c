@@ -170,7 +170,9 @@ static void times_as_typed(void **state)
     static const char *const bad[] = {"25:00", "12:60", "1:2", "tomorrow", "+", "+4", "+4y", "+-4h", "+12345678h",
                                       "2026-02-29 10:00", "2026-13-01 10:00", "2026-01-01", "2026-01-01 10",
                                       "2026-01-01T10:00+25:00", "2026-01-01 10:00 extra", "99:99:99",
-                                      "2026/01/01 10:00", "1999-01-01 10:00"};
+                                      "2026/01/01 10:00", "1999-01-01 10:00",
+                                      /* signs and spaces a scanf would have read as numbers */
+                                      "2026-+1-01 10:00", "2026- 1-01 10:00", "2026-01-+1 10:00"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = '\0';
         if (db_event_time_parse(bad[i], winter, winter, TZ_LONDON, &t, err, sizeof err) != -1)
