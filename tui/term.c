@@ -51,7 +51,7 @@ void tui_term_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(T.err, sizeof T.err, fmt, ap);
+    util_vformat(T.err, sizeof T.err, fmt, ap);
     va_end(ap);
 }
 
@@ -155,7 +155,7 @@ void tui_term_trace_key(int key)
         return;
     char name[32];
     fprintf(T.trace, "key %.3f %s\n", now_ms(), tui_key_name(key, name, sizeof name));
-    fflush(T.trace);
+    (void)fflush(T.trace);   /* a trace line lost is no reason to stop */
 }
 
 /* ---- bracketed paste ------------------------------------------------------------- */
@@ -210,8 +210,10 @@ static void restore_at_exit(void)
 /* The locale of the drawing; true when it draws in ASCII. */
 static bool setup_locale(enum tui_ascii_pref pref)
 {
-    setlocale(LC_ALL, "");
-    setlocale(LC_NUMERIC, "C"); /* trace and config numbers use '.' whatever the locale */
+    /* A locale the system does not have leaves "C": not UTF-8, so drawn in
+     * ASCII (below). "C" itself is always there. */
+    (void)setlocale(LC_ALL, "");
+    (void)setlocale(LC_NUMERIC, "C"); /* trace and config numbers use '.' whatever the locale */
     bool utf8 = codeset_is_utf8();
     if (!utf8 && pref == TUI_ASCII_NO) {
         /* ascii = no: the terminal is known to be UTF-8 although the locale
@@ -325,19 +327,21 @@ static bool use_color(enum tui_theme_pref theme)
 /* Streams and the trace opened so far, closed again. */
 static void close_streams(void)
 {
+    /* The terminal is being given back: a failure here has nobody left to
+     * tell, and the script was only read. */
     if (T.in)
-        fclose(T.in);
+        (void)fclose(T.in);
     if (T.out)
-        fclose(T.out);
+        (void)fclose(T.out);
     T.in = T.out = NULL;
     if (T.script)
-        fclose(T.script);
+        (void)fclose(T.script);
     T.script = NULL;
     free(T.script_path);
     T.script_path = NULL;
     util_trace_to(NULL);
     if (T.trace)
-        fclose(T.trace);
+        (void)fclose(T.trace);   /* the trace's last lines: as for each line */
     T.trace = NULL;
 }
 
@@ -428,7 +432,7 @@ void tui_term_update(bool cursor, int y, int x)
     T.bytes += bytes;
     if (T.trace) {
         fprintf(T.trace, "paint %.3f %zu\n", now_ms(), bytes);
-        fflush(T.trace);
+        (void)fflush(T.trace);   /* as above */
     }
 }
 
