@@ -147,7 +147,7 @@ static void page_text(const struct event_screen *s, struct util_buf *b)
                     e->complaints_resolved, e->complaints_total);
     if (!active) {
         char money[32];
-        util_buf_printf(b, "Guaranteed payments owed: %d, %s%s in all.%s%s\n", e->payments,
+        util_buf_printf(b, "Guaranteed payments credited to accounts: %d, %s%s in all.%s%s\n", e->payments,
                         tui_ascii() ? "GBP " : "\u00a3", sla_money_text(e->payments_total, money, sizeof money),
                         *e->root_cause ? " Root cause: " : "", e->root_cause);
     }
