@@ -246,7 +246,7 @@ int util_format_fits(char *buf, size_t len, const char *fmt, ...)
 int util_mkdirs(const char *dir)
 {
     char *p = util_strdup(dir);
-    for (char *s = p + 1; *s; s++)
+    for (char *s = *p ? p + 1 : p; *s; s++)   /* "" has no byte after its first */
         if (*s == '/') {
             *s = '\0';
             (void)mkdir(p, 0700);   /* an existing parent is fine; the last mkdir says */
