@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "careline/text.h"
 #include "careline/util.h"
 
 const char *db_queue_choice_label(const struct db_rows *choices, const char *kind, const char *key)
@@ -47,10 +48,7 @@ char *db_queue_filter_text(const struct db_queue_filter *f, const struct db_rows
     if (f->status[0]) {
         char st[sizeof f->status];
         util_format(st, sizeof st, "%s", f->status);
-        for (char *p = st; *p; p++)
-            if (*p == '_')
-                *p = ' ';   /* waiting_customer reads as words */
-        part(&b, "status", st);
+        part(&b, "status", tui_text_words(st));   /* waiting_customer reads as words */
     }
     if (f->channel[0])
         part(&b, "channel", f->channel);

@@ -388,9 +388,7 @@ static void fb_volumes(struct fb *b, const struct db_figures *fig, const struct 
         char *item = util_asprintf("contacts_%s", c[i].key);   /* a key tools read: whole */
         char label[64];
         util_format(label, sizeof label, "of which by %s", c[i].label);
-        for (char *p = label; *p; p++)
-            if (*p == '_')
-                *p = ' ';
+        tui_text_words(label);
         fb_row(b, "volume", item, label, num(c[i].n), "", "", "");
         free(item);
     }
