@@ -214,7 +214,9 @@ static void stderr_to_log(const char *path)
         fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return;
-    fflush(stderr);
+    /* What waits goes out before the switch; standard error has nowhere
+     * better to report that it could not. */
+    (void)fflush(stderr);
     T.saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
     if (T.saved_stderr < 0 || dup2(fd, STDERR_FILENO) < 0) {
         if (T.saved_stderr >= 0)
@@ -235,7 +237,7 @@ static void stderr_back(void)
 {
     if (T.saved_stderr < 0)
         return;
-    fflush(stderr);
+    (void)fflush(stderr);   /* as above, into the log */
     off_t end = lseek(STDERR_FILENO, 0, SEEK_END);
     if (dup2(T.saved_stderr, STDERR_FILENO) >= 0 && T.stderr_log && end > T.log_start)
         fprintf(stderr, "careline: messages written while the screen was up are in %s\n", T.stderr_log);
