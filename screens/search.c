@@ -19,6 +19,7 @@ struct search {
     struct db_search_result *res;   /* what the list shows; NULL before the first answer */
     enum focus focus;
     bool searching;                 /* a search is queued or in flight */
+    bool fetching;                  /* the next rows of the shown search are on their way */
     char hint[256];                 /* why the text cannot be searched, or the last error */
     bool hint_is_error;
     char shown_for[256];            /* the text the current results answer */
@@ -42,10 +43,46 @@ static const char *segment_label(const char *code)
     return code;
 }
 
+/* Rows a fetch asks for: what the list shows (its height at the last draw;
+ * 19 at 80x24 before the first) plus one page, so the next page is there
+ * at once; the rest comes a page at a time as the agent scrolls. A far
+ * database pays for the rows sent, and most searches are superseded by
+ * the next key before anyone scrolls. ui.search_limit caps a fetch. */
+static int page_rows(const struct search *s)
+{
+    int page = s->list.page > 0 ? s->list.page : 19;
+    return page < app_conf()->search_limit ? page : app_conf()->search_limit;
+}
+
+/* The rows after the ones held, while the agent is within a page of their
+ * end: scrolling never waits for them but at the very end. */
+static void fetch_more(struct search *s);
+
+static void on_page(struct search *s, struct db_search_result *r)
+{
+    s->fetching = false;
+    if (!r->error && s->res && strcmp(s->pending_for, s->shown_for) == 0) {
+        db_search_result_append(s->res, r);
+        tui_list_set_count(&s->list, s->res->count);
+        fetch_more(s);
+    } else if (r->error) {
+        snprintf(s->hint, sizeof s->hint, "%s", r->error);
+        s->hint_is_error = true;
+    }
+    db_search_result_free(r);
+    free(r);
+    tui_invalidate();
+}
+
 static void on_results(void *ctx, struct db_search_result *r)
 {
     struct search *s = ctx;
+    if (r->offset > 0) {
+        on_page(s, r);
+        return;
+    }
     s->searching = false;
+    s->fetching = false;
     if (r->error) {
         /* Keep what the agent already has on screen: a lost connection must
          * not blank the list they are reading. */
@@ -91,8 +128,19 @@ static void start_search(struct search *s)
     }
     s->hint[0] = '\0';
     s->searching = true;
+    s->fetching = false;
     snprintf(s->pending_for, sizeof s->pending_for, "%s", text);
-    db_search_start(db, text, app_conf()->search_limit, app_conf()->search_delay_ms, on_results, s);
+    int rows = page_rows(s) * 2;
+    db_search_start(db, text, rows < app_conf()->search_limit ? rows : app_conf()->search_limit,
+                    app_conf()->search_delay_ms, on_results, s);
+}
+
+static void fetch_more(struct search *s)
+{
+    if (!s->res || !s->res->more || s->fetching || s->searching || s->list.sel < s->res->count - page_rows(s))
+        return;
+    s->fetching = true;
+    db_search_page(app_db(), s->shown_for, s->res->count, page_rows(s), 0, on_results, s);
 }
 
 static void *search_open(void *arg)
@@ -212,10 +260,13 @@ static void search_draw(void *st, struct tui_rect b)
         role = TUI_ROLE_WARN;
     } else if (s->res) {
         /* The true total, not the rows fetched ("27 customers" when 19
-         * fit); rows past it have all the words but one. */
+         * fit); rows past it have all the words but one, counted once
+         * every one has been fetched. */
         int near = s->res->total_capped ? 0 : s->res->count - s->res->total;
         char more[48] = "";
-        if (near > 0)
+        if (near > 0 && s->res->more)
+            snprintf(more, sizeof more, " + near matches");
+        else if (near > 0)
             snprintf(more, sizeof more, " + %d near match%s", near, near == 1 ? "" : "es");
         snprintf(line, sizeof line, "%s%d customer%s%s, best match first (%.0f ms)",
                  s->res->total_capped ? "more than " : "", s->res->total,
@@ -325,6 +376,7 @@ static enum scr_result search_action(void *st, enum tui_action a)
     }
     if (tui_list_action(&s->list, a)) {
         s->focus = FOCUS_LIST;
+        fetch_more(s);
         return SCR_REDRAW;
     }
     return SCR_UNHANDLED;

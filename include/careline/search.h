@@ -36,6 +36,8 @@ struct db_search_result {
     bool total_capped;  /* total stopped counting: "more than total" (partial phone, postcode area) */
     char *error;        /* NULL on success: the database's or the decoder's sentence */
     double elapsed_ms;  /* from sending to the result */
+    int offset;         /* rows of the same search before these (db_search_page) */
+    bool more;          /* a full page came back: there may be rows after it */
 };
 
 /* Check search text before it goes anywhere near the database. Returns 0
@@ -50,6 +52,15 @@ int db_search_check(const char *text, char *hint, size_t hintlen);
  * Returns the request id. */
 unsigned db_search_start(struct db_conn *c, const char *text, int limit, int delay_ms,
                          void (*done)(void *ctx, struct db_search_result *r), void *ctx);
+/* The rows of the same search after the first offset: scrolling past
+ * what was fetched. Same slot as db_search_start (the newest wins); the
+ * result's total is the true one whatever the page. */
+unsigned db_search_page(struct db_conn *c, const char *text, int offset, int limit, int delay_ms,
+                        void (*done)(void *ctx, struct db_search_result *r), void *ctx);
+/* Add a page (from db_search_page) to the rows before it; a page that does
+ * not follow on (its offset is not into's count) is left out. from keeps
+ * nothing; free it as usual. */
+void db_search_result_append(struct db_search_result *into, struct db_search_result *from);
 /* The same search, waiting for the answer (command line, tests). */
 int db_search_run(struct db_conn *c, const char *text, int limit, struct db_search_result *out);
 void db_search_result_free(struct db_search_result *r);
