@@ -165,19 +165,40 @@ static void customer_resume(void *st)
 
 /* ---- actions ----------------------------------------------------------------- */
 
-static void show_contact(const struct scr_customer *c, int row)
+/* The list holds each contact's summary; its whole text (a long e-mail,
+ * say) comes when it is opened, one statement away. */
+static void on_contact_body(void *ctx, const char *body, const char *err)
 {
-    const struct db_cv_contact *t = SCR_CUST_ROW(c, CV_CONTACTS, struct db_cv_contact, row);
-    if (!t)
+    struct scr_customer *c = ctx;
+    const struct db_cv_contact *t = NULL;
+    for (int i = 0; c->v && i < scr_cust_rows(c, CV_CONTACTS) && !t; i++) {
+        t = SCR_CUST_ROW(c, CV_CONTACTS, struct db_cv_contact, i);
+        t = strcmp(t->id, c->body_of) == 0 ? t : NULL;   /* the list may have moved on meanwhile */
+    }
+    c->body_of[0] = '\0';
+    if (err || !t) {
+        tui_message(TUI_ROLE_ERROR, "%s", err ? err : "This contact is no longer on the list.");
+        tui_invalidate();
         return;
+    }
     char *title = util_asprintf("Contact %s", t->started);
     char *text = util_asprintf("When:     %s\nChannel:  %s (%s)\nAgent:    %s\nWrap-up:  %s\nSubject:  %s\n"
                                "Summary:  %s\n\n%s",
                                t->started, t->channel, t->direction, t->agent, t->wrap_up, t->subject, t->summary,
-                               t->body);
+                               body);
     scr_textview_push(title, text);
     free(title);
     free(text);
+    tui_invalidate();
+}
+
+static void show_contact(struct scr_customer *c, int row)
+{
+    const struct db_cv_contact *t = SCR_CUST_ROW(c, CV_CONTACTS, struct db_cv_contact, row);
+    if (!t || c->body_of[0])
+        return;
+    util_format(c->body_of, sizeof c->body_of, "%s", t->id);
+    db_customer_contact_body(app_db(), t->id, on_contact_body, c);
 }
 
 static enum scr_result page_contacts(struct scr_customer *c, bool forward)
