@@ -59,7 +59,8 @@
     " LEFT JOIN LATERAL (SELECT p.* FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id"        \
     " WHERE cp.customer_id = c.id ORDER BY cp.end_date IS NULL DESC, cp.start_date DESC, p.id LIMIT 1) p"   \
     " ON true"                                                                                              \
-    " ORDER BY t.rank, t.score DESC, c.name, c.account_no"
+    /* the order of the cut: a page follows on from the one before */     \
+    " ORDER BY t.rank, t.score DESC, t.customer_id"
 
 #define NOT_CAPPED " more(v) AS (SELECT false),"
 
