@@ -156,11 +156,13 @@ static void customer_resume(void *st)
     struct scr_customer *c = st;
     listening = c;
     /* Back from logging a contact: the header (repeat contact) and the
-     * timeline change. */
+     * timeline change; from a complaint, its list too. Only those travel:
+     * on a far database each part costs its rows and its description. */
     static const enum db_cv_part parts[] = {CV_HEADER, CV_CONTACTS, CV_CONTACT_COUNT, CV_COMPLAINTS};
     c->list[SCR_CUST_CONTACTS].sel = 0;
     c->list[SCR_CUST_CONTACTS].top = 0;
-    refresh_parts(c, parts, 4, 0);
+    refresh_parts(c, parts, c->contact_only ? 3 : 4, 0);
+    c->contact_only = false;
 }
 
 /* ---- actions ----------------------------------------------------------------- */
@@ -266,6 +268,7 @@ static enum scr_result customer_key_action(struct scr_customer *c, enum tui_acti
     switch (a) {
     case TUI_ACT_LOG_CONTACT:
         scr_open_logcontact(&c->id);
+        c->contact_only = true;
         return SCR_REDRAW;
     case TUI_ACT_NEW_COMPLAINT: {
         struct intake_arg arg = {.customer_id = c->id, .channel = "phone"};

@@ -33,6 +33,7 @@ struct scr_customer {
     char high_reason[200];
     bool more_contacts_pending;
     char body_of[40];               /* the contact whose whole text is on its way, "" when none */
+    bool contact_only;              /* the screen over this one logs a contact: no complaint changes */
 };
 
 /* Typed rows of the view the screen holds. */
