@@ -299,6 +299,12 @@ const char *db_cv_part_name(enum db_cv_part p)
     return p >= 0 && p < CV__COUNT ? part_names[p] : "?";
 }
 
+const char *db_cv_part_sql(enum db_cv_part p, int *nparams)
+{
+    *nparams = p == CV_CONTACTS ? 3 : 1;
+    return p >= 0 && p < CV__COUNT ? part_sql[p] : NULL;
+}
+
 void db_customer_view_free(struct db_customer_view *v)
 {
     if (!v)

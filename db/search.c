@@ -565,6 +565,25 @@ int db_search_run(struct db_conn *c, const char *text, int limit, struct db_sear
     return out->error ? -1 : 0;
 }
 
+int db_search_sql(const char *text, int limit, struct db_search_sql *out)
+{
+    memset(out, 0, sizeof *out);
+    struct plan p;
+    struct page pg;
+    const char *v[4];
+    if (classify(text, &p, out->hint, sizeof out->hint) < 0)
+        return -1;
+    out->nparams = params(&p, 0, limit, &pg, v);
+    out->name = kinds[p.kind].name;
+    out->sql = sql_of(p.kind);
+    for (int i = 0; i < out->nparams; i++)
+        if (v[i]) {
+            snprintf(out->bufs[i], sizeof out->bufs[i], "%s", v[i]);
+            out->params[i] = out->bufs[i];
+        }
+    return 0;
+}
+
 void db_search_result_append(struct db_search_result *into, struct db_search_result *from)
 {
     if (from->offset != into->count)

@@ -12,6 +12,7 @@
 /* Bytes a search field accepts; db_search_check refuses more than half of it
  * with a hint, so a long paste is seen and explained, not silently cut. */
 #define DB_SEARCH_INPUT_MAX 512
+#define SEARCH_SQL_PARAM_MAX 256
 
 /* One customer found, decoded by column name (record.h). */
 struct db_search_hit {
@@ -72,5 +73,16 @@ void db_search_prepare(struct db_conn *c);
  * for the database test that runs each and decodes it (tests/db/
  * statements.c). Sets *n. */
 const struct db_statement *db_search_statements(int *n);
+/* What db_search_run() sends for text: its statement's name, SQL and
+ * parameters, for the bench to send the same with libpq alone. Returns 0,
+ * or -1 with a hint in out->hint when the text cannot be searched. */
+struct db_search_sql {
+    const char *name, *sql;
+    int nparams;
+    const char *params[4];
+    char bufs[4][SEARCH_SQL_PARAM_MAX];   /* what params point at */
+    char hint[256];
+};
+int db_search_sql(const char *text, int limit, struct db_search_sql *out);
 
 #endif
