@@ -24,7 +24,7 @@ static void name_of(const char *sql, char *out, size_t len)
         h ^= *p;
         h *= 1099511628211ULL;
     }
-    snprintf(out, len, "careline_%016llx_%zu", (unsigned long long)h, n);
+    util_format(out, len, "careline_%016llx_%zu", (unsigned long long)h, n);
 }
 
 const char *db_conn_stmt_name(struct db_conn *c, struct stmt *s)

@@ -503,7 +503,7 @@ unsigned db_search_page(struct db_conn *c, const char *text, int offset, int lim
 {
     struct plan p;
     char hint[256];
-    struct page pg;
+    struct page pg = {0};
     const char *v[4];
     if (classify(text, &p, hint, sizeof hint) < 0) {
         /* Callers check first; a search that cannot run still answers. */
@@ -544,7 +544,7 @@ int db_search_run(struct db_conn *c, const char *text, int limit, struct db_sear
     memset(out, 0, sizeof *out);
     struct plan p;
     char hint[256];
-    struct page pg;
+    struct page pg = {0};
     const char *v[4];
     if (classify(text, &p, hint, sizeof hint) < 0) {
         out->error = util_strdup(hint);
@@ -569,7 +569,7 @@ int db_search_sql(const char *text, int limit, struct db_search_sql *out)
 {
     memset(out, 0, sizeof *out);
     struct plan p;
-    struct page pg;
+    struct page pg = {0};
     const char *v[4];
     if (classify(text, &p, out->hint, sizeof out->hint) < 0)
         return -1;

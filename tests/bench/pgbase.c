@@ -45,13 +45,13 @@ static double now_ms(void)
 static bool raw_prepare(PGconn *pg, const char *name, const char *sql, int nparams)
 {
     char q[160];
-    snprintf(q, sizeof q, "SELECT 1 FROM pg_prepared_statements WHERE name = 'raw_%s'", name);
+    util_format(q, sizeof q, "SELECT 1 FROM pg_prepared_statements WHERE name = 'raw_%s'", name);
     PGresult *r = PQexec(pg, q);
     bool have = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
     PQclear(r);
     if (have)
         return true;
-    snprintf(q, sizeof q, "raw_%s", name);
+    util_format(q, sizeof q, "raw_%s", name);
     r = PQprepare(pg, q, sql, nparams, NULL);
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok)
@@ -70,7 +70,7 @@ static int raw_search(PGconn *pg, int limit, const char *label, const char *text
     if (!raw_prepare(pg, s.name, s.sql, s.nparams))
         return 1;
     char name[160];
-    snprintf(name, sizeof name, "raw_%s", s.name);
+    util_format(name, sizeof name, "raw_%s", s.name);
     double t0 = now_ms();
     PGresult *r = PQexecPrepared(pg, name, s.nparams, s.params, NULL, NULL, 0);
     double ms = now_ms() - t0;
@@ -88,19 +88,19 @@ static int raw_open(PGconn *pg, const char *label, const char *id)
     char names[CV__COUNT][32];
     int np[CV__COUNT];
     for (int p = 0; p < CV__COUNT; p++) {
-        snprintf(names[p], sizeof names[p], "cv_%d", p);
+        util_format(names[p], sizeof names[p], "cv_%d", p);
         const char *sql = db_cv_part_sql((enum db_cv_part)p, &np[p]);
         if (!raw_prepare(pg, names[p], sql, np[p]))
             return 1;
     }
     char page[16];
-    snprintf(page, sizeof page, "%d", DB_CV_CONTACT_PAGE);
+    util_format(page, sizeof page, "%d", DB_CV_CONTACT_PAGE);
     const char *params[3] = {id, "0", page};
     double t0 = now_ms();
     int ok = PQenterPipelineMode(pg), rows = 0, rc = 0;
     for (int p = 0; ok && p < CV__COUNT; p++) {
         char name[40];
-        snprintf(name, sizeof name, "raw_%s", names[p]);
+        util_format(name, sizeof name, "raw_%s", names[p]);
         ok = PQsendQueryPrepared(pg, name, np[p], params, NULL, NULL, 0);
     }
     ok = ok && PQpipelineSync(pg);

@@ -97,7 +97,7 @@ static void once_per_session(void)
 static void ahead_and_reconnect(void)
 {
     char pid[16];
-    snprintf(pid, sizeof pid, "%d", PQbackendPID(db_pg(db)));
+    util_format(pid, sizeof pid, "%d", PQbackendPID(db_pg(db)));
     unsigned long before = db_stats(db)->prepares;
     PQclear(db_exec(other, "SELECT pg_terminate_backend($1::integer)", 1, (const char *[]){pid}));
     /* The screens notice on their next request; the loop makes it again. */
@@ -159,8 +159,8 @@ static void on_answer(void *ctx, const PGresult *res, const char *err, double ms
     struct answer *a = ctx;
     a->done = true;
     a->at = now_ms();
-    snprintf(a->value, sizeof a->value, "%s", res && PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
-    snprintf(a->err, sizeof a->err, "%s", err ? err : "");
+    util_format(a->value, sizeof a->value, "%s", res && PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
+    util_format(a->err, sizeof a->err, "%s", err ? err : "");
 }
 
 static void superseded(void)
