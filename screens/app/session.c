@@ -7,6 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "careline/ahead.h"
 #include "careline/event_screens.h"
 #include "careline/lock.h"
 #include "careline/recovery.h"
@@ -343,8 +344,11 @@ int app_run_screens(const char *script, int rows, int cols)
     tui_set_loop_hooks(&hooks);
     tui_set_global_action(global_action);
     db_on_state(db, on_state, NULL);
-    /* Search statements prepared and warmed on every connection, login's too. */
+    /* Search statements prepared and warmed on every connection, login's too;
+     * the statements every call comes to next prepared when the line is
+     * quiet, so their first use sends no SQL text (a far database). */
     db_search_prepare(db);
+    db_ahead_prepare(db);
     if (!login)
         app_session_start();
     show_state();
