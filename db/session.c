@@ -6,7 +6,7 @@
 
 #include "careline/util.h"
 
-/* Times on screen are the utility's local time (app_setting 'timezone'),
+/* Times on screen are the utility's local time (utility_region.timezone),
  * whatever the server's default: set for every new session. */
 static const char timezone_sql[] = "SELECT set_config('TimeZone', careline_timezone(), false)";
 static const char staff_sql[] =

@@ -243,7 +243,7 @@ int sla_use_timezone(const char *tz, char *err, size_t len)
              stat(path, &st) == 0 && S_ISREG(st.st_mode);
     }
     if (!ok) {
-        util_format(err, len, "time zone '%s' (app_setting 'timezone') is not known on this machine (tzdata)",
+        util_format(err, len, "time zone '%s' (utility_region.timezone) is not known on this machine (tzdata)",
                     tz ? tz : "");
         return -1;
     }

@@ -5,7 +5,7 @@
 #include "careline/db.h"
 
 /* Once connected (at start or after the login screen), synchronously:
- * times are shown in the utility's time zone (app_setting 'timezone')
+ * times are shown in the utility's time zone (utility_region.timezone)
  * whatever the server's default, and *staff_id is the staff row of the
  * login role, 0 when it has none; role is its group ("agent",
  * "supervisor", "field", "admin"; a login without a staff row counts as
