@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "careline/keymap.h"
+#include "careline/region.h"
 #include "careline/sla.h"
 #include "careline/util.h"
 
@@ -56,8 +57,8 @@ static char *pct(double share)
 
 static char *money(int64_t pence, bool ascii)
 {
-    char b[32];
-    return util_asprintf("%s%s", ascii ? "GBP " : "\u00a3", sla_money_text(pence, b, sizeof b));
+    char b[48];
+    return util_strdup(db_money_text(pence, ascii, b, sizeof b));
 }
 
 /* "field_visit" -> "field visit" */

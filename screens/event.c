@@ -9,6 +9,7 @@
 #include "careline/keymap.h"
 #include "careline/notify.h"
 #include "careline/prompt.h"
+#include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/sla.h"
 #include "careline/textview.h"
@@ -145,11 +146,13 @@ static void page_text(const struct event_screen *s, struct util_buf *b)
     reach_lines(s, b);
     util_buf_printf(b, "Complaints about it: %d open, %d resolved, %d in all.\n", e->complaints_open,
                     e->complaints_resolved, e->complaints_total);
-    if (!active) {
+    if (!active && strcmp(db_region()->compensation_scheme, "none") != 0) {
         char money[32];
-        util_buf_printf(b, "Guaranteed payments owed: %d, %s%s in all.%s%s\n", e->payments,
-                        tui_ascii() ? "GBP " : "\u00a3", sla_money_text(e->payments_total, money, sizeof money),
+        util_buf_printf(b, "Guaranteed payments owed: %d, %s in all.%s%s\n", e->payments,
+                        db_money_text(e->payments_total, tui_ascii(), money, sizeof money),
                         *e->root_cause ? " Root cause: " : "", e->root_cause);
+    } else if (!active && *e->root_cause) {
+        util_buf_printf(b, "Root cause: %s\n", e->root_cause);
     }
     struct db_sms_length l;
     char words[96];
