@@ -131,7 +131,7 @@ size_t valid_phone_nsn(const struct valid_phone_plan *pl, const char *s, char *o
             if (n + 1 >= sizeof digits)
                 return 0;
             digits[n++] = *p;
-        } else if (*p == '+' && n == 0) {
+        } else if (*p == '+' && n == 0 && !plus) {
             plus = true;
         } else if (!strchr(" -()./", *p)) {
             return 0;
