@@ -1,6 +1,7 @@
 /* region.c — the utility's region (utility_region, 024_region.sql): read once per session; money drawn and read in its currency; its phone plan for search. */
 #include "careline/region.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,7 +9,8 @@
 
 static const char region_sql[] =
     "SELECT code, name, country, currency_code, currency_symbol, currency_decimals, calling_code, trunk_prefix,"
-    " international_prefix, national_digits, timezone, holiday_rules, compensation_scheme, postcode_label"
+    " international_prefix, national_digits, timezone, holiday_rules, compensation_scheme, postcode_label,"
+    " sector_hint"
     " FROM utility_region";
 
 static const struct db_col region_cols[] = {
@@ -26,6 +28,7 @@ static const struct db_col region_cols[] = {
     DB_COL(DB_TEXT, struct db_region, holiday_rules),
     DB_COL(DB_TEXT, struct db_region, compensation_scheme),
     DB_COL(DB_TEXT, struct db_region, postcode_label),
+    DB_COL(DB_TEXT, struct db_region, sector_hint),
 };
 static const struct db_shape region_shape = DB_SHAPE("utility region", struct db_region, region_cols);
 
@@ -36,6 +39,7 @@ static const struct db_region british = {
     .calling_code = (char *)"44", .trunk_prefix = (char *)"0", .international_prefix = (char *)"00",
     .national_digits = 10, .timezone = (char *)"Europe/London", .holiday_rules = (char *)"none",
     .compensation_scheme = (char *)"uk_gss", .postcode_label = (char *)"Postcode",
+    .sector_hint = (char *)"outward code, space, digit (LS6 2)",
 };
 
 static struct db_rows loaded;
@@ -128,6 +132,16 @@ char *db_money_text_of(const char *amount, bool ascii, char *buf, size_t len)
         return buf;
     }
     return db_money_text(v, ascii, buf, len);
+}
+
+const char *db_region_postcode_word(void)
+{
+    static char word[32];
+    const char *l = current->postcode_label;
+    util_format(word, sizeof word, "%s", l);
+    if (word[0] && word[1] >= 'a' && word[1] <= 'z')
+        word[0] = (char)tolower((unsigned char)word[0]);
+    return word;
 }
 
 const char *db_money_label(const char *what, char *buf, size_t len)

@@ -342,9 +342,8 @@ static int classify(const char *raw, struct plan *p, char *hint, size_t hintlen)
     size_t len;
     trim(raw, p->text, sizeof p->text, &len);
     if (len == 0) {
-        const char *pc = db_region()->postcode_label;   /* "Postcode" -> "postcode"; "ZIP code" stays */
-        snprintf(hint, hintlen, "Type a name, account number, phone number, %c%s, address or meter serial",
-                 pc[0] && pc[1] >= 'a' && pc[1] <= 'z' ? tolower((unsigned char)pc[0]) : pc[0], pc[0] ? pc + 1 : "");
+        snprintf(hint, hintlen, "Type a name, account number, phone number, %s, address or meter serial",
+                 db_region_postcode_word());
         return -1;
     }
     if (!valid_match(VALID_SEARCH, p->text, len)) {

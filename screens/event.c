@@ -137,7 +137,7 @@ static void page_text(const struct event_screen *s, struct util_buf *b)
     if (*e->zones)
         util_buf_printf(b, " %s (%s)%s", e->zone_names, e->zones, *e->sectors ? ";" : "");
     if (*e->sectors)
-        util_buf_printf(b, " postcode sectors %s", e->sectors);
+        util_buf_printf(b, " %s sectors %s", db_region_postcode_word(), e->sectors);
     util_buf_puts(b, ".\n");
     util_buf_printf(b, "Started %s; %s %s. Updated %s%s%s, version %d.\n", e->started_text,
                     active ? "restore est." : "supply back", active ? (*e->restore_text ? e->restore_text : "not yet known")

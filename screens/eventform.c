@@ -8,6 +8,7 @@
 #include "careline/event.h"
 #include "careline/event_screens.h"
 #include "careline/keymap.h"
+#include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/tui.h"
 #include "careline/util.h"
@@ -430,7 +431,7 @@ static const char *hint_of(const struct form *f, enum field fl, char *buf, size_
     case F_KIND: return "Left/Right or its first letter chooses the kind";
     case F_TITLE: return "what everybody sees first, e.g. Burst main, Otley Road";
     case F_ZONES: zone_names(f, buf, len); return buf;
-    case F_SECTORS: return "outward code, a space, the sector digit: LS6 2, LS6 3";
+    case F_SECTORS: return db_region()->sector_hint;
     case F_START: return "empty is now; or +30m, HH:MM, YYYY-MM-DD HH:MM";
     case F_RESTORE:
         if (f->op == DB_EVENT_CLOSE)

@@ -23,6 +23,7 @@ struct db_region {
     char *holiday_rules;        /* 'none', 'us_federal' */
     char *compensation_scheme;  /* 'uk_gss', 'own', 'none' */
     char *postcode_label;       /* 'Postcode', 'ZIP code' */
+    char *sector_hint;          /* how to write an event's sector: 'outward code, space, digit (LS6 2)' */
 };
 
 /* The session's region: the British default until db_region_load() read
@@ -48,6 +49,10 @@ char *db_money_text(int64_t hundredths, bool ascii, char *buf, size_t len);
 /* An amount as the database writes it ("40.00") in the session's currency;
  * text that is not an amount is copied as it is. Returns buf. */
 char *db_money_text_of(const char *amount, bool ascii, char *buf, size_t len);
+/* What the session's region calls a postcode inside a sentence: "postcode",
+ * "ZIP code" (a capital that begins a word is kept when the next letter is
+ * one too). Static storage. */
+const char *db_region_postcode_word(void);
 /* "Amount (USD)": a form label naming the session's currency. */
 const char *db_money_label(const char *what, char *buf, size_t len);
 

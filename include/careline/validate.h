@@ -13,6 +13,7 @@
     X(POSTCODE_PARTIAL, "postcode_partial") \
     X(METER_SERIAL,     "meter_serial") \
     X(EMAIL,            "email") \
+    X(SECTOR,           "sector") \
     X(SEARCH,           "search")
 
 enum valid_kind {

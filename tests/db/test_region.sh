@@ -200,6 +200,19 @@ like "the customer view prints times in New York's zone" \
     "$("$CARELINE" view "$(q "SELECT c.account_no FROM customer c WHERE c.id = 1")" 2>/dev/null | grep '^events|')" \
     "\|$(q "SELECT to_char(started_at AT TIME ZONE 'America/New_York', 'Dy DD Mon HH24:MI') FROM critical_event WHERE status = 'active'")\|"
 
+# An event by ZIP code: the premises whose postcode begins with it, ZIP+4 included.
+ev() { "$CARELINE" event declare --kind supply_interruption --title "Main break" --restore +4h --read-out "Sorry" \
+           --field area=Midtown --field "bottled_water_point=the firehouse" "$@" 2>&1; }
+like "a ZIP code's first three digits reach every ZIP code in them" "$(ev --sector 100 --preview)" \
+    "reach: $(q "SELECT count(DISTINCT cp.customer_id) FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id WHERE p.postcode LIKE '100%' AND cp.end_date IS NULL") customers"
+like "a British sector is refused, saying how to write one here" "$(ev --sector 'LS6 2' --preview)" \
+    '"LS6 2" is not a ZIP code sector: write it as a ZIP code \(10462\) or its first three digits \(104\)'
+check "declared for ZIP code 10001" ev --sector 10001
+is "the ZIP+4 premise's customer is in the event" \
+    "$(q "SELECT count(*) FROM critical_event_customer ec JOIN critical_event e ON e.id = ec.event_id WHERE e.title = 'Main break' AND ec.customer_id = 990101")" 1
+is "and nobody outside 10001" \
+    "$(q "SELECT count(*) FROM critical_event_customer ec JOIN critical_event e ON e.id = ec.event_id JOIN premise p ON p.id = ec.premise_id WHERE e.title = 'Main break' AND p.postcode NOT LIKE '10001%'")" 0
+
 # A British utility finds numbers from abroad by their own country code.
 export PGDATABASE=$DB TEST_DB=$DB
 q "INSERT INTO customer (id, account_no, name, segment, phone_e164) VALUES (990201, '4999020101', 'Abroad Test', 'residential_single', '+12125550199')" >/dev/null

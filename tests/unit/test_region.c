@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "careline/config.h"
+#include "careline/event.h"
 #include "careline/region.h"
 #include "careline/validate.h"
 
@@ -186,6 +187,34 @@ static void test_country_patterns(void **state)
     conf_free(&c);
 }
 
+/* An event's sectors are written as the utility's country writes them. */
+static void test_event_sectors(void **state)
+{
+    (void)state;
+    struct conf c;
+    char err[512];
+    char **v;
+    assert_int_equal(conf_load(&c, NULL, err, sizeof err), 0);
+    assert_int_equal(conf_use_country(&c, "US", err, sizeof err), 0);
+    int n = db_event_split_sectors(" 104, 10462 ,11354", &v, err, sizeof err);
+    assert_int_equal(n, 3);
+    assert_string_equal(v[0], "104");
+    assert_string_equal(v[1], "10462");
+    db_event_strv_free(v, n);
+    static const char *const bad[] = {"LS6 2", "1046", "10462-1234", "10", "1 04", "104;"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (db_event_split_sectors(bad[i], &v, err, sizeof err) != -1)
+            fail_msg("\"%s\" was taken as a US sector", bad[i]);
+    assert_int_equal(conf_use_country(&c, "GB", err, sizeof err), 0);
+    n = db_event_split_sectors("ls6  2", &v, err, sizeof err);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0], "LS6 2");
+    db_event_strv_free(v, n);
+    assert_int_equal(db_event_split_sectors("104", &v, err, sizeof err), -1);
+    assert_non_null(strstr(err, "\"104\" is not a postcode sector: write it as outward code, space, digit (LS6 2)"));
+    conf_free(&c);
+}
+
 /* A user's file with `body` as its patterns group: conf_load's answer. */
 static int load_with(const char *body, char *err, size_t errlen)
 {
@@ -229,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_country_code),      cmocka_unit_test(test_phone_nanp),
         cmocka_unit_test(test_phone_british),     cmocka_unit_test(test_phone_plan_of_region),
         cmocka_unit_test(test_country_patterns),  cmocka_unit_test(test_country_patterns_checked),
+        cmocka_unit_test(test_event_sectors),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     valid_free_all();
