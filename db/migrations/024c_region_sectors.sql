@@ -95,3 +95,21 @@ SELECT cp.customer_id, cp.premise_id, e.id AS event_id
         OR EXISTS (SELECT 1 FROM critical_event_sector s
                     WHERE s.event_id = e.id AND postcode_in_sector(p.postcode, s.sector)))
  WHERE cp.end_date IS NULL AND cp.start_date <= current_date;
+
+------------------------------------------------------------------------------------------
+-- Opening hours of one day in a region (NULLs when it is not a working day), in PL/pgSQL so
+-- its statements are planned once per session: the SQL function of 004 (and 024, which added
+-- the region's rules) was planned again for every day the SLA loops walk. The same answers.
+CREATE OR REPLACE FUNCTION working_window(p_day date, p_region text, OUT opens time, OUT closes time)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM holiday h WHERE h.holiday_on = p_day AND (h.region = p_region OR h.region IS NULL))
+       OR rule_holiday((SELECT holiday_rules FROM utility_region), p_day) IS NOT NULL THEN
+        RETURN;
+    END IF;
+    SELECT w.opens, w.closes INTO opens, closes
+      FROM working_hours w
+     WHERE w.isodow = extract(isodow FROM p_day) AND (w.region = p_region OR w.region IS NULL)
+     ORDER BY w.region NULLS LAST
+     LIMIT 1;
+END $$;

@@ -13,6 +13,8 @@
 static const char *option(int argc, char **argv, int *i, const char *name, bool *missing)
 {
     size_t n = strlen(name);
+    if (!argv[*i])
+        return NULL;
     if (strcmp(argv[*i], name) == 0) {
         *missing = *i + 1 >= argc;
         return *missing ? "" : argv[++*i];

@@ -18,7 +18,7 @@ bool conf_is_country_set(const char *name)
 static int fail(const config_setting_t *s, const char *file, char *err, size_t errlen, const char *path,
                 const char *what)
 {
-    snprintf(err, errlen, "%s:%u: %s: %s", file, s ? config_setting_source_line(s) : 0u, path, what);
+    util_format(err, errlen, "%s:%u: %s: %s", file, s ? config_setting_source_line(s) : 0u, path, what);
     return -1;
 }
 
@@ -32,7 +32,7 @@ static const char *checked(const config_setting_t *s, const char *file, const ch
     }
     char why[300], msg[360];
     if (valid_check(config_setting_get_string(s), why, sizeof why) < 0) {
-        snprintf(msg, sizeof msg, "pattern does not compile: %s", why);
+        util_format(msg, sizeof msg, "pattern does not compile: %s", why);
         fail(s, file, err, errlen, path, msg);
         return NULL;
     }
@@ -61,13 +61,13 @@ static int load_sets(struct conf *c, const config_t *cfg, const char *file, char
         if (!conf_is_country_set(country))
             continue;
         char path[64];
-        snprintf(path, sizeof path, "patterns.%s", country);
+        util_format(path, sizeof path, "patterns.%s", country);
         if (!config_setting_is_group(grp))
             return fail(grp, file, err, errlen, path, "must be a group { ... } of patterns");
         struct conf_pattern_set *set = set_for(c, country);
         for (int j = 0; j < config_setting_length(grp); j++) {
             const config_setting_t *s = config_setting_get_elem(grp, (unsigned)j);
-            snprintf(path, sizeof path, "patterns.%s.%s", country, config_setting_name(s));
+            util_format(path, sizeof path, "patterns.%s.%s", country, config_setting_name(s));
             int k = valid_kind_lookup(config_setting_name(s));
             if (k < 0)
                 return fail(s, file, err, errlen, path, "unknown pattern");
@@ -86,7 +86,7 @@ int conf_patterns_load(struct conf *c, const config_t *user, const config_t *def
 {
     for (int k = 0; k < VALID__COUNT; k++) {
         char path[64];
-        snprintf(path, sizeof path, "patterns.%s", valid_kind_name((enum valid_kind)k));
+        util_format(path, sizeof path, "patterns.%s", valid_kind_name((enum valid_kind)k));
         const char *file = user_file;
         const config_setting_t *s = user ? config_lookup(user, path) : NULL;
         if (!s) {
@@ -94,7 +94,7 @@ int conf_patterns_load(struct conf *c, const config_t *user, const config_t *def
             s = config_lookup(def, path);
         }
         if (!s) {
-            snprintf(err, errlen, "%s:0: missing setting '%s'", file, path);
+            util_format(err, errlen, "%s:0: missing setting '%s'", file, path);
             return -1;
         }
         const char *text = checked(s, file, path, err, errlen);
@@ -117,7 +117,7 @@ int conf_use_country(const struct conf *c, const char *country, char *err, size_
         const char *text = set && set->text[k] ? set->text[k] : c->patterns[k];
         char why[300];
         if (text && valid_set((enum valid_kind)k, text, why, sizeof why) < 0) {
-            snprintf(err, errlen, "patterns%s%s.%s: %s", set ? "." : "", set ? set->country : "",
+            util_format(err, errlen, "patterns%s%s.%s: %s", set ? "." : "", set ? set->country : "",
                      valid_kind_name((enum valid_kind)k), why);
             return -1;
         }

@@ -220,12 +220,13 @@ static int load_with(const char *body, char *err, size_t errlen)
 {
     const char *tmp = getenv("TMPDIR");
     char p[512];
-    snprintf(p, sizeof p, "%s/careline-region-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    assert_true(snprintf(p, sizeof p, "%s/careline-region-XXXXXX", tmp && *tmp ? tmp : "/tmp") < (int)sizeof p);
     int fd = mkstemp(p);
     assert_true(fd >= 0);
     FILE *f = fdopen(fd, "w");
-    fprintf(f, "# a user's file\npatterns = {\n%s\n};\n", body);
-    fclose(f);
+    assert_non_null(f);
+    assert_true(fprintf(f, "# a user's file\npatterns = {\n%s\n};\n", body) > 0);
+    assert_int_equal(fclose(f), 0);
     struct conf c;
     int rc = conf_load(&c, p, err, errlen);
     conf_free(&c);
