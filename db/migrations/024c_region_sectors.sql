@@ -113,3 +113,77 @@ BEGIN
      ORDER BY w.region NULLS LAST
      LIMIT 1;
 END $$;
+
+------------------------------------------------------------------------------------------
+-- Which channel reaches a customer, with the region's SMS pattern as a parameter: immutable
+-- again, so the fan-out of an event over a zone reads the region once rather than once per
+-- customer (024's one-argument forms, kept for other callers, read it each time).
+CREATE FUNCTION notify_is_mobile(p_e164 text, p_sms_pattern text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(p_e164 ~ p_sms_pattern, false)
+$$;
+
+CREATE FUNCTION notify_channel(p_preferred text, p_phone text, p_email text, p_non_digital boolean,
+                               p_sms_pattern text)
+RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN p_non_digital THEN 'call'
+                WHEN p_preferred = 'email' AND p_email IS NOT NULL THEN 'email'
+                WHEN notify_is_mobile(p_phone, p_sms_pattern) THEN 'sms'
+                WHEN p_email IS NOT NULL THEN 'email'
+                ELSE 'call' END
+$$;
+
+CREATE OR REPLACE FUNCTION notify_is_mobile(p_e164 text) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT notify_is_mobile(p_e164, (SELECT sms_pattern FROM utility_region))
+$$;
+
+CREATE OR REPLACE FUNCTION notify_channel(p_preferred text, p_phone text, p_email text, p_non_digital boolean)
+RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT notify_channel(p_preferred, p_phone, p_email, p_non_digital, (SELECT sms_pattern FROM utility_region))
+$$;
+
+-- 019's queueing, with the pattern read once.
+CREATE OR REPLACE FUNCTION notify_queue_event(p_event uuid) RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    e critical_event;
+    n integer;
+    was_sent boolean;
+    sms text := (SELECT sms_pattern FROM utility_region);   -- read once, not per customer
+BEGIN
+    SELECT * INTO e FROM critical_event WHERE id = p_event;
+    IF NOT FOUND OR coalesce(btrim(e.customer_message), '') = '' THEN
+        RETURN 0;
+    END IF;
+    IF EXISTS (SELECT 1 FROM notify_message WHERE event_id = e.id AND event_version = e.version) THEN
+        RETURN 0;
+    END IF;
+    was_sent := EXISTS (SELECT 1 FROM notify_message WHERE event_id = e.id AND event_version < e.version);
+    UPDATE notify_message SET status = 'superseded'
+     WHERE event_id = e.id AND event_version < e.version AND status = 'queued';
+    UPDATE notify_call SET status = 'superseded'
+     WHERE event_id = e.id AND status = 'open';
+    INSERT INTO notify_message (event_id, event_version, customer_id, premise_id, channel, address, subject, body,
+                                priority)
+    SELECT e.id, e.version, a.customer_id, a.premise_id, ch.channel,
+           CASE ch.channel WHEN 'email' THEN c.email ELSE c.phone_e164 END,
+           notify_subject(e, was_sent), e.customer_message,
+           CASE WHEN a.priority_services OR a.vulnerable THEN 0 ELSE 1 END
+      FROM (SELECT DISTINCT ON (x.customer_id) x.* FROM critical_event_affected(e.id) x
+             ORDER BY x.customer_id, x.premise_id) a
+      JOIN customer c ON c.id = a.customer_id
+     CROSS JOIN LATERAL (SELECT notify_channel(c.preferred_channel, c.phone_e164, c.email,
+                                               a.non_digital OR c.non_digital, sms) AS channel) ch
+    ON CONFLICT ON CONSTRAINT notify_message_dedupe DO NOTHING;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    INSERT INTO notify_call (message_id, event_id, customer_id, priority, reason)
+    SELECT m.id, m.event_id, m.customer_id, m.priority,
+           CASE WHEN c.non_digital THEN 'non_digital' ELSE 'no_address' END
+      FROM notify_message m JOIN customer c ON c.id = m.customer_id
+     WHERE m.event_id = e.id AND m.event_version = e.version AND m.channel = 'call'
+    ON CONFLICT (message_id) DO NOTHING;
+    -- Workers waiting on LISTEN start at once; call-list screens reload.
+    PERFORM pg_notify('careline_notify', e.id::text);
+    RETURN n;
+END $$;

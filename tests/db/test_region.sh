@@ -210,6 +210,8 @@ like "a British sector is refused, saying how to write one here" "$(ev --sector 
 check "declared for ZIP code 10001" ev --sector 10001
 is "the ZIP+4 premise's customer is in the event" \
     "$(q "SELECT count(*) FROM critical_event_customer ec JOIN critical_event e ON e.id = ec.event_id WHERE e.title = 'Main break' AND ec.customer_id = 990101")" 1
+is "its customers who prefer texts get one on their +1 number" \
+    "$(q "SELECT count(*) > 0 AND bool_and(m.address ~ '^\+1[2-9]') FROM notify_message m JOIN critical_event e ON e.id = m.event_id WHERE e.title = 'Main break' AND m.channel = 'sms'")" t
 is "and nobody outside 10001" \
     "$(q "SELECT count(*) FROM critical_event_customer ec JOIN critical_event e ON e.id = ec.event_id JOIN premise p ON p.id = ec.premise_id WHERE e.title = 'Main break' AND p.postcode NOT LIKE '10001%'")" 0
 
