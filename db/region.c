@@ -161,23 +161,29 @@ int db_region_money_parse(const struct db_region *r, const char *s, int64_t *hun
         s += strlen(r->currency_code);
     while (*s == ' ')
         s++;
-    int64_t whole = 0, frac = 0;
-    int digits = 0, decimals = -1;
+    int dec = r->currency_decimals < 0 || r->currency_decimals > 2 ? 2 : r->currency_decimals;
+    int64_t whole = 0, frac = 0;   /* frac: the kept decimals, in units of the last kept place */
+    int digits = 0, decimals = 0, next = 0;
     for (; *s >= '0' && *s <= '9'; s++, digits++) {
         if (whole > INT64_MAX / 1000)
             return -1;
         whole = whole * 10 + (*s - '0');
     }
-    if (*s == '.') {
-        decimals = 0;
-        for (s++; *s >= '0' && *s <= '9'; s++, decimals++)
-            frac = frac * 10 + (*s - '0');
-    }
+    if (*s == '.')
+        for (s++; *s >= '0' && *s <= '9'; s++, decimals++) {
+            if (decimals < dec)
+                frac = frac * 10 + (*s - '0');
+            else if (decimals == dec)
+                next = *s - '0';   /* more decimals than the currency has: rounded half up */
+        }
     while (*s == ' ')
         s++;
-    if (*s || (digits == 0 && decimals <= 0) || decimals > r->currency_decimals)
+    if (*s || digits + decimals == 0)
         return -1;
-    *hundredths = whole * 100 + (decimals == 1 ? frac * 10 : decimals == 2 ? frac : 0);
+    for (int i = decimals; i < dec; i++)
+        frac *= 10;
+    int64_t unit = dec == 2 ? 1 : dec == 1 ? 10 : 100;   /* hundredths in one unit of the last place */
+    *hundredths = whole * 100 + frac * unit + (next >= 5 ? unit : 0);
     return 0;
 }
 

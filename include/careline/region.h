@@ -56,9 +56,11 @@ const char *db_region_postcode_word(void);
 /* "Amount (USD)": a form label naming the session's currency. */
 const char *db_money_label(const char *what, char *buf, size_t len);
 
-/* Parse an amount as typed ("20", "20.5", "$20.50", "£20"): digits with at
- * most the region's decimals after one point, optionally after its symbol.
- * Returns 0 with hundredths set, or -1. */
+/* Parse an amount as typed ("20", "20.5", "$20.50", "£20"): digits with one
+ * point, optionally after the region's symbol or currency code; decimals
+ * beyond the currency's are rounded half up ("20.505" is 20.51, as the
+ * database's numeric(…,2) would store it). Returns 0 with hundredths set,
+ * or -1. */
 int db_region_money_parse(const struct db_region *r, const char *s, int64_t *hundredths);
 
 /* The statement db_region_load runs, for the statements test. */
