@@ -126,12 +126,15 @@ static void summary(struct dash_lines *l, const struct db_figures *f, bool ascii
     behind(&l->v[l->n - 1], DB_DRILL_CONTACTS, NULL, NULL, NULL, util_strdup("Contacts"));
     summary_complaints(l, &s, repeat);
     summary_scores(l, &s);
-    add(l, util_strdup("Guaranteed payments made"), money(s.paid_amount, ascii),
-        util_asprintf("%" PRId64 " paid in the period", s.paid_n));
-    behind(&l->v[l->n - 1], DB_DRILL_PAYMENTS, "paid", NULL, NULL, util_strdup("Guaranteed payments made"));
-    add(l, util_strdup("Guaranteed payments owed"), money(s.owed_amount, ascii),
-        util_asprintf("%" PRId64 " unpaid at the period's end", s.owed_n));
-    behind(&l->v[l->n - 1], DB_DRILL_PAYMENTS, "owed", NULL, NULL, util_strdup("Guaranteed payments owed"));
+    /* A region without a compensation scheme owes nothing: no lines about it. */
+    if (strcmp(db_region()->compensation_scheme, "none") != 0) {
+        add(l, util_strdup("Guaranteed payments made"), money(s.paid_amount, ascii),
+            util_asprintf("%" PRId64 " paid in the period", s.paid_n));
+        behind(&l->v[l->n - 1], DB_DRILL_PAYMENTS, "paid", NULL, NULL, util_strdup("Guaranteed payments made"));
+        add(l, util_strdup("Guaranteed payments owed"), money(s.owed_amount, ascii),
+            util_asprintf("%" PRId64 " unpaid at the period's end", s.owed_n));
+        behind(&l->v[l->n - 1], DB_DRILL_PAYMENTS, "owed", NULL, NULL, util_strdup("Guaranteed payments owed"));
+    }
     add(l, util_strdup("Follow-ups overdue"), count(s.followups_overdue),
         s.followups_overdue ? util_asprintf("now; oldest %d day%s late", s.oldest_followup_days,
                                             s.oldest_followup_days == 1 ? "" : "s")

@@ -597,7 +597,7 @@ static void draw_preview(struct form *f, struct tui_rect b)
     reach_text(f, &t);
     util_buf_printf(&t, "\nCustomers get, %s:\n%s\n\n", db_sms_text(&f->checked.sms, words, sizeof words),
                     f->checked.message);
-    if (f->op == DB_EVENT_CLOSE)
+    if (f->op == DB_EVENT_CLOSE && strcmp(db_region()->compensation_scheme, "none") != 0)
         util_buf_puts(&t, "Guaranteed payments owed for the time without supply are settled as it closes.\n");
     util_buf_printf(&t, "%s", f->saving ? "Saving..." : "");
     if (!f->saving)
