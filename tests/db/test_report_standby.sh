@@ -111,7 +111,7 @@ is "and the primary saw nothing of it" "$(tail -n +"$((mark + 1))" "$T/log/prima
 TMUX_SOCK=
 tmux_start 80 24 env -u PGHOST -u PGPORT -u PGDATABASE TERM=vt100 "$CARELINE" --config "$T/only.conf"
 wait_screen "search screen (the primary is up)" 'Search:'
-tmux_keys C-g   # the dashboard (C-d is duplicate customers)
+tmux_keys C-g
 wait_screen "the dashboard says the report database cannot be reached, and that it retries" \
     'The report database is (OFFLINE|RECONNECTING|offline|reconnecting)'
 tmux_keys Escape
