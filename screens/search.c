@@ -6,6 +6,7 @@
 #include "careline/app.h"
 #include "careline/audit_screen.h"
 #include "careline/keymap.h"
+#include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/search.h"
 #include "careline/tui.h"
@@ -87,7 +88,7 @@ static void on_page(struct search *s, struct db_search_result *r)
 {
     s->fetching = false;
     if (r->error) {
-        snprintf(s->hint, sizeof s->hint, "%s", r->error);
+        util_format(s->hint, sizeof s->hint, "%s", r->error);
         s->hint_is_error = true;
         tui_invalidate();
     } else if (s->res && strcmp(s->pending_for, s->shown_for) == 0) {
@@ -267,22 +268,22 @@ static enum tui_role result_line(const struct search *s, char *line, size_t len)
     if (tui_field_notice(&s->input, line, len)) {
         role = TUI_ROLE_WARN;
     } else if (s->hint[0]) {
-        snprintf(line, len, "%s", s->hint);
+        util_format(line, len, "%s", s->hint);
         role = s->hint_is_error ? TUI_ROLE_ERROR : TUI_ROLE_HINT;
     } else if (s->searching && db_state(app_db()) != DB_ONLINE) {
-        snprintf(line, len, "Offline: the search runs as soon as the connection is back");
+        util_format(line, len, "Offline: the search runs as soon as the connection is back");
         role = TUI_ROLE_WARN;
     } else if (s->searching) {
-        snprintf(line, len, "Searching...");
+        util_format(line, len, "Searching...");
     } else if (s->res && s->res->count == 0) {
-        snprintf(line, len, "No customer matches \"%s\"", s->shown_for);
+        util_format(line, len, "No customer matches \"%s\"", s->shown_for);
         role = TUI_ROLE_WARN;
     } else if (s->res) {
         /* The true total, not the rows fetched ("27 customers" when 19
          * fit); rows past it have all the words but one: shown, not
          * counted (they come a page at a time). */
         bool near = !s->res->total_capped && s->res->count > s->res->total;
-        snprintf(line, len, "%s%d customer%s%s, best match first (%.0f ms)", s->res->total_capped ? "more than " : "",
+        util_format(line, len, "%s%d customer%s%s, best match first (%.0f ms)", s->res->total_capped ? "more than " : "",
                  s->res->total, s->res->total == 1 && !s->res->total_capped ? "" : "s", near ? " + near matches" : "",
                  s->res->elapsed_ms);
     } else {
@@ -313,12 +314,13 @@ static void search_draw(void *st, struct tui_rect b)
     s->short_flags = false;
     for (int i = 0; i < s->res->count && !s->short_flags; i++)
         s->short_flags = (int)strlen(s->res->hits[i].flags) > wide_columns[COL_FLAGS].width;
-    if (s->narrow)
-        tui_list_draw(&s->list, lr, narrow_columns, (int)(sizeof narrow_columns / sizeof narrow_columns[0]), true,
-                      s->focus == FOCUS_LIST, cell, s);
-    else
-        tui_list_draw(&s->list, lr, wide_columns, (int)(sizeof wide_columns / sizeof wide_columns[0]), true,
-                      s->focus == FOCUS_LIST, cell, s);
+    /* The postcode column says what the region calls it ("ZIP code"). */
+    struct tui_column cols[sizeof wide_columns / sizeof wide_columns[0]];
+    int ncols = s->narrow ? (int)(sizeof narrow_columns / sizeof narrow_columns[0])
+                          : (int)(sizeof wide_columns / sizeof wide_columns[0]);
+    memcpy(cols, s->narrow ? narrow_columns : wide_columns, sizeof cols[0] * (size_t)ncols);
+    cols[s->narrow ? 2 : COL_POSTCODE].title = db_region()->postcode_label;
+    tui_list_draw(&s->list, lr, cols, ncols, true, s->focus == FOCUS_LIST, cell, s);
 }
 
 static enum scr_result open_selected(struct search *s)
