@@ -125,7 +125,7 @@ static const char *after_country_code(const char *d)
 
 size_t valid_phone_nsn(const struct valid_phone_plan *pl, const char *s, char *out, size_t outlen)
 {
-    char digits[64];
+    char digits[64] = "";   /* zeroed: the analyzer cannot follow strncmp past the digits */
     size_t n = 0;
     bool plus = false;
     for (const char *p = s; *p; p++) {
