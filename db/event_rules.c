@@ -495,7 +495,7 @@ int db_event_split_sectors(const char *text, char ***out, char *err, size_t errl
         char sector[16];
         if (sector_normalise(p, len, sector) < 0) {
             util_format(err, errlen, "\"%.*s\" is not a %s sector: write it as %s", (int)(len > 40 ? 40 : len), p,
-                     db_region_postcode_word(), db_region()->sector_hint);
+                    db_region_postcode_word(), db_region()->sector_hint);
             db_event_strv_free(*out, n);
             *out = NULL;
             return -1;

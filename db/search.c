@@ -346,7 +346,7 @@ static int classify(const char *raw, struct plan *p, char *hint, size_t hintlen)
     trim(raw, p->text, sizeof p->text, &len);
     if (len == 0) {
         util_format(hint, hintlen, "Type a name, account number, phone number, %s, address or meter serial",
-                 db_region_postcode_word());
+                    db_region_postcode_word());
         return -1;
     }
     if (!valid_match(VALID_SEARCH, p->text, len)) {

@@ -517,8 +517,7 @@ static bool credit_amount(const char *text, char *amount, size_t len)
     int64_t v;
     if (db_region_money_parse(db_region(), text, &v) < 0 || v <= 0 || v > 10000000)
         return false;
-    util_format(amount, len, "%lld.%02lld", (long long)(v / 100), (long long)(v % 100));
-    return true;
+    return util_format_fits(amount, len, "%lld.%02lld", (long long)(v / 100), (long long)(v % 100)) == 0;
 }
 
 /* Every dialog ends here: keep what was typed, then send it. */

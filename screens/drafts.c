@@ -79,8 +79,8 @@ static const char *what(const struct journal_draft *d, char *buf, size_t len)
     else if (strcmp(d->kind, "credit") == 0)
     {
         char amount[48];
-        util_format(buf, len, "Goodwill credit %s %s", db_money_text_of(get(d, "amount"), tui_ascii(), amount, sizeof amount),
-                 get(d, "reference"));
+        util_format(buf, len, "Goodwill credit %s %s",
+                    db_money_text_of(get(d, "amount"), tui_ascii(), amount, sizeof amount), get(d, "reference"));
     }
     else if (strcmp(d->kind, "complaint_contact") == 0)
         util_format(buf, len, "Call added to a complaint");

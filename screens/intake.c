@@ -345,8 +345,8 @@ static int draw_deadlines(const struct intake *s, int y, struct tui_rect b)
         if (*due->compensation)
             db_money_text_of(due->compensation, tui_ascii(), pay, sizeof pay);
         util_format(line, sizeof line, "Acknowledge by %s; respond by %s; resolve by %s%s%s",
-                 *due->ack ? due->ack : "-", *due->response ? due->response : "-",
-                 *due->resolution ? due->resolution : "-", *pay ? "; payment if missed " : "", pay);
+                    *due->ack ? due->ack : "-", *due->response ? due->response : "-",
+                    *due->resolution ? due->resolution : "-", *pay ? "; payment if missed " : "", pay);
         struct tui_rect dl = {y, b.x + 1, tui_wrap_count(line, b.w - 1) > 1 ? 2 : 1, b.w - 1};
         tui_put_wrapped(dl, TUI_ROLE_NORMAL, line, 0, false);
         return y + dl.h;

@@ -116,16 +116,15 @@ static bool starts(const char *s, const char *prefix)
  * after it is never part of the national number. */
 static const char *after_country_code(const char *d)
 {
-    int cc = valid_country_code_len(d);
-    if (!cc || strlen(d) < (size_t)cc)
-        return d + strlen(d);
-    d += cc;
-    return *d == '0' ? d + 1 : d;
+    size_t len = strlen(d), cc = (size_t)valid_country_code_len(d);
+    if (!cc || len < cc)
+        return d + len;
+    return len > cc && d[cc] == '0' ? d + cc + 1 : d + cc;
 }
 
 size_t valid_phone_nsn(const struct valid_phone_plan *pl, const char *s, char *out, size_t outlen)
 {
-    char digits[64] = "";   /* zeroed: the analyzer cannot follow strncmp past the digits */
+    char digits[64] = {0};   /* zeroed: the prefixes below are looked for in these bytes */
     size_t n = 0;
     bool plus = false;
     for (const char *p = s; *p; p++) {
