@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "careline/region.h"
 #include "careline/text.h"
 #include "careline/util.h"
 #include "careline/validate.h"
@@ -322,7 +323,7 @@ static enum kind kind_of(const struct plan *p)
  * is ASCII letters and digits, so the last byte is never 0xFF. */
 static void range_end(const char *s, char *out, size_t outlen)
 {
-    snprintf(out, outlen, "%s", s);
+    util_format(out, outlen, "%s", s);
     size_t n = strlen(out);
     if (n)
         out[n - 1] = (char)((unsigned char)out[n - 1] + 1);
@@ -333,22 +334,23 @@ static int classify(const char *raw, struct plan *p, char *hint, size_t hintlen)
     memset(p, 0, sizeof *p);
     size_t rawlen = strlen(raw);
     if (!tui_utf8_valid(raw, rawlen)) {
-        snprintf(hint, hintlen, "The search text has characters that are not valid text; clear it and type again");
+        util_format(hint, hintlen, "The search text has characters that are not valid text; clear it and type again");
         return -1;
     }
     if (rawlen > SEARCH_MAX_BYTES) {
-        snprintf(hint, hintlen, "The search text is too long (%zu characters); type at most %d", count_chars(raw),
-                 SEARCH_MAX_BYTES / 2);
+        util_format(hint, hintlen, "The search text is too long (%zu characters); type at most %d", count_chars(raw),
+                    SEARCH_MAX_BYTES / 2);
         return -1;
     }
     size_t len;
     trim(raw, p->text, sizeof p->text, &len);
     if (len == 0) {
-        snprintf(hint, hintlen, "Type a name, account number, phone number, postcode, address or meter serial");
+        util_format(hint, hintlen, "Type a name, account number, phone number, %s, address or meter serial",
+                 db_region_postcode_word());
         return -1;
     }
     if (!valid_match(VALID_SEARCH, p->text, len)) {
-        snprintf(hint, hintlen, "Type letters or digits: \"%s\" has nothing to search for", p->text);
+        util_format(hint, hintlen, "Type letters or digits: \"%s\" has nothing to search for", p->text);
         return -1;
     }
     if (valid_match(VALID_ACCOUNT_NO, p->text, len)) {
@@ -360,10 +362,10 @@ static int classify(const char *raw, struct plan *p, char *hint, size_t hintlen)
     if (whole_phone || valid_match(VALID_PHONE_PARTIAL, p->text, len)) {
         size_t d = valid_phone_digits(p->text, p->phone, sizeof p->phone);
         p->has_phone = d >= 4;
-        /* Ten digits is the longest national number: nothing longer can
-         * contain it. Nine digits may be a whole number or a ten-digit one
-         * still being typed. */
-        p->whole_phone = whole_phone && strlen(p->phone) == 10;
+        /* A whole national number (ten digits in Britain and North
+         * America) is the longest: nothing longer can contain it. Fewer
+         * digits may be a whole number or a longer one still being typed. */
+        p->whole_phone = whole_phone && strlen(p->phone) == (size_t)valid_phone_plan()->national_digits;
     }
     bool whole_postcode = valid_match(VALID_POSTCODE, p->text, len);
     if (whole_postcode || valid_match(VALID_POSTCODE_PARTIAL, p->text, len)) {
@@ -383,8 +385,9 @@ static int classify(const char *raw, struct plan *p, char *hint, size_t hintlen)
      * name: searching its pieces as words would only cost time. */
     p->has_text = has_letter(p->text) && count_chars(p->text) >= 3 && !p->has_postcode && !p->has_meter;
     if (!(p->has_account || p->has_phone || p->has_postcode || p->has_meter || p->has_text)) {
-        snprintf(hint, hintlen, has_letter(p->text) ? "Type at least 3 letters of a name or address"
-                                                    : "Type at least 4 digits of a phone number, or a whole account number");
+        util_format(hint, hintlen, "%s",
+                    has_letter(p->text) ? "Type at least 3 letters of a name or address"
+                                        : "Type at least 4 digits of a phone number, or a whole account number");
         return -1;
     }
     p->kind = kind_of(p);
@@ -410,8 +413,8 @@ static int params(const struct plan *p, int offset, int limit, struct page *pg, 
         limit = 50;
     if (offset < 0)
         offset = 0;
-    snprintf(pg->end, sizeof pg->end, "%d", offset + limit);
-    snprintf(pg->offset, sizeof pg->offset, "%d", offset);
+    util_format(pg->end, sizeof pg->end, "%d", offset + limit);
+    util_format(pg->offset, sizeof pg->offset, "%d", offset);
     v[0] = pg->end;
     v[1] = v[2] = v[3] = NULL;
     switch (p->kind) {
@@ -578,7 +581,7 @@ int db_search_sql(const char *text, int limit, struct db_search_sql *out)
     out->sql = sql_of(p.kind);
     for (int i = 0; i < out->nparams; i++)
         if (v[i]) {
-            snprintf(out->bufs[i], sizeof out->bufs[i], "%s", v[i]);
+            util_format(out->bufs[i], sizeof out->bufs[i], "%s", v[i]);
             out->params[i] = out->bufs[i];
         }
     return 0;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "careline/keymap.h"
+#include "careline/region.h"
 #include "careline/sla.h"
 #include "careline/util.h"
 
@@ -56,8 +57,8 @@ static char *pct(double share)
 
 static char *money(int64_t pence, bool ascii)
 {
-    char b[32];
-    return util_asprintf("%s%s", ascii ? "GBP " : "\u00a3", sla_money_text(pence, b, sizeof b));
+    char b[48];
+    return util_strdup(db_money_text(pence, ascii, b, sizeof b));
 }
 
 /* "field_visit" -> "field visit" */
@@ -125,12 +126,15 @@ static void summary(struct dash_lines *l, const struct db_figures *f, bool ascii
     behind(&l->v[l->n - 1], DB_DRILL_CONTACTS, NULL, NULL, NULL, util_strdup("Contacts"));
     summary_complaints(l, &s, repeat);
     summary_scores(l, &s);
-    add(l, util_strdup("Guaranteed payments made"), money(s.paid_amount, ascii),
-        util_asprintf("%" PRId64 " paid in the period", s.paid_n));
-    behind(&l->v[l->n - 1], DB_DRILL_PAYMENTS, "paid", NULL, NULL, util_strdup("Guaranteed payments made"));
-    add(l, util_strdup("Guaranteed payments owed"), money(s.owed_amount, ascii),
-        util_asprintf("%" PRId64 " unpaid at the period's end", s.owed_n));
-    behind(&l->v[l->n - 1], DB_DRILL_PAYMENTS, "owed", NULL, NULL, util_strdup("Guaranteed payments owed"));
+    /* A region without a compensation scheme owes nothing: no lines about it. */
+    if (strcmp(db_region()->compensation_scheme, "none") != 0) {
+        add(l, util_strdup("Guaranteed payments made"), money(s.paid_amount, ascii),
+            util_asprintf("%" PRId64 " paid in the period", s.paid_n));
+        behind(&l->v[l->n - 1], DB_DRILL_PAYMENTS, "paid", NULL, NULL, util_strdup("Guaranteed payments made"));
+        add(l, util_strdup("Guaranteed payments owed"), money(s.owed_amount, ascii),
+            util_asprintf("%" PRId64 " unpaid at the period's end", s.owed_n));
+        behind(&l->v[l->n - 1], DB_DRILL_PAYMENTS, "owed", NULL, NULL, util_strdup("Guaranteed payments owed"));
+    }
     add(l, util_strdup("Follow-ups overdue"), count(s.followups_overdue),
         s.followups_overdue ? util_asprintf("now; oldest %d day%s late", s.oldest_followup_days,
                                             s.oldest_followup_days == 1 ? "" : "s")
@@ -175,7 +179,7 @@ static void categories(struct dash_lines *l, const struct db_figures *f)
                 util_asprintf("resolved %" PRId64 ", closed %" PRId64, c->resolved, c->closed));
         x->bar = (double)c->opened / (double)max;
         char id[16];
-        snprintf(id, sizeof id, "%d", c->category_id);
+        util_format(id, sizeof id, "%d", c->category_id);
         behind(x, DB_DRILL_COMPLAINTS, NULL, id, NULL,
                util_asprintf("%s: complaints opened, resolved or closed", c->category));
     }
@@ -189,8 +193,8 @@ static void causes(struct dash_lines *l, const struct db_figures *f)
         total += DB_ROW(r, struct db_fig_cause, i)->resolved;
     char keys[32], head[96];
     tui_keymap_keys_for("dashboard", TUI_ACT_IMPROVE, keys, sizeof keys);
-    snprintf(head, sizeof head, "Root causes of resolved complaints%s%s%s", *keys ? " (" : "", keys,
-             *keys ? ": what was changed)" : "");
+    util_format(head, sizeof head, "Root causes of resolved complaints%s%s%s", *keys ? " (" : "", keys,
+                *keys ? ": what was changed)" : "");
     section(l, head);
     int at = l->n;
     for (int i = 0; i < r->n; i++) {
@@ -204,7 +208,7 @@ static void causes(struct dash_lines *l, const struct db_figures *f)
         x->bar = (double)c->resolved / (double)DB_ROW(r, struct db_fig_cause, 0)->resolved;
         x->cause_id = c->root_cause_id;
         char id[16];
-        snprintf(id, sizeof id, "%d", c->root_cause_id);
+        util_format(id, sizeof id, "%d", c->root_cause_id);
         behind(x, DB_DRILL_COMPLAINTS, "resolved", NULL, id, util_asprintf("Resolved with root cause: %s", c->root_cause));
     }
     none(l, at);
@@ -221,7 +225,7 @@ static void deadlines(struct dash_lines *l, const struct db_figures *f, const ch
         char k[DB_FIG_KINDS][8];
         for (int j = 0; j < DB_FIG_KINDS; j++) {
             double v = db_fig_sla_share(&g[i], j);
-            snprintf(k[j], sizeof k[j], isnan(v) ? "-" : "%.0f", v * 100.0);
+            util_format(k[j], sizeof k[j], isnan(v) ? "-" : "%.0f", v * 100.0);
         }
         bool agent = strcmp(by, "agent") == 0;
         struct dash_line *x = add(l, util_strdup(g[i].name), pct(share),

@@ -7,6 +7,7 @@
 #include "careline/keymap.h"
 #include "careline/merge.h"
 #include "careline/prompt.h"
+#include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/sla.h"
 #include "careline/tui.h"
@@ -148,8 +149,8 @@ static const char *pair_cell(void *ctx, int row, int col, enum tui_role *role)
     case 0:
         *role = TUI_ROLE_WARN;
         return p->reasons;
-    case 1: snprintf(buf, sizeof buf, "%s %s", p->a_account, p->a_name); return buf;
-    case 2: snprintf(buf, sizeof buf, "%s %s", p->b_account, p->b_name); return buf;
+    case 1: util_format(buf, sizeof buf, "%s %s", p->a_account, p->a_name); return buf;
+    case 2: util_format(buf, sizeof buf, "%s %s", p->b_account, p->b_name); return buf;
     }
     return "";
 }
@@ -163,8 +164,8 @@ static const char *recent_cell(void *ctx, int row, int col, enum tui_role *role)
     switch (col) {
     case 0: return r->at;
     case 1: return r->by;
-    case 2: snprintf(buf, sizeof buf, "%s %s", r->merged_account, r->merged); return buf;
-    case 3: snprintf(buf, sizeof buf, "%s %s", r->survivor_account, r->survivor); return buf;
+    case 2: util_format(buf, sizeof buf, "%s %s", r->merged_account, r->merged); return buf;
+    case 3: util_format(buf, sizeof buf, "%s %s", r->survivor_account, r->survivor); return buf;
     case 4:
         *role = r->undone ? TUI_ROLE_DIM : TUI_ROLE_NORMAL;
         return r->undone ? "undone" : "merged";
@@ -185,12 +186,12 @@ static int compare_lines(const struct db_merge_side *s[2], struct line *out)
     do {                                                                           \
         out[n].label = lbl;                                                        \
         for (int i = 0; i < 2; i++)                                                \
-            snprintf(i ? out[n].right : out[n].left, sizeof out[n].left, fmt, __VA_ARGS__); \
+            util_format(i ? out[n].right : out[n].left, sizeof out[n].left, fmt, __VA_ARGS__); \
         n++;                                                                       \
     } while (0)
     char money[2][32];
     for (int i = 0; i < 2; i++)
-        sla_money_text(s[i]->balance, money[i], sizeof money[i]);
+        db_money_text(s[i]->balance, tui_ascii(), money[i], sizeof money[i]);
     LINE("Name", "%s", s[i]->name);
     LINE("Account", "%s", s[i]->account_no);
     LINE("Segment", "%s", s[i]->segment);
@@ -199,7 +200,7 @@ static int compare_lines(const struct db_merge_side *s[2], struct line *out)
     LINE("Address", "%s", *s[i]->address ? s[i]->address : "-");
     LINE("Flags", "%s", *s[i]->flags ? s[i]->flags : "-");
     LINE("Since", "%s", s[i]->created);
-    LINE("Balance", "%s%s", tui_ascii() ? "GBP " : "\u00a3", money[i]);
+    LINE("Balance", "%s", money[i]);
     LINE("Contacts", "%lld%s%s", (long long)s[i]->contacts, *s[i]->last_contact ? ", last " : "", s[i]->last_contact);
     LINE("Complaints", "%lld (%lld open)", (long long)s[i]->complaints, (long long)s[i]->open_complaints);
     LINE("Bills", "%lld, %lld payments", (long long)s[i]->bills, (long long)s[i]->payments);

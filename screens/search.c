@@ -6,6 +6,7 @@
 #include "careline/app.h"
 #include "careline/audit_screen.h"
 #include "careline/keymap.h"
+#include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/search.h"
 #include "careline/tui.h"
@@ -88,7 +89,7 @@ static void on_page(struct search *s, struct db_search_result *r)
 {
     s->fetching = false;
     if (r->error) {
-        snprintf(s->hint, sizeof s->hint, "%s", r->error);
+        util_format(s->hint, sizeof s->hint, "%s", r->error);
         s->hint_is_error = true;
         tui_invalidate();
     } else if (s->res && strcmp(s->pending_for, s->shown_for) == 0) {
@@ -118,7 +119,7 @@ static void on_results(void *ctx, struct db_search_result *r)
     if (r->error) {
         /* Keep what the agent already has on screen: a lost connection must
          * not blank the list they are reading. */
-        snprintf(s->hint, sizeof s->hint, "%s", r->error);
+        util_format(s->hint, sizeof s->hint, "%s", r->error);
         s->hint_is_error = true;
         db_search_result_free(r);
         free(r);
@@ -132,7 +133,7 @@ static void on_results(void *ctx, struct db_search_result *r)
     s->res = r;
     s->near = !r->total_capped && r->count > r->total;
     s->short_flags = false;
-    snprintf(s->shown_for, sizeof s->shown_for, "%s", s->pending_for);
+    util_format(s->shown_for, sizeof s->shown_for, "%s", s->pending_for);
     tui_list_set_count(&s->list, r->count);
     s->list.sel = r->count ? 0 : -1;
     s->list.top = 0;
@@ -167,7 +168,7 @@ static void start_search(struct search *s)
     s->hint[0] = '\0';
     s->searching = true;
     s->fetching = false;
-    snprintf(s->pending_for, sizeof s->pending_for, "%s", text);
+    util_format(s->pending_for, sizeof s->pending_for, "%s", text);
     db_search_start(db, text, page_rows(s), app_conf()->search_delay_ms, on_results, s);
 }
 
@@ -269,24 +270,24 @@ static enum tui_role result_line(const struct search *s, char *line, size_t len)
     if (tui_field_notice(&s->input, line, len)) {
         role = TUI_ROLE_WARN;
     } else if (s->hint[0]) {
-        snprintf(line, len, "%s", s->hint);
+        util_format(line, len, "%s", s->hint);
         role = s->hint_is_error ? TUI_ROLE_ERROR : TUI_ROLE_HINT;
     } else if (s->searching && db_state(app_db()) != DB_ONLINE) {
-        snprintf(line, len, "Offline: the search runs as soon as the connection is back");
+        util_format(line, len, "Offline: the search runs as soon as the connection is back");
         role = TUI_ROLE_WARN;
     } else if (s->searching) {
-        snprintf(line, len, "Searching...");
+        util_format(line, len, "Searching...");
     } else if (s->res && s->res->count == 0) {
-        snprintf(line, len, "No customer matches \"%s\"", s->shown_for);
+        util_format(line, len, "No customer matches \"%s\"", s->shown_for);
         role = TUI_ROLE_WARN;
     } else if (s->res) {
         /* The true total, not the rows fetched ("27 customers" when 19
          * fit); rows past it have all the words but one: shown, not
          * counted. Said when the first page has them: a page fetched
          * later changes nothing on this line. */
-        snprintf(line, len, "%s%d customer%s%s, best match first (%.0f ms)", s->res->total_capped ? "more than " : "",
-                 s->res->total, s->res->total == 1 && !s->res->total_capped ? "" : "s",
-                 s->near ? " + near matches" : "", s->res->elapsed_ms);
+        util_format(line, len, "%s%d customer%s%s, best match first (%.0f ms)", s->res->total_capped ? "more than " : "",
+                    s->res->total, s->res->total == 1 && !s->res->total_capped ? "" : "s",
+                    s->near ? " + near matches" : "", s->res->elapsed_ms);
     } else {
         line[0] = '\0';
     }
@@ -323,12 +324,13 @@ static void search_draw(void *st, struct tui_rect b)
         from = 0;
     if (!s->short_flags)
         s->short_flags = long_flags(s->res->hits, from, to < s->res->count ? to : s->res->count);
-    if (s->narrow)
-        tui_list_draw(&s->list, lr, narrow_columns, (int)(sizeof narrow_columns / sizeof narrow_columns[0]), true,
-                      s->focus == FOCUS_LIST, cell, s);
-    else
-        tui_list_draw(&s->list, lr, wide_columns, (int)(sizeof wide_columns / sizeof wide_columns[0]), true,
-                      s->focus == FOCUS_LIST, cell, s);
+    /* The postcode column says what the region calls it ("ZIP code"). */
+    struct tui_column cols[sizeof wide_columns / sizeof wide_columns[0]];
+    int ncols = s->narrow ? (int)(sizeof narrow_columns / sizeof narrow_columns[0])
+                          : (int)(sizeof wide_columns / sizeof wide_columns[0]);
+    memcpy(cols, s->narrow ? narrow_columns : wide_columns, sizeof cols[0] * (size_t)ncols);
+    cols[s->narrow ? 2 : COL_POSTCODE].title = db_region()->postcode_label;
+    tui_list_draw(&s->list, lr, cols, ncols, true, s->focus == FOCUS_LIST, cell, s);
 }
 
 static enum scr_result open_selected(struct search *s)

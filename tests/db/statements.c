@@ -15,6 +15,7 @@
 #include "careline/notify.h"
 #include "careline/queue.h"
 #include "careline/recovery.h"
+#include "careline/region.h"
 #include "careline/script.h"
 #include "careline/search.h"
 #include "careline/util.h"
@@ -33,11 +34,13 @@ static const struct {
     {"customer", db_customer_statements},
     {"search", db_search_statements},
     {"script", db_script_statements},
+    {"script fit", db_script_fit_statements},
     {"event", db_event_statements},
     {"event CAP", db_event_cap_statements},
     {"audit", db_audit_statements},
     {"figures", db_figures_statements},
     {"feedback", db_feedback_statements},
+    {"region", db_region_statements},
 };
 
 /* Runs sql with the statement's parameters and decodes it with its shape.
