@@ -21,12 +21,13 @@ struct search {
     enum focus focus;
     bool searching;                 /* a search is queued or in flight */
     bool fetching;                  /* the next rows of the shown search are on their way */
+    bool near;                      /* the first page has near matches (told on the line above) */
     char hint[256];                 /* why the text cannot be searched, or the last error */
     bool hint_is_error;
     char shown_for[256];            /* the text the current results answer */
     char pending_for[256];
     bool narrow;                    /* drawn with the narrow column set */
-    bool short_flags;               /* flags as letters (see the help note) */
+    bool short_flags;               /* flags as letters (see the help note); once set, for the rest of the list */
 };
 
 static const char *segment_label(const char *code)
@@ -98,8 +99,7 @@ static void on_page(struct search *s, struct db_search_result *r)
         db_search_result_append(s->res, r);
         tui_list_set_count(&s->list, s->res->count);
         result_line(s, after, sizeof after);
-        if (s->list.top + s->list.page > old || strcmp(before, after) != 0 ||
-            (!s->short_flags && long_flags(s->res->hits, old, s->res->count)))
+        if (s->list.top + s->list.page > old || strcmp(before, after) != 0)
             tui_invalidate();
         fetch_more(s);
     }
@@ -131,6 +131,8 @@ static void on_results(void *ctx, struct db_search_result *r)
         free(s->res);
     }
     s->res = r;
+    s->near = !r->total_capped && r->count > r->total;
+    s->short_flags = false;
     util_format(s->shown_for, sizeof s->shown_for, "%s", s->pending_for);
     tui_list_set_count(&s->list, r->count);
     s->list.sel = r->count ? 0 : -1;
@@ -281,11 +283,11 @@ static enum tui_role result_line(const struct search *s, char *line, size_t len)
     } else if (s->res) {
         /* The true total, not the rows fetched ("27 customers" when 19
          * fit); rows past it have all the words but one: shown, not
-         * counted (they come a page at a time). */
-        bool near = !s->res->total_capped && s->res->count > s->res->total;
+         * counted. Said when the first page has them: a page fetched
+         * later changes nothing on this line. */
         util_format(line, len, "%s%d customer%s%s, best match first (%.0f ms)", s->res->total_capped ? "more than " : "",
-                 s->res->total, s->res->total == 1 && !s->res->total_capped ? "" : "s", near ? " + near matches" : "",
-                 s->res->elapsed_ms);
+                    s->res->total, s->res->total == 1 && !s->res->total_capped ? "" : "s",
+                    s->near ? " + near matches" : "", s->res->elapsed_ms);
     } else {
         line[0] = '\0';
     }
@@ -310,10 +312,18 @@ static void search_draw(void *st, struct tui_rect b)
         return;
     struct tui_rect lr = {b.y + 2, b.x, b.h - 2, b.w};
     s->narrow = b.w < NARROW_BELOW;
-    /* One form for the whole list: letters as soon as one row's words do not fit. */
-    s->short_flags = false;
-    for (int i = 0; i < s->res->count && !s->short_flags; i++)
-        s->short_flags = (int)strlen(s->res->hits[i].flags) > wide_columns[COL_FLAGS].width;
+    /* One form for the list: letters from the moment a row in view (or
+     * about to be) has words that do not fit, and from then on, so
+     * scrolling never switches back and forth and a page fetched ahead
+     * changes nothing until its rows are shown. */
+    int from = s->list.top < s->list.sel ? s->list.top : s->list.sel;
+    int to = s->list.top + (s->list.page > 0 ? s->list.page : lr.h);
+    if (s->list.sel >= to)
+        to = s->list.sel + 1;
+    if (from < 0)
+        from = 0;
+    if (!s->short_flags)
+        s->short_flags = long_flags(s->res->hits, from, to < s->res->count ? to : s->res->count);
     /* The postcode column says what the region calls it ("ZIP code"). */
     struct tui_column cols[sizeof wide_columns / sizeof wide_columns[0]];
     int ncols = s->narrow ? (int)(sizeof narrow_columns / sizeof narrow_columns[0])

@@ -37,9 +37,9 @@ goal_note() { printf '| %s | %s | | | | | | | %s |\n' "$1" "$2" "$3"; }
 # change it. Written from the measurements of issue 12 (see git log).
 cause() {
     case $1 in
-    search_*) echo "**Search at ${BENCH_CUSTOMERS} customers, last key to results on screen.** A word search counts every customer with all the words exactly (the GIN index of search_doc finds them at once, but each match is a visit to its row), so a common word costs what its matches cost; a partial phone number reads every number containing the digits from the trigram index before it cuts. The growth table below shows which kinds; the library rows show how much is the query and how much the screen." ;;
+    search_*) echo "**Search at ${BENCH_CUSTOMERS} customers, last key to results on screen.** Compare each kind's screen figure with its library row in the growth table: the rest is waiting (the \"of which waiting\" row: every key sends a search and the connection runs one at a time, so the last key's waits for the one before) and the paint, with tmux drawing on the same two cores. The query itself: a word search counts every customer with all the words exactly (the GIN index of search_doc finds them at once, but each match is a visit to its row to rank it and count it), so a common word costs what its matches cost (\"Smith\" alone, a few thousand at 1M); a begun postcode and a partial phone number read every match up to the count's cap before they cut. The same statements with libpq alone take as long (the ratio table): the time is the server's. A machine busy with other work (see The run) makes every p95 several times its median." ;;
     exact) echo "**Exactness.** A name's customers were not all listed: see the exactness table for the name and the counts; the database test tests/db/test_search_exact.sh holds the rule." ;;
-    view_ms) echo "**Customer view under 5 ms.** The view is one round trip of 14 statements; on two cores shared with tmux and the other engineers' tests its p95 moves by milliseconds from run to run, and each statement is still planned per execution while PostgreSQL finds the custom plan cheaper than the generic one (the bind, not the execute, is most of its time in the server's log)." ;;
+    view_ms) echo "**Customer view under 5 ms.** One round trip of 14 prepared statements; the library row (the same pipeline without a screen) and the libpq row beside it show the server's time, the rest is the paint and tmux on the same two cores. Of the server's time the bind is most (PostgreSQL plans a prepared statement again with its values while it finds that cheaper than a generic plan); the usage statement no longer hashes every zone's benchmark. A busy machine (see The run) moves its p95 by tens of milliseconds." ;;
     view_rt) echo "**One round trip per open.** A LISTEN or a reconnect went in the same open; see the round trips row." ;;
     ratio*) echo "**Careline over libpq alone.** Both send the same prepared statements on the same session; Careline's search also classifies the text with PCRE2 and decodes every row into its record, and its view goes through the event loop (non-blocking, one write and one read per pipeline). On a busy machine single medians differ by more than that; the table beside gives both." ;;
     start) echo "**Start to a usable screen.** Connecting (TLS off here, a local socket) and the warm-up of the search statements; see the start-up row." ;;
@@ -52,7 +52,7 @@ cause() {
     slow_save) echo "**Saving a contact over a far database.** Two round trips one after the other: the write (its answer tells the agent it is stored) and then the view's refresh of the header and the timeline (about 2.4 KB). Sending the refresh in the same pipeline as the write, behind it, would make it one." ;;
     growth) echo "**Cost growth from 100k to 1M.** An exact total grows with the number of matches (a word search counts them all; a common word at 1M has ten times the matches it had at 100k), and a partial phone number's trigram index returns every number that has the digits before they are ordered and cut. Kinds that look up one key (account, whole phone, postcode, meter) stay flat." ;;
     load) echo "**The whole day under load.** See the load section (written by \`make load\`, tests/bench/loadrun.sh)." ;;
-    notify) echo "**Notifications over a zone.** See the notifications section." ;;
+    notify) echo "**Notifications over a zone.** Queueing takes seconds (one INSERT of every message at the declare's commit); the hand-off takes minutes: each e-mail is a sendmail(8) process of its own and each SMS one HTTP request to the gateway, and two \`careline notify\` workers on these two shared cores pass about 75 a second. More workers, a sendmail process per batch (several messages through one SMTP session) and the gateway's batch interface would shorten it; that is the notification worker's, not the screens'." ;;
     *) echo "**$1.** Not analysed yet." ;;
     esac
 }
@@ -174,7 +174,8 @@ report_growth() {
     echo
     echo "Through libcareline without a UI (tests/bench/pgbase: classify, send the prepared statement, wait, decode the rows;" \
          "the view is its one pipeline), the same $GROWTH_REPS customers' texts at every size after $GROWTH_WARM warm-ups, picked by a" \
-         "fixed hash; median / p95 in ms. Growth is the median at the largest size over the smallest (goal: at most 1.5x)."
+         "fixed hash, each text run once before it is timed (so the figure is the query, not the disk); median / p95 in ms." \
+         "Growth is the median at the largest size over the smallest (goal: at most 1.5x)."
     echo
     printf '| kind (what is typed) |'
     for n in "${GROWTH_SIZES[@]}"; do printf ' %s |' "$n"; done
@@ -372,7 +373,10 @@ figures taken on a busy machine are worth little.
 * **Customer view.** Enter on the result until the view is painted; round
   trips per open counted in `CARELINE_PQTRACE` (frontend `Sync` and
   `Query` messages).
-* **Every kind at every size, and libpq alone.** `tests/bench/pgbase.c`
+* **Every kind at every size, and libpq alone.** Each text is run once
+  each way before it is timed: at 1M a customer's pages are rarely in the
+  cache, and the figure is meant to be the query's.
+  `tests/bench/pgbase.c`
   links `libcareline.a` and calls `db_search_run` and
   `db_customer_open_sync`: Careline's own statements through its own layer,
   prepared once per connection as the screens do. For each, the same
