@@ -12,7 +12,8 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 # the notification tests start on loopback.
 DEB_PKGS := gcc make pkg-config libncurses-dev libpq-dev libconfig-dev libpcre2-dev faketime \
             libcmocka-dev postgresql tmux ncurses-base ncurses-term procps libxml2-utils \
-            libcurl4-openssl-dev exim4-daemon-light kannel kannel-extras curl cppcheck clang-tidy
+            libcurl4-openssl-dev exim4-daemon-light kannel kannel-extras curl cppcheck clang-tidy \
+            pgbouncer
 # What `make fuzz` needs on top: clang with libFuzzer.
 FUZZ_DEB_PKGS := clang-14 libclang-rt-14-dev
 

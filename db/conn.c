@@ -78,6 +78,7 @@ static struct req *new_req(struct db_conn *c, int nstmts)
     r->stmts = util_calloc((size_t)nstmts, sizeof *r->stmts);
     r->res = util_calloc((size_t)nstmts + 1, sizeof(PGresult *));   /* +1: a prepare's own result */
     r->nres = nstmts;
+    r->lag_at = -1;
     return r;
 }
 
@@ -160,7 +161,7 @@ void db_forget_owner(struct db_conn *c, const void *owner)
 
 bool db_busy(const struct db_conn *c)
 {
-    if (c->inflight)
+    if (c->inflight || (c->session && db_busy(c->session)))
         return true;
     for (const struct req *r = c->queue; r; r = r->next)
         if (!r->forgotten)
@@ -172,8 +173,8 @@ int db_wait(struct db_conn *c, int timeout_ms)
 {
     long long end = util_now_ms() + timeout_ms;
     while (db_busy(c)) {
-        struct pollfd fds[1];
-        int n = db_pollfds(c, fds, 1);
+        struct pollfd fds[2];
+        int n = db_pollfds(c, fds, 2);
         int t = db_timeout_ms(c);
         long long left = end - util_now_ms();
         if (left <= 0)
@@ -230,6 +231,13 @@ static void relisten(struct db_conn *c)
 {
     if (!c->relisten || c->inflight)
         return;
+    /* Behind a pooler a LISTEN would stay on whichever server connection
+     * ran it: the listeners get a session of their own. */
+    db_conn_session_sync(c);
+    if (c->pooled || (c->parent && c->parent->session != c)) {
+        c->relisten = false;
+        return;
+    }
     struct util_buf sql = {0};
     for (struct listener *l = c->listeners; l; l = l->next) {
         char *id = PQescapeIdentifier(c->pg, l->channel, strlen(l->channel));
@@ -305,13 +313,13 @@ void db_conn_forget_prepared(struct db_conn *c)
     c->nprepared = 0;
 }
 
-/* Each warm-up statement is prepared under its name (unless prepared
- * statements are off, behind a transaction-mode pooler) and run once with
- * parameters that match nothing: the server loads the tables, indexes and
- * functions it uses now rather than on the agent's first search. */
+/* Each warm-up statement is prepared under its name (unless a pooler is in
+ * between: db_conn_stmt_name) and run once with parameters that match
+ * nothing: the server loads the tables, indexes and functions it uses now
+ * rather than on the agent's first search. In the request's pipeline. */
 static int send_warm(struct db_conn *c, struct req *r)
 {
-    int ok = PQenterPipelineMode(c->pg);
+    int ok = 1;
     free(r->prepared_at);   /* sent again after a stall */
     r->prepared_at = util_calloc((size_t)r->nstmts, sizeof *r->prepared_at);
     r->nres = 0;
@@ -319,20 +327,20 @@ static int send_warm(struct db_conn *c, struct req *r)
     r->res = util_realloc(r->res, sizeof(PGresult *) * nres);
     memset(r->res, 0, sizeof(PGresult *) * nres);
     for (int i = 0; ok && i < r->nstmts; i++) {
-        const char *name = c->warm[i].name;
+        const char *name = db_conn_stmt_name(c, c->warm[i].name);
         const struct stmt *st = &r->stmts[i];
         r->prepared_at[i] = -1;
-        if (!c->p.no_prepared && !db_conn_is_prepared(c, name)) {
+        if (name && !db_conn_is_prepared(c, name)) {
             r->prepared_at[i] = r->nres++;
             ok = PQsendPrepare(c->pg, name, st->sql, st->nparams, NULL);
         }
-        if (ok && !c->p.no_prepared)
+        if (ok && name)
             ok = PQsendQueryPrepared(c->pg, name, st->nparams, (const char *const *)st->params, NULL, NULL, 0);
         else if (ok)
             ok = PQsendQueryParams(c->pg, st->sql, st->nparams, NULL, (const char *const *)st->params, NULL, NULL, 0);
         r->nres++;
     }
-    return ok && PQpipelineSync(c->pg);
+    return ok;
 }
 
 /* The warm-up's prepares that succeeded (a failed one, say before the
@@ -346,12 +354,71 @@ static void warm_done(struct db_conn *c, const struct req *r)
     }
 }
 
+/* Every request but LISTEN goes in pipeline mode, one Sync, one round
+ * trip: the settings first when this session needs them (behind a pooler,
+ * every time), the request's own statements, and a standby's lag when it
+ * is due. */
+static int send_req(struct db_conn *c, struct req *r)
+{
+    if (r->simple)
+        return PQsendQuery(c->pg, r->stmts[0].sql);
+    r->skip = 0;
+    r->lag_at = -1;
+    int ok = PQenterPipelineMode(c->pg);
+    if (ok && db_conn_needs_settings(c)) {
+        ok = db_conn_send_settings(c);
+        r->skip = 1;
+    }
+    const struct stmt *st = &r->stmts[0];
+    const char *name = r->batch || r->probe ? NULL : db_conn_stmt_name(c, r->name);
+    if (!ok) {
+        return 0;
+    } else if (r->warm) {
+        ok = send_warm(c, r);
+    } else if (r->batch || r->probe || !name) {
+        for (int i = 0; ok && i < r->nstmts; i++)
+            ok = PQsendQueryParams(c->pg, r->stmts[i].sql, r->stmts[i].nparams, NULL,
+                                   (const char *const *)r->stmts[i].params, NULL, NULL, 0);
+    } else if (db_conn_is_prepared(c, name)) {
+        /* Planned once per connection: a search-as-you-type statement
+         * costs more to plan than to run. */
+        ok = PQsendQueryPrepared(c->pg, name, st->nparams, (const char *const *)st->params, NULL, NULL, 0);
+    } else {
+        /* Prepare and run in the same round trip. */
+        r->prepare = true;
+        r->nres = 2;
+        ok = PQsendPrepare(c->pg, name, st->sql, st->nparams, NULL) &&
+             PQsendQueryPrepared(c->pg, name, st->nparams, (const char *const *)st->params, NULL, NULL, 0);
+    }
+    if (ok && !r->probe && !r->warm && db_conn_wants_lag(c)) {
+        r->lag_at = r->skip + r->nres;
+        ok = PQsendQueryParams(c->pg, db_conn_lag_sql, 0, NULL, NULL, NULL, NULL, 0);
+    }
+    return ok && PQpipelineSync(c->pg);
+}
+
+/* The new session's probe goes before anything else (connect.c decides
+ * from its answer what the session may keep). */
+static void queue_probe(struct db_conn *c)
+{
+    c->reprobe = false;
+    struct req *r = new_req(c, 1);
+    copy_stmt(&r->stmts[0], db_conn_probe_sql, 0, NULL);
+    r->probe = true;
+    r->next = c->queue;
+    c->queue = r;
+}
+
 static void send_next(struct db_conn *c)
 {
     if (c->state != DB_ONLINE || c->inflight)
         return;
-    relisten(c);
-    rewarm(c);
+    if (c->reprobe) {
+        queue_probe(c);
+    } else {
+        relisten(c);
+        rewarm(c);
+    }
     long long now = util_now_ms();
     struct req **pp = &c->queue;
     while (*pp) {
@@ -367,35 +434,7 @@ static void send_next(struct db_conn *c)
         }
         *pp = r->next;
         r->next = NULL;
-        int ok;
-        if (r->simple) {
-            ok = PQsendQuery(c->pg, r->stmts[0].sql);
-        } else if (r->warm) {
-            ok = send_warm(c, r);
-        } else if (r->batch) {
-            ok = PQenterPipelineMode(c->pg);
-            for (int i = 0; ok && i < r->nstmts; i++)
-                ok = PQsendQueryParams(c->pg, r->stmts[i].sql, r->stmts[i].nparams, NULL,
-                                       (const char *const *)r->stmts[i].params, NULL, NULL, 0);
-            ok = ok && PQpipelineSync(c->pg);
-        } else if (r->name && db_conn_is_prepared(c, r->name)) {
-            /* Planned once per connection: a search-as-you-type statement
-             * costs more to plan than to run. */
-            ok = PQsendQueryPrepared(c->pg, r->name, r->stmts[0].nparams, (const char *const *)r->stmts[0].params,
-                                     NULL, NULL, 0);
-        } else if (r->name) {
-            /* Prepare and run in the same round trip. */
-            r->prepare = true;
-            r->nres = 2;
-            ok = PQenterPipelineMode(c->pg) &&
-                 PQsendPrepare(c->pg, r->name, r->stmts[0].sql, r->stmts[0].nparams, NULL) &&
-                 PQsendQueryPrepared(c->pg, r->name, r->stmts[0].nparams, (const char *const *)r->stmts[0].params,
-                                     NULL, NULL, 0) &&
-                 PQpipelineSync(c->pg);
-        } else {
-            ok = PQsendQueryParams(c->pg, r->stmts[0].sql, r->stmts[0].nparams, NULL,
-                                   (const char *const *)r->stmts[0].params, NULL, NULL, 0);
-        }
+        int ok = send_req(c, r);
         if (!ok) {
             c->inflight = r;
             lost(c, PQerrorMessage(c->pg));
@@ -457,19 +496,21 @@ void db_connect_start(struct db_conn *c)
 static void step_reconnect(struct db_conn *c)
 {
     c->poll = PQconnectPoll(c->pg);
-    if (c->poll == PGRES_POLLING_OK)
+    if (c->poll == PGRES_POLLING_OK) {
         db_conn_after_connect(c);
-    else if (c->poll == PGRES_POLLING_FAILED)
+    } else if (c->poll == PGRES_POLLING_FAILED && db_conn_options_refused(c, c->pg)) {
+        PQfinish(c->pg);   /* a pooler: again at once, without the options */
+        start_reconnect(c);
+    } else if (c->poll == PGRES_POLLING_FAILED) {
         lost(c, PQerrorMessage(c->pg));
+    }
 }
 
 int db_pollfds(struct db_conn *c, struct pollfd *out, int max)
 {
-    if (max < 1 || !c->pg)
-        return 0;
-    int fd = PQsocket(c->pg);
+    int fd = max >= 1 && c->pg ? PQsocket(c->pg) : -1;
     if (fd < 0)
-        return 0;
+        return db_conn_session_fds(c, out, max);
     out[0].fd = fd;
     out[0].revents = 0;
     if (c->state == DB_CONNECTING)
@@ -478,7 +519,7 @@ int db_pollfds(struct db_conn *c, struct pollfd *out, int max)
         /* Always read when online: notifications and a dropped server
          * arrive without a request in flight. */
         out[0].events = (short)(POLLIN | (c->want_write ? POLLOUT : 0));
-    return 1;
+    return 1 + db_conn_session_fds(c, out + 1, max - 1);
 }
 
 int db_timeout_ms(const struct db_conn *c)
@@ -502,9 +543,9 @@ int db_timeout_ms(const struct db_conn *c)
             if (due < 0 || at < due)
                 due = at;
         }
-    if (due < 0)
-        return -1;
-    return due <= now ? 0 : (int)(due - now);
+    int t = due < 0 ? -1 : due <= now ? 0 : (int)(due - now);
+    int st = c->session ? db_timeout_ms(c->session) : -1;
+    return st >= 0 && (t < 0 || st < t) ? st : t;
 }
 
 static void keep_error(struct db_conn *c, struct req *r, const PGresult *res)
@@ -533,20 +574,30 @@ static void read_results(struct db_conn *c)
         PGresult *res = PQgetResult(c->pg);
         bool done = false;
         if (!res) {
-            if (r->batch || r->prepare)
-                r->cur++;
-            else
+            if (r->simple)
                 done = true;
+            else
+                r->cur++;
         } else if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
             PQclear(res);
             PQexitPipelineMode(c->pg);
             done = true;
+        } else if (r->cur == r->lag_at) {
+            db_conn_lag_read(c, res);   /* ours, not the request's: its failure fails nothing */
+            PQclear(res);
         } else {
-            if (PQresultStatus(res) == PGRES_PIPELINE_ABORTED || !db_conn_result_ok(res))
+            bool failed = PQresultStatus(res) == PGRES_PIPELINE_ABORTED || !db_conn_result_ok(res);
+            if (failed)
                 keep_error(c, r, res);
-            int k = r->cur < r->nres ? r->cur : r->nres - 1;
-            PQclear(r->res[k]);
-            r->res[k] = res;
+            int k = r->cur - r->skip;
+            if (k < 0) {
+                db_conn_settings_sent(c, !failed);
+                PQclear(res);
+            } else {
+                k = k < r->nres ? k : r->nres - 1;
+                PQclear(r->res[k]);
+                r->res[k] = res;
+            }
         }
         if (done) {
             c->inflight = NULL;
@@ -560,6 +611,10 @@ static void read_results(struct db_conn *c)
                 db_conn_add_prepared(c, r->name);
             if (r->warm)
                 warm_done(c, r);
+            if (r->probe)
+                db_conn_probed(c, r->err ? NULL : r->res[0]);
+            if (r->skip && r->err && !c->pooled)
+                c->settings_dirty = true;   /* rolled back with the statement that failed */
             finish(r, NULL);
         }
     }
@@ -673,6 +728,8 @@ static void check_answering(struct db_conn *c)
 
 void db_ready(struct db_conn *c, const struct pollfd *fds, int n)
 {
+    if (c->session)
+        db_ready(c->session, fds, n);
     short rev = 0;
     int fd = c->pg ? PQsocket(c->pg) : -1;
     for (int i = 0; i < n; i++)

@@ -187,6 +187,8 @@ static struct db_params params_for(const char *conninfo, const char *name)
         .statement_timeout_ms = conf.statement_timeout_ms,
         .application_name = name,
         .no_prepared = !conf.prepared_statements,
+        .pooler = (enum db_pooler)conf.pooler,
+        .listen_conninfo = conf.listen_conninfo,
     };
 }
 
