@@ -128,7 +128,14 @@ const char *db_conn_stmt_name(const struct db_conn *c, const char *name)
     return name && !c->p.no_prepared && !c->pooled ? name : NULL;
 }
 
-bool db_conn_needs_settings(const struct db_conn *c) { return c->nsettings > 0 && (c->pooled || c->settings_dirty); }
+/* Only between transactions: inside one (BEGIN ... COMMIT, which behind a
+ * pooler keeps its server connection) they were sent with the BEGIN, and
+ * after a failure in one they would fail too, and ROLLBACK with them. */
+bool db_conn_needs_settings(const struct db_conn *c)
+{
+    return c->nsettings > 0 && (c->pooled || c->settings_dirty) && c->pg &&
+           PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+}
 
 /* SELECT set_config($2, $3, $1), set_config($4, $5, $1), ...: local to the
  * transaction behind a pooler, for the session on a server of its own. */
@@ -578,9 +585,10 @@ static PGresult *exec_sync(struct db_conn *c, const char *name, const char *sql,
     }
     PQsetnonblocking(c->pg, 0);
     PGresult *r = NULL;
-    if (db_conn_needs_settings(c) && !c->pooled)
+    bool with_settings = db_conn_needs_settings(c);
+    if (with_settings && !c->pooled)
         settings_alone(c);
-    if (c->pooled) {
+    if (with_settings && c->pooled) {
         r = exec_piped(c, sql, nparams, params);   /* never named behind a pooler */
     } else if (!name) {
         r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
@@ -623,9 +631,9 @@ int db_exec_script(struct db_conn *c, const char *sql)
         return -1;
     }
     PQsetnonblocking(c->pg, 0);
-    /* Scripts run inside a transaction (migrations, the seed): behind a
-     * pooler the settings hold until its end. */
-    if (db_conn_needs_settings(c) && (!c->pooled || PQtransactionStatus(c->pg) == PQTRANS_INTRANS))
+    /* Scripts run inside a transaction (migrations, the seed), whose BEGIN
+     * carried the settings behind a pooler. */
+    if (db_conn_needs_settings(c) && !c->pooled)
         settings_alone(c);
     int rc = 0;
     if (!PQsendQuery(c->pg, sql)) {
