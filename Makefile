@@ -180,6 +180,12 @@ $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libcareline.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< $(BUILD)/libcareline.a $(LDLIBS_ALL)
 
+# The load driver is several files (tests/bench/load/).
+LOAD_SRCS := $(sort $(wildcard tests/bench/load/*.c))
+$(BUILD)/bench/load: tests/bench/load.c $(LOAD_SRCS) tests/bench/load/load.h $(BUILD)/libcareline.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ tests/bench/load.c $(LOAD_SRCS) $(BUILD)/libcareline.a $(LDLIBS_ALL)
+
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BINS) OPT=-O2
 	@bash tests/bench/bench.sh
