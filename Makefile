@@ -56,7 +56,7 @@ EMBED     := $(sort $(wildcard db/migrations/*.sql)) db/seed.sql conf/careline.c
 # checks that the committed copies are what the build writes.
 GEN_DOCS ?= docs/keys.md docs/careline.1
 
-all: $(BUILD)/careline $(UNIT_BINS) $(DBT_BINS) $(FUZZ_REPLAYS) $(GEN_DOCS)
+all: $(BUILD)/careline $(UNIT_BINS) $(DBT_BINS) $(FUZZ_REPLAYS) $(BUILD)/bench/load $(GEN_DOCS)
 
 $(BUILD)/careline: $(OBJS) $(MAIN_OBJ)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)

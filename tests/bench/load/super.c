@@ -62,6 +62,7 @@ static void decide(struct db_conn *c, const struct pending_credit *p)
 struct queue_wait {
     struct load_waiter w;
     int version;
+    long long owner;
     bool found;
 };
 
@@ -84,6 +85,7 @@ static void on_refresh(void *ctx, struct db_rows *rows, const char *err)
     }
     qw->found = rows->n == 1;
     qw->version = qw->found ? DB_ROW(rows, struct db_queue_row, 0)->version : 0;
+    qw->owner = qw->found ? DB_ROW(rows, struct db_queue_row, 0)->owner_id : 0;
     qw->w.done = qw->w.ok = true;
 }
 
@@ -92,18 +94,23 @@ static void on_refresh(void *ctx, struct db_rows *rows, const char *err)
 static void reassign(struct db_conn *c)
 {
     struct db_queue_filter f = {.team = "*"};
-    struct queue_wait qw = {{0}, 0, false};
+    struct queue_wait qw = {{0}, 0, 0, false};
     double t0 = load_start();
     db_queue_load(c, &f, 50, false, on_queue, &qw);
     if (!load_timed(c, A_QUEUE, &qw.w, t0) || !load_world.nreassign)
         return;
     const char *id = load_world.reassign[load_pick(load_world.nreassign)];
-    struct queue_wait rw = {{0}, 0, false};
+    struct queue_wait rw = {{0}, 0, 0, false};
     t0 = load_start();
     db_queue_refresh(c, &f, &id, 1, on_refresh, &rw);
     if (!load_timed(c, A_QUEUE, &rw.w, t0) || !rw.found)
         return;
-    long long owner = load_world.nstaff ? load_world.staff[load_pick(load_world.nstaff)] : 0;
+    /* Someone else than who has it now: nobody reassigns to the same person. */
+    long long owner = 0;
+    for (int tries = 0; tries < 4 && load_world.nstaff && (!owner || owner == rw.owner); tries++)
+        owner = load_world.staff[load_pick(load_world.nstaff)];
+    if (owner == rw.owner)
+        owner = 0;   /* to the team instead */
     struct load_waiter w = {0};
     t0 = load_start();
     db_queue_assign(c, id, rw.version, owner, owner ? NULL : "bench", load_on_versioned, &w);
