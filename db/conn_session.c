@@ -175,20 +175,19 @@ double db_standby_lag(const struct db_conn *c) { return c->standby ? c->lag_s : 
 const char *db_standby_note(const struct db_conn *c, int warn_s, char *buf, size_t len)
 {
     double lag = db_standby_lag(c);
-    if (!c->standby || (lag >= 0 && lag < warn_s)) {
+    /* Short enough for a 40-column row. */
+    if (!c->standby || (lag >= 0 && lag < warn_s))
         util_format(buf, len, "%s", "");
-    } else if (lag < 0) {
-        util_format(buf, len, "Read from a standby that is not receiving from the primary: may be out of date");
-    } else if (lag < 120) {
-        util_format(buf, len, "Read from a standby %.0f s behind the primary", floor(lag));
-    } else if (lag < 7200) {
-        util_format(buf, len, "Read from a standby %.0f min behind the primary", floor(lag / 60));
-    } else {
-        util_format(buf, len, "Read from a standby %.0f h behind the primary", floor(lag / 3600));
-    }
+    else if (lag < 0)
+        util_format(buf, len, "Standby not in touch: may be out of date");
+    else if (lag < 120)
+        util_format(buf, len, "From a standby %.0f s behind the primary", floor(lag));
+    else if (lag < 7200)
+        util_format(buf, len, "From a standby %.0f min behind the primary", floor(lag / 60));
+    else
+        util_format(buf, len, "From a standby %.0f h behind the primary", floor(lag / 3600));
     return buf;
 }
-
 /* ---- what check-connection says ------------------------------------------ */
 
 static const char *between(const struct db_conn *c)

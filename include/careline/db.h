@@ -86,8 +86,8 @@ char *db_route_text(const struct db_conn *c);
  * two seconds); -1 when the server is a primary or nothing is known yet. */
 double db_standby_lag(const struct db_conn *c);
 /* "" when the data read is fresh (a primary, or a standby less than
- * warn_s seconds behind); else a sentence for the screen: "Read from a
- * standby 12 s behind the primary". */
+ * warn_s seconds behind); else a sentence for the screen, 40 characters at
+ * most: "From a standby 12 s behind the primary". */
 const char *db_standby_note(const struct db_conn *c, int warn_s, char *buf, size_t len);
 
 /* ---- synchronous (command-line commands, tests) ---------------------- */
