@@ -2,6 +2,7 @@
 #include "careline/db.h"
 
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,25 @@ bool db_listening(const struct db_conn *c, const char **why)
                : c->session_error[0]   ? c->session_error
                                        : "live updates are starting";
     return ok;
+}
+
+/* For check-connection: run the handle's loop until live updates work (or
+ * are known not to), at most timeout_ms. A request gets the connection
+ * going (LISTEN follows the first answer of a new session). */
+bool db_listening_wait(struct db_conn *c, int timeout_ms)
+{
+    struct db_query q = {.sql = "SELECT 1"};
+    db_send(c, &q);
+    long long end = util_now_ms() + timeout_ms;
+    while (util_now_ms() < end && (db_busy(c) || !db_listening(c, NULL))) {
+        struct pollfd fds[4];
+        int n = db_pollfds(c, fds, 4);
+        int t = db_timeout_ms(c);
+        if (poll(fds, (nfds_t)n, t < 0 || t > 100 ? 100 : t) < 0)
+            break;
+        db_ready(c, fds, n);
+    }
+    return db_listening(c, NULL);
 }
 
 /* ---- a standby's lag -----------------------------------------------------

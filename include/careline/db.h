@@ -78,6 +78,9 @@ void db_setting(struct db_conn *c, const char *name, const char *value);
  * connection or on the session connection a pooler needs. When false and
  * why is not NULL, *why says what is wrong in a sentence. */
 bool db_listening(const struct db_conn *c, const char **why);
+/* Run the handle's loop until db_listening() (after db_listen), at most
+ * timeout_ms; returns db_listening(). For check-connection. */
+bool db_listening_wait(struct db_conn *c, int timeout_ms);
 /* What stands between this handle and the server and what that means, one
  * "what: how" line each (careline check-connection prints it). Heap text. */
 char *db_route_text(const struct db_conn *c);

@@ -1,11 +1,9 @@
 /* cmd_check_connection.c — `careline check-connection`: connect as the screens do and say what stands between Careline and PostgreSQL (a pooler, a standby) and what Careline does about it. */
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "careline/app.h"
 #include "careline/cli.h"
-#include "careline/util.h"
 
 static void heard(void *ctx, const char *channel, const char *payload)
 {
@@ -23,21 +21,11 @@ static int check_connection_run(int argc, char **argv)
     /* Listen as the screens do, and wait (at most the connect timeout and
      * a second) until the live updates work or say why not. */
     db_listen(db, "careline_queue", heard, NULL);
-    struct db_query q = {.sql = "SELECT 1"};
-    db_send(db, &q);
-    long long end = util_now_ms() + (long long)(app_conf()->connect_timeout + 1) * 1000;
-    while (util_now_ms() < end && (db_busy(db) || !db_listening(db, NULL))) {
-        struct pollfd fds[4];
-        int n = db_pollfds(db, fds, 4);
-        int t = db_timeout_ms(db);
-        if (poll(fds, (nfds_t)n, t < 0 || t > 100 ? 100 : t) < 0)
-            break;
-        db_ready(db, fds, n);
-    }
+    bool live = db_listening_wait(db, (app_conf()->connect_timeout + 1) * 1000);
     char *text = db_route_text(db);
     fputs(text, stdout);
     free(text);
-    return db_listening(db, NULL) ? APP_EXIT_OK : APP_EXIT_FAILED;
+    return live ? APP_EXIT_OK : APP_EXIT_FAILED;
 }
 
 const struct cli_command cli_cmd_check_connection = {
