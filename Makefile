@@ -138,7 +138,7 @@ check-fast: all
 # so a second run looks only at what changed (LINT_JOBS files at a time).
 # tests/lint/lint.sh reports what is left after tests/lint/suppressions;
 # LINT_TOOLS picks one tool, LINT_ARGS=--tap gives TAP (the lint tests).
-LINT_SRCS  := $(sort $(SRCS) $(wildcard tests/*/*.c))
+LINT_SRCS  := $(sort $(SRCS) $(wildcard tests/*/*.c tests/bench/load/*.c))
 LINT_OUTS  := $(LINT_SRCS:%.c=$(BUILD)/lint/%.tidy)
 LINT_FLAGS  = $(CSTD) -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka 2>/dev/null) \
               -DCARELINE_VERSION='"$(VERSION)"'

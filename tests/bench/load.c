@@ -3,6 +3,7 @@
  * Usage: load [-a AGENTS] [-s SUPERVISORS] [-t SECONDS] [-k THINK_MS] [-r REPLAY_PCT] [-e EDIT_PCT]
  *             [-p POLL_MS] [-c CONFIG] [-u AGENT_ROLE] [-U SUPERVISOR_ROLE] [-l LABEL] [-m MARKDOWN]
  *             [-C ROUNDS -D DIRECT_CONNINFO] [-K CALIBRATION_FILE] [-B PGBOUNCER_PIDFILE]
+ *        load -N LISTENERS -D DIRECT_CONNINFO [-m MARKDOWN]
  *
  * The connection comes from the PG* environment (through PgBouncer when
  * PGHOST/PGPORT point at it: Careline finds that out by itself); agents log
@@ -23,7 +24,9 @@
  * -C ROUNDS first runs one agent and one supervisor alone on a connection
  * straight to PostgreSQL (DIRECT_CONNINFO) to measure the server's CPU per
  * action (kept in CALIBRATION_FILE; without -C a run reads it from there).
- * -m appends the figures to MARKDOWN. Exit 0 when every terminal
+ * -m appends the figures to MARKDOWN. -N alone measures what LISTEN costs the
+ * server: LISTENERS idle sessions listening, the CPU of 2,000 notifications
+ * with them and without them, and their memory. Exit 0 when every terminal
  * ran and the check found nothing wrong.
  */
 #include <errno.h>
@@ -38,7 +41,7 @@
 
 #include "load/load.h"
 
-struct load_opt load_opt = {200, 4, 60, 3000, 5, 5, 2000, 0, NULL, "careline_bench_agent",
+struct load_opt load_opt = {200, 4, 60, 3000, 5, 5, 2000, 0, 0, NULL, "careline_bench_agent",
                             "careline_bench_supervisor", "direct", NULL, NULL, NULL, NULL};
 struct load_world load_world;
 
@@ -129,17 +132,14 @@ static void sample_queue(struct db_conn *c)
     util_buf_puts(&ids, "}");
     const char *p[1] = {ids.data};
     PGresult *r = db_exec(c,
-                          "SELECT k.id, k.version FROM complaint k WHERE k.status NOT IN ('resolved', 'closed')"
+                          "SELECT k.id FROM complaint k WHERE k.status NOT IN ('resolved', 'closed')"
                           " AND k.merged_into IS NULL AND NOT (k.customer_id = ANY($1::bigint[])) ORDER BY k.id LIMIT 40",
                           1, p);
     util_buf_free(&ids);
     load_world.nreassign = r ? PQntuples(r) : 0;
     load_world.reassign = util_calloc((size_t)load_world.nreassign + 1, sizeof *load_world.reassign);
-    load_world.reassign_v0 = util_calloc((size_t)load_world.nreassign + 1, sizeof *load_world.reassign_v0);
-    for (int i = 0; i < load_world.nreassign; i++) {
+    for (int i = 0; i < load_world.nreassign; i++)
         util_format(load_world.reassign[i], sizeof load_world.reassign[i], "%s", PQgetvalue(r, i, 0));
-        load_world.reassign_v0[i] = atoi(PQgetvalue(r, i, 1));
-    }
     PQclear(r);
     char like[64];
     util_format(like, sizeof like, "%s", load_opt.agent_role);
@@ -151,8 +151,12 @@ static void sample_queue(struct db_conn *c)
                 1, pl);
     load_world.nstaff = r ? PQntuples(r) : 0;
     load_world.staff = util_calloc((size_t)load_world.nstaff + 1, sizeof *load_world.staff);
-    for (int i = 0; i < load_world.nstaff; i++)
-        load_world.staff[i] = atoll(PQgetvalue(r, i, 0));
+    for (int i = 0; i < load_world.nstaff; i++) {
+        int64_t id;
+        if (util_parse_int64(PQgetvalue(r, i, 0), &id) < 0)
+            die("staff id '%s' is not a number", PQgetvalue(r, i, 0));
+        load_world.staff[i] = id;
+    }
     PQclear(r);
 }
 
@@ -220,6 +224,9 @@ static void run_children(struct load_run *run, struct db_conn *admin)
     struct rusage ru0, ru1;
     getrusage(RUSAGE_CHILDREN, &ru0);
     close(go[1]);   /* go */
+    /* Halfway: the memory of the server processes the terminals keep busy. */
+    load_sleep_ms(load_opt.seconds * 500.0);
+    load_memory(admin, run->md);
     for (int i = 0; i < run->total; i++) {
         int st;
         while (waitpid(pids[i], &st, 0) < 0 && errno == EINTR)
@@ -240,7 +247,8 @@ static void usage(void)
 {
     fputs("usage: load [-a AGENTS] [-s SUPERVISORS] [-t SECONDS] [-k THINK_MS] [-r REPLAY_PCT] [-e EDIT_PCT]\n"
           "            [-p POLL_MS] [-c CONFIG] [-u AGENT_ROLE] [-U SUPERVISOR_ROLE] [-l LABEL] [-m MARKDOWN]\n"
-          "            [-C ROUNDS -D DIRECT_CONNINFO] [-K CALIBRATION_FILE] [-B PGBOUNCER_PIDFILE]\n",
+          "            [-C ROUNDS -D DIRECT_CONNINFO] [-K CALIBRATION_FILE] [-B PGBOUNCER_PIDFILE]\n"
+          "       load -N LISTENERS -D DIRECT_CONNINFO [-m MARKDOWN]\n",
           stderr);
     exit(2);
 }
@@ -258,7 +266,7 @@ static int number(const char *v)
 static void parse_options(int argc, char **argv)
 {
     int ch;
-    while ((ch = getopt(argc, argv, "a:s:t:k:r:e:p:c:u:U:l:m:C:D:B:K:")) != -1) {
+    while ((ch = getopt(argc, argv, "a:s:t:k:r:e:p:c:u:U:l:m:C:D:B:K:N:")) != -1) {
         switch (ch) {
         case 'a': load_opt.agents = number(optarg); break;
         case 's': load_opt.supervisors = number(optarg); break;
@@ -276,10 +284,12 @@ static void parse_options(int argc, char **argv)
         case 'D': load_opt.direct = optarg; break;
         case 'B': load_opt.pgbouncer_pid = optarg; break;
         case 'K': load_opt.calibration = optarg; break;
+        case 'N': load_opt.fanout = number(optarg); break;
         default: usage();
         }
     }
-    if (optind != argc || load_opt.agents < 1 || load_opt.seconds < 1 || (load_opt.calibrate && !load_opt.direct))
+    if (optind != argc || load_opt.agents < 1 || load_opt.seconds < 1 ||
+        ((load_opt.calibrate || load_opt.fanout) && !load_opt.direct))
         usage();
 }
 
@@ -292,7 +302,13 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
 int main(int argc, char **argv)
 {
     parse_options(argc, argv);
-    signal(SIGPIPE, SIG_IGN);
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+        die("signal: %s", strerror(errno));
+    if (load_opt.fanout) {
+        FILE *f = load_opt.markdown ? fopen(load_opt.markdown, "a") : NULL;
+        load_fanout(load_opt.fanout, f);
+        return f && fclose(f) != 0;
+    }
     long long deadlocks0 = set_up();
     FILE *md = load_opt.markdown ? fopen(load_opt.markdown, "a") : NULL;
     if (load_opt.markdown && !md)
@@ -307,7 +323,7 @@ int main(int argc, char **argv)
     if (!admin)
         return 3;
     hot_versions(admin);
-    struct load_run run = {0};
+    struct load_run run = {.md = md};
     run_children(&run, admin);
     load_report(&run, md);
     /* Backends flush their statistics when they exit; give them a moment. */

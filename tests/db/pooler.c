@@ -53,7 +53,7 @@ static bool listening(struct db_conn *c, void *ctx)
  * connection it gets; returns how many different server processes ran them. */
 static int settings_every_time(struct db_conn *c, const char *label)
 {
-    int pids[16], npids = 0, bad = 0;
+    int pids[16] = {0}, npids = 0, bad = 0;
     char seen[200] = "";
     for (int i = 0; i < 16; i++) {
         if (i == 6)
@@ -68,7 +68,9 @@ static int settings_every_time(struct db_conn *c, const char *label)
             bad++;
             util_format(seen, sizeof seen, "%s", r ? PQgetvalue(r, 0, 0) : db_error(c));
         }
-        int pid = r ? atoi(PQgetvalue(r, 0, 1)) : 0;
+        int pid = 0;
+        if (!r || util_parse_int(PQgetvalue(r, 0, 1), &pid) < 0)
+            pid = 0;
         bool known = false;
         for (int k = 0; k < npids; k++)
             known |= pids[k] == pid;
@@ -95,7 +97,8 @@ static void named_statements(struct db_conn *c, const char *label)
         util_format(v, sizeof v, "%d", i);
         const char *p[1] = {v};
         PGresult *r = db_exec_named(c, "pooler_plus_one", "SELECT $1::int + 1", 1, p);
-        good += r && atoi(PQgetvalue(r, 0, 0)) == i + 1;
+        int sum = 0;
+        good += r && util_parse_int(PQgetvalue(r, 0, 0), &sum) == 0 && sum == i + 1;
         PQclear(r);
     }
     tap(good == 6, "%s: a named statement runs again and again (%d of 6%s%s)", label, good, good < 6 ? "; " : "",

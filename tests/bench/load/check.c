@@ -110,7 +110,8 @@ static void verdict(bool good, const char *fmt, ...)
     char buf[600];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    if (vsnprintf(buf, sizeof buf, fmt, ap) < 0)
+        buf[0] = '\0';
     va_end(ap);
     printf("  %s: %s\n", buf, good ? "ok" : "PROBLEM");
     if (md)

@@ -23,7 +23,7 @@ bool load_agent_action(enum action a);
 #define LOAD_HOT 10           /* customers whose e-mail many agents edit */
 
 struct load_opt {
-    int agents, supervisors, seconds, think_ms, replay_pct, edit_pct, poll_ms, calibrate;
+    int agents, supervisors, seconds, think_ms, replay_pct, edit_pct, poll_ms, calibrate, fanout;
     const char *config;
     const char *agent_role, *supervisor_role;   /* a role, or a pattern with %d: one role per terminal */
     const char *label;
@@ -47,7 +47,6 @@ struct load_world {
     long long hot[LOAD_HOT];
     int version0[LOAD_HOT];
     char (*reassign)[37];     /* open complaints from before the run: only supervisors change them */
-    int *reassign_v0;         /* their versions before the run */
     int nreassign;
     long long *staff;         /* agents' staff ids, to assign to */
     int nstaff;
@@ -108,9 +107,11 @@ long long load_number(struct db_conn *c, const char *sql, int n, const char *con
 /* stats.c: CPU of the server, the pooler and the driver; the tables. */
 struct load_cpu {
     double server_s, pooler_s, machine_busy_s, machine_s;
+    double wal_bytes, blks_read, blks_hit;   /* the server's counters (pg_stat_wal, pg_stat_database) */
 };
 void load_cpu_read(struct db_conn *c, struct load_cpu *out);
 struct load_run {
+    FILE *md;
     int total, up, failed_children;
     double conn_ms, elapsed, driver_s;
     struct load_cpu before, after;
@@ -120,6 +121,10 @@ void load_report(const struct load_run *run, FILE *md);
  * process's CPU per action from /proc. Prints and appends the table. */
 void load_calibrate(int rounds, FILE *md);
 void load_calibration_read(void);   /* from load_opt.calibration, when there */
+/* fanout.c: the memory of the run's server processes; the CPU of
+ * notifications with N idle listening sessions. */
+void load_memory(struct db_conn *admin, FILE *md);
+void load_fanout(int listeners, FILE *md);
 extern double load_calibrated_cpu_ms[A__COUNT];   /* 0: not calibrated */
 
 #endif

@@ -42,24 +42,30 @@ static double proc_cpu(int pid, bool children, int *ppid)
 }
 
 /* Nanoseconds a process has run on a CPU (the scheduler's own clock). */
+/* The first line of a file (a /proc entry, a pid file); "" when unreadable. */
+static void first_line(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    if (!f || !fgets(buf, (int)len, f))
+        buf[0] = '\0';
+    if (f)
+        (void)fclose(f);   /* only read */
+}
+
 unsigned long long load_run_ns(int pid)
 {
-    char path[64];
-    unsigned long long ns = 0;
+    char path[64], line[128];
     util_format(path, sizeof path, "/proc/%d/schedstat", pid);
-    FILE *f = fopen(path, "r");
-    if (f) {
-        if (fscanf(f, "%llu", &ns) != 1)
-            ns = 0;
-        (void)fclose(f);   /* only read */
-    }
-    return ns;
+    first_line(path, line, sizeof line);
+    return strtoull(line, NULL, 10);
 }
 
 static int backend_pid(struct db_conn *c)
 {
     PGresult *r = db_exec(c, "SELECT pg_backend_pid()", 0, NULL);
-    int pid = r && PQntuples(r) == 1 ? atoi(PQgetvalue(r, 0, 0)) : 0;
+    int pid = 0;
+    if (!r || PQntuples(r) != 1 || util_parse_int(PQgetvalue(r, 0, 0), &pid) < 0)
+        pid = 0;
     PQclear(r);
     return pid;
 }
@@ -72,9 +78,9 @@ static double server_cpu(int postmaster)
     DIR *d = opendir("/proc");
     struct dirent *e;
     while (d && (e = readdir(d)) != NULL) {
-        int pid = atoi(e->d_name), ppid = 0;
-        if (pid <= 0)
-            continue;
+        int pid = 0, ppid = 0;
+        if (util_parse_int(e->d_name, &pid) < 0 || pid <= 0)
+            continue;   /* not a process */
         double s = proc_cpu(pid, false, &ppid);
         if (ppid == postmaster && s > 0)
             sum += s;
@@ -87,15 +93,19 @@ static double server_cpu(int postmaster)
 static void machine(double *busy, double *total)
 {
     unsigned long long v[8] = {0};
-    FILE *f = fopen("/proc/stat", "r");
+    char line[512];
     *busy = *total = 0;
-    if (!f)
+    first_line("/proc/stat", line, sizeof line);
+    if (strncmp(line, "cpu ", 4) != 0)
         return;
-    int got = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
-                     &v[7]);
-    (void)fclose(f);   /* only read */
-    if (got != 8)
-        return;
+    char *p = line + 4;
+    for (int i = 0; i < 8; i++) {
+        char *end;
+        v[i] = strtoull(p, &end, 10);
+        if (end == p)
+            return;
+        p = end;
+    }
     double ticks = (double)sysconf(_SC_CLK_TCK), all = 0;
     for (int i = 0; i < 8; i++)
         all += (double)v[i];
@@ -115,14 +125,24 @@ void load_cpu_read(struct db_conn *c, struct load_cpu *out)
     out->server_s = postmaster ? server_cpu(postmaster) : NAN;
     out->pooler_s = NAN;
     if (load_opt.pgbouncer_pid) {
-        FILE *f = fopen(load_opt.pgbouncer_pid, "r");
+        char line[32];
         int pid = 0;
-        if (f && fscanf(f, "%d", &pid) == 1 && pid > 0)
+        first_line(load_opt.pgbouncer_pid, line, sizeof line);
+        line[strcspn(line, "\n")] = '\0';
+        if (util_parse_int(line, &pid) == 0 && pid > 0)
             out->pooler_s = proc_cpu(pid, false, NULL);
-        if (f)
-            (void)fclose(f);   /* only read */
     }
     machine(&out->machine_busy_s, &out->machine_s);
+    PGresult *r = db_exec(c,
+                          "SELECT (SELECT wal_bytes FROM pg_stat_wal), blks_read, blks_hit FROM pg_stat_database"
+                          " WHERE datname = current_database()",
+                          0, NULL);
+    if (r && PQntuples(r) == 1) {
+        out->wal_bytes = strtod(PQgetvalue(r, 0, 0), NULL);
+        out->blks_read = strtod(PQgetvalue(r, 0, 1), NULL);
+        out->blks_hit = strtod(PQgetvalue(r, 0, 2), NULL);
+    }
+    PQclear(r);
 }
 
 /* ---- latency per action, and what the server spent ----------------------------- */
@@ -183,8 +203,18 @@ static void totals(const struct load_run *run, const size_t *n, FILE *md)
         len += snprintf(line + len, sizeof line - (size_t)len, "; %.2fx the sum of each action's CPU alone", server / expected);
     if (!isnan(pooler))
         len += snprintf(line + len, sizeof line - (size_t)len, "; PgBouncer %.1f s = %.3f cores", pooler, pooler / run->elapsed);
-    snprintf(line + len, sizeof line - (size_t)len, "; the driver's %d processes %.2f cores; machine busy %.0f%% of %ld cores",
-             run->total, run->driver_s / run->elapsed, all > 0 ? 100 * busy / all : NAN, sysconf(_SC_NPROCESSORS_ONLN));
+    util_format(line + len, sizeof line - (size_t)len, "; the driver's %d processes %.2f cores; machine busy %.0f%% of %ld cores",
+                run->total, run->driver_s / run->elapsed, all > 0 ? 100 * busy / all : NAN, sysconf(_SC_NPROCESSORS_ONLN));
+    printf("%s\n", line);
+    if (md)
+        fprintf(md, "\n%s\n", line);
+    double wal = run->after.wal_bytes - run->before.wal_bytes, rd = run->after.blks_read - run->before.blks_read;
+    double hit = run->after.blks_hit - run->before.blks_hit;
+    util_format(line, sizeof line,
+             "WAL written: %.1f MB = %.1f kB per action; blocks read from outside shared buffers: %.0f (%.2f per"
+             " action), found in them: %.0f (%.0f per action)",
+             wal / 1048576, actions ? wal / 1024 / (double)actions : NAN, rd, actions ? rd / (double)actions : NAN, hit,
+             actions ? hit / (double)actions : NAN);
     printf("%s\n", line);
     if (md)
         fprintf(md, "\n%s\n", line);
@@ -335,11 +365,14 @@ static void calibration_write(void)
 void load_calibration_read(void)
 {
     FILE *f = load_opt.calibration ? fopen(load_opt.calibration, "r") : NULL;
-    int a;
-    double ms;
-    while (f && fscanf(f, "%d %lf", &a, &ms) == 2)
-        if (a >= 0 && a < A__COUNT)
+    char line[64];
+    while (f && fgets(line, sizeof line, f)) {
+        char *end;
+        long a = strtol(line, &end, 10);
+        double ms = strtod(end, NULL);
+        if (end != line && a >= 0 && a < A__COUNT)
             load_calibrated_cpu_ms[a] = ms;
+    }
     if (f)
         (void)fclose(f);   /* only read */
 }

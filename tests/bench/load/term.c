@@ -113,8 +113,8 @@ int load_search_limit(void) { return conf.search_limit; }
  * thinks, notifications arrive and are timed as they do. */
 void load_idle(struct db_conn *c, double ms)
 {
-    double end = load_now_ms() + ms;
-    for (double left = ms; left > 0; left = end - load_now_ms()) {
+    double end = load_now_ms() + ms, left = ms;
+    while (left > 0) {
         struct pollfd fds[4];
         int n = db_pollfds(c, fds, 4);
         int t = db_timeout_ms(c);
@@ -123,6 +123,7 @@ void load_idle(struct db_conn *c, double ms)
         if (poll(fds, (nfds_t)n, t) < 0 && errno != EINTR)
             load_sleep_ms(t);
         db_ready(c, fds, n);
+        left = end - load_now_ms();
     }
 }
 
