@@ -9,7 +9,7 @@
 # tests/bench/loadrun.sh: BENCH_AGENTS (200), BENCH_SUPERVISORS (4),
 # BENCH_LOAD_SECONDS (60), BENCH_THINK_MS (3000; 0 = as fast as the server
 # answers), BENCH_CALIBRATE (100), BENCH_TERMINALS (1000; 0: leave that run
-# out), BENCH_TERMINAL_THINK_MS (3000), BENCH_POOL_SIZE (20),
+# out), BENCH_TERMINAL_THINK_MS (20000), BENCH_POOL_SIZE (20),
 # BENCH_LOAD_ROLES (person | shared).
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)

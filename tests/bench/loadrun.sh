@@ -9,7 +9,9 @@
 # Knobs: BENCH_AGENTS (200), BENCH_SUPERVISORS (4), BENCH_LOAD_SECONDS (60),
 # BENCH_THINK_MS (3000), BENCH_CALIBRATE (100 calls of one agent alone),
 # BENCH_TERMINALS (1000; 0 leaves that run out) with BENCH_TERMINAL_THINK_MS
-# (3000) and BENCH_POOL_SIZE (20 server connections), BENCH_LOAD_ROLES
+# (20000: a call about every 100 s, 1.8 times an agent's pace in an outage
+# storm) and BENCH_POOL_SIZE (20 server connections), also straight to
+# PostgreSQL unless BENCH_TERMINALS_DIRECT=0, BENCH_LOAD_ROLES
 # ("person": each terminal logs in as its own role, as staff do; "shared":
 # all agents as one role), BENCH_OUT (where load.md goes; build/bench).
 
@@ -19,7 +21,7 @@ BENCH_LOAD_SECONDS=${BENCH_LOAD_SECONDS:-60}
 BENCH_THINK_MS=${BENCH_THINK_MS:-3000}
 BENCH_CALIBRATE=${BENCH_CALIBRATE:-100}
 BENCH_TERMINALS=${BENCH_TERMINALS:-1000}
-BENCH_TERMINAL_THINK_MS=${BENCH_TERMINAL_THINK_MS:-3000}
+BENCH_TERMINAL_THINK_MS=${BENCH_TERMINAL_THINK_MS:-20000}
 BENCH_POOL_SIZE=${BENCH_POOL_SIZE:-20}
 BENCH_LOAD_ROLES=${BENCH_LOAD_ROLES:-person}
 BENCH_OUT=${BENCH_OUT:-$TOP/build/bench}
@@ -93,39 +95,20 @@ load_run() {   # load_run LABEL AGENTS SUPERVISORS THINK [ENV=VALUE...] [-- DRIV
 }
 
 # PgBouncer in front of the cluster: the shipped ini, transaction mode,
-# BENCH_POOL_SIZE server connections for the database whoever logs in (one
-# pool per login: max_db_connections caps them together, as an
-# installation whose staff log in as themselves must).
-load_pgbouncer() {   # load_pgbouncer TERMINALS
-    PGB_POOL_SIZE=$BENCH_POOL_SIZE PGB_MAX_CLIENTS=$(($1 * 2 + 50)) \
-    PGB_EXTRA="max_db_connections = $BENCH_POOL_SIZE" \
+# default_pool_size BENCH_POOL_SIZE (one pool per database and login);
+# with CAP, max_db_connections caps all the pools together, as an
+# installation whose staff log in as themselves must to keep the server
+# connections near BENCH_POOL_SIZE.
+load_pgbouncer() {   # load_pgbouncer TERMINALS [CAP]
+    pgbouncer_stop
+    PGB_POOL_SIZE=$BENCH_POOL_SIZE PGB_MAX_CLIENTS=$(($1 * 2 + 50)) PGB_EXTRA="${2:+max_db_connections = $2}" \
         pgbouncer_start "$W/pgbouncer" $(load_role_names "$BENCH_AGENTS" "$BENCH_SUPERVISORS") \
             $(load_role_names "$(($1 - $1 / 50))" "$(($1 / 50))") >/dev/null
 }
 
-# load_sizes: rows and bytes of the largest tables (with their indexes and
-# TOAST), for docs/scaling.md to scale by customers.
-load_sizes() {
-    {
-        echo
-        echo "**Rows and sizes** at $BENCH_CUSTOMERS customers (after the runs; rows as the planner counts them):"
-        echo
-        echo "| table | rows | table + indexes | bytes per row |"
-        echo "| --- | ---: | ---: | ---: |"
-        psql -X -At -F '|' -c "
-            SELECT c.relname, c.reltuples::bigint, pg_size_pretty(pg_total_relation_size(c.oid)),
-                   CASE WHEN c.reltuples > 0 THEN (pg_total_relation_size(c.oid) / c.reltuples)::bigint END
-              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE c.relkind IN ('r', 'm') AND n.nspname = 'public'
-             ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 16" | sed 's/^/| /; s/$/ |/; s/|/ | /g; s/  */ /g'
-        echo
-        echo "The whole database: $(psql -X -At -c "SELECT pg_size_pretty(pg_database_size(current_database()))")."
-    } >>"$LOAD_MD"
-}
-
 load_all() {
     mkdir -p "$BENCH_OUT"
-    local n=$BENCH_TERMINALS sup direct
+    local n=$BENCH_TERMINALS sup direct pgb
     [ "$n" -gt "$BENCH_AGENTS" ] || n=$((BENCH_AGENTS + BENCH_SUPERVISORS))
     sup=$((n / 50))
     load_server_room "$n" || { echo "load: the server did not come back" >&2; return 1; }
@@ -139,23 +122,29 @@ load_all() {
     bench_note "load: ${BENCH_AGENTS} agents direct (and each action alone first)..."
     load_run direct "$BENCH_AGENTS" "$BENCH_SUPERVISORS" "$BENCH_THINK_MS" -- -C "$BENCH_CALIBRATE" -D "$direct" \
         -K "$W/calibration"
-    if ! command -v pgbouncer >/dev/null; then
-        echo "PgBouncer is not installed (make deps installs it): the pooled runs are left out" | tee -a "$LOAD_MD"
-        return 0
-    fi
-    load_pgbouncer "$n" || { echo "load: PgBouncer did not start" >&2; return 1; }
-    local via=(PGHOST="$PGB_SOCK" PGPORT="$PGB_PORT")
-    echo "PgBouncer $(pgbouncer --version | awk 'NR == 1 { print $2 }'), pool_mode = transaction, max_db_connections = $BENCH_POOL_SIZE, otherwise as shipped" | tee -a "$LOAD_MD"
-    bench_note "load: ${BENCH_AGENTS} agents through PgBouncer..."
-    load_run "PgBouncer" "$BENCH_AGENTS" "$BENCH_SUPERVISORS" "$BENCH_THINK_MS" "${via[@]}" -- -K "$W/calibration" \
-        -B "$W/pgbouncer/pgbouncer.pid"
-    if [ "$BENCH_TERMINALS" -gt 0 ]; then
-        bench_note "load: $n terminals through PgBouncer..."
-        load_run "$n terminals through PgBouncer" "$((n - sup))" "$sup" "$BENCH_TERMINAL_THINK_MS" "${via[@]}" -- \
+    if command -v pgbouncer >/dev/null; then
+        load_pgbouncer "$n" || { echo "load: PgBouncer did not start" >&2; return 1; }
+        pgb=(PGHOST="$PGB_SOCK" PGPORT="$PGB_PORT")
+        echo "PgBouncer $(pgbouncer --version | awk 'NR == 1 { print $2 }') as shipped, pool_mode = transaction, default_pool_size = $BENCH_POOL_SIZE (per login)" | tee -a "$LOAD_MD"
+        bench_note "load: ${BENCH_AGENTS} agents through PgBouncer..."
+        load_run "PgBouncer" "$BENCH_AGENTS" "$BENCH_SUPERVISORS" "$BENCH_THINK_MS" "${pgb[@]}" -- \
             -K "$W/calibration" -B "$W/pgbouncer/pgbouncer.pid"
-        echo "server connections PgBouncer held at the end: $(pgbouncer_show servers | wc -l); clients: $(pgbouncer_show clients | wc -l)" | tee -a "$LOAD_MD"
+        if [ "$BENCH_TERMINALS" -gt 0 ]; then
+            load_pgbouncer "$n" "$BENCH_POOL_SIZE" || { echo "load: PgBouncer did not start" >&2; return 1; }
+            pgb=(PGHOST="$PGB_SOCK" PGPORT="$PGB_PORT")
+            echo "PgBouncer with max_db_connections = $BENCH_POOL_SIZE: every login's transactions share $BENCH_POOL_SIZE server connections" | tee -a "$LOAD_MD"
+            bench_note "load: $n terminals through PgBouncer on $BENCH_POOL_SIZE server connections..."
+            load_run "$n terminals through PgBouncer, $BENCH_POOL_SIZE server connections" "$((n - sup))" "$sup" \
+                "$BENCH_TERMINAL_THINK_MS" "${pgb[@]}" -- -K "$W/calibration" -B "$W/pgbouncer/pgbouncer.pid"
+        fi
+        pgbouncer_stop
+    else
+        echo "PgBouncer is not installed (make deps installs it): the pooled runs are left out" | tee -a "$LOAD_MD"
     fi
-    pgbouncer_stop
+    if [ "$BENCH_TERMINALS" -gt 0 ] && [ "${BENCH_TERMINALS_DIRECT:-1}" = 1 ]; then
+        bench_note "load: $n terminals straight to PostgreSQL..."
+        load_run "$n terminals direct" "$((n - sup))" "$sup" "$BENCH_TERMINAL_THINK_MS" -- -K "$W/calibration"
+    fi
     bench_note "load: what LISTEN costs with $n sessions listening..."
     env PGUSER=postgres "$TOP/build/bench/load" -N "$n" -D "$direct" -m "$LOAD_MD"
     load_sizes

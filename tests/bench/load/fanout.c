@@ -4,24 +4,25 @@
 
 #include "load.h"
 
-/* Private and proportional memory of a process, kB, from smaps_rollup. */
-static bool memory_kb(int pid, double *private_kb, double *pss_kb)
+/* A process's own memory (its heap: caches, plans; RssAnon) and the shared
+ * memory it has touched (shared buffers; RssShmem), kB, from /proc/PID/status. */
+static bool memory_kb(int pid, double *own_kb, double *shared_kb)
 {
     char path[64], line[256];
-    util_format(path, sizeof path, "/proc/%d/smaps_rollup", pid);
+    util_format(path, sizeof path, "/proc/%d/status", pid);
     FILE *f = fopen(path, "r");
     if (!f)
         return false;
-    *private_kb = *pss_kb = 0;
+    *own_kb = *shared_kb = 0;
     while (fgets(line, sizeof line, f)) {
         char *colon = strchr(line, ':');
         if (!colon)
             continue;
         double kb = strtod(colon + 1, NULL);
-        if (strncmp(line, "Private_Clean:", 14) == 0 || strncmp(line, "Private_Dirty:", 14) == 0)
-            *private_kb += kb;
-        else if (strncmp(line, "Pss:", 4) == 0)
-            *pss_kb = kb;
+        if (strncmp(line, "RssAnon:", 8) == 0)
+            *own_kb = kb;
+        else if (strncmp(line, "RssShmem:", 9) == 0)
+            *shared_kb = kb;
     }
     (void)fclose(f);   /* only read */
     return true;
@@ -54,11 +55,11 @@ void load_memory(struct db_conn *admin, FILE *md)
         }
         if (!n)
             continue;
-        printf("server processes %s mid-run: %d, each %.1f MB private, %.1f MB proportional share\n", what[k], n,
-               priv / n / 1024, pss / n / 1024);
+        printf("server processes %s mid-run: %d, each %.1f MB of its own (caches, plans) and %.1f MB of shared"
+               " buffers touched\n", what[k], n, priv / n / 1024, pss / n / 1024);
         if (md)
-            fprintf(md, "\nServer processes %s mid-run: %d, each %.1f MB private, %.1f MB proportional share.\n",
-                    what[k], n, priv / n / 1024, pss / n / 1024);
+            fprintf(md, "\nServer processes %s mid-run: %d, each %.1f MB of its own (caches, plans; RssAnon) and"
+                        " %.1f MB of shared buffers touched.\n", what[k], n, priv / n / 1024, pss / n / 1024);
     }
     PQclear(r);
 }
