@@ -106,6 +106,26 @@ load_pgbouncer() {   # load_pgbouncer TERMINALS [CAP]
             $(load_role_names "$(($1 - $1 / 50))" "$(($1 / 50))") >/dev/null
 }
 
+# load_sizes: rows and bytes of the largest tables (with their indexes and
+# TOAST), for docs/scaling.md to scale by customers.
+load_sizes() {
+    {
+        echo
+        echo "**Rows and sizes** at $BENCH_CUSTOMERS customers (after the runs; rows as the planner counts them):"
+        echo
+        echo "| table | rows | table + indexes | bytes per row |"
+        echo "| --- | ---: | ---: | ---: |"
+        psql -X -At -F '|' -c "
+            SELECT c.relname, c.reltuples::bigint, pg_size_pretty(pg_total_relation_size(c.oid)),
+                   CASE WHEN c.reltuples > 0 THEN (pg_total_relation_size(c.oid) / c.reltuples)::bigint END
+              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind IN ('r', 'm') AND n.nspname = 'public'
+             ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 16" | sed 's/|/ | /g; s/^/| /; s/$/ |/'
+        echo
+        echo "The whole database: $(psql -X -At -c "SELECT pg_size_pretty(pg_database_size(current_database()))")."
+    } >>"$LOAD_MD"
+}
+
 load_all() {
     mkdir -p "$BENCH_OUT"
     local n=$BENCH_TERMINALS sup direct pgb

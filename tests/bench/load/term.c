@@ -283,10 +283,14 @@ long long load_staff_id;
  * load catalogue caches, which a terminal logged in all day never pays. */
 static void warm_up(struct db_conn *c, bool supervisor, int n, double deadline)
 {
+    int think = load_opt.think_ms, poll = load_opt.poll_ms;
+    load_opt.think_ms = load_opt.poll_ms = 0;   /* this process's copy: no pause before the clock starts */
     if (supervisor)
         load_supervisor_round(c, n, deadline);
     else
         load_agent_call(c, n, 0, deadline);
+    load_opt.think_ms = think;
+    load_opt.poll_ms = poll;
 }
 
 int load_child(int n, bool supervisor, int ready_fd, int go_fd)
