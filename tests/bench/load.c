@@ -1,7 +1,7 @@
 /* load.c — the load driver: N simulated terminals (agents and supervisors, one process and one connection each, through Careline's own db/ layer and whatever stands in front of PostgreSQL) doing a call centre's whole day for a bounded time; then latency per action, the server's CPU, and a check of every write against the database. */
 /*
  * Usage: load [-a AGENTS] [-s SUPERVISORS] [-t SECONDS] [-k THINK_MS] [-r REPLAY_PCT] [-e EDIT_PCT]
- *             [-p POLL_MS] [-c CONFIG] [-u AGENT_ROLE] [-U SUPERVISOR_ROLE] [-l LABEL] [-m MARKDOWN]
+ *             [-p POLL_MS] [-c CONFIG] [-u AGENT_ROLE] [-U SUPERVISOR_ROLE] [-l LABEL] [-m MARKDOWN] [-R RAMP_MS]
  *             [-C ROUNDS -D DIRECT_CONNINFO] [-K CALIBRATION_FILE] [-B PGBOUNCER_PIDFILE]
  *        load -N LISTENERS -D DIRECT_CONNINFO [-m MARKDOWN]
  *
@@ -24,6 +24,8 @@
  * -C ROUNDS first runs one agent and one supervisor alone on a connection
  * straight to PostgreSQL (DIRECT_CONNINFO) to measure the server's CPU per
  * action (kept in CALIBRATION_FILE; without -C a run reads it from there).
+ * -R spreads the terminals' logins over RAMP_MS, as staff arrive over a
+ * while (a thousand at once is a login storm: measure that without -R).
  * -m appends the figures to MARKDOWN. -N alone measures what LISTEN costs the
  * server: LISTENERS idle sessions listening, the CPU of 2,000 notifications
  * with them and without them, and their memory. Exit 0 when every terminal
@@ -41,7 +43,7 @@
 
 #include "load/load.h"
 
-struct load_opt load_opt = {200, 4, 60, 3000, 5, 5, 2000, 0, 0, NULL, "careline_bench_agent",
+struct load_opt load_opt = {200, 4, 60, 3000, 5, 5, 2000, 0, 0, 0, NULL, "careline_bench_agent",
                             "careline_bench_supervisor", "direct", NULL, NULL, NULL, NULL};
 struct load_world load_world;
 
@@ -174,6 +176,8 @@ static long long set_up(void)
     struct db_conn *admin = load_connect(NULL, 0, NULL);
     if (!admin)
         exit(3);
+    /* Sampling a million customers on a busy server may take seconds. */
+    db_setting(admin, "statement_timeout", "0");
     sample_customers(admin);
     sample_queue(admin);
     load_world.limit_pounds =
@@ -246,7 +250,7 @@ static void run_children(struct load_run *run, struct db_conn *admin)
 static void usage(void)
 {
     fputs("usage: load [-a AGENTS] [-s SUPERVISORS] [-t SECONDS] [-k THINK_MS] [-r REPLAY_PCT] [-e EDIT_PCT]\n"
-          "            [-p POLL_MS] [-c CONFIG] [-u AGENT_ROLE] [-U SUPERVISOR_ROLE] [-l LABEL] [-m MARKDOWN]\n"
+          "            [-p POLL_MS] [-c CONFIG] [-u AGENT_ROLE] [-U SUPERVISOR_ROLE] [-l LABEL] [-m MARKDOWN] [-R RAMP_MS]\n"
           "            [-C ROUNDS -D DIRECT_CONNINFO] [-K CALIBRATION_FILE] [-B PGBOUNCER_PIDFILE]\n"
           "       load -N LISTENERS -D DIRECT_CONNINFO [-m MARKDOWN]\n",
           stderr);
@@ -266,7 +270,7 @@ static int number(const char *v)
 static void parse_options(int argc, char **argv)
 {
     int ch;
-    while ((ch = getopt(argc, argv, "a:s:t:k:r:e:p:c:u:U:l:m:C:D:B:K:N:")) != -1) {
+    while ((ch = getopt(argc, argv, "a:s:t:k:r:e:p:c:u:U:l:m:C:D:B:K:N:R:")) != -1) {
         switch (ch) {
         case 'a': load_opt.agents = number(optarg); break;
         case 's': load_opt.supervisors = number(optarg); break;
@@ -285,6 +289,7 @@ static void parse_options(int argc, char **argv)
         case 'B': load_opt.pgbouncer_pid = optarg; break;
         case 'K': load_opt.calibration = optarg; break;
         case 'N': load_opt.fanout = number(optarg); break;
+        case 'R': load_opt.ramp_ms = number(optarg); break;
         default: usage();
         }
     }

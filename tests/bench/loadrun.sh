@@ -11,7 +11,8 @@
 # BENCH_TERMINALS (1000; 0 leaves that run out) with BENCH_TERMINAL_THINK_MS
 # (20000: a call about every 100 s, 1.8 times an agent's pace in an outage
 # storm) and BENCH_POOL_SIZE (20 server connections), also straight to
-# PostgreSQL unless BENCH_TERMINALS_DIRECT=0, BENCH_LOAD_ROLES
+# PostgreSQL unless BENCH_TERMINALS_DIRECT=0, their logins spread over
+# BENCH_RAMP_MS (90000: staff arriving, not a login storm), BENCH_LOAD_ROLES
 # ("person": each terminal logs in as its own role, as staff do; "shared":
 # all agents as one role), BENCH_OUT (where load.md goes; build/bench).
 
@@ -23,6 +24,7 @@ BENCH_CALIBRATE=${BENCH_CALIBRATE:-100}
 BENCH_TERMINALS=${BENCH_TERMINALS:-1000}
 BENCH_TERMINAL_THINK_MS=${BENCH_TERMINAL_THINK_MS:-20000}
 BENCH_POOL_SIZE=${BENCH_POOL_SIZE:-20}
+BENCH_RAMP_MS=${BENCH_RAMP_MS:-90000}
 BENCH_LOAD_ROLES=${BENCH_LOAD_ROLES:-person}
 BENCH_OUT=${BENCH_OUT:-$TOP/build/bench}
 LOAD_MD=$BENCH_OUT/load.md
@@ -155,7 +157,8 @@ load_all() {
             echo "PgBouncer with max_db_connections = $BENCH_POOL_SIZE: every login's transactions share $BENCH_POOL_SIZE server connections" | tee -a "$LOAD_MD"
             bench_note "load: $n terminals through PgBouncer on $BENCH_POOL_SIZE server connections..."
             load_run "$n terminals through PgBouncer, $BENCH_POOL_SIZE server connections" "$((n - sup))" "$sup" \
-                "$BENCH_TERMINAL_THINK_MS" "${pgb[@]}" -- -K "$W/calibration" -B "$W/pgbouncer/pgbouncer.pid"
+                "$BENCH_TERMINAL_THINK_MS" "${pgb[@]}" -- -K "$W/calibration" -B "$W/pgbouncer/pgbouncer.pid" \
+                -R "$BENCH_RAMP_MS"
         fi
         pgbouncer_stop
     else
@@ -163,7 +166,8 @@ load_all() {
     fi
     if [ "$BENCH_TERMINALS" -gt 0 ] && [ "${BENCH_TERMINALS_DIRECT:-1}" = 1 ]; then
         bench_note "load: $n terminals straight to PostgreSQL..."
-        load_run "$n terminals direct" "$((n - sup))" "$sup" "$BENCH_TERMINAL_THINK_MS" -- -K "$W/calibration"
+        load_run "$n terminals direct" "$((n - sup))" "$sup" "$BENCH_TERMINAL_THINK_MS" -- -K "$W/calibration" \
+            -R "$BENCH_RAMP_MS"
     fi
     bench_note "load: what LISTEN costs with $n sessions listening..."
     env PGUSER=postgres "$TOP/build/bench/load" -N "$n" -D "$direct" -m "$LOAD_MD"

@@ -87,6 +87,8 @@ void load_fanout(int listeners, FILE *md)
     struct db_conn *admin = load_connect(NULL, 0, load_opt.direct);
     if (!admin)
         return;
+    /* First with nobody listening: what a notification costs by itself. */
+    double without = burst(admin, notifies);
     struct listener {
         PGconn *pg;
     } *l = util_calloc((size_t)listeners + 1, sizeof *l);
@@ -104,13 +106,12 @@ void load_fanout(int listeners, FILE *md)
             break;
         }
     }
-    load_sleep_ms(1000);   /* their start-up is not the notifications' */
+    load_sleep_ms(2000);   /* their start-up is not the notifications' */
     double with = burst(admin, notifies);
     load_memory(admin, md);
     for (int i = 0; i < n; i++)
         PQfinish(l[i].pg);
     free(l);
-    double without = burst(admin, notifies);
     double per = n ? (with - without) / ((double)notifies * n) * 1e6 : 0;
     printf("\nLISTEN fan-out: %d notifications (each its own transaction) cost the server %.2f s of CPU with %d idle"
            " sessions listening (on another channel) and %.2f s with none: %.1f us per notification per listening"

@@ -23,7 +23,7 @@ bool load_agent_action(enum action a);
 #define LOAD_HOT 10           /* customers whose e-mail many agents edit */
 
 struct load_opt {
-    int agents, supervisors, seconds, think_ms, replay_pct, edit_pct, poll_ms, calibrate, fanout;
+    int agents, supervisors, seconds, think_ms, replay_pct, edit_pct, poll_ms, calibrate, fanout, ramp_ms;
     const char *config;
     const char *agent_role, *supervisor_role;   /* a role, or a pattern with %d: one role per terminal */
     const char *label;

@@ -152,6 +152,10 @@ void load_failed(struct load_waiter *w, const char *err)
 bool load_timed(struct db_conn *c, enum action a, struct load_waiter *w, double t0)
 {
     bool got = load_await(c, &w->done);
+    /* Given up on: its answer must never land in a wait that has returned
+     * (every request's owner is the wait it fills). */
+    if (!got)
+        db_forget_owner(c, w);
     bool answered = got && (w->ok || w->conflict);
     load_record(a, load_now_ms() - t0, answered);
     if (!answered)
@@ -302,6 +306,9 @@ int load_child(int n, bool supervisor, int ready_fd, int go_fd)
         return 1;
     double t0 = load_now_ms();
     nrecs = 0;   /* the parent's calibration is not this terminal's */
+    /* Staff log in over a while, not all in one second (-R). */
+    load_sleep_ms(load_opt.ramp_ms * (double)(supervisor ? load_opt.agents + n : n) /
+                  (double)(load_opt.agents + load_opt.supervisors));
     struct db_conn *c = load_connect(supervisor ? load_opt.supervisor_role : load_opt.agent_role, n, NULL);
     if (c) {
         char role[16];
