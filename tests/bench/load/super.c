@@ -1,8 +1,12 @@
 /* super.c — a supervisor's round in the load driver (the approvals queue: decide the oldest credits; the complaints queue: reassign one), and what every terminal LISTENs to, as the screens do: agents hear the decisions on their credits. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "careline/figures.h"
+#include "careline/period.h"
 #include "careline/queue.h"
+#include "careline/sla.h"
 #include "careline/recovery.h"
 #include "load.h"
 
@@ -120,6 +124,28 @@ static void reassign(struct db_conn *c)
         load_write("assign conflict %s", id);
 }
 
+static void on_figures(void *ctx, struct db_figures *f, const char *err)
+{
+    struct load_waiter *w = ctx;
+    if (err) {
+        load_failed(w, err);
+        return;
+    }
+    (void)f;   /* freed by the caller when this returns */
+    w->done = w->ok = true;
+}
+
+/* What an open dashboard does when it hears that something it counts
+ * changed: the month to date again, the connections reused. */
+static void dashboard(struct db_conn *c)
+{
+    struct db_period p = db_period_of(DB_PERIOD_MONTH, sla_local_day(time(NULL), NULL));
+    struct load_waiter w = {0};
+    double t0 = load_start();
+    db_figures_load(c, &p, NULL, false, 0, on_figures, &w);
+    load_timed(c, A_DASHBOARD, &w, t0);
+}
+
 void load_supervisor_round(struct db_conn *c, int n, double deadline)
 {
     (void)n;
@@ -131,6 +157,8 @@ void load_supervisor_round(struct db_conn *c, int n, double deadline)
             decide(c, &aw.c[i]);
     if (load_now_ms() < deadline)
         reassign(c);
+    if (load_now_ms() < deadline)
+        dashboard(c);
     double left = deadline - load_now_ms();
     double ms = load_opt.poll_ms * (0.5 + load_uniform());
     load_idle(c, ms < left ? ms : left > 0 ? left : 0);

@@ -21,6 +21,7 @@ const char *const load_action_name[A__COUNT] = {
     "recovery script: fit", "recovery script: step", "recovery script: credit", "goodwill credit",
     "follow-up: book", "follow-ups due (list)", "follow-up: record", "edit e-mail (version check)",
     "supervisor: approvals", "supervisor: decide a credit", "supervisor: queue", "supervisor: reassign",
+    "supervisor: dashboard (live reload)",
     "decision heard by the agent", "connect (once per terminal)",
 };
 
