@@ -390,9 +390,9 @@ struct params {
 
 static void fill_params(struct params *pr, long long id, int offset)
 {
-    snprintf(pr->id, sizeof pr->id, "%lld", id);
-    snprintf(pr->offset, sizeof pr->offset, "%d", offset > 0 ? offset : 0);
-    snprintf(pr->limit, sizeof pr->limit, "%d", DB_CV_CONTACT_PAGE);
+    util_format(pr->id, sizeof pr->id, "%lld", id);
+    util_format(pr->offset, sizeof pr->offset, "%d", offset > 0 ? offset : 0);
+    util_format(pr->limit, sizeof pr->limit, "%d", DB_CV_CONTACT_PAGE);
     pr->one[0] = pr->id;
     pr->page[0] = pr->id;
     pr->page[1] = pr->offset;

@@ -317,7 +317,7 @@ static enum kind kind_of(const struct plan *p)
  * is ASCII letters and digits, so the last byte is never 0xFF. */
 static void range_end(const char *s, char *out, size_t outlen)
 {
-    snprintf(out, outlen, "%s", s);
+    util_format(out, outlen, "%s", s);
     size_t n = strlen(out);
     if (n)
         out[n - 1] = (char)((unsigned char)out[n - 1] + 1);
@@ -328,22 +328,22 @@ static int classify(const char *raw, struct plan *p, char *hint, size_t hintlen)
     memset(p, 0, sizeof *p);
     size_t rawlen = strlen(raw);
     if (!tui_utf8_valid(raw, rawlen)) {
-        snprintf(hint, hintlen, "The search text has characters that are not valid text; clear it and type again");
+        util_format(hint, hintlen, "The search text has characters that are not valid text; clear it and type again");
         return -1;
     }
     if (rawlen > SEARCH_MAX_BYTES) {
-        snprintf(hint, hintlen, "The search text is too long (%zu characters); type at most %d", count_chars(raw),
-                 SEARCH_MAX_BYTES / 2);
+        util_format(hint, hintlen, "The search text is too long (%zu characters); type at most %d", count_chars(raw),
+                    SEARCH_MAX_BYTES / 2);
         return -1;
     }
     size_t len;
     trim(raw, p->text, sizeof p->text, &len);
     if (len == 0) {
-        snprintf(hint, hintlen, "Type a name, account number, phone number, postcode, address or meter serial");
+        util_format(hint, hintlen, "Type a name, account number, phone number, postcode, address or meter serial");
         return -1;
     }
     if (!valid_match(VALID_SEARCH, p->text, len)) {
-        snprintf(hint, hintlen, "Type letters or digits: \"%s\" has nothing to search for", p->text);
+        util_format(hint, hintlen, "Type letters or digits: \"%s\" has nothing to search for", p->text);
         return -1;
     }
     if (valid_match(VALID_ACCOUNT_NO, p->text, len)) {
@@ -378,8 +378,9 @@ static int classify(const char *raw, struct plan *p, char *hint, size_t hintlen)
      * name: searching its pieces as words would only cost time. */
     p->has_text = has_letter(p->text) && count_chars(p->text) >= 3 && !p->has_postcode && !p->has_meter;
     if (!(p->has_account || p->has_phone || p->has_postcode || p->has_meter || p->has_text)) {
-        snprintf(hint, hintlen, has_letter(p->text) ? "Type at least 3 letters of a name or address"
-                                                    : "Type at least 4 digits of a phone number, or a whole account number");
+        util_format(hint, hintlen, "%s",
+                    has_letter(p->text) ? "Type at least 3 letters of a name or address"
+                                        : "Type at least 4 digits of a phone number, or a whole account number");
         return -1;
     }
     p->kind = kind_of(p);
@@ -395,7 +396,7 @@ int db_search_check(const char *text, char *hint, size_t hintlen)
 /* The kind's parameters: $1 the limit, then what the kind looks for. */
 static int params(const struct plan *p, int limit, char *limit_buf, const char *v[3])
 {
-    snprintf(limit_buf, 16, "%d", limit > 0 ? limit : 50);
+    util_format(limit_buf, 16, "%d", limit > 0 ? limit : 50);
     v[0] = limit_buf;
     v[1] = v[2] = NULL;
     switch (p->kind) {

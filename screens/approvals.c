@@ -95,8 +95,8 @@ static const char *cell(void *ctx, int row, int col, enum tui_role *role)
         return r->agent;
     case 2: return r->customer;
     case 3:
-        snprintf(buf, sizeof buf, "%s%s", tui_ascii() ? "GBP " : "\u00a3",
-                 sla_money_text(r->amount, amount, sizeof amount));
+        util_format(buf, sizeof buf, "%s%s", tui_ascii() ? "GBP " : "\u00a3",
+                    sla_money_text(r->amount, amount, sizeof amount));
         return buf;
     case 4: return r->reason;
     case 5: return r->complaint_ref;
@@ -109,9 +109,9 @@ static void approvals_draw(void *st, struct tui_rect b)
     struct approvals *a = st;
     char line[200];
     if (a->error)
-        snprintf(line, sizeof line, "%s", a->error);
+        util_format(line, sizeof line, "%s", a->error);
     else if (!a->have)
-        snprintf(line, sizeof line, "Loading...");
+        util_format(line, sizeof line, "Loading...");
     else {
         /* Only what the database would accept is offered: an agent sees
          * the queue but decides nothing. */
@@ -122,11 +122,11 @@ static void approvals_draw(void *st, struct tui_rect b)
         tui_keymap_keys_for("approvals", TUI_ACT_APPROVE, yes, sizeof yes);
         tui_keymap_keys_for("approvals", TUI_ACT_REJECT, no, sizeof no);
         if (any)
-            snprintf(line, sizeof line, "%d credit%s waiting for a decision, oldest first. %s approves, %s rejects.",
-                     a->rows.n, a->rows.n == 1 ? "" : "s", yes, no);
+            util_format(line, sizeof line, "%d credit%s waiting for a decision, oldest first. %s approves, %s rejects.",
+                        a->rows.n, a->rows.n == 1 ? "" : "s", yes, no);
         else
-            snprintf(line, sizeof line, "%d credit%s waiting for a supervisor's decision, oldest first.", a->rows.n,
-                     a->rows.n == 1 ? "" : "s");
+            util_format(line, sizeof line, "%d credit%s waiting for a supervisor's decision, oldest first.", a->rows.n,
+                        a->rows.n == 1 ? "" : "s");
     }
     tui_put(b.y, b.x + 1, b.w - 1, a->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, line);
     if (!a->have || a->rows.n == 0)
@@ -186,7 +186,10 @@ static enum scr_result approvals_action(void *st, enum tui_action act)
                                            : "Only a supervisor decides on credits.");
             return SCR_REDRAW;
         }
-        snprintf(a->deciding, sizeof a->deciding, "%s", r->id);
+        if (util_format_fits(a->deciding, sizeof a->deciding, "%s", r->id) < 0) {
+            tui_message(TUI_ROLE_WARN, "This credit's id came from the database in a form Careline cannot use: nothing was decided.");
+            return SCR_REDRAW;
+        }
         a->approve = act == TUI_ACT_APPROVE;
         struct prompt_spec p = {.title = a->approve ? "Approve the credit" : "Reject the credit",
                                 .question = a->approve ? "The agent is told at once." : "Say why: the agent sees it.",

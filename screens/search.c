@@ -50,7 +50,7 @@ static void on_results(void *ctx, struct db_search_result *r)
     if (r->error) {
         /* Keep what the agent already has on screen: a lost connection must
          * not blank the list they are reading. */
-        snprintf(s->hint, sizeof s->hint, "%s", r->error);
+        util_format(s->hint, sizeof s->hint, "%s", r->error);
         s->hint_is_error = true;
         db_search_result_free(r);
         free(r);
@@ -64,7 +64,7 @@ static void on_results(void *ctx, struct db_search_result *r)
     s->res = r;
     /* Measured with the answer (db_standby_lag). */
     db_standby_note(app_search_db(), app_conf()->stale_after_seconds, s->stale, sizeof s->stale);
-    snprintf(s->shown_for, sizeof s->shown_for, "%s", s->pending_for);
+    util_format(s->shown_for, sizeof s->shown_for, "%s", s->pending_for);
     tui_list_set_count(&s->list, r->count);
     s->list.sel = r->count ? 0 : -1;
     s->list.top = 0;
@@ -94,7 +94,7 @@ static void start_search(struct search *s)
     }
     s->hint[0] = '\0';
     s->searching = true;
-    snprintf(s->pending_for, sizeof s->pending_for, "%s", text);
+    util_format(s->pending_for, sizeof s->pending_for, "%s", text);
     db_search_start(db, text, app_conf()->search_limit, app_conf()->search_delay_ms, on_results, s);
 }
 
@@ -203,15 +203,15 @@ static void search_draw(void *st, struct tui_rect b)
     if (tui_field_notice(&s->input, line, sizeof line)) {
         role = TUI_ROLE_WARN;
     } else if (s->hint[0]) {
-        snprintf(line, sizeof line, "%s", s->hint);
+        util_format(line, sizeof line, "%s", s->hint);
         role = s->hint_is_error ? TUI_ROLE_ERROR : TUI_ROLE_HINT;
     } else if (s->searching && db_state(app_search_db()) != DB_ONLINE) {
-        snprintf(line, sizeof line, "Offline: the search runs as soon as the connection is back");
+        util_format(line, sizeof line, "Offline: the search runs as soon as the connection is back");
         role = TUI_ROLE_WARN;
     } else if (s->searching) {
-        snprintf(line, sizeof line, "Searching...");
+        util_format(line, sizeof line, "Searching...");
     } else if (s->res && s->res->count == 0) {
-        snprintf(line, sizeof line, "No customer matches \"%s\"", s->shown_for);
+        util_format(line, sizeof line, "No customer matches \"%s\"", s->shown_for);
         role = TUI_ROLE_WARN;
     } else if (s->res) {
         /* The true total, not the rows fetched ("27 customers" when 19
@@ -219,10 +219,10 @@ static void search_draw(void *st, struct tui_rect b)
         int near = s->res->total_capped ? 0 : s->res->count - s->res->total;
         char more[48] = "";
         if (near > 0)
-            snprintf(more, sizeof more, " + %d near match%s", near, near == 1 ? "" : "es");
-        snprintf(line, sizeof line, "%s%d customer%s%s, best match first (%.0f ms)",
-                 s->res->total_capped ? "more than " : "", s->res->total,
-                 s->res->total == 1 && !s->res->total_capped ? "" : "s", more, s->res->elapsed_ms);
+            util_format(more, sizeof more, " + %d near match%s", near, near == 1 ? "" : "es");
+        util_format(line, sizeof line, "%s%d customer%s%s, best match first (%.0f ms)",
+                    s->res->total_capped ? "more than " : "", s->res->total,
+                    s->res->total == 1 && !s->res->total_capped ? "" : "s", more, s->res->elapsed_ms);
     } else {
         line[0] = '\0';
     }

@@ -73,8 +73,10 @@ void tui_draw_setup(bool active, bool ascii, bool color)
     for (int r = 0; r < TUI_ROLE__COUNT; r++) {
         short fg = color_theme[r].fg, bg = color_theme[r].bg;
         if (!defaults) { /* no "terminal's own colour": assume light on dark */
-            fg = fg < 0 ? COLOR_WHITE : fg;
-            bg = bg < 0 ? COLOR_BLACK : bg;
+            if (fg < 0)
+                fg = COLOR_WHITE;
+            if (bg < 0)
+                bg = COLOR_BLACK;
         }
         init_pair((short)(r + 1), fg, bg);
     }

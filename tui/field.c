@@ -143,12 +143,12 @@ const char *tui_field_notice(const struct tui_field *f, char *buf, size_t len)
         return NULL;
     buf[0] = '\0';
     if (f->left_out_full)
-        snprintf(buf, len, "Full: %zu bytes at most; %u character%s left out.", max_bytes(f), f->left_out_full,
-                 f->left_out_full == 1 ? " was" : "s were");
+        util_format(buf, len, "Full: %zu bytes at most; %u character%s left out.", max_bytes(f), f->left_out_full,
+                    f->left_out_full == 1 ? " was" : "s were");
     if (f->left_out_controls) {
         size_t n = strlen(buf);
-        snprintf(buf + n, len - n, "%s%u control character%s in the pasted text left out (not text).", n ? " " : "",
-                 f->left_out_controls, f->left_out_controls == 1 ? "" : "s");
+        util_format(buf + n, len - n, "%s%u control character%s in the pasted text left out (not text).", n ? " " : "",
+                    f->left_out_controls, f->left_out_controls == 1 ? "" : "s");
     }
     return buf[0] ? buf : NULL;
 }

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "careline/util.h"
+
 static const char *const kind_names[] = {
 #define VALID_NAME(id, name) name,
     VALID_KINDS(VALID_NAME)
@@ -41,7 +43,7 @@ int valid_set(enum valid_kind k, const char *pattern, char *err, size_t errlen)
     if (!re) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(code, msg, sizeof msg);
-        snprintf(err, errlen, "%s at offset %zu", (const char *)msg, (size_t)off);
+        util_format(err, errlen, "%s at offset %zu", (const char *)msg, (size_t)off);
         return -1;
     }
     pcre2_code_free(patterns[k]);
@@ -88,9 +90,9 @@ size_t valid_phone_digits(const char *s, char *out, size_t outlen)
     digits[n] = '\0';
     const char *d = digits;
     /* International forms: +44..., 0044..., or a full 12-digit 44... */
-    if (strncmp(d, "0044", 4) == 0)
+    if (n >= 4 && strncmp(d, "0044", 4) == 0)
         d += 4;
-    else if (strncmp(d, "44", 2) == 0 && (plus || n == 12))
+    else if (n >= 2 && strncmp(d, "44", 2) == 0 && (plus || n == 12))
         d += 2;
     /* The trunk prefix 0 (also the "(0)" some write after +44) is never part
      * of the national significant number. */
