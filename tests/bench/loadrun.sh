@@ -129,6 +129,7 @@ load_sizes() {
 }
 
 load_all() {
+    LOAD_CLEANUP=pgbouncer_stop   # bench.sh's exit trap stops PgBouncer with this
     mkdir -p "$BENCH_OUT"
     local n=$BENCH_TERMINALS sup direct pgb
     [ "$n" -gt "$BENCH_AGENTS" ] || n=$((BENCH_AGENTS + BENCH_SUPERVISORS))
