@@ -47,6 +47,7 @@ void db_free(struct db_conn *c)
         db_conn_req_free(r);
     }
     db_conn_req_free(c->inflight);
+    db_cancel_release(c->cancel);
     db_conn_forget_prepared(c);
     for (int i = 0; i < c->nwarm; i++) {
         free(c->warm[i].name);
@@ -66,6 +67,7 @@ void db_free(struct db_conn *c)
     free(c->behind_port);
     free(c->behind_db);
     free((char *)c->p.listen_conninfo);
+    db_conn_free_ahead(c);
     for (struct listener *l = c->listeners, *n; l; l = n) {
         n = l->next;
         free(l->channel);
@@ -111,8 +113,9 @@ void db_conn_set_error(struct db_conn *c, const char *msg)
  *    own they go once, as startup options (PgBouncer refuses the "options"
  *    startup parameter: then they are SET once instead);
  *  - statements are unnamed (1.18 does not carry prepared statements from
- *    one server connection to the next): db_conn_stmt_name(), which every
- *    prepare and every named run in conn.c and here goes through;
+ *    one server connection to the next): db_conn_may_name(), which every
+ *    prepare asks (conn_prep.c's db_conn_stmt_name, and the synchronous
+ *    db_exec_named here);
  *  - LISTEN gets a connection of its own straight to the server
  *    (conn_session.c): connection.listen_conninfo, or the server the pooler
  *    says it is connected to.
@@ -123,10 +126,7 @@ void db_conn_set_error(struct db_conn *c, const char *msg)
  * something stands in between. "none" trusts the session (PostgreSQL, or a
  * pooler in session mode); "transaction" never does. */
 
-const char *db_conn_stmt_name(const struct db_conn *c, const char *name)
-{
-    return name && !c->p.no_prepared && !c->pooled ? name : NULL;
-}
+bool db_conn_may_name(const struct db_conn *c) { return !c->p.no_prepared && !c->pooled; }
 
 /* Only between transactions: inside one (BEGIN ... COMMIT, which behind a
  * pooler keeps its server connection) they were sent with the BEGIN, and
@@ -474,7 +474,7 @@ const char *db_sqlstate(const struct db_conn *c) { return c->sqlstate; }
 enum db_state db_state(const struct db_conn *c) { return c->state; }
 bool db_answering(const struct db_conn *c) { return c->state == DB_ONLINE && !c->stalled_at; }
 PGconn *db_pg(struct db_conn *c) { return c->pg; }
-bool db_prepared_ok(const struct db_conn *c) { return db_conn_stmt_name(c, "") != NULL; }
+bool db_prepared_ok(const struct db_conn *c) { return db_conn_may_name(c); }
 bool db_pooled(const struct db_conn *c) { return c->pooled; }
 const struct db_stats *db_stats(const struct db_conn *c) { return &c->stats; }
 
@@ -620,7 +620,7 @@ PGresult *db_exec(struct db_conn *c, const char *sql, int nparams, const char *c
 PGresult *db_exec_named(struct db_conn *c, const char *name, const char *sql, int nparams,
                         const char *const *params)
 {
-    return exec_sync(c, db_conn_stmt_name(c, name), sql, nparams, params);
+    return exec_sync(c, db_conn_may_name(c) ? name : NULL, sql, nparams, params);
 }
 
 int db_exec_script(struct db_conn *c, const char *sql)

@@ -73,6 +73,11 @@ unsigned db_wrapup_codes(struct db_conn *c, void (*done)(void *ctx, struct db_ch
     return db_send(c, &q);
 }
 
+void db_contact_prepare(struct db_conn *c)
+{
+    db_prepare_ahead(c, wrapup_sql, 0);   /* the save is the outbox's (db_outbox_prepare) */
+}
+
 void db_contact_draft_init(struct db_contact_draft *d, long long customer_id)
 {
     memset(d, 0, sizeof *d);

@@ -23,6 +23,18 @@ const struct db_outbox_kind *db_outbox_kind(const char *kind)
     return NULL;
 }
 
+void db_outbox_prepare(struct db_conn *c)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        for (int k = 0; k < kinds[i]->nstmts; k++) {
+            const struct db_outbox_stmt *s = &kinds[i]->stmts[k];
+            int n = 0;
+            while (n < (int)(sizeof s->params / sizeof s->params[0]) && s->params[n])
+                n++;
+            db_prepare_ahead(c, s->sql, n);
+        }
+}
+
 static const char *field(const struct db_outbox_write *w, const char *name)
 {
     if (strcmp(name, "id") == 0)

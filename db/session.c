@@ -6,7 +6,7 @@
 
 #include "careline/util.h"
 
-/* Times on screen are the utility's local time (app_setting 'timezone'),
+/* Times on screen are the utility's local time (utility_region.timezone),
  * whatever the server's default: a setting of the connection (db_setting),
  * so that every session has it, and every transaction behind a pooler. */
 static const char timezone_sql[] = "SELECT careline_timezone() AS zone";
@@ -15,17 +15,23 @@ static const char staff_sql[] =
     " WHERE id = current_staff_id()), CASE WHEN pg_has_role('careline_supervisor', 'member')"
     " THEN 'supervisor' ELSE 'agent' END) AS group_role";
 
-int db_session_start(struct db_conn *c, long long *staff_id, char *role, size_t rolelen)
+int db_session_zone(struct db_conn *c)
 {
-    *staff_id = 0;
-    util_format(role, rolelen, "%s", "agent");
-    /* One failing does not keep the other from being tried. */
     PGresult *r = db_exec(c, timezone_sql, 0, NULL);
     int rc = r && PQntuples(r) == 1 ? 0 : -1;
     if (rc == 0)
         db_setting(c, "TimeZone", PQgetvalue(r, 0, 0));
     PQclear(r);
-    r = db_exec(c, staff_sql, 0, NULL);
+    return rc;
+}
+
+int db_session_start(struct db_conn *c, long long *staff_id, char *role, size_t rolelen)
+{
+    *staff_id = 0;
+    util_format(role, rolelen, "%s", "agent");
+    /* One failing does not keep the other from being tried. */
+    int rc = db_session_zone(c);
+    PGresult *r = db_exec(c, staff_sql, 0, NULL);
     int64_t id;
     if (r && PQntuples(r) == 1 && util_parse_int64(PQgetvalue(r, 0, 0), &id) == 0) {
         *staff_id = id;

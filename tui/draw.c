@@ -89,8 +89,12 @@ static attr_t role_attr(enum tui_role role)
 {
     if ((unsigned)role >= TUI_ROLE__COUNT)
         role = TUI_ROLE_NORMAL;
-    if (color_mode)
+    /* Normal text is the terminal's own colours: pair 0, not a pair of the
+     * same colours, which curses would switch off after every update. */
+    if (color_mode && role != TUI_ROLE_NORMAL)
         return color_theme[role].attr | (attr_t)COLOR_PAIR(role + 1);
+    if (color_mode)
+        return A_NORMAL;
     return mono_theme[role];
 }
 

@@ -14,7 +14,7 @@
  * showed. tests/db/test_sla_sql.sh compares the two on a grid of times.
  *
  * Time zone: local times are those of the PROCESS time zone (localtime_r).
- * Careline must run in the utility's zone, the app_setting 'timezone' that
+ * Careline must run in the utility's zone, the utility_region.timezone that
  * the SQL function careline_timezone() returns ('Europe/London' when the row
  * is missing): call sla_use_timezone() with sla_calendar.timezone after
  * sla_calendar_load() (the report commands do).

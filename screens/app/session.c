@@ -7,9 +7,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "careline/ahead.h"
 #include "careline/event_screens.h"
 #include "careline/lock.h"
 #include "careline/recovery.h"
+#include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/search.h"
 #include "careline/session.h"
@@ -49,6 +51,13 @@ void app_end(void)
     db = NULL;
     conf_free(&conf);
     valid_free_all();
+}
+
+int app_use_region(struct db_conn *c, char *err, size_t len)
+{
+    if (db_region_load(c, err, len) < 0)
+        return -1;
+    return conf_use_country(&conf, db_region()->country, err, len);
 }
 
 /* ---- notifications relayed to screens ---------------------------------- */
@@ -139,6 +148,9 @@ void app_listen(const char *channel)
 void app_session_start(void)
 {
     db_session_start(db, &staff_id, staff_role, sizeof staff_role);
+    char err[300];
+    if (app_use_region(db, err, sizeof err) < 0)
+        tui_message(TUI_ROLE_WARN, "%s: money, phone numbers and postcodes are read as in Britain", err);
     db_listen(db, "careline_approval", relay, NULL);
     db_listen(db, "careline_event", relay, NULL);
     scr_event_notice_start();
@@ -393,8 +405,11 @@ int app_run_screens(const char *script, int rows, int cols)
     tui_set_loop_hooks(&hooks);
     tui_set_global_action(global_action);
     db_on_state(db, on_state, NULL);
-    /* Search statements prepared and warmed on every connection, login's too. */
+    /* Search statements prepared and warmed on every connection, login's too;
+     * the statements every call comes to next prepared when the line is
+     * quiet, so their first use sends no SQL text (a far database). */
     db_search_prepare(db);
+    db_ahead_prepare(db);
     if (!login)
         app_session_start();
     show_state();
