@@ -12,7 +12,8 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 # the notification tests start on loopback.
 DEB_PKGS := gcc make pkg-config libncurses-dev libpq-dev libconfig-dev libpcre2-dev faketime \
             libcmocka-dev postgresql tmux ncurses-base ncurses-term procps libxml2-utils \
-            libcurl4-openssl-dev exim4-daemon-light kannel kannel-extras curl cppcheck clang-tidy
+            libcurl4-openssl-dev exim4-daemon-light kannel kannel-extras curl cppcheck clang-tidy \
+            pgbouncer
 # What `make fuzz` needs on top: clang with libFuzzer.
 FUZZ_DEB_PKGS := clang-14 libclang-rt-14-dev
 
@@ -55,7 +56,7 @@ EMBED     := $(sort $(wildcard db/migrations/*.sql)) db/seed.sql $(sort $(wildca
 # checks that the committed copies are what the build writes.
 GEN_DOCS ?= docs/keys.md docs/careline.1
 
-all: $(BUILD)/careline $(UNIT_BINS) $(DBT_BINS) $(FUZZ_REPLAYS) $(GEN_DOCS)
+all: $(BUILD)/careline $(UNIT_BINS) $(DBT_BINS) $(FUZZ_REPLAYS) $(BUILD)/bench/load $(GEN_DOCS)
 
 $(BUILD)/careline: $(OBJS) $(MAIN_OBJ)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
@@ -137,7 +138,7 @@ check-fast: all
 # so a second run looks only at what changed (LINT_JOBS files at a time).
 # tests/lint/lint.sh reports what is left after tests/lint/suppressions;
 # LINT_TOOLS picks one tool, LINT_ARGS=--tap gives TAP (the lint tests).
-LINT_SRCS  := $(sort $(SRCS) $(wildcard tests/*/*.c))
+LINT_SRCS  := $(sort $(SRCS) $(wildcard tests/*/*.c tests/bench/load/*.c))
 LINT_OUTS  := $(LINT_SRCS:%.c=$(BUILD)/lint/%.tidy)
 LINT_FLAGS  = $(CSTD) -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka 2>/dev/null) \
               -DCARELINE_VERSION='"$(VERSION)"'
@@ -178,6 +179,12 @@ BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libcareline.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< $(BUILD)/libcareline.a $(LDLIBS_ALL)
+
+# The load driver is several files (tests/bench/load/).
+LOAD_SRCS := $(sort $(wildcard tests/bench/load/*.c))
+$(BUILD)/bench/load: tests/bench/load.c $(LOAD_SRCS) tests/bench/load/load.h $(BUILD)/libcareline.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ tests/bench/load.c $(LOAD_SRCS) $(BUILD)/libcareline.a $(LDLIBS_ALL)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BINS) OPT=-O2

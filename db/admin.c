@@ -116,6 +116,41 @@ static bool run(struct db_conn *c, const char *sql, int n, const char *const *p)
     return r != NULL;
 }
 
+/* Two administrators migrating at once must not interleave: each
+ * transaction takes the lock first (a transaction's lock, never the
+ * session's: behind a transaction-mode pooler the session is not ours). */
+static const char lock_sql[] = "SELECT pg_advisory_xact_lock(hashtext('careline.migrate'))";
+
+/* One migration in a transaction of its own, checked under the lock: 1
+ * applied, 0 there already, -1 failed (rolled back). */
+static int migrate_one(struct db_conn *c, const struct migration *m, FILE *out)
+{
+    const char *p[2] = {m->version, m->sql};
+    if (!run(c, "BEGIN", 0, NULL))
+        return -1;
+    PGresult *r = run(c, lock_sql, 0, NULL)
+                      ? db_exec(c, "SELECT checksum = md5($2) FROM schema_migrations WHERE version = $1", 2, p)
+                      : NULL;
+    bool done = r && PQntuples(r) > 0;
+    bool same = done && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    bool failed = !r;
+    PQclear(r);
+    if (!failed && done) {
+        if (!same && out)
+            fprintf(out, "warning: %s changed since it was applied; not applied again\n", m->label);
+        return run(c, "COMMIT", 0, NULL) ? 0 : -1;
+    }
+    if (failed || db_exec_script(c, m->sql) < 0 ||
+        !run(c, "INSERT INTO schema_migrations (version, checksum) VALUES ($1, md5($2))", 2, p) ||
+        !run(c, "COMMIT", 0, NULL)) {
+        run(c, "ROLLBACK", 0, NULL);   /* a success leaves db_error() the failure's */
+        return -1;
+    }
+    if (out)
+        fprintf(out, "applied %s\n", m->label);
+    return 1;
+}
+
 int db_migrate(struct db_conn *c, FILE *out, char *err, size_t errlen)
 {
     struct migration *m = NULL;
@@ -123,48 +158,27 @@ int db_migrate(struct db_conn *c, FILE *out, char *err, size_t errlen)
     if (n < 0)
         return -1;
     int rc = -1, applied = 0;
-    run(c, "SET statement_timeout = 0", 0, NULL);   /* a migration may rebuild a big index */
-    /* Two administrators migrating at once must not interleave. */
-    if (!run(c, "SELECT pg_advisory_lock(hashtext('careline.migrate'))", 0, NULL) ||
+    db_setting(c, "statement_timeout", "0");   /* a migration may rebuild a big index */
+    if (!run(c, "BEGIN", 0, NULL) || !run(c, lock_sql, 0, NULL) ||
         !run(c,
              "CREATE TABLE IF NOT EXISTS schema_migrations ("
              " version text PRIMARY KEY,"
              " checksum text NOT NULL,"
              " applied_at timestamptz NOT NULL DEFAULT now(),"
              " applied_by text NOT NULL DEFAULT current_user)",
-             0, NULL)) {
+             0, NULL) ||
+        !run(c, "COMMIT", 0, NULL)) {
         util_format(err, errlen, "cannot prepare schema_migrations: %s", db_error(c));
+        run(c, "ROLLBACK", 0, NULL);
         goto out;
     }
     for (int i = 0; i < n; i++) {
-        const char *p[2] = {m[i].version, m[i].sql};
-        PGresult *r = db_exec(c, "SELECT checksum = md5($2) FROM schema_migrations WHERE version = $1", 2, p);
-        if (!r) {
+        int one = migrate_one(c, &m[i], out);
+        if (one < 0) {
             util_format(err, errlen, "%s: %s", m[i].label, db_error(c));
             goto out;
         }
-        bool done = PQntuples(r) > 0;
-        bool same = done && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-        PQclear(r);
-        if (done) {
-            if (!same && out)
-                fprintf(out, "warning: %s changed since it was applied; not applied again\n", m[i].label);
-            continue;
-        }
-        if (!run(c, "BEGIN", 0, NULL)) {
-            util_format(err, errlen, "%s: %s", m[i].label, db_error(c));
-            goto out;
-        }
-        if (db_exec_script(c, m[i].sql) < 0 ||
-            !run(c, "INSERT INTO schema_migrations (version, checksum) VALUES ($1, md5($2))", 2, p) ||
-            !run(c, "COMMIT", 0, NULL)) {
-            util_format(err, errlen, "%s: %s", m[i].label, db_error(c));
-            run(c, "ROLLBACK", 0, NULL);
-            goto out;
-        }
-        applied++;
-        if (out)
-            fprintf(out, "applied %s\n", m[i].label);
+        applied += one;
     }
     if (out)
     {
@@ -175,7 +189,6 @@ int db_migrate(struct db_conn *c, FILE *out, char *err, size_t errlen)
     }
     rc = 0;
 out:
-    run(c, "SELECT pg_advisory_unlock(hashtext('careline.migrate'))", 0, NULL);
     for (int i = 0; i < n; i++) {
         free(m[i].version);
         free(m[i].label);
@@ -224,7 +237,7 @@ int db_seed(struct db_conn *c, long n, const char *region, FILE *out, char *err,
     const char *p[1] = {count};
     long long t0 = util_now_ms();
     /* A million customers take minutes: no statement timeout here. */
-    run(c, "SET statement_timeout = 0", 0, NULL);
+    db_setting(c, "statement_timeout", "0");
     if (!run(c, "BEGIN", 0, NULL) ||
         !run(c, "SELECT set_config('careline.seed_customers', $1, true)", 1, p) ||
         db_exec_script(c, region_sql) < 0 || db_exec_script(c, sql) < 0 || !run(c, "COMMIT", 0, NULL)) {
@@ -258,7 +271,7 @@ int db_seed(struct db_conn *c, long n, const char *region, FILE *out, char *err,
 int db_maintain(struct db_conn *c, FILE *out, char *err, size_t errlen)
 {
     /* At a million customers this is a few seconds' work, once a night. */
-    run(c, "SET statement_timeout = 0", 0, NULL);
+    db_setting(c, "statement_timeout", "0");
     PGresult *r = db_exec(c, "SELECT what, changed FROM careline_maintain()", 0, NULL);
     if (!r) {
         util_format(err, errlen, "maintain: %s", db_error(c));

@@ -162,7 +162,7 @@ void db_forget_owner(struct db_conn *c, const void *owner)
 
 bool db_busy(const struct db_conn *c)
 {
-    if (c->inflight)
+    if (c->inflight || (c->session && db_busy(c->session)))
         return true;
     for (const struct req *r = c->queue; r; r = r->next)
         if (!r->forgotten)
@@ -174,8 +174,8 @@ int db_wait(struct db_conn *c, int timeout_ms)
 {
     long long end = util_now_ms() + timeout_ms;
     while (db_busy(c)) {
-        struct pollfd fds[1];
-        int n = db_pollfds(c, fds, 1);
+        struct pollfd fds[2];
+        int n = db_pollfds(c, fds, 2);
         int t = db_timeout_ms(c);
         long long left = end - util_now_ms();
         if (left <= 0)
@@ -239,6 +239,13 @@ static void relisten(struct db_conn *c)
 {
     if (!c->relisten || c->inflight)
         return;
+    /* Behind a pooler a LISTEN would stay on whichever server connection
+     * ran it: the listeners get a session of their own. */
+    db_conn_session_sync(c);
+    if (c->pooled || (c->parent && c->parent->session != c)) {
+        c->relisten = false;
+        return;
+    }
     struct util_buf sql = {0};
     for (struct listener *l = c->listeners; l; l = l->next) {
         char *id = PQescapeIdentifier(c->pg, l->channel, strlen(l->channel));
@@ -310,12 +317,28 @@ static void send_request(struct db_conn *c, struct req *r, long long now)
     c->want_write = PQflush(c->pg) == 1;
 }
 
+/* The new session's probe goes before anything else (connect.c decides
+ * from its answer what the session may keep). */
+static void queue_probe(struct db_conn *c)
+{
+    c->reprobe = false;
+    struct req *r = db_conn_new_req(c, 1);
+    copy_stmt(&r->stmts[0], db_conn_probe_sql, 0, NULL);
+    r->probe = true;
+    r->next = c->queue;
+    c->queue = r;
+}
+
 static void send_next(struct db_conn *c)
 {
     if (c->state != DB_ONLINE || c->inflight || !cancel_delivered(c))
         return;
-    relisten(c);
-    rewarm(c);
+    if (c->reprobe) {
+        queue_probe(c);
+    } else {
+        relisten(c);
+        rewarm(c);
+    }
     long long now = util_now_ms();
     struct req **pp = &c->queue;
     while (*pp) {
@@ -386,19 +409,21 @@ void db_connect_start(struct db_conn *c)
 static void step_reconnect(struct db_conn *c)
 {
     c->poll = PQconnectPoll(c->pg);
-    if (c->poll == PGRES_POLLING_OK)
+    if (c->poll == PGRES_POLLING_OK) {
         db_conn_after_connect(c);
-    else if (c->poll == PGRES_POLLING_FAILED)
+    } else if (c->poll == PGRES_POLLING_FAILED && db_conn_options_refused(c, c->pg)) {
+        PQfinish(c->pg);   /* a pooler: again at once, without the options */
+        start_reconnect(c);
+    } else if (c->poll == PGRES_POLLING_FAILED) {
         lost(c, PQerrorMessage(c->pg));
+    }
 }
 
 int db_pollfds(struct db_conn *c, struct pollfd *out, int max)
 {
-    if (max < 1 || !c->pg)
-        return 0;
-    int fd = PQsocket(c->pg);
+    int fd = max >= 1 && c->pg ? PQsocket(c->pg) : -1;
     if (fd < 0)
-        return 0;
+        return db_conn_session_fds(c, out, max);
     out[0].fd = fd;
     out[0].revents = 0;
     if (c->state == DB_CONNECTING)
@@ -407,7 +432,7 @@ int db_pollfds(struct db_conn *c, struct pollfd *out, int max)
         /* Always read when online: notifications and a dropped server
          * arrive without a request in flight. */
         out[0].events = (short)(POLLIN | (c->want_write ? POLLOUT : 0));
-    return 1;
+    return 1 + db_conn_session_fds(c, out + 1, max - 1);
 }
 
 int db_timeout_ms(const struct db_conn *c)
@@ -438,9 +463,9 @@ int db_timeout_ms(const struct db_conn *c)
             if (due < 0 || at < due)
                 due = at;
         }
-    if (due < 0)
-        return -1;
-    return due <= now ? 0 : (int)(due - now);
+    int t = due < 0 ? -1 : due <= now ? 0 : (int)(due - now);
+    int st = c->session ? db_timeout_ms(c->session) : -1;
+    return st >= 0 && (t < 0 || st < t) ? st : t;
 }
 
 static void keep_error(struct db_conn *c, struct req *r, const PGresult *res)
@@ -495,7 +520,9 @@ static void read_results(struct db_conn *c)
             PQexitPipelineMode(c->pg);
             done = true;
         } else {
-            if (PQresultStatus(res) == PGRES_PIPELINE_ABORTED || !db_conn_result_ok(res))
+            /* The standby's lag is ours: its failure fails nothing. */
+            bool lag = !r->simple && r->cur < r->ncmds && r->cmds[r->cur] == CMD_LAG;
+            if (!lag && (PQresultStatus(res) == PGRES_PIPELINE_ABORTED || !db_conn_result_ok(res)))
                 keep_error(c, r, res);
             if (r->simple) {
                 PQclear(r->res[0]);
@@ -509,6 +536,10 @@ static void read_results(struct db_conn *c)
             c->stalled_at = 0;
             if (!r->prepare_only)
                 c->quiet_since = util_now_ms();
+            if (r->probe)
+                db_conn_probed(c, r->err ? NULL : r->res[0]);
+            if (r->err && !c->pooled && r->ncmds && r->cmds[0] == CMD_SETTINGS)
+                c->settings_dirty = true;   /* rolled back with the statement that failed */
             if (!after_cancel(c, r))
                 finish(r, NULL);
         }
@@ -611,6 +642,8 @@ static void check_answering(struct db_conn *c)
 
 void db_ready(struct db_conn *c, const struct pollfd *fds, int n)
 {
+    if (c->session)
+        db_ready(c->session, fds, n);
     short rev = 0;
     int fd = c->pg ? PQsocket(c->pg) : -1;
     for (int i = 0; i < n; i++)

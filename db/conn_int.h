@@ -2,6 +2,7 @@
 #ifndef CARELINE_DB_CONN_INT_H
 #define CARELINE_DB_CONN_INT_H
 
+#include <limits.h>
 #include <stdbool.h>
 
 #include "careline/db.h"
@@ -40,6 +41,7 @@ struct req {
     void (*cleanup)(void *ctx);
     bool forgotten;
     bool cancelled;         /* we asked the server to cancel it (it stopped answering, or was superseded) */
+    bool probe;             /* the new session's probe (connect.c): sent unnamed, before anything else */
     struct req *next;
 };
 
@@ -47,6 +49,11 @@ struct req {
 struct warm {
     char *name;
     struct stmt st;
+};
+
+/* A setting every statement runs under (db_setting). */
+struct setting {
+    char *name, *value;
 };
 
 struct listener {
@@ -64,6 +71,7 @@ struct db_conn {
     char *password;
     char error[1024];
     char target[256];
+    char where[320];             /* "socket DIR/.s.PGSQL.PORT" or "host H port P" of the last attempt */
     char sqlstate[6];
     struct req *queue;           /* waiting to be sent, in order */
     struct req *inflight;        /* at most one: one connection, one request */
@@ -92,6 +100,25 @@ struct db_conn {
     long long heard_at;          /* last sign of life while a request is out */
     long long stalled_at;        /* when it was found not answering, 0 if answering */
     long long connect_at;        /* when the current (re)connection began */
+    /* What a session may keep (connect.c, the one place that decides). */
+    bool pooled;                 /* a transaction-mode pooler is in between on this session */
+    bool options_refused;        /* the pooler refused the startup options: never send them again */
+    bool options_sent;           /* this session got the settings as startup options */
+    bool settings_dirty;         /* a session of its own lacks some setting: SET it with the next request */
+    struct setting *settings;
+    int nsettings;
+    bool reprobe;                /* the new session has not been probed yet */
+    /* The server behind the pooler, as the probe found it (comma lists of
+     * hosts and ports to try in turn, as libpq takes them), or NULLs; on a
+     * session connection, where it connects. */
+    char *behind_host, *behind_port, *behind_db;
+    bool standby;                /* the server is a standby (pg_is_in_recovery) */
+    double lag_s;                /* its lag as last measured, -1 unknown */
+    long long lag_at;            /* when it was measured (monotonic ms) */
+    /* LISTEN behind a pooler (conn_session.c). */
+    struct db_conn *session;     /* the session connection, straight to the server */
+    struct db_conn *parent;      /* set on a session connection: whose listeners it serves */
+    char session_error[512];     /* why live notifications do not work, "" when they do */
     /* A cancel on its way for a superseded request: nothing is sent until
      * the server has had it, so it can never hit the request after. */
     struct db_cancel *cancel;
@@ -110,6 +137,13 @@ struct db_conn {
 #define STALL_MS 4000
 #define ABANDON_MS 4000
 
+/* How often at most a standby's lag is measured, with the answers. */
+#define LAG_EVERY_MS 2000
+/* Commands of a pipeline that are the connection's own, not the request's
+ * (req.cmds holds statement i, ~i for its prepare, or one of these). */
+#define CMD_SETTINGS INT_MIN
+#define CMD_LAG (INT_MIN + 1)
+
 /* connect.c */
 void db_conn_set_state(struct db_conn *c, enum db_state s);
 void db_conn_set_error(struct db_conn *c, const char *msg);   /* libpq's trailing newline trimmed */
@@ -117,12 +151,33 @@ PGconn *db_conn_start(struct db_conn *c, bool async);         /* PQconnectStartP
 void db_conn_after_connect(struct db_conn *c);                 /* a new session: online, state callbacks */
 void db_conn_keep_sqlstate(struct db_conn *c, const PGresult *r);
 bool db_conn_result_ok(const PGresult *r);
+/* The one place that decides what a session may keep (connect.c):
+ * statements may go under a name (db_conn_stmt_name asks it). */
+bool db_conn_may_name(const struct db_conn *c);
+bool db_conn_needs_settings(const struct db_conn *c);   /* the next transaction carries the settings */
+/* In pipeline mode: the settings statement before a request's own; returns
+ * libpq's success. Its result is the command CMD_SETTINGS. */
+int db_conn_send_settings(struct db_conn *c);
+void db_conn_settings_sent(struct db_conn *c, bool ok);   /* its answer came */
+/* A failed connection attempt was the pooler refusing the options: true
+ * once (auto mode), and the options are not sent again; try again at once. */
+bool db_conn_options_refused(struct db_conn *c, PGconn *pg);
+extern const char db_conn_probe_sql[];   /* asked on every new session */
+void db_conn_probed(struct db_conn *c, const PGresult *r);   /* its answer (NULL: it failed) */
+/* conn_session.c */
+void db_conn_session_sync(struct db_conn *c);   /* LISTEN where this session needs it (after the probe) */
+void db_conn_session_free(struct db_conn *c);
+int db_conn_session_fds(struct db_conn *c, struct pollfd *out, int max);
+extern const char db_conn_lag_sql[];
+bool db_conn_wants_lag(const struct db_conn *c);   /* append the lag to the request being sent */
+void db_conn_lag_read(struct db_conn *c, const PGresult *r);
 /* conn.c */
 struct req *db_conn_new_req(struct db_conn *c, int nstmts);
 void db_conn_req_free(struct req *r);
-/* conn_prep.c: statements prepared once per connection. The one place that
- * decides whether a statement goes prepared, and under which name: NULL
- * when prepared statements are off (db_params.no_prepared) or too many. */
+/* conn_prep.c: statements prepared once per connection. Every prepare goes
+ * through here: the name a statement goes under, or NULL (unnamed) when
+ * the session may not name them (db_conn_may_name: prepared statements
+ * off, or a transaction-mode pooler in between) or there are too many. */
 const char *db_conn_stmt_name(struct db_conn *c, struct stmt *s);
 bool db_conn_is_prepared(const struct db_conn *c, const char *name);
 void db_conn_add_prepared(struct db_conn *c, const char *name);

@@ -29,7 +29,8 @@ static void name_of(const char *sql, char *out, size_t len)
 
 const char *db_conn_stmt_name(struct db_conn *c, struct stmt *s)
 {
-    if (c->p.no_prepared)
+    /* Off, or a transaction-mode pooler in between (connect.c decides). */
+    if (!db_conn_may_name(c))
         return NULL;
     if (!s->name) {
         char name[64];
@@ -113,7 +114,7 @@ void db_conn_free_ahead(struct db_conn *c)
 
 long long db_conn_ahead_due(const struct db_conn *c)
 {
-    if (c->p.no_prepared || c->ahead_next >= c->nahead)
+    if (!db_conn_may_name(c) || c->ahead_next >= c->nahead)
         return -1;
     return c->quiet_since + AHEAD_QUIET_MS;
 }
@@ -160,13 +161,22 @@ bool db_conn_send_pipeline(struct db_conn *c, struct req *r)
     if (!PQenterPipelineMode(c->pg))
         return false;
     free(r->cmds);
-    r->cmds = util_calloc((size_t)r->nstmts * 2 + 1, sizeof *r->cmds);
+    r->cmds = util_calloc((size_t)r->nstmts * 2 + 3, sizeof *r->cmds);
     r->ncmds = 0;
     r->cur = 0;
+    /* The session's settings first when it needs them (behind a pooler,
+     * every transaction: connect.c). */
+    if (db_conn_needs_settings(c)) {
+        if (!db_conn_send_settings(c))
+            return false;
+        r->cmds[r->ncmds++] = CMD_SETTINGS;
+    }
     for (int i = 0; i < r->nstmts; i++) {
         struct stmt *st = &r->stmts[i];
         const char *const *params = (const char *const *)st->params;
-        const char *name = db_conn_stmt_name(c, st);
+        /* The probe goes unnamed: until it answers, nobody knows whether
+         * a name would stay on a pooler's server connection. */
+        const char *name = r->probe ? NULL : db_conn_stmt_name(c, st);
         if (name && !db_conn_is_prepared(c, name)) {
             if (!PQsendPrepare(c->pg, name, st->sql, st->nparams, NULL))
                 return false;
@@ -181,6 +191,12 @@ bool db_conn_send_pipeline(struct db_conn *c, struct req *r)
             return false;
         r->cmds[r->ncmds++] = i;
     }
+    /* A standby's lag, with the answers (conn_session.c). */
+    if (!r->prepare_only && !r->probe && !r->warm && db_conn_wants_lag(c)) {
+        if (!PQsendQueryParams(c->pg, db_conn_lag_sql, 0, NULL, NULL, NULL, NULL, 0))
+            return false;
+        r->cmds[r->ncmds++] = CMD_LAG;
+    }
     return PQpipelineSync(c->pg) == 1;
 }
 
@@ -188,6 +204,14 @@ void db_conn_take_result(struct db_conn *c, struct req *r, PGresult *res)
 {
     int cmd = r->ncmds ? r->cmds[r->cur < r->ncmds ? r->cur : r->ncmds - 1] : 0;
     r->answered = true;
+    if (cmd == CMD_SETTINGS || cmd == CMD_LAG) {
+        if (cmd == CMD_SETTINGS)
+            db_conn_settings_sent(c, db_conn_result_ok(res));
+        else
+            db_conn_lag_read(c, res);
+        PQclear(res);
+        return;
+    }
     if (cmd < 0) {
         if (PQresultStatus(res) != PGRES_COMMAND_OK)
             unmark_prepared(c, r->stmts[~cmd].name);

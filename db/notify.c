@@ -155,6 +155,13 @@ int db_notify_waiting(struct db_conn *c, long long *queued, long long *sending, 
 
 int db_notify_listen(struct db_conn *c, char *err, size_t len)
 {
+    /* Claims name the worker's server process, and LISTEN needs a session:
+     * behind a transaction-mode pooler neither is the worker's own. */
+    if (db_pooled(c)) {
+        util_format(err, len, "the worker needs a connection straight to PostgreSQL, and this one goes through a "
+                              "transaction-mode pooler: point connection.conninfo (or PGHOST/PGPORT) at the server");
+        return -1;
+    }
     PGresult *r = db_exec(c, "LISTEN careline_notify", 0, NULL);
     if (!r) {
         db_fail(c, err, len);

@@ -7,8 +7,9 @@
 #include "careline/util.h"
 
 /* Times on screen are the utility's local time (utility_region.timezone),
- * whatever the server's default: set for every new session. */
-static const char timezone_sql[] = "SELECT set_config('TimeZone', careline_timezone(), false)";
+ * whatever the server's default: a setting of the connection (db_setting),
+ * so that every session has it, and every transaction behind a pooler. */
+static const char timezone_sql[] = "SELECT careline_timezone() AS zone";
 static const char staff_sql[] =
     "SELECT coalesce(current_staff_id(), 0) AS staff_id, coalesce((SELECT group_role FROM staff"
     " WHERE id = current_staff_id()), CASE WHEN pg_has_role('careline_supervisor', 'member')"
@@ -17,8 +18,11 @@ static const char staff_sql[] =
 int db_session_zone(struct db_conn *c)
 {
     PGresult *r = db_exec(c, timezone_sql, 0, NULL);
+    int rc = r && PQntuples(r) == 1 ? 0 : -1;
+    if (rc == 0)
+        db_setting(c, "TimeZone", PQgetvalue(r, 0, 0));
     PQclear(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 int db_session_start(struct db_conn *c, long long *staff_id, char *role, size_t rolelen)
@@ -39,8 +43,16 @@ int db_session_start(struct db_conn *c, long long *staff_id, char *role, size_t 
     return rc;
 }
 
+/* The zone may have changed while the connection was away. */
+static void zone_read(void *ctx, const PGresult *res, const char *err, double ms)
+{
+    (void)ms;
+    if (!err && res && PQntuples(res) == 1)
+        db_setting(ctx, "TimeZone", PQgetvalue(res, 0, 0));
+}
+
 void db_session_resume(struct db_conn *c)
 {
-    struct db_query q = {.sql = timezone_sql};
+    struct db_query q = {.sql = timezone_sql, .done = zone_read, .ctx = c};
     db_send(c, &q);
 }

@@ -175,7 +175,17 @@ static bool problem(const struct dashboard *d)
     return d->error || (rdb != app_db() && db_state(rdb) != DB_ONLINE);
 }
 
-static int head_rows(const struct dashboard *d) { return problem(d) ? 3 : 2; }
+/* The figures come from a standby that lags: how far, as of their load. */
+static const char *stale(char *buf, size_t len)
+{
+    return db_standby_note(app_report_db(), app_conf()->stale_after_seconds, buf, len);
+}
+
+static int head_rows(const struct dashboard *d)
+{
+    char note[160];
+    return problem(d) || (d->have && *stale(note, sizeof note)) ? 3 : 2;
+}
 
 static void draw_head(struct dashboard *d, struct tui_rect b)
 {
@@ -199,7 +209,7 @@ static void draw_head(struct dashboard *d, struct tui_rect b)
     util_format(per, sizeof per, "%s/%s/%s/%s", k[0], k[1], k[2], k[3]);
     tui_keymap_keys_for("global", TUI_ACT_OPEN, k[4], sizeof k[4]);
     struct db_conn *rdb = app_report_db();
-    char state[64];
+    char state[64], note[160] = "";
     if (rdb != app_db() && db_state(rdb) != DB_ONLINE)
         util_format(line, sizeof line, "The report database is %s: %.*s", db_state_text(rdb, state, sizeof state),
                     (int)strcspn(db_error(rdb), "\n"), db_error(rdb));
@@ -207,11 +217,13 @@ static void draw_head(struct dashboard *d, struct tui_rect b)
         util_format(line, sizeof line, "%s%s", d->error, d->have ? " (the figures below are older)" : "");
     else if (!d->have)
         util_format(line, sizeof line, "Loading the figures...");
+    else if (*stale(note, sizeof note))
+        util_format(line, sizeof line, "%s. %s lists what a figure counts; %s: day, week, month, days.", note, k[4], per);
     else
         util_format(line, sizeof line, "Live. %s lists what a figure counts; %s: day, week, month, days.", k[4], per);
     /* A problem may take two rows (the list moves down one): never cut. */
     struct tui_rect r = {b.y + 1, b.x + 1, head_rows(d) - 1, b.w - 2};
-    tui_put_wrapped(r, problem(d) ? TUI_ROLE_ERROR : TUI_ROLE_DIM, line, 0, false);
+    tui_put_wrapped(r, problem(d) ? TUI_ROLE_ERROR : note[0] ? TUI_ROLE_WARN : TUI_ROLE_DIM, line, 0, false);
 }
 
 static void draw_line(const struct dash_line *x, int y, struct tui_rect b, bool selected)

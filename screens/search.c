@@ -23,6 +23,7 @@ struct search {
     bool fetching;                  /* the next rows of the shown search are on their way */
     bool near;                      /* the first page has near matches (told on the line above) */
     char hint[256];                 /* why the text cannot be searched, or the last error */
+    char stale[160];                /* the results come from a standby this far behind, "" fresh */
     bool hint_is_error;
     char shown_for[256];            /* the text the current results answer */
     char pending_for[256];
@@ -69,7 +70,7 @@ static void fetch_more(struct search *s)
     if (!s->res || !s->res->more || s->fetching || s->searching || s->list.sel < s->res->count - page_rows(s))
         return;
     s->fetching = true;
-    db_search_page(app_db(), s->shown_for, s->res->count, page_rows(s), 0, on_results, s);
+    db_search_page(app_search_db(), s->shown_for, s->res->count, page_rows(s), 0, on_results, s);
 }
 
 static bool long_flags(const struct db_search_hit *h, int from, int to)
@@ -133,6 +134,8 @@ static void on_results(void *ctx, struct db_search_result *r)
     s->res = r;
     s->near = !r->total_capped && r->count > r->total;
     s->short_flags = false;
+    /* Measured with the answer (db_standby_lag). */
+    db_standby_note(app_search_db(), app_conf()->stale_after_seconds, s->stale, sizeof s->stale);
     util_format(s->shown_for, sizeof s->shown_for, "%s", s->pending_for);
     tui_list_set_count(&s->list, r->count);
     s->list.sel = r->count ? 0 : -1;
@@ -141,7 +144,7 @@ static void on_results(void *ctx, struct db_search_result *r)
     s->hint_is_error = false;
     if (r->more) {
         s->fetching = true;
-        db_search_page(app_db(), s->shown_for, r->count, page_rows(s), PREFETCH_MS, on_results, s);
+        db_search_page(app_search_db(), s->shown_for, r->count, page_rows(s), PREFETCH_MS, on_results, s);
     }
     tui_invalidate();
 }
@@ -149,7 +152,7 @@ static void on_results(void *ctx, struct db_search_result *r)
 static void start_search(struct search *s)
 {
     const char *text = s->input.text;
-    struct db_conn *db = app_db();
+    struct db_conn *db = app_search_db();
     if (db_search_check(text, s->hint, sizeof s->hint) < 0) {
         /* Input that cannot be searched gets a hint, never a database error;
          * an older search still in flight must not overwrite the hint. */
@@ -189,7 +192,7 @@ static void *search_open(void *arg)
 static void search_close(void *st)
 {
     struct search *s = st;
-    db_forget_owner(app_db(), s);
+    db_forget_owner(app_search_db(), s);
     tui_field_free(&s->input);
     if (s->res) {
         db_search_result_free(s->res);
@@ -272,7 +275,7 @@ static enum tui_role result_line(const struct search *s, char *line, size_t len)
     } else if (s->hint[0]) {
         util_format(line, len, "%s", s->hint);
         role = s->hint_is_error ? TUI_ROLE_ERROR : TUI_ROLE_HINT;
-    } else if (s->searching && db_state(app_db()) != DB_ONLINE) {
+    } else if (s->searching && db_state(app_search_db()) != DB_ONLINE) {
         util_format(line, len, "Offline: the search runs as soon as the connection is back");
         role = TUI_ROLE_WARN;
     } else if (s->searching) {
@@ -310,7 +313,14 @@ static void search_draw(void *st, struct tui_rect b)
     tui_put(b.y + 1, b.x, b.w, role, line);
     if (b.h < 3 || !s->res)
         return;
-    struct tui_rect lr = {b.y + 2, b.x, b.h - 2, b.w};
+    /* Results from a standby that lags: how old they may be, on a row of their own. */
+    int top = 2;
+    if (s->stale[0] && b.h >= 4) {
+        tui_fill(b.y + 2, b.x, b.w, TUI_ROLE_NORMAL);
+        tui_put(b.y + 2, b.x, b.w, TUI_ROLE_WARN, s->stale);
+        top = 3;
+    }
+    struct tui_rect lr = {b.y + top, b.x, b.h - top, b.w};
     s->narrow = b.w < NARROW_BELOW;
     /* One form for the list: letters from the moment a row in view (or
      * about to be) has words that do not fit, and from then on, so

@@ -13,6 +13,9 @@ struct db_conn *app_db(void);
  * database.report_conninfo when that is set (made in the background on
  * first use; a standby, say), else app_db(). */
 struct db_conn *app_report_db(void);
+/* Search's connection: database.search_conninfo's own (a standby, made on
+ * first use), else app_db(). */
+struct db_conn *app_search_db(void);
 
 /* Notifications pushed by the database (LISTEN/NOTIFY through the event
  * loop), relayed to whichever screens asked: "careline_event",

@@ -34,6 +34,7 @@ struct cli_command {
     X(seed) \
     X(maintain) \
     X(check_config) \
+    X(check_connection) \
     X(search) \
     X(keys) \
     X(lifecycle) \

@@ -14,8 +14,12 @@ struct conf {
     char *service;            /* pg_service.conf name; "" = none */
     int connect_timeout;      /* seconds */
     int statement_timeout_ms;
-    int prepared_statements;  /* 0 behind a transaction-mode pooler */
+    int prepared_statements;  /* 0: never named (a pooler in between makes them unnamed anyway) */
+    int pooler;               /* connection.pooler: enum db_pooler (auto, none, transaction) */
+    char *listen_conninfo;    /* where LISTEN goes behind a pooler; "" = the server the pooler names */
     char *report_conninfo;    /* database.report_conninfo: the dashboard's and reports' reads; "" = conninfo */
+    char *search_conninfo;    /* database.search_conninfo: search's reads; "" = conninfo */
+    int stale_after_seconds;  /* a standby this far behind is said to be on the screens that read it */
     enum tui_theme_pref theme;
     enum tui_ascii_pref ascii;
     int search_delay_ms;

@@ -9,16 +9,29 @@
 
 struct db_conn;
 
+/* What stands between Careline and PostgreSQL (connection.pooler). */
+enum db_pooler {
+    DB_POOLER_AUTO,          /* find out on every new session (the default) */
+    DB_POOLER_NONE,          /* PostgreSQL itself, or a pooler in session mode */
+    DB_POOLER_TRANSACTION,   /* a transaction-mode pooler (PgBouncer pool_mode = transaction) */
+};
+
 struct db_params {
     const char *conninfo;      /* connection string or URI; NULL/"" = environment */
     const char *service;       /* pg_service.conf name; NULL/"" = none */
     int connect_timeout;       /* seconds */
     int statement_timeout_ms;  /* 0 = server default */
     const char *application_name;
-    /* Named prepared statements for hot queries (search). Off behind a
-     * transaction-mode pooler (PgBouncer before 1.21), where a session's
-     * statements do not follow it from one server connection to another. */
+    /* Never name prepared statements (connection.prepared_statements =
+     * "no"). Behind a transaction-mode pooler they are unnamed anyway. */
     bool no_prepared;
+    /* Behind a transaction-mode pooler nothing is kept in the session
+     * (db/connect.c, "what a session may keep"): settings travel with every
+     * transaction, statements are unnamed, LISTEN has a connection of its
+     * own straight to the server: listen_conninfo, or (NULL/"") the server
+     * the pooler says it is connected to. */
+    enum db_pooler pooler;
+    const char *listen_conninfo;
 };
 
 enum db_state { DB_OFFLINE, DB_CONNECTING, DB_ONLINE };
@@ -52,6 +65,33 @@ bool db_answering(const struct db_conn *c);
 const char *db_state_text(const struct db_conn *c, char *buf, size_t len);
 PGconn *db_pg(struct db_conn *c);   /* raw handle, for db/ modules only */
 bool db_prepared_ok(const struct db_conn *c);   /* named prepared statements may be used */
+/* A transaction-mode pooler is in between (configured, or found out on the
+ * current session): nothing may rely on session state. */
+bool db_pooled(const struct db_conn *c);
+/* A run-time setting every statement of this handle must run under (SET
+ * name = value), now and on every later session: a startup option or a SET
+ * for a server of its own, sent with every transaction behind a pooler.
+ * The connection's own (statement_timeout, jit, the search's trigram
+ * threshold) are made by db_new; the time zone by db_session_start. */
+void db_setting(struct db_conn *c, const char *name, const char *value);
+/* Live notifications (LISTEN) work: online and listening, on this
+ * connection or on the session connection a pooler needs. When false and
+ * why is not NULL, *why says what is wrong in a sentence. */
+bool db_listening(const struct db_conn *c, const char **why);
+/* Run the handle's loop until db_listening() (after db_listen), at most
+ * timeout_ms; returns db_listening(). For check-connection. */
+bool db_listening_wait(struct db_conn *c, int timeout_ms);
+/* What stands between this handle and the server and what that means, one
+ * "what: how" line each (careline check-connection prints it). Heap text. */
+char *db_route_text(const struct db_conn *c);
+/* How far a standby this handle reads from is behind its primary, in
+ * seconds, as of the last answer (measured with the answers, at most every
+ * two seconds); -1 when the server is a primary or nothing is known yet. */
+double db_standby_lag(const struct db_conn *c);
+/* "" when the data read is fresh (a primary, or a standby less than
+ * warn_s seconds behind); else a sentence for the screen, 40 characters at
+ * most: "From a standby 12 s behind the primary". */
+const char *db_standby_note(const struct db_conn *c, int warn_s, char *buf, size_t len);
 
 /* ---- synchronous (command-line commands, tests) ---------------------- */
 

@@ -17,7 +17,10 @@ static int check_config_run(int argc, char **argv)
     printf("configuration: %s\n", c->path ? c->path : "built-in defaults (no file found)");
     printf("connection: %s%s%s\n", *c->conninfo ? c->conninfo : "(PG* environment)",
            *c->service ? ", service " : "", c->service);
+    static const char *const poolers[] = {"auto (found out on every connection)", "none", "transaction"};
+    printf("pooler: %s%s%s\n", poolers[c->pooler], *c->listen_conninfo ? "; live updates: " : "", c->listen_conninfo);
     printf("reports: %s\n", c->report_conninfo && *c->report_conninfo ? c->report_conninfo : "(the connection above)");
+    printf("search: %s\n", c->search_conninfo && *c->search_conninfo ? c->search_conninfo : "(the connection above)");
     printf("theme: %s, ascii: %s\n", themes[c->theme], ascii[c->ascii]);
     printf("journal: %s\n", c->journal_dir);
     printf("ok\n");

@@ -27,6 +27,7 @@ struct known {
 static const char *const theme_choices[] = {"auto", "color", "mono", NULL};
 static const char *const ascii_choices[] = {"auto", "yes", "no", NULL};
 static const char *const no_yes_choices[] = {"no", "yes", NULL};
+static const char *const pooler_choices[] = {"auto", "none", "transaction", NULL};   /* enum db_pooler's order */
 
 #define OFF(f) offsetof(struct conf, f)
 static const struct known known[] = {
@@ -35,7 +36,11 @@ static const struct known known[] = {
     {"connection.connect_timeout", K_INT, OFF(connect_timeout), 1, 600, NULL},
     {"connection.statement_timeout_ms", K_INT, OFF(statement_timeout_ms), 0, 3600000, NULL},
     {"connection.prepared_statements", K_CHOICE, OFF(prepared_statements), 0, 0, no_yes_choices},
+    {"connection.pooler", K_CHOICE, OFF(pooler), 0, 0, pooler_choices},
+    {"connection.listen_conninfo", K_STR, OFF(listen_conninfo), 0, 0, NULL},
     {"database.report_conninfo", K_STR, OFF(report_conninfo), 0, 0, NULL},
+    {"database.search_conninfo", K_STR, OFF(search_conninfo), 0, 0, NULL},
+    {"database.stale_after_seconds", K_INT, OFF(stale_after_seconds), 1, 3600, NULL},
     {"ui.theme", K_CHOICE, OFF(theme), 0, 0, theme_choices},
     {"ui.ascii", K_CHOICE, OFF(ascii), 0, 0, ascii_choices},
     {"ui.search_delay_ms", K_INT, OFF(search_delay_ms), 0, 5000, NULL},
@@ -284,6 +289,8 @@ void conf_free(struct conf *c)
     free(c->conninfo);
     free(c->service);
     free(c->report_conninfo);
+    free(c->listen_conninfo);
+    free(c->search_conninfo);
     free(c->journal_dir);
     struct conf_notify *n = &c->notify;
     free(n->sendmail);

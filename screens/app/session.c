@@ -22,6 +22,7 @@
 static struct conf conf;
 static struct db_conn *db;
 static struct db_conn *report_db;   /* database.report_conninfo, made on first use */
+static struct db_conn *search_db;   /* database.search_conninfo, made on first use */
 static long long staff_id;
 static char staff_role[16] = "agent";
 
@@ -44,6 +45,8 @@ void app_end(void)
 {
     db_free(report_db);
     report_db = NULL;
+    db_free(search_db);
+    search_db = NULL;
     db_free(db);
     db = NULL;
     conf_free(&conf);
@@ -202,6 +205,8 @@ static struct db_params params_for(const char *conninfo, const char *name)
         .statement_timeout_ms = conf.statement_timeout_ms,
         .application_name = name,
         .no_prepared = !conf.prepared_statements,
+        .pooler = (enum db_pooler)conf.pooler,
+        .listen_conninfo = conf.listen_conninfo,
     };
 }
 
@@ -215,6 +220,19 @@ struct db_conn *app_report_db(void)
         db_connect_start(report_db);
     }
     return report_db;
+}
+
+struct db_conn *app_search_db(void)
+{
+    if (!conf.search_conninfo || !*conf.search_conninfo)
+        return db;
+    if (!search_db) {
+        struct db_params p = params_for(conf.search_conninfo, "careline-search");
+        search_db = db_new(&p);
+        db_search_prepare(search_db);   /* its statements prepared and warmed there */
+        db_connect_start(search_db);
+    }
+    return search_db;
 }
 
 /* Connect, asking for a password when the server wants one and nobody gave
@@ -249,21 +267,41 @@ int app_connect(bool interactive, bool reports)
 
 /* ---- the event loop's view of the database --------------------------- */
 
+/* The session's connection and the reading ones made so far. */
+static int conns(struct db_conn **out)
+{
+    int n = 0;
+    out[n++] = db;
+    if (report_db)
+        out[n++] = report_db;
+    if (search_db)
+        out[n++] = search_db;
+    return n;
+}
+
 static int hook_fds(struct pollfd *out, int max)
 {
-    int n = db_pollfds(db, out, max);
-    return report_db ? n + db_pollfds(report_db, out + n, max - n) : n;
+    struct db_conn *c[3];
+    int k = conns(c), n = 0;
+    for (int i = 0; i < k; i++)
+        n += db_pollfds(c[i], out + n, max - n);
+    return n;
 }
 static int hook_timeout(void)
 {
-    int t = db_timeout_ms(db);
-    int r = report_db ? db_timeout_ms(report_db) : -1;
-    if (r >= 0 && (t < 0 || r < t))
-        t = r;
+    struct db_conn *c[3];
+    int k = conns(c), t = -1;
+    bool away = false;
+    for (int i = 0; i < k; i++) {
+        int ti = db_timeout_ms(c[i]);
+        if (ti >= 0 && (t < 0 || ti < t))
+            t = ti;
+        away |= db_state(c[i]) != DB_ONLINE;
+    }
     if (want_ticks() && (t < 0 || t > 1000))
         t = 1000;
     /* While offline the status line (or the dashboard) counts down the retry. */
-    if ((db_state(db) != DB_ONLINE || (report_db && db_state(report_db) != DB_ONLINE)) && (t < 0 || t > 1000))
+    if (away && (t < 0 || t > 1000))
         t = 1000;
     int lock = scr_lock_timeout_ms();
     return lock >= 0 && (t < 0 || lock < t) ? lock : t;
@@ -276,16 +314,28 @@ static void show_state(void)
 }
 static void hook_ready(const struct pollfd *fds, int n)
 {
-    db_ready(db, fds, n);
-    if (report_db)
-        db_ready(report_db, fds, n);
+    struct db_conn *c[3];
+    int k = conns(c);
+    bool away = false;
+    for (int i = 0; i < k; i++) {
+        db_ready(c[i], fds, n);
+        away |= db_state(c[i]) != DB_ONLINE;
+    }
     scr_lock_tick();
     tick();
-    if (db_state(db) != DB_ONLINE || (report_db && db_state(report_db) != DB_ONLINE))
+    if (away)
         tui_invalidate();
     show_state();
 }
-static bool hook_busy(void) { return db_busy(db) || (report_db && db_busy(report_db)); }
+static bool hook_busy(void)
+{
+    struct db_conn *c[3];
+    int k = conns(c);
+    bool busy = false;
+    for (int i = 0; i < k; i++)
+        busy |= db_busy(c[i]);
+    return busy;
+}
 static void on_state(void *ctx, enum db_state s)
 {
     (void)ctx;

@@ -4,6 +4,7 @@
 # runs never collide and a killed run leaves nothing that blocks the next one.
 # As root the server runs as the unprivileged 'postgres' user, as PostgreSQL
 # refuses to run as root. Exports PGHOST, PGPORT, PGUSER, PGDATABASE.
+# PGTMP_MAX_CONNECTIONS (300): more for the load driver's thousand terminals.
 
 pgtmp_bindir() {
     local d
@@ -35,6 +36,12 @@ pgtmp_free_port() {
     echo 54329
 }
 
+pgtmp_opts() {   # pgtmp_opts DIR: the server's options
+    echo "-p $PGPORT -k $1/sock -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+         "-c max_connections=${PGTMP_MAX_CONNECTIONS:-300} -c shared_buffers=256MB -c max_wal_size=4GB" \
+         "-c checkpoint_timeout=30min -c track_functions=all"
+}
+
 # pgtmp_start [DIR]: start a cluster in DIR (default: a new temporary folder).
 # With PGTMP_KEEP=1 the folder is not removed at exit (bench reuses it).
 pgtmp_start() {
@@ -58,8 +65,7 @@ pgtmp_start() {
     trap 'exit 130' INT TERM HUP
     # PGTMP_POSTGRES: another server program to start (a wrapper, as under a faked clock).
     pgtmp_as "$bindir/pg_ctl" ${PGTMP_POSTGRES:+-p "$PGTMP_POSTGRES"} -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-p $PGPORT -k $dir/sock -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=256MB -c max_wal_size=4GB -c checkpoint_timeout=30min -c track_functions=all" \
-        start >/dev/null \
+        -o "$(pgtmp_opts "$dir")" start >/dev/null \
         || { echo "pgtmp: server did not start:" >&2; cat "$dir/server.log" >&2; return 1; }
     export PGHOST=$dir/sock PGPORT PGUSER=postgres PGDATABASE=postgres
     unset PGSERVICE PGPASSWORD
@@ -81,6 +87,5 @@ pgtmp_server_stop() {
 }
 pgtmp_server_start() {
     pgtmp_as "$PGTMP_BIN/pg_ctl" ${PGTMP_POSTGRES:+-p "$PGTMP_POSTGRES"} -D "$PGTMP_DIR/data" -l "$PGTMP_DIR/server.log" -w -t 60 \
-        -o "-p $PGPORT -k $PGTMP_DIR/sock -c listen_addresses='' -c fsync=off -c max_connections=300" \
-        start >/dev/null
+        -o "$(pgtmp_opts "$PGTMP_DIR")" start >/dev/null
 }

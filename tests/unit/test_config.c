@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "careline/config.h"
+#include "careline/db.h"
 #include "careline/keymap.h"
 #include "careline/util.h"
 #include "careline/validate.h"
@@ -72,6 +73,10 @@ static void test_defaults(void **state)
     assert_int_equal(c.prepared_statements, 1);
     assert_int_equal(c.queue_at_risk_percent, 25);
     assert_int_equal(c.queue_limit, 500);
+    assert_int_equal(c.pooler, DB_POOLER_AUTO);   /* found out, no switch */
+    assert_string_equal(c.listen_conninfo, "");
+    assert_string_equal(c.search_conninfo, "");
+    assert_int_equal(c.stale_after_seconds, 5);
     char want[300];
     assert_int_equal(util_format_fits(want, sizeof want, "%s/.local/state/careline", dir), 0);
     assert_string_equal(c.journal_dir, want);
@@ -105,13 +110,19 @@ static void test_override(void **state)
     char err[512] = "";
     const char *path = write_conf("good.conf",
                                   "# a comment\n"
-                                  "connection = { conninfo = \"dbname=careline host=db1\"; prepared_statements = \"no\"; };\n"
+                                  "connection = { conninfo = \"dbname=careline host=db1\"; prepared_statements = \"no\";\n"
+                                  "  pooler = \"transaction\"; listen_conninfo = \"host=db1 port=5432\"; };\n"
+                                  "database = { search_conninfo = \"host=standby1 dbname=careline\"; stale_after_seconds = 10; };\n"
                                   "ui = { ascii = \"yes\"; search_limit = 20; };\n"
                                   "patterns = { account_no = \"^A[0-9]{6}$\"; };\n"
                                   "paths = { journal_dir = \"/var/tmp/j\"; };\n");
     assert_int_equal(conf_load(&c, path, err, sizeof err), 0);
     assert_string_equal(c.conninfo, "dbname=careline host=db1");
     assert_int_equal(c.prepared_statements, 0);
+    assert_int_equal(c.pooler, DB_POOLER_TRANSACTION);
+    assert_string_equal(c.listen_conninfo, "host=db1 port=5432");
+    assert_string_equal(c.search_conninfo, "host=standby1 dbname=careline");
+    assert_int_equal(c.stale_after_seconds, 10);
     assert_int_equal(c.ascii, TUI_ASCII_YES);
     assert_int_equal(c.search_limit, 20);
     assert_int_equal(c.connect_timeout, 5);   /* from the defaults */
@@ -154,6 +165,10 @@ static void test_wrong_types(void **state)
     expect_error("queue = { at_risk_percent = 0.25; };\n", "bad.conf:1: queue.at_risk_percent: expected a whole number");
     expect_error("queue = { limit = 3; };\n", "bad.conf:1: queue.limit: must be in 10..5000");
     expect_error("queue = { at_risk = 20; };\n", "bad.conf:1: unknown setting 'queue.at_risk'");
+    expect_error("connection = {\n pooler = \"session\";\n};\n",
+                 "bad.conf:2: connection.pooler: must be one of auto, none, transaction");
+    expect_error("database = { stale_after_seconds = 0; };\n", "bad.conf:1: database.stale_after_seconds: must be in 1..3600");
+    expect_error("database = { search_conninfo = 1; };\n", "bad.conf:1: database.search_conninfo: expected a string");
 }
 
 static void test_bad_pattern(void **state)
