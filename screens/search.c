@@ -280,6 +280,9 @@ static enum scr_result search_action(void *st, enum tui_action a)
     case TUI_ACT_DASHBOARD:
         scr_open_dashboard();
         return SCR_REDRAW;
+    case TUI_ACT_UNMATCHED:
+        scr_open_unmatched();
+        return SCR_REDRAW;
     case TUI_ACT_FOCUS_INPUT:
         s->focus = FOCUS_INPUT;
         return SCR_REDRAW;
