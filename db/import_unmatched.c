@@ -25,8 +25,9 @@ static const char list_sql[] =
     "  'Latitude, longitude: ' || (r.latitude::text || ', ' || r.longitude::text),"
     "  'Description: ' || nullif(btrim(r.description), ''),"
     "  'Resolution: ' || nullif(btrim(r.resolution), '')) AS detail,"
-    " btrim(concat_ws(' ', coalesce(nullif(btrim(r.address), ''), nullif(btrim(r.intersection_street_1), ''),"
-    "  nullif(btrim(r.street), '')), CASE WHEN r.address IS NULL OR btrim(r.address) = '' THEN r.zip END)) AS search,"
+    /* What to search with first: the address, else the ZIP (an intersection's premises are around it). */
+    " coalesce(nullif(btrim(r.address), ''), nullif(btrim(r.zip), ''), nullif(btrim(r.intersection_street_1), ''),"
+    "  nullif(btrim(r.street), ''), '') AS search,"
     " count(*) OVER () AS total"
     " FROM service_request r JOIN complaint_category cat ON cat.id = r.category_id"
     " WHERE r.complaint_id IS NULL AND r.dismissed_at IS NULL"
@@ -41,14 +42,19 @@ static const struct db_col list_cols[] = {
 #undef U
 static const struct db_shape list_shape = DB_SHAPE("unmatched requests", struct db_unmatched, list_cols);
 
-/* Premises held now whose address has every word typed (the last one may
- * be begun), whose postcode is the text, or whose customer has the text as
- * account number. $1 the text, $2 the limit. */
+/* Premises held now whose address has every word typed but the street
+ * types and directions (when there are others: "123 WEST 45 STREET" looks
+ * for 123 and 45, written 45 or 45th), the last one maybe begun; whose
+ * postcode is the text; or whose customer has the text as account number.
+ * $1 the text, $2 the limit. */
 static const char premises_sql[] =
     "WITH w AS (SELECT x AS word, n, n = max(n) OVER () AS is_last"
     " FROM regexp_split_to_table(lower($1), '[^[:alnum:]]+') WITH ORDINALITY AS t(x, n) WHERE x <> ''),"
-    " q AS (SELECT string_agg(quote_literal(word) || CASE WHEN is_last THEN ':*' ELSE '' END, ' & ' ORDER BY n)::tsquery"
-    " AS q FROM w),"
+    " k AS (SELECT * FROM w WHERE NOT import_generic_word(word) OR NOT EXISTS"
+    " (SELECT 1 FROM w w2 WHERE NOT import_generic_word(w2.word))),"
+    " q AS (SELECT string_agg(g, ' & ')::tsquery AS q FROM (SELECT '(' || string_agg(quote_literal(v)"
+    " || CASE WHEN k.is_last THEN ':*' ELSE '' END, ' | ') || ')' AS g"
+    " FROM k CROSS JOIN LATERAL unnest(import_word_variants(k.word)) v GROUP BY k.n, k.is_last) y),"
     " hits AS (SELECT d.customer_id, d.premise_id FROM search_doc d, q WHERE d.source = 'a' AND d.tokens @@ q.q"
     " UNION SELECT cp.customer_id, cp.premise_id FROM premise p"
     "  JOIN customer_premise cp ON cp.premise_id = p.id AND cp.end_date IS NULL"

@@ -31,6 +31,7 @@ struct unmatched {
     char *prem_error;
     enum focus focus;
     bool busy;                    /* a link or set-aside waits for its answer */
+    bool linking;                 /* which of the two */
     char acting[160];             /* what it is about, for the message */
 };
 
@@ -293,8 +294,8 @@ static void answered(void *ctx, const char *reference, bool stale, const char *e
         tui_message(TUI_ROLE_WARN, "Someone changed this request first; the list is up to date now.");
     else if (err)
         tui_message(TUI_ROLE_ERROR, "Not done: %.*s", (int)strcspn(err, "\n"), err);
-    else if (reference && reference[0] == 'C')
-        tui_message(TUI_ROLE_OK, "%s: complaint %s opened.", u->acting, reference);
+    else if (u->linking)
+        tui_message(TUI_ROLE_OK, "Complaint %s opened %s.", reference ? reference : "", u->acting);
     else
         tui_message(TUI_ROLE_OK, "%s.", u->acting);
     reload(u);
@@ -310,8 +311,8 @@ static enum scr_result link_selected(struct unmatched *u)
         tui_message(TUI_ROLE_WARN, "Find the premise first: type its address, ZIP or account number.");
         return SCR_REDRAW;
     }
-    util_format(u->acting, sizeof u->acting, "%s %s linked to %s (%s)", r->source, r->number, p->address, p->customer);
-    u->busy = true;
+    util_format(u->acting, sizeof u->acting, "for %s (%s %s)", p->customer, r->source, r->number);
+    u->busy = u->linking = true;
     db_unmatched_link(app_db(), r->id, r->version, p->premise_id, p->customer_id, answered, u);
     return SCR_REDRAW;
 }
@@ -325,6 +326,7 @@ static void on_reason(void *ctx, int choice, const char *text)
         return;
     util_format(u->acting, sizeof u->acting, "%s %s set aside", r->source, r->number);
     u->busy = true;
+    u->linking = false;
     db_unmatched_dismiss(app_db(), r->id, r->version, text, answered, u);
 }
 
@@ -335,7 +337,7 @@ static enum scr_result set_aside(struct unmatched *u)
         return SCR_HANDLED;
     struct prompt_spec p = {.title = "Set the request aside",
                             .question = "It leaves this list without a complaint. Say why (a hydrant, a street, "
-                                        "not our customer): supervisors see it.",
+                                        "not our customer): the reason stays with the request.",
                             .text_label = "Why", .text_required = true, .text_max = 300, .done = on_reason, .ctx = u};
     scr_open_prompt(&p);
     return SCR_REDRAW;
@@ -400,6 +402,11 @@ static enum scr_result unmatched_action(void *st, enum tui_action a)
         return SCR_REDRAW;
     case TUI_ACT_SET_ASIDE:
         return set_aside(u);
+    case TUI_ACT_CLEAR:
+        tui_field_set(&u->search, "");
+        u->focus = F_SEARCH;
+        search_premises(u, 0);
+        return SCR_REDRAW;
     case TUI_ACT_REQUEST_DETAILS:
         return show_details(u);
     case TUI_ACT_NEXT_FIELD:

@@ -184,6 +184,19 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 CREATE INDEX premise_address_key_idx ON premise (import_address_key(address_line1, postcode));
 
+-- Words of an address that say little on their own (street types, directions): a search for
+-- a premise leaves them out when the address has other words.
+CREATE FUNCTION import_generic_word(p text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT p ~ '^(street|st|str|avenue|ave|av|road|rd|place|pl|drive|dr|lane|ln|court|ct|boulevard|blvd|terrace|ter|parkway|pkwy|highway|hwy|square|sq|east|west|north|south|e|w|n|s|the|and)$'
+$$;
+-- The ways a word of an address may be written in the search index: a number with or
+-- without its ordinal suffix ("45", "45th", "45st", ...), and as it is.
+CREATE FUNCTION import_word_variants(p text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN p ~ '^[0-9]+$' THEN ARRAY[p, p || 'st', p || 'nd', p || 'rd', p || 'th']
+                WHEN p ~ '^[0-9]+(st|nd|rd|th)$' THEN ARRAY[p, regexp_replace(p, '(st|nd|rd|th)$', '')]
+                ELSE ARRAY[p] END
+$$;
+
 ------------------------------------------------------------------------------------------
 -- A time as the import writes it ("YYYY-MM-DD HH:MM:SS", "+hh:mm" when the file gave a zone)
 -- in the source's time zone (NULL or '': the utility's).
@@ -253,19 +266,13 @@ BEGIN
                       FROM sr_match m2
                      CROSS JOIN LATERAL (
                         WITH street_words AS (
-                            SELECT w FROM unnest(search_words(m2.street)) w
-                             WHERE w !~ '^(street|st|avenue|ave|av|road|rd|place|pl|drive|dr|lane|ln|court|ct|boulevard|blvd|east|west|north|south|e|w|n|s|the)$')
+                            SELECT w FROM unnest(search_words(m2.street)) w WHERE NOT import_generic_word(w))
                         SELECT DISTINCT d.premise_id FROM search_doc d
                          WHERE d.source = 'a'
                            AND d.tokens @@ (
                                 (SELECT string_agg(quote_literal(h), ' & ') FROM unnest(search_words(m2.house)) h)
                                 || ' & (' || (SELECT string_agg(DISTINCT quote_literal(v), ' | ') FROM (
-                                    SELECT x.w || s AS v FROM street_words x,
-                                           unnest(CASE WHEN x.w ~ '^[0-9]+$' THEN ARRAY['', 'st', 'nd', 'rd', 'th']
-                                                       ELSE ARRAY[''] END) s
-                                    UNION ALL
-                                    SELECT regexp_replace(x.w, '^([0-9]+)(st|nd|rd|th)$', '\1') FROM street_words x
-                                     WHERE x.w ~ '^[0-9]+(st|nd|rd|th)$'
+                                    SELECT unnest(import_word_variants(x.w)) AS v FROM street_words x
                                     UNION ALL
                                     SELECT f.token FROM street_words x CROSS JOIN LATERAL (
                                         SELECT sw.token FROM search_word sw WHERE sw.token % x.w
