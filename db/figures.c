@@ -532,7 +532,8 @@ static const char drill_deadlines_sql[] =
     " ORDER BY r.due_at DESC, r.reference, r.kind LIMIT 1000";
 
 static const char drill_payments_sql[] =
-    "SELECT r.complaint_id::text AS complaint_id, r.reference, r.customer_id, cu.name AS customer, cu.account_no,"
+    "SELECT coalesce(r.complaint_id::text, '') AS complaint_id, r.reference, r.customer_id, cu.name AS customer,"
+    " cu.account_no,"
     " extract(epoch FROM r.at)::bigint AS at, concat_ws(' ', nullif(r.gss_code, ''), r.kind) AS what,"
     " r.state || ' ' || to_char(r.amount, 'FM999999990.00') AS detail, '' AS who," ITEM_TAIL
     " FROM " ROWS("report_payment_rows") " r" CUSTOMER

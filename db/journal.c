@@ -26,20 +26,6 @@ static bool valid_id(const char *id)
     return true;
 }
 
-static int mkdirs(const char *dir)
-{
-    char *p = util_strdup(dir);
-    for (char *s = p + 1; *s; s++)
-        if (*s == '/') {
-            *s = '\0';
-            mkdir(p, 0700);
-            *s = '/';
-        }
-    int rc = mkdir(p, 0700);
-    free(p);
-    return rc == 0 || errno == EEXIST ? 0 : -1;
-}
-
 /* Values are one line each: backslash and newline are escaped. */
 static void escape(struct util_buf *b, const char *s)
 {
@@ -91,7 +77,7 @@ int db_journal_save(const char *dir, const char *id, const char *kind, const str
         snprintf(err, errlen, "not a draft id: %s", id);
         return -1;
     }
-    if (mkdirs(dir) < 0) {
+    if (util_mkdirs(dir) < 0) {
         snprintf(err, errlen, "%s: cannot create the journal folder: %s", dir, strerror(errno));
         return -1;
     }

@@ -23,10 +23,8 @@
     "   FROM customer c JOIN k ON c.id = k.customer_id),"                                                      \
     " ev AS (SELECT e.* FROM critical_event e CROSS JOIN k"                                                    \
     "   WHERE e.status = 'active' AND (e.id = k.critical_event_id OR e.id IN ("                                \
-    "     SELECT z.event_id FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id"                   \
-    "       JOIN critical_event_zone z ON z.zone_id = p.zone_id"                                               \
-    "      WHERE cp.customer_id = k.customer_id AND cp.end_date IS NULL"                                       \
-    "        AND (k.premise_id IS NULL OR p.id = k.premise_id)))"                                              \
+    "     SELECT ec.event_id FROM critical_event_customer ec"  /* by zone or by sector (018) */                \
+    "      WHERE ec.customer_id = k.customer_id AND (k.premise_id IS NULL OR ec.premise_id = k.premise_id)))"  \
     "   ORDER BY (e.id = k.critical_event_id) IS TRUE DESC, e.started_at DESC LIMIT 1),"                        \
     " anc(id, code, parent_id, d) AS ("                                                                        \
     "   SELECT c.id, c.code, c.parent_id, 0 FROM complaint_category c JOIN k ON c.id = k.category_id"           \

@@ -41,11 +41,9 @@
     " SELECT c.id AS customer_id, c.account_no, c.name,"                                                    \
     " concat_ws(', ', p.address_line1, p.town) AS address, p.postcode, c.segment, c.phone_e164 AS phone,"   \
     " concat_ws(' ',"                                                                                       \
-    " CASE WHEN EXISTS (SELECT 1 FROM customer_premise cp2"                                                 \
-    " JOIN premise p2 ON p2.id = cp2.premise_id"                                                            \
-    " JOIN critical_event_zone z ON z.zone_id = p2.zone_id"                                                 \
-    " JOIN critical_event e ON e.id = z.event_id AND e.status = 'active'"                                   \
-    " WHERE cp2.customer_id = c.id AND cp2.end_date IS NULL) THEN 'EVENT' END,"                             \
+    /* by zone or by postcode sector: the banner's own rule (018) */                                     \
+    " CASE WHEN EXISTS (SELECT 1 FROM critical_event_customer ec WHERE ec.customer_id = c.id)"              \
+    " THEN 'EVENT' END,"                                                                                    \
     " CASE WHEN c.priority_services THEN 'PSR' END,"                                                        \
     " CASE WHEN c.vulnerable THEN 'VULN' END,"                                                              \
     " CASE WHEN c.non_digital THEN 'NODIGI' END,"                                                           \

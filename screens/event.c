@@ -24,6 +24,7 @@ struct event_screen {
     char request[37];          /* the note being added: kept for a retry of the same note */
     char cause[64];            /* the root cause chosen to resolve the complaints */
     struct db_event_setup setup;   /* root causes, for resolving */
+    int ticks;                 /* seconds since the last reload while messages are going out */
 };
 
 static const struct db_event *ev(const struct event_screen *s)
@@ -58,6 +59,27 @@ static void on_notify(void *ctx, const char *payload)
         reload(s);
 }
 
+/* Messages going out do not notify (one per message would flood every
+ * terminal): while some are queued or in a worker's hands, the progress is
+ * fetched again every few seconds. */
+#define PROGRESS_EVERY_S 3
+
+static void on_tick(void *ctx, const char *payload)
+{
+    (void)payload;
+    struct event_screen *s = ctx;
+    const struct db_notify_progress *p =
+        s->have && s->v.progress.n == 1 ? DB_ROW(&s->v.progress, const struct db_notify_progress, 0) : NULL;
+    if (!p || p->queued + p->sending == 0) {
+        s->ticks = 0;
+        return;
+    }
+    if (++s->ticks >= PROGRESS_EVERY_S) {
+        s->ticks = 0;
+        reload(s);
+    }
+}
+
 static void got_setup(void *ctx, struct db_event_setup *setup, const char *err)
 {
     struct event_screen *s = ctx;
@@ -78,6 +100,7 @@ static void *event_open(void *arg)
     struct event_screen *s = util_calloc(1, sizeof *s);
     snprintf(s->id, sizeof s->id, "%s", id);
     app_on_notify("careline_event", on_notify, s);
+    app_on_tick(on_tick, s);
     reload(s);
     db_event_setup_load(app_db(), got_setup, s);
     return s;
@@ -147,7 +170,7 @@ static void page_text(const struct event_screen *s, struct util_buf *b)
                     e->complaints_resolved, e->complaints_total);
     if (!active) {
         char money[32];
-        util_buf_printf(b, "Guaranteed payments owed: %d, %s%s in all.%s%s\n", e->payments,
+        util_buf_printf(b, "Guaranteed payments credited to accounts: %d, %s%s in all.%s%s\n", e->payments,
                         tui_ascii() ? "GBP " : "\u00a3", sla_money_text(e->payments_total, money, sizeof money),
                         *e->root_cause ? " Root cause: " : "", e->root_cause);
     }

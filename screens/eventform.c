@@ -336,7 +336,7 @@ static void saved(void *ctx, const struct db_event_written *w, const char *err)
     snprintf(id, sizeof id, "%s", f->op == DB_EVENT_DECLARE ? f->new_id : f->event_id);
     enum db_event_op op = f->op;
     if (op == DB_EVENT_CLOSE)
-        tui_message(TUI_ROLE_OK, "Event closed (version %d): %d guaranteed payment%s owed.", w->version, w->payments,
+        tui_message(TUI_ROLE_OK, "Event closed (version %d): %d guaranteed payment%s credited to accounts.", w->version, w->payments,
                     w->payments == 1 ? "" : "s");
     else
         tui_message(TUI_ROLE_OK, "Event %s (version %d): every terminal sees it, customers are being told.",
@@ -597,7 +597,7 @@ static void draw_preview(struct form *f, struct tui_rect b)
     util_buf_printf(&t, "\nCustomers get, %s:\n%s\n\n", db_sms_text(&f->checked.sms, words, sizeof words),
                     f->checked.message);
     if (f->op == DB_EVENT_CLOSE)
-        util_buf_puts(&t, "Guaranteed payments owed for the time without supply are settled as it closes.\n");
+        util_buf_puts(&t, "Guaranteed payments owed for the time without supply are credited to the customers' accounts as it closes.\n");
     util_buf_printf(&t, "%s", f->saving ? "Saving..." : "");
     if (!f->saving)
         util_buf_printf(&t, "Enter or %s confirms; Esc goes back to the form.", keys);

@@ -19,6 +19,7 @@
  * when the terminal has been quiet this long, so keys act again. */
 #define PASTE_IDLE_MS 2000
 #define MAX_SEQ 64
+#define MAX_CONTROL_STRING 4096   /* longer without its end: not a control string */
 
 struct tui_input {
     unsigned char *buf;
@@ -212,6 +213,25 @@ static bool skip_rest(struct tui_input *in)
     return true;
 }
 
+/* A control string (OSC ESC ], DCS ESC P, APC ESC _: a terminal's answer,
+ * or bytes typed or pasted without brackets): never keys, whatever it holds
+ * (an OSC ends with BEL, which is C-g). Dropped whole up to its BEL or ST
+ * (ESC \\). When no end arrives in time it was not one: Esc, then the
+ * bytes as keys (Alt-P typed). Returns -2 when dropped, -1 to wait, ESC. */
+static int control_string(struct tui_input *in, long long now)
+{
+    for (size_t i = 2; i < in->len; i++) {
+        if (in->buf[i] == 0x07 || (in->buf[i] == ESC && i + 1 < in->len && in->buf[i + 1] == '\\')) {
+            consume(in, in->buf[i] == 0x07 ? i + 1 : i + 2);
+            return -2;
+        }
+    }
+    if (!timed_out(in, now, in->delay) && in->len < MAX_CONTROL_STRING)
+        return -1;
+    consume(in, 1);
+    return ESC;
+}
+
 /* Parse a CSI sequence starting at buf[0] = ESC, buf[1] = '['. Returns the
  * key, -1 to wait for more bytes, -2 when the sequence was dropped, -3
  * when it began a paste. */
@@ -355,6 +375,9 @@ int tui_input_next(struct tui_input *in, long long now_ms)
         switch (in->buf[1]) {
         case '[': k = csi(in, now_ms); break;
         case 'O': k = ss3(in, now_ms); break;
+        case ']':
+        case 'P':
+        case '_': k = control_string(in, now_ms); break;
         default:
             /* Esc Esc, or Esc then a key (Alt as Meta): Esc first, the rest
              * is read as what it is. */

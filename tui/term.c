@@ -35,8 +35,11 @@ static struct {
     struct tui_input *input; /* the terminal's bytes to keys (not in scripted mode) */
     bool paste_wanted;    /* the terminal takes bracketed paste mode */
     bool paste_on;        /* ... and it has been switched on */
+    int saved_stderr;     /* the real standard error while it goes to the log; -1 when not moved */
+    char *stderr_log;     /* where it goes */
+    off_t log_start;      /* the log's size when the screen came up */
     char err[512];
-} T = {.ttyfd = -1, .procio = -1, .curs = -1};
+} T = {.ttyfd = -1, .procio = -1, .curs = -1, .saved_stderr = -1};
 
 static volatile sig_atomic_t sig_stop, sig_winch;
 static int wake_pipe[2] = {-1, -1};
@@ -199,12 +202,56 @@ static bool codeset_is_utf8(void)
 
 /* A last resort when main returns or exit() is called without tui_end():
  * give the terminal back; screens are not closed (their modules may be gone). */
+/* While curses owns the terminal, whatever a library writes to standard
+ * error (libpq's warning about a .pgpass others may read, on every
+ * reconnect) would land over the screen: it goes to the log file instead
+ * (or nowhere when that cannot be opened), and standard error comes back
+ * with the terminal. */
+static void stderr_to_log(const char *path)
+{
+    int fd = open(path && *path ? path : "/dev/null", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0 && path && *path)
+        fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    fflush(stderr);
+    T.saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (T.saved_stderr < 0 || dup2(fd, STDERR_FILENO) < 0) {
+        if (T.saved_stderr >= 0)
+            close(T.saved_stderr);
+        T.saved_stderr = -1;
+        close(fd);
+        return;
+    }
+    T.log_start = lseek(fd, 0, SEEK_END);
+    close(fd);
+    free(T.stderr_log);
+    T.stderr_log = path && *path ? util_strdup(path) : NULL;
+}
+
+/* Standard error back on the terminal; says where the log is when something
+ * was written to it while the screen was up. */
+static void stderr_back(void)
+{
+    if (T.saved_stderr < 0)
+        return;
+    fflush(stderr);
+    off_t end = lseek(STDERR_FILENO, 0, SEEK_END);
+    if (dup2(T.saved_stderr, STDERR_FILENO) >= 0 && T.stderr_log && end > T.log_start)
+        fprintf(stderr, "careline: messages written while the screen was up are in %s\n", T.stderr_log);
+    close(T.saved_stderr);
+    T.saved_stderr = -1;
+    free(T.stderr_log);
+    T.stderr_log = NULL;
+}
+
 static void restore_at_exit(void)
 {
     if (T.active && !isendwin()) {
         paste_mode(false);
         endwin();
     }
+    stderr_back();
 }
 
 /* The locale of the drawing; true when it draws in ASCII. */
@@ -376,6 +423,8 @@ int tui_init(const struct tui_options *opt)
     T.curs = -1;
     T.bytes = 0;
     T.procio = open("/proc/self/io", O_RDONLY | O_CLOEXEC);
+    if (!T.scripted)
+        stderr_to_log(opt->stderr_log);
     tui_shell_dirty();
     return 0;
 }
@@ -398,6 +447,7 @@ void tui_term_close(void)
     T.procio = -1;
     T.ttyfd = -1;
     restore_signals();
+    stderr_back();
 }
 
 /* ---- output ------------------------------------------------------------------------ */

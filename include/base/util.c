@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -240,4 +241,18 @@ int util_format_fits(char *buf, size_t len, const char *fmt, ...)
     if (len > 0)
         buf[0] = '\0';
     return -1;
+}
+
+int util_mkdirs(const char *dir)
+{
+    char *p = util_strdup(dir);
+    for (char *s = *p ? p + 1 : p; *s; s++)   /* "" has no byte after its first */
+        if (*s == '/') {
+            *s = '\0';
+            (void)mkdir(p, 0700);   /* an existing parent is fine; the last mkdir says */
+            *s = '/';
+        }
+    int rc = mkdir(p, 0700);
+    free(p);
+    return rc == 0 || errno == EEXIST ? 0 : -1;
 }

@@ -22,6 +22,10 @@ struct tui_options {
     const char *script_file;
     int script_rows, script_cols;
     const char *trace_file;      /* CARELINE_TRACE: key/paint timestamps and bytes */
+    /* While the screen is up (not in scripted mode), standard error goes to
+     * this file, appended (NULL: nowhere), so nothing a library prints lands
+     * over the screen; tui_end says where it is when something was written. */
+    const char *stderr_log;
 };
 
 /* Take over the terminal (or the in-memory screen). Returns 0 or -1 with a

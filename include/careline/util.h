@@ -61,4 +61,7 @@ void util_vformat(char *buf, size_t len, const char *fmt, va_list ap) __attribut
 int util_format_fits(char *buf, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4), warn_unused_result));
 
+/* mkdir -p with mode 0700: 0, or -1 with errno set. */
+int util_mkdirs(const char *dir);
+
 #endif

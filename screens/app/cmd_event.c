@@ -485,7 +485,7 @@ static int report(const struct opts *o, const char *id, const struct db_event_wr
     else if (o->sub == SUB_UPDATE)
         printf("updated %s to version %d\n", id, w->version);
     else
-        printf("closed %s at version %d; %d guaranteed payment%s owed, %lld.%02lld in all\n", id, w->version,
+        printf("closed %s at version %d; %d guaranteed payment%s credited, %lld.%02lld in all\n", id, w->version,
                w->payments, w->payments == 1 ? "" : "s", (long long)(w->owed / 100), (long long)(w->owed % 100));
     return APP_EXIT_OK;
 }

@@ -314,6 +314,8 @@ int app_run_screens(const char *script, int rows, int cols)
     int rc = connect_for_screens(script, &login);
     if (rc)
         return rc;
+    /* Beside the journal: what libraries print while the screen is up. */
+    char *log = util_mkdirs(conf.journal_dir) == 0 ? util_asprintf("%s/careline.log", conf.journal_dir) : NULL;
     struct tui_options o = {
         .theme = conf.theme,
         .ascii = conf.ascii,
@@ -321,12 +323,16 @@ int app_run_screens(const char *script, int rows, int cols)
         .script_rows = rows,
         .script_cols = cols,
         .trace_file = getenv("CARELINE_TRACE"),
+        .stderr_log = log,
     };
     if (!script && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
         fputs("careline: the screens need a terminal (use a command, or --script for tests)\n", stderr);
+        free(log);
         return APP_EXIT_TERMINAL;
     }
-    if (tui_init(&o) < 0) {
+    int up = tui_init(&o);
+    free(log);   /* the toolkit keeps its own copy */
+    if (up < 0) {
         fprintf(stderr, "careline: %s\n", tui_error());
         return APP_EXIT_TERMINAL;
     }

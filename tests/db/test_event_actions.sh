@@ -86,6 +86,7 @@ like "a restore time in the future is refused" "$(as "$super" "$(close_sql "$v" 
 like "so is one before the start" "$(as "$super" "$(close_sql "$v" $C1 "now() - interval '3 days'")")" 'before the start'
 is "a stale close is refused" "$(as "$super" "$(close_sql $((v - 1)) $C1)")" "stale 0 0"
 # Zone A (england, before/after 2 July 2025 depending on the day) and zone B (wales).
+b3=$(q "SELECT balance FROM customer WHERE id = 3"); b4=$(q "SELECT balance FROM customer WHERE id = 4")
 got=$(as "$super" "$(close_sql "$v" $C1)")
 like "a supervisor closes it: payments owed to the 7 affected customers" "$got" "^$((v + 1)) 7 [0-9]+\\.[0-9]{2}$"
 is "closing again with the same request returns the same" "$(as "$super" "$(close_sql "$v" $C1)")" "$got"
@@ -94,6 +95,10 @@ exp=$(q "SELECT string_agg(c.customer_id || ':' || c.further_periods || ':' || c
 is "Wales business: 50 plus 25 for the further 24 h; household: 20 plus 10" "$exp" "3:1:75.00 4:1:30.00"
 eng=$(q "SELECT count(*) FROM event_compensation c JOIN response_standard s ON s.id = c.response_standard_id WHERE c.event_id = '$E' AND s.region = 'england'")
 is "England's customers are paid under England's standard in force that day" "$eng" 4
+is "every payment is credited as the event closes" \
+   "$(q "SELECT count(*) FILTER (WHERE status = 'paid' AND paid_at IS NOT NULL) || '/' || count(*) FROM event_compensation WHERE event_id = '$E'")" "7/7"
+is "and each customer's balance goes down by their payment (75.00 and 30.00)" \
+   "$(q "SELECT (SELECT balance FROM customer WHERE id = 3) = $b3 - 75.00 AND (SELECT balance FROM customer WHERE id = 4) = $b4 - 30.00")" t
 out=$(as "$super" "SELECT critical_event_settle('$E')")
 is "settling again pays nobody twice" "$out" 0
 out=$(as "$super" "SELECT coalesce(critical_event_update('$E', $((v + 1)), gen_random_uuid(), 'x', NULL, NULL, NULL, NULL, NULL, '{}', '{}')::text, 'stale')")

@@ -134,7 +134,7 @@ is "an unknown root cause exits 1" "$rc" 1
 like "naming it" "$out" 'nonsense'
 out=$(ev close "$ID" --root-cause infrastructure_asset.main_burst); rc=$?
 is "close exits 0" "$rc" 0
-like "it says the version and the payments" "$out" "^closed $ID at version 4; 0 guaranteed payments owed, 0.00 in all$"
+like "it says the version and the payments" "$out" "^closed $ID at version 4; 0 guaranteed payments credited, 0.00 in all$"
 is "the closing message" "$(q "SELECT customer_message FROM critical_event")" \
    "Careline: water supply in Headingley is back. If it looks cloudy or discoloured, run the cold kitchen tap until clear. Thank you for your patience."
 out=$(ev close "$ID"); rc=$?

@@ -89,4 +89,15 @@ like "templates are the administrators' policy" "$out" 'permission denied'
 is "every kind has a template while it lasts and one for when it is over" \
    "$(q "SELECT count(DISTINCT kind) FILTER (WHERE stage = 'active') || ' ' || count(DISTINCT kind) FILTER (WHERE stage = 'closed') FROM critical_event_template")" "7 7"
 
+
+# -- search flags an event by postcode sector alone, as the banner does ------------------------
+q "UPDATE critical_event SET status = 'ended', ended_at = greatest(now(), started_at) WHERE status = 'active'" >/dev/null
+flags() { PGDATABASE=$TEST_DB PGUSER=$agent "$CARELINE" search --csv 0000000002 2>&1 | sed -n 2p; }
+out=$(flags)
+like "search finds customer 2 by account" "$out" '^0000000002,'
+unlike "no active event: no EVENT flag" "$out" 'EVENT'
+e4=$(q "INSERT INTO critical_event (kind, title, agent_message) VALUES ('low_pressure', 'Sector LS7 1', 'x') RETURNING id")
+q "INSERT INTO critical_event_sector (event_id, sector) VALUES ('$e4', 'LS7 1')" >/dev/null
+like "an event on customer 2's postcode sector alone (no zone) flags them in search" "$(flags)" 'EVENT'
+
 tap_done

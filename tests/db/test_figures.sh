@@ -98,6 +98,15 @@ SELECT k.id, s.id, v.kind, 40, v.status, now() - v.made::interval, now() - v.pai
                ('F-K4', 'first_response', 'paid', '60 days', '50 days')) v(ref, kind, status, made, paid)
   JOIN complaint k ON k.reference = v.ref
   JOIN response_standard s ON s.gss_code = 'GSS-COMPLAINT' AND s.region = 'england' AND s.effective_to IS NULL;
+-- and an event's payment for a late restore, credited 3 days ago (029): no complaint, no team
+INSERT INTO critical_event (id, kind, title, agent_message, status, started_at, ended_at)
+VALUES ('00000000-0000-4000-8000-00000000ee01', 'supply_interruption', 'Burst main', 'x', 'ended',
+        now() - interval '4 days', now() - interval '3 days');
+INSERT INTO event_compensation (event_id, customer_id, response_standard_id, customer_type, hours, further_periods,
+                                amount, status, created_at, paid_at)
+SELECT '00000000-0000-4000-8000-00000000ee01', 3, s.id, 'household', 24, 0, 20, 'paid',
+       now() - interval '3 days', now() - interval '3 days'
+  FROM response_standard s WHERE s.gss_code = 'GSS-SUPPLY-RESTORE' ORDER BY s.id LIMIT 1;
 -- follow-ups: one 3 days overdue, one due tomorrow, one done
 INSERT INTO follow_up (complaint_id, customer_id, due_on, channel, what_to_confirm, owner_staff_id, team, status)
 SELECT k.id, k.customer_id, careline_today() + v.days, 'phone', v.what, ids.amy, NULL, v.status
@@ -162,8 +171,8 @@ is "NPS: one promoter, one passive, one detractor: 0" \
     "promoters,1 passives,1 detractors,1 nps,+0 "
 
 out=$(csv compensation "${range[@]}")
-is "payments: 40.00 paid in the period, 40.00 owed (cancelled and old ones left out)" "$(row "$out" All)" \
-    "All,1,40.00,1,40.00"
+is "payments: 40.00 and an event's 20.00 paid in the period, 40.00 owed (cancelled and old ones left out)" \
+    "$(row "$out" All)" "All,2,60.00,1,40.00"
 
 out=$(csv per-10k "${range[@]}")
 is "per 10,000 connections: 4 complaints over 4 premises" "$(row "$out" All)" "All,4,4,10000.00"

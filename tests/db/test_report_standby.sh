@@ -78,7 +78,7 @@ is "report overdue from the standby: exit 0" "$rc" 0
 like "the replayed complaint counted from the standby" "$(cl "$T/careline.conf" report categories --csv)" "Billing and charges,[1-9]"
 
 # The dashboard in the scripted mode: its figures and one list from the standby.
-printf 'C-d\n:dump\nDown\nEnter\n:dump\n:quit\n' >"$T/keys"
+printf 'C-g\n:dump\nDown\nEnter\n:dump\n:quit\n' >"$T/keys"
 out=$(cl "$T/careline.conf" --script "$T/keys" --size 24x80 2>&1); rc=$?
 is "the dashboard ran" "$rc" 0
 like "with its figures" "$out" "Complaints opened +[1-9]"
@@ -111,7 +111,7 @@ is "and the primary saw nothing of it" "$(tail -n +"$((mark + 1))" "$T/log/prima
 TMUX_SOCK=
 tmux_start 80 24 env -u PGHOST -u PGPORT -u PGDATABASE TERM=vt100 "$CARELINE" --config "$T/only.conf"
 wait_screen "search screen (the primary is up)" 'Search:'
-tmux_keys C-d
+tmux_keys C-g
 wait_screen "the dashboard says the report database cannot be reached, and that it retries" \
     'The report database is (OFFLINE|RECONNECTING|offline|reconnecting)'
 tmux_keys Escape

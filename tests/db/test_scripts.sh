@@ -229,6 +229,14 @@ like "same category, more conditions met: the more specific" "$(fits T-BILL-VULN
 like "a parent category beats \"*\"" "$(fits T-DISPUTE)" "^script billing_any version 1:"
 like "no specific script: the general one" "$(fits T-HARD)" "^script general version 1:"
 like "a nearer category beats more conditions" "$(fits T-WELSH)" "^script no_water version 1:"
+sector_event() { psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "$1" >/dev/null; }
+sector_event "INSERT INTO critical_event (id, kind, title, agent_message)
+              VALUES ('00000000-0000-4000-8000-0000000000f2', 'low_pressure', 'Sector only', 'Low pressure in ZZ1 1.');
+              INSERT INTO critical_event_sector (event_id, sector) VALUES ('00000000-0000-4000-8000-0000000000f2', 'ZZ1 1')"
+like "an incident by postcode sector alone (no zone) counts too" "$(fits T-NOEVENT)" "^script no_water_event version 1:"
+sector_event "UPDATE critical_event SET status = 'ended', ended_at = greatest(now(), started_at)
+              WHERE id = '00000000-0000-4000-8000-0000000000f2'"
+like "once it has ended, the plain script again" "$(fits T-NOEVENT)" "^script no_water version 1:"
 
 # ---- what the agent sees: placeholders and conditional steps --------------------------------------
 out=$(as_agent scripts try T-EVENT 2>&1)

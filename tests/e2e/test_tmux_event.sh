@@ -91,6 +91,13 @@ for term in xterm-256color vt100; do
     on "$S2"
     wait_screen "$term supervisor: the event screen opens on it" "ACTIVE Boil-water notice: Boil notice $term"
     is "$term: declared once, by the supervisor" "$(q "SELECT count(*) || ' ' || min(s.login_role) FROM critical_event e JOIN staff s ON s.id = e.declared_by WHERE e.title = 'Boil notice $term'")" "1 $super"
+    # Messages going out move the progress on the open screen, without a key (no worker runs here:
+    # they are marked sent as a worker would).
+    wait_screen "$term supervisor: its notifications are queued" 'Notifications of version 1: [1-9][0-9]* queued, 0 sent'
+    q "UPDATE notify_message SET status = 'sent', sent_at = now() WHERE status = 'queued' AND channel <> 'call'
+        AND event_id = (SELECT id FROM critical_event WHERE title = 'Boil notice $term')" >/dev/null
+    wait_screen "$term supervisor: the progress follows the sending by itself" \
+        'Notifications of version 1: 0 queued, [1-9][0-9]* sent' 8
 
     # The update: a new estimate, told within a second.
     tmux_keys u

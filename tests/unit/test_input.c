@@ -101,6 +101,28 @@ static void test_function_keys(void **state)
     one_key("\x1b[[E", FN(KEY_F(5)));
 }
 
+/* Control strings (OSC, DCS, APC) are never keys, ended by BEL or ST; an
+ * Esc, P typed by hand (no end in time) is Esc then P. */
+static void test_control_strings_are_not_keys(void **state)
+{
+    (void)state;
+    int k[64];
+    int n = keys_of("\x1b]0;PWNED\x07" "a", 0, k, 64);
+    assert_int_equal(n, 1);
+    assert_int_equal(k[0], 'a');   /* the BEL (C-g) that ended it is not a key */
+    n = keys_of("\x1bP1$r0m\x1b\\b", 0, k, 64);
+    assert_int_equal(n, 1);
+    assert_int_equal(k[0], 'b');
+    n = keys_of("\x1b_hidden\x1b\\", 0, k, 64);
+    assert_int_equal(n, 0);
+    assert_int_equal(tui_input_timeout(in, 0), -1);
+    n = keys_of("\x1bPq", DELAY + 1, k, 64);   /* Alt-P, then q: no end came */
+    assert_int_equal(n, 3);
+    assert_int_equal(k[0], 0x1b);
+    assert_int_equal(k[1], 'P');
+    assert_int_equal(k[2], 'q');
+}
+
 static void test_keypad_application_mode(void **state)
 {
     (void)state;
@@ -226,6 +248,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_split_sequence_waits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lone_esc, setup, teardown),
         cmocka_unit_test_setup_teardown(test_utf8, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_control_strings_are_not_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bracketed_paste, setup, teardown),
         cmocka_unit_test_setup_teardown(test_paste_without_end_times_out, setup, teardown),
     };
