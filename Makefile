@@ -43,8 +43,8 @@ FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(BUILD)/fuzz/fuzz_%)
 # Database test programs (run by a tests/db/*.sh against the test server).
 DBT_SRCS  := $(sort $(wildcard tests/db/*.c))
 DBT_BINS  := $(DBT_SRCS:tests/db/%.c=$(BUILD)/dbtests/%)
-EMBED     := $(sort $(wildcard db/migrations/*.sql)) db/seed.sql conf/careline.conf $(sort $(wildcard conf/import/*.conf)) \
-             $(sort $(wildcard conf/scripts/*.conf))
+EMBED     := $(sort $(wildcard db/migrations/*.sql)) db/seed.sql $(sort $(wildcard db/seed/*.sql)) conf/careline.conf \
+             $(sort $(wildcard conf/import/*.conf)) $(sort $(wildcard conf/scripts/*.conf))
 
 .PHONY: all deps check check-fast demo bench load install uninstall clean asan docs fuzz fuzz-bins lint lint-tidy
 .DEFAULT_GOAL := all

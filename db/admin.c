@@ -186,13 +186,40 @@ out:
     return rc;
 }
 
-int db_seed(struct db_conn *c, long n, FILE *out, char *err, size_t errlen)
+/* The region file of a demo region, or NULL. */
+static const char *seed_region_sql(const char *region)
+{
+    char path[96];
+    if (util_format_fits(path, sizeof path, "db/seed/%s.sql", region) < 0 || strchr(region, '/'))
+        return NULL;
+    return db_embedded(path);
+}
+
+bool db_seed_region_known(const char *region, char *err, size_t errlen)
+{
+    if (seed_region_sql(region))
+        return true;
+    struct util_buf names = {0};
+    for (const struct embedded_file *f = embedded_files; f->path; f++)
+        if (strncmp(f->path, "db/seed/", 8) == 0 && is_sql(f->path + 8))
+            util_buf_printf(&names, "%s%.*s", names.len ? ", " : "", (int)strlen(f->path + 8) - 4, f->path + 8);
+    util_format(err, errlen, "no demo region '%s' (there are: %s)", region, names.data ? names.data : "none");
+    util_buf_free(&names);
+    return false;
+}
+
+int db_seed(struct db_conn *c, long n, const char *region, FILE *out, char *err, size_t errlen)
 {
     const char *sql = db_embedded("db/seed.sql");
     if (!sql) {
         util_format(err, errlen, "db/seed.sql is not compiled into this program");
         return -1;
     }
+    if (!region)
+        region = "gb-eng";
+    if (!db_seed_region_known(region, err, errlen))
+        return -1;
+    const char *region_sql = seed_region_sql(region);
     char count[32];
     util_format(count, sizeof count, "%ld", n);
     const char *p[1] = {count};
@@ -201,7 +228,7 @@ int db_seed(struct db_conn *c, long n, FILE *out, char *err, size_t errlen)
     run(c, "SET statement_timeout = 0", 0, NULL);
     if (!run(c, "BEGIN", 0, NULL) ||
         !run(c, "SELECT set_config('careline.seed_customers', $1, true)", 1, p) ||
-        db_exec_script(c, sql) < 0 || !run(c, "COMMIT", 0, NULL)) {
+        db_exec_script(c, region_sql) < 0 || db_exec_script(c, sql) < 0 || !run(c, "COMMIT", 0, NULL)) {
         util_format(err, errlen, "seed: %s", db_error(c));
         run(c, "ROLLBACK", 0, NULL);
         return -1;
@@ -231,7 +258,7 @@ int db_seed(struct db_conn *c, long n, FILE *out, char *err, size_t errlen)
      * the seed's transaction block for the whole database cheaply. */
     run(c, "ANALYZE", 0, NULL);
     if (out)
-        fprintf(out, "seeded %ld customers in %.1f s\n", n, (double)(util_now_ms() - t0) / 1000.0);
+        fprintf(out, "seeded %ld customers (%s) in %.1f s\n", n, region, (double)(util_now_ms() - t0) / 1000.0);
     return 0;
 }
 

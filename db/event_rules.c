@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "careline/region.h"
 #include "careline/text.h"
+#include "careline/validate.h"
 #include "careline/util.h"
 
 /* ---- kinds ------------------------------------------------------------------------------ */
@@ -426,37 +428,23 @@ int db_event_split_zones(const char *text, char ***out, char *err, size_t errlen
     return n;
 }
 
-/* "ls6  2" -> "LS6 2": outward code (A9, A99, A9A, AA9, AA99, AA9A), one space, the sector digit. */
-static int sector_normalise(const char *s, size_t len, char out[8])
+/* "ls6  2" -> "LS6 2": capitals, runs of spaces as one, then the sector
+ * pattern of the utility's country (careline.conf: "LS6 2" in Britain, a
+ * ZIP code or its first three digits in the United States). */
+static int sector_normalise(const char *s, size_t len, char out[16])
 {
-    char compact[8];
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == ' ')
+        if (s[i] == ' ' && (n == 0 || out[n - 1] == ' '))
             continue;
-        if (n >= 6 || !isalnum((unsigned char)s[i]))
+        if (n + 1 >= 16)
             return -1;
-        compact[n++] = (char)toupper((unsigned char)s[i]);
+        out[n++] = (char)toupper((unsigned char)s[i]);
     }
-    if (n < 3)
-        return -1;
-    size_t outward = n - 1;
-    /* The space must be where the sector digit starts: "LS62" alone is ambiguous. */
-    const char *space = memchr(s, ' ', len);
-    if (!space)
-        return -1;
-    if (!isdigit((unsigned char)compact[n - 1]) || !isalpha((unsigned char)compact[0]))
-        return -1;
-    size_t letters = isalpha((unsigned char)compact[1]) ? 2 : 1;
-    if (outward < letters + 1 || outward > letters + 2 || !isdigit((unsigned char)compact[letters]))
-        return -1;
-    if (outward == letters + 2 && !isalnum((unsigned char)compact[letters + 1]))
-        return -1;
-    memcpy(out, compact, outward);
-    out[outward] = ' ';
-    out[outward + 1] = compact[n - 1];
-    out[outward + 2] = '\0';
-    return 0;
+    while (n && out[n - 1] == ' ')
+        n--;
+    out[n] = '\0';
+    return n && valid_match(VALID_SECTOR, out, n) ? 0 : -1;
 }
 
 int db_event_split_sectors(const char *text, char ***out, char *err, size_t errlen)
@@ -470,10 +458,10 @@ int db_event_split_sectors(const char *text, char ***out, char *err, size_t errl
             len--;
         if (!len)
             break;
-        char sector[8];
+        char sector[16];
         if (sector_normalise(p, len, sector) < 0) {
-            snprintf(err, errlen, "\"%.*s\" is not a postcode sector: write it as outward code, space, digit (LS6 2)",
-                     (int)(len > 40 ? 40 : len), p);
+            snprintf(err, errlen, "\"%.*s\" is not a %s sector: write it as %s", (int)(len > 40 ? 40 : len), p,
+                     db_region_postcode_word(), db_region()->sector_hint);
             db_event_strv_free(*out, n);
             *out = NULL;
             return -1;

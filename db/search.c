@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "careline/region.h"
 #include "careline/text.h"
 #include "careline/util.h"
 #include "careline/validate.h"
@@ -347,7 +348,8 @@ static int classify(const char *raw, struct plan *p, char *hint, size_t hintlen)
     size_t len;
     trim(raw, p->text, sizeof p->text, &len);
     if (len == 0) {
-        snprintf(hint, hintlen, "Type a name, account number, phone number, postcode, address or meter serial");
+        snprintf(hint, hintlen, "Type a name, account number, phone number, %s, address or meter serial",
+                 db_region_postcode_word());
         return -1;
     }
     if (!valid_match(VALID_SEARCH, p->text, len)) {
@@ -363,10 +365,10 @@ static int classify(const char *raw, struct plan *p, char *hint, size_t hintlen)
     if (whole_phone || valid_match(VALID_PHONE_PARTIAL, p->text, len)) {
         size_t d = valid_phone_digits(p->text, p->phone, sizeof p->phone);
         p->has_phone = d >= 4;
-        /* Ten digits is the longest national number: nothing longer can
-         * contain it. Nine digits may be a whole number or a ten-digit one
-         * still being typed. */
-        p->whole_phone = whole_phone && strlen(p->phone) == 10;
+        /* A whole national number (ten digits in Britain and North
+         * America) is the longest: nothing longer can contain it. Fewer
+         * digits may be a whole number or a longer one still being typed. */
+        p->whole_phone = whole_phone && strlen(p->phone) == (size_t)valid_phone_plan()->national_digits;
     }
     bool whole_postcode = valid_match(VALID_POSTCODE, p->text, len);
     if (whole_postcode || valid_match(VALID_POSTCODE_PARTIAL, p->text, len)) {

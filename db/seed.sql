@@ -25,8 +25,9 @@ SET LOCAL work_mem = '512MB';
 SET LOCAL maintenance_work_mem = '1GB';
 SET LOCAL synchronous_commit = off;
 SET LOCAL max_parallel_maintenance_workers = 2;
--- Timestamps below are built in the utility's zone, whatever the session's zone is.
-SET LOCAL timezone = 'Europe/London';
+-- Timestamps below are built in the utility's zone (the region file set it), whatever the
+-- session's zone is.
+SELECT set_config('timezone', careline_timezone(), true);
 
 ------------------------------------------------------------------------------------------
 -- Helpers. h(x, salt): a 24-bit integer hash (multiply, xor-shift, multiply, keep the high bits)
@@ -119,120 +120,8 @@ BEGIN
 END $$;
 
 ------------------------------------------------------------------------------------------
--- Word lists. Names are common in the UK today (several origins); businesses are built from
--- a place or surname, a trade and a legal suffix ('Harrow Bakery Ltd').
-CREATE TEMP TABLE seed_words (k text PRIMARY KEY, a text[] NOT NULL) ON COMMIT DROP;
-INSERT INTO seed_words VALUES
-('female', ARRAY['Olivia','Amelia','Isla','Ava','Mia','Ivy','Lily','Isabella','Sophia','Grace','Freya','Florence',
-  'Willow','Ella','Evie','Poppy','Emily','Charlotte','Sienna','Daisy','Alice','Phoebe','Matilda','Ruby','Evelyn',
-  'Harper','Sophie','Elsie','Rosie','Jessica','Chloe','Lucy','Hannah','Megan','Holly','Amy','Rebecca','Laura',
-  'Sarah','Rachel','Emma','Claire','Nicola','Joanne','Helen','Karen','Susan','Julie','Lisa','Michelle','Amanda',
-  'Angela','Tracey','Deborah','Alison','Caroline','Louise','Kelly','Gemma','Natalie','Zoe','Victoria','Catherine',
-  'Elizabeth','Margaret','Patricia','Barbara','Jean','Brenda','Sheila','Pauline','Maureen','Janet','Christine',
-  'Carol','Linda','Wendy','Gillian','Valerie','Irene','Doreen','Joan','Dorothy','Eileen','Rita','Anne','Mary',
-  'Siân','Cerys','Ffion','Megan','Rhiannon','Nia','Bethan','Carys','Eleri','Gwen','Aisha','Fatima','Zainab',
-  'Amira','Maryam','Priya','Anjali','Simran','Harpreet','Nusrat','Farah','Sana','Hiba','Ayesha','Rukhsana',
-  'Agnieszka','Katarzyna','Magdalena','Joanna','Anna','Marta','Aleksandra','Monika','Oksana','Ioana','Elena',
-  'Mei','Ling','Xin','Yan','Hodan','Amina','Fadumo','Leila','Nour','Chiamaka','Ngozi','Adaeze','Funmilayo',
-  'Siobhan','Niamh','Aoife','Roisin','Ciara','Maisie','Erin','Hollie','Jade','Abigail','Eleanor','Harriet']),
-('male', ARRAY['Oliver','George','Noah','Arthur','Muhammad','Leo','Oscar','Harry','Archie','Jack','Henry','Charlie',
-  'Freddie','Theodore','Thomas','Finley','Theo','Alfie','Jacob','William','Isaac','Tommy','Joshua','James','Lucas',
-  'Alexander','Edward','Samuel','Daniel','Joseph','Benjamin','Matthew','Luke','Ryan','Adam','Liam','Nathan',
-  'Callum','Connor','Jordan','Lewis','Jamie','Ben','Dan','Mark','Paul','David','Andrew','Richard','Stephen',
-  'Michael','Christopher','Robert','John','Peter','Simon','Neil','Gary','Darren','Wayne','Lee','Craig','Scott',
-  'Martin','Kevin','Ian','Graham','Colin','Keith','Brian','Derek','Kenneth','Ronald','Roy','Dennis','Trevor',
-  'Malcolm','Geoffrey','Alan','Anthony','Philip','Nigel','Rhys','Dylan','Gareth','Dafydd','Emyr','Huw','Iwan',
-  'Owain','Gethin','Aled','Ahmed','Ali','Hassan','Hussain','Ibrahim','Omar','Yusuf','Bilal','Imran','Tariq',
-  'Rajesh','Sanjay','Arjun','Rohan','Vikram','Gurpreet','Harjit','Amrit','Sukhdeep','Mohammed','Abdul','Rahim',
-  'Tomasz','Piotr','Krzysztof','Pawel','Marek','Jakub','Andrzej','Michal','Lukasz','Bogdan','Andrei','Mihai',
-  'Wei','Jun','Hao','Abdirahman','Mustafa','Khalid','Chinedu','Emeka','Oluwaseun','Kwame','Declan','Ciaran',
-  'Sean','Patrick','Conor','Eoin','Kieran','Reuben','Elliot','Toby','Jude','Louis','Max','Sebastian','Hugo']),
-('surname', ARRAY['Smith','Jones','Williams','Taylor','Brown','Davies','Evans','Wilson','Thomas','Johnson',
-  'Roberts','Robinson','Thompson','Wright','Walker','White','Edwards','Hughes','Green','Hall','Lewis','Harris',
-  'Clarke','Patel','Jackson','Wood','Turner','Martin','Cooper','Hill','Ward','Morris','Moore','Clark','Lee',
-  'King','Baker','Harrison','Morgan','Allen','James','Scott','Phillips','Watson','Davis','Parker','Price',
-  'Bennett','Young','Griffiths','Mitchell','Kelly','Cook','Carter','Richardson','Bailey','Collins','Bell',
-  'Shaw','Murphy','Miller','Cox','Richards','Khan','Marshall','Anderson','Simpson','Ellis','Adams','Singh',
-  'Begum','Wilkinson','Foster','Chapman','Powell','Webb','Rogers','Gray','Mason','Ali','Hunt','Hussain',
-  'Campbell','Matthews','Owen','Palmer','Holmes','Mills','Barnes','Knight','Lloyd','Butler','Russell','Barker',
-  'Fisher','Stevens','Jenkins','Murray','Dixon','Harvey','Graham','Pearson','Ahmed','Fletcher','Walsh','Kaur',
-  'Gibson','Howard','Andrews','Stewart','Elliott','Reynolds','Saunders','Payne','Fox','Ford','Pearce','Day',
-  'Brooks','West','Lawrence','Cole','Atkinson','Bradley','Spencer','Gill','Dawson','Ball','Burton','Rose',
-  'Hart','Wells','Francis','Watts','Pritchard','Rees','Jenkins','Powell','Parry','Vaughan','Howells','Bevan',
-  'Llewellyn','Meredith','Prosser','Probert','Gwilliam','Cadwaladr','Nowak','Kowalski','Wisniewski','Wojcik',
-  'Kaminski','Lewandowski','Zielinski','Popescu','Ionescu','Chowdhury','Rahman','Islam','Miah','Uddin',
-  'Sharma','Kumar','Shah','Mistry','Sandhu','Dhillon','Bains','Gill','Chen','Wang','Li','Zhang','Liu','Wong',
-  'Yusuf','Abdi','Hassan','Farah','Mohamed','Okafor','Okonkwo','Adeyemi','Mensah','Boateng','Osei','Obi',
-  'O''Brien','O''Connor','O''Neill','McCarthy','Doyle','Byrne','Ryan','Quinn','Kennedy','Gallagher','Nolan',
-  'MacDonald','MacLeod','Fraser','Cameron','Sinclair','Henderson','Hamilton','Ferguson','Ross','Robertson',
-  'Hewitt','Whitehead','Lamb','Nash','Sutton','Barrett','Hayes','Bird','Burgess','Moss','Sharp','Hancock',
-  'Holland','Bryant','Dean','Jarvis','Lane','Goodwin','Hobbs','Fowler','Cross','Rowe','Sims','Frost','Little',
-  'Hale','Booth','Steele','Norris','Yates','Gordon','Riley','Short','Lucas','Hodgson','Armstrong','Kirk']),
-('street', ARRAY['High','Station','Church','Victoria','Park','Mill','School','Queen''s','King''s','Albert','Manor',
-  'Chapel','Castle','Bridge','Market','Green','North','South','West','London','York','Windsor','Grange','Orchard',
-  'Springfield','Meadow','Cedar','Oak','Elm','Ash','Beech','Willow','Holly','Laurel','Rowan','Hawthorn','Birch',
-  'Maple','Chestnut','Sycamore','Poplar','Cherry','Lime','Hazel','Fern','Heather','Primrose','Bluebell','Clover',
-  'Riverside','Brook','Lake','Canal','Wharf','Quarry','Forge','Foundry','Tannery','Malthouse','Brewery','Granary',
-  'Abbey','Priory','Rectory','Vicarage','Cathedral','Minster','Temple','Cromwell','Nelson','Wellington','Trafalgar',
-  'Waterloo','Gladstone','Disraeli','Palmerston','Shakespeare','Milton','Chaucer','Tennyson','Byron','Shelley',
-  'Keats','Wordsworth','Dickens','Brunel','Stephenson','Telford','Darwin','Newton','Faraday','Kingsley','Hardy',
-  'St Mary''s','St John''s','St David''s','St Andrew''s','St George''s','St Peter''s','St Paul''s','Glan','Heol',
-  'Ffordd','Pen-y-bryn','Bryn','Maes','Cae','Llys','Nant','Pant','Tŷ Mawr','Ael-y-bryn','Coed','Derwen']),
-('street_kind', ARRAY['Road','Road','Road','Street','Street','Lane','Avenue','Close','Drive','Way','Crescent',
-  'Gardens','Place','Grove','Terrace','Court','Rise','View','Walk','Mews','Hill','Row']),
-('estate', ARRAY['Riverside Industrial Estate','Westgate Business Park','Brunel Trading Estate','Canal Side Works',
-  'Station Road Industrial Estate','Meadow Lane Business Centre','Castle Park','Enterprise Way','Parkway Trading Estate',
-  'Avonbank Industrial Estate','Severnside Estate','Heol y Gamlas Business Park','Orbital Park','Gateway Business Park']),
-('prefix', ARRAY['Harrow','Riverside','Oak Tree','Castle','Station','Market','Victoria','Albion','Crown','Meadow',
-  'Park','Abbey','Bridge','Greenway','Kingsway','Northgate','Westfield','Brook','Hillside','Valley','Severn','Avon',
-  'Mendip','Cotswold','Pennine','Malvern','Wye','Usk','Taff','Clwyd','Dee','Trent','Mersey','Thames','Marches',
-  'Phoenix','Anchor','Beacon','Lion','Swan','Rose','Star','Sovereign','Heritage','Summit','Horizon','Evergreen']),
-('trade_small', ARRAY['Bakery','Dental Practice','Hair Studio','Café','Plumbing','Printing','Builders','Florists',
-  'Pharmacy','Veterinary Surgery','Launderette','Garage','Butchers','Fish Bar','Barbers','Convenience Store',
-  'Nursery','Tailors','Opticians','Bike Shop','Deli','Tea Rooms','Beauty Salon','Accountants','Solicitors',
-  'Car Wash','Dry Cleaners','Fitness Studio','Pet Grooming','Takeaway']),
-('small_suffix', ARRAY['Ltd','Ltd','Ltd','& Sons','& Co','','LLP','& Daughters']),
-('trade_commercial', ARRAY['Hotel','Business Centre','Retail Park','Leisure Centre','Care Home','Garden Centre',
-  'Car Sales','Logistics','Self Storage','Conference Centre','Golf Club','Cinema','Superstore','Office Park']),
-('trade_industrial', ARRAY['Engineering','Foods','Plastics','Metals','Brewery','Paper Mills','Chemicals',
-  'Packaging','Textiles','Dairies','Bottling','Concrete','Poultry','Laundry Services','Bakeries']),
-('key_account', ARRAY['Holdings plc','Group plc','Estates Ltd','Retail Group plc','Property Trust','Hotels Group Ltd',
-  'Foods plc','Housing Association','Leisure Group plc','Distribution Ltd']),
-('public_sector', ARRAY['City Council','County Council','Academy Trust','Primary School','College','University',
-  'NHS Trust','Fire and Rescue Service','Police Headquarters','Leisure Trust','Library Service','Crematorium']),
-('email_domain', ARRAY['gmail.com','gmail.com','gmail.com','outlook.com','hotmail.co.uk','hotmail.com','yahoo.co.uk',
-  'btinternet.com','icloud.com','sky.com','live.co.uk','aol.com','virginmedia.com','talktalk.net']),
-('postcode_letters', ARRAY['A','B','D','E','F','G','H','J','L','N','P','Q','R','S','T','U','W','X','Y','Z']);
-
--- 48 supply zones (36 in England, 12 in Wales), with the postcode area, first postcode
--- district, dialling code and subscriber-number length of their town, and a weight (size).
-CREATE TEMP TABLE seed_zone (n serial, code text, name text, town text, region text, pc_area text,
-                             pc_district integer, dial text, sub_len integer, weight integer) ON COMMIT DROP;
-INSERT INTO seed_zone (code, name, town, region, pc_area, pc_district, dial, sub_len, weight) VALUES
-('BRS-N','Bristol North','Bristol','england','BS',7,'117',7,8), ('BRS-S','Bristol South','Bristol','england','BS',3,'117',7,7),
-('BRS-E','Bristol East','Bristol','england','BS',5,'117',7,6),  ('BTH','Bath','Bath','england','BA',1,'1225',6,4),
-('GLO','Gloucester','Gloucester','england','GL',1,'1452',6,4),  ('CHL','Cheltenham','Cheltenham','england','GL',50,'1242',6,4),
-('SWI','Swindon','Swindon','england','SN',1,'1793',6,5),        ('OXF','Oxford','Oxford','england','OX',1,'1865',6,4),
-('RDG','Reading','Reading','england','RG',1,'118',7,5),         ('EXE','Exeter','Exeter','england','EX',1,'1392',6,4),
-('PLY','Plymouth','Plymouth','england','PL',1,'1752',6,5),      ('TAU','Taunton','Taunton','england','TA',1,'1823',6,2),
-('BHM-C','Birmingham Central','Birmingham','england','B',1,'121',7,9), ('BHM-N','Birmingham North','Birmingham','england','B',20,'121',7,8),
-('BHM-S','Birmingham South','Birmingham','england','B',29,'121',7,8),  ('COV','Coventry','Coventry','england','CV',1,'24',8,6),
-('LEI','Leicester','Leicester','england','LE',1,'116',7,6),    ('NOT','Nottingham','Nottingham','england','NG',1,'115',7,6),
-('DBY','Derby','Derby','england','DE',1,'1332',6,5),           ('SHF','Sheffield','Sheffield','england','S',1,'114',7,7),
-('LDS','Leeds','Leeds','england','LS',1,'113',7,8),            ('YRK','York','York','england','YO',1,'1904',6,3),
-('MAN-C','Manchester Central','Manchester','england','M',1,'161',7,8), ('MAN-S','Manchester South','Manchester','england','M',20,'161',7,7),
-('LIV','Liverpool','Liverpool','england','L',1,'151',7,8),      ('CHS','Chester','Chester','england','CH',1,'1244',6,3),
-('STK','Stoke-on-Trent','Stoke-on-Trent','england','ST',1,'1782',6,4), ('WOR','Worcester','Worcester','england','WR',1,'1905',6,3),
-('HRF','Hereford','Hereford','england','HR',1,'1432',6,2),      ('SHR','Shrewsbury','Shrewsbury','england','SY',1,'1743',6,2),
-('HAR','Harrow','Harrow','england','HA',1,'20',8,6),            ('CRO','Croydon','Croydon','england','CR',0,'20',8,7),
-('KIN','Kingston upon Thames','Kingston upon Thames','england','KT',1,'20',8,5), ('CAM','Cambridge','Cambridge','england','CB',1,'1223',6,4),
-('NOR','Norwich','Norwich','england','NR',1,'1603',6,4),        ('IPS','Ipswich','Ipswich','england','IP',1,'1473',6,3),
-('CDF-N','Cardiff North','Cardiff','wales','CF',14,'29',8,6),   ('CDF-S','Cardiff South','Cardiff','wales','CF',10,'29',8,6),
-('SWA','Swansea','Swansea','wales','SA',1,'1792',6,5),          ('NWP','Newport','Newport','wales','NP',10,'1633',6,4),
-('WRX','Wrexham','Wrexham','wales','LL',11,'1978',6,3),         ('BNG','Bangor','Bangor','wales','LL',57,'1248',6,2),
-('ABY','Aberystwyth','Aberystwyth','wales','SY',23,'1970',6,1), ('CMN','Carmarthen','Carmarthen','wales','SA',31,'1267',6,2),
-('BGD','Bridgend','Bridgend','wales','CF',31,'1656',6,3),       ('MTY','Merthyr Tydfil','Merthyr Tydfil','wales','CF',47,'1685',6,2),
-('LLN','Llanelli','Llanelli','wales','SA',14,'1554',6,2),       ('PPD','Pontypridd','Pontypridd','wales','CF',37,'1443',6,2);
+-- The region's word lists and zones (seed_words, seed_zone) come from db/seed/REGION.sql, run
+-- just before this file.
 
 INSERT INTO zone (code, name, region)
 SELECT code, name, region FROM seed_zone ORDER BY n;
@@ -370,17 +259,23 @@ SELECT p.id,
        100020000000 + p.id * 7,
        'P' || lpad(p.id::text, 9, '0'),
        CASE WHEN p.ptype IN ('factory','warehouse') THEN 'Unit ' || (1 + pg_temp.h(p.id, 6) % 40) || ', '
-                 || pg_temp.pick(pg_temp.w_estate(), p.id, 7)
+                 || pg_temp.pick(coalesce(z.estates, pg_temp.w_estate()), p.id, 7)
+            -- A zone with streets of its own (New York): house numbers as long as its avenues.
+            WHEN z.streets IS NOT NULL THEN (1 + pg_temp.h(p.id, 6) % 1500) || ' ' || pg_temp.pick(z.streets, p.id, 7)
             ELSE (1 + pg_temp.h(p.id, 6) % 180) || ' ' || pg_temp.pick(pg_temp.w_street(), p.id, 7) || ' '
                  || pg_temp.pick(pg_temp.w_street_kind(), p.id, 8) END,
-       CASE WHEN p.ptype = 'flat' THEN 'Flat ' || (1 + pg_temp.h(p.id, 9) % 24)
-            WHEN p.ptype = 'maisonette' THEN 'Maisonette ' || (1 + pg_temp.h(p.id, 9) % 4)
+       CASE WHEN p.ptype = 'flat' THEN pg_temp.pick(pg_temp.w_flat(), p.id, 14) || ' ' || (1 + pg_temp.h(p.id, 9) % 24)
+                 || CASE WHEN z.streets IS NOT NULL THEN chr(65 + (pg_temp.h(p.id, 15) % 8)::int) ELSE '' END
+            WHEN p.ptype = 'maisonette' THEN (pg_temp.w_maisonette())[1] || ' ' || (1 + pg_temp.h(p.id, 9) % 4)
             WHEN p.ptype IN ('factory','warehouse') THEN NULL
-            WHEN NOT p.hh AND pg_temp.h(p.id, 9) % 3 = 0 THEN 'Ground Floor'
+            WHEN NOT p.hh AND pg_temp.h(p.id, 9) % 3 = 0 THEN pg_temp.pick(pg_temp.w_ground_floor(), p.id, 14)
             END,
-       z.town,
-       z.pc_area || (z.pc_district + pg_temp.h(p.id, 10) % 4) || ' ' || (pg_temp.h(p.id, 11) % 10)
-           || pg_temp.pick(pg_temp.w_postcode_letters(), p.id, 12) || pg_temp.pick(pg_temp.w_postcode_letters(), p.id, 13),
+       -- A zone's ZIP codes carry their town ('11354|Flushing'); British towns are the zone's.
+       CASE WHEN z.zips IS NOT NULL THEN split_part(pg_temp.pick(z.zips, p.id, 10), '|', 2) ELSE z.town END,
+       CASE WHEN z.zips IS NOT NULL THEN split_part(pg_temp.pick(z.zips, p.id, 10), '|', 1)
+            ELSE z.pc_area || (z.pc_district + pg_temp.h(p.id, 10) % 4) || ' ' || (pg_temp.h(p.id, 11) % 10)
+                 || pg_temp.pick(pg_temp.w_postcode_letters(), p.id, 12)
+                 || pg_temp.pick(pg_temp.w_postcode_letters(), p.id, 13) END,
        z.zone_id, p.ptype, p.occupants, CASE WHEN p.hh THEN 'household' ELSE 'non_household' END,
        (p.since + time '09:00')::timestamptz
   FROM seed_prem p JOIN seed_zone z ON z.n = p.zn
@@ -619,13 +514,20 @@ INSERT INTO customer (id, account_no, title, first_name, last_name, name, segmen
 SELECT c.id, pg_temp.account_no(c.id), n.title, n.first_name, n.last_name,
        CASE WHEN c.hh THEN n.first_name || ' ' || n.last_name ELSE b.company END,
        c.seg, l.language, ch.preferred_channel,
-       CASE WHEN pg_temp.h(c.id, 45) % 100 < CASE WHEN c.hh THEN 70 ELSE 30 END
+       -- North America: an area code of the zone, an exchange 200-999 and a line number, from a
+       -- permutation of the id mod 8*10^6, so numbers are unique.
+       CASE WHEN z.area_codes IS NOT NULL
+            THEN '+1' || pg_temp.pick(z.area_codes, c.id, 46)
+                 || (200 + (c.id * 387420489 + 8675309) % 8000000 / 10000)
+                 || lpad(((c.id * 387420489 + 8675309) % 10000)::text, 4, '0')
+            WHEN pg_temp.h(c.id, 45) % 100 < CASE WHEN c.hh THEN 70 ELSE 30 END
             -- a permutation of the id mod 5*10^8, so mobile numbers are unique: 074.. to 078..
             THEN '+447' || (4 + (c.id * 387420489 + 8675309) % 500000000 / 100000000)
                  || lpad(((c.id * 387420489 + 8675309) % 100000000)::text, 8, '0')
             ELSE '+44' || z.dial || (2 + pg_temp.h(c.id, 46) % 8)
                  || lpad((pg_temp.h(c.id, 47) % (10 ^ (z.sub_len - 1))::bigint)::text, z.sub_len - 1, '0') END,
-       CASE WHEN NOT c.hh THEN 'accounts@' || lower(regexp_replace(translate(b.company, 'âŷé', 'aye'), '[^A-Za-z]', '', 'g')) || '.co.uk'
+       CASE WHEN NOT c.hh THEN 'accounts@' || lower(regexp_replace(translate(b.company, 'âŷé', 'aye'), '[^A-Za-z]', '', 'g'))
+                 || (pg_temp.w_business_domain())[1]
             WHEN v.non_digital OR pg_temp.h(c.id, 48) % 100 >= 80 THEN NULL
             ELSE lower(regexp_replace(translate(n.first_name || '.' || n.last_name, 'âŷé', 'aye'), '[^A-Za-z.]', '', 'g'))
                  || CASE WHEN pg_temp.h(c.id, 49) % 2 = 0 THEN (pg_temp.h(c.id, 50) % 100)::text ELSE '' END
@@ -657,17 +559,27 @@ SELECT c.id, pg_temp.account_no(c.id), n.title, n.first_name, n.last_name,
                   || ' ' || pg_temp.pick(pg_temp.w_trade_small(), c.id, 60)
                   || ' ' || pg_temp.pick(pg_temp.w_small_suffix(), c.id, 61))
         WHEN 'commercial' THEN pg_temp.pick(pg_temp.w_prefix(), c.id, 59) || ' '
-                  || pg_temp.pick(pg_temp.w_trade_commercial(), c.id, 60) || ' Ltd'
+                  || pg_temp.pick(pg_temp.w_trade_commercial(), c.id, 60) || ' ' || (pg_temp.w_corp_suffix())[2]
         WHEN 'industrial' THEN pg_temp.pick(pg_temp.w_prefix(), c.id, 59) || ' '
                   || pg_temp.pick(pg_temp.w_trade_industrial(), c.id, 60)
-                  || CASE WHEN pg_temp.h(c.id, 61) % 4 = 0 THEN ' plc' ELSE ' Ltd' END
+                  || ' ' || (pg_temp.w_corp_suffix())[CASE WHEN pg_temp.h(c.id, 61) % 4 = 0 THEN 1 ELSE 2 END]
         WHEN 'key_account' THEN pg_temp.pick(pg_temp.w_prefix(), c.id, 59) || ' '
                   || pg_temp.pick(pg_temp.w_key_account(), c.id, 60)
         WHEN 'public_sector' THEN z.town || ' '
                   || pg_temp.pick(pg_temp.w_public_sector(), c.id, 60)
         END AS company) b
  CROSS JOIN LATERAL (
-    SELECT CASE WHEN z.region = 'wales' AND pg_temp.h(c.id, 41) % 1000 < 120 THEN 'cy'
+    SELECT CASE WHEN z.zips IS NOT NULL THEN    -- New York: about one in five speaks Spanish at home
+                    CASE WHEN pg_temp.h(c.id, 41) % 1000 < 180 THEN 'es'
+                         WHEN pg_temp.h(c.id, 41) % 1000 < 220 THEN 'zh'
+                         WHEN pg_temp.h(c.id, 41) % 1000 < 240 THEN 'ru'
+                         WHEN pg_temp.h(c.id, 41) % 1000 < 252 THEN 'bn'
+                         WHEN pg_temp.h(c.id, 41) % 1000 < 262 THEN 'ht'
+                         WHEN pg_temp.h(c.id, 41) % 1000 < 270 THEN 'ko'
+                         WHEN pg_temp.h(c.id, 41) % 1000 < 276 THEN 'ar'
+                         WHEN pg_temp.h(c.id, 41) % 1000 < 281 THEN 'pl'
+                         ELSE 'en' END
+                WHEN z.region = 'wales' AND pg_temp.h(c.id, 41) % 1000 < 120 THEN 'cy'
                 WHEN pg_temp.h(c.id, 41) % 1000 < 120 THEN 'en'
                 WHEN pg_temp.h(c.id, 41) % 1000 < 135 THEN 'pl'
                 WHEN pg_temp.h(c.id, 41) % 1000 < 145 THEN 'ur'
@@ -907,8 +819,8 @@ SELECT md5('event:1')::uuid, 'supply_interruption', 'Burst main: ' || z.name,
        'I''m sorry: a burst water main in ' || z.name || ' has interrupted supplies since '
            || to_char(date_trunc('minute', now()) - interval '3 hours', 'HH24:MI') || '. Our crews are repairing it and we expect '
            || 'supplies back by ' || to_char(date_trunc('minute', now()) + interval '5 hours', 'HH24:MI')
-           || '. Bottled water is available at the ' || z.town || ' station car park, and we deliver to customers on the '
-           || 'Priority Services Register. When the water returns it may look cloudy or discoloured for a short while: '
+           || '. Bottled water is available at the ' || z.town || ' ' || (pg_temp.w_water_point())[1]
+           || ', and we deliver to customers on the ' || (pg_temp.w_priority_list())[1] || '. When the water returns it may look cloudy or discoloured for a short while: '
            || 'run the cold kitchen tap until it clears.',
        (SELECT id FROM complaint_category WHERE code = 'supply.interruption'),
        (SELECT ids[1] FROM seed_staff WHERE group_role = 'supervisor'),
@@ -923,7 +835,7 @@ SELECT md5('event:' || e.n)::uuid, e.kind, e.title || z.name, e.descr, pg_temp.t
   FROM (VALUES
     (2, 'boil_water', 'Boil-water notice: ', 'Precautionary notice after a positive sample at a service reservoir.',
      '2025-08-12 07:30', '2025-08-15 18:00', '2025-08-16 12:00', 'quality.notice', 9,
-     'As a precaution please boil tap water before drinking or cooking until we tell you it is safe. Bottled water is available for customers on the Priority Services Register.'),
+     'As a precaution please boil tap water before drinking or cooking until we tell you it is safe. Bottled water is available for customers on the ' || (pg_temp.w_priority_list())[1] || '.'),
     (3, 'low_pressure', 'Low pressure in hot weather: ', 'Record demand during the July heatwave.',
      '2025-07-10 14:00', '2025-07-12 20:00', '2025-07-14 09:00', 'supply.low_pressure', 22,
      'Demand is very high in the hot weather and some customers have low pressure, especially upstairs and at peak times. Please use water wisely.'),
@@ -931,13 +843,16 @@ SELECT md5('event:' || e.n)::uuid, e.kind, e.title || z.name, e.descr, pg_temp.t
      '2026-03-02 06:45', '2026-03-02 18:00', '2026-03-03 10:30', 'quality.discoloured', 38,
      'Work on the mains has disturbed natural sediment. Run your cold kitchen tap for a few minutes until the water clears; it is safe but please avoid washing whites until then.')
   ) AS e(n, kind, title, descr, started, restore, ended, cat, zn, msg)
-  JOIN seed_zone z ON z.n = e.zn;
+  -- (zone numbers as in the British demo; a region with fewer zones counts round them)
+  JOIN seed_zone z ON z.n = 1 + (e.zn - 1) % (SELECT count(*) FROM seed_zone);
 
 INSERT INTO critical_event_zone (event_id, zone_id)
 SELECT md5('event:1')::uuid, z.zone_id FROM seed_cust c JOIN seed_zone z ON z.n = c.zn WHERE c.id = 1
 UNION ALL
 SELECT md5('event:' || e.n)::uuid, z.zone_id
-  FROM (VALUES (2, 9), (2, 10), (3, 22), (3, 23), (3, 24), (4, 38)) e(n, zn) JOIN seed_zone z ON z.n = e.zn;
+  FROM (VALUES (2, 9), (2, 10), (3, 22), (3, 23), (3, 24), (4, 38)) e(n, zn)
+  JOIN seed_zone z ON z.n = 1 + (e.zn - 1) % (SELECT count(*) FROM seed_zone)
+ GROUP BY 1, 2;
 
 -- Their customer messages from the default templates, and the revision each has so far (the
 -- revision trigger is off while seeding, so seeding queues no notifications).
@@ -949,7 +864,7 @@ UPDATE critical_event e
   FROM (SELECT x.id, t.code, t.body,
                jsonb_build_object('area', (SELECT string_agg(z.name, ', ') FROM critical_event_zone ez
                                             JOIN zone z ON z.id = ez.zone_id WHERE ez.event_id = x.id),
-                                  'bottled_water_point', 'the station car park') AS fields
+                                  'bottled_water_point', 'the ' || (pg_temp.w_water_point())[1]) AS fields
           FROM critical_event x
           JOIN critical_event_template t ON t.kind = x.kind
                AND t.stage = CASE WHEN x.status = 'active' THEN 'active' ELSE 'closed' END
@@ -1207,9 +1122,10 @@ SELECT md5('compensation:' || c.id)::uuid, c.id, st.id, 'first_response', st.com
  CROSS JOIN LATERAL (
     SELECT r.id, r.compensation_amount
       FROM applicable_standards(c.category_id, s.region, cu.customer_type,
-                                (c.opened_at AT TIME ZONE 'Europe/London')::date) a
+                                (c.opened_at AT TIME ZONE careline_timezone())::date) a
       JOIN response_standard r ON r.id = a.standard_id
      WHERE r.compensation_amount IS NOT NULL AND r.first_response_days IS NOT NULL
+       AND compensation_scheme() <> 'none'   -- (the trigger that says so is off while seeding)
      ORDER BY a.distance, r.region IS NULL, r.customer_type IS NULL
      LIMIT 1) st
  WHERE coalesce(c.first_response_at, now()) > c.response_due_at;
@@ -1245,7 +1161,7 @@ SELECT md5('follow-up:' || c.id)::uuid, c.id, c.customer_id,
 -- Programmes: the Priority Services Register follows the customer flag; social tariffs go
 -- mostly to households that struggle to pay; leak allowances to customers with a leak.
 INSERT INTO programme_enrolment (customer_id, programme_id, enrolled_on, status, rebate_amount)
-SELECT c.id, (SELECT id FROM programme WHERE code = 'psr'), (c.created_at AT TIME ZONE 'Europe/London')::date + 30, 'active', NULL::numeric
+SELECT c.id, (SELECT id FROM programme WHERE code = 'psr'), (c.created_at AT TIME ZONE careline_timezone())::date + 30, 'active', NULL::numeric
   FROM customer c WHERE c.priority_services
 UNION ALL
 SELECT c.id, (SELECT id FROM programme WHERE code = 'social_tariff'), pg_temp.d('2025-04-01') + (pg_temp.h(c.id, 130) % 500)::int,
@@ -1281,7 +1197,9 @@ SELECT (SELECT id FROM complaint_category WHERE code = v.cat), v.title, v.body, 
     ('conservation.social_tariff', 'Help to Pay', 'Households with a low income can get a discount. Take the application over the phone; no online form is needed.', '{social_tariff,affordability}', '2026-05-05 09:00'),
     (NULL, 'Guaranteed Standards Scheme', 'Statutory payments for missed standards (appointments, replies to complaints within 10 working days, supply interruptions, low pressure). Amounts differ in England and Wales and change over time: Careline shows the amount in force.', '{gss,compensation}', '2026-07-01 09:00'),
     (NULL, 'Priority Services Register', 'Free extra help for customers who need it: bottled water in an outage, bills in large print or braille, a password scheme, a nominee.', '{psr,vulnerability}', '2026-03-01 09:00')
-  ) AS v(cat, title, body, tags, at);
+  ) AS v(cat, title, body, tags, at)
+ -- The Guaranteed Standards article only where the scheme applies.
+ WHERE NOT ('gss' = ANY (v.tags::text[]) AND compensation_scheme() <> 'uk_gss');
 
 -- Improvement actions: what the utility changed because of its commonest root causes, for
 -- the dashboard's root-cause chart and the published feedback summary (days before the anchor).

@@ -14,15 +14,20 @@ static const char staff_sql[] =
     " WHERE id = current_staff_id()), CASE WHEN pg_has_role('careline_supervisor', 'member')"
     " THEN 'supervisor' ELSE 'agent' END) AS group_role";
 
+int db_session_zone(struct db_conn *c)
+{
+    PGresult *r = db_exec(c, timezone_sql, 0, NULL);
+    PQclear(r);
+    return r ? 0 : -1;
+}
+
 int db_session_start(struct db_conn *c, long long *staff_id, char *role, size_t rolelen)
 {
     *staff_id = 0;
     util_format(role, rolelen, "%s", "agent");
     /* One failing does not keep the other from being tried. */
-    PGresult *r = db_exec(c, timezone_sql, 0, NULL);
-    int rc = r ? 0 : -1;
-    PQclear(r);
-    r = db_exec(c, staff_sql, 0, NULL);
+    int rc = db_session_zone(c);
+    PGresult *r = db_exec(c, staff_sql, 0, NULL);
     int64_t id;
     if (r && PQntuples(r) == 1 && util_parse_int64(PQgetvalue(r, 0, 0), &id) == 0) {
         *staff_id = id;

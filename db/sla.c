@@ -169,7 +169,10 @@ bool sla_calendar_window(const struct sla_calendar *c, long day, struct sla_wind
 /* One statement: the weekday windows (a region's own row wins over the row
  * for every region, as in working_window), the holidays of the region and
  * of every region, and the zone the SQL rules count in. A NULL region
- * matches only rows for every region, as "region = NULL" does in SQL. */
+ * matches only rows for every region, as "region = NULL" does in SQL.
+ * Holidays the utility's rules make (US federal holidays) are listed ten
+ * years either side of today (careline_holidays, 024b_region_presets.sql):
+ * the dated rows stay all there are. */
 static const char calendar_sql[] =
     "SELECT 'zone', careline_timezone(), NULL::bigint, NULL::bigint"
     " UNION ALL"
@@ -179,7 +182,10 @@ static const char calendar_sql[] =
     "          WHERE region = $1::text OR region IS NULL ORDER BY isodow, region NULLS LAST) w"
     " UNION ALL"
     " SELECT 'holiday', NULL, (holiday_on - date '1970-01-01')::bigint, NULL"
-    "   FROM holiday WHERE region = $1::text OR region IS NULL";
+    "   FROM holiday WHERE region = $1::text OR region IS NULL"
+    " UNION ALL"
+    " SELECT 'holiday', NULL, (holiday_on - date '1970-01-01')::bigint, NULL"
+    "   FROM careline_holidays(current_date - 3660, current_date + 3660, $1::text)";
 
 /* One row of calendar_sql into out; -1 with the reason. Numbers that do
  * not read are refused: a day of hours read as 0 would close the office. */

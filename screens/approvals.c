@@ -7,6 +7,7 @@
 #include "careline/keymap.h"
 #include "careline/prompt.h"
 #include "careline/recovery.h"
+#include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/sla.h"
 #include "careline/tui.h"
@@ -84,7 +85,6 @@ static const char *cell(void *ctx, int row, int col, enum tui_role *role)
 {
     const struct db_approval *r = row_at(ctx, row);
     static char buf[64];
-    char amount[32];
     if (!r)
         return "";
     switch (col) {
@@ -95,9 +95,7 @@ static const char *cell(void *ctx, int row, int col, enum tui_role *role)
         return r->agent;
     case 2: return r->customer;
     case 3:
-        snprintf(buf, sizeof buf, "%s%s", tui_ascii() ? "GBP " : "\u00a3",
-                 sla_money_text(r->amount, amount, sizeof amount));
-        return buf;
+        return db_money_text(r->amount, tui_ascii(), buf, sizeof buf);
     case 4: return r->reason;
     case 5: return r->complaint_ref;
     }

@@ -10,6 +10,7 @@
 #include "careline/lifecycle.h"
 #include "careline/prompt.h"
 #include "careline/recovery.h"
+#include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/sla.h"
 #include "careline/textview.h"
@@ -28,6 +29,7 @@ struct attempt {
 
 struct complaint {
     char id[37];
+    char amount_label[32];   /* "Amount (GBP)": the credit dialog's label, in the region's currency */
     struct db_complaint_detail *d;
     /* The complaint as it was when the last change was sent: a reload may
      * arrive meanwhile (the dialog closing), and a refusal as stale is
@@ -508,21 +510,15 @@ static void booked(void *ctx, const char *err)
     answered(c, false, err, "Follow-up booked.");
 }
 
-/* "20", "20.50", "£20": digits and one point, nothing else. */
+/* "20", "20.50", "£20" ("$20" in dollars): the region's rule, more than
+ * nothing and at most 100,000; amount gets "20.50" for the database. */
 static bool credit_amount(const char *text, char *amount, size_t len)
 {
-    size_t n = 0;
-    bool point = false, bad = false;
-    for (const char *p = text; *p && n + 1 < len; p++) {
-        if (*p >= '0' && *p <= '9')
-            amount[n++] = *p;
-        else if (*p == '.' && !point)
-            point = true, amount[n++] = *p;
-        else if (*p != ' ' && (unsigned char)*p != 0xC2 && (unsigned char)*p != 0xA3)
-            bad = true;
-    }
-    amount[n] = '\0';
-    return !bad && n > 0 && strtod(amount, NULL) > 0 && strtod(amount, NULL) <= 100000;
+    int64_t v;
+    if (db_region_money_parse(db_region(), text, &v) < 0 || v <= 0 || v > 10000000)
+        return false;
+    snprintf(amount, len, "%lld.%02lld", (long long)(v / 100), (long long)(v % 100));
+    return true;
 }
 
 /* Every dialog ends here: keep what was typed, then send it. */
@@ -587,7 +583,7 @@ static void ask(struct complaint *c, enum tui_action a, const char *initial, con
         p.question = "Within your authority it is applied at once; above it a supervisor decides.";
         p.choices = credit_reasons;
         p.nchoices = (int)(sizeof credit_reasons / sizeof credit_reasons[0]);
-        p.text_label = "Amount (GBP)";
+        p.text_label = db_money_label("Amount", c->amount_label, sizeof c->amount_label);
         p.text_max = 12;
         p.start_on_text = true;
         p.done = on_credit;

@@ -5,6 +5,7 @@
 
 #include "careline/customer_screen.h"
 #include "careline/keymap.h"
+#include "careline/region.h"
 #include "careline/sla.h"
 #include "careline/text.h"
 #include "careline/util.h"
@@ -68,10 +69,8 @@ enum tui_role scr_cust_deadline_role(enum db_deadline_state d)
 
 const char *scr_cust_money(int64_t pence, char *buf, size_t len)
 {
-    /* Pound sign only where it can be drawn. */
-    char amount[32];
-    snprintf(buf, len, "%s%s", tui_ascii() ? "GBP " : "\u00a3", sla_money_text(pence, amount, sizeof amount));
-    return buf;
+    /* The currency's symbol only where it can be drawn. */
+    return db_money_text(pence, tui_ascii(), buf, len);
 }
 
 /* Vulnerability codes as an agent says them. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "careline/keymap.h"
+#include "careline/region.h"
 #include "careline/sla.h"
 #include "careline/util.h"
 
@@ -56,8 +57,8 @@ static char *pct(double share)
 
 static char *money(int64_t pence, bool ascii)
 {
-    char b[32];
-    return util_asprintf("%s%s", ascii ? "GBP " : "\u00a3", sla_money_text(pence, b, sizeof b));
+    char b[48];
+    return util_strdup(db_money_text(pence, ascii, b, sizeof b));
 }
 
 /* "field_visit" -> "field visit" */
@@ -125,12 +126,15 @@ static void summary(struct dash_lines *l, const struct db_figures *f, bool ascii
     behind(&l->v[l->n - 1], DB_DRILL_CONTACTS, NULL, NULL, NULL, util_strdup("Contacts"));
     summary_complaints(l, &s, repeat);
     summary_scores(l, &s);
-    add(l, util_strdup("Guaranteed payments made"), money(s.paid_amount, ascii),
-        util_asprintf("%" PRId64 " paid in the period", s.paid_n));
-    behind(&l->v[l->n - 1], DB_DRILL_PAYMENTS, "paid", NULL, NULL, util_strdup("Guaranteed payments made"));
-    add(l, util_strdup("Guaranteed payments owed"), money(s.owed_amount, ascii),
-        util_asprintf("%" PRId64 " unpaid at the period's end", s.owed_n));
-    behind(&l->v[l->n - 1], DB_DRILL_PAYMENTS, "owed", NULL, NULL, util_strdup("Guaranteed payments owed"));
+    /* A region without a compensation scheme owes nothing: no lines about it. */
+    if (strcmp(db_region()->compensation_scheme, "none") != 0) {
+        add(l, util_strdup("Guaranteed payments made"), money(s.paid_amount, ascii),
+            util_asprintf("%" PRId64 " paid in the period", s.paid_n));
+        behind(&l->v[l->n - 1], DB_DRILL_PAYMENTS, "paid", NULL, NULL, util_strdup("Guaranteed payments made"));
+        add(l, util_strdup("Guaranteed payments owed"), money(s.owed_amount, ascii),
+            util_asprintf("%" PRId64 " unpaid at the period's end", s.owed_n));
+        behind(&l->v[l->n - 1], DB_DRILL_PAYMENTS, "owed", NULL, NULL, util_strdup("Guaranteed payments owed"));
+    }
     add(l, util_strdup("Follow-ups overdue"), count(s.followups_overdue),
         s.followups_overdue ? util_asprintf("now; oldest %d day%s late", s.oldest_followup_days,
                                             s.oldest_followup_days == 1 ? "" : "s")

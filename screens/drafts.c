@@ -8,6 +8,7 @@
 #include "careline/intake.h"
 #include "careline/journal.h"
 #include "careline/outbox.h"
+#include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/tui.h"
 #include "careline/util.h"
@@ -76,8 +77,11 @@ static const char *what(const struct journal_draft *d, char *buf, size_t len)
     if (strcmp(d->kind, "contact") == 0)
         snprintf(buf, len, "Contact by %s", get(d, "channel"));
     else if (strcmp(d->kind, "credit") == 0)
-        snprintf(buf, len, "Goodwill credit %s%s %s", tui_ascii() ? "GBP " : "\u00a3", get(d, "amount"),
+    {
+        char amount[48];
+        snprintf(buf, len, "Goodwill credit %s %s", db_money_text_of(get(d, "amount"), tui_ascii(), amount, sizeof amount),
                  get(d, "reference"));
+    }
     else if (strcmp(d->kind, "complaint_contact") == 0)
         snprintf(buf, len, "Call added to a complaint");
     else

@@ -7,6 +7,7 @@
 #include "careline/keymap.h"
 #include "careline/merge.h"
 #include "careline/prompt.h"
+#include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/sla.h"
 #include "careline/tui.h"
@@ -190,7 +191,7 @@ static int compare_lines(const struct db_merge_side *s[2], struct line *out)
     } while (0)
     char money[2][32];
     for (int i = 0; i < 2; i++)
-        sla_money_text(s[i]->balance, money[i], sizeof money[i]);
+        db_money_text(s[i]->balance, tui_ascii(), money[i], sizeof money[i]);
     LINE("Name", "%s", s[i]->name);
     LINE("Account", "%s", s[i]->account_no);
     LINE("Segment", "%s", s[i]->segment);
@@ -199,7 +200,7 @@ static int compare_lines(const struct db_merge_side *s[2], struct line *out)
     LINE("Address", "%s", *s[i]->address ? s[i]->address : "-");
     LINE("Flags", "%s", *s[i]->flags ? s[i]->flags : "-");
     LINE("Since", "%s", s[i]->created);
-    LINE("Balance", "%s%s", tui_ascii() ? "GBP " : "\u00a3", money[i]);
+    LINE("Balance", "%s", money[i]);
     LINE("Contacts", "%lld%s%s", (long long)s[i]->contacts, *s[i]->last_contact ? ", last " : "", s[i]->last_contact);
     LINE("Complaints", "%lld (%lld open)", (long long)s[i]->complaints, (long long)s[i]->open_complaints);
     LINE("Bills", "%lld, %lld payments", (long long)s[i]->bills, (long long)s[i]->payments);

@@ -9,6 +9,7 @@
 #include "careline/keymap.h"
 #include "careline/notify.h"
 #include "careline/prompt.h"
+#include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/sla.h"
 #include "careline/textview.h"
@@ -159,7 +160,7 @@ static void page_text(const struct event_screen *s, struct util_buf *b)
     if (*e->zones)
         util_buf_printf(b, " %s (%s)%s", e->zone_names, e->zones, *e->sectors ? ";" : "");
     if (*e->sectors)
-        util_buf_printf(b, " postcode sectors %s", e->sectors);
+        util_buf_printf(b, " %s sectors %s", db_region_postcode_word(), e->sectors);
     util_buf_puts(b, ".\n");
     util_buf_printf(b, "Started %s; %s %s. Updated %s%s%s, version %d.\n", e->started_text,
                     active ? "restore est." : "supply back", active ? (*e->restore_text ? e->restore_text : "not yet known")
@@ -168,11 +169,13 @@ static void page_text(const struct event_screen *s, struct util_buf *b)
     reach_lines(s, b);
     util_buf_printf(b, "Complaints about it: %d open, %d resolved, %d in all.\n", e->complaints_open,
                     e->complaints_resolved, e->complaints_total);
-    if (!active) {
+    if (!active && strcmp(db_region()->compensation_scheme, "none") != 0) {
         char money[32];
-        util_buf_printf(b, "Guaranteed payments credited to accounts: %d, %s%s in all.%s%s\n", e->payments,
-                        tui_ascii() ? "GBP " : "\u00a3", sla_money_text(e->payments_total, money, sizeof money),
+        util_buf_printf(b, "Guaranteed payments credited to accounts: %d, %s in all.%s%s\n", e->payments,
+                        db_money_text(e->payments_total, tui_ascii(), money, sizeof money),
                         *e->root_cause ? " Root cause: " : "", e->root_cause);
+    } else if (!active && *e->root_cause) {
+        util_buf_printf(b, "Root cause: %s\n", e->root_cause);
     }
     struct db_sms_length l;
     char words[96];

@@ -8,6 +8,7 @@
 #include "careline/event.h"
 #include "careline/event_screens.h"
 #include "careline/keymap.h"
+#include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/tui.h"
 #include "careline/util.h"
@@ -430,7 +431,7 @@ static const char *hint_of(const struct form *f, enum field fl, char *buf, size_
     case F_KIND: return "Left/Right or its first letter chooses the kind";
     case F_TITLE: return "what everybody sees first, e.g. Burst main, Otley Road";
     case F_ZONES: zone_names(f, buf, len); return buf;
-    case F_SECTORS: return "outward code, a space, the sector digit: LS6 2, LS6 3";
+    case F_SECTORS: return db_region()->sector_hint;
     case F_START: return "empty is now; or +30m, HH:MM, YYYY-MM-DD HH:MM";
     case F_RESTORE:
         if (f->op == DB_EVENT_CLOSE)
@@ -596,7 +597,7 @@ static void draw_preview(struct form *f, struct tui_rect b)
     reach_text(f, &t);
     util_buf_printf(&t, "\nCustomers get, %s:\n%s\n\n", db_sms_text(&f->checked.sms, words, sizeof words),
                     f->checked.message);
-    if (f->op == DB_EVENT_CLOSE)
+    if (f->op == DB_EVENT_CLOSE && strcmp(db_region()->compensation_scheme, "none") != 0)
         util_buf_puts(&t, "Guaranteed payments owed for the time without supply are credited to the customers' accounts as it closes.\n");
     util_buf_printf(&t, "%s", f->saving ? "Saving..." : "");
     if (!f->saving)

@@ -10,6 +10,7 @@
 #include "careline/journal.h"
 #include "careline/keymap.h"
 #include "careline/outbox.h"
+#include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/text.h"
 #include "careline/textview.h"
@@ -338,10 +339,12 @@ static int draw_deadlines(const struct intake *s, int y, struct tui_rect b)
         /* At 80 columns the guaranteed payment no longer fits on the
          * line: it wraps onto the next rather than falling off the end. */
         const struct db_deadline *due = db_deadlines_get(s->due);
-        snprintf(line, sizeof line, "Acknowledge by %s; respond by %s; resolve by %s%s%s%s",
+        char pay[48] = "";
+        if (*due->compensation)
+            db_money_text_of(due->compensation, tui_ascii(), pay, sizeof pay);
+        snprintf(line, sizeof line, "Acknowledge by %s; respond by %s; resolve by %s%s%s",
                  *due->ack ? due->ack : "-", *due->response ? due->response : "-",
-                 *due->resolution ? due->resolution : "-", *due->compensation ? "; payment if missed " : "",
-                 *due->compensation ? (tui_ascii() ? "GBP " : "\u00a3") : "", due->compensation);
+                 *due->resolution ? due->resolution : "-", *pay ? "; payment if missed " : "", pay);
         struct tui_rect dl = {y, b.x + 1, tui_wrap_count(line, b.w - 1) > 1 ? 2 : 1, b.w - 1};
         tui_put_wrapped(dl, TUI_ROLE_NORMAL, line, 0, false);
         return y + dl.h;

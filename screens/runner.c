@@ -7,6 +7,7 @@
 #include "careline/keymap.h"
 #include "careline/prompt.h"
 #include "careline/recovery.h"
+#include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/script.h"
 #include "careline/text.h"
@@ -16,6 +17,7 @@
 
 struct runner {
     char complaint_id[37];
+    char amount_label[32];   /* the credit dialog's label, in the region's currency */
     struct db_script_fit *fit;
     struct script_run run;
     bool started;
@@ -261,16 +263,13 @@ static void on_credit_amount(void *ctx, int choice, const char *text)
 {
     (void)choice;
     struct runner *r = ctx;
-    char *end;
-    double v = strtod(text, &end);
-    while (*end == ' ')
-        end++;
-    if (v <= 0 || *end) {
+    int64_t v;
+    if (db_region_money_parse(db_region(), text, &v) < 0 || v <= 0) {
         snprintf(r->notice, sizeof r->notice, "\"%s\" is not an amount (e.g. 25 or 25.50)", text);
         return;
     }
     char amount[32];
-    snprintf(amount, sizeof amount, "%.2f", v);
+    snprintf(amount, sizeof amount, "%lld.%02lld", (long long)(v / 100), (long long)(v % 100));
     const struct script_step *st = script_run_step(&r->run);
     if (!st)
         return;
@@ -327,7 +326,8 @@ static enum scr_result offer_credit(struct runner *r, const struct script_step *
     /* The script's suggestion is filled in for the agent to accept or change. */
     struct prompt_spec p = {.title = "Goodwill credit",
                             .question = "Within your authority it is applied at once; above it a supervisor decides.",
-                            .text_label = "Amount (GBP)", .text_required = true, .text_max = 12,
+                            .text_label = db_money_label("Amount", r->amount_label, sizeof r->amount_label),
+                            .text_required = true, .text_max = 12,
                             .text_initial = suggested, .done = on_credit_amount, .ctx = r};
     scr_open_prompt(&p);
     return SCR_REDRAW;

@@ -6,6 +6,7 @@
 #include "careline/app.h"
 #include "careline/audit_screen.h"
 #include "careline/keymap.h"
+#include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/search.h"
 #include "careline/tui.h"
@@ -233,12 +234,13 @@ static void search_draw(void *st, struct tui_rect b)
     s->short_flags = false;
     for (int i = 0; i < s->res->count && !s->short_flags; i++)
         s->short_flags = (int)strlen(s->res->hits[i].flags) > wide_columns[COL_FLAGS].width;
-    if (s->narrow)
-        tui_list_draw(&s->list, lr, narrow_columns, (int)(sizeof narrow_columns / sizeof narrow_columns[0]), true,
-                      s->focus == FOCUS_LIST, cell, s);
-    else
-        tui_list_draw(&s->list, lr, wide_columns, (int)(sizeof wide_columns / sizeof wide_columns[0]), true,
-                      s->focus == FOCUS_LIST, cell, s);
+    /* The postcode column says what the region calls it ("ZIP code"). */
+    struct tui_column cols[sizeof wide_columns / sizeof wide_columns[0]];
+    int ncols = s->narrow ? (int)(sizeof narrow_columns / sizeof narrow_columns[0])
+                          : (int)(sizeof wide_columns / sizeof wide_columns[0]);
+    memcpy(cols, s->narrow ? narrow_columns : wide_columns, sizeof cols[0] * (size_t)ncols);
+    cols[s->narrow ? 2 : COL_POSTCODE].title = db_region()->postcode_label;
+    tui_list_draw(&s->list, lr, cols, ncols, true, s->focus == FOCUS_LIST, cell, s);
 }
 
 static enum scr_result open_selected(struct search *s)

@@ -28,25 +28,38 @@ int valid_kind_lookup(const char *name)
     return -1;
 }
 
-int valid_set(enum valid_kind k, const char *pattern, char *err, size_t errlen)
+/* PCRE2_UCP so \w, \d and \p{L} mean what an agent typing names in any
+ * language expects; DOLLAR_ENDONLY so "^[0-9]{10}$" does not accept a
+ * trailing newline pasted with the number. */
+static pcre2_code *compile(const char *pattern, char *err, size_t errlen)
 {
     int code;
     PCRE2_SIZE off;
-    /* PCRE2_UCP so \w, \d and \p{L} mean what an agent typing names in any
-     * language expects; DOLLAR_ENDONLY so "^[0-9]{10}$" does not accept a
-     * trailing newline pasted with the number. */
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_UCP | PCRE2_DOLLAR_ENDONLY,
-                                   &code, &off, NULL);
+                                   PCRE2_UTF | PCRE2_UCP | PCRE2_DOLLAR_ENDONLY, &code, &off, NULL);
     if (!re) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(code, msg, sizeof msg);
         snprintf(err, errlen, "%s at offset %zu", (const char *)msg, (size_t)off);
-        return -1;
     }
+    return re;
+}
+
+int valid_set(enum valid_kind k, const char *pattern, char *err, size_t errlen)
+{
+    pcre2_code *re = compile(pattern, err, errlen);
+    if (!re)
+        return -1;
     pcre2_code_free(patterns[k]);
     patterns[k] = re;
     return 0;
+}
+
+int valid_check(const char *pattern, char *err, size_t errlen)
+{
+    pcre2_code *re = compile(pattern, err, errlen);
+    pcre2_code_free(re);
+    return re ? 0 : -1;
 }
 
 bool valid_match(enum valid_kind k, const char *s, size_t len)
@@ -69,7 +82,46 @@ void valid_free_all(void)
     }
 }
 
-size_t valid_phone_digits(const char *s, char *out, size_t outlen)
+/* The British plan until the session reads the utility's region. */
+static struct valid_phone_plan plan = {"44", "0", "00", 10};
+
+void valid_set_phone_plan(const struct valid_phone_plan *p)
+{
+    static const struct valid_phone_plan british = {"44", "0", "00", 10};
+    plan = p ? *p : british;
+}
+
+const struct valid_phone_plan *valid_phone_plan(void) { return &plan; }
+
+int valid_country_code_len(const char *d)
+{
+    if (!d[0] || d[0] < '1' || d[0] > '9')
+        return 0;
+    if (d[0] == '1' || d[0] == '7')
+        return 1;
+    /* Two-digit codes (ITU-T E.164), by first digit: which second digits. */
+    static const char *const two[10] = {"", "", "07", "0123469", "013456789", "12345678", "0123456", "", "1246",
+                                        "0123458"};
+    return d[1] && strchr(two[d[0] - '0'], d[1]) ? 2 : 3;
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+    return *prefix && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The digits after an international country code; the "(0)" some write
+ * after it is never part of the national number. */
+static const char *after_country_code(const char *d)
+{
+    int cc = valid_country_code_len(d);
+    if (!cc || strlen(d) < (size_t)cc)
+        return d + strlen(d);
+    d += cc;
+    return *d == '0' ? d + 1 : d;
+}
+
+size_t valid_phone_nsn(const struct valid_phone_plan *pl, const char *s, char *out, size_t outlen)
 {
     char digits[64];
     size_t n = 0;
@@ -79,7 +131,7 @@ size_t valid_phone_digits(const char *s, char *out, size_t outlen)
             if (n + 1 >= sizeof digits)
                 return 0;
             digits[n++] = *p;
-        } else if (*p == '+' && n == 0) {
+        } else if (*p == '+' && n == 0 && !plus) {
             plus = true;
         } else if (!strchr(" -()./", *p)) {
             return 0;
@@ -87,20 +139,25 @@ size_t valid_phone_digits(const char *s, char *out, size_t outlen)
     }
     digits[n] = '\0';
     const char *d = digits;
-    /* International forms: +44..., 0044..., or a full 12-digit 44... */
-    if (strncmp(d, "0044", 4) == 0)
-        d += 4;
-    else if (strncmp(d, "44", 2) == 0 && (plus || n == 12))
-        d += 2;
-    /* The trunk prefix 0 (also the "(0)" some write after +44) is never part
-     * of the national significant number. */
-    if (*d == '0')
-        d++;
+    size_t cc = strlen(pl->calling_code), trunk = strlen(pl->trunk_prefix);
+    if (plus)                                           /* +44 7700 900123, +1 212 555 0134 */
+        d = after_country_code(d);
+    else if (starts(d, pl->international_prefix))       /* 0044 ..., 011 44 ... */
+        d = after_country_code(d + strlen(pl->international_prefix));
+    else if (starts(d, pl->calling_code) && n == cc + (size_t)pl->national_digits)
+        d += cc;                                        /* 447700900123, 12125550134 */
+    else if (starts(d, pl->trunk_prefix) && n >= trunk + 4)
+        d += trunk;                                     /* 07700 900123, 1 212 555; not 1555 */
     size_t len = strlen(d);
     if (len + 1 > outlen)
         return 0;
     memcpy(out, d, len + 1);
     return len;
+}
+
+size_t valid_phone_digits(const char *s, char *out, size_t outlen)
+{
+    return valid_phone_nsn(&plan, s, out, outlen);
 }
 
 void valid_postcode_compact(const char *s, char *out, size_t outlen)

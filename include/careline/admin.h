@@ -2,6 +2,7 @@
 #ifndef CARELINE_ADMIN_H
 #define CARELINE_ADMIN_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "careline/db.h"
@@ -13,9 +14,13 @@
  * server's reason in err (the failed file left nothing behind). */
 int db_migrate(struct db_conn *c, FILE *out, char *err, size_t errlen);
 
-/* Generate demo data for n customers in one transaction (db/seed.sql).
- * Returns 0 or -1 with the reason in err. */
-int db_seed(struct db_conn *c, long n, FILE *out, char *err, size_t errlen);
+/* Generate demo data for n customers in one transaction: the region's file
+ * (db/seed/REGION.sql: its region row, words and zones; NULL: "gb-eng"),
+ * then db/seed.sql. Returns 0 or -1 with the reason in err. */
+int db_seed(struct db_conn *c, long n, const char *region, FILE *out, char *err, size_t errlen);
+/* Whether region names a demo region compiled in; when it does not, err
+ * lists those that are ("gb-eng, us-nyc"). */
+bool db_seed_region_known(const char *region, char *err, size_t errlen);
 
 /* Bring the state that follows the calendar up to today (`careline
  * maintain`, nightly): bills past their due date become overdue, and the

@@ -2,9 +2,11 @@
 #ifndef CARELINE_CONFIG_H
 #define CARELINE_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "careline/tui.h"
+#include "careline/validate.h"
 
 struct conf {
     char *path;               /* the file read over the defaults, or NULL */
@@ -31,6 +33,15 @@ struct conf {
         char *sms_username, *sms_password, *sms_from;
         int batch, max_attempts, retry_seconds, timeout_seconds, lease_seconds;
     } notify;
+    /* patterns: the text of each kind, and the sets of countries
+     * (patterns.US = { phone = ...; }) that replace some of them when the
+     * utility is in that country (utility_region.country). */
+    char *patterns[VALID__COUNT];
+    struct conf_pattern_set {
+        char country[3];                /* ISO 3166-1 alpha-2, upper case */
+        char *text[VALID__COUNT];       /* NULL: the default pattern */
+    } *pattern_sets;
+    int npattern_sets;
 };
 
 /* Where the configuration is looked for when no --config is given:
@@ -56,6 +67,19 @@ void conf_free(struct conf *c);
  * nothing. Returns 0 or -1. */
 struct config_setting_t;
 int conf_keys_load(const struct config_setting_t *keys, const char *file, char *err, size_t errlen);
+
+/* config_patterns.c: the patterns group. A setting of patterns named by
+ * two capital letters is a country's set. */
+bool conf_is_country_set(const char *name);
+struct config_t;
+/* Check and keep every pattern of the defaults and the user's file (file:line
+ * in err), then compile the defaults. Returns 0 or -1. */
+int conf_patterns_load(struct conf *c, const struct config_t *user, const struct config_t *def,
+                       const char *user_file, char *err, size_t errlen);
+/* Compile the patterns for a utility in `country` (NULL or a country with no
+ * set: the defaults): its set's patterns, the defaults for the rest. */
+int conf_use_country(const struct conf *c, const char *country, char *err, size_t errlen);
+void conf_patterns_free(struct conf *c);
 
 /* The built-in default configuration text (conf/careline.conf). */
 const char *conf_default_text(void);

@@ -11,6 +11,10 @@
  * "supervisor", "field", "admin"; a login without a staff row counts as
  * a supervisor when it is a member of careline_supervisor). Returns 0, or
  * -1 with db_error() set. */
+/* Times the database formats in this session are the utility's
+ * (careline_timezone()): run by db_session_start, and by the commands.
+ * Returns 0 or -1. */
+int db_session_zone(struct db_conn *c);
 int db_session_start(struct db_conn *c, long long *staff_id, char *role, size_t rolelen);
 /* After the connection was made again: the time zone once more, sent
  * asynchronously (the screen never waits on it). */

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "careline/app.h"
+#include "careline/session.h"
 
 #define CLI_ENTRY(name) &cli_cmd_##name,
 const struct cli_command *const cli_commands[] = {CLI_COMMANDS(CLI_ENTRY) NULL};
@@ -37,7 +38,17 @@ struct db_conn *cli_db(void)
     }
     if (app_db() && db_state(app_db()) == DB_ONLINE)
         return app_db();
-    return app_connect(isatty(STDIN_FILENO), running->reads_reports) == 0 ? app_db() : NULL;
+    if (app_connect(isatty(STDIN_FILENO), running->reads_reports) < 0)
+        return NULL;
+    /* Commands print money, times and read phone numbers as the screens do;
+     * migrate runs on a schema that may not have the region yet. */
+    if (strcmp(running->name, "migrate") == 0)
+        return app_db();
+    char err[300];
+    if (app_use_region(app_db(), err, sizeof err) < 0)
+        fprintf(stderr, "careline %s: %s\n", running->name, err);
+    db_session_zone(app_db());
+    return app_db();
 }
 
 /* Each form of c as "SYNOPSIS  WHAT IT DOES", after `lead` on the first

@@ -1,4 +1,5 @@
 /* cmd_search.c — `careline search [--csv] TEXT`: what the search screen would list, as a table or CSV. */
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -6,15 +7,22 @@
 #include "careline/app.h"
 #include "careline/cli.h"
 #include "careline/print.h"
+#include "careline/region.h"
 #include "careline/search.h"
 
 static void print_hits(const struct db_search_result *r, bool csv)
 {
     if (csv)
         fputs("account_no,name,address,postcode,segment,phone,flags,matched\n", stdout);
-    else
-        printf("%-10s  %-24s  %-30s  %-8s  %-18s  %s\n", "ACCOUNT", "NAME", "ADDRESS", "POSTCODE", "SEGMENT",
-               "MATCHED");
+    else {
+        /* What the region calls a postcode ("ZIP CODE"), as a heading. */
+        char label[16];
+        size_t n = 0;
+        for (const char *p = db_region()->postcode_label; *p && n + 1 < sizeof label; p++)
+            label[n++] = (char)toupper((unsigned char)*p);
+        label[n] = '\0';
+        printf("%-10s  %-24s  %-30s  %-8s  %-18s  %s\n", "ACCOUNT", "NAME", "ADDRESS", label, "SEGMENT", "MATCHED");
+    }
     for (int i = 0; i < r->count; i++) {
         const struct db_search_hit *h = &r->hits[i];
         if (csv) {

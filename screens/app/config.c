@@ -147,7 +147,9 @@ static int check_unknown(const config_t *cfg, const char *file, char *err, size_
             const config_setting_t *s = config_setting_get_elem(g, (unsigned)j);
             char full[256];
             snprintf(full, sizeof full, "%s.%s", gname, config_setting_name(s));
-            int found = strcmp(gname, "patterns") == 0 && valid_kind_lookup(config_setting_name(s)) >= 0;
+            /* A country's set is checked by conf_patterns_load, with its line. */
+            int found = strcmp(gname, "patterns") == 0 && (valid_kind_lookup(config_setting_name(s)) >= 0 ||
+                                                           conf_is_country_set(config_setting_name(s)));
             for (size_t k = 0; !found && k < sizeof known / sizeof known[0]; k++)
                 found = strcmp(known[k].path, full) == 0;
             if (!found)
@@ -221,25 +223,6 @@ static int apply_known(struct conf *c, const config_t *user, const config_t *def
     return 0;
 }
 
-static int apply_patterns(const config_t *user, const config_t *def, const char *user_file, char *err,
-                          size_t errlen)
-{
-    for (int k = 0; k < VALID__COUNT; k++) {
-        char path[64];
-        snprintf(path, sizeof path, "patterns.%s", valid_kind_name((enum valid_kind)k));
-        const char *file;
-        const config_setting_t *s = pick(user, def, path, &file, user_file);
-        if (!s)
-            return where(NULL, file, err, errlen, "missing setting '%s'", path);
-        if (config_setting_type(s) != CONFIG_TYPE_STRING)
-            return where(s, file, err, errlen, "%s: expected a pattern in double quotes", path);
-        char why[300];
-        if (valid_set((enum valid_kind)k, config_setting_get_string(s), why, sizeof why) < 0)
-            return where(s, file, err, errlen, "%s: pattern does not compile: %s", path, why);
-    }
-    return 0;
-}
-
 static void resolve_journal(struct conf *c)
 {
     if (c->journal_dir && *c->journal_dir)
@@ -275,7 +258,7 @@ int conf_load(struct conf *c, const char *path, char *err, size_t errlen)
         have_user = true;
     }
     if (apply_known(c, have_user ? &user : NULL, &def, c->path, err, errlen) < 0 ||
-        apply_patterns(have_user ? &user : NULL, &def, c->path, err, errlen) < 0)
+        conf_patterns_load(c, have_user ? &user : NULL, &def, c->path, err, errlen) < 0)
         goto out;
 
     /* conf_keys_load registers the screens' sections first, so a typo in a
@@ -307,5 +290,6 @@ void conf_free(struct conf *c)
                                &n->sms_from};
     for (size_t i = 0; i < sizeof notify_strings / sizeof notify_strings[0]; i++)
         free(*notify_strings[i]);
+    conf_patterns_free(c);
     memset(c, 0, sizeof *c);
 }

@@ -10,6 +10,7 @@
 #include "careline/event_screens.h"
 #include "careline/lock.h"
 #include "careline/recovery.h"
+#include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/search.h"
 #include "careline/session.h"
@@ -46,6 +47,13 @@ void app_end(void)
     db = NULL;
     conf_free(&conf);
     valid_free_all();
+}
+
+int app_use_region(struct db_conn *c, char *err, size_t len)
+{
+    if (db_region_load(c, err, len) < 0)
+        return -1;
+    return conf_use_country(&conf, db_region()->country, err, len);
 }
 
 /* ---- notifications relayed to screens ---------------------------------- */
@@ -135,6 +143,9 @@ void app_listen(const char *channel)
 void app_session_start(void)
 {
     db_session_start(db, &staff_id, staff_role, sizeof staff_role);
+    char err[300];
+    if (app_use_region(db, err, sizeof err) < 0)
+        tui_message(TUI_ROLE_WARN, "%s: money, phone numbers and postcodes are read as in Britain", err);
     db_listen(db, "careline_approval", relay, NULL);
     db_listen(db, "careline_event", relay, NULL);
     scr_event_notice_start();

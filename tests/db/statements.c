@@ -15,6 +15,7 @@
 #include "careline/notify.h"
 #include "careline/queue.h"
 #include "careline/recovery.h"
+#include "careline/region.h"
 #include "careline/script.h"
 #include "careline/search.h"
 #include "careline/util.h"
@@ -38,6 +39,7 @@ static const struct {
     {"audit", db_audit_statements},
     {"figures", db_figures_statements},
     {"feedback", db_feedback_statements},
+    {"region", db_region_statements},
 };
 
 /* Runs sql with the statement's parameters and decodes it with its shape.

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "careline/config.h"
 #include "careline/event.h"
+#include "careline/validate.h"
 
 /* n copies of c; two calls in one expression get two buffers. */
 static const char *rep(char c, int n)
@@ -422,5 +424,16 @@ int main(void)
         cmocka_unit_test(preview_while_typing),
         cmocka_unit_test(kinds_are_the_schemas),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    /* Sectors are checked by the configuration's pattern (the built-in one). */
+    struct conf c;
+    char err[512];
+    setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
+    if (conf_load(&c, NULL, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    conf_free(&c);
+    valid_free_all();
+    return rc;
 }
