@@ -21,14 +21,17 @@ static const char stage_sql[] =
 static const struct {
     enum db_import_field f;
     bool time;
+    bool nullable;   /* an empty value is NULL (the stored column has no '' default) */
 } staged[] = {
-    {DB_IF_CREATED, true},  {DB_IF_CLOSED, true},       {DB_IF_UPDATED, true},       {DB_IF_DUE, true},
-    {DB_IF_EXPECTED, true}, {DB_IF_AGENCY, false},      {DB_IF_AGENCY_NAME, false},  {DB_IF_TYPE, false},
-    {DB_IF_DESCRIPTOR, false}, {DB_IF_LOCATION_TYPE, false}, {DB_IF_ADDRESS, false}, {DB_IF_STREET, false},
-    {DB_IF_ZIP, false},     {DB_IF_CITY, false},        {DB_IF_BOROUGH, false},      {DB_IF_CROSS1, false},
-    {DB_IF_CROSS2, false},  {DB_IF_INTER1, false},      {DB_IF_INTER2, false},       {DB_IF_ADDRESS_TYPE, false},
-    {DB_IF_LAT, false},     {DB_IF_LON, false},         {DB_IF_RESOLUTION, false},   {DB_IF_DESCRIPTION, false},
-    {DB_IF_MEDIA_URL, false},
+    {DB_IF_CREATED, true, false},      {DB_IF_CLOSED, true, true},         {DB_IF_UPDATED, true, true},
+    {DB_IF_DUE, true, true},           {DB_IF_EXPECTED, true, true},       {DB_IF_AGENCY, false, false},
+    {DB_IF_AGENCY_NAME, false, true},  {DB_IF_TYPE, false, false},         {DB_IF_DESCRIPTOR, false, false},
+    {DB_IF_LOCATION_TYPE, false, true}, {DB_IF_ADDRESS, false, true},      {DB_IF_STREET, false, true},
+    {DB_IF_ZIP, false, true},          {DB_IF_CITY, false, true},          {DB_IF_BOROUGH, false, true},
+    {DB_IF_CROSS1, false, true},       {DB_IF_CROSS2, false, true},        {DB_IF_INTER1, false, true},
+    {DB_IF_INTER2, false, true},       {DB_IF_ADDRESS_TYPE, false, true},  {DB_IF_LAT, false, true},
+    {DB_IF_LON, false, true},          {DB_IF_RESOLUTION, false, true},    {DB_IF_DESCRIPTION, false, true},
+    {DB_IF_MEDIA_URL, false, true},
 };
 
 static const char *const field_titles[DB_IF__COUNT] = {
@@ -192,7 +195,7 @@ static int stage_record(struct run *r, const struct db_import_record *rec, const
     for (size_t i = 0; i < NSTAGED; i++) {
         enum db_import_field f = staged[i].f;
         bool converted = staged[i].time || f == DB_IF_LAT || f == DB_IF_LON;
-        copy_field(&r->copy, converted ? conv[i] : rec->v[f], i > 0, false);
+        copy_field(&r->copy, converted ? conv[i] : rec->v[f], staged[i].nullable, false);
     }
     row_hash(r->copy.data + from, r->copy.len - from, hash);
     copy_field(&r->copy, hash, false, true);
@@ -222,7 +225,10 @@ static void take(struct run *r, const struct db_import_record *rec)
         size_t n;
         trimmed(rec->v[DB_IF_AGENCY], &s, &n);
         char agency[80];
-        util_format(agency, sizeof agency, "%.*s", (int)n, n ? s : "(no agency)");
+        if (n)
+            util_format(agency, sizeof agency, "%.*s", (int)n, s);
+        else
+            util_format(agency, sizeof agency, "(no agency)");
         r->out->skipped++;
         tally(&r->out->skipped_by, &r->out->nskipped_by, agency);
         return;
@@ -305,10 +311,21 @@ static int stage(struct run *r, const char *name, FILE *in, long long size, char
     char bytes[24];
     util_format(bytes, sizeof bytes, "%lld", size);
     const char *p[3] = {source_names[r->m->source], name, size > 0 ? bytes : NULL};
-    if (!run_sql(r->c, "SET LOCAL statement_timeout = 0", err, errlen) ||
-        !run_sql(r->c, "SELECT pg_advisory_xact_lock(hashtext('careline.import'))", err, errlen))
+    if (!run_sql(r->c, "SET LOCAL statement_timeout = 0", err, errlen))
         return -1;
-    PGresult *res = db_exec(r->c, "INSERT INTO import_run (source, file_name, file_bytes) VALUES ($1, $2, $3::bigint)"
+    PGresult *res = db_exec(r->c, "SELECT has_table_privilege('service_request', 'INSERT, UPDATE')"
+                                  " AND has_table_privilege('import_run', 'INSERT, UPDATE')", 0, NULL);
+    bool may = res && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    if (!may) {
+        util_format(err, errlen, "only supervisors and administrators import 311 requests (%s)",
+                    res ? "this database role is neither" : db_error(r->c));
+        return -1;
+    }
+    /* Two imports at once take turns: a request in both files is stored once. */
+    if (!run_sql(r->c, "SELECT pg_advisory_xact_lock(hashtext('careline.import'))", err, errlen))
+        return -1;
+    res = db_exec(r->c, "INSERT INTO import_run (source, file_name, file_bytes) VALUES ($1, $2, $3::bigint)"
                                   " RETURNING id", 3, p);
     if (!res) {
         util_format(err, errlen, "%s", db_error(r->c));

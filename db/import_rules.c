@@ -38,6 +38,8 @@ void db_import_norm(const char *s, char *out, size_t len)
         if (n - (k - 1) < want)
             n = k - 1;
     }
+    while (n > 0 && out[n - 1] == ' ')
+        n--;
     out[n] = '\0';
 }
 
