@@ -190,13 +190,14 @@ load: deps
 install: $(BUILD)/careline
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	    $(DESTDIR)$(PREFIX)/share/doc/careline $(DESTDIR)$(PREFIX)/share/careline \
-	    $(DESTDIR)$(PREFIX)/share/careline/scripts
+	    $(DESTDIR)$(PREFIX)/share/careline/scripts $(DESTDIR)$(PREFIX)/share/careline/import
 	install -m 755 $(BUILD)/careline $(DESTDIR)$(PREFIX)/bin/careline
 	install -m 644 docs/careline.1 $(DESTDIR)$(PREFIX)/share/man/man1/careline.1
 	install -m 644 conf/careline.conf $(DESTDIR)$(PREFIX)/share/careline/careline.conf.example
 	install -m 644 conf/careline-notify.service $(DESTDIR)$(PREFIX)/share/careline/careline-notify.service
 	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/careline/
 	install -m 644 conf/scripts/*.conf $(DESTDIR)$(PREFIX)/share/careline/scripts/
+	install -m 644 conf/import/*.conf $(DESTDIR)$(PREFIX)/share/careline/import/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/careline $(DESTDIR)$(PREFIX)/share/man/man1/careline.1
