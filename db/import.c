@@ -145,7 +145,7 @@ static void row_hash(const char *s, size_t n, char out[17])
         h ^= (unsigned char)s[i];
         h *= 0x100000001b3ULL;
     }
-    snprintf(out, 17, "%016llx", (unsigned long long)h);
+    util_format(out, 17, "%016llx", (unsigned long long)h);   /* 16 digits always fit */
 }
 
 /* A mapped request into the COPY data: 0, or -1 with why it is bad. */
@@ -169,6 +169,7 @@ static int stage_record(struct run *r, const struct db_import_record *rec, const
         enum db_import_field f = staged[i].f;
         bool coord = f == DB_IF_LAT || f == DB_IF_LON;
         int rc = 0;
+        conv[i][0] = '\0';
         if (staged[i].time)
             rc = db_import_time(rec->v[f], conv[i], sizeof conv[i], msg, sizeof msg);
         else if (coord)
@@ -204,7 +205,7 @@ static int stage_record(struct run *r, const struct db_import_record *rec, const
 
 static int copy_flush(struct run *r, bool force, char *err, size_t errlen)
 {
-    if (r->copy.len == 0 || (!force && r->copy.len < 256 * 1024))
+    if (r->copy.len == 0 || (!force && r->copy.len < (size_t)256 * 1024))
         return 0;
     if (PQputCopyData(db_pg(r->c), r->copy.data, (int)r->copy.len) != 1) {
         util_format(err, errlen, "the database stopped taking the rows: %s", PQerrorMessage(db_pg(r->c)));

@@ -3,10 +3,11 @@
 #include <string.h>
 
 #include "careline/text.h"
+#include "careline/util.h"
 #include "import_int.h"
 
 static const char *const open311_names[DB_IF__COUNT] = {
-#define OPEN311_NAME(id, nyc, open311) [DB_IF_##id] = open311,
+#define OPEN311_NAME(id, nyc, open311) [DB_IF_##id] = (open311),
     DB_IMPORT_FIELDS(OPEN311_NAME)
 #undef OPEN311_NAME
 };
@@ -29,9 +30,9 @@ static enum db_import_read fatal(struct db_import_reader *r, char *why, size_t w
     char msg[256];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    util_vformat(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    snprintf(why, whylen, "line %ld: %s: %s", r->src.line, r->fmt == IMPORT_JSON ? "JSON" : "XML", msg);
+    util_format(why, whylen, "line %ld: %s: %s", r->src.line, r->fmt == IMPORT_JSON ? "JSON" : "XML", msg);
     return DB_READ_FATAL;
 }
 
@@ -51,14 +52,14 @@ static void skip_blank(struct import_src *s)
 static enum db_import_read request_done(struct db_import_reader *r, char *why, size_t whylen, const char *kind)
 {
     if (kind) {
-        snprintf(why, whylen, "%s", kind);
+        util_format(why, whylen, "%s", kind);
         return DB_READ_BAD;
     }
     if (r->doc_off[DB_IF_ID] == (size_t)-1 || r->text[r->doc_off[DB_IF_ID]] == '\0') {
         if (r->doc_off[DB_IF_DESCRIPTION] != (size_t)-1 && r->doc_off[DB_IF_TYPE] == (size_t)-1)
-            snprintf(why, whylen, "the server sent an error, not a request: %.200s", r->text + r->doc_off[DB_IF_DESCRIPTION]);
+            util_format(why, whylen, "the server sent an error, not a request: %.200s", r->text + r->doc_off[DB_IF_DESCRIPTION]);
         else
-            snprintf(why, whylen, "the request has no service_request_id");
+            util_format(why, whylen, "the request has no service_request_id");
         return DB_READ_BAD;
     }
     return DB_READ_RECORD;
@@ -656,7 +657,7 @@ enum db_import_read import_xml_next(struct db_import_reader *r, char *why, size_
         return fatal(r, why, whylen, "%s", err);
     if (strcmp(name, "request") != 0) {
         char what[200];
-        snprintf(what, sizeof what, "<%.60s> is not a <request>%s%.100s", name,
+        util_format(what, sizeof what, "<%.60s> is not a <request>%s%.100s", name,
                  r->doc_off[DB_IF_DESCRIPTION] != (size_t)-1 ? ": " : "",
                  r->doc_off[DB_IF_DESCRIPTION] != (size_t)-1 ? r->text + r->doc_off[DB_IF_DESCRIPTION] : "");
         return request_done(r, why, whylen, what);

@@ -96,7 +96,7 @@ static void put_request(FILE *out, const struct export_row *e, bool xml, bool fi
             if (f[i].number)
                 fputs(f[i].value, out);
             else
-                fwrite(b.data, 1, b.len, out);
+                fputs(b.data, out);
         }
         any = true;
     }

@@ -3,10 +3,11 @@
 #include <string.h>
 
 #include "careline/text.h"
+#include "careline/util.h"
 #include "import_int.h"
 
 static const char *const nyc_names[DB_IF__COUNT] = {
-#define NYC_NAME(id, nyc, open311) [DB_IF_##id] = nyc,
+#define NYC_NAME(id, nyc, open311) [DB_IF_##id] = (nyc),
     DB_IMPORT_FIELDS(NYC_NAME)
 #undef NYC_NAME
 };
@@ -130,7 +131,7 @@ static enum db_import_read csv_record(struct db_import_reader *r)
             long opened = s->line;
             c = csv_quoted(r);
             if (c == -2) {
-                snprintf(r->badbuf, sizeof r->badbuf, "has a quoted field, opened on line %ld, that never closes",
+                util_format(r->badbuf, sizeof r->badbuf, "has a quoted field, opened on line %ld, that never closes",
                          opened);
                 r->bad = r->badbuf;
                 break;
@@ -173,11 +174,11 @@ static enum db_import_read csv_header(struct db_import_reader *r, char *why, siz
 {
     enum db_import_read got = csv_record(r);
     if (got == DB_READ_END) {
-        snprintf(why, whylen, "line 1: the file is empty: an NYC 311 export starts with its header");
+        util_format(why, whylen, "line 1: the file is empty: an NYC 311 export starts with its header");
         return DB_READ_FATAL;
     }
     if (got == DB_READ_BAD) {
-        snprintf(why, whylen, "line %ld: the header %s", r->line, r->bad);
+        util_format(why, whylen, "line %ld: the header %s", r->line, r->bad);
         return DB_READ_FATAL;
     }
     r->ncols = r->nf;
@@ -196,12 +197,12 @@ static enum db_import_read csv_header(struct db_import_reader *r, char *why, siz
     for (size_t k = 0; k < sizeof nyc_required / sizeof nyc_required[0]; k++) {
         enum db_import_field f = nyc_required[k];
         if (r->col[f] < 0) {
-            snprintf(why, whylen, "line %ld: no \"%s\" column (or %s): is this an NYC 311 export?", r->line,
+            util_format(why, whylen, "line %ld: no \"%s\" column (or %s): is this an NYC 311 export?", r->line,
                      nyc_titles[f], nyc_names[f]);
             return DB_READ_FATAL;
         }
     }
-    snprintf(r->layout, sizeof r->layout, "NYC 311 CSV, %d columns%s", r->ncols, snake ? ", snake_case header" : "");
+    util_format(r->layout, sizeof r->layout, "NYC 311 CSV, %d columns%s", r->ncols, snake ? ", snake_case header" : "");
     return DB_READ_RECORD;
 }
 
@@ -218,11 +219,11 @@ static enum db_import_read csv_next(struct db_import_reader *r, struct db_import
     if (got == DB_READ_END)
         return got;
     if (got == DB_READ_BAD) {
-        snprintf(why, whylen, "the row %s", r->bad);
+        util_format(why, whylen, "the row %s", r->bad);
         return got;
     }
     if (r->nf != r->ncols) {
-        snprintf(why, whylen, "the row has %d fields, the header %d", r->nf, r->ncols);
+        util_format(why, whylen, "the row has %d fields, the header %d", r->nf, r->ncols);
         return DB_READ_BAD;
     }
     for (int f = 0; f < DB_IF__COUNT; f++)
@@ -242,19 +243,19 @@ static enum db_import_read doc_start(struct db_import_reader *r, char *why, size
     if (c == 0xEF) {
         import_src_get(&r->src);
         if (import_src_get(&r->src) != 0xBB || import_src_get(&r->src) != 0xBF) {
-            snprintf(why, whylen, "line %ld: neither JSON nor XML", r->src.line);
+            util_format(why, whylen, "line %ld: neither JSON nor XML", r->src.line);
             return DB_READ_FATAL;
         }
         return doc_start(r, why, whylen);
     }
     if (c == '[' || c == '{') {
         r->fmt = IMPORT_JSON;
-        snprintf(r->layout, sizeof r->layout, "Open311 GeoReport v2 JSON");
+        util_format(r->layout, sizeof r->layout, "Open311 GeoReport v2 JSON");
     } else if (c == '<') {
         r->fmt = IMPORT_XML;
-        snprintf(r->layout, sizeof r->layout, "Open311 GeoReport v2 XML");
+        util_format(r->layout, sizeof r->layout, "Open311 GeoReport v2 XML");
     } else {
-        snprintf(why, whylen, "line %ld: %s: an Open311 requests document is JSON or XML", r->src.line,
+        util_format(why, whylen, "line %ld: %s: an Open311 requests document is JSON or XML", r->src.line,
                  c < 0 ? "the file is empty" : "neither JSON nor XML");
         return DB_READ_FATAL;
     }
@@ -276,11 +277,11 @@ static enum db_import_read doc_next(struct db_import_reader *r, struct db_import
     if (got != DB_READ_RECORD)
         return got;
     if (r->too_long) {
-        snprintf(why, whylen, "the request is longer than 4 MB");
+        util_format(why, whylen, "the request is longer than 4 MB");
         return DB_READ_BAD;
     }
     if (r->bad || !text_valid(r->text, r->len)) {
-        snprintf(why, whylen, "the request %s", r->bad ? r->bad : "is not UTF-8 text");
+        util_format(why, whylen, "the request %s", r->bad ? r->bad : "is not UTF-8 text");
         return DB_READ_BAD;
     }
     for (int f = 0; f < DB_IF__COUNT; f++)
@@ -308,7 +309,7 @@ enum db_import_read db_import_reader_next(struct db_import_reader *r, struct db_
         for (int f = 0; f < DB_IF__COUNT; f++)
             rec->v[f] = "";
     if (ferror(r->src.in) && got != DB_READ_FATAL) {
-        snprintf(why, whylen, "line %ld: the file cannot be read any further", r->src.line);
+        util_format(why, whylen, "line %ld: the file cannot be read any further", r->src.line);
         r->done = true;
         return DB_READ_FATAL;
     }

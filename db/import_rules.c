@@ -1,10 +1,11 @@
 /* import_rules.c — the pure rules of the 311 import: text as the mapping compares it, a descriptor's trailing code, the dates and coordinates 311 files write, header names, and finding a request's category and status in the map. */
+#include "careline/import.h"
+#include "careline/util.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "careline/import.h"
 
 /* Lower case ASCII, other bytes (UTF-8 letters) kept; every run of marks
  * and spaces one space. Cut at a character boundary. */
@@ -180,7 +181,7 @@ static const char *iso(const char *p, struct when *w)
     if (clock_part(&p, w) < 0)
         return "has a time that is not hh:mm:ss";
     if (*p == 'Z' || *p == 'z') {
-        snprintf(w->zone, sizeof w->zone, "+00:00");
+        util_format(w->zone, sizeof w->zone, "+00:00");
         p++;
     } else if (*p == '+' || *p == '-') {
         char sign = *p++;
@@ -193,7 +194,7 @@ static const char *iso(const char *p, struct when *w)
             return "has a time zone that is not +hh:mm";
         if (zh > 14 || zm > 59)
             return "has a time zone offset past 14 hours";
-        snprintf(w->zone, sizeof w->zone, "%c%02d:%02d", sign, zh, zm);
+        util_format(w->zone, sizeof w->zone, "%c%02d:%02d", sign, zh, zm);
     }
     return *p ? "has something after the time" : NULL;
 }
@@ -211,7 +212,7 @@ int db_import_time(const char *s, char *out, size_t len, char *why, size_t whyle
     if (n == 0)
         return 0;
     if (n >= sizeof t) {
-        snprintf(why, whylen, "is too long to be a date");
+        util_format(why, whylen, "is too long to be a date");
         return -1;
     }
     memcpy(t, s, n);
@@ -227,11 +228,11 @@ int db_import_time(const char *s, char *out, size_t len, char *why, size_t whyle
     else if (!err && (w.h > 23 || w.mi > 59 || w.s > 59))
         err = "has no such time of day";
     if (err) {
-        snprintf(why, whylen, "\"%s\" %s", t, err);
+        util_format(why, whylen, "\"%s\" %s", t, err);
         return -1;
     }
-    if (snprintf(out, len, "%04d-%02d-%02d %02d:%02d:%02d%s", w.y, w.mo, w.d, w.h, w.mi, w.s, w.zone) >= (int)len) {
-        snprintf(why, whylen, "does not fit");
+    if (util_format_fits(out, len, "%04d-%02d-%02d %02d:%02d:%02d%s", w.y, w.mo, w.d, w.h, w.mi, w.s, w.zone) < 0) {
+        util_format(why, whylen, "does not fit");
         return -1;
     }
     return 0;

@@ -106,7 +106,7 @@ static void on_progress(void *ctx, const char *phase, long long done, long long 
     } else {
         fprintf(stderr, "\r%s: %ld requests read, %s...\033[K", v->file, rows, phase);
     }
-    fflush(stderr);
+    (void)fflush(stderr);
     v->drawn = true;
 }
 
@@ -119,17 +119,19 @@ static void line(const char *what, long n, const char *note)
 
 static void print_summary(const struct opts *o, const struct db_import_summary *s, const char *layout)
 {
-    char note[512] = "";
     printf("%s%s (%s): %ld requests read in %.1f s", o->dry_run ? "dry run, nothing written: " : "", o->file, layout,
            s->rows, s->seconds);
     if (s->seconds > 0.05)
         printf(", %.0f a second", (double)s->rows / s->seconds);
     printf(s->run_id && !o->dry_run ? "; run %lld\n" : "\n", (long long)s->run_id);
-    size_t n = 0;
-    for (int i = 0; i < s->nskipped_by && n + 40 < sizeof note; i++)
-        n += (size_t)snprintf(note + n, sizeof note - n, "%s%s %ld", i ? ", " : "", s->skipped_by[i].what,
-                              s->skipped_by[i].rows);
-    line("skipped (other agencies)", s->skipped, note);
+    struct util_buf by = {0};
+    for (int i = 0; i < s->nskipped_by; i++) {
+        char *safe = tui_text_sanitize(s->skipped_by[i].what, false);
+        util_buf_printf(&by, "%s%s %ld", i ? ", " : "", safe, s->skipped_by[i].rows);
+        free(safe);
+    }
+    line("skipped (other agencies)", s->skipped, by.data);
+    util_buf_free(&by);
     line("unmapped (no category)", s->unmapped, s->unmapped ? "listed below: add them to the mapping file" : "");
     line("bad (not read)", s->bad, s->bad ? "each reported above as FILE:LINE" : "");
     line("repeated later in the file", s->duplicates, s->duplicates ? "the later row counts" : "");
@@ -164,10 +166,10 @@ static int import_file(const struct opts *o)
         fprintf(stderr, "careline import: %s\n", err);
         return APP_EXIT_USAGE;
     }
-    FILE *in = strcmp(o->file, "-") == 0 ? stdin : fopen(o->file, "rb");
+    FILE *in = !o->file ? NULL : strcmp(o->file, "-") == 0 ? stdin : fopen(o->file, "rb");
     if (!in) {
         db_import_map_free(&m);
-        return cli_usage_error(c, "cannot read %s: %s", o->file, strerror(errno));
+        return cli_usage_error(c, "cannot read %s: %s", o->file ? o->file : "", strerror(errno));
     }
     struct stat st;
     long long size = fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : 0;
@@ -199,7 +201,7 @@ static int import_file(const struct opts *o)
         db_import_summary_free(&s);
     }
     if (in != stdin)
-        fclose(in);
+        (void)fclose(in);   /* only read */
     db_import_map_free(&m);
     return rc;
 }

@@ -22,7 +22,7 @@ static int fail(const config_setting_t *s, const char *file, char *err, size_t e
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    util_vformat(msg, sizeof msg, fmt, ap);
     va_end(ap);
     util_format(err, errlen, "%s:%u: %s", file, s ? config_setting_source_line(s) : 0u, msg);
     return -1;
@@ -63,7 +63,7 @@ static int agencies(const config_setting_t *root, struct db_import_map *m, const
     m->agencies = util_calloc((size_t)n + 1, sizeof *m->agencies);
     m->agency_lines = util_calloc((size_t)n + 1, sizeof *m->agency_lines);
     for (int i = 0; i < n; i++) {
-        const char *a = config_setting_get_string_elem(s, (unsigned)i);
+        const char *a = config_setting_get_string_elem(s, i);
         if (!a || !*a)
             return fail(s, file, err, errlen, "agencies: item %d is not a name in double quotes", i + 1);
         m->agencies[i] = norm_dup(a);
@@ -223,7 +223,7 @@ int app_import_map_load(enum db_import_source source, const char *path, struct d
             return -1;
         }
         ok = config_read(&cfg, f);
-        fclose(f);
+        (void)fclose(f);   /* only read */
     } else {
         const char *t = db_embedded(builtin);
         ok = config_read_string(&cfg, t ? t : "");

@@ -198,7 +198,7 @@ struct got {
     char why[512];
     long lines[16];
     char ids[16][80];
-    char descr[16][16];
+    char descr[16][64];
     size_t descr_len[16];
 };
 
@@ -217,24 +217,24 @@ static struct got read_all(const char *text, size_t len, enum db_import_source s
         g.last = k;
         if (k == DB_READ_END || k == DB_READ_FATAL) {
             if (k == DB_READ_FATAL)
-                snprintf(g.why, sizeof g.why, "%s", why);
+                util_format(g.why, sizeof g.why, "%s", why);
             break;
         }
         if (k == DB_READ_BAD) {
             g.bad++;
-            snprintf(g.why, sizeof g.why, "%ld: %s", rec.line, why);
+            util_format(g.why, sizeof g.why, "%ld: %s", rec.line, why);
             continue;
         }
         if (g.records < 16) {
             g.lines[g.records] = rec.line;
-            snprintf(g.ids[g.records], sizeof g.ids[0], "%s", rec.v[DB_IF_ID]);
-            snprintf(g.descr[g.records], sizeof g.descr[0], "%s", rec.v[DB_IF_DESCRIPTOR]);
+            util_format(g.ids[g.records], sizeof g.ids[0], "%s", rec.v[DB_IF_ID]);
+            util_format(g.descr[g.records], sizeof g.descr[0], "%s", rec.v[DB_IF_DESCRIPTOR]);
             g.descr_len[g.records] = strlen(rec.v[DB_IF_RESOLUTION]);
         }
         g.records++;
     }
     db_import_reader_free(r);
-    fclose(f);
+    (void)fclose(f);   /* a memory stream, only read */
     return g;
 }
 
@@ -295,7 +295,7 @@ static void test_csv_hostile(void **state)
     util_buf_puts(&b, "8,01/01/2024,DEP,Sewer,\"never closed,x\n9,01/01/2024,DEP,Sewer,y,z\n");
     struct got g = read_all(b.data, b.len, DB_IMPORT_NYC311);
     assert_int_equal(g.records, 4);
-    assert_string_equal(g.descr[0], "Odor \"bad\", str");
+    assert_string_equal(g.descr[0], "Odor \"bad\", strong");
     assert_int_equal(g.lines[0], 2);
     assert_int_equal(g.lines[1], 5);
     assert_string_equal(g.ids[2], "3");
