@@ -32,6 +32,7 @@ struct unmatched {
     enum focus focus;
     bool busy;                    /* a link or set-aside waits for its answer */
     bool linking;                 /* which of the two */
+    char reason[320];             /* the reason typed for setting aside, kept until it is written */
     char acting[160];             /* what it is about, for the message */
 };
 
@@ -290,14 +291,20 @@ static void answered(void *ctx, const char *reference, bool stale, const char *e
 {
     struct unmatched *u = ctx;
     u->busy = false;
-    if (stale)
-        tui_message(TUI_ROLE_WARN, "Someone changed this request first; the list is up to date now.");
+    char key[32];
+    tui_key_hint("unmatched", u->linking ? TUI_ACT_LINK : TUI_ACT_SET_ASIDE, key, sizeof key);
+    if (stale && u->linking)
+        tui_message(TUI_ROLE_WARN, "Someone else changed the request first; the list is fresh now.");
+    else if (stale)
+        tui_message(TUI_ROLE_WARN, "Someone else changed it first; %s again: your reason is kept.", key);
     else if (err)
         tui_message(TUI_ROLE_ERROR, "Not done: %.*s", (int)strcspn(err, "\n"), err);
     else if (u->linking)
-        tui_message(TUI_ROLE_OK, "Complaint %s opened %s.", reference ? reference : "", u->acting);
+        tui_message(TUI_ROLE_OK, "Complaint %s opened: %s.", reference ? reference : "", u->acting);
     else
         tui_message(TUI_ROLE_OK, "%s.", u->acting);
+    if (!stale && !err && !u->linking)
+        u->reason[0] = '\0';
     reload(u);
 }
 
@@ -311,7 +318,7 @@ static enum scr_result link_selected(struct unmatched *u)
         tui_message(TUI_ROLE_WARN, "Find the premise first: type its address, ZIP or account number.");
         return SCR_REDRAW;
     }
-    util_format(u->acting, sizeof u->acting, "for %s (%s %s)", p->customer, r->source, r->number);
+    util_format(u->acting, sizeof u->acting, "%s %s linked", r->source, r->number);
     u->busy = u->linking = true;
     db_unmatched_link(app_db(), r->id, r->version, p->premise_id, p->customer_id, answered, u);
     return SCR_REDRAW;
@@ -325,6 +332,7 @@ static void on_reason(void *ctx, int choice, const char *text)
     if (!r || u->busy)
         return;
     util_format(u->acting, sizeof u->acting, "%s %s set aside", r->source, r->number);
+    util_format(u->reason, sizeof u->reason, "%s", text);
     u->busy = true;
     u->linking = false;
     db_unmatched_dismiss(app_db(), r->id, r->version, text, answered, u);
@@ -338,7 +346,8 @@ static enum scr_result set_aside(struct unmatched *u)
     struct prompt_spec p = {.title = "Set the request aside",
                             .question = "It leaves this list without a complaint. Say why (a hydrant, a street, "
                                         "not our customer): the reason stays with the request.",
-                            .text_label = "Why", .text_required = true, .text_max = 300, .done = on_reason, .ctx = u};
+                            .text_label = "Why", .text_required = true, .text_max = 300,
+                            .text_initial = u->reason[0] ? u->reason : NULL, .done = on_reason, .ctx = u};
     scr_open_prompt(&p);
     return SCR_REDRAW;
 }

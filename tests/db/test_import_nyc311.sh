@@ -4,8 +4,8 @@
 . "$TOP/tests/lib/nyc311.sh"
 export TEST_DB=nyc311_$$
 W=$(mktemp -d "${TMPDIR:-/tmp}/nyc311.XXXXXX")
-agent=n3_agent_$$
-trap 'dropdb --if-exists "$TEST_DB"; q "DROP ROLE IF EXISTS $agent" postgres >/dev/null 2>&1; rm -rf "$W"' EXIT
+agent=n3_agent_$$ super=n3_super_$$
+trap 'dropdb --if-exists "$TEST_DB"; q "DROP ROLE IF EXISTS $agent; DROP ROLE IF EXISTS $super" postgres >/dev/null 2>&1; rm -rf "$W"' EXIT
 nyc311_db "$TEST_DB" || { not_ok "the New York fixture"; tap_done; exit 1; }
 export PGDATABASE=$TEST_DB
 imp() { "$CARELINE" import "$@" 2>&1; }
@@ -183,8 +183,15 @@ out=$(imp nyc311 --map "$W/tz.conf" "$W/dry.csv"); rc=$?
 is "an unknown time zone exits 2" "$rc" 2
 like "with its line" "$out" "$W/tz.conf:1: the database does not know the time zone"
 
-# -- who may import: not an agent -----------------------------------------------------------------
-q "CREATE ROLE $agent LOGIN IN ROLE careline_agent" postgres >/dev/null
+# -- who may import: a supervisor, not an agent ---------------------------------------------------
+q "CREATE ROLE $agent LOGIN IN ROLE careline_agent; CREATE ROLE $super LOGIN IN ROLE careline_supervisor" postgres >/dev/null
+q "INSERT INTO staff (login_role, display_name, group_role) VALUES ('$super', 'Sue Pervisor', 'supervisor')" >/dev/null
+out=$(PGUSER=$super imp nyc311 "$W/dry.csv"); rc=$?
+is "a supervisor imports: exit 0" "$rc" 0
+like "one complaint opened" "$out" 'complaints opened +1'
+is "created by the supervisor, recorded as theirs" \
+   "$(q "SELECT (SELECT display_name FROM staff WHERE id = k.created_by) || ' ' || (SELECT run_by FROM import_run ORDER BY id DESC LIMIT 1) FROM complaint k WHERE external_ref = '90000001'")" \
+   "Sue Pervisor $super"
 out=$(PGUSER=$agent imp nyc311 "$W/dry.csv"); rc=$?
 is "an agent cannot import: exit 1" "$rc" 1
 like "told why, nothing imported" "$out" 'nothing was imported: only supervisors and administrators import 311 requests'

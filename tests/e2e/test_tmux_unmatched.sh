@@ -48,7 +48,7 @@ tmux_keys Tab
 tmux_keys Down
 wait_screen "the second flat highlighted" '^> 200 Clinton Street, Apt 2, Brooklyn +11201 +Ana Silva'
 tmux_keys Enter
-wait_screen "one key links it: the complaint opens" 'Complaint C-[0-9]{4}-[0-9]{6} opened for Ana Silva \(NYC 311 61000002\)'
+wait_screen "one key links it: the complaint opens" 'Complaint C-[0-9]{4}-[0-9]{6} opened: NYC 311 61000002 linked'
 wait_screen "and the request leaves the list" '2 requests wait for a premise'
 is "the complaint is Ana Silva's at the second flat, from 311" \
    "$(q "SELECT customer_id || ' ' || premise_id || ' ' || channel || ' ' || external_ref FROM complaint WHERE external_ref = '61000002'")" \
@@ -66,7 +66,7 @@ tmux_keys C-u
 tmux_text "123 w 45 st"
 wait_screen "typing finds the premise (45 is 45th, W and ST left out)" '^> 123 West 45th Street, New York +10036 +Maria Gonzalez'
 tmux_keys C-x
-wait_screen "C-x links it" 'Complaint C-[0-9]{4}-[0-9]{6} opened for Maria Gonzalez'
+wait_screen "C-x links it" 'Complaint C-[0-9]{4}-[0-9]{6} opened: NYC 311 61000001 linked'
 wait_screen "one left" '1 request waits for a premise'
 
 # The hydrant nobody holds: set aside with why; Esc on the question keeps it.
@@ -92,12 +92,24 @@ tmux_keys C-u
 tmux_text "350 5th"
 wait_screen "a premise to link to" '^> 350 5th Avenue, New York'
 tmux_keys C-x
-wait_screen "the stale link is refused" 'Someone changed this request first; the list is up to date now'
+wait_screen "the stale link is refused" 'Someone else changed the request first; the list is fresh now'
 is "and nothing was opened" "$(q "SELECT count(*) FROM complaint WHERE external_ref = '61000003'")" 0
 tmux_keys C-o
 wait_screen "C-o shows everything the city sent" 'Agency: DEP - Agency'
 tmux_keys q
 wait_screen "back to the list" 'Unmatched 311 requests'
+# A stale set-aside keeps the reason typed.
+q "UPDATE service_request SET match_note = 'changed again' WHERE external_id = '61000003'" >/dev/null
+tmux_keys C-d
+wait_screen "set aside asks why" 'Set the request aside'
+tmux_text "Reason kept"
+tmux_keys Enter
+wait_screen "the stale set-aside is refused, the reason kept" 'Someone else changed it first; C-d again: your reason is kept'
+tmux_keys C-d
+wait_screen "asked again with the reason typed" 'Reason kept'
+tmux_keys Enter
+wait_screen "set aside now" 'NYC 311 61000003 set aside'
+is "with the reason typed once" "$(q "SELECT dismiss_reason FROM service_request WHERE external_id = '61000003'")" "Reason kept"
 tmux_keys Escape
 wait_screen "Esc goes back to search" 'Search:'
 tmux_stop
@@ -106,9 +118,9 @@ tmux_stop
 tmux_start 80 24 env TERM=vt100 NO_COLOR=1 PGUSER=$a1 "$CARELINE"
 wait_screen "vt100: search" 'Search:'
 tmux_keys C-x
-wait_screen "vt100: C-x opens the unmatched requests" '1 request waits for a premise'
+wait_screen "vt100: C-x opens the unmatched requests" 'No 311 request waits for a premise'
 tmux_resize 60 16
-wait_screen "narrow and short: still drawn" 'Find the premise'
+wait_screen "narrow and short: still drawn" 'No 311 request waits'
 tmux_resize 80 24
 tmux_keys Escape
 wait_screen "vt100: back" 'Search:'
