@@ -180,7 +180,9 @@ int import_apply(struct db_conn *c, const struct db_import_map *m, struct db_imp
     const char *min[1] = {score};
     long counts[6] = {0};
     phase(h, "storing", out);
-    if (step(c, dedupe_sql, 0, NULL, &out->duplicates, err, errlen) < 0 ||
+    /* A temporary table has no statistics until asked: the joins below are planned on them. */
+    if (step(c, "ANALYZE import_stage", 0, NULL, NULL, err, errlen) < 0 ||
+        step(c, dedupe_sql, 0, NULL, &out->duplicates, err, errlen) < 0 ||
         step(c, known_sql, 1, src, NULL, err, errlen) < 0 ||
         step(c, "CREATE TEMP TABLE import_new (id bigint PRIMARY KEY) ON COMMIT DROP", 0, NULL, NULL, err, errlen) < 0 ||
         step(c, update_sql, 3, stored, NULL, err, errlen) < 0 || step(c, insert_sql, 3, stored, NULL, err, errlen) < 0)
