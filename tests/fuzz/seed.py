@@ -143,5 +143,13 @@ put("open311", "xml", b'<?xml version="1.0"?>\n<!DOCTYPE s [<!ENTITY e "x">]>\n<
     b"<![CDATA[<raw>]]></description><attributes><a><b/></a></attributes><media_url/></request>"
     b"<error><code>403</code><description>no</description></error></service_requests>")
 put("open311", "xml-broken", b"<service_requests><request><service_request_id>&e;</x>")
+# The 311 mapping files as shipped, and broken.
+for f in ("nyc311", "open311"):
+    with open(os.path.join(TOP, "conf", "import", f + ".conf"), "rb") as fh:
+        put("importmap", f, fh.read())
+put("importmap", "bad-status", b'status = ( ("Open", "opened") );\nmap = ();\n')
+put("importmap", "no-type", b'map = ( { agency = "DEP"; descriptors = ( ("x", "a.b") ); } );\nstatus = ();\n')
+put("importmap", "bad-score", b"match_min_score = 7;\n")
+put("importmap", "syntax", b'status = ( ("Open", "new") ;\n')
 
 sys.exit(0)
