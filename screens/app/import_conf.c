@@ -67,8 +67,10 @@ static int agencies(const config_setting_t *root, struct db_import_map *m, const
         if (!a || !*a)
             return fail(s, file, err, errlen, "agencies: item %d is not a name in double quotes", i + 1);
         m->agencies[i] = norm_dup(a);
-        m->agency_lines[i] = (int)config_setting_source_line(s);
         m->nagencies = i + 1;
+        if (!*m->agencies[i])
+            return fail(s, file, err, errlen, "agencies: \"%s\" has no letters or digits to compare", a);
+        m->agency_lines[i] = (int)config_setting_source_line(s);
     }
     return 0;
 }
@@ -124,22 +126,31 @@ static int map_group(const config_setting_t *g, struct db_import_map *m, const c
     }
     config_setting_lookup_string(g, "agency", &agency);
     config_setting_lookup_string(g, "type", &type);
-    if (m->source == DB_IMPORT_NYC311 && (!*agency || !*type))
+    char a[512], t[512];
+    db_import_norm(agency, a, sizeof a);
+    db_import_norm(type, t, sizeof t);
+    /* A text with nothing to compare would match anything: never a guess. */
+    if ((*agency && !*a) || (*type && !*t))
+        return fail(g, file, err, errlen, "map: \"%s\" has no letters or digits to compare", *agency && !*a ? agency : type);
+    if (m->source == DB_IMPORT_NYC311 && (!*a || !*t))
         return fail(g, file, err, errlen, "map: an NYC 311 rule names its agency and complaint type");
     int n = config_setting_length(list);
     m->rules = util_realloc(m->rules, sizeof *m->rules * (size_t)(m->nrules + n + 1));
     for (int i = 0; i < n; i++) {
         const config_setting_t *p = config_setting_get_elem(list, (unsigned)i);
         const char *descriptor, *category;
+        char d[512], code[16];
         if (pair(p, &descriptor, &category) < 0)
             return fail(p, file, err, errlen, "map: expected (\"descriptor\", \"category code\")");
-        if (m->source == DB_IMPORT_NYC311 && !*descriptor)
+        db_import_norm(descriptor, d, sizeof d);
+        if (*descriptor && !*d)
+            return fail(p, file, err, errlen, "map: \"%s\" has no letters or digits to compare", descriptor);
+        if (m->source == DB_IMPORT_NYC311 && !*d)
             return fail(p, file, err, errlen, "map: an NYC 311 rule names its descriptor");
-        if (!*type && !*descriptor)
+        if (!*t && !*d)
             return fail(p, file, err, errlen, "map: a rule needs a type or a descriptor, not neither");
-        char code[16];
         db_import_code(descriptor, code, sizeof code);
-        m->rules[m->nrules++] = (struct db_import_rule){norm_dup(agency), norm_dup(type), norm_dup(descriptor),
+        m->rules[m->nrules++] = (struct db_import_rule){util_strdup(a), util_strdup(t), util_strdup(d),
                                                         util_strdup(code), util_strdup(category),
                                                         (int)config_setting_source_line(p)};
     }
