@@ -101,7 +101,9 @@ CREATE TABLE service_request (
     match_kind            text CHECK (match_kind IN ('exact', 'words', 'agent')),
     match_score           real,
     match_note            text,                          -- why it is unmatched, or what matched
-    complaint_id          uuid UNIQUE REFERENCES complaint,
+    -- Deferred: matching reserves the id of the complaint opened next in the same
+    -- transaction (one write a request instead of two).
+    complaint_id          uuid UNIQUE REFERENCES complaint DEFERRABLE INITIALLY DEFERRED,
     linked_by             integer REFERENCES staff,
     linked_at             timestamptz,
     dismissed_at          timestamptz,
@@ -313,15 +315,16 @@ BEGIN
         ELSE 'no premise matches this address' END
      WHERE premise_id IS NULL AND note IS NULL;
 
+    -- A match reserves its complaint's id: service_request_open, next in the transaction,
+    -- opens it under that id.
     UPDATE service_request r
        SET premise_id = m.premise_id, customer_id = m.customer_id, match_kind = m.kind, match_score = m.score,
-           match_note = m.note
+           match_note = m.note, complaint_id = CASE WHEN m.customer_id IS NOT NULL THEN gen_random_uuid() END
       FROM sr_match m
      WHERE r.id = m.id
        AND (r.premise_id, r.customer_id, r.match_kind, r.match_score, r.match_note)
            IS DISTINCT FROM (m.premise_id, m.customer_id, m.kind, m.score, m.note);
-    SELECT count(*) INTO n FROM service_request r
-     WHERE r.id = ANY (p_ids) AND r.premise_id IS NOT NULL AND r.complaint_id IS NULL;
+    SELECT count(*) INTO n FROM sr_match WHERE customer_id IS NOT NULL;
     RETURN n;
 END $$;
 
@@ -488,13 +491,16 @@ BEGIN
     CREATE TEMP TABLE IF NOT EXISTS sr_due (id bigint PRIMARY KEY, ack_due timestamptz, response_due timestamptz,
         resolution_due timestamptz) ON COMMIT DROP;
     TRUNCATE sr_due;
+    -- Requests with a premise and customer whose complaint is not there yet: reserved by
+    -- the match, or none (an agent's link).
     INSERT INTO sr_open (id, complaint_id, category_id, region, ctype, opened, on_day, local_ts)
-    SELECT r.id, gen_random_uuid(), r.category_id, z.region, c.customer_type, r.requested_at,
-           (r.requested_at AT TIME ZONE tz)::date, r.requested_at AT TIME ZONE tz
+    SELECT r.id, coalesce(r.complaint_id, gen_random_uuid()), r.category_id, z.region, c.customer_type,
+           r.requested_at, (r.requested_at AT TIME ZONE tz)::date, r.requested_at AT TIME ZONE tz
       FROM service_request r
       JOIN premise p ON p.id = r.premise_id JOIN zone z ON z.id = p.zone_id
       JOIN customer c ON c.id = r.customer_id
-     WHERE r.id = ANY (p_ids) AND r.complaint_id IS NULL AND r.dismissed_at IS NULL;
+     WHERE r.id = ANY (p_ids) AND r.dismissed_at IS NULL
+       AND (r.complaint_id IS NULL OR NOT EXISTS (SELECT 1 FROM complaint k WHERE k.id = r.complaint_id));
     IF NOT FOUND THEN
         RETURN 0;
     END IF;
@@ -518,13 +524,15 @@ BEGIN
                 THEN coalesce(nullif(btrim(r.resolution), ''), 'Closed by the city''s 311 system (no resolution given)') END,
            r.external_id, who, k.team, d.ack_due, d.response_due, d.resolution_due
       FROM sr_open o JOIN service_request r ON r.id = o.id
-      JOIN (SELECT x.category_id, category_team(x.category_id) AS team FROM (SELECT DISTINCT category_id FROM sr_open) x) k
+      JOIN (SELECT x.category_id, category_team(x.category_id) AS team
+              FROM (SELECT DISTINCT category_id FROM sr_open) x OFFSET 0) k   -- once a category, not a row
         ON k.category_id = o.category_id
       LEFT JOIN sr_due d ON d.id = o.id
      CROSS JOIN LATERAL (SELECT greatest(r.requested_at, coalesce(r.closed_at, r.source_updated_at, r.requested_at))
                                 AS done) t;
     GET DIAGNOSTICS n = ROW_COUNT;
-    UPDATE service_request r SET complaint_id = o.complaint_id FROM sr_open o WHERE r.id = o.id;
+    UPDATE service_request r SET complaint_id = o.complaint_id
+      FROM sr_open o WHERE r.id = o.id AND r.complaint_id IS DISTINCT FROM o.complaint_id;
     -- What the city told the customer goes in the history as a note meant for the customer
     -- (the Open311 export's status_notes).
     INSERT INTO complaint_history (complaint_id, at, staff_id, kind, note, details)
