@@ -57,7 +57,8 @@ static const char open_sql[] =
     "SELECT service_request_open(" WAITING_IDS ", (SELECT id FROM root_cause WHERE code = $1))";
 
 /* After opening: new requests with a complaint, new ones without, known
- * ones that found their premise now, and how the known rows compare. */
+ * ones that found their premise now, how the known rows compare, those
+ * kept resolved for a follow-up, and every request still waiting. */
 static const char counts_sql[] =
     "SELECT (SELECT count(*) FROM import_new n JOIN service_request r ON r.id = n.id WHERE r.complaint_id IS NOT NULL),"
     " (SELECT count(*) FROM import_new n JOIN service_request r ON r.id = n.id WHERE r.complaint_id IS NULL),"
@@ -66,7 +67,8 @@ static const char counts_sql[] =
     " (SELECT count(*) FROM import_known WHERE NOT same), (SELECT count(*) FROM import_known WHERE same),"
     " (SELECT count(*) FROM import_known k JOIN service_request r ON r.id = k.id"
     "   WHERE k.linked AND NOT k.same AND r.status = 'closed' AND k.status <> 'closed'"
-    "   AND EXISTS (SELECT 1 FROM follow_up f WHERE f.complaint_id = r.complaint_id AND f.status = 'open'))";
+    "   AND EXISTS (SELECT 1 FROM follow_up f WHERE f.complaint_id = r.complaint_id AND f.status = 'open')),"
+    " (SELECT count(*) FROM service_request WHERE complaint_id IS NULL AND dismissed_at IS NULL)";
 
 /* Complaints of changed known requests brought up to the city's status. */
 static const char apply_sql[] =
@@ -178,7 +180,7 @@ int import_apply(struct db_conn *c, const struct db_import_map *m, struct db_imp
     const char *stored[3] = {sources[m->source], m->timezone ? m->timezone : "", run};
     const char *cause[1] = {m->root_cause};
     const char *min[1] = {score};
-    long counts[6] = {0};
+    long counts[7] = {0};
     phase(h, "storing", out);
     /* A temporary table has no statistics until asked: the joins below are planned on them. */
     if (step(c, "ANALYZE import_stage", 0, NULL, NULL, err, errlen) < 0 ||
@@ -198,7 +200,7 @@ int import_apply(struct db_conn *c, const struct db_import_map *m, struct db_imp
         util_format(err, errlen, "%s", db_error(c));
         return -1;
     }
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 7; i++) {
         int64_t v = 0;
         if (util_parse_int64(PQgetvalue(res, 0, i), &v) == 0)
             counts[i] = (long)v;
@@ -210,6 +212,7 @@ int import_apply(struct db_conn *c, const struct db_import_map *m, struct db_imp
     out->updated = counts[3];
     out->unchanged = counts[4];
     out->kept_open = counts[5];
+    out->waiting = counts[6];
     out->fresh = out->imported + out->unmatched;
     out->known = out->updated + out->unchanged;
     phase(h, "updating complaints", out);

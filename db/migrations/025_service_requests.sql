@@ -575,8 +575,13 @@ BEGIN
       JOIN service_request r ON r.id = o.id
       JOIN complaint k ON k.id = r.complaint_id
      WHERE k.merged_into IS NULL;
-    UPDATE sr_apply a SET path = service_request_walk(k.status, a.target)
-      FROM complaint k WHERE k.id = a.complaint_id AND a.target IS NOT NULL AND a.target <> k.status;
+    -- The way from each status to each target, found once a pair.
+    UPDATE sr_apply a SET path = w.path
+      FROM complaint k,
+           (SELECT x.status, x.target, service_request_walk(x.status, x.target) AS path
+              FROM (SELECT DISTINCT k2.status, a2.target FROM sr_apply a2 JOIN complaint k2 ON k2.id = a2.complaint_id
+                     WHERE a2.target IS NOT NULL AND a2.target <> k2.status) x OFFSET 0) w
+     WHERE k.id = a.complaint_id AND w.status = k.status AND w.target = a.target;
     FOR i IN 1..5 LOOP
         UPDATE complaint k
            SET status = a.path[i],

@@ -179,6 +179,7 @@ struct db_import_summary {
     long matched_later; /* known requests, unmatched until now, that found their premise */
     long moved;         /* complaints whose status the extract moved on */
     long kept_open;     /* closed by the city, resolved here: a follow-up is still open */
+    long waiting;       /* every request of every run still waiting for an agent */
     struct db_import_tally *skipped_by;   /* by agency, most first */
     int nskipped_by;
     struct db_import_tally *unmapped_by;  /* by agency / type / descriptor, most first */

@@ -147,6 +147,7 @@ static void print_summary(const struct opts *o, const struct db_import_summary *
         line("complaints moved on", s->moved, "status, closing time or resolution");
     if (s->kept_open)
         line("closed by the city, kept", s->kept_open, "resolved here: a follow-up is still open");
+    line("waiting for an agent, in all", s->waiting, s->waiting ? "on the unmatched requests screen" : "");
     if (s->nunmapped_by) {
         printf("Unmapped (agency / type / descriptor, rows):\n");
         for (int i = 0; i < s->nunmapped_by; i++) {

@@ -38,6 +38,7 @@ like "the repeated key counted" "$out" 'repeated later in the file +1'
 like "new requests" "$out" 'new requests +10'
 like "complaints opened" "$out" 'complaints opened +7'
 like "unmatched" "$out" 'unmatched +3  on the unmatched requests screen'
+like "and how many wait in all" "$out" 'waiting for an agent, in all +3'
 is "the run is recorded with its counts" \
    "$(q "SELECT rows_read, imported, unmatched, skipped_agency, unmapped, bad, duplicates, details -> 'skipped' ->> 'HPD' FROM import_run")" \
    "14|7|3|1|1|1|1|1"
