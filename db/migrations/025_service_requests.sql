@@ -173,16 +173,17 @@ CREATE FUNCTION import_house_street(p text) RETURNS text LANGUAGE sql IMMUTABLE 
     SELECT (import_address_parts(p))[2]
 $$;
 
--- One key for an address: 'ZIP|HOUSE|STREET', NULL without a house number or a postcode.
+-- One key for an address: 'ZIP|HOUSE|STREET KEY', NULL without a house number or a postcode.
 -- Premises are indexed by it, so the exact match is one probe a request. (Each argument is
 -- used once, so both functions are inlined into the queries that call them.)
-CREATE FUNCTION import_key(p_zip text, p_house text, p_street text) RETURNS text
+CREATE FUNCTION import_key(p_zip text, p_house text, p_street_key text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT p_zip || '|' || upper(p_house) || '|' || import_street_key(p_street)
+    SELECT p_zip || '|' || upper(p_house) || '|' || p_street_key
 $$;
 CREATE FUNCTION import_address_key(p_line text, p_postcode text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT import_key(import_zip_key(p_postcode), (import_address_parts(p_line))[1], (import_address_parts(p_line))[2])
+    SELECT import_key(import_zip_key(p_postcode), (import_address_parts(p_line))[1],
+                      import_street_key((import_address_parts(p_line))[2]))
 $$;
 CREATE INDEX premise_address_key_idx ON premise (import_address_key(address_line1, postcode));
 
@@ -202,9 +203,10 @@ $$;
 ------------------------------------------------------------------------------------------
 -- A time as the import writes it ("YYYY-MM-DD HH:MM:SS", "+hh:mm" when the file gave a zone)
 -- in the source's time zone (NULL or '': the utility's).
+-- ("YYYY-MM-DD HH:MM:SS", 19 characters, or with "+hh:mm" 25: the zone is told by the length).
 CREATE FUNCTION import_time(p text, p_zone text) RETURNS timestamptz LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN coalesce(p, '') = '' THEN NULL
-                WHEN p ~ '[+-][0-9]{2}:[0-9]{2}$' THEN p::timestamptz
+                WHEN length(p) > 19 THEN p::timestamptz
                 ELSE p::timestamp AT TIME ZONE coalesce(nullif(p_zone, ''), careline_timezone()) END
 $$;
 
@@ -230,11 +232,12 @@ BEGIN
         kind text, score real, note text) ON COMMIT DROP;
     TRUNCATE sr_match;
     INSERT INTO sr_match (id, requested_at, house, street, street_key, zip, akey, inter)
-    SELECT r.id, r.requested_at, upper(a.p[1]), coalesce(a.p[2], r.street), import_street_key(coalesce(a.p[2], r.street)),
-           import_zip_key(r.zip), import_key(import_zip_key(r.zip), a.p[1], a.p[2]),
+    SELECT r.id, r.requested_at, upper(a.p[1]), coalesce(a.p[2], r.street), k.street_key,
+           import_zip_key(r.zip), CASE WHEN a.p[2] IS NOT NULL THEN import_key(import_zip_key(r.zip), a.p[1], k.street_key) END,
            concat_ws(' and ', nullif(btrim(r.intersection_street_1), ''), nullif(btrim(r.intersection_street_2), ''))
       FROM service_request r
      CROSS JOIN LATERAL (SELECT import_address_parts(r.address) AS p) a
+     CROSS JOIN LATERAL (SELECT import_street_key(coalesce(a.p[2], r.street)) AS street_key) k
      WHERE r.id = ANY (p_ids) AND r.complaint_id IS NULL AND r.premise_id IS NULL AND r.dismissed_at IS NULL;
 
     ANALYZE sr_match;
@@ -249,6 +252,24 @@ BEGIN
                                   WHERE import_address_key(p.address_line1, p.postcode) = m2.akey) e
              WHERE m2.akey IS NOT NULL AND e.n > 0) x
      WHERE m.id = x.id;
+
+    -- The words each street may be written with in the index, once a street: its words but the
+    -- street types and directions, numbers with or without their ordinal, and for a word the
+    -- dictionary lacks (a misspelling) its closest words (a search of the dictionary each).
+    CREATE TEMP TABLE IF NOT EXISTS sr_alts (street text PRIMARY KEY, alts text) ON COMMIT DROP;
+    TRUNCATE sr_alts;
+    INSERT INTO sr_alts
+    SELECT s.street, (SELECT string_agg(DISTINCT quote_literal(v), ' | ') FROM (
+               SELECT unnest(import_word_variants(x.w)) AS v FROM unnest(search_words(s.street)) x(w)
+                WHERE NOT import_generic_word(x.w)
+               UNION ALL
+               SELECT f.token FROM unnest(search_words(s.street)) x(w) CROSS JOIN LATERAL (
+                   SELECT sw.token FROM search_word sw WHERE sw.token % x.w ORDER BY sw.token <-> x.w, sw.token LIMIT 3) f
+                WHERE NOT import_generic_word(x.w) AND length(x.w) >= 4 AND x.w !~ '^[0-9]'
+                  AND NOT EXISTS (SELECT 1 FROM search_word sw WHERE sw.token = x.w)) v)
+      FROM (SELECT DISTINCT street FROM sr_match
+             WHERE premise_id IS NULL AND note IS NULL AND house IS NOT NULL AND street IS NOT NULL) s;
+    DELETE FROM sr_alts WHERE alts IS NULL;
 
     UPDATE sr_match m SET premise_id = CASE WHEN b.score >= p_min_score AND NOT b.close_second
                                             THEN b.premise_id END,
@@ -266,26 +287,15 @@ BEGIN
                            (0.6 * similarity(import_street_key(import_house_street(p.address_line1)), m2.street_key)
                             + CASE WHEN import_zip_key(p.postcode) = m2.zip THEN 0.4 ELSE 0 END)::real AS score
                       FROM sr_match m2
+                      JOIN sr_alts al ON al.street = m2.street
                      CROSS JOIN LATERAL (
-                        WITH street_words AS (
-                            SELECT w FROM unnest(search_words(m2.street)) w WHERE NOT import_generic_word(w))
                         SELECT DISTINCT d.premise_id FROM search_doc d
                          WHERE d.source = 'a'
-                           AND d.tokens @@ (
-                                (SELECT string_agg(quote_literal(h), ' & ') FROM unnest(search_words(m2.house)) h)
-                                || ' & (' || (SELECT string_agg(DISTINCT quote_literal(v), ' | ') FROM (
-                                    SELECT unnest(import_word_variants(x.w)) AS v FROM street_words x
-                                    UNION ALL
-                                    SELECT f.token FROM street_words x CROSS JOIN LATERAL (
-                                        SELECT sw.token FROM search_word sw WHERE sw.token % x.w
-                                         ORDER BY sw.token <-> x.w, sw.token LIMIT 3) f
-                                     WHERE length(x.w) >= 4 AND x.w !~ '^[0-9]'
-                                       AND NOT EXISTS (SELECT 1 FROM search_word sw WHERE sw.token = x.w)) v)
-                                || ')')::tsquery
+                           AND d.tokens @@ ((SELECT string_agg(quote_literal(h), ' & ') FROM unnest(search_words(m2.house)) h)
+                                            || ' & (' || al.alts || ')')::tsquery
                          LIMIT 200) d
                       JOIN premise p ON p.id = d.premise_id
                      WHERE m2.premise_id IS NULL AND m2.note IS NULL AND m2.house IS NOT NULL
-                       AND search_words(m2.street) <> '{}'
                        AND import_house(p.address_line1) = m2.house) c
              ORDER BY c.id, c.score DESC, c.premise_id) b
      WHERE m.id = b.id;
@@ -429,10 +439,22 @@ BEGIN
                    interval '1 day') g) x
      CROSS JOIN LATERAL working_window(x.day, x.region) w
      WHERE w.opens IS NOT NULL;
-    CREATE INDEX ON sr_cal (region, day);
-    CREATE INDEX ON sr_cal (region, n);
+    CREATE INDEX IF NOT EXISTS sr_cal_n ON sr_cal (region, n);
+    CREATE INDEX IF NOT EXISTS sr_cal_cum ON sr_cal (region, cum);
     ANALYZE sr_cal;
     ANALYZE sr_terms;
+    -- Every day of the range (working or not) with the working time and days up to and
+    -- including it, so each complaint finds where it stands by its day alone.
+    CREATE TEMP TABLE IF NOT EXISTS sr_days (region text, day date, cum interval, n bigint) ON COMMIT DROP;
+    TRUNCATE sr_days;
+    INSERT INTO sr_days
+    SELECT r.region, g::date,
+           coalesce((SELECT c.cum FROM sr_cal c WHERE c.region = r.region AND c.day <= g::date ORDER BY c.day DESC LIMIT 1),
+                    interval '0'),
+           coalesce((SELECT c.n FROM sr_cal c WHERE c.region = r.region AND c.day <= g::date ORDER BY c.day DESC LIMIT 1), 0)
+      FROM (SELECT o.region, min(o.on_day) AS lo, max(o.on_day) AS hi FROM sr_open o GROUP BY o.region) r
+     CROSS JOIN LATERAL generate_series(r.lo, r.hi, interval '1 day') g;
+    ANALYZE sr_days;
 
     CREATE TEMP TABLE IF NOT EXISTS sr_due (id bigint PRIMARY KEY, ack_due timestamptz, response_due timestamptz,
         resolution_due timestamptz) ON COMMIT DROP;
@@ -446,31 +468,29 @@ BEGIN
               FROM sr_open o
               JOIN sr_terms t ON t.category_id = o.category_id AND t.region IS NOT DISTINCT FROM o.region
                              AND t.ctype IS NOT DISTINCT FROM o.ctype AND t.on_day = o.on_day
+              JOIN sr_days b ON b.region = o.region AND b.day = o.on_day
               LEFT JOIN sr_cal c0 ON c0.region = o.region AND c0.day = o.on_day
-              -- The working time and days up to and including the complaint's own day.
-              LEFT JOIN LATERAL (SELECT c.cum, c.n FROM sr_cal c WHERE c.region = o.region AND c.day <= o.on_day
-                                  ORDER BY c.day DESC LIMIT 1) b ON true
+              LEFT JOIN sr_cal cr ON cr.region = o.region AND cr.n = b.n + t.resp
+              LEFT JOIN sr_cal cs ON cs.region = o.region AND cs.n = b.n + t.res
              CROSS JOIN LATERAL (
                 SELECT greatest(o.local_ts, o.on_day + c0.opens) AS s0,
                        CASE WHEN greatest(o.local_ts, o.on_day + c0.opens) < o.on_day + c0.closes
                             THEN o.on_day + c0.closes - greatest(o.local_ts, o.on_day + c0.opens)
-                            ELSE interval '0' END AS used,
-                       coalesce(b.cum, interval '0') AS base, coalesce(b.n, 0) AS nb) f
+                            ELSE interval '0' END AS used) f
              CROSS JOIN LATERAL (
+                -- Working time is counted on from the complaint's own day: the first working
+                -- day whose running sum reaches what is left holds the deadline.
                 SELECT CASE WHEN t.ack IS NULL THEN NULL WHEN t.ack <= interval '0' THEN o.opened
                             WHEN f.used >= t.ack THEN (f.s0 + t.ack) AT TIME ZONE tz
-                            ELSE (SELECT (c.day + c.opens + (t.ack - f.used - (c.cum - (c.closes - c.opens) - f.base)))
+                            ELSE (SELECT (c.day + c.opens + (t.ack - f.used - (c.cum - (c.closes - c.opens) - b.cum)))
                                          AT TIME ZONE tz
-                                    FROM sr_cal c WHERE c.region = o.region AND c.day > o.on_day
-                                     AND c.cum - f.base >= t.ack - f.used
-                                   ORDER BY c.day LIMIT 1) END AS ack) a
+                                    FROM sr_cal c WHERE c.region = o.region AND c.cum >= b.cum + (t.ack - f.used)
+                                   ORDER BY c.cum LIMIT 1) END AS ack) a
              CROSS JOIN LATERAL (
                 SELECT CASE WHEN t.resp IS NULL THEN NULL WHEN t.resp <= 0 THEN o.opened
-                            ELSE (SELECT (c.day + c.closes) AT TIME ZONE tz FROM sr_cal c
-                                   WHERE c.region = o.region AND c.n = f.nb + t.resp) END AS resp,
+                            ELSE (cr.day + cr.closes) AT TIME ZONE tz END AS resp,
                        CASE WHEN t.res IS NULL THEN NULL WHEN t.res <= 0 THEN o.opened
-                            ELSE (SELECT (c.day + c.closes) AT TIME ZONE tz FROM sr_cal c
-                                   WHERE c.region = o.region AND c.n = f.nb + t.res) END AS res) r) d;
+                            ELSE (cs.day + cs.closes) AT TIME ZONE tz END AS res) r) d;
 END $$;
 
 -- Open a complaint for each given request that has a premise and customer but no complaint

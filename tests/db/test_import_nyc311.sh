@@ -119,6 +119,28 @@ is "snake_case exits 0" "$rc" 0
 like "snake_case named" "$out" 'snake.csv'
 is "ISO zones kept" "$(c "to_char(opened_at AT TIME ZONE 'UTC', 'HH24:MI') || ' ' || to_char(closed_at AT TIME ZONE 'UTC', 'DD HH24:MI')" 70000002)" "12:00 02 16:00"
 
+# -- due times over a year of working calendar: nights, weekends, federal holidays, clock changes --
+descr=('No Water (WNW)' 'Low Water Pressure - WLWP' 'Sewer Odor (SA2)' 'Hydrant Running (WC3)')
+types=('Water System' 'Water System' 'Sewer' 'Water System')
+{
+    echo "$NYC311_HEADER"
+    for i in $(seq 0 159); do
+        when=$(date -u -d "2024-01-01 00:00 UTC + $((i * 55)) hours + $((i * 13)) minutes" '+%Y-%m-%dT%H:%M:%S')
+        nyc311_row $((71000000 + i)) "$when" '' DEP "${types[i % 4]}" "${descr[i % 4]}" 10118 '350 5 AVENUE' Open ''
+    done
+    # The nights the clocks changed, and the federal holidays of 2024.
+    for when in 2024-03-10T01:59:00 2024-03-10T03:00:00 2024-11-03T01:30:00 2024-11-03T02:30:00 2024-07-03T17:59:00 \
+                2024-07-04T09:00:00 2024-11-27T17:30:00 2024-11-28T12:00:00 2024-12-24T16:00:00 2024-12-31T23:59:59; do
+        i=$((i + 1))
+        nyc311_row $((71000000 + i)) "$when" '' DEP 'Water System' 'No Water (WNW)' 10118 '350 5 AVENUE' Open ''
+    done
+} > "$W/year.csv"
+out=$(imp nyc311 "$W/year.csv"); rc=$?
+is "a year of requests imports" "$rc" 0
+like "every one opened" "$out" 'complaints opened +170'
+is "every due time, worked out for all at once, is the trigger's own" \
+   "$(q "SELECT count(*) FILTER (WHERE (k.ack_due_at, k.response_due_at, k.resolution_due_at) IS DISTINCT FROM (d.ack_due_at, d.response_due_at, d.resolution_due_at)) || '/' || count(*) FROM complaint k JOIN customer cu ON cu.id = k.customer_id CROSS JOIN LATERAL complaint_due_times(k.category_id, customer_region(k.customer_id, k.premise_id), cu.customer_type, k.opened_at) d WHERE k.external_ref LIKE '71%'")" "0/170"
+
 # -- hostile rows: each bad one reported, the rest imported ---------------------------------------
 long=$(head -c 10000 /dev/zero | tr '\0' 'x')
 {
