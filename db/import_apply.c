@@ -39,20 +39,43 @@ static const char update_sql[] =
     " FROM import_stage s JOIN import_known k ON k.line = s.line JOIN complaint_category c ON c.code = s.category"
     " WHERE r.id = k.id AND NOT k.same AND r.source = $1";
 
-/* New requests ($1 source, $2 zone, $3 run). */
+/* What the match is to place: the new rows by line (key minus the line), the
+ * known ones still waiting by id ($1 the zone). */
+static const char to_match_sql[] =
+    "WITH n AS (INSERT INTO sr_match (k, line, requested_at, address, street_name, zip_raw, inter)"
+    " SELECT -s.line, s.line, import_time(s.created, $1), s.address, s.street, s.zip,"
+    " concat_ws(' and ', nullif(btrim(s.inter1), ''), nullif(btrim(s.inter2), '')) FROM import_stage s"
+    " WHERE NOT EXISTS (SELECT 1 FROM import_known k WHERE k.line = s.line) RETURNING 1)"
+    " INSERT INTO sr_match (k, id, requested_at, address, street_name, zip_raw, inter)"
+    " SELECT r.id, r.id, r.requested_at, r.address, r.street, r.zip,"
+    " concat_ws(' and ', nullif(btrim(r.intersection_street_1), ''), nullif(btrim(r.intersection_street_2), ''))"
+    " FROM import_known k JOIN service_request r ON r.id = k.id WHERE NOT k.linked AND NOT k.dismissed";
+
+/* New requests, with where the match placed them ($1 source, $2 zone, $3 run): one write each. */
 static const char insert_sql[] =
-    "WITH ins AS (INSERT INTO service_request (source, external_id, first_run, " STORED_COLUMNS ")"
-    " SELECT $1, s.external_id, $3," STAGED_VALUES
-    " FROM import_stage s JOIN complaint_category c ON c.code = s.category"
-    " WHERE NOT EXISTS (SELECT 1 FROM import_known k WHERE k.line = s.line) RETURNING id)"
+    "WITH ins AS (INSERT INTO service_request (source, external_id, first_run, premise_id, customer_id, match_kind,"
+    " match_score, match_note, complaint_id, " STORED_COLUMNS ")"
+    " SELECT $1, s.external_id, $3, m.premise_id, m.customer_id, m.kind, m.score, m.note, m.complaint_id,"
+    STAGED_VALUES
+    " FROM import_stage s JOIN complaint_category c ON c.code = s.category JOIN sr_match m ON m.line = s.line"
+    " RETURNING id)"
     " INSERT INTO import_new (id) SELECT id FROM ins";
 
-/* Which requests to match and open: the new ones, and known ones still
- * waiting for a premise (a premise added since may match them now). */
+/* Known requests still waiting, where the match now places them. */
+static const char placed_sql[] =
+    "UPDATE service_request r SET premise_id = m.premise_id, customer_id = m.customer_id, match_kind = m.kind,"
+    " match_score = m.score, match_note = m.note, complaint_id = m.complaint_id"
+    " FROM sr_match m WHERE m.id = r.id"
+    " AND (r.premise_id, r.customer_id, r.match_kind, r.match_score, r.match_note)"
+    " IS DISTINCT FROM (m.premise_id, m.customer_id, m.kind, m.score, m.note)";
+
+static const char match_sql[] = "SELECT service_request_match($1::real)";
+
+/* Which requests to open: the new ones, and known ones that were waiting
+ * (a premise added since may have placed them). */
 #define WAITING_IDS                                                                                            \
     "ARRAY(SELECT id FROM import_new UNION ALL SELECT id FROM import_known WHERE NOT linked AND NOT dismissed)"
 
-static const char match_sql[] = "SELECT service_request_match(" WAITING_IDS ", $1::real)";
 static const char open_sql[] =
     "SELECT service_request_open(" WAITING_IDS ", (SELECT id FROM root_cause WHERE code = $1))";
 
@@ -181,16 +204,20 @@ int import_apply(struct db_conn *c, const struct db_import_map *m, struct db_imp
     const char *cause[1] = {m->root_cause};
     const char *min[1] = {score};
     long counts[7] = {0};
+    const char *zone[1] = {m->timezone ? m->timezone : ""};
     phase(h, "storing", out);
     /* A temporary table has no statistics until asked: the joins below are planned on them. */
     if (step(c, "ANALYZE import_stage", 0, NULL, NULL, err, errlen) < 0 ||
         step(c, dedupe_sql, 0, NULL, &out->duplicates, err, errlen) < 0 ||
         step(c, known_sql, 1, src, NULL, err, errlen) < 0 ||
         step(c, "CREATE TEMP TABLE import_new (id bigint PRIMARY KEY) ON COMMIT DROP", 0, NULL, NULL, err, errlen) < 0 ||
-        step(c, update_sql, 3, stored, NULL, err, errlen) < 0 || step(c, insert_sql, 3, stored, NULL, err, errlen) < 0)
+        step(c, update_sql, 3, stored, NULL, err, errlen) < 0)
         return -1;
     phase(h, "matching", out);
-    if (step(c, match_sql, 1, min, NULL, err, errlen) < 0)
+    if (step(c, "SELECT service_request_match_table()", 0, NULL, NULL, err, errlen) < 0 ||
+        step(c, to_match_sql, 1, zone, NULL, err, errlen) < 0 ||
+        step(c, match_sql, 1, min, NULL, err, errlen) < 0 || step(c, insert_sql, 3, stored, NULL, err, errlen) < 0 ||
+        step(c, placed_sql, 0, NULL, NULL, err, errlen) < 0)
         return -1;
     phase(h, "opening complaints", out);
     if (step(c, open_sql, 1, cause, NULL, err, errlen) < 0)

@@ -211,47 +211,64 @@ CREATE FUNCTION import_time(p text, p_zone text) RETURNS timestamptz LANGUAGE sq
 $$;
 
 ------------------------------------------------------------------------------------------
--- Match the given requests that have no premise yet (and are not set aside). Exact first:
--- house number, street and ZIP, one premise only. Then through the search index's words
--- (search_doc: the words of every current service address): the candidates have the house
--- number and a word of the street that is not a street type ('45' or '45th' for WEST 45
--- STREET; a word the index lacks, such as a misspelling, by its closest words in the
--- dictionary, search_word); each is scored 0.6 x the trigram similarity of the streets as
--- keys + 0.4 when the ZIP agrees (the same house number and street in another ZIP is
--- another place: 100 Broadway is in Manhattan and in Brooklyn), and the best is taken when
--- it reaches p_min_score and no other comes within 0.05 of it. What stays unmatched says
--- why. Returns how many were matched.
-CREATE FUNCTION service_request_match(p_ids bigint[], p_min_score real) RETURNS integer
+-- The requests a match is to place, filled by the caller (the import: its new rows by line,
+-- known ones waiting by id) with where each is; service_request_match fills in the rest.
+CREATE FUNCTION service_request_match_table() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    -- k: the row's key, the request's id or minus the staged line.
+    CREATE TEMP TABLE IF NOT EXISTS sr_match (k bigint PRIMARY KEY, id bigint, line integer, requested_at timestamptz, address text,
+        street_name text, zip_raw text, inter text, house text, street text, street_key text, zip text, akey text,
+        premise_id bigint, customer_id bigint, kind text, score real, note text, complaint_id uuid) ON COMMIT DROP;
+    TRUNCATE sr_match;
+END $$;
+
+-- Match the requests of sr_match. Exact first: house number, street and ZIP, one premise
+-- only. Then through the search index's words (search_doc: the words of every current
+-- service address): the candidates have the house number and a word of the street that is
+-- not a street type ('45' or '45th' for WEST 45 STREET; a word the index lacks, such as a
+-- misspelling, by its closest words in the dictionary, search_word); each is scored 0.6 x
+-- the trigram similarity of the streets as keys + 0.4 when the ZIP agrees (the same house
+-- number and street in another ZIP is another place: 100 Broadway is in Manhattan and in
+-- Brooklyn), and the best is taken when it reaches p_min_score and no other comes within
+-- 0.05 of it. A match gets its customer and the id its complaint will have (reserved);
+-- what stays unmatched says why. Returns how many were matched.
+CREATE FUNCTION service_request_match(p_min_score real) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
     n  integer;
     tz text := careline_timezone();
 BEGIN
-    CREATE TEMP TABLE IF NOT EXISTS sr_match (id bigint PRIMARY KEY, requested_at timestamptz, house text,
-        street text, street_key text, zip text, akey text, inter text, premise_id bigint, customer_id bigint,
-        kind text, score real, note text) ON COMMIT DROP;
-    TRUNCATE sr_match;
-    INSERT INTO sr_match (id, requested_at, house, street, street_key, zip, akey, inter)
-    SELECT r.id, r.requested_at, upper(a.p[1]), coalesce(a.p[2], r.street), k.street_key,
-           import_zip_key(r.zip), CASE WHEN a.p[2] IS NOT NULL THEN import_key(import_zip_key(r.zip), a.p[1], k.street_key) END,
-           concat_ws(' and ', nullif(btrim(r.intersection_street_1), ''), nullif(btrim(r.intersection_street_2), ''))
-      FROM service_request r
-     CROSS JOIN LATERAL (SELECT import_address_parts(r.address) AS p) a
-     CROSS JOIN LATERAL (SELECT import_street_key(coalesce(a.p[2], r.street)) AS street_key) k
-     WHERE r.id = ANY (p_ids) AND r.complaint_id IS NULL AND r.premise_id IS NULL AND r.dismissed_at IS NULL;
-
+    -- Each address's keys once (a building's requests share them).
+    CREATE TEMP TABLE IF NOT EXISTS sr_addr (address text, street_name text, zip_raw text, house text, street text,
+        street_key text, zip text, akey text) ON COMMIT DROP;
+    TRUNCATE sr_addr;
+    INSERT INTO sr_addr
+    SELECT x.address, x.street_name, x.zip_raw, upper(a.p[1]), coalesce(a.p[2], nullif(x.street_name, '')), k.street_key,
+           import_zip_key(x.zip_raw),
+           CASE WHEN a.p[2] IS NOT NULL THEN import_key(import_zip_key(x.zip_raw), a.p[1], k.street_key) END
+      FROM (SELECT DISTINCT coalesce(address, '') AS address, coalesce(street_name, '') AS street_name,
+                   coalesce(zip_raw, '') AS zip_raw FROM sr_match) x
+     CROSS JOIN LATERAL (SELECT import_address_parts(x.address) AS p) a
+     CROSS JOIN LATERAL (SELECT import_street_key(coalesce(a.p[2], nullif(x.street_name, ''))) AS street_key) k;
+    ANALYZE sr_addr;
+    -- Plain equality (the blanks made '' above), so the join hashes.
+    UPDATE sr_match m SET house = a.house, street = nullif(a.street, ''), street_key = a.street_key, zip = a.zip,
+                          akey = a.akey
+      FROM sr_addr a
+     WHERE a.address = coalesce(m.address, '') AND a.street_name = coalesce(m.street_name, '')
+       AND a.zip_raw = coalesce(m.zip_raw, '');
     ANALYZE sr_match;
     -- One probe of the premises' address index a request.
     UPDATE sr_match m
        SET premise_id = CASE WHEN x.n = 1 THEN x.premise_id END, kind = CASE WHEN x.n = 1 THEN 'exact' END,
            score = CASE WHEN x.n = 1 THEN 1 END,
            note = CASE WHEN x.n > 1 THEN format('%s premises have this address: pick the one meant', x.n) END
-      FROM (SELECT m2.id, e.premise_id, e.n
+      FROM (SELECT m2.k, e.premise_id, e.n
               FROM sr_match m2
              CROSS JOIN LATERAL (SELECT min(p.id) AS premise_id, count(*) AS n FROM premise p
                                   WHERE import_address_key(p.address_line1, p.postcode) = m2.akey) e
              WHERE m2.akey IS NOT NULL AND e.n > 0) x
-     WHERE m.id = x.id;
+     WHERE m.k = x.k;
 
     -- The words each street may be written with in the index, once a street: its words but the
     -- street types and directions, numbers with or without their ordinal, and for a word the
@@ -280,10 +297,10 @@ BEGIN
                                       WHEN b.close_second
                                       THEN format('%s, %s and another premise score alike (%s)', b.line1, b.postcode,
                                                   round(b.score::numeric, 2)) END
-      FROM (SELECT DISTINCT ON (c.id) c.id, c.premise_id, c.score, c.line1, c.postcode,
-                   coalesce(lead(c.score) OVER (PARTITION BY c.id ORDER BY c.score DESC, c.premise_id)
+      FROM (SELECT DISTINCT ON (c.k) c.k, c.premise_id, c.score, c.line1, c.postcode,
+                   coalesce(lead(c.score) OVER (PARTITION BY c.k ORDER BY c.score DESC, c.premise_id)
                             > c.score - 0.05, false) AS close_second
-              FROM (SELECT m2.id, p.id AS premise_id, p.address_line1 AS line1, p.postcode,
+              FROM (SELECT m2.k, p.id AS premise_id, p.address_line1 AS line1, p.postcode,
                            (0.6 * similarity(import_street_key(import_house_street(p.address_line1)), m2.street_key)
                             + CASE WHEN import_zip_key(p.postcode) = m2.zip THEN 0.4 ELSE 0 END)::real AS score
                       FROM sr_match m2
@@ -297,21 +314,21 @@ BEGIN
                       JOIN premise p ON p.id = d.premise_id
                      WHERE m2.premise_id IS NULL AND m2.note IS NULL AND m2.house IS NOT NULL
                        AND import_house(p.address_line1) = m2.house) c
-             ORDER BY c.id, c.score DESC, c.premise_id) b
-     WHERE m.id = b.id;
+             ORDER BY c.k, c.score DESC, c.premise_id) b
+     WHERE m.k = b.k;
 
     -- The customer: whoever held the premise on the day the request was made (the occupier
     -- before the bill payer), else whoever holds it now; a merged record's survivor. A
     -- premise nobody has ever held cannot take a complaint.
     UPDATE sr_match m SET customer_id = x.customer_id
-      FROM (SELECT DISTINCT ON (m2.id) m2.id, coalesce(c.merged_into, c.id) AS customer_id
+      FROM (SELECT DISTINCT ON (m2.k) m2.k, coalesce(c.merged_into, c.id) AS customer_id
               FROM sr_match m2
               JOIN customer_premise cp ON cp.premise_id = m2.premise_id
               JOIN customer c ON c.id = cp.customer_id
              CROSS JOIN LATERAL (SELECT (m2.requested_at AT TIME ZONE tz)::date AS on_day) d
-             ORDER BY m2.id, (cp.start_date <= d.on_day AND (cp.end_date IS NULL OR cp.end_date >= d.on_day)) DESC,
+             ORDER BY m2.k, (cp.start_date <= d.on_day AND (cp.end_date IS NULL OR cp.end_date >= d.on_day)) DESC,
                       cp.end_date IS NULL DESC, cp.role = 'occupier' DESC, cp.start_date DESC, cp.customer_id) x
-     WHERE m.id = x.id;
+     WHERE m.k = x.k;
     UPDATE sr_match m
        SET note = format('%s, %s matched, but no customer has ever held it: find the customer by search',
                          p.address_line1, p.postcode), premise_id = NULL, kind = NULL, score = NULL
@@ -327,13 +344,7 @@ BEGIN
 
     -- A match reserves its complaint's id: service_request_open, next in the transaction,
     -- opens it under that id.
-    UPDATE service_request r
-       SET premise_id = m.premise_id, customer_id = m.customer_id, match_kind = m.kind, match_score = m.score,
-           match_note = m.note, complaint_id = CASE WHEN m.customer_id IS NOT NULL THEN gen_random_uuid() END
-      FROM sr_match m
-     WHERE r.id = m.id
-       AND (r.premise_id, r.customer_id, r.match_kind, r.match_score, r.match_note)
-           IS DISTINCT FROM (m.premise_id, m.customer_id, m.kind, m.score, m.note);
+    UPDATE sr_match SET complaint_id = gen_random_uuid() WHERE customer_id IS NOT NULL;
     SELECT count(*) INTO n FROM sr_match WHERE customer_id IS NOT NULL;
     RETURN n;
 END $$;
