@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "careline/script.h"
 #include "careline/util.h"
 #include "embedded.h"
 
@@ -231,12 +230,6 @@ int db_seed(struct db_conn *c, long n, const char *region, FILE *out, char *err,
         db_exec_script(c, region_sql) < 0 || db_exec_script(c, sql) < 0 || !run(c, "COMMIT", 0, NULL)) {
         util_format(err, errlen, "seed: %s", db_error(c));
         run(c, "ROLLBACK", 0, NULL);
-        return -1;
-    }
-    /* The shipped recovery scripts, stored as `scripts load` stores them:
-     * the demo runs exactly what an installation loads. */
-    if (db_script_load_shipped(c, NULL) < 0) {
-        util_format(err, errlen, "seed: storing the shipped recovery scripts failed (see above)");
         return -1;
     }
     /* The seed wrote bill statuses and arrears as of the day it ran, with

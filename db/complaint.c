@@ -150,6 +150,12 @@ unsigned db_intake_load(struct db_conn *c, long long customer_id, void (*done)(v
     return db_send_batch(c, &b);
 }
 
+void db_intake_prepare(struct db_conn *c)
+{
+    for (int i = 0; i < INTAKE_PARTS; i++)
+        db_prepare_ahead(c, intake_sql[i], 1);
+}
+
 /* The same rules the database applies when a client sends no due times
  * (complaint_due_times in 004_rules.sql), so the form shows what will be
  * stored. */

@@ -1,9 +1,6 @@
 /* conn.c — the asynchronous path: queue requests (newest per slot wins), send them alone or as one pipeline, read results, notice a server that stopped answering, reconnect with backoff. */
 #include "careline/db.h"
 
-#include <pthread.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +10,10 @@
 #include "careline/util.h"
 #include "conn_int.h"
 
+static void cancel_superseded(struct db_conn *c);
+static bool cancel_delivered(struct db_conn *c);
+static void requeue(struct db_conn *c, struct req *r);
+
 void db_conn_req_free(struct req *r)
 {
     if (!r)
@@ -21,14 +22,14 @@ void db_conn_req_free(struct req *r)
         r->cleanup(r->ctx);
     for (int k = 0; k < r->nstmts; k++) {
         free(r->stmts[k].sql);
+        free(r->stmts[k].name);
         for (int i = 0; i < r->stmts[k].nparams; i++)
             free(r->stmts[k].params[i]);
         free(r->stmts[k].params);
     }
-    for (int k = 0; r->res && k < r->nres; k++)
+    for (int k = 0; r->res && k < r->nstmts; k++)
         PQclear(r->res[k]);
-    free(r->name);
-    free(r->prepared_at);
+    free(r->cmds);
     free(r->stmts);
     free(r->res);
     free(r->err);
@@ -50,7 +51,7 @@ static void finish(struct req *r, const char *err)
         err = r->err;
     double ms = r->sent_at > 0 ? now_exact_ms() - r->sent_at : 0.0;
     if (!r->forgotten && r->done) {
-        r->done(r->ctx, err ? NULL : r->res[r->nres - 1], err, ms);
+        r->done(r->ctx, err ? NULL : r->res[0], err, ms);
         r->cleanup = NULL;   /* done() owned ctx */
     } else if (!r->forgotten && r->batch_done) {
         r->batch_done(r->ctx, (const PGresult *const *)r->res, r->nstmts, err, ms);
@@ -68,7 +69,7 @@ static void copy_stmt(struct stmt *d, const char *sql, int nparams, const char *
         d->params[i] = util_strdup(params[i]);
 }
 
-static struct req *new_req(struct db_conn *c, int nstmts)
+struct req *db_conn_new_req(struct db_conn *c, int nstmts)
 {
     struct req *r = util_calloc(1, sizeof *r);
     r->id = c->next_id++;
@@ -76,8 +77,7 @@ static struct req *new_req(struct db_conn *c, int nstmts)
         c->next_id = 1;
     r->nstmts = nstmts;
     r->stmts = util_calloc((size_t)nstmts, sizeof *r->stmts);
-    r->res = util_calloc((size_t)nstmts + 1, sizeof(PGresult *));   /* +1: a prepare's own result */
-    r->nres = nstmts;
+    r->res = util_calloc((size_t)nstmts, sizeof(PGresult *));
     return r;
 }
 
@@ -100,20 +100,22 @@ static unsigned enqueue(struct db_conn *c, struct req *r)
             !c->inflight->forgotten) {
             c->inflight->forgotten = true;
             c->stats.dropped++;
+            cancel_superseded(c);
         }
     }
     struct req **tail = &c->queue;
     while (*tail)
         tail = &(*tail)->next;
     *tail = r;
+    c->quiet_since = util_now_ms();
     return r->id;
 }
 
 unsigned db_send(struct db_conn *c, const struct db_query *q)
 {
-    struct req *r = new_req(c, 1);
+    struct req *r = db_conn_new_req(c, 1);
     copy_stmt(&r->stmts[0], q->sql, q->nparams, q->params);
-    r->name = util_strdup(q->name);
+    r->stmts[0].name = util_strdup(q->name);
     r->slot = util_strdup(q->slot);
     r->send_at = util_now_ms() + (q->delay_ms > 0 ? q->delay_ms : 0);
     r->done = q->done;
@@ -125,7 +127,7 @@ unsigned db_send(struct db_conn *c, const struct db_query *q)
 
 unsigned db_send_batch(struct db_conn *c, const struct db_batch *b)
 {
-    struct req *r = new_req(c, b->n);
+    struct req *r = db_conn_new_req(c, b->n);
     for (int i = 0; i < b->n; i++)
         copy_stmt(&r->stmts[i], b->stmts[i].sql, b->stmts[i].nparams, b->stmts[i].params);
     r->batch = true;
@@ -191,13 +193,18 @@ int db_wait(struct db_conn *c, int timeout_ms)
 void db_listen(struct db_conn *c, const char *channel,
                void (*fn)(void *ctx, const char *channel, const char *payload), void *ctx)
 {
+    /* A second listener on a channel the session listens on already needs
+     * no LISTEN (the customer view's first open would pay a round trip). */
+    bool heard = false;
+    for (const struct listener *o = c->listeners; o && !heard; o = o->next)
+        heard = strcmp(o->channel, channel) == 0;
     struct listener *l = util_calloc(1, sizeof *l);
     l->channel = util_strdup(channel);
     l->fn = fn;
     l->ctx = ctx;
     l->next = c->listeners;
     c->listeners = l;
-    c->relisten = true;
+    c->relisten = c->relisten || !heard;
 }
 
 void db_on_state(struct db_conn *c, void (*fn)(void *ctx, enum db_state s), void *ctx)
@@ -219,6 +226,8 @@ static void lost(struct db_conn *c, const char *why)
     c->retry_at = util_now_ms() + c->backoff_ms;
     c->backoff_ms = c->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : c->backoff_ms * 2;
     c->stalled_at = 0;
+    db_cancel_release(c->cancel);   /* it was for the old session: nothing to wait for */
+    c->cancel = NULL;
     db_conn_set_state(c, DB_OFFLINE);
     if (r)
         finish(r, c->error);
@@ -244,27 +253,13 @@ static void relisten(struct db_conn *c)
         return;
     }
     /* Goes through the queue like any other request so ordering holds. */
-    struct req *r = new_req(c, 1);
+    struct req *r = db_conn_new_req(c, 1);
     r->stmts[0].sql = util_buf_steal(&sql);
     r->stmts[0].params = util_calloc(1, sizeof *r->stmts[0].params);
     r->simple = true;
     r->send_at = 0;
     r->next = c->queue;
     c->queue = r;
-}
-
-bool db_conn_is_prepared(const struct db_conn *c, const char *name)
-{
-    for (int i = 0; i < c->nprepared; i++)
-        if (strcmp(c->prepared[i], name) == 0)
-            return true;
-    return false;
-}
-
-void db_conn_add_prepared(struct db_conn *c, const char *name)
-{
-    c->prepared = util_realloc(c->prepared, sizeof *c->prepared * (size_t)(c->nprepared + 1));
-    c->prepared[c->nprepared++] = util_strdup(name);
 }
 
 void db_warm(struct db_conn *c, const char *name, const char *sql, int nparams, const char *const *params)
@@ -285,10 +280,12 @@ static void rewarm(struct db_conn *c)
     if (!c->rewarm || c->inflight || !c->nwarm)
         return;
     c->rewarm = false;
-    struct req *r = new_req(c, c->nwarm);
-    for (int i = 0; i < c->nwarm; i++)
+    struct req *r = db_conn_new_req(c, c->nwarm);
+    for (int i = 0; i < c->nwarm; i++) {
         copy_stmt(&r->stmts[i], c->warm[i].st.sql, c->warm[i].st.nparams,
                   (const char *const *)c->warm[i].st.params);
+        r->stmts[i].name = util_strdup(c->warm[i].name);
+    }
     r->batch = true;
     r->warm = true;
     r->send_at = 0;
@@ -296,59 +293,26 @@ static void rewarm(struct db_conn *c)
     c->queue = r;
 }
 
-void db_conn_forget_prepared(struct db_conn *c)
+/* Everything but LISTEN goes as a pipeline, prepared where it may be
+ * (conn_prep.c): one round trip, and the SQL text only once per connection. */
+static void send_request(struct db_conn *c, struct req *r, long long now)
 {
-    for (int i = 0; i < c->nprepared; i++)
-        free(c->prepared[i]);
-    free(c->prepared);
-    c->prepared = NULL;
-    c->nprepared = 0;
-}
-
-/* Each warm-up statement is prepared under its name (unless prepared
- * statements are off, behind a transaction-mode pooler) and run once with
- * parameters that match nothing: the server loads the tables, indexes and
- * functions it uses now rather than on the agent's first search. */
-static int send_warm(struct db_conn *c, struct req *r)
-{
-    int ok = PQenterPipelineMode(c->pg);
-    free(r->prepared_at);   /* sent again after a stall */
-    r->prepared_at = util_calloc((size_t)r->nstmts, sizeof *r->prepared_at);
-    r->nres = 0;
-    size_t nres = (size_t)r->nstmts * 2 + 1;
-    r->res = util_realloc(r->res, sizeof(PGresult *) * nres);
-    memset(r->res, 0, sizeof(PGresult *) * nres);
-    for (int i = 0; ok && i < r->nstmts; i++) {
-        const char *name = c->warm[i].name;
-        const struct stmt *st = &r->stmts[i];
-        r->prepared_at[i] = -1;
-        if (!c->p.no_prepared && !db_conn_is_prepared(c, name)) {
-            r->prepared_at[i] = r->nres++;
-            ok = PQsendPrepare(c->pg, name, st->sql, st->nparams, NULL);
-        }
-        if (ok && !c->p.no_prepared)
-            ok = PQsendQueryPrepared(c->pg, name, st->nparams, (const char *const *)st->params, NULL, NULL, 0);
-        else if (ok)
-            ok = PQsendQueryParams(c->pg, st->sql, st->nparams, NULL, (const char *const *)st->params, NULL, NULL, 0);
-        r->nres++;
+    bool ok = r->simple ? PQsendQuery(c->pg, r->stmts[0].sql) == 1 : db_conn_send_pipeline(c, r);
+    c->inflight = r;
+    if (!ok) {
+        lost(c, PQerrorMessage(c->pg));
+        return;
     }
-    return ok && PQpipelineSync(c->pg);
-}
-
-/* The warm-up's prepares that succeeded (a failed one, say before the
- * migrations ran, is prepared again by the search that needs it). */
-static void warm_done(struct db_conn *c, const struct req *r)
-{
-    for (int i = 0; i < r->nstmts && i < c->nwarm; i++) {
-        int k = r->prepared_at ? r->prepared_at[i] : -1;
-        if (k >= 0 && r->res[k] && PQresultStatus(r->res[k]) == PGRES_COMMAND_OK)
-            db_conn_add_prepared(c, c->warm[i].name);
-    }
+    r->sent_at = now_exact_ms();
+    c->heard_at = now;
+    c->stalled_at = 0;
+    c->stats.sent++;
+    c->want_write = PQflush(c->pg) == 1;
 }
 
 static void send_next(struct db_conn *c)
 {
-    if (c->state != DB_ONLINE || c->inflight)
+    if (c->state != DB_ONLINE || c->inflight || !cancel_delivered(c))
         return;
     relisten(c);
     rewarm(c);
@@ -367,48 +331,13 @@ static void send_next(struct db_conn *c)
         }
         *pp = r->next;
         r->next = NULL;
-        int ok;
-        if (r->simple) {
-            ok = PQsendQuery(c->pg, r->stmts[0].sql);
-        } else if (r->warm) {
-            ok = send_warm(c, r);
-        } else if (r->batch) {
-            ok = PQenterPipelineMode(c->pg);
-            for (int i = 0; ok && i < r->nstmts; i++)
-                ok = PQsendQueryParams(c->pg, r->stmts[i].sql, r->stmts[i].nparams, NULL,
-                                       (const char *const *)r->stmts[i].params, NULL, NULL, 0);
-            ok = ok && PQpipelineSync(c->pg);
-        } else if (r->name && db_conn_is_prepared(c, r->name)) {
-            /* Planned once per connection: a search-as-you-type statement
-             * costs more to plan than to run. */
-            ok = PQsendQueryPrepared(c->pg, r->name, r->stmts[0].nparams, (const char *const *)r->stmts[0].params,
-                                     NULL, NULL, 0);
-        } else if (r->name) {
-            /* Prepare and run in the same round trip. */
-            r->prepare = true;
-            r->nres = 2;
-            ok = PQenterPipelineMode(c->pg) &&
-                 PQsendPrepare(c->pg, r->name, r->stmts[0].sql, r->stmts[0].nparams, NULL) &&
-                 PQsendQueryPrepared(c->pg, r->name, r->stmts[0].nparams, (const char *const *)r->stmts[0].params,
-                                     NULL, NULL, 0) &&
-                 PQpipelineSync(c->pg);
-        } else {
-            ok = PQsendQueryParams(c->pg, r->stmts[0].sql, r->stmts[0].nparams, NULL,
-                                   (const char *const *)r->stmts[0].params, NULL, NULL, 0);
-        }
-        if (!ok) {
-            c->inflight = r;
-            lost(c, PQerrorMessage(c->pg));
-            return;
-        }
-        c->inflight = r;
-        r->sent_at = now_exact_ms();
-        c->heard_at = util_now_ms();
-        c->stalled_at = 0;
-        c->stats.sent++;
-        c->want_write = PQflush(c->pg) == 1;
+        send_request(c, r, now);
         return;
     }
+    /* Nothing waits: statements prepared ahead of their first use. */
+    struct req *r = db_conn_ahead(c, now);
+    if (r)
+        send_request(c, r, now);
 }
 
 static void fail_queue_offline(struct db_conn *c)
@@ -494,6 +423,13 @@ int db_timeout_ms(const struct db_conn *c)
     bool offline = c->state != DB_ONLINE;
     if (!offline && !c->inflight && c->rewarm)
         due = now;
+    /* A cancel on its way holds the queue: look again soon (the thread
+     * cannot wake the loop; it is brief and rare). */
+    if (!offline && c->cancel && !c->inflight && c->queue)
+        due = due < 0 || due > now + 5 ? now + 5 : due;
+    long long ahead = offline || c->inflight ? -1 : db_conn_ahead_due(c);
+    if (ahead >= 0 && (due < 0 || ahead < due))
+        due = ahead;
     if (!c->inflight)
         for (const struct req *r = c->queue; r; r = r->next) {
             if (offline && r->slot && c->was_online)
@@ -520,8 +456,25 @@ static void keep_error(struct db_conn *c, struct req *r, const PGresult *res)
     db_conn_keep_sqlstate(c, res);
 }
 
-/* Collect results. A single statement ends with a NULL result; a pipeline
- * gives each statement's results, a NULL after each, then PIPELINE_SYNC. */
+/* Our own cancel: say what happened, not libpq's words. A cancel we did
+ * not mean for this request (it reached the server as the request before
+ * ended) is taken back: a slotted request goes once more. */
+static bool after_cancel(struct db_conn *c, struct req *r)
+{
+    if (r->cancelled && r->err) {
+        free(r->err);
+        r->err = util_strdup("the database did not answer in time; try again");
+        return false;
+    }
+    if (!r->err || r->forgotten || !r->slot || r->retried || strcmp(c->sqlstate, "57014") != 0)
+        return false;
+    r->retried = true;
+    requeue(c, r);
+    return true;
+}
+
+/* Collect results. Every request but LISTEN is a pipeline: each command's
+ * results, a NULL after each, then PIPELINE_SYNC. */
 static void read_results(struct db_conn *c)
 {
     if (!PQconsumeInput(c->pg)) {
@@ -533,10 +486,10 @@ static void read_results(struct db_conn *c)
         PGresult *res = PQgetResult(c->pg);
         bool done = false;
         if (!res) {
-            if (r->batch || r->prepare)
-                r->cur++;
-            else
+            if (r->simple)
                 done = true;
+            else
+                r->cur++;
         } else if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
             PQclear(res);
             PQexitPipelineMode(c->pg);
@@ -544,23 +497,20 @@ static void read_results(struct db_conn *c)
         } else {
             if (PQresultStatus(res) == PGRES_PIPELINE_ABORTED || !db_conn_result_ok(res))
                 keep_error(c, r, res);
-            int k = r->cur < r->nres ? r->cur : r->nres - 1;
-            PQclear(r->res[k]);
-            r->res[k] = res;
+            if (r->simple) {
+                PQclear(r->res[0]);
+                r->res[0] = res;
+            } else {
+                db_conn_take_result(c, r, res);
+            }
         }
         if (done) {
             c->inflight = NULL;
             c->stalled_at = 0;
-            if (r->cancelled && r->err) {
-                /* Our own cancel: say what happened, not libpq's words. */
-                free(r->err);
-                r->err = util_strdup("the database did not answer in time; try again");
-            }
-            if (r->prepare && !r->err)
-                db_conn_add_prepared(c, r->name);
-            if (r->warm)
-                warm_done(c, r);
-            finish(r, NULL);
+            if (!r->prepare_only)
+                c->quiet_since = util_now_ms();
+            if (!after_cancel(c, r))
+                finish(r, NULL);
         }
     }
     PGnotify *n;
@@ -574,66 +524,54 @@ static void read_results(struct db_conn *c)
         lost(c, PQerrorMessage(c->pg));
 }
 
-/* PQcancel opens a connection of its own and waits for it: in libpq 15
- * (no PQcancelStart yet) the only way to keep the terminal responsive is
- * to run it on a short-lived detached thread, which owns the PGcancel and
- * touches nothing else (PQcancel is safe to call from any thread). If the
- * server is unreachable the thread ends when the connect fails, or with
- * the process. */
-/* A server frozen whole keeps every cancel thread waiting; a few are
- * enough, more would only pile up. */
-#define MAX_CANCEL_THREADS 4
-static atomic_int cancel_threads;
-
-static void *cancel_thread(void *arg)
-{
-    PGcancel *k = arg;
-    char err[256];
-    (void)PQcancel(k, err, sizeof err);
-    PQfreeCancel(k);
-    atomic_fetch_sub(&cancel_threads, 1);
-    return NULL;
-}
-
+/* Ask the server to cancel what it runs, on a thread (cancel.c). Until it
+ * has had the request nothing more is sent, or the cancel could land on
+ * the next request instead; a cancel that hangs (the server frozen) holds
+ * nothing back for more than CANCEL_WAIT_MS, and after_cancel() takes back
+ * one that lands late. */
+#define CANCEL_WAIT_MS 1000
 static void cancel_in_background(struct db_conn *c)
 {
-    if (atomic_load(&cancel_threads) >= MAX_CANCEL_THREADS)
+    if (c->cancel)
+        return;   /* one is on its way: it stops whatever the server runs */
+    c->cancel = db_cancel_start(c->pg);
+    c->cancel_at = util_now_ms();
+    if (c->cancel)
+        c->stats.cancels++;
+}
+
+static bool cancel_delivered(struct db_conn *c)
+{
+    if (c->cancel && !db_cancel_done(c->cancel) && util_now_ms() - c->cancel_at < CANCEL_WAIT_MS)
+        return false;
+    db_cancel_release(c->cancel);
+    c->cancel = NULL;
+    return true;
+}
+
+/* A search superseded while the server still runs it (no answer has come
+ * back yet): cancel it, so the newest does not wait for it to finish. Once
+ * rows are coming there is nothing left to stop. */
+static void cancel_superseded(struct db_conn *c)
+{
+    if (c->inflight->answered || c->state != DB_ONLINE)
         return;
-    PGcancel *k = c->pg ? PQgetCancel(c->pg) : NULL;
-    if (!k)
-        return;
-    pthread_attr_t attr;
-    pthread_t t;
-    sigset_t all, old;
-    sigfillset(&all);
-    /* Signals stay with the main thread, whose handlers wake the loop. */
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    atomic_fetch_add(&cancel_threads, 1);
-    if (pthread_create(&t, &attr, cancel_thread, k) != 0) {
-        atomic_fetch_sub(&cancel_threads, 1);
-        PQfreeCancel(k);
-    }
-    pthread_attr_destroy(&attr);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    c->stats.cancels++;
+    c->stats.superseded_cancels++;
+    cancel_in_background(c);
 }
 
 /* Put a request back at the head of the queue as if never sent. */
 static void requeue(struct db_conn *c, struct req *r)
 {
-    /* A warm-up has more results than statements (a prepare's each). */
-    int slots = r->nres > r->nstmts + 1 ? r->nres : r->nstmts + 1;
-    for (int k = 0; r->res && k < slots; k++) {
+    for (int k = 0; r->res && k < r->nstmts; k++) {
         PQclear(r->res[k]);
         r->res[k] = NULL;
     }
     free(r->err);
     r->err = NULL;
     r->cur = 0;
-    r->prepare = false;
-    r->nres = r->nstmts;
+    r->ncmds = 0;
+    r->answered = false;
     r->cancelled = false;
     r->sent_at = 0;
     r->next = c->queue;

@@ -33,6 +33,7 @@ void db_free(struct db_conn *c)
         db_conn_req_free(r);
     }
     db_conn_req_free(c->inflight);
+    db_cancel_release(c->cancel);
     db_conn_forget_prepared(c);
     for (int i = 0; i < c->nwarm; i++) {
         free(c->warm[i].name);
@@ -42,6 +43,7 @@ void db_free(struct db_conn *c)
         free(c->warm[i].st.params);
     }
     free(c->warm);
+    db_conn_free_ahead(c);
     for (struct listener *l = c->listeners, *n; l; l = n) {
         n = l->next;
         free(l->channel);

@@ -73,6 +73,11 @@ unsigned db_wrapup_codes(struct db_conn *c, void (*done)(void *ctx, struct db_ch
     return db_send(c, &q);
 }
 
+void db_contact_prepare(struct db_conn *c)
+{
+    db_prepare_ahead(c, wrapup_sql, 0);   /* the save is the outbox's (db_outbox_prepare) */
+}
+
 void db_contact_draft_init(struct db_contact_draft *d, long long customer_id)
 {
     memset(d, 0, sizeof *d);
@@ -97,24 +102,24 @@ int db_contact_check(const struct db_contact_draft *d, char *why, size_t len)
     while (*p == ' ' || *p == '\t')
         p++;
     if (!*p) {
-        snprintf(why, len, "Write what the customer wanted and what you did");
+        util_format(why, len, "Write what the customer wanted and what you did");
         return DB_CONTACT_SUMMARY;
     }
     if (!tui_utf8_valid(summary, strlen(summary))) {
-        snprintf(why, len, "The summary has characters that are not valid text");
+        util_format(why, len, "The summary has characters that are not valid text");
         return DB_CONTACT_SUMMARY;
     }
     if (strlen(summary) > 2000) {
-        snprintf(why, len, "The summary is too long: at most 2000 bytes");
+        util_format(why, len, "The summary is too long: at most 2000 bytes");
         return DB_CONTACT_SUMMARY;
     }
     for (p = subject; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) {
-            snprintf(why, len, "Subject: lower-case letters, digits and _ only (e.g. high_bill)");
+            util_format(why, len, "Subject: lower-case letters, digits and _ only (e.g. high_bill)");
             return DB_CONTACT_SUBJECT;
         }
     if (strlen(subject) > 40) {
-        snprintf(why, len, "Subject: at most 40 characters");
+        util_format(why, len, "Subject: at most 40 characters");
         return DB_CONTACT_SUBJECT;
     }
     return -1;
@@ -128,8 +133,8 @@ struct save_params {
 static void fill(struct save_params *sp, const struct db_contact_draft *d)
 {
     memcpy(sp->id, d->id, sizeof sp->id);
-    snprintf(sp->customer, sizeof sp->customer, "%lld", d->customer_id);
-    snprintf(sp->started, sizeof sp->started, "%.3f", d->started);
+    util_format(sp->customer, sizeof sp->customer, "%lld", d->customer_id);
+    util_format(sp->started, sizeof sp->started, "%.3f", d->started);
     sp->v[0] = sp->id;
     sp->v[1] = sp->customer;
     sp->v[2] = d->channel;
@@ -161,10 +166,10 @@ unsigned db_contact_save(struct db_conn *c, const char *dir, const struct db_con
                          const struct db_outbox_reply *r, char *err, size_t errlen)
 {
     char cust[24], started[24], csat[8], nps[8];
-    snprintf(cust, sizeof cust, "%lld", d->customer_id);
-    snprintf(started, sizeof started, "%.3f", d->started);
-    snprintf(csat, sizeof csat, "%d", d->csat);
-    snprintf(nps, sizeof nps, "%d", d->nps);
+    util_format(cust, sizeof cust, "%lld", d->customer_id);
+    util_format(started, sizeof started, "%.3f", d->started);
+    util_format(csat, sizeof csat, "%d", d->csat);
+    util_format(nps, sizeof nps, "%d", d->nps);
     bool survey = d->csat > 0 || d->nps >= 0 || d->survey_declined;
     const struct journal_field f[] = {
         {"customer_id", cust},

@@ -50,7 +50,10 @@ static const char *const part_sql[CV__COUNT] = {
         " WHERE cp.customer_id = $1 AND cp.end_date IS NULL"
         " ORDER BY cp.role, p.id, m.serial LIMIT 500",
     /* 24 months up to the latest read, each with the same month a year
-     * before and the average of similar premises (same zone and segment). */
+     * before and the average of similar premises (same zone and segment).
+     * The benchmark is narrowed to the customer's zone and segment first
+     * (one index range, MATERIALIZED so the planner cannot fold it back
+     * into a hash of every zone's rows) and only then joined by month. */
     [CV_USAGE] =
         "WITH reads AS ("
         "  SELECT date_trunc('month', r.read_on)::date AS month, sum(r.consumption_m3) AS m3,"
@@ -61,7 +64,9 @@ static const char *const part_sql[CV__COUNT] = {
         "  WHERE cp.customer_id = $1 AND cp.end_date IS NULL GROUP BY 1),"
         " home AS (SELECT p.zone_id, c.segment FROM customer c"
         "  JOIN customer_premise cp ON cp.customer_id = c.id AND cp.end_date IS NULL"
-        "  JOIN premise p ON p.id = cp.premise_id WHERE c.id = $1 ORDER BY cp.role, p.id LIMIT 1)"
+        "  JOIN premise p ON p.id = cp.premise_id WHERE c.id = $1 ORDER BY cp.role, p.id LIMIT 1),"
+        " alike AS MATERIALIZED (SELECT b.month, b.avg_m3 FROM home h"
+        "  JOIN usage_benchmark b ON b.zone_id = h.zone_id AND b.segment = h.segment)"
         " SELECT to_char(g.month, 'YYYY-MM') AS month, r.m3, ly.m3 AS last_year, b.avg_m3 AS similar_m3,"
         "  CASE r.worst WHEN 3 THEN 'e' WHEN 2 THEN 'c' WHEN 1 THEN 's' WHEN 0 THEN 'a' END AS read_type,"
         "  r.night AS night_flow"
@@ -69,8 +74,7 @@ static const char *const part_sql[CV__COUNT] = {
         " CROSS JOIN LATERAL generate_series(l.last - interval '23 months', l.last, interval '1 month') g(month)"
         " LEFT JOIN reads r ON r.month = g.month"
         " LEFT JOIN reads ly ON ly.month = g.month - interval '12 months'"
-        " LEFT JOIN home h ON true"
-        " LEFT JOIN usage_benchmark b ON b.zone_id = h.zone_id AND b.segment = h.segment AND b.month = g.month"
+        " LEFT JOIN alike b ON b.month = g.month"
         " ORDER BY g.month",
     [CV_BILLS] =
         "SELECT id, to_char(issued_on, 'DD Mon YYYY') AS issued,"
@@ -99,7 +103,7 @@ static const char *const part_sql[CV__COUNT] = {
     [CV_CONTACTS] =
         "SELECT i.id, to_char(i.started_at, 'DD Mon YY HH24:MI') AS started, i.channel, i.direction,"
         " coalesce(s.display_name, '') AS agent, coalesce(w.label, i.wrap_up_code, '') AS wrap_up,"
-        " coalesce(i.subject, '') AS subject, coalesce(i.summary, '') AS summary, coalesce(i.body, '') AS body"
+        " coalesce(i.subject, '') AS subject, coalesce(i.summary, '') AS summary"
         " FROM interaction i LEFT JOIN staff s ON s.id = i.staff_id"
         " LEFT JOIN wrap_up_code w ON w.code = i.wrap_up_code"
         " WHERE i.customer_id = $1 ORDER BY i.started_at DESC, i.created_at DESC, i.id LIMIT $3 OFFSET $2",
@@ -227,7 +231,6 @@ static const struct db_col contact_cols[] = {
     DB_COL(DB_TEXT, struct db_cv_contact, wrap_up),
     DB_COL(DB_TEXT, struct db_cv_contact, subject),
     DB_COL(DB_TEXT, struct db_cv_contact, summary),
-    DB_COL(DB_TEXT, struct db_cv_contact, body),
 };
 static const struct db_col contact_count_cols[] = {
     DB_COL(DB_INT64, struct db_cv_contact_count, count),
@@ -294,6 +297,12 @@ static const char *const part_names[CV__COUNT] = {
 const char *db_cv_part_name(enum db_cv_part p)
 {
     return p >= 0 && p < CV__COUNT ? part_names[p] : "?";
+}
+
+const char *db_cv_part_sql(enum db_cv_part p, int *nparams)
+{
+    *nparams = p == CV_CONTACTS ? 3 : 1;
+    return p >= 0 && p < CV__COUNT ? part_sql[p] : NULL;
 }
 
 void db_customer_view_free(struct db_customer_view *v)
@@ -390,9 +399,9 @@ struct params {
 
 static void fill_params(struct params *pr, long long id, int offset)
 {
-    snprintf(pr->id, sizeof pr->id, "%lld", id);
-    snprintf(pr->offset, sizeof pr->offset, "%d", offset > 0 ? offset : 0);
-    snprintf(pr->limit, sizeof pr->limit, "%d", DB_CV_CONTACT_PAGE);
+    util_format(pr->id, sizeof pr->id, "%lld", id);
+    util_format(pr->offset, sizeof pr->offset, "%d", offset > 0 ? offset : 0);
+    util_format(pr->limit, sizeof pr->limit, "%d", DB_CV_CONTACT_PAGE);
     pr->one[0] = pr->id;
     pr->page[0] = pr->id;
     pr->page[1] = pr->offset;
@@ -432,6 +441,56 @@ unsigned db_customer_refresh(struct db_conn *c, long long customer_id, const enu
         .cleanup = free,
     };
     return db_send_batch(c, &b);
+}
+
+/* ---- one contact's whole text ---------------------------------------------- */
+
+static const char body_sql[] = "SELECT coalesce(body, '') AS body FROM interaction WHERE id = $1::uuid";
+
+struct body {
+    char *body;
+};
+static const struct db_col body_cols[] = {
+    DB_COL(DB_TEXT, struct body, body),
+};
+static const struct db_shape body_shape = DB_SHAPE("contact text", struct body, body_cols);
+
+struct body_pending {
+    void (*done)(void *ctx, const char *body, const char *err);
+    void *ctx;
+};
+
+static void on_body(void *ctx, const PGresult *res, const char *err, double ms)
+{
+    (void)ms;
+    struct body_pending *p = ctx;
+    struct db_rows rows = {0};
+    char why[300];
+    if (!err && db_rows_decode(&rows, &body_shape, res, why, sizeof why) < 0)
+        err = why;
+    if (!err && rows.n == 0)
+        err = "This contact is no longer there.";
+    p->done(p->ctx, err ? NULL : DB_ROW(&rows, const struct body, 0)->body, err);
+    db_rows_free(&rows);
+    free(p);
+}
+
+unsigned db_customer_contact_body(struct db_conn *c, const char *contact_id,
+                                  void (*done)(void *ctx, const char *body, const char *err), void *ctx)
+{
+    struct body_pending *p = util_calloc(1, sizeof *p);
+    p->done = done;
+    p->ctx = ctx;
+    const char *params[1] = {contact_id};
+    struct db_query q = {.sql = body_sql, .nparams = 1, .params = params, .done = on_body, .ctx = p, .owner = ctx,
+                         .cleanup = free};
+    return db_send(c, &q);
+}
+
+void db_customer_prepare(struct db_conn *c)
+{
+    for (int i = 0; i < CV__COUNT; i++)
+        db_prepare_ahead(c, part_sql[i], i == CV_CONTACTS ? 3 : 1);
 }
 
 static const enum db_cv_part all_parts[CV__COUNT] = {

@@ -40,12 +40,12 @@ int db_high_bill(const struct db_cv_bill *bills, int n, char *reason, size_t len
             char avg[32];
             sla_money_text(llround((double)sum / count), avg, sizeof avg);
             if (sum > 0)
-                snprintf(reason, len, "%.0f%% above the %d bills before (%s on average)%s",
-                         ((double)amount * count / (double)sum - 1) * 100, count, avg,
-                         bills[i].estimated ? "; estimated" : "");
+                util_format(reason, len, "%.0f%% above the %d bills before (%s on average)%s",
+                            ((double)amount * count / (double)sum - 1) * 100, count, avg,
+                            bills[i].estimated ? "; estimated" : "");
             else
-                snprintf(reason, len, "the %d bills before came to nothing (%s on average)%s", count, avg,
-                         bills[i].estimated ? "; estimated" : "");
+                util_format(reason, len, "the %d bills before came to nothing (%s on average)%s", count, avg,
+                            bills[i].estimated ? "; estimated" : "");
         }
         return i;
     }
@@ -82,8 +82,8 @@ int db_usage_flags(const struct db_usage_month *m, int n, char *reason, size_t l
         double base = n >= 15 ? mean(m, n - 15, n - 12, NULL) : mean(m, n - 9, n - 3, NULL);
         if (cnt == 3 && !isnan(base) && base > 0 && recent > base * 1.5 && recent - base >= 2.0) {
             flags |= USAGE_LEAK_JUMP;
-            snprintf(why[0], sizeof why[0], "use up %.0f%% for 3 months (%.1f vs %.1f m3/month)",
-                     (recent / base - 1) * 100, recent, base);
+            util_format(why[0], sizeof why[0], "use up %.0f%% for 3 months (%.1f vs %.1f m3/month)",
+                        (recent / base - 1) * 100, recent, base);
         }
     }
     /* Water never stops at night: every one of the last three smart reads
@@ -99,7 +99,7 @@ int db_usage_flags(const struct db_usage_month *m, int n, char *reason, size_t l
             }
         if (smart == 3) {
             flags |= USAGE_LEAK_NIGHT;
-            snprintf(why[1], sizeof why[1], "water flows all night (at least %.1f l/h for 3 months)", low);
+            util_format(why[1], sizeof why[1], "water flows all night (at least %.1f l/h for 3 months)", low);
         }
     }
     /* A real read after two or more estimated months bills everything the
@@ -114,7 +114,7 @@ int db_usage_flags(const struct db_usage_month *m, int n, char *reason, size_t l
             double typical = mean(m, i - est - 6, i - est, NULL);
             if (isnan(typical) || m[i].m3 > typical * 1.8) {
                 flags |= USAGE_CATCH_UP;
-                snprintf(why[2], sizeof why[2], "an actual read after %d estimated months caught up", est);
+                util_format(why[2], sizeof why[2], "an actual read after %d estimated months caught up", est);
             }
         }
         break;
@@ -132,7 +132,7 @@ int db_usage_flags(const struct db_usage_month *m, int n, char *reason, size_t l
             util_buf_puts(&b, b.len ? ". Catch-up bill: " : "Catch-up bill: ");
             util_buf_puts(&b, why[2]);
         }
-        snprintf(reason, len, "%s", b.data ? b.data : "");
+        util_format(reason, len, "%s", b.data ? b.data : "");
         util_buf_free(&b);
     }
     return flags;

@@ -487,7 +487,7 @@ unsigned db_event_setup_load(struct db_conn *c, void (*done)(void *ctx, struct d
 static void epoch_text(time_t t, char *buf, size_t len)
 {
     if (t)
-        snprintf(buf, len, "%lld", (long long)t);
+        util_format(buf, len, "%lld", (long long)t);
     else
         buf[0] = '\0';
 }
@@ -497,7 +497,7 @@ unsigned db_event_send(struct db_conn *c, const struct db_event_write *w, db_eve
     const struct db_event_checked *k = w->checked;
     char *zones = array_literal(k->zones, k->nzones), *sectors = array_literal(k->sectors, k->nsectors);
     char version[16], start[24], restore[24];
-    snprintf(version, sizeof version, "%d", w->version);
+    util_format(version, sizeof version, "%d", w->version);
     epoch_text(k->start, start, sizeof start);
     epoch_text(k->restore, restore, sizeof restore);
     const char *fields = k->fields_json ? k->fields_json : "{}";
@@ -560,7 +560,7 @@ static void wait_error(struct waiter *w, const char *err)
 {
     w->done = true;
     if (err)
-        snprintf(w->err, sizeof w->err, "%.*s", (int)strcspn(err, "\n"), err);
+        util_format(w->err, sizeof w->err, "%.*s", (int)strcspn(err, "\n"), err);
 }
 
 static void got_list(void *ctx, struct db_rows *rows, bool supervisor, const char *err)
@@ -611,9 +611,9 @@ static void got_written(void *ctx, const struct db_event_written *r, const char 
 static int finish(struct db_conn *c, struct waiter *w, char *err, size_t errlen)
 {
     if (db_wait(c, 60000) < 0 && !w->done)
-        snprintf(w->err, sizeof w->err, "the database did not answer: %s", db_error(c));
+        util_format(w->err, sizeof w->err, "the database did not answer: %s", db_error(c));
     if (w->err[0]) {
-        snprintf(err, errlen, "%s", w->err);
+        util_format(err, errlen, "%s", w->err);
         return -1;
     }
     return 0;
@@ -682,27 +682,29 @@ int db_event_find_sync(struct db_conn *c, const char *text, char out[37], char *
     for (size_t i = 0; ok && i < n; i++)
         ok = strchr("0123456789abcdef-", text[i]) != NULL;
     if (!ok) {
-        snprintf(err, errlen, "\"%.40s\" is not an event id (the id, or its first 6 or more characters,"
-                 " lower case, as `careline event list` shows)", text);
+        util_format(err, errlen, "\"%.40s\" is not an event id (the id, or its first 6 or more characters,"
+                    " lower case, as `careline event list` shows)", text);
         return -1;
     }
     const char *params[1] = {text};
     PGresult *r = db_exec(c, find_sql, 1, params);
     if (!r) {
         const char *e = db_error(c);
-        snprintf(err, errlen, "%.*s", (int)strcspn(e, "\n"), e);
+        util_format(err, errlen, "%.*s", (int)strcspn(e, "\n"), e);
         return -1;
     }
     struct db_rows rows = {0};
     int rc = db_rows_decode(&rows, &found_shape, r, err, errlen);
     PQclear(r);
     if (rc == 0 && rows.n != 1) {
-        snprintf(err, errlen, rows.n ? "\"%s\" is the start of more than one event id: give more of it"
-                                     : "no event has the id \"%s\"", text);
+        util_format(err, errlen, rows.n ? "\"%s\" is the start of more than one event id: give more of it"
+                                        : "no event has the id \"%s\"", text);
         rc = -1;
     }
-    if (rc == 0)
-        snprintf(out, 37, "%s", DB_ROW(&rows, struct found, 0)->id);
+    if (rc == 0 && util_format_fits(out, 37, "%s", DB_ROW(&rows, struct found, 0)->id) < 0) {
+        util_format(err, errlen, "event \"%s\": the database sent an id that is not a UUID", text);
+        rc = -1;
+    }
     db_rows_free(&rows);
     return rc;
 }
@@ -724,7 +726,7 @@ int db_event_request_sync(struct db_conn *c, const char *id, const char *request
     PGresult *r = db_exec(c, request_sql, 2, params);
     if (!r) {
         const char *e = db_error(c);
-        snprintf(err, errlen, "%.*s", (int)strcspn(e, "\n"), e);
+        util_format(err, errlen, "%.*s", (int)strcspn(e, "\n"), e);
         return -1;
     }
     struct db_rows rows = {0};

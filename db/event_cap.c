@@ -47,8 +47,8 @@ const char *db_event_cap_time(int64_t t, const char *tz, char *buf, size_t len)
     db_event_local_tm(t, tz, &tm);
     long off = tm.tm_gmtoff;
     long a = off < 0 ? -off : off;
-    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-             tm.tm_hour, tm.tm_min, tm.tm_sec, off > 0 ? '+' : '-', a / 3600, a % 3600 / 60);
+    util_format(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, off > 0 ? '+' : '-', a / 3600, a % 3600 / 60);
     return buf;
 }
 
@@ -85,11 +85,15 @@ static void references(struct util_buf *b, const struct db_event_cap_info *e, co
 {
     util_buf_puts(b, "  <references>");
     bool first = true;
-    for (const char *p = e->earlier ? e->earlier : ""; *p;) {
-        int version = 0;
-        long long at = 0;
-        int used = 0;
-        if (sscanf(p, "%d:%lld%n", &version, &at, &used) != 2 || used <= 0)
+    char *list = util_strdup(e->earlier ? e->earlier : "");
+    for (char *save = NULL, *v = strtok_r(list, " ", &save); v; v = strtok_r(NULL, " ", &save)) {
+        char *colon = strchr(v, ':');
+        int version;
+        int64_t at;
+        if (!colon)
+            break;
+        *colon = '\0';
+        if (util_parse_int(v, &version) < 0 || util_parse_int64(colon + 1, &at) < 0)
             break;
         char sent[40];
         util_buf_puts(b, first ? "" : " ");
@@ -98,9 +102,8 @@ static void references(struct util_buf *b, const struct db_event_cap_info *e, co
         identifier(b, e->id, version);
         util_buf_printf(b, ",%s", db_event_cap_time(at, m->tz, sent, sizeof sent));
         first = false;
-        p += used;
-        p += strspn(p, " ");
     }
+    free(list);
     util_buf_puts(b, "</references>\n");
 }
 
@@ -165,7 +168,7 @@ void db_event_cap_write(struct util_buf *out, const struct db_event_cap_info *e,
     util_buf_puts(out, "</sender>\n");
     element(out, "  ", "sent", db_event_cap_time(e->sent, m->tz, sent, sizeof sent));
     element(out, "  ", "status", "Actual");
-    element(out, "  ", "msgType", ended && !first ? "Cancel" : first ? "Alert" : "Update");
+    element(out, "  ", "msgType", first ? "Alert" : ended ? "Cancel" : "Update");
     element(out, "  ", "scope", "Public");
     if (!first)
         references(out, e, m);
@@ -258,7 +261,7 @@ static int run(struct db_conn *c, const char *sql, int n, const char *const *par
     PGresult *r = db_exec(c, sql, n, params);
     if (!r) {
         const char *e = db_error(c);
-        snprintf(err, errlen, "%.*s", (int)strcspn(e, "\n"), e);
+        util_format(err, errlen, "%.*s", (int)strcspn(e, "\n"), e);
         return -1;
     }
     int rc = db_rows_decode(rows, shape, r, err, errlen);

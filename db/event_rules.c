@@ -110,10 +110,10 @@ void db_sms_measure(const char *text, struct db_sms_length *out)
 const char *db_sms_text(const struct db_sms_length *l, char *buf, size_t len)
 {
     if (l->segments == 0)
-        snprintf(buf, len, "empty");
+        util_format(buf, len, "empty");
     else
-        snprintf(buf, len, "%d SMS (%s, %d character%s, %d left)", l->segments,
-                 l->encoding == DB_SMS_GSM7 ? "GSM-7" : "UCS-2", l->chars, l->chars == 1 ? "" : "s", l->left);
+        util_format(buf, len, "%d SMS (%s, %d character%s, %d left)", l->segments,
+                    l->encoding == DB_SMS_GSM7 ? "GSM-7" : "UCS-2", l->chars, l->chars == 1 ? "" : "s", l->left);
     return buf;
 }
 
@@ -153,26 +153,50 @@ int db_event_template_fields(const char *body, char names[][32], int max)
     return count;
 }
 
+/* The value of the field named by the len bytes at name, or NULL. */
+static const char *field_value(const struct db_event_field *fields, int n, const char *name, size_t len)
+{
+    for (int i = 0; i < n; i++)
+        if (fields[i].name && strlen(fields[i].name) == len && strncmp(fields[i].name, name, len) == 0)
+            return fields[i].value;
+    return NULL;
+}
+
+/* The first {name} of body that fields give no value for: its name (*len
+ * bytes), or NULL when every field has one. */
+static const char *first_missing(const char *body, const struct db_event_field *fields, int n, size_t *len)
+{
+    for (const char *p = body ? body : ""; *p; p++) {
+        size_t k = *p == '{' ? field_at(p + 1) : 0;
+        if (!k)
+            continue;
+        const char *value = field_value(fields, n, p + 1, k);
+        if (!value || !*value) {
+            *len = k;
+            return p + 1;
+        }
+        p += k + 1;
+    }
+    return NULL;
+}
+
 char *db_event_fill(const char *body, const struct db_event_field *fields, int n, char *err, size_t errlen)
 {
+    size_t len;
+    const char *missing = first_missing(body, fields, n, &len);
+    if (missing) {
+        util_format(err, errlen, "the message needs a value for {%.*s}", (int)len, missing);
+        return NULL;
+    }
     struct util_buf b = {0};
     util_buf_puts(&b, "");
     for (const char *p = body ? body : ""; *p; p++) {
-        size_t len = *p == '{' ? field_at(p + 1) : 0;
+        len = *p == '{' ? field_at(p + 1) : 0;
         if (!len) {
             util_buf_add(&b, p, 1);
             continue;
         }
-        const char *value = NULL;
-        for (int i = 0; i < n && !value; i++)
-            if (fields[i].name && strlen(fields[i].name) == len && strncmp(fields[i].name, p + 1, len) == 0)
-                value = fields[i].value;
-        if (!value || !*value) {
-            snprintf(err, errlen, "the message needs a value for {%.*s}", (int)len, p + 1);
-            util_buf_free(&b);
-            return NULL;
-        }
-        util_buf_puts(&b, value);
+        util_buf_puts(&b, field_value(fields, n, p + 1, len));
         p += len + 1;
     }
     return util_buf_steal(&b);
@@ -214,15 +238,24 @@ static bool all_digits(const char *s, size_t n)
     return n > 0;
 }
 
+/* The value of n digits (all_digits checked them; n is at most 9). */
+static int digits_value(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
 static const char time_forms[] = "now, +90m, +4h, +2d, HH:MM or YYYY-MM-DD HH:MM";
 
 /* "YYYY-MM-DD", "HH:MM" parts checked for range; -1 when not a date/time. */
 static int parse_date(const char *s, struct tm *tm)
 {
-    int y, mo, d;
-    char tail;
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || sscanf(s, "%4d-%2d-%2d%c", &y, &mo, &d, &tail) != 3)
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, 4) || !all_digits(s + 5, 2) ||
+        !all_digits(s + 8, 2))
         return -1;
+    int y = digits_value(s, 4), mo = digits_value(s + 5, 2), d = digits_value(s + 8, 2);
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (y < 2000 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
         return -1;
@@ -244,7 +277,8 @@ static int parse_clock(const char *s, size_t n, struct tm *tm)
         return -1;
     if (!all_digits(colon + 1, 2))
         return -1;
-    int h = atoi(s), m = atoi(colon + 1), sec = rest == 5 ? atoi(colon + 4) : 0;
+    int h = digits_value(s, (size_t)(colon - s)), m = digits_value(colon + 1, 2);
+    int sec = rest == 5 ? digits_value(colon + 4, 2) : 0;
     if (h > 23 || m > 59 || sec > 59)
         return -1;
     tm->tm_hour = h;
@@ -272,7 +306,7 @@ static int parse_offset(const char *s, long *off)
 
 static int bad_time(const char *text, char *err, size_t errlen)
 {
-    snprintf(err, errlen, "not a time: \"%.60s\" (%s)", text, time_forms);
+    util_format(err, errlen, "not a time: \"%.60s\" (%s)", text, time_forms);
     return -1;
 }
 
@@ -329,7 +363,7 @@ int db_event_time_parse(const char *text, time_t now, time_t after, const char *
         char unit = t[n - 1];
         if (n < 3 || n > 7 || !all_digits(t + 1, n - 2) || (unit != 'm' && unit != 'h' && unit != 'd'))
             return bad_time(t, err, errlen);
-        long v = atol(t + 1);
+        long v = digits_value(t + 1, n - 2);
         *out = now + v * (unit == 'm' ? 60 : unit == 'h' ? 3600 : 86400);
         return 1;
     }
@@ -375,9 +409,9 @@ const char *db_event_time_words(time_t t, time_t now, const char *tz, char *buf,
     db_event_local_tm(t, tz, &a);
     db_event_local_tm(now, tz, &b);
     if (a.tm_year == b.tm_year && a.tm_yday == b.tm_yday)
-        snprintf(buf, len, "%02d:%02d", a.tm_hour, a.tm_min);
+        util_format(buf, len, "%02d:%02d", a.tm_hour, a.tm_min);
     else
-        snprintf(buf, len, "%02d:%02d %s %d %s", a.tm_hour, a.tm_min, days[a.tm_wday], a.tm_mday, months[a.tm_mon]);
+        util_format(buf, len, "%02d:%02d %s %d %s", a.tm_hour, a.tm_min, days[a.tm_wday], a.tm_mday, months[a.tm_mon]);
     return buf;
 }
 
@@ -416,8 +450,8 @@ int db_event_split_zones(const char *text, char ***out, char *err, size_t errlen
             code[i] = (char)toupper(c);
         }
         if (!ok) {
-            snprintf(err, errlen, "\"%.*s\" is not a zone code (letters, digits, - and _, at most 16)",
-                     (int)(len > 40 ? 40 : len), p);
+            util_format(err, errlen, "\"%.*s\" is not a zone code (letters, digits, - and _, at most 16)",
+                        (int)(len > 40 ? 40 : len), p);
             db_event_strv_free(*out, n);
             *out = NULL;
             return -1;
@@ -460,7 +494,7 @@ int db_event_split_sectors(const char *text, char ***out, char *err, size_t errl
             break;
         char sector[16];
         if (sector_normalise(p, len, sector) < 0) {
-            snprintf(err, errlen, "\"%.*s\" is not a %s sector: write it as %s", (int)(len > 40 ? 40 : len), p,
+            util_format(err, errlen, "\"%.*s\" is not a %s sector: write it as %s", (int)(len > 40 ? 40 : len), p,
                      db_region_postcode_word(), db_region()->sector_hint);
             db_event_strv_free(*out, n);
             *out = NULL;
@@ -481,13 +515,21 @@ const char *db_event_part_name(enum db_event_part p)
     return (unsigned)p < DB_EVP__COUNT ? names[p] : "?";
 }
 
+/* The form field to put the cursor on: none when the name is too long to
+ * be one of the form's (field names are at most 31 bytes). */
+static void problem_field(struct db_event_problem *p, const char *name, size_t len)
+{
+    if (len >= sizeof p->field || util_format_fits(p->field, sizeof p->field, "%.*s", (int)len, name) < 0)
+        p->field[0] = '\0';
+}
+
 __attribute__((format(printf, 3, 4)))
 static int problem(struct db_event_problem *p, enum db_event_part part, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     p->part = part;
-    vsnprintf(p->text, sizeof p->text, fmt, ap);
+    util_vformat(p->text, sizeof p->text, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -497,16 +539,16 @@ static int text_problem(const char *s, size_t max, bool lines, const char *what,
 {
     size_t n = strlen(s);
     if (!tui_utf8_valid(s, n)) {
-        snprintf(out, len, "the %s is not valid UTF-8 text", what);
+        util_format(out, len, "the %s is not valid UTF-8 text", what);
         return -1;
     }
     if (n > max) {
-        snprintf(out, len, "the %s is too long (%zu bytes, at most %zu)", what, n, max);
+        util_format(out, len, "the %s is too long (%zu bytes, at most %zu)", what, n, max);
         return -1;
     }
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         if ((*p < 0x20 && !(lines && (*p == '\n' || *p == '\t'))) || *p == 0x7f) {
-            snprintf(out, len, "the %s has a control character", what);
+            util_format(out, len, "the %s has a control character", what);
             return -1;
         }
     return 0;
@@ -643,7 +685,7 @@ char *db_event_preview_message(const struct db_event_input *in, struct db_sms_le
         for (int i = 0; i < in->nfields && !value; i++)
             if (strcmp(in->fields[i].name, names[k]) == 0 && !blank(in->fields[i].value))
                 value = in->fields[i].value;
-        snprintf(marks[k], sizeof marks[k], "{%.31s}", names[k]);
+        util_format(marks[k], sizeof marks[k], "{%.31s}", names[k]);
         all[n++] = (struct db_event_field){names[k], value ? value : marks[k]};
     }
     time_t start = 0, restore = 0;
@@ -692,7 +734,7 @@ static int check_message(const struct db_event_input *in, struct db_event_checke
         if (!bad && strpbrk(f->value, "{}"))
             bad = problem(p, DB_EVP_FIELD, "{%s}: braces are not allowed in a value", f->name);
         if (bad) {
-            snprintf(p->field, sizeof p->field, "%s", f->name);
+            problem_field(p, f->name, strlen(f->name));
             util_buf_free(&json);
             return -1;
         }
@@ -708,15 +750,15 @@ static int check_message(const struct db_event_input *in, struct db_event_checke
     char words[2][40];
     n += time_fields(in, out->start, out->restore, words, all + n);
     char why[200];
-    out->message = db_event_fill(t->body, all, n, why, sizeof why);
-    if (!out->message) {
-        if (strstr(why, "{restore}"))
-            return problem(p, DB_EVP_RESTORE, "the message says when supply is back: give the estimated restore time");
-        char name[32] = "";
-        sscanf(why, "the message needs a value for {%31[a-z_]", name);
-        snprintf(p->field, sizeof p->field, "%s", name);
-        return problem(p, DB_EVP_FIELD, "fill in {%s}", name);
+    size_t len;
+    const char *missing = first_missing(t->body, all, n, &len);
+    if (missing && len == 7 && strncmp(missing, "restore", 7) == 0)
+        return problem(p, DB_EVP_RESTORE, "the message says when supply is back: give the estimated restore time");
+    if (missing) {
+        problem_field(p, missing, len);
+        return problem(p, DB_EVP_FIELD, "fill in {%.*s}", (int)len, missing);
     }
+    out->message = db_event_fill(t->body, all, n, why, sizeof why);
     db_sms_measure(out->message, &out->sms);
     if (out->sms.segments > DB_EVENT_SMS_MAX_SEGMENTS) {
         char l[96];

@@ -74,7 +74,7 @@ static unsigned send(struct db_conn *c, const char *sql, int n, const char *cons
 unsigned db_actions_load(struct db_conn *c, int root_cause_id, db_actions_fn done, void *ctx)
 {
     char id[16];
-    snprintf(id, sizeof id, "%d", root_cause_id);
+    util_format(id, sizeof id, "%d", root_cause_id);
     const char *params[1] = {id};
     struct pending *p = util_calloc(1, sizeof *p);
     p->rows_done = done;
@@ -86,8 +86,8 @@ unsigned db_action_save(struct db_conn *c, const char *id, int version, int root
                         long changed_on, db_action_done_fn done, void *ctx)
 {
     char ver[16], cause[16], day[16];
-    snprintf(ver, sizeof ver, "%d", version);
-    snprintf(cause, sizeof cause, "%d", root_cause_id);
+    util_format(ver, sizeof ver, "%d", version);
+    util_format(cause, sizeof cause, "%d", root_cause_id);
     db_date_text(changed_on, day, sizeof day);
     const char *params[4] = {id, version > 0 ? ver : cause, what, day};
     struct pending *p = util_calloc(1, sizeof *p);
@@ -99,7 +99,7 @@ unsigned db_action_save(struct db_conn *c, const char *id, int version, int root
 unsigned db_action_withdraw(struct db_conn *c, const char *id, int version, db_action_done_fn done, void *ctx)
 {
     char ver[16];
-    snprintf(ver, sizeof ver, "%d", version);
+    util_format(ver, sizeof ver, "%d", version);
     const char *params[2] = {id, ver};
     struct pending *p = util_calloc(1, sizeof *p);
     p->write_done = done;
@@ -113,7 +113,7 @@ int db_actions_fetch_period(struct db_conn *c, const struct db_period *p, struct
     const char *params[2] = {db_date_text(p->from, from, sizeof from), db_date_text(p->to, to, sizeof to)};
     PGresult *r = db_exec(c, period_sql, 2, params);
     if (!r) {
-        snprintf(err, len, "%s", db_error(c));
+        util_format(err, len, "%s", db_error(c));
         return -1;
     }
     int rc = db_rows_decode(out, &action_shape, r, err, len);

@@ -242,7 +242,7 @@ static int run_decode(struct db_conn *c, const char *sql, const struct args *a, 
 {
     PGresult *r = db_exec(c, sql, a->n, a->v);
     if (!r) {
-        snprintf(err, len, "%s", db_error(c));
+        util_format(err, len, "%s", db_error(c));
         return -1;
     }
     int rc = db_rows_decode(out, shape, r, err, len);
@@ -272,7 +272,7 @@ int db_figures_today(struct db_conn *c, long *today, char *err, size_t len)
     struct db_period none = {0};
     int rc = db_figures_fetch(c, &none, NULL, 1u << DB_FIG_CLOCK, &f, err, len);
     if (rc == 0 && f.part[DB_FIG_CLOCK].n != 1) {
-        snprintf(err, len, "the database did not say what day it is");
+        util_format(err, len, "the database did not say what day it is");
         rc = -1;
     }
     if (rc == 0)
@@ -306,9 +306,9 @@ bool db_nps(int64_t promoters, int64_t passives, int64_t detractors, int *score)
 char *db_pct_text(double share, char *buf, size_t len)
 {
     if (isnan(share))
-        snprintf(buf, len, "-");
+        util_format(buf, len, "-");
     else
-        snprintf(buf, len, "%.1f", share * 100.0);
+        util_format(buf, len, "%.1f", share * 100.0);
     return buf;
 }
 
@@ -616,7 +616,7 @@ int db_figures_drill_fetch(struct db_conn *c, const struct db_period *p, const c
 {
     struct args a;
     if (drill_args(&a, p, team, d) < 0) {
-        snprintf(err, len, "no such list");
+        util_format(err, len, "no such list");
         return -1;
     }
     return run_decode(c, drills[d->kind].sql, &a, &item_shape, out, err, len);

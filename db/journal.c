@@ -74,11 +74,11 @@ int db_journal_save(const char *dir, const char *id, const char *kind, const str
                     char *err, size_t errlen)
 {
     if (!valid_id(id)) {
-        snprintf(err, errlen, "not a draft id: %s", id);
+        util_format(err, errlen, "not a draft id: %s", id);
         return -1;
     }
     if (util_mkdirs(dir) < 0) {
-        snprintf(err, errlen, "%s: cannot create the journal folder: %s", dir, strerror(errno));
+        util_format(err, errlen, "%s: cannot create the journal folder: %s", dir, strerror(errno));
         return -1;
     }
     struct util_buf b = {0};
@@ -96,7 +96,7 @@ int db_journal_save(const char *dir, const char *id, const char *kind, const str
     int rc = -1;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0 || write_all(fd, b.data, b.len) < 0 || fsync(fd) < 0) {
-        snprintf(err, errlen, "%s: cannot write the draft: %s", tmp, strerror(errno));
+        util_format(err, errlen, "%s: cannot write the draft: %s", tmp, strerror(errno));
         if (fd >= 0)
             close(fd);
         unlink(tmp);
@@ -104,7 +104,7 @@ int db_journal_save(const char *dir, const char *id, const char *kind, const str
     }
     close(fd);
     if (rename(tmp, path) < 0) {
-        snprintf(err, errlen, "%s: cannot keep the draft: %s", path, strerror(errno));
+        util_format(err, errlen, "%s: cannot keep the draft: %s", path, strerror(errno));
         unlink(tmp);
         goto out;
     }
@@ -127,11 +127,12 @@ static void free_members(struct journal_draft *d, int n);
 
 static int read_draft(const char *path, const char *id, struct journal_draft *d)
 {
+    memset(d, 0, sizeof *d);
+    if (util_format_fits(d->id, sizeof d->id, "%s", id) < 0)
+        return -1;
     FILE *f = fopen(path, "r");
     if (!f)
         return -1;
-    memset(d, 0, sizeof *d);
-    snprintf(d->id, sizeof d->id, "%s", id);
     struct stat st;
     if (fstat(fileno(f), &st) == 0)
         d->saved = st.st_mtime;
@@ -168,8 +169,8 @@ static int read_draft(const char *path, const char *id, struct journal_draft *d)
         d->n++;
     }
     free(line);
-    fclose(f);
-    if (!magic || !end || !d->kind) {
+    bool closed = fclose(f) == 0;   /* a read error shows here too */
+    if (!closed || !magic || !end || !d->kind) {
         free_members(d, 1);
         return -1;
     }

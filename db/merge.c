@@ -121,7 +121,7 @@ static unsigned send(struct db_conn *c, const char *sql, int n, const char *cons
 unsigned db_merge_pairs_load(struct db_conn *c, int limit, db_merge_rows_fn done, void *ctx)
 {
     char l[16];
-    snprintf(l, sizeof l, "%d", limit);
+    util_format(l, sizeof l, "%d", limit);
     const char *params[1] = {l};
     return send(c, pairs_sql, 1, params, (struct pending){.rows_done = done, .shape = &pair_shape, .ctx = ctx});
 }
@@ -129,8 +129,8 @@ unsigned db_merge_pairs_load(struct db_conn *c, int limit, db_merge_rows_fn done
 unsigned db_merge_compare_load(struct db_conn *c, long long a, long long b, db_merge_rows_fn done, void *ctx)
 {
     char x[24], y[24];
-    snprintf(x, sizeof x, "%lld", a);
-    snprintf(y, sizeof y, "%lld", b);
+    util_format(x, sizeof x, "%lld", a);
+    util_format(y, sizeof y, "%lld", b);
     const char *params[2] = {x, y};
     return send(c, compare_sql, 2, params, (struct pending){.rows_done = done, .shape = &side_shape, .ctx = ctx});
 }
@@ -145,10 +145,10 @@ unsigned db_merge_customers(struct db_conn *c, const char *id, const struct db_m
                             void (*done)(void *ctx, bool conflict, const char *err), void *ctx)
 {
     char s[24], sv[16], m[24], mv[16];
-    snprintf(s, sizeof s, "%lld", (long long)survivor->id);
-    snprintf(sv, sizeof sv, "%d", survivor->version);
-    snprintf(m, sizeof m, "%lld", (long long)merged->id);
-    snprintf(mv, sizeof mv, "%d", merged->version);
+    util_format(s, sizeof s, "%lld", (long long)survivor->id);
+    util_format(sv, sizeof sv, "%d", survivor->version);
+    util_format(m, sizeof m, "%lld", (long long)merged->id);
+    util_format(mv, sizeof mv, "%d", merged->version);
     const char *params[5] = {id, s, sv, m, mv};
     return send(c, merge_sql, 5, params, (struct pending){.versioned_done = done, .ctx = ctx});
 }
@@ -163,8 +163,8 @@ unsigned db_merge_dismiss(struct db_conn *c, long long a, long long b, void (*do
                           void *ctx)
 {
     char x[24], y[24];
-    snprintf(x, sizeof x, "%lld", a);
-    snprintf(y, sizeof y, "%lld", b);
+    util_format(x, sizeof x, "%lld", a);
+    util_format(y, sizeof y, "%lld", b);
     const char *params[2] = {x, y};
     return send(c, dismiss_sql, 2, params, (struct pending){.plain_done = done, .ctx = ctx});
 }

@@ -33,7 +33,7 @@ static const struct db_shape msg_shape = DB_SHAPE("notification claim", struct d
 static void db_fail(struct db_conn *c, char *err, size_t len)
 {
     const char *e = db_error(c);
-    snprintf(err, len, "%.*s", (int)strcspn(e, "\n"), e);
+    util_format(err, len, "%.*s", (int)strcspn(e, "\n"), e);
 }
 
 /* One synchronous statement decoded; -1 with err on any failure. */
@@ -53,7 +53,7 @@ static int run_rows(struct db_conn *c, const char *name, const char *sql, int n,
 int db_notify_claim(struct db_conn *c, const char *worker, int limit, struct db_rows *rows, char *err, size_t len)
 {
     char lim[16];
-    snprintf(lim, sizeof lim, "%d", limit);
+    util_format(lim, sizeof lim, "%d", limit);
     const char *p[2] = {worker, lim};
     return run_rows(c, "notify_claim", claim_sql, 2, p, &msg_shape, rows, err, len);
 }
@@ -71,7 +71,7 @@ int db_notify_settle(struct db_conn *c, const char *id, const char *worker, enum
                      bool released, const char *detail, int retry_seconds, char *err, size_t len)
 {
     char secs[16];
-    snprintf(secs, sizeof secs, "%d", retry_seconds);
+    util_format(secs, sizeof secs, "%d", retry_seconds);
     const char *p[5] = {id, worker, released ? "released" : notify_text_outcome_name(outcome),
                         detail ? detail : "", secs};
     struct db_rows rows = {0};
@@ -98,7 +98,7 @@ static int run_number(struct db_conn *c, const char *sql, int n, const char *con
         return -1;
     if (rows.n != 1) {
         db_rows_free(&rows);
-        snprintf(err, len, "the database gave no answer");
+        util_format(err, len, "the database gave no answer");
         return -1;
     }
     *out = *DB_ROW(&rows, struct number, 0);
@@ -109,7 +109,7 @@ static int run_number(struct db_conn *c, const char *sql, int n, const char *con
 int db_notify_reclaim(struct db_conn *c, int lease_seconds, char *err, size_t len)
 {
     char lease[16];
-    snprintf(lease, sizeof lease, "%d", lease_seconds);
+    util_format(lease, sizeof lease, "%d", lease_seconds);
     const char *p[1] = {lease};
     struct number v;
     if (run_number(c, "SELECT notify_reclaim($1::integer) AS value", 1, p, &v, err, len) < 0)
@@ -426,7 +426,7 @@ unsigned db_notify_call_take(struct db_conn *c, const char *id, int version,
                              void (*done)(void *ctx, int version, const char *err), void *ctx)
 {
     char v[16];
-    snprintf(v, sizeof v, "%d", version);
+    util_format(v, sizeof v, "%d", version);
     const char *params[2] = {id, v};
     struct call_pending *cp = util_calloc(1, sizeof *cp);
     cp->take_done = done;
@@ -449,7 +449,7 @@ unsigned db_notify_call_record(struct db_conn *c, const char *id, int version, e
                                void (*done)(void *ctx, const char *result, const char *err), void *ctx)
 {
     char v[16];
-    snprintf(v, sizeof v, "%d", version);
+    util_format(v, sizeof v, "%d", version);
     const char *params[5] = {id, v, db_notify_call_outcome_name(o), note ? note : "", contact_id};
     struct call_pending *cp = util_calloc(1, sizeof *cp);
     cp->record_done = done;

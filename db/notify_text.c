@@ -96,8 +96,11 @@ static void base64(struct util_buf *out, const unsigned char *s, size_t n)
             v |= (unsigned)s[i + 1] << 8;
         if (i + 2 < n)
             v |= s[i + 2];
-        char q[4] = {b64[(v >> 18) & 63], b64[(v >> 12) & 63], i + 1 < n ? b64[(v >> 6) & 63] : '=',
-                     i + 2 < n ? b64[v & 63] : '='};
+        char q[4] = {b64[(v >> 18) & 63], b64[(v >> 12) & 63], b64[(v >> 6) & 63], b64[v & 63]};
+        if (i + 1 >= n)
+            q[2] = '=';
+        if (i + 2 >= n)
+            q[3] = '=';
         util_buf_add(out, q, 4);
     }
 }

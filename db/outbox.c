@@ -23,6 +23,18 @@ const struct db_outbox_kind *db_outbox_kind(const char *kind)
     return NULL;
 }
 
+void db_outbox_prepare(struct db_conn *c)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        for (int k = 0; k < kinds[i]->nstmts; k++) {
+            const struct db_outbox_stmt *s = &kinds[i]->stmts[k];
+            int n = 0;
+            while (n < (int)(sizeof s->params / sizeof s->params[0]) && s->params[n])
+                n++;
+            db_prepare_ahead(c, s->sql, n);
+        }
+}
+
 static const char *field(const struct db_outbox_write *w, const char *name)
 {
     if (strcmp(name, "id") == 0)
@@ -68,7 +80,7 @@ struct pending {
     struct db_conn *conn;
     struct db_outbox_write w;
     struct journal_field *fields;
-    char key[37];
+    char *key;                 /* the write's key, whole: it is what makes the write idempotent */
     char *dir;
     struct db_outbox_reply reply;
 };
@@ -78,7 +90,7 @@ static struct pending *pending_new(struct db_conn *c, const struct db_outbox_wri
     struct pending *p = util_calloc(1, sizeof *p);
     p->conn = c;
     p->reply = *r;
-    snprintf(p->key, sizeof p->key, "%s", w->key);
+    p->key = util_strdup(w->key);
     p->dir = w->dir ? util_strdup(w->dir) : NULL;
     p->fields = util_calloc((size_t)(w->nfields ? w->nfields : 1), sizeof *p->fields);
     for (int i = 0; i < w->nfields; i++) {
@@ -97,6 +109,7 @@ static void pending_free(void *arg)
         free((char *)p->fields[i].value);
     }
     free(p->fields);
+    free(p->key);
     free(p->dir);
     free(p);
 }
@@ -120,11 +133,12 @@ static unsigned send_now(struct pending *p)
             n++;
         }
     }
-    char slot[64];
-    snprintf(slot, sizeof slot, "outbox-%s", p->key);
+    char *slot = util_asprintf("outbox-%s", p->key);   /* the key whole: a cut could join two writes' slots */
     struct db_batch b = {.stmts = stmts, .n = n, .slot = slot, .done = on_answer, .ctx = p,
                          .owner = p->reply.ctx, .cleanup = pending_free};
-    return db_send_batch(p->conn, &b);
+    unsigned id = db_send_batch(p->conn, &b);
+    free(slot);
+    return id;
 }
 
 /* The answer column of the first statement, read by name. */
@@ -143,7 +157,7 @@ static const char *answer_of(const struct pending *p, const PGresult *res, struc
         return NULL;
     rows->shape = NULL;   /* the shape lives on this stack: freed below by hand */
     if (rows->n == 0) {
-        snprintf(why, len, "the database did not return the %s", k->what);
+        util_format(why, len, "the database did not return the %s", k->what);
         return NULL;
     }
     return DB_ROW(rows, struct answer, 0)->value;
@@ -201,7 +215,7 @@ unsigned db_outbox_send_kept(struct db_conn *c, const char *dir, const struct jo
 {
     const struct db_outbox_kind *k = db_outbox_kind(d->kind);
     if (!k) {
-        snprintf(err, errlen, "this terminal's Careline does not know how to send a \"%s\"", d->kind);
+        util_format(err, errlen, "this terminal's Careline does not know how to send a \"%s\"", d->kind);
         return 0;
     }
     /* Everything but the state, as kept. */

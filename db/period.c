@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "careline/sla.h"
+#include "careline/util.h"
 
 static const char *const month_names[12] = {"January", "February", "March",     "April",   "May",      "June",
                                             "July",    "August",   "September", "October", "November", "December"};
@@ -123,7 +124,7 @@ char *db_date_text(long day, char *buf, size_t len)
 {
     int y, m, d;
     sla_day_ymd(day, &y, &m, &d);
-    snprintf(buf, len, "%04d-%02d-%02d", y, m, d);
+    util_format(buf, len, "%04d-%02d-%02d", y, m, d);
     return buf;
 }
 
@@ -134,11 +135,11 @@ static void span_text(long first, long last, char *buf, size_t len)
     sla_day_ymd(first, &y1, &m1, &d1);
     sla_day_ymd(last, &y2, &m2, &d2);
     if (first == last)
-        snprintf(buf, len, "%d %.3s %d", d1, month_names[m1 - 1], y1);
+        util_format(buf, len, "%d %.3s %d", d1, month_names[m1 - 1], y1);
     else if (y1 == y2)
-        snprintf(buf, len, "%d %.3s - %d %.3s %d", d1, month_names[m1 - 1], d2, month_names[m2 - 1], y2);
+        util_format(buf, len, "%d %.3s - %d %.3s %d", d1, month_names[m1 - 1], d2, month_names[m2 - 1], y2);
     else
-        snprintf(buf, len, "%d %.3s %d - %d %.3s %d", d1, month_names[m1 - 1], y1, d2, month_names[m2 - 1], y2);
+        util_format(buf, len, "%d %.3s %d - %d %.3s %d", d1, month_names[m1 - 1], y1, d2, month_names[m2 - 1], y2);
 }
 
 char *db_period_label(const struct db_period *p, long today, char *buf, size_t len)
@@ -150,16 +151,16 @@ char *db_period_label(const struct db_period *p, long today, char *buf, size_t l
     sla_day_ymd(p->from, &y, &m, &d);
     switch (p->kind) {
     case DB_PERIOD_TODAY:
-        snprintf(buf, len, "%s%s %s", now ? "Today, " : "", day_names[sla_isodow(p->from) - 1], span);
+        util_format(buf, len, "%s%s %s", now ? "Today, " : "", day_names[sla_isodow(p->from) - 1], span);
         break;
     case DB_PERIOD_WEEK:
-        snprintf(buf, len, "%s%s%s", now ? "This week, " : "Week ", span, now ? " (to date)" : "");
+        util_format(buf, len, "%s%s%s", now ? "This week, " : "Week ", span, now ? " (to date)" : "");
         break;
     case DB_PERIOD_MONTH:
-        snprintf(buf, len, "%s %d%s", month_names[m - 1], y, now ? " (to date)" : "");
+        util_format(buf, len, "%s %d%s", month_names[m - 1], y, now ? " (to date)" : "");
         break;
     case DB_PERIOD_RANGE:
-        snprintf(buf, len, "%s%s", span, now ? " (to date)" : "");
+        util_format(buf, len, "%s%s", span, now ? " (to date)" : "");
         break;
     }
     return buf;

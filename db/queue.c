@@ -160,7 +160,7 @@ struct params {
 
 static void fill_params(struct params *p, const struct db_queue_filter *f, const char *ids, int limit)
 {
-    snprintf(p->limit, sizeof p->limit, "%d", limit);
+    util_format(p->limit, sizeof p->limit, "%d", limit);
     const char *v[9] = {f->mine ? "true" : "false", f->team, f->owner, f->category, f->status,
                         f->channel, f->event, p->limit, ids};
     memcpy(p->v, v, sizeof v);
@@ -300,8 +300,8 @@ unsigned db_queue_assign(struct db_conn *c, const char *id, int version, long lo
                          void (*done)(void *ctx, bool conflict, const char *err), void *ctx)
 {
     char v[16], o[24];
-    snprintf(v, sizeof v, "%d", version);
-    snprintf(o, sizeof o, "%lld", owner > 0 ? owner : 0);
+    util_format(v, sizeof v, "%d", version);
+    util_format(o, sizeof o, "%lld", owner > 0 ? owner : 0);
     const char *params[4] = {id, v, o, owner > 0 || !team ? "" : team};
     return send_write(c, assign_sql, params, 4, done, ctx);
 }
@@ -310,7 +310,7 @@ unsigned db_queue_escalate(struct db_conn *c, const char *id, int version, const
                            const char *reason, void (*done)(void *ctx, bool conflict, const char *err), void *ctx)
 {
     char v[16];
-    snprintf(v, sizeof v, "%d", version);
+    util_format(v, sizeof v, "%d", version);
     const char *params[4] = {id, v, request, reason ? reason : ""};
     return send_write(c, escalate_sql, params, 4, done, ctx);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "careline/text.h"
 #include "careline/util.h"
 
 const char *db_queue_choice_label(const struct db_rows *choices, const char *kind, const char *key)
@@ -46,10 +47,8 @@ char *db_queue_filter_text(const struct db_queue_filter *f, const struct db_rows
         part(&b, "category", label(choices, "category", f->category));
     if (f->status[0]) {
         char st[sizeof f->status];
-        snprintf(st, sizeof st, "%s", f->status);
-        for (char *p = st; *p; p++)
-            *p = *p == '_' ? ' ' : *p;   /* waiting_customer reads as words */
-        part(&b, "status", st);
+        util_format(st, sizeof st, "%s", f->status);
+        part(&b, "status", tui_text_words(st));   /* waiting_customer reads as words */
     }
     if (f->channel[0])
         part(&b, "channel", f->channel);
@@ -95,7 +94,7 @@ bool db_queue_filter_set(struct db_queue_filter *f, enum db_queue_filter_kind ki
     char *v = field(f, kind, &len);
     if (!v || !key || strlen(key) >= len)
         return false;
-    snprintf(v, len, "%s", key);
+    memcpy(v, key, strlen(key) + 1);
     return true;
 }
 

@@ -96,8 +96,8 @@ static void insert_sorted(struct db_rows *list, const struct db_queue_row *r)
 int db_queue_merge(struct db_rows *list, struct db_rows *fresh, const char *const *ids, int nids, const char *keep)
 {
     char kept[40] = "";
-    if (keep)
-        snprintf(kept, sizeof kept, "%s", keep);
+    if (keep && util_format_fits(kept, sizeof kept, "%s", keep) < 0)
+        kept[0] = '\0';   /* no id of ours: no row to keep the cursor on */
     if (!list->shape)
         list->shape = fresh->shape;   /* an empty list takes the rows' shape, for db_rows_free */
     for (int k = 0; k < nids; k++) {
@@ -160,7 +160,7 @@ static bool refuse(char *why, size_t len, const char *fmt, ...)
     if (why && len) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(why, len, fmt, ap);
+        util_vformat(why, len, fmt, ap);
         va_end(ap);
     }
     return false;

@@ -208,37 +208,50 @@ static void payments(struct report_overdue_row *row, const struct complaint_fact
     free(copy);
 }
 
+/* The database's time zone (which the deadlines are counted in) and time,
+ * from the first row. */
+static int read_clock(const PGresult *r, struct report_overdue *out, char *err, size_t len)
+{
+    if (util_format_fits(out->timezone, sizeof out->timezone, "%s", PQgetvalue(r, 0, COL_TZ)) < 0) {
+        util_format(err, len, "the database's time zone \"%.40s...\" is longer than any zone's name",
+                    PQgetvalue(r, 0, COL_TZ));
+        return -1;
+    }
+    if (sla_use_timezone(out->timezone, err, len) < 0)
+        return -1;
+    bool bad = false;
+    out->now = (time_t)cell_ll(r, 0, COL_NOW, &bad);
+    if (bad) {
+        util_format(err, len, "the database's time is not a number of seconds: %s", PQgetvalue(r, 0, COL_NOW));
+        return -1;
+    }
+    return 0;
+}
+
 int report_overdue_fetch(struct db_conn *db, const struct report_overdue_opts *o, struct report_overdue *out,
                          char *err, size_t len)
 {
     memset(out, 0, sizeof *out);
     char within[32];
-    snprintf(within, sizeof within, "%.4f", o->within_hours);
+    if (util_format_fits(within, sizeof within, "%.4f", o->within_hours) < 0) {
+        util_format(err, len, "%g hours is not a time to look ahead", o->within_hours);
+        return -1;
+    }
     const char *params[2] = {within, o->team};
     PGresult *r = db_exec(db, overdue_sql, 2, params);
     if (!r) {
-        snprintf(err, len, "%s", db_error(db));
+        util_format(err, len, "%s", db_error(db));
         return -1;
     }
     int n = PQntuples(r);
     if (PQnfields(r) != COL__COUNT) {
-        snprintf(err, len, "unexpected answer from the database (%d columns)", PQnfields(r));
+        util_format(err, len, "unexpected answer from the database (%d columns)", PQnfields(r));
         PQclear(r);
         return -1;
     }
-    if (n > 0) {
-        snprintf(out->timezone, sizeof out->timezone, "%s", PQgetvalue(r, 0, COL_TZ));
-        if (sla_use_timezone(out->timezone, err, len) < 0) {
-            PQclear(r);
-            return -1;
-        }
-        bool bad = false;
-        out->now = (time_t)cell_ll(r, 0, COL_NOW, &bad);
-        if (bad) {
-            util_format(err, len, "the database's time is not a number of seconds: %s", PQgetvalue(r, 0, COL_NOW));
-            PQclear(r);
-            return -1;
-        }
+    if (n > 0 && read_clock(r, out, err, len) < 0) {
+        PQclear(r);
+        return -1;
     }
     out->rows = util_calloc((size_t)(n ? n : 1), sizeof *out->rows);
     struct calendars cals = {0};

@@ -1,4 +1,4 @@
-/* script.c — service-recovery scripts: names, placeholders and the pure run engine (the file format is script_parse.c, the database script_store.c, script_fit.c and script_run.c). */
+/* script.c — service-recovery scripts: names, placeholders and the pure run engine (the file format is read by the application: screens/app/script_parse.c; the database is script_store.c, script_fit.c and script_run.c). */
 #include "careline/script.h"
 
 #include <stdio.h>
@@ -7,7 +7,6 @@
 
 #include "careline/text.h"
 #include "careline/util.h"
-#include "script_int.h"
 
 /* ---- names ------------------------------------------------------------------ */
 

@@ -30,15 +30,19 @@
  * defines `hits` (customer_id, rank, score, matched: one row per way a
  * customer matched) and `more` (whether a capped branch stopped at its cap),
  * then shares SEARCH_TAIL: the best match per customer, the total over all
- * of them, the cut to $1 rows, and the columns the screen shows. */
-#define SEARCH_TAIL                                                                                         \
+ * of them, the cut to the rows asked for, and the columns the screen shows.
+ * $1 is the end of those rows (offset + limit: the capped branches and the
+ * near matches look that far) and OFF, the kind's last parameter, the rows
+ * before them, already on the screen: scrolling fetches the next rows of
+ * the same ranking, and the total stays the true one. */
+#define SEARCH_TAIL(OFF)                                                                                    \
     " best AS (SELECT DISTINCT ON (customer_id) customer_id, rank, score, matched FROM"                     \
     /* a merged customer's match finds the survivor (022) */                                              \
     " (SELECT coalesce(m.merged_into, h.customer_id) AS customer_id, h.rank, h.score, h.matched"            \
     " FROM hits h JOIN customer m ON m.id = h.customer_id) h"                                               \
     " ORDER BY customer_id, rank, score DESC, matched DESC),"                                               \
     " top AS (SELECT b.*, count(*) FILTER (WHERE b.rank < 6) OVER () AS total FROM best b"                  \
-    " ORDER BY b.rank, b.score DESC, b.customer_id LIMIT $1)"                                               \
+    " ORDER BY b.rank, b.score DESC, b.customer_id LIMIT $1::int - " OFF "::int OFFSET " OFF "::int)"      \
     " SELECT c.id AS customer_id, c.account_no, c.name,"                                                    \
     " concat_ws(', ', p.address_line1, p.town) AS address, p.postcode, c.segment, c.phone_e164 AS phone,"   \
     " concat_ws(' ',"                                                                                       \
@@ -56,7 +60,8 @@
     " LEFT JOIN LATERAL (SELECT p.* FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id"        \
     " WHERE cp.customer_id = c.id ORDER BY cp.end_date IS NULL DESC, cp.start_date DESC, p.id LIMIT 1) p"   \
     " ON true"                                                                                              \
-    " ORDER BY t.rank, t.score DESC, c.name, c.account_no"
+    /* the order of the cut: a page follows on from the one before */     \
+    " ORDER BY t.rank, t.score DESC, t.customer_id"
 
 #define NOT_CAPPED " more(v) AS (SELECT false),"
 
@@ -74,14 +79,14 @@ static const char sql_account[] =
     " UNION ALL"
     " SELECT c.id, 1, 1.0::real, 'phone' FROM customer c WHERE c.phone_nsn = $3"
     SEARCH_311("$2") "),"
-    NOT_CAPPED SEARCH_TAIL;
+    NOT_CAPPED SEARCH_TAIL("$4");
 
 /* A whole phone number ($2, the national number). */
 static const char sql_phone[] =
     "WITH hits AS ("
     " SELECT c.id AS customer_id, 1 AS rank, 1.0::real AS score, 'phone' AS matched"
     " FROM customer c WHERE c.phone_nsn = $2),"
-    NOT_CAPPED SEARCH_TAIL;
+    NOT_CAPPED SEARCH_TAIL("$3");
 
 /* Some digits of a phone number ($2): the number itself, then numbers that
  * contain the digits (trigram index); $3 an account number when the digits
@@ -100,7 +105,7 @@ static const char sql_phone_part[] =
     " SELECT id, 3, 0.9::real, 'phone' FROM part"
     SEARCH_311("$2") "),"
     " more(v) AS (SELECT count(*) > " SEARCH_COUNT_CAP " FROM part),"
-    SEARCH_TAIL;
+    SEARCH_TAIL("$4");
 
 /* A meter serial ($2, upper case, no spaces). */
 static const char sql_meter[] =
@@ -108,7 +113,7 @@ static const char sql_meter[] =
     " SELECT cp.customer_id, 2 AS rank, 1.0::real AS score, 'meter' AS matched FROM meter m"
     " JOIN customer_premise cp ON cp.premise_id = m.premise_id AND cp.end_date IS NULL"
     " WHERE m.serial = $2),"
-    NOT_CAPPED SEARCH_TAIL;
+    NOT_CAPPED SEARCH_TAIL("$3");
 
 /* A whole postcode ($2, compact: upper case, no space). */
 static const char sql_postcode[] =
@@ -116,7 +121,7 @@ static const char sql_postcode[] =
     " SELECT cp.customer_id, 4 AS rank, 1.0::real AS score, 'postcode' AS matched FROM premise p"
     " JOIN customer_premise cp ON cp.premise_id = p.id AND cp.end_date IS NULL"
     " WHERE p.postcode_nospace = $2),"
-    NOT_CAPPED SEARCH_TAIL;
+    NOT_CAPPED SEARCH_TAIL("$3");
 
 /* The beginning of a postcode as a range, $2 <= postcode < $3 ($3 is $2
  * with its last character moved on by one, made in C): unlike
@@ -130,7 +135,7 @@ static const char sql_postcode_part[] =
     " ORDER BY p.postcode_nospace USING ~<~ LIMIT " SEARCH_COUNT_CAP " + 1),"
     " hits AS (SELECT customer_id, 4 AS rank, 0.9::real AS score, 'postcode' AS matched FROM part),"
     " more(v) AS (SELECT count(*) > " SEARCH_COUNT_CAP " FROM part),"
-    SEARCH_TAIL;
+    SEARCH_TAIL("$4");
 
 /* Names and service addresses by their words ($2, the text;
  * 015_search_exact.sql). Each word typed becomes its alternatives: itself
@@ -212,7 +217,7 @@ static const char sql_words[] =
  * whole statement is longer, so words_sql() joins the two once. */
 static const char sql_words_tail[] =
     " hits AS (SELECT * FROM exact UNION ALL SELECT * FROM near),"
-    NOT_CAPPED SEARCH_TAIL;
+    NOT_CAPPED SEARCH_TAIL("$3");
 
 static const char *words_sql(void)
 {
@@ -231,16 +236,16 @@ enum kind { K_ACCOUNT, K_PHONE, K_PHONE_PART, K_METER, K_POSTCODE, K_POSTCODE_PA
  * the statement uses, before the agent's first search. */
 static const struct kind_stmt {
     const char *name, *sql;
-    int nparams;
-    const char *warm[3];
+    int nparams;                /* the last is the offset (SEARCH_TAIL) */
+    const char *warm[4];
 } kinds[K__COUNT] = {
-    [K_ACCOUNT] = {"careline_search_account", sql_account, 3, {"1", "0000000000", "0000000000"}},
-    [K_PHONE] = {"careline_search_phone", sql_phone, 2, {"1", "0000000000"}},
-    [K_PHONE_PART] = {"careline_search_phone_part", sql_phone_part, 3, {"1", "00000", NULL}},
-    [K_METER] = {"careline_search_meter", sql_meter, 2, {"1", "ZZ00000000"}},
-    [K_POSTCODE] = {"careline_search_postcode", sql_postcode, 2, {"1", "ZZ00ZZ"}},
-    [K_POSTCODE_PART] = {"careline_search_postcode_part", sql_postcode_part, 3, {"1", "ZZ0", "ZZ1"}},
-    [K_WORDS] = {"careline_search_words", NULL, 2, {"1", "zzqx zzqxj"}},   /* words_sql() */
+    [K_ACCOUNT] = {"careline_search_account", sql_account, 4, {"1", "0000000000", "0000000000", "0"}},
+    [K_PHONE] = {"careline_search_phone", sql_phone, 3, {"1", "0000000000", "0"}},
+    [K_PHONE_PART] = {"careline_search_phone_part", sql_phone_part, 4, {"1", "00000", NULL, "0"}},
+    [K_METER] = {"careline_search_meter", sql_meter, 3, {"1", "ZZ00000000", "0"}},
+    [K_POSTCODE] = {"careline_search_postcode", sql_postcode, 3, {"1", "ZZ00ZZ", "0"}},
+    [K_POSTCODE_PART] = {"careline_search_postcode_part", sql_postcode_part, 4, {"1", "ZZ0", "ZZ1", "0"}},
+    [K_WORDS] = {"careline_search_words", NULL, 3, {"1", "zzqx zzqxj", "0"}},   /* words_sql() */
 };
 
 static const char *sql_of(enum kind k)
@@ -326,7 +331,7 @@ static enum kind kind_of(const struct plan *p)
  * is ASCII letters and digits, so the last byte is never 0xFF. */
 static void range_end(const char *s, char *out, size_t outlen)
 {
-    snprintf(out, outlen, "%s", s);
+    util_format(out, outlen, "%s", s);
     size_t n = strlen(out);
     if (n)
         out[n - 1] = (char)((unsigned char)out[n - 1] + 1);
@@ -337,23 +342,23 @@ static int classify(const char *raw, struct plan *p, char *hint, size_t hintlen)
     memset(p, 0, sizeof *p);
     size_t rawlen = strlen(raw);
     if (!tui_utf8_valid(raw, rawlen)) {
-        snprintf(hint, hintlen, "The search text has characters that are not valid text; clear it and type again");
+        util_format(hint, hintlen, "The search text has characters that are not valid text; clear it and type again");
         return -1;
     }
     if (rawlen > SEARCH_MAX_BYTES) {
-        snprintf(hint, hintlen, "The search text is too long (%zu characters); type at most %d", count_chars(raw),
-                 SEARCH_MAX_BYTES / 2);
+        util_format(hint, hintlen, "The search text is too long (%zu characters); type at most %d", count_chars(raw),
+                    SEARCH_MAX_BYTES / 2);
         return -1;
     }
     size_t len;
     trim(raw, p->text, sizeof p->text, &len);
     if (len == 0) {
-        snprintf(hint, hintlen, "Type a name, account number, phone number, %s, address or meter serial",
+        util_format(hint, hintlen, "Type a name, account number, phone number, %s, address or meter serial",
                  db_region_postcode_word());
         return -1;
     }
     if (!valid_match(VALID_SEARCH, p->text, len)) {
-        snprintf(hint, hintlen, "Type letters or digits: \"%s\" has nothing to search for", p->text);
+        util_format(hint, hintlen, "Type letters or digits: \"%s\" has nothing to search for", p->text);
         return -1;
     }
     if (valid_match(VALID_ACCOUNT_NO, p->text, len)) {
@@ -388,8 +393,9 @@ static int classify(const char *raw, struct plan *p, char *hint, size_t hintlen)
      * name: searching its pieces as words would only cost time. */
     p->has_text = has_letter(p->text) && count_chars(p->text) >= 3 && !p->has_postcode && !p->has_meter;
     if (!(p->has_account || p->has_phone || p->has_postcode || p->has_meter || p->has_text)) {
-        snprintf(hint, hintlen, has_letter(p->text) ? "Type at least 3 letters of a name or address"
-                                                    : "Type at least 4 digits of a phone number, or a whole account number");
+        util_format(hint, hintlen, "%s",
+                    has_letter(p->text) ? "Type at least 3 letters of a name or address"
+                                        : "Type at least 4 digits of a phone number, or a whole account number");
         return -1;
     }
     p->kind = kind_of(p);
@@ -402,12 +408,23 @@ int db_search_check(const char *text, char *hint, size_t hintlen)
     return classify(text, &p, hint, hintlen);
 }
 
-/* The kind's parameters: $1 the limit, then what the kind looks for. */
-static int params(const struct plan *p, int limit, char *limit_buf, const char *v[3])
+/* The rows asked for: after `offset` rows, `limit` more. */
+struct page {
+    char end[16], offset[16];
+};
+
+/* The kind's parameters: $1 the end of the rows asked for, then what the
+ * kind looks for, then the rows before them. */
+static int params(const struct plan *p, int offset, int limit, struct page *pg, const char *v[4])
 {
-    snprintf(limit_buf, 16, "%d", limit > 0 ? limit : 50);
-    v[0] = limit_buf;
-    v[1] = v[2] = NULL;
+    if (limit <= 0)
+        limit = 50;
+    if (offset < 0)
+        offset = 0;
+    util_format(pg->end, sizeof pg->end, "%d", offset + limit);
+    util_format(pg->offset, sizeof pg->offset, "%d", offset);
+    v[0] = pg->end;
+    v[1] = v[2] = v[3] = NULL;
     switch (p->kind) {
     case K_ACCOUNT:
         v[1] = p->account;
@@ -435,7 +452,9 @@ static int params(const struct plan *p, int limit, char *limit_buf, const char *
         v[1] = p->text;
         break;
     }
-    return kinds[p->kind].nparams;
+    int n = kinds[p->kind].nparams;
+    v[n - 1] = pg->offset;
+    return n;
 }
 
 /* The columns every kind's statement ends with (SEARCH_TAIL), by name. */
@@ -471,6 +490,7 @@ static void parse(const PGresult *r, struct db_search_result *out)
 struct pending {
     void (*done)(void *ctx, struct db_search_result *r);
     void *ctx;
+    int offset, limit;
 };
 
 static void on_result(void *ctx, const PGresult *res, const char *err, double ms)
@@ -478,38 +498,43 @@ static void on_result(void *ctx, const PGresult *res, const char *err, double ms
     struct pending *p = ctx;
     struct db_search_result *r = util_calloc(1, sizeof *r);
     r->elapsed_ms = ms;
+    r->offset = p->offset;
     if (err)
         r->error = util_strdup(err);
     else
         parse(res, r);
+    /* A full page: there may be rows after it (fetched on scroll). */
+    r->more = !r->error && r->count == p->limit;
     p->done(p->ctx, r);
     free(p);
 }
 
-unsigned db_search_start(struct db_conn *c, const char *text, int limit, int delay_ms,
-                         void (*done)(void *ctx, struct db_search_result *r), void *ctx)
+unsigned db_search_page(struct db_conn *c, const char *text, int offset, int limit, int delay_ms,
+                        void (*done)(void *ctx, struct db_search_result *r), void *ctx)
 {
     struct plan p;
-    char hint[256], lim[16];
-    const char *v[3];
-    struct pending *pd = util_calloc(1, sizeof *pd);
-    pd->done = done;
-    pd->ctx = ctx;
+    char hint[256];
+    struct page pg = {0};
+    const char *v[4];
     if (classify(text, &p, hint, sizeof hint) < 0) {
         /* Callers check first; a search that cannot run still answers. */
         struct db_search_result *r = util_calloc(1, sizeof *r);
         r->error = util_strdup(hint);
         done(ctx, r);
-        free(pd);
         return 0;
     }
-    int n = params(&p, limit, lim, v);
+    struct pending *pd = util_calloc(1, sizeof *pd);
+    pd->done = done;
+    pd->ctx = ctx;
+    pd->offset = offset > 0 ? offset : 0;
+    pd->limit = limit > 0 ? limit : 50;
+    int n = params(&p, offset, limit, &pg, v);
     struct db_query q = {
         .sql = sql_of(p.kind),
         .nparams = n,
         .params = v,
-        .slot = "search",
-        .name = db_prepared_ok(c) ? kinds[p.kind].name : NULL,
+        .slot = "search",   /* the newest key, or the newest scroll, wins */
+        .name = kinds[p.kind].name,
         .delay_ms = delay_ms,
         .done = on_result,
         .ctx = pd,
@@ -519,20 +544,27 @@ unsigned db_search_start(struct db_conn *c, const char *text, int limit, int del
     return db_send(c, &q);
 }
 
+unsigned db_search_start(struct db_conn *c, const char *text, int limit, int delay_ms,
+                         void (*done)(void *ctx, struct db_search_result *r), void *ctx)
+{
+    return db_search_page(c, text, 0, limit, delay_ms, done, ctx);
+}
+
 int db_search_run(struct db_conn *c, const char *text, int limit, struct db_search_result *out)
 {
     memset(out, 0, sizeof *out);
     struct plan p;
-    char hint[256], lim[16];
-    const char *v[3];
+    char hint[256];
+    struct page pg = {0};
+    const char *v[4];
     if (classify(text, &p, hint, sizeof hint) < 0) {
         out->error = util_strdup(hint);
         return -1;
     }
-    int n = params(&p, limit, lim, v);
+    int n = params(&p, 0, limit, &pg, v);
     const struct kind_stmt *k = &kinds[p.kind];
     long long t0 = util_now_ms();
-    PGresult *r = db_exec_named(c, db_prepared_ok(c) ? k->name : NULL, sql_of(p.kind), n, v);
+    PGresult *r = db_exec_named(c, k->name, sql_of(p.kind), n, v);
     out->elapsed_ms = (double)(util_now_ms() - t0);
     if (!r) {
         out->error = util_strdup(db_error(c));
@@ -540,7 +572,43 @@ int db_search_run(struct db_conn *c, const char *text, int limit, struct db_sear
     }
     parse(r, out);
     PQclear(r);
+    out->more = !out->error && out->count == (limit > 0 ? limit : 50);
     return out->error ? -1 : 0;
+}
+
+int db_search_sql(const char *text, int limit, struct db_search_sql *out)
+{
+    memset(out, 0, sizeof *out);
+    struct plan p;
+    struct page pg = {0};
+    const char *v[4];
+    if (classify(text, &p, out->hint, sizeof out->hint) < 0)
+        return -1;
+    out->nparams = params(&p, 0, limit, &pg, v);
+    out->name = kinds[p.kind].name;
+    out->sql = sql_of(p.kind);
+    for (int i = 0; i < out->nparams; i++)
+        if (v[i]) {
+            util_format(out->bufs[i], sizeof out->bufs[i], "%s", v[i]);
+            out->params[i] = out->bufs[i];
+        }
+    return 0;
+}
+
+void db_search_result_append(struct db_search_result *into, struct db_search_result *from)
+{
+    if (from->offset != into->count)
+        return;   /* not the rows that follow: a stale page */
+    db_rows_append(&into->rows, &from->rows);
+    into->hits = into->rows.v;
+    into->count = into->rows.n;
+    if (from->count) {
+        into->total = from->total;
+        into->total_capped = from->total_capped;
+    }
+    into->more = from->more;
+    from->hits = NULL;
+    from->count = 0;
 }
 
 void db_search_prepare(struct db_conn *c)
@@ -560,14 +628,14 @@ void db_search_result_free(struct db_search_result *r)
 
 /* One of each kind of search, with what it is given when it matches
  * customer 1 of the seeded demo data (always the same: the seed is a hash
- * of row numbers): limit, then the kind's own values (plan_params()). */
-static const char *const check_account[] = {"20", "4874732004", NULL};
-static const char *const check_phone[] = {"20", "7796095798"};
-static const char *const check_phone_part[] = {"20", "77960957", NULL};
-static const char *const check_meter[] = {"20", "SN88655056"};
-static const char *const check_postcode[] = {"20", "OX39EZ"};
-static const char *const check_postcode_part[] = {"20", "OX3", "OX4"};
-static const char *const check_words[] = {"20", "road"};
+ * of row numbers): the end row, the kind's own values, the offset (params()). */
+static const char *const check_account[] = {"20", "4874732004", NULL, "0"};
+static const char *const check_phone[] = {"20", "7796095798", "0"};
+static const char *const check_phone_part[] = {"20", "77960957", NULL, "0"};
+static const char *const check_meter[] = {"20", "SN88655056", "0"};
+static const char *const check_postcode[] = {"20", "OX39EZ", "0"};
+static const char *const check_postcode_part[] = {"20", "OX3", "OX4", "0"};
+static const char *const check_words[] = {"20", "road", "0"};
 static const char *const *const check_params[K__COUNT] = {
     [K_ACCOUNT] = check_account, [K_PHONE] = check_phone, [K_PHONE_PART] = check_phone_part,
     [K_METER] = check_meter, [K_POSTCODE] = check_postcode, [K_POSTCODE_PART] = check_postcode_part,

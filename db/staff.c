@@ -115,7 +115,7 @@ int db_staff_list(struct db_conn *c, struct db_rows *out, char *err, size_t errl
                           " FROM staff s LEFT JOIN pg_roles r ON r.rolname = s.login_role ORDER BY s.login_role",
                           0, NULL);
     if (!r) {
-        snprintf(err, errlen, "%s", db_error(c));
+        util_format(err, errlen, "%s", db_error(c));
         return -1;
     }
     int rc = db_rows_decode(out, &staff_shape, r, err, errlen);

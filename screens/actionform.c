@@ -34,10 +34,14 @@ static void *actionform_open(void *arg)
     struct actionform *f = util_calloc(1, sizeof *f);
     f->cause_id = a->cause_id;
     f->cause = util_strdup(a->cause ? a->cause : "");
-    if (a->id)
-        snprintf(f->id, sizeof f->id, "%s", a->id);
-    else
+    if (!a->id) {
         util_uuid(f->id);
+    } else if (util_format_fits(f->id, sizeof f->id, "%s", a->id) < 0) {
+        tui_message(TUI_ROLE_WARN, "This action's id came from the database in a form Careline cannot use: it cannot be changed here.");
+        free(f->cause);
+        free(f);
+        return NULL;
+    }
     f->version = a->id ? a->version : 0;
     tui_textarea_init(&f->what, DB_ACTION_TEXT_MAX);
     if (a->what)
@@ -63,7 +67,7 @@ static void actionform_draw(void *st, struct tui_rect b)
     struct actionform *f = st;
     char line[200], keys[32];
     int y = b.y;
-    snprintf(line, sizeof line, "%s improvement action: %s", f->version ? "Change the" : "A new", f->cause);
+    util_format(line, sizeof line, "%s improvement action: %s", f->version ? "Change the" : "A new", f->cause);
     tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_HEADER, line);
     struct tui_rect note = {y, b.x + 1, 2, b.w - 2};
     tui_put_wrapped(note, TUI_ROLE_DIM,
@@ -89,7 +93,7 @@ static void actionform_draw(void *st, struct tui_rect b)
     if (*f->error && f->error_field == F_WHEN)
         tui_put(y, x + 15, b.x + b.w - x - 15, TUI_ROLE_ERROR, f->error);
     tui_keymap_keys_for("actionform", TUI_ACT_SUBMIT, keys, sizeof keys);
-    snprintf(line, sizeof line, f->saving ? "Saving..." : "%s saves.", keys);
+    util_format(line, sizeof line, f->saving ? "Saving..." : "%s saves.", keys);
     tui_put(y + 2, b.x + 1, b.w - 1, TUI_ROLE_DIM, line);
 }
 
@@ -99,10 +103,10 @@ static void saved(void *ctx, bool conflict, const char *err)
     f->saving = false;
     f->error_field = F_WHAT;
     if (conflict) {
-        snprintf(f->error, sizeof f->error,
-                 "Someone changed or withdrew this action first; what you typed is still here.");
+        util_format(f->error, sizeof f->error,
+                    "Someone changed or withdrew this action first; what you typed is still here.");
     } else if (err) {
-        snprintf(f->error, sizeof f->error, "Not saved: %.*s", (int)strcspn(err, "\n"), err);
+        util_format(f->error, sizeof f->error, "Not saved: %.*s", (int)strcspn(err, "\n"), err);
     } else {
         tui_message(TUI_ROLE_OK, f->version ? "Improvement action changed." : "Improvement action recorded.");
         tui_pop();   /* f is freed here */
@@ -117,11 +121,11 @@ static enum scr_result submit(struct actionform *f)
     const char *text = f->what.f.text ? f->what.f.text : "";
     *f->error = '\0';
     if (strspn(text, " \t\r\n") == strlen(text)) {
-        snprintf(f->error, sizeof f->error, "Say what was changed.");
+        util_format(f->error, sizeof f->error, "Say what was changed.");
         f->error_field = F_WHAT;
         f->focus = F_WHAT;
     } else if (db_date_parse(f->when.text ? f->when.text : "", &day) < 0) {
-        snprintf(f->error, sizeof f->error, "A day as YYYY-MM-DD, e.g. 2026-11-30.");
+        util_format(f->error, sizeof f->error, "A day as YYYY-MM-DD, e.g. 2026-11-30.");
         f->error_field = F_WHEN;
         f->focus = F_WHEN;
     } else if (!f->saving) {

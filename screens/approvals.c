@@ -107,9 +107,9 @@ static void approvals_draw(void *st, struct tui_rect b)
     struct approvals *a = st;
     char line[200];
     if (a->error)
-        snprintf(line, sizeof line, "%s", a->error);
+        util_format(line, sizeof line, "%s", a->error);
     else if (!a->have)
-        snprintf(line, sizeof line, "Loading...");
+        util_format(line, sizeof line, "Loading...");
     else {
         /* Only what the database would accept is offered: an agent sees
          * the queue but decides nothing. */
@@ -120,11 +120,11 @@ static void approvals_draw(void *st, struct tui_rect b)
         tui_keymap_keys_for("approvals", TUI_ACT_APPROVE, yes, sizeof yes);
         tui_keymap_keys_for("approvals", TUI_ACT_REJECT, no, sizeof no);
         if (any)
-            snprintf(line, sizeof line, "%d credit%s waiting for a decision, oldest first. %s approves, %s rejects.",
-                     a->rows.n, a->rows.n == 1 ? "" : "s", yes, no);
+            util_format(line, sizeof line, "%d credit%s waiting for a decision, oldest first. %s approves, %s rejects.",
+                        a->rows.n, a->rows.n == 1 ? "" : "s", yes, no);
         else
-            snprintf(line, sizeof line, "%d credit%s waiting for a supervisor's decision, oldest first.", a->rows.n,
-                     a->rows.n == 1 ? "" : "s");
+            util_format(line, sizeof line, "%d credit%s waiting for a supervisor's decision, oldest first.", a->rows.n,
+                        a->rows.n == 1 ? "" : "s");
     }
     tui_put(b.y, b.x + 1, b.w - 1, a->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, line);
     if (!a->have || a->rows.n == 0)
@@ -184,7 +184,10 @@ static enum scr_result approvals_action(void *st, enum tui_action act)
                                            : "Only a supervisor decides on credits.");
             return SCR_REDRAW;
         }
-        snprintf(a->deciding, sizeof a->deciding, "%s", r->id);
+        if (util_format_fits(a->deciding, sizeof a->deciding, "%s", r->id) < 0) {
+            tui_message(TUI_ROLE_WARN, "This credit's id came from the database in a form Careline cannot use: nothing was decided.");
+            return SCR_REDRAW;
+        }
         a->approve = act == TUI_ACT_APPROVE;
         struct prompt_spec p = {.title = a->approve ? "Approve the credit" : "Reject the credit",
                                 .question = a->approve ? "The agent is told at once." : "Say why: the agent sees it.",

@@ -256,7 +256,7 @@ static void draw_selected(const struct audit *a, struct tui_rect r)
                         *e->account_no ? e->account_no : "-", e->customer_vulnerable ? ", vulnerable" : "");
     util_buf_puts(&b, ".");
     char more[64];
-    snprintf(more, sizeof more, "%s shows the whole entry", open);
+    util_format(more, sizeof more, "%s shows the whole entry", open);
     tui_put_excerpt((struct tui_rect){r.y + 1, r.x + 1, r.h - 1, r.w - 1},
                     db_audit_is_vulnerability_read(e) ? TUI_ROLE_WARN : TUI_ROLE_NORMAL, b.data, more, false);
     util_buf_free(&b);

@@ -90,18 +90,18 @@ static void auditstaff_draw(void *st, struct tui_rect b)
     char line[240], open[24];
     tui_keymap_keys_for("auditstaff", TUI_ACT_OPEN, open, sizeof open);
     if (s->refused)
-        snprintf(line, sizeof line, "Only supervisors and administrators may see whole staff records and the "
-                                    "audit log: the database refused it to your login.");
+        util_format(line, sizeof line, "Only supervisors and administrators may see whole staff records and the "
+                                       "audit log: the database refused it to your login.");
     else if (s->error)
-        snprintf(line, sizeof line, "%s", s->error);
+        util_format(line, sizeof line, "%s", s->error);
     else if (!s->have)
-        snprintf(line, sizeof line, "Loading...");
+        util_format(line, sizeof line, "Loading...");
     else if (!s->rows.n)
-        snprintf(line, sizeof line, "No staff member's name or login contains that. %s shows the entries of the "
-                                    "login exactly as typed.", open);
+        util_format(line, sizeof line, "No staff member's name or login contains that. %s shows the entries of the "
+                                       "login exactly as typed.", open);
     else
-        snprintf(line, sizeof line, "%d staff member%s. %s shows what the selected one opened and changed.",
-                 s->rows.n, s->rows.n == 1 ? "" : "s", open);
+        util_format(line, sizeof line, "%d staff member%s. %s shows what the selected one opened and changed.",
+                    s->rows.n, s->rows.n == 1 ? "" : "s", open);
     int used = tui_put_wrapped((struct tui_rect){b.y + 1, b.x + 1, 2, b.w - 1},
                                s->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, line, 0, false);
     static const struct tui_column cols[] = {

@@ -52,9 +52,7 @@ static void loaded(void *ctx, struct db_rows *rows, long long due, long long lat
     l->error = err ? util_strdup(err) : NULL;
     if (!err) {
         const struct db_notify_call *sel = row_at(l, l->list.sel);
-        char keep[37] = "";
-        if (sel)
-            snprintf(keep, sizeof keep, "%s", sel->id);
+        char *keep = sel ? util_strdup(sel->id) : NULL;   /* the row the cursor stays on, whole */
         db_rows_free(&l->rows);
         l->rows = *rows;
         *rows = (struct db_rows){0};
@@ -62,9 +60,10 @@ static void loaded(void *ctx, struct db_rows *rows, long long due, long long lat
         l->later = later;
         l->have = true;
         tui_list_set_count(&l->list, l->rows.n);
-        for (int i = 0; keep[0] && i < l->rows.n; i++)
+        for (int i = 0; keep && i < l->rows.n; i++)
             if (strcmp(row_at(l, i)->id, keep) == 0)
                 l->list.sel = i;
+        free(keep);
     }
     tui_invalidate();
 }
@@ -142,9 +141,9 @@ static const char *cell(void *ctx, int row, int col, enum tui_role *role)
     case 2: return r->phone[0] ? r->phone : "none";
     case 3:
         if (r->no_answers)
-            snprintf(buf, sizeof buf, "%s, %d no answer", reason_text(r), r->no_answers);
+            util_format(buf, sizeof buf, "%s, %d no answer", reason_text(r), r->no_answers);
         else
-            snprintf(buf, sizeof buf, "%s", reason_text(r));
+            util_format(buf, sizeof buf, "%s", reason_text(r));
         return buf;
     case 4: return r->queued_text;
     case 5:
@@ -158,15 +157,15 @@ static const char *cell(void *ctx, int row, int col, enum tui_role *role)
 static void headline(const struct calllist *l, char *line, size_t len)
 {
     if (l->error && !l->have)
-        snprintf(line, len, "%s", l->error);
+        util_format(line, len, "%s", l->error);
     else if (!l->have)
-        snprintf(line, len, "Loading...");
+        util_format(line, len, "Loading...");
     else if (l->rows.n == 0)
-        snprintf(line, len, "No calls to make now.%s",
-                 l->later ? " Calls with no answer come back on the list later." : "");
+        util_format(line, len, "No calls to make now.%s",
+                    l->later ? " Calls with no answer come back on the list later." : "");
     else
-        snprintf(line, len, "%lld call%s to make, priority first%s.", l->due, l->due == 1 ? "" : "s",
-                 l->later ? "; more come back later after no answer" : "");
+        util_format(line, len, "%lld call%s to make, priority first%s.", l->due, l->due == 1 ? "" : "s",
+                    l->later ? "; more come back later after no answer" : "");
 }
 
 /* Below the list: who, why, and the words to say (wrapped, never cut). */
@@ -177,8 +176,8 @@ static void draw_detail(struct calllist *l, struct tui_rect r)
         return;
     tui_hline(r.y, r.x, r.w, TUI_ROLE_BORDER);
     char line[400];
-    snprintf(line, sizeof line, "%s  account %s%s%s", c->event_title, c->account_no, c->flags[0] ? "  " : "",
-             c->flags);
+    util_format(line, sizeof line, "%s  account %s%s%s", c->event_title, c->account_no, c->flags[0] ? "  " : "",
+                c->flags);
     tui_put(r.y + 1, r.x + 1, r.w - 1, c->flags[0] ? TUI_ROLE_WARN : TUI_ROLE_LABEL, line);
     struct util_buf say = {0};
     if (c->taken_by_other)
@@ -261,7 +260,10 @@ static enum scr_result take(struct calllist *l, bool open_after)
     }
     if (strcmp(l->call_id, c->id) != 0)
         util_uuid(l->contact_id);
-    snprintf(l->call_id, sizeof l->call_id, "%s", c->id);
+    if (util_format_fits(l->call_id, sizeof l->call_id, "%s", c->id) < 0) {
+        tui_message(TUI_ROLE_WARN, "This call's id came from the database in a form Careline cannot use: it was not taken.");
+        return SCR_REDRAW;
+    }
     l->open_after_take = open_after;
     db_notify_call_take(app_db(), c->id, c->version, taken, l);
     return SCR_REDRAW;

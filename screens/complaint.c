@@ -123,7 +123,7 @@ static void *complaint_open(void *arg)
     if (!id || strlen(id) != 36)
         return NULL;
     struct complaint *c = util_calloc(1, sizeof *c);
-    snprintf(c->id, sizeof c->id, "%s", id);
+    memcpy(c->id, id, sizeof c->id);   /* 36 characters and the end, checked above */
     attempt_clear(&c->last);
     tui_list_set_count(&c->history, 0);
     db_complaint_load(app_db(), c->id, true, loaded, c);
@@ -174,17 +174,17 @@ static char *attempt_words(const struct complaint *c)
 static void left(int64_t secs, bool none, const char *met, char *buf, size_t len)
 {
     if (*met) {
-        snprintf(buf, len, "met %s", met);
+        util_format(buf, len, "met %s", met);
         return;
     }
     if (none) {
-        snprintf(buf, len, "-");
+        util_format(buf, len, "-");
         return;
     }
     long long s = (long long)secs;
     char span[32];
     sla_span_text(s, span, sizeof span);
-    snprintf(buf, len, s < 0 ? "OVERDUE by %s" : "%s left", span);
+    util_format(buf, len, s < 0 ? "OVERDUE by %s" : "%s left", span);
 }
 
 static const char *history_cell(void *ctx, int row, int col, enum tui_role *role)
@@ -199,7 +199,7 @@ static const char *history_cell(void *ctx, int row, int col, enum tui_role *role
     case 1: return h->who;
     case 2:
         if (*h->to_status) {
-            snprintf(buf, sizeof buf, "%s%s%s", h->from_status, *h->from_status ? " > " : "", h->to_status);
+            util_format(buf, sizeof buf, "%s%s%s", h->from_status, *h->from_status ? " > " : "", h->to_status);
             return buf;
         }
         *role = TUI_ROLE_DIM;
@@ -228,8 +228,8 @@ static int draw_deadlines(const struct complaint *c, int y, struct tui_rect b)
         {"Resolve", k->res_due, l3, db_deadline_state_of(*k->res_at, k->res_left_null ? 0 : k->res_left)},
     };
     for (int i = 0; i < 3 && y < b.y + b.h; i++) {
-        snprintf(line, sizeof line, "%-12s due %-20s %s%s", rows[i].label, rows[i].due, rows[i].state,
-                 paused && rows[i].st != DB_DEADLINE_MET ? " (clock paused)" : "");
+        util_format(line, sizeof line, "%-12s due %-20s %s%s", rows[i].label, rows[i].due, rows[i].state,
+                    paused && rows[i].st != DB_DEADLINE_MET ? " (clock paused)" : "");
         tui_put(y++, b.x + 1, b.w - 1, rows[i].st == DB_DEADLINE_OVERDUE ? TUI_ROLE_WARN : TUI_ROLE_NORMAL, line);
     }
     return y;
@@ -247,23 +247,23 @@ static void complaint_draw(void *st, struct tui_rect b)
     const struct db_complaint *k = c->d->k;
     char line[600];
     int y = b.y;
-    snprintf(line, sizeof line, "%s  %s", k->reference, k->category);
+    util_format(line, sizeof line, "%s  %s", k->reference, k->category);
     y = tui_put_lines(y, b, 2, TUI_ROLE_TITLE, line);
-    snprintf(line, sizeof line, "%s (Acct %s)  Status: %s%s%s  Severity: %s  Owner: %s", k->customer,
-             k->account_no, k->status, *k->status_reason ? " - " : "",
-             k->status_reason, k->severity, k->owner);
+    util_format(line, sizeof line, "%s (Acct %s)  Status: %s%s%s  Severity: %s  Owner: %s", k->customer,
+                k->account_no, k->status, *k->status_reason ? " - " : "",
+                k->status_reason, k->severity, k->owner);
     y = tui_put_lines(y, b, 2, TUI_ROLE_NORMAL, line);
     if (*k->merged_into) {
-        snprintf(line, sizeof line, "Merged into %s: work on that one.", k->merged_into);
+        util_format(line, sizeof line, "Merged into %s: work on that one.", k->merged_into);
         tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_WARN, line);
     }
     if (*k->event) {
-        snprintf(line, sizeof line, "Linked to the event: %s", k->event);
+        util_format(line, sizeof line, "Linked to the event: %s", k->event);
         y = tui_put_lines(y, b, 2, TUI_ROLE_BANNER, line);
     }
     y = draw_deadlines(c, y, b);
-    snprintf(line, sizeof line, "Root cause: %s   Resolution: %s", *k->root_cause ? k->root_cause : "-",
-             *k->resolution ? k->resolution : "-");
+    util_format(line, sizeof line, "Root cause: %s   Resolution: %s", *k->root_cause ? k->root_cause : "-",
+                *k->resolution ? k->resolution : "-");
     y = tui_put_lines(y, b, 2, TUI_ROLE_NORMAL, line);
     const struct db_complaint_follow_up *fu =
         c->d->follow_ups.n > 0 ? DB_ROW(&c->d->follow_ups, const struct db_complaint_follow_up, 0) : NULL;
@@ -282,7 +282,7 @@ static void complaint_draw(void *st, struct tui_rect b)
     /* The customer's words: whole, or the key that shows them whole. */
     char keys[32], more[96];
     tui_keymap_keys_for("complaint", TUI_ACT_DESCRIPTION, keys, sizeof keys);
-    snprintf(more, sizeof more, "... %s shows the whole description", keys);
+    util_format(more, sizeof more, "... %s shows the whole description", keys);
     char *said = util_asprintf("Said: %s", k->description);
     if (y < b.y + b.h) {
         struct tui_rect dr = {y, b.x + 1, b.y + b.h - y < 2 ? 1 : 2, b.w - 1};
@@ -517,7 +517,7 @@ static bool credit_amount(const char *text, char *amount, size_t len)
     int64_t v;
     if (db_region_money_parse(db_region(), text, &v) < 0 || v <= 0 || v > 10000000)
         return false;
-    snprintf(amount, len, "%lld.%02lld", (long long)(v / 100), (long long)(v % 100));
+    util_format(amount, len, "%lld.%02lld", (long long)(v / 100), (long long)(v % 100));
     return true;
 }
 
@@ -699,7 +699,10 @@ static void record_follow_up(struct complaint *c)
         return;
     }
     const struct db_complaint_follow_up *fu = DB_ROW(&c->d->follow_ups, const struct db_complaint_follow_up, 0);
-    snprintf(c->fu.id, sizeof c->fu.id, "%s", fu->id);
+    if (util_format_fits(c->fu.id, sizeof c->fu.id, "%s", fu->id) < 0) {
+        tui_message(TUI_ROLE_WARN, "The follow-up's id came from the database in a form Careline cannot use: nothing was recorded.");
+        return;
+    }
     c->fu.version = fu->version;
     c->fu.done = follow_up_recorded;
     c->fu.ctx = c;

@@ -156,28 +156,51 @@ static void customer_resume(void *st)
     struct scr_customer *c = st;
     listening = c;
     /* Back from logging a contact: the header (repeat contact) and the
-     * timeline change. */
+     * timeline change; from a complaint, its list too. Only those travel:
+     * on a far database each part costs its rows and its description. */
     static const enum db_cv_part parts[] = {CV_HEADER, CV_CONTACTS, CV_CONTACT_COUNT, CV_COMPLAINTS};
     c->list[SCR_CUST_CONTACTS].sel = 0;
     c->list[SCR_CUST_CONTACTS].top = 0;
-    refresh_parts(c, parts, 4, 0);
+    refresh_parts(c, parts, c->contact_only ? 3 : 4, 0);
+    c->contact_only = false;
 }
 
 /* ---- actions ----------------------------------------------------------------- */
 
-static void show_contact(const struct scr_customer *c, int row)
+/* The list holds each contact's summary; its whole text (a long e-mail,
+ * say) comes when it is opened, one statement away. */
+static void on_contact_body(void *ctx, const char *body, const char *err)
 {
-    const struct db_cv_contact *t = SCR_CUST_ROW(c, CV_CONTACTS, struct db_cv_contact, row);
-    if (!t)
+    struct scr_customer *c = ctx;
+    const struct db_cv_contact *t = NULL;
+    for (int i = 0; c->v && i < scr_cust_rows(c, CV_CONTACTS) && !t; i++) {
+        t = SCR_CUST_ROW(c, CV_CONTACTS, struct db_cv_contact, i);
+        t = strcmp(t->id, c->body_of) == 0 ? t : NULL;   /* the list may have moved on meanwhile */
+    }
+    c->body_of[0] = '\0';
+    if (err || !t) {
+        tui_message(TUI_ROLE_ERROR, "%s", err ? err : "This contact is no longer on the list.");
+        tui_invalidate();
         return;
+    }
     char *title = util_asprintf("Contact %s", t->started);
     char *text = util_asprintf("When:     %s\nChannel:  %s (%s)\nAgent:    %s\nWrap-up:  %s\nSubject:  %s\n"
                                "Summary:  %s\n\n%s",
                                t->started, t->channel, t->direction, t->agent, t->wrap_up, t->subject, t->summary,
-                               t->body);
+                               body);
     scr_textview_push(title, text);
     free(title);
     free(text);
+    tui_invalidate();
+}
+
+static void show_contact(struct scr_customer *c, int row)
+{
+    const struct db_cv_contact *t = SCR_CUST_ROW(c, CV_CONTACTS, struct db_cv_contact, row);
+    if (!t || c->body_of[0])
+        return;
+    util_format(c->body_of, sizeof c->body_of, "%s", t->id);
+    db_customer_contact_body(app_db(), t->id, on_contact_body, c);
 }
 
 static enum scr_result page_contacts(struct scr_customer *c, bool forward)
@@ -245,6 +268,7 @@ static enum scr_result customer_key_action(struct scr_customer *c, enum tui_acti
     switch (a) {
     case TUI_ACT_LOG_CONTACT:
         scr_open_logcontact(&c->id);
+        c->contact_only = true;
         return SCR_REDRAW;
     case TUI_ACT_NEW_COMPLAINT: {
         struct intake_arg arg = {.customer_id = c->id, .channel = "phone"};

@@ -27,7 +27,7 @@ static const char *word_for(const struct code_word *w, size_t n, const char *cod
             return w[i].word;
     return code;
 }
-#define WORD_FOR(table, code) word_for(table, sizeof table / sizeof table[0], code)
+#define WORD_FOR(table, code) word_for((table), sizeof(table) / sizeof (table)[0], (code))
 
 static const char *segment_word(const char *code)
 {
@@ -53,12 +53,12 @@ const char *scr_cust_event_word(const char *kind)
 const char *scr_cust_time_left(bool met, int64_t seconds, char *buf, size_t len)
 {
     if (met) {
-        snprintf(buf, len, "met");
+        util_format(buf, len, "met");
         return buf;
     }
     char span[32];
     sla_span_text((long long)seconds, span, sizeof span);
-    snprintf(buf, len, seconds < 0 ? "OVERDUE %s" : "in %s", span);
+    util_format(buf, len, seconds < 0 ? "OVERDUE %s" : "in %s", span);
     return buf;
 }
 
@@ -87,7 +87,7 @@ static void vulnerability_words(const char *codes, struct util_buf *out)
     while (*p) {
         size_t n = strcspn(p, ",");
         char code[64];
-        snprintf(code, sizeof code, "%.*s", (int)(n < sizeof code ? n : sizeof code - 1), p);
+        util_format(code, sizeof code, "%.*s", (int)(n < sizeof code ? n : sizeof code - 1), p);
         util_buf_printf(out, "%s%s", out->len && out->data[out->len - 1] != ' ' ? ", " : "", WORD_FOR(w, code));
         p += n;
         while (*p == ',' || *p == ' ')
@@ -129,8 +129,8 @@ static int draw_header(const struct scr_customer *c, struct tui_rect b)
     const struct db_cv_header *h = DB_CV_HEADER(c->v);
     char line[512], bal[48], arr[48];
     int x = b.x + 1 + tui_put(b.y, b.x + 1, b.w - 1, TUI_ROLE_TITLE, h->name);
-    snprintf(line, sizeof line, "Acct %s  %s  lang %s  prefers %s", h->account_no, segment_word(h->segment),
-             h->language, h->preferred_channel);
+    util_format(line, sizeof line, "Acct %s  %s  lang %s  prefers %s", h->account_no, segment_word(h->segment),
+                h->language, h->preferred_channel);
     /* A long name (a company's) leaves the account and language a row of
      * their own rather than cutting them (the line is ASCII: codes and digits). */
     int top = 1;
@@ -140,8 +140,8 @@ static int draw_header(const struct scr_customer *c, struct tui_rect b)
         tui_put(b.y, x + 2, b.x + b.w - x - 2, TUI_ROLE_NORMAL, line);
     if (b.h < top + 1)
         return top;
-    snprintf(line, sizeof line, "Balance %s  Arrears %s  Phone %s  %s", scr_cust_money(h->balance, bal, sizeof bal),
-             scr_cust_money(h->arrears, arr, sizeof arr), h->phone, h->email);
+    util_format(line, sizeof line, "Balance %s  Arrears %s  Phone %s  %s", scr_cust_money(h->balance, bal, sizeof bal),
+                scr_cust_money(h->arrears, arr, sizeof arr), h->phone, h->email);
     /* A long e-mail address takes a second row rather than being cut. */
     int rows = tui_wrap_count(line, b.w - 1) > 1 && b.h >= 5 ? 2 : 1;
     tui_put_wrapped((struct tui_rect){b.y + top, b.x + 1, rows, b.w - 1},
@@ -179,7 +179,7 @@ static int draw_readout(const struct db_cv_event *e, struct tui_rect b, int tr_h
         return 0;
     char keys[32], more[96];
     tui_keymap_keys_for("customer", TUI_ACT_READ_OUT, keys, sizeof keys);
-    snprintf(more, sizeof more, "... %s reads the whole message", keys[0] ? keys : "F1: the key that");
+    util_format(more, sizeof more, "... %s reads the whole message", keys[0] ? keys : "F1: the key that");
     char *text = scr_cust_readout(e);
     int need = tui_wrap_count(text, b.w - 2);
     int used = need < room ? need : room;
@@ -199,9 +199,9 @@ static int draw_banner(const struct scr_customer *c, struct tui_rect b)
     char line[1024];
     /* The newest event leads; more are counted so none is hidden. Times
      * first: the restore estimate is what the customer asks. */
-    snprintf(line, sizeof line, "%s %s since %s, restore est. %s, updated %s: %s%s", tui_glyph("warn"),
-             scr_cust_event_word(e->kind), e->started, e->restore, e->updated, e->title,
-             scr_cust_rows(c, CV_EVENTS) > 1 ? " (more: see Overview)" : "");
+    util_format(line, sizeof line, "%s %s since %s, restore est. %s, updated %s: %s%s", tui_glyph("warn"),
+                scr_cust_event_word(e->kind), e->started, e->restore, e->updated, e->title,
+                scr_cust_rows(c, CV_EVENTS) > 1 ? " (more: see Overview)" : "");
     struct tui_rect tr = {b.y, b.x + 1, b.h >= 12 ? 2 : 1, b.w - 2};
     tui_fill(b.y, b.x, b.w, TUI_ROLE_BANNER);
     if (tui_wrap_count(line, tr.w) > 1 && tr.h > 1)
@@ -219,7 +219,7 @@ static void draw_tabs(const struct scr_customer *c, int y, int x, int w)
     for (int p = 0; p < SCR_CUST__PANELS && at < x + w; p++) {
         char tab[48];
         /* Brackets mark the current panel without colour. */
-        snprintf(tab, sizeof tab, p == (int)c->panel ? "[%d %s]" : " %d %s ", p + 1, panel_names[p]);
+        util_format(tab, sizeof tab, p == (int)c->panel ? "[%d %s]" : " %d %s ", p + 1, panel_names[p]);
         at += tui_put(y, at, x + w - at, p == (int)c->panel ? TUI_ROLE_SELECTED : TUI_ROLE_HEADER, tab) + 1;
     }
 }
@@ -231,8 +231,8 @@ void scr_cust_draw(void *st, struct tui_rect b)
         return;
     if (!c->v) {
         char line[300];
-        snprintf(line, sizeof line, c->error ? "%s: %s" : "Opening %s...", c->title_name,
-                 c->error ? c->error : "");
+        util_format(line, sizeof line, c->error ? "%s: %s" : "Opening %s...", c->title_name,
+                    c->error ? c->error : "");
         tui_put(b.y, b.x + 1, b.w - 1, c->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, line);
         return;
     }

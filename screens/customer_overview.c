@@ -37,8 +37,8 @@ static int premises(const struct scr_customer *c, int y, struct tui_rect b)
             if (*PREMISE(c, k)->serial)
                 util_buf_printf(&meters, "%s%s %s", meters.len ? ", " : "", PREMISE(c, k)->serial,
                                 PREMISE(c, k)->meter_type);
-        snprintf(line, sizeof line, "%s %s (%s, %s); meter %s", p->address, p->postcode, p->zone, p->premise_type,
-                 meters.len ? meters.data : "none");
+        util_format(line, sizeof line, "%s %s (%s, %s); meter %s", p->address, p->postcode, p->zone, p->premise_type,
+                    meters.len ? meters.data : "none");
         util_buf_free(&meters);
         y = kv(y, b, shown ? "" : "Supplied at", TUI_ROLE_NORMAL, line);
         shown++;
@@ -50,7 +50,7 @@ static int premises(const struct scr_customer *c, int y, struct tui_rect b)
         for (int i = 0; i < n; i++)
             count += i == 0 || PREMISE(c, i)->id != PREMISE(c, i - 1)->id;
         if (count > shown) {
-            snprintf(line, sizeof line, "and %d more premises", count - shown);
+            util_format(line, sizeof line, "and %d more premises", count - shown);
             y = kv(y, b, "", TUI_ROLE_DIM, line);
         }
     }
@@ -63,7 +63,7 @@ static int other_events(const struct scr_customer *c, int y, struct tui_rect b)
     char line[1024];
     for (int i = 1; i < scr_cust_rows(c, CV_EVENTS); i++) {
         const struct db_cv_event *e = SCR_CUST_ROW(c, CV_EVENTS, struct db_cv_event, i);
-        snprintf(line, sizeof line, "%s: %s (since %s)", scr_cust_event_word(e->kind), e->title, e->started);
+        util_format(line, sizeof line, "%s: %s (since %s)", scr_cust_event_word(e->kind), e->title, e->started);
         y = kv(y, b, "Also affected", TUI_ROLE_BANNER, line);
     }
     return y;
@@ -75,7 +75,7 @@ static int last_contact(const struct scr_customer *c, int y, struct tui_rect b)
     if (!co)
         return kv(y, b, "Last contact", TUI_ROLE_DIM, "none recorded");
     char line[1024];
-    snprintf(line, sizeof line, "%s %s %s: %s; %s", co->started, co->channel, co->agent, co->wrap_up, co->summary);
+    util_format(line, sizeof line, "%s %s %s: %s; %s", co->started, co->channel, co->agent, co->wrap_up, co->summary);
     return kv(y, b, "Last contact", TUI_ROLE_NORMAL, line);
 }
 
@@ -90,7 +90,7 @@ static int open_complaints(const struct scr_customer *c, int y, struct tui_rect 
         if (open < 3) {
             char left[32];
             scr_cust_time_left(k->resolution_met, k->resolution_left, left, sizeof left);
-            snprintf(line, sizeof line, "%s %s, %s, resolution %s", k->reference, k->category, k->status, left);
+            util_format(line, sizeof line, "%s %s, %s, resolution %s", k->reference, k->category, k->status, left);
             y = kv(y, b, open ? "" : "Open complaints", scr_cust_deadline_role(k->resolution_state), line);
         }
         open++;
@@ -98,7 +98,7 @@ static int open_complaints(const struct scr_customer *c, int y, struct tui_rect 
     if (!open)
         return kv(y, b, "Open complaints", TUI_ROLE_DIM, "none");
     if (open > 3) {
-        snprintf(line, sizeof line, "and %d more (panel 5)", open - 3);
+        util_format(line, sizeof line, "and %d more (panel 5)", open - 3);
         y = kv(y, b, "", TUI_ROLE_DIM, line);
     }
     return y;
@@ -109,7 +109,7 @@ static int follow_ups(const struct scr_customer *c, int y, struct tui_rect b)
     char line[1024];
     for (int i = 0; i < scr_cust_rows(c, CV_FOLLOWUPS) && i < 2; i++) {
         const struct db_cv_follow_up *f = SCR_CUST_ROW(c, CV_FOLLOWUPS, struct db_cv_follow_up, i);
-        snprintf(line, sizeof line, "%s by %s: %s%s", f->due, f->channel, f->what, f->overdue ? " (OVERDUE)" : "");
+        util_format(line, sizeof line, "%s by %s: %s%s", f->due, f->channel, f->what, f->overdue ? " (OVERDUE)" : "");
         y = kv(y, b, i ? "" : "Follow-ups due", f->overdue ? TUI_ROLE_WARN : TUI_ROLE_NORMAL, line);
     }
     return y;
@@ -140,13 +140,13 @@ static int usage(const struct scr_customer *c, int y, struct tui_rect b)
     double ly = u && !u->last_year_null ? u->last_year : NAN;
     char line[1024];
     if (isnan(last))
-        snprintf(line, sizeof line, "%s no reads", spark);
+        util_format(line, sizeof line, "%s no reads", spark);
     else if (!isnan(ly) && ly > 0)
-        snprintf(line, sizeof line, "%s %.1f m3 last month (%+.0f%% on a year ago)%s%s", spark, last,
-                 (last / ly - 1) * 100, c->usage_flags ? "  " : "", c->usage_reason);
+        util_format(line, sizeof line, "%s %.1f m3 last month (%+.0f%% on a year ago)%s%s", spark, last,
+                    (last / ly - 1) * 100, c->usage_flags ? "  " : "", c->usage_reason);
     else
-        snprintf(line, sizeof line, "%s %.1f m3 last month%s%s", spark, last, c->usage_flags ? "  " : "",
-                 c->usage_reason);
+        util_format(line, sizeof line, "%s %.1f m3 last month%s%s", spark, last, c->usage_flags ? "  " : "",
+                    c->usage_reason);
     free(spark);
     return kv(y, b, "Usage (24 mo)", c->usage_flags ? TUI_ROLE_WARN : TUI_ROLE_NORMAL, line);
 }
@@ -159,10 +159,10 @@ static int last_bill(const struct scr_customer *c, int y, struct tui_rect b)
     char line[1024], amt[48], keys[32], high[64] = "";
     if (c->high_bill >= 0) {
         tui_keymap_keys_for("customer", TUI_ACT_HIGH_BILL, keys, sizeof keys);
-        snprintf(high, sizeof high, "; HIGH BILL%s%s", keys[0] ? ": press " : "", keys);
+        util_format(high, sizeof high, "; HIGH BILL%s%s", keys[0] ? ": press " : "", keys);
     }
-    snprintf(line, sizeof line, "last %s issued %s, due %s, %s%s%s", scr_cust_money(bi->amount, amt, sizeof amt),
-             bi->issued, bi->due, bi->status, bi->estimated ? ", estimated" : "", high);
+    util_format(line, sizeof line, "last %s issued %s, due %s, %s%s%s", scr_cust_money(bi->amount, amt, sizeof amt),
+                bi->issued, bi->due, bi->status, bi->estimated ? ", estimated" : "", high);
     bool warn = strcmp(bi->status, "overdue") == 0 || c->high_bill >= 0;
     return kv(y, b, "Bills", warn ? TUI_ROLE_WARN : TUI_ROLE_NORMAL, line);
 }

@@ -27,7 +27,7 @@ static const char *decimal(bool null, double v)
 {
     if (null || isnan(v))
         return "-";
-    snprintf(cell_buf, sizeof cell_buf, "%.1f", v);
+    util_format(cell_buf, sizeof cell_buf, "%.1f", v);
     return cell_buf;
 }
 
@@ -40,7 +40,7 @@ static const char *read_word(const struct db_usage_month *m, enum tui_role *role
     case 's':
         if (!isnan(m->night_flow) && m->night_flow >= DB_USAGE_NIGHT_LEAK) {
             *role = TUI_ROLE_WARN;
-            snprintf(cell_buf, sizeof cell_buf, "smart, night %.1f l/h", m->night_flow);
+            util_format(cell_buf, sizeof cell_buf, "smart, night %.1f l/h", m->night_flow);
             return cell_buf;
         }
         return "smart";
@@ -72,7 +72,7 @@ static const char *usage_cell(void *ctx, int row, int col, enum tui_role *role)
     case 1: return decimal(false, c->usage[i].m3);
     case 2: {
         char *bar = tui_bar(c->usage[i].m3, max, 20, tui_ascii());
-        snprintf(cell_buf, sizeof cell_buf, "%s", bar);
+        util_format(cell_buf, sizeof cell_buf, "%s", bar);
         free(bar);
         return cell_buf;
     }
@@ -90,7 +90,7 @@ void scr_cust_usage(struct scr_customer *c, struct tui_rect b)
         vals[i] = c->usage[i].m3;
     char *spark = tui_sparkline(vals, c->nusage, 0, tui_ascii());
     char line[512];
-    snprintf(line, sizeof line, "24 months, oldest to newest: %s", spark);
+    util_format(line, sizeof line, "24 months, oldest to newest: %s", spark);
     free(spark);
     tui_put(b.y, b.x + 1, b.w - 1, TUI_ROLE_NORMAL, line);
     if (b.h < 2)
@@ -125,7 +125,8 @@ static const char *bill_cell(void *ctx, int row, int col, enum tui_role *role)
             *role = TUI_ROLE_WARN;
         return b->status;
     case 5:
-        snprintf(cell_buf, sizeof cell_buf, "%s%s", b->estimated ? "ESTIMATED " : "", row == c->high_bill ? "HIGH" : "");
+        util_format(cell_buf, sizeof cell_buf, "%s%s", b->estimated ? "ESTIMATED " : "",
+                    row == c->high_bill ? "HIGH" : "");
         return cell_buf;
     }
     return NULL;
@@ -136,17 +137,18 @@ static void high_bill_line(const struct scr_customer *c, int y, struct tui_rect 
 {
     char line[512], keys[32];
     int sel = c->list[SCR_CUST_BILLING].sel;
+    const struct db_cv_bill *high = SCR_CUST_ROW(c, CV_BILLS, struct db_cv_bill, c->high_bill);
     tui_keymap_keys_for("customer", TUI_ACT_HIGH_BILL, keys, sizeof keys);
-    if (sel >= 0 && sel == c->high_bill)
-        snprintf(line, sizeof line, "High bill: %s", c->high_reason);
-    else if (c->high_bill >= 0)
-        snprintf(line, sizeof line, "Press %s for the bill that explains a high-bill call (%s).",
-                 keys[0] ? keys : "F1: the key", SCR_CUST_ROW(c, CV_BILLS, struct db_cv_bill, c->high_bill)->issued);
+    if (high && sel == c->high_bill)
+        util_format(line, sizeof line, "High bill: %s", c->high_reason);
+    else if (high)
+        util_format(line, sizeof line, "Press %s for the bill that explains a high-bill call (%s).",
+                    keys[0] ? keys : "F1: the key", high->issued);
     else
-        snprintf(line, sizeof line, "No bill stands out from the ones before it.");
+        util_format(line, sizeof line, "No bill stands out from the ones before it.");
     if (c->usage_flags & USAGE_CATCH_UP) {
         size_t n = strlen(line);
-        snprintf(line + n, sizeof line - n, " %s.", c->usage_reason);
+        util_format(line + n, sizeof line - n, " %s.", c->usage_reason);
     }
     tui_put(y, b.x + 1, b.w - 1, c->high_bill >= 0 ? TUI_ROLE_WARN : TUI_ROLE_DIM, line);
 }
@@ -160,7 +162,7 @@ static void payments_line(const struct scr_customer *c, int y, struct tui_rect b
         util_buf_printf(&pays, "%s%s %s %s", pays.len ? "; " : "", p->paid, scr_cust_money(p->amount, amt, sizeof amt),
                         p->method);
     }
-    snprintf(line, sizeof line, "Payments: %s", pays.len ? pays.data : "none");
+    util_format(line, sizeof line, "Payments: %s", pays.len ? pays.data : "none");
     util_buf_free(&pays);
     tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_NORMAL, line);
 }
@@ -175,10 +177,10 @@ static void arrangement_line(const struct scr_customer *c, int y, struct tui_rec
     const struct db_cv_arrangement *a = SCR_CUST_ROW(c, CV_ARRANGEMENTS, struct db_cv_arrangement, 0);
     char line[512], amt[48];
     if (a && strcmp(a->status, "active") == 0)
-        snprintf(line, sizeof line, "Arrangement: %s %s from %s to %s.  Balance, 24 months: %s",
-                 scr_cust_money(a->instalment, amt, sizeof amt), a->frequency, a->start_on, a->end_on, spark);
+        util_format(line, sizeof line, "Arrangement: %s %s from %s to %s.  Balance, 24 months: %s",
+                    scr_cust_money(a->instalment, amt, sizeof amt), a->frequency, a->start_on, a->end_on, spark);
     else
-        snprintf(line, sizeof line, "No active arrangement.  Balance, 24 months: %s", spark);
+        util_format(line, sizeof line, "No active arrangement.  Balance, 24 months: %s", spark);
     free(spark);
     tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_NORMAL, line);
 }
@@ -226,12 +228,12 @@ void scr_cust_contacts(struct scr_customer *c, struct tui_rect b)
     char line[160], keys[32];
     tui_keymap_keys_for("customer", TUI_ACT_LOG_CONTACT, keys, sizeof keys);
     if (rows == 0)
-        snprintf(line, sizeof line, "No contacts recorded. Press %s to record this one.",
-                 keys[0] ? keys : "F1 for the key");
+        util_format(line, sizeof line, "No contacts recorded. Press %s to record this one.",
+                    keys[0] ? keys : "F1 for the key");
     else
-        snprintf(line, sizeof line, "Contacts %d-%d of %lld, newest first. %s shows the full text.",
-                 c->v->contacts_offset + 1, c->v->contacts_offset + rows, scr_cust_contact_total(c),
-                 tui_key_hint("customer", TUI_ACT_OPEN, keys, sizeof keys));
+        util_format(line, sizeof line, "Contacts %d-%d of %lld, newest first. %s shows the full text.",
+                    c->v->contacts_offset + 1, c->v->contacts_offset + rows, scr_cust_contact_total(c),
+                    tui_key_hint("customer", TUI_ACT_OPEN, keys, sizeof keys));
     tui_put(b.y, b.x + 1, b.w - 1, TUI_ROLE_DIM, line);
     static const struct tui_column cols[] = {
         {"When", 15, 0, false}, {"Channel", 11, 0, false}, {"Agent", 0, 2, false},

@@ -42,9 +42,15 @@ static void load(struct dashboard *d);
 static char *team_choices[32];
 static int nteam_choices;
 
+/* Line i, or NULL past either end (an empty list may have no array). */
+static const struct dash_line *line_at(const struct dashboard *d, int i)
+{
+    return d->lines.v && i >= 0 && i < d->lines.n ? &d->lines.v[i] : NULL;
+}
+
 static const struct dash_line *selected(const struct dashboard *d)
 {
-    return d->sel >= 0 && d->sel < d->lines.n ? &d->lines.v[d->sel] : NULL;
+    return line_at(d, d->sel);
 }
 
 /* The nearest figure from i in direction dir (or the other way at an end). */
@@ -175,14 +181,14 @@ static void draw_head(struct dashboard *d, struct tui_rect b)
 {
     char label[96], line[200];
     db_period_label(&d->period, d->today, label, sizeof label);
-    snprintf(line, sizeof line, "%s%s%s", label, *d->team ? " - team " : "", d->team);
+    util_format(line, sizeof line, "%s%s%s", label, *d->team ? " - team " : "", d->team);
     tui_put(b.y, b.x + 1, b.w - 18, TUI_ROLE_HEADER, line);
     if (d->updated) {
         time_t t = (time_t)d->updated;
         struct tm tm;
         localtime_r(&t, &tm);
-        snprintf(line, sizeof line, "%supdated %02d:%02d:%02d", d->loading ? "* " : "", tm.tm_hour, tm.tm_min,
-                 tm.tm_sec);
+        util_format(line, sizeof line, "%supdated %02d:%02d:%02d", d->loading ? "* " : "", tm.tm_hour, tm.tm_min,
+                    tm.tm_sec);
         tui_put_right(b.y, b.x, b.w - 1, TUI_ROLE_DIM, line);
     }
     char per[100], k[5][24];
@@ -190,19 +196,19 @@ static void draw_head(struct dashboard *d, struct tui_rect b)
     tui_keymap_keys_for("dashboard", TUI_ACT_FIG_WEEK, k[1], sizeof k[1]);
     tui_keymap_keys_for("dashboard", TUI_ACT_FIG_MONTH, k[2], sizeof k[2]);
     tui_keymap_keys_for("dashboard", TUI_ACT_PERIOD_RANGE, k[3], sizeof k[3]);
-    snprintf(per, sizeof per, "%s/%s/%s/%s", k[0], k[1], k[2], k[3]);
+    util_format(per, sizeof per, "%s/%s/%s/%s", k[0], k[1], k[2], k[3]);
     tui_keymap_keys_for("global", TUI_ACT_OPEN, k[4], sizeof k[4]);
     struct db_conn *rdb = app_report_db();
     char state[64];
     if (rdb != app_db() && db_state(rdb) != DB_ONLINE)
-        snprintf(line, sizeof line, "The report database is %s: %.*s", db_state_text(rdb, state, sizeof state),
-                 (int)strcspn(db_error(rdb), "\n"), db_error(rdb));
+        util_format(line, sizeof line, "The report database is %s: %.*s", db_state_text(rdb, state, sizeof state),
+                    (int)strcspn(db_error(rdb), "\n"), db_error(rdb));
     else if (d->error)
-        snprintf(line, sizeof line, "%s%s", d->error, d->have ? " (the figures below are older)" : "");
+        util_format(line, sizeof line, "%s%s", d->error, d->have ? " (the figures below are older)" : "");
     else if (!d->have)
-        snprintf(line, sizeof line, "Loading the figures...");
+        util_format(line, sizeof line, "Loading the figures...");
     else
-        snprintf(line, sizeof line, "Live. %s lists what a figure counts; %s: day, week, month, days.", k[4], per);
+        util_format(line, sizeof line, "Live. %s lists what a figure counts; %s: day, week, month, days.", k[4], per);
     /* A problem may take two rows (the list moves down one): never cut. */
     struct tui_rect r = {b.y + 1, b.x + 1, head_rows(d) - 1, b.w - 2};
     tui_put_wrapped(r, problem(d) ? TUI_ROLE_ERROR : TUI_ROLE_DIM, line, 0, false);
@@ -238,8 +244,10 @@ static void draw_line(const struct dash_line *x, int y, struct tui_rect b, bool 
  * the group's first line. */
 static void scroll(struct dashboard *d, int h)
 {
-    if (d->sel < d->top)
-        d->top = d->sel > 0 && d->lines.v[d->sel - 1].section ? d->sel - 1 : d->sel;
+    if (d->sel < d->top) {
+        const struct dash_line *above = line_at(d, d->sel - 1);
+        d->top = above && above->section ? d->sel - 1 : d->sel;
+    }
     if (d->sel >= d->top + h)
         d->top = d->sel - h + 1;
     if (d->top > d->lines.n - h)
@@ -330,7 +338,7 @@ static void on_range(void *ctx, int choice, const char *text)
 {
     (void)choice;
     struct dashboard *d = ctx;
-    snprintf(d->range_text, sizeof d->range_text, "%s", text);
+    util_format(d->range_text, sizeof d->range_text, "%s", text);
     char a[16] = "", b[16] = "", extra[4] = "";
     long first, last;
     struct db_period p;
@@ -351,8 +359,8 @@ static void ask_range(struct dashboard *d)
 {
     char a[16], b[16], now[40] = "";
     if (!*d->range_text)
-        snprintf(now, sizeof now, "%s %s", db_date_text(d->period.from, a, sizeof a),
-                 db_date_text(d->period.to - 1, b, sizeof b));
+        util_format(now, sizeof now, "%s %s", db_date_text(d->period.from, a, sizeof a),
+                    db_date_text(d->period.to - 1, b, sizeof b));
     struct prompt_spec p = {.title = "Figures for which days?",
                             .question = "The first and the last day, both included, as YYYY-MM-DD YYYY-MM-DD.",
                             .text_label = "Days", .text_required = true, .text_max = 30,
@@ -365,7 +373,9 @@ static void on_team(void *ctx, int choice, const char *text)
 {
     (void)text;
     struct dashboard *d = ctx;
-    snprintf(d->team, sizeof d->team, "%s", choice > 0 && choice < nteam_choices ? team_choices[choice] : "");
+    const char *team = choice > 0 && choice < nteam_choices ? team_choices[choice] : "";
+    if (util_format_fits(d->team, sizeof d->team, "%s", team) < 0)
+        tui_message(TUI_ROLE_WARN, "The team's name is longer than a team's can be: every team is counted.");
     set_period(d, d->period, d->following);
 }
 
@@ -400,7 +410,7 @@ static enum scr_result open_line(struct dashboard *d, bool improve)
             tui_message(TUI_ROLE_NORMAL, "Improvement actions belong to a root cause: choose one in its group.");
             return SCR_REDRAW;
         }
-        snprintf(why, sizeof why, "%s resolved complaint%s: %s", x->value, strcmp(x->value, "1") ? "s" : "", label);
+        util_format(why, sizeof why, "%s resolved complaint%s: %s", x->value, strcmp(x->value, "1") ? "s" : "", label);
         struct scr_improve_arg a = {x->cause_id, x->label, why};
         scr_open_improve(&a);
         return SCR_REDRAW;

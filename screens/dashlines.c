@@ -179,7 +179,7 @@ static void categories(struct dash_lines *l, const struct db_figures *f)
                 util_asprintf("resolved %" PRId64 ", closed %" PRId64, c->resolved, c->closed));
         x->bar = (double)c->opened / (double)max;
         char id[16];
-        snprintf(id, sizeof id, "%d", c->category_id);
+        util_format(id, sizeof id, "%d", c->category_id);
         behind(x, DB_DRILL_COMPLAINTS, NULL, id, NULL,
                util_asprintf("%s: complaints opened, resolved or closed", c->category));
     }
@@ -193,8 +193,8 @@ static void causes(struct dash_lines *l, const struct db_figures *f)
         total += DB_ROW(r, struct db_fig_cause, i)->resolved;
     char keys[32], head[96];
     tui_keymap_keys_for("dashboard", TUI_ACT_IMPROVE, keys, sizeof keys);
-    snprintf(head, sizeof head, "Root causes of resolved complaints%s%s%s", *keys ? " (" : "", keys,
-             *keys ? ": what was changed)" : "");
+    util_format(head, sizeof head, "Root causes of resolved complaints%s%s%s", *keys ? " (" : "", keys,
+                *keys ? ": what was changed)" : "");
     section(l, head);
     int at = l->n;
     for (int i = 0; i < r->n; i++) {
@@ -208,7 +208,7 @@ static void causes(struct dash_lines *l, const struct db_figures *f)
         x->bar = (double)c->resolved / (double)DB_ROW(r, struct db_fig_cause, 0)->resolved;
         x->cause_id = c->root_cause_id;
         char id[16];
-        snprintf(id, sizeof id, "%d", c->root_cause_id);
+        util_format(id, sizeof id, "%d", c->root_cause_id);
         behind(x, DB_DRILL_COMPLAINTS, "resolved", NULL, id, util_asprintf("Resolved with root cause: %s", c->root_cause));
     }
     none(l, at);
@@ -225,7 +225,7 @@ static void deadlines(struct dash_lines *l, const struct db_figures *f, const ch
         char k[DB_FIG_KINDS][8];
         for (int j = 0; j < DB_FIG_KINDS; j++) {
             double v = db_fig_sla_share(&g[i], j);
-            snprintf(k[j], sizeof k[j], isnan(v) ? "-" : "%.0f", v * 100.0);
+            util_format(k[j], sizeof k[j], isnan(v) ? "-" : "%.0f", v * 100.0);
         }
         bool agent = strcmp(by, "agent") == 0;
         struct dash_line *x = add(l, util_strdup(g[i].name), pct(share),

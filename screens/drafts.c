@@ -75,17 +75,17 @@ static const char *what(const struct journal_draft *d, char *buf, size_t len)
     if (is_complaint(d))
         return *get(d, "category") ? get(d, "category") : "(no category yet)";
     if (strcmp(d->kind, "contact") == 0)
-        snprintf(buf, len, "Contact by %s", get(d, "channel"));
+        util_format(buf, len, "Contact by %s", get(d, "channel"));
     else if (strcmp(d->kind, "credit") == 0)
     {
         char amount[48];
-        snprintf(buf, len, "Goodwill credit %s %s", db_money_text_of(get(d, "amount"), tui_ascii(), amount, sizeof amount),
+        util_format(buf, len, "Goodwill credit %s %s", db_money_text_of(get(d, "amount"), tui_ascii(), amount, sizeof amount),
                  get(d, "reference"));
     }
     else if (strcmp(d->kind, "complaint_contact") == 0)
-        snprintf(buf, len, "Call added to a complaint");
+        util_format(buf, len, "Call added to a complaint");
     else
-        snprintf(buf, len, "(%s)", d->kind);
+        util_format(buf, len, "(%s)", d->kind);
     return buf;
 }
 
@@ -108,13 +108,14 @@ static const char *cell(void *ctx, int row, int col, enum tui_role *role)
     case 0: {
         struct tm tm;
         localtime_r(&d->saved, &tm);
-        strftime(buf, sizeof buf, "%d %b %H:%M", &tm);
+        if (strftime(buf, sizeof buf, "%d %b %H:%M", &tm) == 0)
+            buf[0] = '\0';   /* did not fit: the buffer says nothing */
         return buf;
     }
     case 1:
         if (*get(d, "customer"))
             return get(d, "customer");
-        snprintf(buf, sizeof buf, "customer %s", get(d, "customer_id"));
+        util_format(buf, sizeof buf, "customer %s", get(d, "customer_id"));
         return buf;
     case 2: return what(d, buf, sizeof buf);
     case 3:
@@ -134,10 +135,10 @@ static void drafts_draw(void *st, struct tui_rect b)
     tui_put(b.y, b.x + 1, b.w - 1, TUI_ROLE_WARN,
             s->sending ? "Sending..." : "Work kept on this terminal that the database has not confirmed.");
     char open[32], send[32], discard[32], hint[160];
-    snprintf(hint, sizeof hint, "%s reopens a complaint; %s sends as it is; %s throws away (press twice).",
-             tui_key_hint("drafts", TUI_ACT_OPEN, open, sizeof open),
-             tui_key_hint("drafts", TUI_ACT_SUBMIT, send, sizeof send),
-             tui_key_hint("drafts", TUI_ACT_DISCARD, discard, sizeof discard));
+    util_format(hint, sizeof hint, "%s reopens a complaint; %s sends as it is; %s throws away (press twice).",
+                tui_key_hint("drafts", TUI_ACT_OPEN, open, sizeof open),
+                tui_key_hint("drafts", TUI_ACT_SUBMIT, send, sizeof send),
+                tui_key_hint("drafts", TUI_ACT_DISCARD, discard, sizeof discard));
     tui_put(b.y + 1, b.x + 1, b.w - 1, TUI_ROLE_HINT, hint);
     static const struct tui_column cols[] = {
         {"Saved", 12, 0, false}, {"Customer", 0, 3, false}, {"What", 0, 3, false},

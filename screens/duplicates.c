@@ -149,8 +149,8 @@ static const char *pair_cell(void *ctx, int row, int col, enum tui_role *role)
     case 0:
         *role = TUI_ROLE_WARN;
         return p->reasons;
-    case 1: snprintf(buf, sizeof buf, "%s %s", p->a_account, p->a_name); return buf;
-    case 2: snprintf(buf, sizeof buf, "%s %s", p->b_account, p->b_name); return buf;
+    case 1: util_format(buf, sizeof buf, "%s %s", p->a_account, p->a_name); return buf;
+    case 2: util_format(buf, sizeof buf, "%s %s", p->b_account, p->b_name); return buf;
     }
     return "";
 }
@@ -164,8 +164,8 @@ static const char *recent_cell(void *ctx, int row, int col, enum tui_role *role)
     switch (col) {
     case 0: return r->at;
     case 1: return r->by;
-    case 2: snprintf(buf, sizeof buf, "%s %s", r->merged_account, r->merged); return buf;
-    case 3: snprintf(buf, sizeof buf, "%s %s", r->survivor_account, r->survivor); return buf;
+    case 2: util_format(buf, sizeof buf, "%s %s", r->merged_account, r->merged); return buf;
+    case 3: util_format(buf, sizeof buf, "%s %s", r->survivor_account, r->survivor); return buf;
     case 4:
         *role = r->undone ? TUI_ROLE_DIM : TUI_ROLE_NORMAL;
         return r->undone ? "undone" : "merged";
@@ -186,7 +186,7 @@ static int compare_lines(const struct db_merge_side *s[2], struct line *out)
     do {                                                                           \
         out[n].label = lbl;                                                        \
         for (int i = 0; i < 2; i++)                                                \
-            snprintf(i ? out[n].right : out[n].left, sizeof out[n].left, fmt, __VA_ARGS__); \
+            util_format(i ? out[n].right : out[n].left, sizeof out[n].left, fmt, __VA_ARGS__); \
         n++;                                                                       \
     } while (0)
     char money[2][32];

@@ -1,4 +1,5 @@
 /* event.c — one critical event: its area, times, reach, notification progress, message and read-out, history, and its complaints handled as one; supervisors update and close it from here. Updated live. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,10 +97,10 @@ static void got_setup(void *ctx, struct db_event_setup *setup, const char *err)
 static void *event_open(void *arg)
 {
     const char *id = arg;
-    if (!id)
+    if (!id || strlen(id) != 36)
         return NULL;
     struct event_screen *s = util_calloc(1, sizeof *s);
-    snprintf(s->id, sizeof s->id, "%s", id);
+    memcpy(s->id, id, sizeof s->id);   /* 36 characters and the end, checked above */
     app_on_notify("careline_event", on_notify, s);
     app_on_tick(on_tick, s);
     reload(s);
@@ -142,9 +143,10 @@ static void reach_lines(const struct event_screen *s, struct util_buf *b)
     }
     if (s->v.progress.n == 1 && DB_ROW(&s->v.progress, const struct db_notify_progress, 0)->event_version > 0) {
         const struct db_notify_progress *p = DB_ROW(&s->v.progress, const struct db_notify_progress, 0);
-        util_buf_printf(b, "Notifications of version %d: %lld queued, %lld sent, %lld failed, %lld to call, %lld "
-                           "called.\n", p->event_version, (long long)(p->queued + p->sending), (long long)p->sent,
-                        (long long)p->failed, (long long)p->to_call, (long long)p->called);
+        util_buf_printf(b,
+                        "Notifications of version %d: %" PRId64 " queued, %" PRId64 " sent, %" PRId64 " failed, %" PRId64
+                        " to call, %" PRId64 " called.\n",
+                        p->event_version, p->queued + p->sending, p->sent, p->failed, p->to_call, p->called);
     } else {
         util_buf_puts(b, "Notifications: none queued yet (they are queued as each version is saved).\n");
     }
@@ -262,7 +264,10 @@ static void on_cause(void *ctx, int choice, const char *text)
         choice >= 0 && choice < s->setup.causes.n ? DB_ROW(&s->setup.causes, const struct db_root_cause, choice) : NULL;
     if (!c)
         return;
-    snprintf(s->cause, sizeof s->cause, "%s", c->code);
+    if (util_format_fits(s->cause, sizeof s->cause, "%s", c->code) < 0) {
+        tui_message(TUI_ROLE_WARN, "The root cause's code came from the database in a form Careline cannot use: nothing was resolved.");
+        return;
+    }
     struct prompt_spec p = {.title = "Resolve every open complaint", .question = "What was done (each customer "
                             "sees it)?", .text_label = "Summary", .text_required = true, .text_max = 500,
                             .start_on_text = true, .done = on_summary, .ctx = s};
@@ -280,8 +285,8 @@ static enum scr_result resolve_all(struct event_screen *s, const struct db_event
     for (int i = 0; i < n; i++)
         names[i] = DB_ROW(&s->setup.causes, const struct db_root_cause, i)->name;
     char q[160];
-    snprintf(q, sizeof q, "Resolve the %d open complaint%s about this event. Root cause:", e->complaints_open,
-             e->complaints_open == 1 ? "" : "s");
+    util_format(q, sizeof q, "Resolve the %d open complaint%s about this event. Root cause:", e->complaints_open,
+                e->complaints_open == 1 ? "" : "s");
     struct prompt_spec p = {.title = "Resolve every open complaint", .question = q, .choices = names,
                             .nchoices = n, .done = on_cause, .ctx = s};
     scr_open_prompt(&p);
@@ -316,8 +321,8 @@ static enum scr_result supervisor_action(struct event_screen *s, const struct db
         return SCR_REDRAW;
     }
     char q[160];
-    snprintf(q, sizeof q, "One note on each of the %d open complaint%s about this event:", e->complaints_open,
-             e->complaints_open == 1 ? "" : "s");
+    util_format(q, sizeof q, "One note on each of the %d open complaint%s about this event:", e->complaints_open,
+                e->complaints_open == 1 ? "" : "s");
     struct prompt_spec p = {.title = "Note on every complaint", .question = q, .text_label = "Note",
                             .text_required = true, .text_max = 1000, .done = on_note, .ctx = s};
     scr_open_prompt(&p);

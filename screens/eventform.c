@@ -11,6 +11,7 @@
 #include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/tui.h"
+#include "careline/text.h"
 #include "careline/util.h"
 
 #define MAX_VALUES 8
@@ -200,12 +201,14 @@ static void *eventform_open(void *arg)
     const struct scr_eventform_arg *a = arg;
     if (!a || (a->op != DB_EVENT_DECLARE && !a->event_id))
         return NULL;
+    if (a->event_id && strlen(a->event_id) != 36)
+        return NULL;   /* no event id of ours */
     struct form *f = util_calloc(1, sizeof *f);
     f->op = a->op;
     f->cause = -1;
     f->tmpl = -1;
     if (a->event_id)
-        snprintf(f->event_id, sizeof f->event_id, "%s", a->event_id);
+        memcpy(f->event_id, a->event_id, sizeof f->event_id);   /* 36 characters and the end, checked above */
     util_uuid(f->new_id);
     for (int i = 0; i < F__COUNT; i++)
         tui_field_init(&f->text[i], i == F_TITLE ? 120 : i >= F_VALUE ? 80 : 200);
@@ -299,7 +302,7 @@ static enum scr_result check_and_preview(struct form *f)
     input_of(f, &in, values);
     db_event_checked_free(&f->checked);
     if (db_event_check(&in, &f->checked, &p) < 0) {
-        snprintf(f->error, sizeof f->error, "%s", p.text);
+        util_format(f->error, sizeof f->error, "%s", p.text);
         f->error_field = field_of(f, &p);
         for (int i = 0; i < f->nfields; i++)
             if (f->order[i] == f->error_field)
@@ -320,13 +323,13 @@ static void saved(void *ctx, const struct db_event_written *w, const char *err)
     f->saving = false;
     if (err) {
         /* Everything is kept, the request id too: F2 again is the same change. */
-        snprintf(f->error, sizeof f->error, "Not saved: %.*s", (int)strcspn(err, "\n"), err);
+        util_format(f->error, sizeof f->error, "Not saved: %.*s", (int)strcspn(err, "\n"), err);
         tui_invalidate();
         return;
     }
     if (w->version == 0) {
-        snprintf(f->error, sizeof f->error, "Someone changed this event while you worked: it is loaded again and "
-                 "what you typed is kept. Check and press F2 again.");
+        util_format(f->error, sizeof f->error, "Someone changed this event while you worked: it is loaded again and "
+                    "what you typed is kept. Check and press F2 again.");
         f->previewing = false;
         f->request[0] = '\0';
         db_event_load(app_db(), f->event_id, got_view, f);
@@ -334,7 +337,7 @@ static void saved(void *ctx, const struct db_event_written *w, const char *err)
         return;
     }
     char id[37];
-    snprintf(id, sizeof id, "%s", f->op == DB_EVENT_DECLARE ? f->new_id : f->event_id);
+    memcpy(id, f->op == DB_EVENT_DECLARE ? f->new_id : f->event_id, sizeof id);   /* both 37 bytes */
     enum db_event_op op = f->op;
     if (op == DB_EVENT_CLOSE)
         tui_message(TUI_ROLE_OK, "Event closed (version %d): %d guaranteed payment%s credited to accounts.", w->version, w->payments,
@@ -392,10 +395,10 @@ static const char *label_of(const struct form *f, enum field fl)
     }
     /* A template's field, for people: "bottled_water_point" -> "Bottled water point". */
     static char pretty[32];
-    snprintf(pretty, sizeof pretty, "%s", fl >= F_VALUE && fl < F_VALUE + MAX_VALUES ? f->names[fl - F_VALUE] : "");
-    for (char *p = pretty; *p; p++)
-        *p = *p == '_' ? ' ' : *p;
-    pretty[0] = (char)(pretty[0] >= 'a' && pretty[0] <= 'z' ? pretty[0] - 32 : pretty[0]);
+    util_format(pretty, sizeof pretty, "%s", fl >= F_VALUE && fl < F_VALUE + MAX_VALUES ? f->names[fl - F_VALUE] : "");
+    tui_text_words(pretty);
+    if (pretty[0] >= 'a' && pretty[0] <= 'z')
+        pretty[0] = (char)(pretty[0] - 'a' + 'A');
     return pretty;
 }
 
@@ -414,12 +417,12 @@ static void zone_names(const struct form *f, char *buf, size_t len)
         util_buf_printf(&b, "%s%s%s", b.len ? ", " : "", name ? name : codes[i], name ? "" : " (not a zone)");
     }
     if (n < 0)
-        snprintf(buf, len, "%s", why);
+        util_format(buf, len, "%s", why);
     else if (n == 0)
-        snprintf(buf, len, "zone codes, comma separated, e.g. %s",
-                 f->setup.zones.n ? DB_ROW(&f->setup.zones, const struct db_zone, 0)->code : "OXF");
+        util_format(buf, len, "zone codes, comma separated, e.g. %s",
+                    f->setup.zones.n ? DB_ROW(&f->setup.zones, const struct db_zone, 0)->code : "OXF");
     else
-        snprintf(buf, len, "%s", b.data);
+        util_format(buf, len, "%s", b.data);
     util_buf_free(&b);
     db_event_strv_free(codes, n > 0 ? n : 0);
 }
@@ -437,15 +440,15 @@ static const char *hint_of(const struct form *f, enum field fl, char *buf, size_
         if (f->op == DB_EVENT_CLOSE)
             return "when supply came back: empty is now; or HH:MM, YYYY-MM-DD HH:MM";
         if (f->op == DB_EVENT_UPDATE)
-            snprintf(buf, len, "now %s; empty keeps it; or +4h, HH:MM", e && *e->restore_text ? e->restore_text
-                                                                                            : "not known");
+            util_format(buf, len, "now %s; empty keeps it; or +4h, HH:MM", e && *e->restore_text ? e->restore_text
+                                                                                               : "not known");
         else
-            snprintf(buf, len, "the estimate: +4h, 18:00, YYYY-MM-DD HH:MM");
+            util_format(buf, len, "the estimate: +4h, 18:00, YYYY-MM-DD HH:MM");
         return buf;
     case F_CAUSE: return "Left/Right: why it happened (the event's complaints get it)";
     case F_TEMPLATE: return "Left/Right: the pre-approved messages for this kind";
     case F_READ_OUT: return "what agents read to callers; Enter starts a new line";
-    default: snprintf(buf, len, "fills {%s} in the message", f->names[fl - F_VALUE]); return buf;
+    default: util_format(buf, len, "fills {%s} in the message", f->names[fl - F_VALUE]); return buf;
     }
 }
 
@@ -457,13 +460,13 @@ static const char *choice_of(const struct form *f, enum field fl, char *buf, siz
         const struct db_event_template *t = template_at(f, f->tmpl);
         if (!t)
             return "(no message for this kind)";
-        snprintf(buf, len, "%s (%s)", t->name, t->code);
+        util_format(buf, len, "%s (%s)", t->name, t->code);
         return buf;
     }
     if (f->cause >= 0 && f->cause < f->setup.causes.n)
         return DB_ROW(&f->setup.causes, const struct db_root_cause, f->cause)->name;
     const struct db_event *e = event_of(f);
-    snprintf(buf, len, e && *e->root_cause ? "(keep: %s)" : "(none yet)", e ? e->root_cause : "");
+    util_format(buf, len, e && *e->root_cause ? "(keep: %s)" : "(none yet)", e ? e->root_cause : "");
     return buf;
 }
 
@@ -481,7 +484,7 @@ static void draw_field(struct form *f, int i, int y, int x, int w, int label_w)
     int vx = x + label_w + 1, vw = w - label_w - 1;
     if (fl == F_KIND || fl == F_TEMPLATE || fl == F_CAUSE) {
         char v[240];
-        snprintf(v, sizeof v, on ? "< %s >" : "  %s  ", choice_of(f, fl, buf, sizeof buf));
+        util_format(v, sizeof v, on ? "< %s >" : "  %s  ", choice_of(f, fl, buf, sizeof buf));
         tui_fill(y, vx, vw, TUI_ROLE_NORMAL);
         tui_put(y, vx, vw, on ? TUI_ROLE_INPUT : TUI_ROLE_NORMAL, v);
     } else if (fl == F_READ_OUT) {

@@ -30,19 +30,18 @@ static void loaded(void *ctx, struct db_rows *rows, bool supervisor, const char 
     free(v->error);
     v->error = err ? util_strdup(err) : NULL;
     if (!err) {
-        char keep[37] = "";
         const struct db_event_row *sel = row_at(v, v->list.sel);
-        if (sel)
-            snprintf(keep, sizeof keep, "%s", sel->id);
+        char *keep = sel ? util_strdup(sel->id) : NULL;   /* the row the cursor stays on, whole */
         db_rows_free(&v->rows);
         v->rows = *rows;
         *rows = (struct db_rows){0};
         v->have = true;
         v->supervisor = supervisor;
         tui_list_set_count(&v->list, v->rows.n);
-        for (int i = 0; keep[0] && i < v->rows.n; i++)
+        for (int i = 0; keep && i < v->rows.n; i++)
             if (strcmp(row_at(v, i)->id, keep) == 0)
                 v->list.sel = i;
+        free(keep);
     }
     tui_invalidate();
 }
@@ -105,7 +104,7 @@ static const char *cell(void *ctx, int row, int col, enum tui_role *role)
     case 3: return r->area;
     case 4: return r->updated_text;
     case 5:
-        snprintf(buf, sizeof buf, "%d", r->complaints_open);
+        util_format(buf, sizeof buf, "%d", r->complaints_open);
         return buf;
     }
     return "";
@@ -121,12 +120,12 @@ static void events_draw(void *st, struct tui_rect b)
     if (v->supervisor)
         tui_keymap_keys_for("events", TUI_ACT_DECLARE, declare, sizeof declare);
     if (v->error)
-        snprintf(line, sizeof line, "%s", v->error);
+        util_format(line, sizeof line, "%s", v->error);
     else if (!v->have)
-        snprintf(line, sizeof line, "Loading...");
+        util_format(line, sizeof line, "Loading...");
     else
-        snprintf(line, sizeof line, "%d active event%s, then the latest ended ones. Enter opens one%s%s.", active,
-                 active == 1 ? "" : "s", declare[0] ? "; declare a new one with " : "", declare);
+        util_format(line, sizeof line, "%d active event%s, then the latest ended ones. Enter opens one%s%s.", active,
+                    active == 1 ? "" : "s", declare[0] ? "; declare a new one with " : "", declare);
     struct tui_rect top = {b.y, b.x + 1, 2, b.w - 2};
     int used = tui_put_wrapped(top, v->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, line, 0, false);
     if (!v->have || v->rows.n == 0) {

@@ -97,7 +97,8 @@ static const char *cell(void *ctx, int row, int col, enum tui_role *role)
         time_t t = (time_t)r->at;
         struct tm tm;
         localtime_r(&t, &tm);
-        strftime(when, sizeof when, "%d %b %H:%M", &tm);
+        if (strftime(when, sizeof when, "%d %b %H:%M", &tm) == 0)
+            when[0] = '\0';   /* did not fit: the buffer says nothing */
         return when;
     }
     case 1: return *r->reference ? r->reference : r->account_no;
@@ -113,20 +114,20 @@ static void figlist_draw(void *st, struct tui_rect b)
 {
     struct figlist *l = st;
     char line[240];
-    snprintf(line, sizeof line, "%s%s%s", l->title, l->team ? " - team " : "", l->team ? l->team : "");
+    util_format(line, sizeof line, "%s%s%s", l->title, l->team ? " - team " : "", l->team ? l->team : "");
     tui_put(b.y, b.x + 1, b.w - 1, TUI_ROLE_HEADER, line);
     int64_t total = l->rows.n ? item(l, 0)->total : 0;
     if (l->error)
-        snprintf(line, sizeof line, "%s", l->error);
+        util_format(line, sizeof line, "%s", l->error);
     else if (!l->have)
-        snprintf(line, sizeof line, "%s: loading...", l->period_label);
+        util_format(line, sizeof line, "%s: loading...", l->period_label);
     else if (l->rows.n == 0)
-        snprintf(line, sizeof line, "%s: nothing is counted here.", l->period_label);
+        util_format(line, sizeof line, "%s: nothing is counted here.", l->period_label);
     else if (total > l->rows.n)
-        snprintf(line, sizeof line, "%s: %lld in all, the newest %d listed.", l->period_label, (long long)total,
-                 l->rows.n);
+        util_format(line, sizeof line, "%s: %lld in all, the newest %d listed.", l->period_label, (long long)total,
+                    l->rows.n);
     else
-        snprintf(line, sizeof line, "%s: %lld, newest first.", l->period_label, (long long)total);
+        util_format(line, sizeof line, "%s: %lld, newest first.", l->period_label, (long long)total);
     tui_put(b.y + 1, b.x + 1, b.w - 1, l->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, line);
     if (!l->have || l->rows.n == 0)
         return;

@@ -80,17 +80,17 @@ static const char *cell(void *ctx, int row, int col, enum tui_role *role)
         long long late = r->overdue_days;
         if (late > 0) {
             *role = TUI_ROLE_WARN;
-            snprintf(buf, sizeof buf, "%lld d late", late);
+            util_format(buf, sizeof buf, "%lld d late", late);
         } else if (late < 0) {
-            snprintf(buf, sizeof buf, "in %lld d", -late);
+            util_format(buf, sizeof buf, "in %lld d", -late);
         } else {
-            snprintf(buf, sizeof buf, "today");
+            util_format(buf, sizeof buf, "today");
         }
         return buf;
     }
     case 1: return r->customer;
     case 2:
-        snprintf(buf, sizeof buf, "%s %s", r->channel, r->phone);
+        util_format(buf, sizeof buf, "%s %s", r->channel, r->phone);
         return buf;
     case 3: return r->what;
     case 4: return r->reference;
@@ -104,16 +104,16 @@ static void followups_draw(void *st, struct tui_rect b)
     struct followups *f = st;
     char line[200];
     if (f->error)
-        snprintf(line, sizeof line, "%s", f->error);
+        util_format(line, sizeof line, "%s", f->error);
     else if (!f->have)
-        snprintf(line, sizeof line, "Loading...");
+        util_format(line, sizeof line, "Loading...");
     else {
         char rec[32], other[32];
         tui_keymap_keys_for("followups", TUI_ACT_COMPLETE, rec, sizeof rec);
         tui_keymap_keys_for("followups", TUI_ACT_UPCOMING, other, sizeof other);
-        snprintf(line, sizeof line, "%d follow-up%s %s (%s). %s records the outcome; %s shows those %s.", f->rows.n,
-                 f->rows.n == 1 ? "" : "s", f->upcoming ? "not yet due" : "due today or overdue",
-                 f->everyone ? "everyone's" : "yours", rec, other, f->upcoming ? "due" : "not yet due");
+        util_format(line, sizeof line, "%d follow-up%s %s (%s). %s records the outcome; %s shows those %s.", f->rows.n,
+                    f->rows.n == 1 ? "" : "s", f->upcoming ? "not yet due" : "due today or overdue",
+                    f->everyone ? "everyone's" : "yours", rec, other, f->upcoming ? "due" : "not yet due");
     }
     tui_put(b.y, b.x + 1, b.w - 1, f->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, line);
     if (!f->rows.n)
@@ -187,7 +187,10 @@ static enum scr_result followups_action(void *st, enum tui_action a)
         const struct db_follow_up *r = row_at(f, f->list.sel);
         if (!r)
             return SCR_HANDLED;
-        snprintf(f->doing.id, sizeof f->doing.id, "%s", r->id);
+        if (util_format_fits(f->doing.id, sizeof f->doing.id, "%s", r->id) < 0) {
+            tui_message(TUI_ROLE_WARN, "This follow-up's id came from the database in a form Careline cannot use: nothing was recorded.");
+            return SCR_REDRAW;
+        }
         f->doing.version = r->version;
         f->doing.done = completed;
         f->doing.ctx = f;

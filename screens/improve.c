@@ -95,18 +95,18 @@ static void improve_draw(void *st, struct tui_rect b)
 {
     struct improve *m = st;
     char line[240], add[32];
-    snprintf(line, sizeof line, "Root cause: %s", m->cause);
+    util_format(line, sizeof line, "Root cause: %s", m->cause);
     tui_put(b.y, b.x + 1, b.w - 1, TUI_ROLE_HEADER, line);
     tui_keymap_keys_for("improve", TUI_ACT_ADD, add, sizeof add);
     if (m->error)
-        snprintf(line, sizeof line, "%s", m->error);
+        util_format(line, sizeof line, "%s", m->error);
     else if (!m->have)
-        snprintf(line, sizeof line, "%s. Loading the actions...", m->why);
+        util_format(line, sizeof line, "%s. Loading the actions...", m->why);
     else if (m->rows.n == 0)
-        snprintf(line, sizeof line, "%s. Nothing recorded yet: %s records what was changed.", m->why, add);
+        util_format(line, sizeof line, "%s. Nothing recorded yet: %s records what was changed.", m->why, add);
     else
-        snprintf(line, sizeof line, "%s. %d action%s, newest first; %s records another.", m->why, m->rows.n,
-                 m->rows.n == 1 ? "" : "s", add);
+        util_format(line, sizeof line, "%s. %d action%s, newest first; %s records another.", m->why, m->rows.n,
+                    m->rows.n == 1 ? "" : "s", add);
     struct tui_rect r = {b.y + 1, b.x + 1, 2, b.w - 2};
     tui_put_wrapped(r, m->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, line, 0, false);
     if (!m->have || m->rows.n == 0)
@@ -167,7 +167,10 @@ static enum scr_result improve_action(void *st, enum tui_action a)
     case TUI_ACT_WITHDRAW: {
         if (!sel)
             return SCR_HANDLED;
-        snprintf(m->withdrawing, sizeof m->withdrawing, "%s", sel->id);
+        if (util_format_fits(m->withdrawing, sizeof m->withdrawing, "%s", sel->id) < 0) {
+            tui_message(TUI_ROLE_WARN, "This action's id came from the database in a form Careline cannot use: nothing was withdrawn.");
+            return SCR_REDRAW;
+        }
         m->withdrawing_version = sel->version;
         static const char *const choices[] = {"Withdraw it", "Keep it"};
         struct prompt_spec p = {.title = "Withdraw this action?",

@@ -24,7 +24,7 @@ enum focus { F_CATEGORY, F_DESCRIPTION, F_SEVERITY, F_CHANNEL, F_PREFERENCE, F_C
 static const char *const severities[] = {"low", "medium", "high", "critical"};
 static const char *const channels[] = {"phone", "email", "web", "sms", "walk_in", "field_visit", "social", "letter"};
 static const char *const preferences[] = {"phone", "email", "sms", "letter", "web", "walk_in"};
-#define N(a) ((int)(sizeof a / sizeof a[0]))
+#define N(a) ((int)(sizeof(a) / sizeof (a)[0]))
 
 struct intake {
     char id[37];
@@ -77,9 +77,9 @@ struct form_write {
 
 static const struct db_outbox_write *form_write(const struct intake *s, struct form_write *fw)
 {
-    snprintf(fw->cust, sizeof fw->cust, "%lld", s->customer_id);
-    snprintf(fw->prem, sizeof fw->prem, "%lld", s->premise_id);
-    snprintf(fw->cat, sizeof fw->cat, "%lld", s->category_id);
+    util_format(fw->cust, sizeof fw->cust, "%lld", s->customer_id);
+    util_format(fw->prem, sizeof fw->prem, "%lld", s->premise_id);
+    util_format(fw->cat, sizeof fw->cat, "%lld", s->category_id);
     const struct journal_field f[] = {
         {"customer_id", fw->cust},
         {"customer", s->customer},
@@ -101,7 +101,7 @@ static const struct db_outbox_write *form_write(const struct intake *s, struct f
 static void journal_result(struct intake *s, const char *err)
 {
     if (err[0])
-        snprintf(s->journal_error, sizeof s->journal_error, "Not kept on this terminal: %s", err);
+        util_format(s->journal_error, sizeof s->journal_error, "Not kept on this terminal: %s", err);
     else
         s->journal_error[0] = '\0';
 }
@@ -156,9 +156,11 @@ static void choose(struct intake *s)
     if (id == s->category_id)
         return;
     s->category_id = id;
-    snprintf(s->category, sizeof s->category, "%s", c ? c->name : "");
+    util_format(s->category, sizeof s->category, "%s", c ? c->name : "");
     /* The event's own category links the complaint to the event. */
-    snprintf(s->event_id, sizeof s->event_id, "%s", c ? c->event_id : "");
+    if (util_format_fits(s->event_id, sizeof s->event_id, "%s", c ? c->event_id : "") < 0)
+        tui_message(TUI_ROLE_WARN, "The event's id came from the database in a form Careline cannot use: "
+                                   "the complaint is not linked to it.");
     db_deadlines_free(s->due);
     s->due = NULL;
     if (id)
@@ -198,7 +200,7 @@ static void loaded(void *ctx, struct db_intake *in)
     static const struct db_intake_customer nobody = {"", "", "", false, 0, ""};
     const struct db_intake_customer *u =
         in->customer.n > 0 ? DB_ROW(&in->customer, const struct db_intake_customer, 0) : &nobody;
-    snprintf(s->customer, sizeof s->customer, "%s (Acct %s) %s", u->name, u->account_no, u->flags);
+    util_format(s->customer, sizeof s->customer, "%s (Acct %s) %s", u->name, u->account_no, u->flags);
     if (!s->premise_id)
         s->premise_id = (long long)u->premise_id;
     /* Reply the way they asked to be contacted; a non-digital customer by phone. */
@@ -235,7 +237,7 @@ static void *intake_open(void *arg)
     if (d) {
         /* A draft from the journal: same id, so sending it again can never
          * make a second complaint. */
-        snprintf(s->id, sizeof s->id, "%s", d->id);
+        memcpy(s->id, d->id, sizeof s->id);   /* both a UUID's 36 characters and the end */
         const char *v;
         if ((v = db_journal_get(d, "premise_id")))
             s->premise_id = strtoll(v, NULL, 10);
@@ -254,7 +256,7 @@ static void *intake_open(void *arg)
             s->preference = 0;
         s->callback = (v = db_journal_get(d, "callback")) && strcmp(v, "yes") == 0;
         if ((v = db_journal_get(d, "customer")))
-            snprintf(s->customer, sizeof s->customer, "%s", v);
+            util_format(s->customer, sizeof s->customer, "%s", v);
         s->focus = F_DESCRIPTION;
     } else {
         util_uuid(s->id);
@@ -298,7 +300,7 @@ static const char *category_cell(void *ctx, int row, int col, enum tui_role *rol
     long long n = (long long)c->recent;
     if (!n)
         return "";
-    snprintf(buf, sizeof buf, "%lld in 30 days", n);
+    util_format(buf, sizeof buf, "%lld in 30 days", n);
     return buf;
 }
 
@@ -311,7 +313,7 @@ static int label(int y, struct tui_rect b, struct intake *s, enum focus f, const
 static void choice(int y, int x, int w, bool focused, const char *value)
 {
     char v[80];
-    snprintf(v, sizeof v, focused ? "< %s >" : "  %s  ", value);
+    util_format(v, sizeof v, focused ? "< %s >" : "  %s  ", value);
     tui_put(y, x, w, focused ? TUI_ROLE_INPUT : TUI_ROLE_NORMAL, v);
 }
 
@@ -322,7 +324,7 @@ static int draw_event(const struct intake *s, int y, struct tui_rect b)
     const struct db_intake_event *e = DB_ROW(&s->in->events, const struct db_intake_event, 0);
     char keys[32], more[96];
     tui_keymap_keys_for("intake", TUI_ACT_READ_OUT, keys, sizeof keys);
-    snprintf(more, sizeof more, "... %s reads the whole message", keys);
+    util_format(more, sizeof more, "... %s reads the whole message", keys);
     int room = b.h >= 20 ? 3 : 2;
     struct tui_rect er = {y, b.x + 1, room, b.w - 2};
     char *text = util_asprintf("Read out: \"%s\"", e->message);
@@ -342,7 +344,7 @@ static int draw_deadlines(const struct intake *s, int y, struct tui_rect b)
         char pay[48] = "";
         if (*due->compensation)
             db_money_text_of(due->compensation, tui_ascii(), pay, sizeof pay);
-        snprintf(line, sizeof line, "Acknowledge by %s; respond by %s; resolve by %s%s%s",
+        util_format(line, sizeof line, "Acknowledge by %s; respond by %s; resolve by %s%s%s",
                  *due->ack ? due->ack : "-", *due->response ? due->response : "-",
                  *due->resolution ? due->resolution : "-", *pay ? "; payment if missed " : "", pay);
         struct tui_rect dl = {y, b.x + 1, tui_wrap_count(line, b.w - 1) > 1 ? 2 : 1, b.w - 1};
@@ -358,17 +360,18 @@ static int draw_deadlines(const struct intake *s, int y, struct tui_rect b)
  * and other complaints about the same event. */
 static int draw_duplicates(const struct intake *s, int y, struct tui_rect b)
 {
-    char line[600], attach[32];
+    char line[600], attach_key[32];
     const struct db_intake_open *dup = db_intake_duplicate(s->in, s->category_id, s->event_id);
     if (dup) {
-        snprintf(line, sizeof line, "Open already: %s %s (%s, %s). %s adds this call to it.", dup->reference,
-                 dup->category, dup->status, dup->opened, tui_key_hint("intake", TUI_ACT_ATTACH, attach, sizeof attach));
+        util_format(line, sizeof line, "Open already: %s %s (%s, %s). %s adds this call to it.", dup->reference,
+                    dup->category, dup->status, dup->opened,
+                    tui_key_hint("intake", TUI_ACT_ATTACH, attach_key, sizeof attach_key));
         tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_WARN, line);
     }
     if (*s->event_id && s->in->events.n) {
         const struct db_intake_event *e = DB_ROW(&s->in->events, const struct db_intake_event, 0);
-        snprintf(line, sizeof line, "Linked to the active event, with %lld other open complaint(s)%s%s",
-                 (long long)e->others, *e->refs ? ": " : "", e->refs);
+        util_format(line, sizeof line, "Linked to the active event, with %lld other open complaint(s)%s%s",
+                    (long long)e->others, *e->refs ? ": " : "", e->refs);
         tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_BANNER, line);
     }
     return y;
@@ -449,13 +452,13 @@ static void intake_draw(void *st, struct tui_rect b)
     int x2 = label(y, b, s, F_DESCRIPTION, "Description");
     char note[200];
     if (s->desc.full)
-        snprintf(line, sizeof line, "At the limit of %d bytes: nothing more was taken", DESCRIPTION_MAX);
+        util_format(line, sizeof line, "At the limit of %d bytes: nothing more was taken", DESCRIPTION_MAX);
     else if (tui_field_notice(&s->desc.f, note, sizeof note))
-        snprintf(line, sizeof line, "%s", note);
+        util_format(line, sizeof line, "%s", note);
     else if (s->error[0] && s->error_field == F_DESCRIPTION)
-        snprintf(line, sizeof line, "%s", s->error);
+        util_format(line, sizeof line, "%s", s->error);
     else
-        snprintf(line, sizeof line, "the customer's words; Enter starts a new line");
+        util_format(line, sizeof line, "the customer's words; Enter starts a new line");
     tui_put(y++, x2, right - x2,
             s->desc.full || s->error_field == F_DESCRIPTION || s->desc.f.left_out_controls ? TUI_ROLE_ERROR
                                                                                            : TUI_ROLE_HINT,
@@ -506,7 +509,7 @@ static void saved(void *ctx, const char *reference, const char *err)
     s->offline_wait = false;
     if (err) {
         /* Kept on this terminal as a draft (the outbox did), to put right. */
-        snprintf(s->error, sizeof s->error, "Not saved: %s", err);
+        util_format(s->error, sizeof s->error, "Not saved: %s", err);
         s->error_field = F_SEVERITY;
         tui_invalidate();
         return;
@@ -573,7 +576,7 @@ static void attached(void *ctx, const char *answer, const char *err)
     s->saving = false;
     s->offline_wait = false;
     if (err) {
-        snprintf(s->error, sizeof s->error, "Not added: %s", err);
+        util_format(s->error, sizeof s->error, "Not added: %s", err);
         s->error_field = F_SEVERITY;
         tui_invalidate();
         return;

@@ -64,7 +64,7 @@ static void audit(const char *action, const char *fmt, ...)
     char details[200];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(details, sizeof details, fmt, ap);
+    util_vformat(details, sizeof details, fmt, ap);
     va_end(ap);
     db_audit_session_event(app_db(), action, details);
 }
@@ -91,20 +91,20 @@ static void answered(struct lock *l, enum db_reauth_result res, const char *why)
         return;
     }
     if (res == DB_REAUTH_UNREACHABLE) {
-        snprintf(l->msg, sizeof l->msg, "The database could not be asked (%s): try again in a moment.", why);
+        util_format(l->msg, sizeof l->msg, "The database could not be asked (%s): try again in a moment.", why);
         l->msg_role = TUI_ROLE_WARN;
         return;
     }
     l->failures++;
     audit("session.unlock_failed", "{\"attempt\": %d, \"of\": %d}", l->failures, L.attempts);
     if (l->failures >= L.attempts) {
-        snprintf(l->msg, sizeof l->msg, "Refused %d times: the session ends now. Unsent complaints stay on this "
-                 "terminal and are offered at the next start.", l->failures);
+        util_format(l->msg, sizeof l->msg, "Refused %d times: the session ends now. Unsent complaints stay on this "
+                    "terminal and are offered at the next start.", l->failures);
         l->ended = "wrong passwords";
         tui_quit();
     } else {
-        snprintf(l->msg, sizeof l->msg, "The database refused it (%s). Attempt %d of %d.", why, l->failures,
-                 L.attempts);
+        util_format(l->msg, sizeof l->msg, "The database refused it (%s). Attempt %d of %d.", why, l->failures,
+                    L.attempts);
     }
     l->msg_role = TUI_ROLE_ERROR;
 }
@@ -134,7 +134,7 @@ static void *lock_open(void *arg)
     tui_field_init(&l->pw, 256);
     l->pw.secret = true;
     l->needs_password = db_reauth_needs_password(app_db());
-    snprintf(l->user, sizeof l->user, "%s", db_reauth_user(app_db()));
+    util_format(l->user, sizeof l->user, "%s", db_reauth_user(app_db()));
     shown = l;
     return l;
 }
@@ -197,15 +197,15 @@ static enum scr_result lock_action(void *st, enum tui_action a)
     struct lock *l = st;
     if (a != TUI_ACT_UNLOCK && a != TUI_ACT_OPEN) {
         /* Nothing else reaches the screens below, the global keys neither. */
-        snprintf(l->msg, sizeof l->msg, "Locked: %s.", l->needs_password ? "type your password and press Enter"
-                                                                         : "press Enter to check the login");
+        util_format(l->msg, sizeof l->msg, "Locked: %s.", l->needs_password ? "type your password and press Enter"
+                                                                            : "press Enter to check the login");
         l->msg_role = TUI_ROLE_WARN;
         return SCR_REDRAW;
     }
     if (l->check || l->ended)
         return SCR_HANDLED;
     if (l->needs_password && l->pw.len == 0) {
-        snprintf(l->msg, sizeof l->msg, "Type your password first.");
+        util_format(l->msg, sizeof l->msg, "Type your password first.");
         l->msg_role = TUI_ROLE_WARN;
         return SCR_REDRAW;
     }

@@ -41,7 +41,7 @@ static void on_wrapups(void *ctx, struct db_choice *list, int n, const char *err
     struct logcontact *l = ctx;
     l->wrapups_loading = false;
     if (err) {
-        snprintf(l->error, sizeof l->error, "Wrap-up codes could not be loaded: %s", err);
+        util_format(l->error, sizeof l->error, "Wrap-up codes could not be loaded: %s", err);
         l->error_field = F_WRAPUP;
     } else {
         l->wrapups = list;
@@ -115,7 +115,7 @@ static void draw_number(struct logcontact *l, enum field f, int y, int x, int w,
     enum tui_number_state s = tui_number_value(n, &v);
     const char *shown = s == TUI_NUMBER_DECLINED ? "declined" : n->text;
     char box[16];
-    snprintf(box, sizeof box, "%-3s", shown);
+    util_format(box, sizeof box, "%-3s", shown);
     tui_fill(y, x, w, TUI_ROLE_NORMAL);
     x += 2; /* under the other values, which leave room for "< " */
     w -= 2;
@@ -129,11 +129,11 @@ static void draw_number(struct logcontact *l, enum field f, int y, int x, int w,
         tui_number_problem(n, note, sizeof note);
         role = TUI_ROLE_ERROR;
     } else if (s == TUI_NUMBER_EMPTY) {
-        snprintf(note, sizeof note, "%s", "not asked");
+        util_format(note, sizeof note, "%s", "not asked");
     } else if (s == TUI_NUMBER_OK && f == F_CSAT) {
-        snprintf(note, sizeof note, "%s", v == 1 ? "very unhappy" : v == 5 ? "very happy" : "");
+        util_format(note, sizeof note, "%s", v == 1 ? "very unhappy" : v == 5 ? "very happy" : "");
     } else if (s == TUI_NUMBER_OK) {
-        snprintf(note, sizeof note, "%s", v >= 9 ? "promoter" : v >= 7 ? "passive" : "detractor");
+        util_format(note, sizeof note, "%s", v >= 9 ? "promoter" : v >= 7 ? "passive" : "detractor");
     } else {
         note[0] = '\0';
     }
@@ -154,9 +154,9 @@ static void logcontact_draw(void *st, struct tui_rect b)
     };
     int y = b.y;
     char save[32], cancel[32], intro[120];
-    snprintf(intro, sizeof intro, "Record this contact. %s saves, %s cancels.",
-             tui_key_hint("logcontact", TUI_ACT_SUBMIT, save, sizeof save),
-             tui_key_hint("logcontact", TUI_ACT_CANCEL, cancel, sizeof cancel));
+    util_format(intro, sizeof intro, "Record this contact. %s saves, %s cancels.",
+                tui_key_hint("logcontact", TUI_ACT_SUBMIT, save, sizeof save),
+                tui_key_hint("logcontact", TUI_ACT_CANCEL, cancel, sizeof cancel));
     tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_DIM, intro);
     y++;
     int label_w = 11, value_x = b.x + 1 + label_w, value_w = b.w - label_w - 2;
@@ -170,7 +170,7 @@ static void logcontact_draw(void *st, struct tui_rect b)
                            value_w, focused);
         } else {
             char v[160];
-            snprintf(v, sizeof v, focused ? "< %s >" : "  %s  ", choice_text(l, (enum field)f));
+            util_format(v, sizeof v, focused ? "< %s >" : "  %s  ", choice_text(l, (enum field)f));
             tui_fill(y, value_x, value_w, TUI_ROLE_NORMAL);
             tui_put(y, value_x, value_w, focused ? TUI_ROLE_INPUT : TUI_ROLE_NORMAL, v);
         }
@@ -219,8 +219,8 @@ static void on_saved(void *ctx, const char *answer, const char *err)
         while (first > 0 && (err[first - 1] == ' ' || err[first - 1] == '.'))
             first--;
         char key[32];
-        snprintf(l->error, sizeof l->error, "Not saved: %.*s. Press %s to try again.", first, err,
-                 tui_key_hint("logcontact", TUI_ACT_SUBMIT, key, sizeof key));
+        util_format(l->error, sizeof l->error, "Not saved: %.*s. Press %s to try again.", first, err,
+                    tui_key_hint("logcontact", TUI_ACT_SUBMIT, key, sizeof key));
         l->error_field = F_SUMMARY;
         tui_invalidate();
         return;
@@ -258,7 +258,7 @@ static enum scr_result submit(struct logcontact *l)
     l->draft.comment = l->comment.text;
     int bad = db_contact_check(&l->draft, why, sizeof why);
     if (bad >= 0) {
-        snprintf(l->error, sizeof l->error, "%s", why);
+        util_format(l->error, sizeof l->error, "%s", why);
         l->error_field = bad == DB_CONTACT_SUBJECT ? F_SUBJECT : bad == DB_CONTACT_WRAPUP ? F_WRAPUP : F_SUMMARY;
         l->focus = l->error_field;
         return SCR_REDRAW;
@@ -268,7 +268,7 @@ static enum scr_result submit(struct logcontact *l)
     char err[200];
     db_contact_save(app_db(), app_conf()->journal_dir, &l->draft, &reply, err, sizeof err);
     if (err[0])
-        snprintf(l->error, sizeof l->error, "Not kept on this terminal: %s", err);
+        util_format(l->error, sizeof l->error, "Not kept on this terminal: %s", err);
     return SCR_REDRAW;
 }
 

@@ -21,7 +21,7 @@ static void *login_open(void *arg)
     struct login *l = util_calloc(1, sizeof *l);
     tui_field_init(&l->password, 256);
     l->password.secret = true;
-    snprintf(l->who, sizeof l->who, "%s", who ? who : "the database");
+    util_format(l->who, sizeof l->who, "%s", who ? who : "the database");
     return l;
 }
 
@@ -40,7 +40,7 @@ static void login_draw(void *st, struct tui_rect b)
     struct login *l = st;
     int y = b.y + (b.h > 10 ? 2 : 0);
     char line[400];
-    snprintf(line, sizeof line, "Careline needs your database password to connect as %s.", l->who);
+    util_format(line, sizeof line, "Careline needs your database password to connect as %s.", l->who);
     tui_put(y++, b.x + 2, b.w - 3, TUI_ROLE_NORMAL, line);
     y++;
     int x = b.x + 2 + tui_put(y, b.x + 2, b.w - 3, TUI_ROLE_LABEL, "Password: ");
@@ -50,9 +50,10 @@ static void login_draw(void *st, struct tui_rect b)
         tui_put(y++, x, b.x + b.w - x - 1, TUI_ROLE_ERROR, l->error);
     y++;
     char ok[32], cancel[32], quit[32];
-    snprintf(line, sizeof line, "What you type is not shown. %s connects; %s or %s quits.",
-             tui_key_hint("login", TUI_ACT_SUBMIT, ok, sizeof ok), tui_key_hint("login", TUI_ACT_CANCEL, cancel, sizeof cancel),
-             tui_key_hint("login", TUI_ACT_QUIT, quit, sizeof quit));
+    util_format(line, sizeof line, "What you type is not shown. %s connects; %s or %s quits.",
+                tui_key_hint("login", TUI_ACT_SUBMIT, ok, sizeof ok),
+                tui_key_hint("login", TUI_ACT_CANCEL, cancel, sizeof cancel),
+                tui_key_hint("login", TUI_ACT_QUIT, quit, sizeof quit));
     tui_put(y++, b.x + 2, b.w - 3, TUI_ROLE_HINT, line);
     tui_put(y, b.x + 2, b.w - 3, TUI_ROLE_HINT, "To skip this step, keep the password in ~/.pgpass.");
 }
@@ -64,7 +65,7 @@ static enum scr_result login_action(void *st, enum tui_action a)
     case TUI_ACT_SUBMIT:
     case TUI_ACT_OPEN:
         if (l->password.len == 0) {
-            snprintf(l->error, sizeof l->error, "Type your password first.");
+            util_format(l->error, sizeof l->error, "Type your password first.");
             return SCR_REDRAW;
         }
         /* Connecting waits at most connect_timeout seconds: there is
@@ -83,7 +84,7 @@ static enum scr_result login_action(void *st, enum tui_action a)
         const char *after = strstr(why, "failed: ");
         if (after && after < why + strcspn(why, "\n"))
             why = after + 8;
-        snprintf(l->error, sizeof l->error, "%.*s", (int)strcspn(why, "\n"), why);
+        util_format(l->error, sizeof l->error, "%.*s", (int)strcspn(why, "\n"), why);
         memset(l->password.text, 0, l->password.len);
         tui_field_set(&l->password, "");
         return SCR_REDRAW;

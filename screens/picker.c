@@ -22,7 +22,12 @@ struct picker {
     void *ctx;
 };
 
-static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
+static char lower(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return (char)(c - 'A' + 'a');
+    return c;
+}
 
 /* Needle of n bytes somewhere in hay, ASCII case ignored. */
 static bool contains(const char *hay, const char *needle, size_t n)
@@ -140,10 +145,12 @@ static void picker_draw(void *st, struct tui_rect b)
     y++;
     char hint[160];
     if (p->nshown == 0)
-        snprintf(hint, sizeof hint, "Nothing matches \"%s\": Backspace widens the search; Esc cancels.", p->find.text);
+        util_format(hint, sizeof hint, "Nothing matches \"%s\": Backspace widens the search; Esc cancels.",
+                    p->find.text);
     else
-        snprintf(hint, sizeof hint, "%d of %d. Type to narrow the list; Up and Down choose; Enter takes it; Esc cancels.",
-                 p->nshown, p->nitems);
+        util_format(hint, sizeof hint,
+                    "%d of %d. Type to narrow the list; Up and Down choose; Enter takes it; Esc cancels.", p->nshown,
+                    p->nitems);
     int hh = tui_wrap_count(hint, b.w - 2) > 1 ? 2 : 1;
     struct tui_rect hr = {b.y + b.h - hh, b.x + 1, hh, b.w - 2};
     tui_put_wrapped(hr, p->nshown ? TUI_ROLE_HINT : TUI_ROLE_ERROR, hint, 0, false);

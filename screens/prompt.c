@@ -98,10 +98,10 @@ static void prompt_draw(void *st, struct tui_rect b)
     tui_key_hint("prompt", TUI_ACT_OPEN, ok, sizeof ok);
     tui_key_hint("prompt", TUI_ACT_CANCEL, cancel, sizeof cancel);
     if (p->nchoices && p->want_text)
-        snprintf(hint, sizeof hint, "%s between the list and the text; %s confirms; %s cancels.",
-                 tui_key_hint("prompt", TUI_ACT_NEXT_FIELD, tab, sizeof tab), ok, cancel);
+        util_format(hint, sizeof hint, "%s between the list and the text; %s confirms; %s cancels.",
+                    tui_key_hint("prompt", TUI_ACT_NEXT_FIELD, tab, sizeof tab), ok, cancel);
     else
-        snprintf(hint, sizeof hint, "%s confirms; %s cancels.", ok, cancel);
+        util_format(hint, sizeof hint, "%s confirms; %s cancels.", ok, cancel);
     tui_put(y, b.x + 2, b.w - 3, TUI_ROLE_HINT, hint);
 }
 
@@ -112,14 +112,14 @@ static enum scr_result prompt_action(void *st, enum tui_action a)
     case TUI_ACT_OPEN:
     case TUI_ACT_SUBMIT: {
         if (p->nchoices && p->list.sel < 0) {
-            snprintf(p->error, sizeof p->error, "Choose one from the list");
+            util_format(p->error, sizeof p->error, "Choose one from the list");
             return SCR_REDRAW;
         }
         const char *t = p->text.text;
         while (*t == ' ')
             t++;
         if (p->want_text && p->text_required && !*t) {
-            snprintf(p->error, sizeof p->error, "%s cannot be empty", p->text_label);
+            util_format(p->error, sizeof p->error, "%s cannot be empty", p->text_label);
             p->on_text = true;
             return SCR_REDRAW;
         }

@@ -12,6 +12,7 @@
 #include "careline/screens.h"
 #include "careline/sla.h"
 #include "careline/tui.h"
+#include "careline/text.h"
 #include "careline/util.h"
 
 /* A change sent or refused: kept, with the choice made, until it is saved
@@ -115,9 +116,7 @@ static void loaded(void *ctx, struct db_queue *dq)
         free(q->teams);
         q->teams = util_strdup(me->teams);
         const struct db_queue_row *was = selected(q);
-        char keep[37] = "";
-        if (was)
-            snprintf(keep, sizeof keep, "%s", was->id);
+        char *keep = was ? util_strdup(was->id) : NULL;   /* the row the cursor stays on, whole */
         int old_sel = q->list.sel, old_top = q->list.top;
         db_rows_free(&q->rows);
         q->rows = dq->rows;
@@ -130,6 +129,7 @@ static void loaded(void *ctx, struct db_queue *dq)
         q->loaded = q->rows.n;
         q->total = q->rows.n > 0 ? row_at(q, 0)->total : 0;
         keep_cursor(q, q->have ? db_queue_find(&q->rows, keep) : 0, q->have ? old_sel : 0, q->have ? old_top : 0);
+        free(keep);
         q->have = true;
     }
     db_queue_free(dq);
@@ -152,11 +152,10 @@ static void refreshed(void *ctx, struct db_rows *rows, const char *err)
     q->refreshing = false;
     if (!err) {
         const struct db_queue_row *was = selected(q);
-        char keep[37] = "";
-        if (was)
-            snprintf(keep, sizeof keep, "%s", was->id);
+        char *keep = was ? util_strdup(was->id) : NULL;   /* the row the cursor stays on, whole */
         int old_sel = q->list.sel, old_top = q->list.top;
         int now = db_queue_merge(&q->rows, rows, (const char *const *)q->asked, q->nasked, keep);
+        free(keep);
         keep_cursor(q, now, old_sel, old_top);
         if (q->last.diff_pending)
             explain_conflict(q);
@@ -278,12 +277,12 @@ static const char *left_text(const struct db_queue_row *r, char *buf, size_t len
 {
     int64_t left;
     if (state_of(r, &left) == DB_QUEUE_NO_DEADLINE) {
-        snprintf(buf, len, "-");
+        util_format(buf, len, "-");
         return buf;
     }
     char span[32];
     sla_span_text(left, span, sizeof span);
-    snprintf(buf, len, "%s%s", left < 0 ? "-" : "", span);
+    util_format(buf, len, "%s%s", left < 0 ? "-" : "", span);
     return buf;
 }
 
@@ -307,7 +306,7 @@ static const char *cell(void *ctx, int row, int col, enum tui_role *role)
     case 1: return left_text(r, buf, sizeof buf);
     case 2: return r->reference;
     case 3:
-        snprintf(buf, sizeof buf, "%s", strcmp(r->status, "waiting_customer") == 0 ? "waiting" : r->status);
+        util_format(buf, sizeof buf, "%s", strcmp(r->status, "waiting_customer") == 0 ? "waiting" : r->status);
         return buf;
     case 4: return r->customer;
     case 5:
@@ -333,7 +332,7 @@ static char *summary(const struct queue *q)
                       : *q->teams ? "Team queue" : "Queue of every team";
     char scope[200] = "";
     if (!q->f.mine && !*q->f.team && *q->teams)
-        snprintf(scope, sizeof scope, " (%s, and complaints with no team)", q->teams);
+        util_format(scope, sizeof scope, " (%s, and complaints with no team)", q->teams);
     struct util_buf b = {0};
     util_buf_printf(&b, "%s%s: %d open, %d BREACHED, %d AT RISK (less than %d%% of the time left).", whose, scope,
                     q->rows.n, breached, risk, app_conf()->queue_at_risk_percent);
@@ -360,10 +359,8 @@ static char *filters_line(const struct queue *q)
 /* Stored words as people read them: waiting_customer, walk_in. */
 static const char *words(const char *stored, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s", stored);
-    for (char *p = buf; *p; p++)
-        *p = *p == '_' ? ' ' : *p;
-    return buf;
+    util_format(buf, len, "%s", stored);
+    return tui_text_words(buf);
 }
 
 /* Everything about the selected complaint, whole: the columns may be cut. */
@@ -410,8 +407,12 @@ static void queue_draw(void *st, struct tui_rect b)
     char *d = r ? detail(r) : util_strdup(q->rows.n ? "" : "Nothing here: no open complaint matches.");
     /* The list keeps its header and two rows on the smallest screens. */
     int dh = tui_wrap_count(d, b.w - 1), room = bottom - y - 3;
-    dh = dh > 5 ? 5 : dh;
-    dh = dh > room ? room : dh < 1 ? 1 : dh;
+    if (dh > 5)
+        dh = 5;
+    if (dh > room)
+        dh = room;   /* no room: nothing drawn */
+    else if (dh < 1)
+        dh = 1;
     int nh = q->notice ? tui_wrap_count(q->notice, b.w - 1) : 0;
     nh = nh > 4 ? 4 : nh;
     if (bottom - dh - nh - y < 3)
@@ -492,11 +493,11 @@ static void written(void *ctx, bool conflict, const char *err)
                         db_queue_next_severity(q->last.seen.severity));
     }
     /* The notification comes too; asking now shows the answer at once. */
-    char id[37];
-    snprintf(id, sizeof id, "%s", q->last.seen.id);
+    char *id = util_strdup(q->last.seen.id);   /* whole, and kept past attempt_clear */
     if (!conflict && !err)
         attempt_clear(&q->last);
     heard(q, id);
+    free(id);
     tui_invalidate();
 }
 
@@ -537,10 +538,13 @@ static void on_assign(void *ctx, int index)
             continue;
         if (n++ != index)
             continue;
+        if (team && util_format_fits(q->last.team, sizeof q->last.team, "%s", c->key) < 0) {
+            tui_message(TUI_ROLE_WARN, "The team's name is longer than a team's can be: nothing was assigned.");
+            return;
+        }
         free(q->last.to);
         if (team) {
             q->last.owner = 0;
-            snprintf(q->last.team, sizeof q->last.team, "%s", c->key);
             q->last.to = util_asprintf("the %s team", c->label);
         } else {
             q->last.owner = strtoll(c->key, NULL, 10);

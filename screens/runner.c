@@ -33,8 +33,8 @@ static void recorded(void *ctx, const char *err)
 {
     struct runner *r = ctx;
     if (err) {
-        snprintf(r->notice, sizeof r->notice, "Not recorded yet (%.*s); it is sent again when you answer.",
-                 (int)strcspn(err, "\n"), err);
+        util_format(r->notice, sizeof r->notice, "Not recorded yet (%.*s); it is sent again when you answer.",
+                    (int)strcspn(err, "\n"), err);
         tui_invalidate();
     }
 }
@@ -60,7 +60,7 @@ static void *runner_open(void *arg)
     if (!id || strlen(id) != 36)
         return NULL;
     struct runner *r = util_calloc(1, sizeof *r);
-    snprintf(r->complaint_id, sizeof r->complaint_id, "%s", id);
+    memcpy(r->complaint_id, id, sizeof r->complaint_id);   /* 36 characters and the end, checked above */
     tui_field_init(&r->text, 1000);
     tui_list_set_count(&r->options, 0);
     db_script_for_complaint(app_db(), r->complaint_id, fitted, r);
@@ -92,7 +92,7 @@ static int draw_text(int y, struct tui_rect b, int x, enum tui_role role, const 
         max_lines = b.y + b.h - y;
     char keys[32], more[96];
     tui_keymap_keys_for("runner", TUI_ACT_READ_OUT, keys, sizeof keys);
-    snprintf(more, sizeof more, "... %s shows the whole text", keys);
+    util_format(more, sizeof more, "... %s shows the whole text", keys);
     struct tui_rect r = {y, x, max_lines, b.x + b.w - x - 1};
     return y + tui_put_excerpt(r, role, raw, more, false);
 }
@@ -105,7 +105,7 @@ static const char *option_cell(void *ctx, int row, int col, enum tui_role *role)
     const struct script_step *st = script_run_step(&r->run);
     static char buf[400];
     char *label = script_expand(st->options[row].label, &r->fit->vars);
-    snprintf(buf, sizeof buf, "%d  %s", row + 1, label);
+    util_format(buf, sizeof buf, "%d  %s", row + 1, label);
     free(label);
     return buf;
 }
@@ -116,18 +116,18 @@ static void step_hint(const struct script_step *st, char *out, size_t len)
     char ok[32], skip[32];
     tui_key_hint("runner", TUI_ACT_OPEN, ok, sizeof ok);
     if (st->kind == SCRIPT_END)
-        snprintf(out, len, "%s finishes the script.", ok);
+        util_format(out, len, "%s finishes the script.", ok);
     else if (st->action == SCRIPT_ACT_GOODWILL_CREDIT)
-        snprintf(out, len, "%s offers the credit.", ok);
+        util_format(out, len, "%s offers the credit.", ok);
     else if (st->action == SCRIPT_ACT_FOLLOW_UP)
-        snprintf(out, len, "%s books the follow-up.", ok);
+        util_format(out, len, "%s books the follow-up.", ok);
     else if (st->kind == SCRIPT_ACTION)
-        snprintf(out, len, "Do it, then %s confirms it is done.", ok);
+        util_format(out, len, "Do it, then %s confirms it is done.", ok);
     else if (st->kind == SCRIPT_CHECK)
-        snprintf(out, len, "%s confirms; %s skips with a reason.", ok,
-                 tui_key_hint("runner", TUI_ACT_SKIP, skip, sizeof skip));
+        util_format(out, len, "%s confirms; %s skips with a reason.", ok,
+                    tui_key_hint("runner", TUI_ACT_SKIP, skip, sizeof skip));
     else
-        snprintf(out, len, "Read it out, then %s.", ok);
+        util_format(out, len, "Read it out, then %s.", ok);
 }
 
 static void runner_draw(void *st_, struct tui_rect b)
@@ -139,29 +139,29 @@ static void runner_draw(void *st_, struct tui_rect b)
     }
     if (!r->fit->found) {
         char back[32], msg[120];
-        snprintf(msg, sizeof msg, "No recovery script fits this complaint. %s goes back.",
-                 tui_key_hint("runner", TUI_ACT_BACK, back, sizeof back));
+        util_format(msg, sizeof msg, "No recovery script fits this complaint. %s goes back.",
+                    tui_key_hint("runner", TUI_ACT_BACK, back, sizeof back));
         tui_put(b.y, b.x + 1, b.w - 1, TUI_ROLE_WARN, r->fit->error ? r->fit->error : msg);
         return;
     }
     char line[600];
     int y = b.y;
-    snprintf(line, sizeof line, "%s (version %d) for %s", r->fit->script.name, r->fit->script.version,
-             r->fit->vars.v[SV_REFERENCE] ? r->fit->vars.v[SV_REFERENCE] : "");
+    util_format(line, sizeof line, "%s (version %d) for %s", r->fit->script.name, r->fit->script.version,
+                r->fit->vars.v[SV_REFERENCE] ? r->fit->vars.v[SV_REFERENCE] : "");
     tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_TITLE, line);
     /* The customer's situation stays in view while running. */
-    snprintf(line, sizeof line, "%s%s%s%slanguage %s", r->fit->sit.vulnerable ? "[VULNERABLE] " : "",
-             r->fit->sit.priority_services ? "[PRIORITY SERVICES] " : "",
-             r->fit->sit.non_digital ? "[NON-DIGITAL] " : "", r->fit->sit.event ? "[ACTIVE EVENT] " : "",
-             r->fit->sit.language ? r->fit->sit.language : "?");
+    util_format(line, sizeof line, "%s%s%s%slanguage %s", r->fit->sit.vulnerable ? "[VULNERABLE] " : "",
+                r->fit->sit.priority_services ? "[PRIORITY SERVICES] " : "",
+                r->fit->sit.non_digital ? "[NON-DIGITAL] " : "", r->fit->sit.event ? "[ACTIVE EVENT] " : "",
+                r->fit->sit.language ? r->fit->sit.language : "?");
     tui_put(y++, b.x + 1, b.w - 1, r->fit->sit.vulnerable || r->fit->sit.event ? TUI_ROLE_WARN : TUI_ROLE_DIM,
             line);
     y++;
     const struct script_step *st = script_run_step(&r->run);
     if (!st) {
         char back[32];
-        snprintf(line, sizeof line, "The script is finished. %s goes back to the complaint.",
-                 tui_key_hint("runner", TUI_ACT_BACK, back, sizeof back));
+        util_format(line, sizeof line, "The script is finished. %s goes back to the complaint.",
+                    tui_key_hint("runner", TUI_ACT_BACK, back, sizeof back));
         tui_put(y, b.x + 1, b.w - 1, TUI_ROLE_OK, line);
         return;
     }
@@ -201,9 +201,9 @@ static void runner_draw(void *st_, struct tui_rect b)
             const struct script_step *s = &r->fit->script.steps[r->run.path[i]];
             const struct script_given *g = script_run_given(&r->run, r->run.path[i]);
             const char *label = g && g->answer ? script_option_label(s, g->answer) : NULL;
-            snprintf(line, sizeof line, "%-6s %s: %s%s", kind_word(s->kind), s->key,
-                     g && g->skipped ? "skipped - " : "",
-                     g && g->skipped ? g->skipped : label ? label : g && g->answer ? g->answer : "");
+            util_format(line, sizeof line, "%-6s %s: %s%s", kind_word(s->kind), s->key,
+                        g && g->skipped ? "skipped - " : "",
+                        g && g->skipped ? g->skipped : label ? label : g && g->answer ? g->answer : "");
             tui_put(y++, b.x + 1, b.w - 1, TUI_ROLE_DIM, line);
         }
     }
@@ -232,7 +232,7 @@ static void answer(struct runner *r, const char *value)
     int index = r->run.current;
     int rc = script_run_answer(&r->run, value);
     if (rc != SCRIPT_OK) {
-        snprintf(r->notice, sizeof r->notice, "%s", script_result_text(rc));
+        util_format(r->notice, sizeof r->notice, "%s", script_result_text(rc));
         return;
     }
     r->notice[0] = '\0';
@@ -244,7 +244,7 @@ static void credit_done(void *ctx, const char *status, const char *err)
     struct runner *r = ctx;
     r->busy = false;
     if (err) {
-        snprintf(r->notice, sizeof r->notice, "Credit not made: %.*s", (int)strcspn(err, "\n"), err);
+        util_format(r->notice, sizeof r->notice, "Credit not made: %.*s", (int)strcspn(err, "\n"), err);
         tui_invalidate();
         return;
     }
@@ -265,11 +265,11 @@ static void on_credit_amount(void *ctx, int choice, const char *text)
     struct runner *r = ctx;
     int64_t v;
     if (db_region_money_parse(db_region(), text, &v) < 0 || v <= 0) {
-        snprintf(r->notice, sizeof r->notice, "\"%s\" is not an amount (e.g. 25 or 25.50)", text);
+        util_format(r->notice, sizeof r->notice, "\"%s\" is not an amount (e.g. 25 or 25.50)", text);
         return;
     }
     char amount[32];
-    snprintf(amount, sizeof amount, "%lld.%02lld", (long long)(v / 100), (long long)(v % 100));
+    util_format(amount, sizeof amount, "%lld.%02lld", (long long)(v / 100), (long long)(v % 100));
     const struct script_step *st = script_run_step(&r->run);
     if (!st)
         return;
@@ -284,7 +284,7 @@ static void follow_up_done(void *ctx, const char *err)
     struct runner *r = ctx;
     r->busy = false;
     if (err) {
-        snprintf(r->notice, sizeof r->notice, "Follow-up not booked: %.*s", (int)strcspn(err, "\n"), err);
+        util_format(r->notice, sizeof r->notice, "Follow-up not booked: %.*s", (int)strcspn(err, "\n"), err);
         tui_invalidate();
         return;
     }
@@ -300,7 +300,7 @@ static void on_skip_reason(void *ctx, int choice, const char *text)
     int index = r->run.current;
     int rc = script_run_skip(&r->run, text);
     if (rc != SCRIPT_OK) {
-        snprintf(r->notice, sizeof r->notice, "%s", script_result_text(rc));
+        util_format(r->notice, sizeof r->notice, "%s", script_result_text(rc));
         return;
     }
     r->notice[0] = '\0';
@@ -312,7 +312,7 @@ static void on_end_reason(void *ctx, int choice, const char *text)
     (void)choice;
     struct runner *r = ctx;
     char outcome[600];
-    snprintf(outcome, sizeof outcome, "ended early: %s", text);
+    util_format(outcome, sizeof outcome, "ended early: %s", text);
     db_script_run_finish(app_db(), r->run_id, outcome, recorded, r);
     tui_message(TUI_ROLE_NORMAL, "Script ended early; the reason is recorded.");
     tui_pop();   /* r is freed; the finish is already queued */
@@ -322,7 +322,7 @@ static enum scr_result offer_credit(struct runner *r, const struct script_step *
 {
     char suggested[32] = "";
     if (st->amount_pence > 0)
-        snprintf(suggested, sizeof suggested, "%lld.%02lld", st->amount_pence / 100, st->amount_pence % 100);
+        util_format(suggested, sizeof suggested, "%lld.%02lld", st->amount_pence / 100, st->amount_pence % 100);
     /* The script's suggestion is filled in for the agent to accept or change. */
     struct prompt_spec p = {.title = "Goodwill credit",
                             .question = "Within your authority it is applied at once; above it a supervisor decides.",
@@ -377,7 +377,7 @@ static enum scr_result runner_action(void *st_, enum tui_action a)
         return st ? act(r, st) : SCR_CLOSE;
     case TUI_ACT_STEP_BACK: {
         int rc = script_run_back(&r->run);
-        snprintf(r->notice, sizeof r->notice, "%s", rc == SCRIPT_OK ? "" : script_result_text(rc));
+        util_format(r->notice, sizeof r->notice, "%s", rc == SCRIPT_OK ? "" : script_result_text(rc));
         st = script_run_step(&r->run);
         tui_list_set_count(&r->options, st ? st->noptions : 0);
         return SCR_REDRAW;

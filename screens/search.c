@@ -20,6 +20,7 @@ struct search {
     struct db_search_result *res;   /* what the list shows; NULL before the first answer */
     enum focus focus;
     bool searching;                 /* a search is queued or in flight */
+    bool fetching;                  /* the next rows of the shown search are on their way */
     char hint[256];                 /* why the text cannot be searched, or the last error */
     bool hint_is_error;
     char shown_for[256];            /* the text the current results answer */
@@ -43,14 +44,82 @@ static const char *segment_label(const char *code)
     return code;
 }
 
+/* Rows a fetch asks for: what the list shows (its height at the last draw;
+ * 19 at 80x24 before the first). A search answers with that much, and the
+ * next page follows when the agent stops typing for PREFETCH_MS, so it is
+ * there when they scroll; the rest comes a page at a time as they do. A far
+ * database pays for every row sent, and most searches are superseded by
+ * the next key before anyone looks past the first page. ui.search_limit
+ * caps a fetch. */
+#define PREFETCH_MS 150
+#define FLAGS_WIDTH 12   /* the flags column: wider flags show as letters */
+static int page_rows(const struct search *s)
+{
+    int page = s->list.page > 0 ? s->list.page : 19;
+    return page < app_conf()->search_limit ? page : app_conf()->search_limit;
+}
+
+static void on_results(void *ctx, struct db_search_result *r);
+
+/* The rows after the ones held, while the agent is within a page of their
+ * end: scrolling never waits for them but at the very end. */
+static void fetch_more(struct search *s)
+{
+    if (!s->res || !s->res->more || s->fetching || s->searching || s->list.sel < s->res->count - page_rows(s))
+        return;
+    s->fetching = true;
+    db_search_page(app_db(), s->shown_for, s->res->count, page_rows(s), 0, on_results, s);
+}
+
+static bool long_flags(const struct db_search_hit *h, int from, int to)
+{
+    for (int i = from; i < to; i++)
+        if ((int)strlen(h[i].flags) > FLAGS_WIDTH)
+            return true;
+    return false;
+}
+
+static enum tui_role result_line(const struct search *s, char *line, size_t len);
+
+/* More rows of the shown search: drawn only when the agent can see a
+ * difference (rows in view, the line above, the flags' form), so a page
+ * fetched ahead costs the terminal nothing. */
+static void on_page(struct search *s, struct db_search_result *r)
+{
+    s->fetching = false;
+    if (r->error) {
+        util_format(s->hint, sizeof s->hint, "%s", r->error);
+        s->hint_is_error = true;
+        tui_invalidate();
+    } else if (s->res && strcmp(s->pending_for, s->shown_for) == 0) {
+        char before[320], after[320];
+        result_line(s, before, sizeof before);
+        int old = s->res->count;
+        db_search_result_append(s->res, r);
+        tui_list_set_count(&s->list, s->res->count);
+        result_line(s, after, sizeof after);
+        if (s->list.top + s->list.page > old || strcmp(before, after) != 0 ||
+            (!s->short_flags && long_flags(s->res->hits, old, s->res->count)))
+            tui_invalidate();
+        fetch_more(s);
+    }
+    db_search_result_free(r);
+    free(r);
+}
+
 static void on_results(void *ctx, struct db_search_result *r)
 {
     struct search *s = ctx;
+    if (r->offset > 0) {
+        on_page(s, r);
+        return;
+    }
     s->searching = false;
+    s->fetching = false;
     if (r->error) {
         /* Keep what the agent already has on screen: a lost connection must
          * not blank the list they are reading. */
-        snprintf(s->hint, sizeof s->hint, "%s", r->error);
+        util_format(s->hint, sizeof s->hint, "%s", r->error);
         s->hint_is_error = true;
         db_search_result_free(r);
         free(r);
@@ -62,12 +131,16 @@ static void on_results(void *ctx, struct db_search_result *r)
         free(s->res);
     }
     s->res = r;
-    snprintf(s->shown_for, sizeof s->shown_for, "%s", s->pending_for);
+    util_format(s->shown_for, sizeof s->shown_for, "%s", s->pending_for);
     tui_list_set_count(&s->list, r->count);
     s->list.sel = r->count ? 0 : -1;
     s->list.top = 0;
     s->hint[0] = '\0';
     s->hint_is_error = false;
+    if (r->more) {
+        s->fetching = true;
+        db_search_page(app_db(), s->shown_for, r->count, page_rows(s), PREFETCH_MS, on_results, s);
+    }
     tui_invalidate();
 }
 
@@ -92,8 +165,9 @@ static void start_search(struct search *s)
     }
     s->hint[0] = '\0';
     s->searching = true;
-    snprintf(s->pending_for, sizeof s->pending_for, "%s", text);
-    db_search_start(db, text, app_conf()->search_limit, app_conf()->search_delay_ms, on_results, s);
+    s->fetching = false;
+    util_format(s->pending_for, sizeof s->pending_for, "%s", text);
+    db_search_start(db, text, page_rows(s), app_conf()->search_delay_ms, on_results, s);
 }
 
 static void *search_open(void *arg)
@@ -129,7 +203,7 @@ enum col { COL_ACCOUNT, COL_NAME, COL_ADDRESS, COL_POSTCODE, COL_SEGMENT, COL_FL
  * every column to a single character. */
 static const struct tui_column wide_columns[] = {
     {"Account", 10, 0, false}, {"Name", 0, 3, false},     {"Address", 0, 2, false},
-    {"Postcode", 8, 0, false}, {"Segment", 11, 0, false}, {"Flags", 12, 0, false},
+    {"Postcode", 8, 0, false}, {"Segment", 11, 0, false}, {"Flags", FLAGS_WIDTH, 0, false},
 };
 static const enum col wide_map[] = {COL_ACCOUNT, COL_NAME, COL_ADDRESS, COL_POSTCODE, COL_SEGMENT, COL_FLAGS};
 static const struct tui_column narrow_columns[] = {
@@ -186,6 +260,38 @@ static const char *cell(void *ctx, int row, int col, enum tui_role *role)
     return NULL;
 }
 
+/* The line under the input: why the text cannot be searched, progress, or
+ * what was found. */
+static enum tui_role result_line(const struct search *s, char *line, size_t len)
+{
+    enum tui_role role = TUI_ROLE_HINT;
+    if (tui_field_notice(&s->input, line, len)) {
+        role = TUI_ROLE_WARN;
+    } else if (s->hint[0]) {
+        util_format(line, len, "%s", s->hint);
+        role = s->hint_is_error ? TUI_ROLE_ERROR : TUI_ROLE_HINT;
+    } else if (s->searching && db_state(app_db()) != DB_ONLINE) {
+        util_format(line, len, "Offline: the search runs as soon as the connection is back");
+        role = TUI_ROLE_WARN;
+    } else if (s->searching) {
+        util_format(line, len, "Searching...");
+    } else if (s->res && s->res->count == 0) {
+        util_format(line, len, "No customer matches \"%s\"", s->shown_for);
+        role = TUI_ROLE_WARN;
+    } else if (s->res) {
+        /* The true total, not the rows fetched ("27 customers" when 19
+         * fit); rows past it have all the words but one: shown, not
+         * counted (they come a page at a time). */
+        bool near = !s->res->total_capped && s->res->count > s->res->total;
+        util_format(line, len, "%s%d customer%s%s, best match first (%.0f ms)", s->res->total_capped ? "more than " : "",
+                 s->res->total, s->res->total == 1 && !s->res->total_capped ? "" : "s", near ? " + near matches" : "",
+                 s->res->elapsed_ms);
+    } else {
+        line[0] = '\0';
+    }
+    return role;
+}
+
 static void search_draw(void *st, struct tui_rect b)
 {
     struct search *s = st;
@@ -197,33 +303,7 @@ static void search_draw(void *st, struct tui_rect b)
         return;
 
     char line[320];
-    enum tui_role role = TUI_ROLE_HINT;
-    if (tui_field_notice(&s->input, line, sizeof line)) {
-        role = TUI_ROLE_WARN;
-    } else if (s->hint[0]) {
-        snprintf(line, sizeof line, "%s", s->hint);
-        role = s->hint_is_error ? TUI_ROLE_ERROR : TUI_ROLE_HINT;
-    } else if (s->searching && db_state(app_db()) != DB_ONLINE) {
-        snprintf(line, sizeof line, "Offline: the search runs as soon as the connection is back");
-        role = TUI_ROLE_WARN;
-    } else if (s->searching) {
-        snprintf(line, sizeof line, "Searching...");
-    } else if (s->res && s->res->count == 0) {
-        snprintf(line, sizeof line, "No customer matches \"%s\"", s->shown_for);
-        role = TUI_ROLE_WARN;
-    } else if (s->res) {
-        /* The true total, not the rows fetched ("27 customers" when 19
-         * fit); rows past it have all the words but one. */
-        int near = s->res->total_capped ? 0 : s->res->count - s->res->total;
-        char more[48] = "";
-        if (near > 0)
-            snprintf(more, sizeof more, " + %d near match%s", near, near == 1 ? "" : "es");
-        snprintf(line, sizeof line, "%s%d customer%s%s, best match first (%.0f ms)",
-                 s->res->total_capped ? "more than " : "", s->res->total,
-                 s->res->total == 1 && !s->res->total_capped ? "" : "s", more, s->res->elapsed_ms);
-    } else {
-        line[0] = '\0';
-    }
+    enum tui_role role = result_line(s, line, sizeof line);
     tui_fill(b.y + 1, b.x, b.w, TUI_ROLE_NORMAL);
     tui_put(b.y + 1, b.x, b.w, role, line);
     if (b.h < 3 || !s->res)
@@ -330,6 +410,7 @@ static enum scr_result search_action(void *st, enum tui_action a)
     }
     if (tui_list_action(&s->list, a)) {
         s->focus = FOCUS_LIST;
+        fetch_more(s);
         return SCR_REDRAW;
     }
     return SCR_UNHANDLED;

@@ -28,7 +28,7 @@ void scr_textview_push(const char *title, const char *text)
 
 static void free_lines(struct textview *t)
 {
-    for (int i = 0; i < t->nlines; i++)
+    for (int i = 0; t->lines && i < t->nlines; i++)
         free(t->lines[i]);
     free(t->lines);
     t->lines = NULL;
@@ -93,8 +93,8 @@ static void textview_draw(void *st, struct tui_rect b)
         tui_put(b.y + 1 + i, b.x + 1, b.w - 2, TUI_ROLE_NORMAL, t->lines[t->top + i]);
     if (t->nlines > t->page) {
         char more[64];
-        snprintf(more, sizeof more, " %d-%d of %d lines ", t->top + 1,
-                 t->top + t->page < t->nlines ? t->top + t->page : t->nlines, t->nlines);
+        util_format(more, sizeof more, " %d-%d of %d lines ", t->top + 1,
+                    t->top + t->page < t->nlines ? t->top + t->page : t->nlines, t->nlines);
         tui_put_right(b.y, b.x, b.w - 1, TUI_ROLE_DIM, more);
     }
 }

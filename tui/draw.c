@@ -73,8 +73,10 @@ void tui_draw_setup(bool active, bool ascii, bool color)
     for (int r = 0; r < TUI_ROLE__COUNT; r++) {
         short fg = color_theme[r].fg, bg = color_theme[r].bg;
         if (!defaults) { /* no "terminal's own colour": assume light on dark */
-            fg = fg < 0 ? COLOR_WHITE : fg;
-            bg = bg < 0 ? COLOR_BLACK : bg;
+            if (fg < 0)
+                fg = COLOR_WHITE;
+            if (bg < 0)
+                bg = COLOR_BLACK;
         }
         init_pair((short)(r + 1), fg, bg);
     }
@@ -87,8 +89,12 @@ static attr_t role_attr(enum tui_role role)
 {
     if ((unsigned)role >= TUI_ROLE__COUNT)
         role = TUI_ROLE_NORMAL;
-    if (color_mode)
+    /* Normal text is the terminal's own colours: pair 0, not a pair of the
+     * same colours, which curses would switch off after every update. */
+    if (color_mode && role != TUI_ROLE_NORMAL)
         return color_theme[role].attr | (attr_t)COLOR_PAIR(role + 1);
+    if (color_mode)
+        return A_NORMAL;
     return mono_theme[role];
 }
 

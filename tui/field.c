@@ -143,12 +143,12 @@ const char *tui_field_notice(const struct tui_field *f, char *buf, size_t len)
         return NULL;
     buf[0] = '\0';
     if (f->left_out_full)
-        snprintf(buf, len, "Full: %zu bytes at most; %u character%s left out.", max_bytes(f), f->left_out_full,
-                 f->left_out_full == 1 ? " was" : "s were");
+        util_format(buf, len, "Full: %zu bytes at most; %u character%s left out.", max_bytes(f), f->left_out_full,
+                    f->left_out_full == 1 ? " was" : "s were");
     if (f->left_out_controls) {
         size_t n = strlen(buf);
-        snprintf(buf + n, len - n, "%s%u control character%s in the pasted text left out (not text).", n ? " " : "",
-                 f->left_out_controls, f->left_out_controls == 1 ? "" : "s");
+        util_format(buf + n, len - n, "%s%u control character%s in the pasted text left out (not text).", n ? " " : "",
+                    f->left_out_controls, f->left_out_controls == 1 ? "" : "s");
     }
     return buf[0] ? buf : NULL;
 }
@@ -237,7 +237,6 @@ void tui_field_draw(struct tui_field *f, int y, int x, int w, bool focused)
 {
     if (w <= 0)
         return;
-    tui_fill(y, x, w, TUI_ROLE_INPUT);
     bool ascii = tui_ascii();
     /* One pass to find the cursor's column, in shown (sanitised) columns. */
     int total = 0, curcol = -1;
@@ -295,7 +294,13 @@ void tui_field_draw(struct tui_field *f, int y, int x, int w, bool focused)
         if (col >= f->scroll + w)
             break;
     }
-    tui_put(y, x, w, TUI_ROLE_INPUT, b.data);
+    /* The text in the terminal's own attributes, the room left underlined:
+     * the field still shows where it is and how wide (on a vt100 and
+     * without colour too), and a character typed costs the character alone
+     * (curses ends every update with the attributes off, so text in an
+     * attribute would cost switching it on and off again around each key). */
+    int used = tui_put(y, x, w, TUI_ROLE_NORMAL, b.data);
+    tui_fill(y, x + used, w - used, TUI_ROLE_INPUT);
     util_buf_free(&b);
     if (focused)
         tui_set_cursor(y, x + curcol - f->scroll);

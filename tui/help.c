@@ -229,8 +229,10 @@ static void help_draw(void *st, struct tui_rect body)
     /* Say there is more, and how it closes, on the bottom border. */
     bool more = h->top + h->inner < h->n;
     char note[64];
-    snprintf(note, sizeof note, " %s%s ", more ? tui_glyph("down") : h->top > 0 ? tui_glyph("up") : "",
-             more ? " more, any other key closes" : h->top > 0 ? " back up, any other key closes" : "any key closes");
+    util_format(note, sizeof note, " %s%s ", more ? tui_glyph("down") : h->top > 0 ? tui_glyph("up") : "",
+                more            ? " more, any other key closes"
+                : h->top > 0    ? " back up, any other key closes"
+                                : "any key closes");
     tui_put_right(r.y + r.h - 1, r.x + 2, r.w - 4, TUI_ROLE_BORDER, note);
 }
 

@@ -157,16 +157,13 @@ static int paste_next(struct tui_input *in, long long now)
         if (!in->len)
             return -1;
         if (in->buf[0] == ESC) {
-            size_t m = in->len < 6 ? in->len : 6;
+            size_t whole = sizeof end - 1, m = in->len < whole ? in->len : whole;
             if (memcmp(in->buf, end, m) == 0) {
-                if (m == 6) {
-                    consume(in, 6);
-                    in->paste = false;
-                    return -2; /* back to keys */
-                }
-                if (!timed_out(in, now, PASTE_HOLD_MS))
+                if (m < whole && !timed_out(in, now, PASTE_HOLD_MS))
                     return -1;
-                consume(in, m); /* half a marker and nothing more: the paste is over */
+                /* The marker, or half a marker and nothing more: the paste
+                 * is over, back to keys. */
+                consume(in, m);
                 in->paste = false;
                 return -2;
             }
@@ -252,7 +249,7 @@ static int csi(struct tui_input *in, long long now)
     int p[2] = {-1, -1}, np = 0;
     while (i < in->len && in->buf[i] >= 0x30 && in->buf[i] <= 0x3F) {
         unsigned char c = in->buf[i];
-        if (c >= '0' && c <= '9') {
+        if (c <= '9') {   /* the loop takes 0x30 ('0') and up */
             if (np < 2) {
                 p[np] = (p[np] < 0 ? 0 : p[np]) * 10 + (c - '0');
                 if (p[np] > 100000)

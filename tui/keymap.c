@@ -104,22 +104,22 @@ const char *tui_key_name(int key, char *buf, size_t len)
     key = tui_key_normalize(key);
     for (size_t i = 0; i < COUNT(named_keys); i++) {
         if (named_keys[i].key == key) {
-            snprintf(buf, len, "%s", named_keys[i].name);
+            util_format(buf, len, "%s", named_keys[i].name);
             return buf;
         }
     }
     if (key >= 1 && key < 32) {
-        snprintf(buf, len, "C-%c", key < 27 ? 'a' + key - 1 : '@' + key);
+        util_format(buf, len, "C-%c", key < 27 ? 'a' + key - 1 : '@' + key);
     } else if (key >= FN(KEY_F(1)) && key <= FN(KEY_F(12))) {
-        snprintf(buf, len, "F%d", key - FN(KEY_F0));
+        util_format(buf, len, "F%d", key - FN(KEY_F0));
     } else if (TUI_KEY_IS_FN(key)) {
-        snprintf(buf, len, "Key-%d", key - TUI_KEY_FN);
+        util_format(buf, len, "Key-%d", key - TUI_KEY_FN);
     } else if (key > 32 && key <= 0x10FFFF) {
         char enc[5] = {0};
         tui_utf8_encode((uint32_t)key, enc);
-        snprintf(buf, len, "%s", enc);
+        util_format(buf, len, "%s", enc);
     } else {
-        snprintf(buf, len, "Key-%d", key);
+        util_format(buf, len, "Key-%d", key);
     }
     return buf;
 }

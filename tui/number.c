@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "careline/keymap.h"
+#include "careline/util.h"
 
 #define FN(code) (TUI_KEY_FN + (code))
 #define CTRL(c) ((c) - 'a' + 1)
@@ -26,7 +27,7 @@ void tui_number_clear(struct tui_number *n)
 void tui_number_set(struct tui_number *n, int v)
 {
     n->declined = false;
-    snprintf(n->text, sizeof n->text, "%d", v < 0 ? 0 : v > 999 ? 999 : v);
+    util_format(n->text, sizeof n->text, "%d", v < 0 ? 0 : v > 999 ? 999 : v);
 }
 
 enum tui_number_state tui_number_value(const struct tui_number *n, int *value)
@@ -35,10 +36,11 @@ enum tui_number_state tui_number_value(const struct tui_number *n, int *value)
         return TUI_NUMBER_DECLINED;
     if (!n->text[0])
         return TUI_NUMBER_EMPTY;
-    int v = atoi(n->text);
+    int v = 0;
+    bool whole = util_parse_int(n->text, &v) == 0;   /* digits only, but perhaps too many */
     if (value)
         *value = v;
-    return v < n->min || v > n->max ? TUI_NUMBER_OUT_OF_RANGE : TUI_NUMBER_OK;
+    return !whole || v < n->min || v > n->max ? TUI_NUMBER_OUT_OF_RANGE : TUI_NUMBER_OK;
 }
 
 bool tui_number_key(struct tui_number *n, int key, bool *changed)
@@ -132,11 +134,11 @@ const char *tui_number_problem(const struct tui_number *n, char *buf, size_t len
         if (len)
             buf[0] = '\0';
         if (n->left_out)
-            snprintf(buf, len, "digits only: %u pasted character%s left out", n->left_out,
-                     n->left_out == 1 ? "" : "s");
+            util_format(buf, len, "digits only: %u pasted character%s left out", n->left_out,
+                        n->left_out == 1 ? "" : "s");
         return buf;
     }
-    snprintf(buf, len, "%s is out of range: type %d to %d%s", n->text, n->min, n->max,
-             n->can_decline ? ", d for declined" : "");
+    util_format(buf, len, "%s is out of range: type %d to %d%s", n->text, n->min, n->max,
+                n->can_decline ? ", d for declined" : "");
     return buf;
 }

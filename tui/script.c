@@ -50,7 +50,7 @@ static int script_fail(int code, int line, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     char reason[512];
-    vsnprintf(reason, sizeof reason, fmt, ap);
+    util_vformat(reason, sizeof reason, fmt, ap);
     va_end(ap);
     fprintf(stderr, "%s:%d: %s\n", tui_term_script_path(), line, reason);
     tui_term_error("%s:%d: %s", tui_term_script_path(), line, reason);
@@ -105,7 +105,7 @@ static void screen_row(int y, int cols, cchar_t *cells, struct util_buf *line)
 
 /* Write what is on the (virtual) terminal: read back from curscr after
  * doupdate(), so the dump is what a terminal would show, status line too. */
-static void dump_screen(FILE *f)
+static int dump_screen(FILE *f)
 {
     int rows = LINES, cols = COLS, cy, cx;
     /* curscr's cursor is where curses believes the terminal's cursor is:
@@ -119,25 +119,37 @@ static void dump_screen(FILE *f)
         fprintf(f, "%s\n", line.data);
     }
     fputs("--\n", f);
-    fflush(f);
     util_buf_free(&line);
     free(cells);
+    return fflush(f) == 0 && !ferror(f) ? 0 : -1;   /* a test reads the dump: a lost one is a failure */
 }
 
 /* ":dump [FILE]" */
 static int script_dump(const char *rest, int lineno)
 {
     tui_shell_paint();
-    if (!*rest) {
-        dump_screen(stdout);
-        return 0;
-    }
+    if (!*rest)
+        return dump_screen(stdout) == 0 ? 0
+                                        : script_fail(SCRIPT_ERROR, lineno, ":dump: cannot write the screen out");
     FILE *f = fopen(rest, "w");
     if (!f)
         return script_fail(SCRIPT_ERROR, lineno, ":dump: %s: %s", rest, strerror(errno));
-    dump_screen(f);
-    fclose(f);
+    int rc = dump_screen(f);
+    if (fclose(f) != 0 || rc < 0)
+        return script_fail(SCRIPT_ERROR, lineno, ":dump: %s: cannot write the screen to it", rest);
     return 0;
+}
+
+/* "ROWS COLS": two whole numbers and nothing else. 0 or -1. */
+static int size_pair(const char *text, int *rows, int *cols)
+{
+    char *copy = util_strdup(text), *save = NULL;
+    const char *a = strtok_r(copy, " \t", &save), *b = strtok_r(NULL, " \t", &save);
+    int rc = a && b && !strtok_r(NULL, " \t", &save) && util_parse_int(a, rows) == 0 && util_parse_int(b, cols) == 0
+                 ? 0
+                 : -1;
+    free(copy);
+    return rc;
 }
 
 /* A line starting with ':'. */
@@ -161,8 +173,7 @@ static int script_command(char *cmd, int lineno)
         return script_dump(rest, lineno);
     if (cl == 6 && strncmp(cmd, "resize", 6) == 0) {
         int r, c;
-        char extra;
-        if (sscanf(rest, "%d %d %c", &r, &c, &extra) != 2 || r < 1 || c < 1 || r > 1000 || c > 1000)
+        if (size_pair(rest, &r, &c) < 0 || r < 1 || c < 1 || r > 1000 || c > 1000)
             return script_fail(SCRIPT_ERROR, lineno, ":resize needs ROWS COLS (1..1000), got \"%s\"", rest);
         tui_term_resize(r, c);
         return 0;

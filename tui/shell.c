@@ -191,7 +191,7 @@ void tui_shell_paint(void)
 
 /* ---- key dispatch ------------------------------------------------------------------ */
 
-static void apply(enum scr_result r, void *st)
+static void apply(enum scr_result r, const void *st)
 {
     switch (r) {
     case SCR_REDRAW:
@@ -309,7 +309,7 @@ static int wait_events(void)
     int held = tui_term_input_timeout();
     if (held >= 0 && (timeout < 0 || held < timeout))
         timeout = held;
-    int r = poll(fds, (nfds_t)(2 + nh), timeout);
+    int r = poll(fds, 2 + (nfds_t)nh, timeout);
     if (r < 0 && errno != EINTR) {
         tui_term_error("poll: %s", strerror(errno));
         return -1;

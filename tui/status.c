@@ -23,7 +23,7 @@ void tui_message(enum tui_role role, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     char buf[1024];
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    util_vformat(buf, sizeof buf, fmt, ap);
     va_end(ap);
     free(message);
     message = util_strdup(buf);
@@ -92,11 +92,11 @@ const char *tui_key_hint(const char *section, enum tui_action a, char *buf, size
     int key = tui_keymap_first_key(section, a, false);
     if (key < 0) {
         /* Unbound by the configuration: say which action wants a key. */
-        snprintf(buf, len, "[%s: no key]", tui_action_name(a));
+        util_format(buf, len, "[%s: no key]", tui_action_name(a));
         return buf;
     }
     char name[32];
-    snprintf(buf, len, "%s", tui_key_show(key, name, sizeof name));
+    util_format(buf, len, "%s", tui_key_show(key, name, sizeof name));
     return buf;
 }
 
@@ -165,13 +165,13 @@ static bool status_entry(struct status_ctx *c, enum tui_action a, char *kbuf, si
         const char *sa = tui_key_show(ka, n1, sizeof n1), *sb = tui_key_show(kb, n2, sizeof n2);
         /* "↑↓" when both are single glyphs, else "PgUp/PgDn". */
         bool glyphs = tui_text_width(sa) == 1 && tui_text_width(sb) == 1;
-        snprintf(kbuf, klen, "%s%s%s", sa, glyphs ? "" : "/", sb);
+        util_format(kbuf, klen, "%s%s%s", sa, glyphs ? "" : "/", sb);
         *label = pairs[p].label;
         return true;
     }
     if (k1 < 0)
         return false;
-    snprintf(kbuf, klen, "%s", tui_key_show(k1, n1, sizeof n1));
+    util_format(kbuf, klen, "%s", tui_key_show(k1, n1, sizeof n1));
     return true;
 }
 

@@ -54,7 +54,7 @@ void tui_term_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(T.err, sizeof T.err, fmt, ap);
+    util_vformat(T.err, sizeof T.err, fmt, ap);
     va_end(ap);
 }
 
@@ -158,7 +158,7 @@ void tui_term_trace_key(int key)
         return;
     char name[32];
     fprintf(T.trace, "key %.3f %s\n", now_ms(), tui_key_name(key, name, sizeof name));
-    fflush(T.trace);
+    (void)fflush(T.trace);   /* a trace line lost is no reason to stop */
 }
 
 /* ---- bracketed paste ------------------------------------------------------------- */
@@ -214,7 +214,9 @@ static void stderr_to_log(const char *path)
         fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return;
-    fflush(stderr);
+    /* What waits goes out before the switch; standard error has nowhere
+     * better to report that it could not. */
+    (void)fflush(stderr);
     T.saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
     if (T.saved_stderr < 0 || dup2(fd, STDERR_FILENO) < 0) {
         if (T.saved_stderr >= 0)
@@ -235,7 +237,7 @@ static void stderr_back(void)
 {
     if (T.saved_stderr < 0)
         return;
-    fflush(stderr);
+    (void)fflush(stderr);   /* as above, into the log */
     off_t end = lseek(STDERR_FILENO, 0, SEEK_END);
     if (dup2(T.saved_stderr, STDERR_FILENO) >= 0 && T.stderr_log && end > T.log_start)
         fprintf(stderr, "careline: messages written while the screen was up are in %s\n", T.stderr_log);
@@ -257,8 +259,10 @@ static void restore_at_exit(void)
 /* The locale of the drawing; true when it draws in ASCII. */
 static bool setup_locale(enum tui_ascii_pref pref)
 {
-    setlocale(LC_ALL, "");
-    setlocale(LC_NUMERIC, "C"); /* trace and config numbers use '.' whatever the locale */
+    /* A locale the system does not have leaves "C": not UTF-8, so drawn in
+     * ASCII (below). "C" itself is always there. */
+    (void)setlocale(LC_ALL, "");
+    (void)setlocale(LC_NUMERIC, "C"); /* trace and config numbers use '.' whatever the locale */
     bool utf8 = codeset_is_utf8();
     if (!utf8 && pref == TUI_ASCII_NO) {
         /* ascii = no: the terminal is known to be UTF-8 although the locale
@@ -372,19 +376,21 @@ static bool use_color(enum tui_theme_pref theme)
 /* Streams and the trace opened so far, closed again. */
 static void close_streams(void)
 {
+    /* The terminal is being given back: a failure here has nobody left to
+     * tell, and the script was only read. */
     if (T.in)
-        fclose(T.in);
+        (void)fclose(T.in);
     if (T.out)
-        fclose(T.out);
+        (void)fclose(T.out);
     T.in = T.out = NULL;
     if (T.script)
-        fclose(T.script);
+        (void)fclose(T.script);
     T.script = NULL;
     free(T.script_path);
     T.script_path = NULL;
     util_trace_to(NULL);
     if (T.trace)
-        fclose(T.trace);
+        (void)fclose(T.trace);   /* the trace's last lines: as for each line */
     T.trace = NULL;
 }
 
@@ -478,7 +484,7 @@ void tui_term_update(bool cursor, int y, int x)
     T.bytes += bytes;
     if (T.trace) {
         fprintf(T.trace, "paint %.3f %zu\n", now_ms(), bytes);
-        fflush(T.trace);
+        (void)fflush(T.trace);   /* as above */
     }
 }
 

@@ -187,16 +187,18 @@ void tui_textarea_draw(struct tui_textarea *t, struct tui_rect r, bool focused)
     if (line >= t->top + r.h)
         t->top = line - r.h + 1;
     for (int i = 0; i < r.h; i++) {
-        tui_fill(r.y + i, r.x, r.w, TUI_ROLE_INPUT);
-        int l = t->top + i;
-        if (l >= n)
-            continue;
-        size_t end = l + 1 < n ? starts[l + 1] : t->f.len;
-        while (end > starts[l] && (t->f.text[end - 1] == '\n'))
-            end--;
-        char *piece = util_strndup(t->f.text + starts[l], end - starts[l]);
-        tui_put(r.y + i, r.x, r.w, TUI_ROLE_INPUT, piece);
-        free(piece);
+        int l = t->top + i, used = 0;
+        if (l < n) {
+            size_t end = l + 1 < n ? starts[l + 1] : t->f.len;
+            while (end > starts[l] && (t->f.text[end - 1] == '\n'))
+                end--;
+            char *piece = util_strndup(t->f.text + starts[l], end - starts[l]);
+            /* As in a one-line field: the text plain, the room underlined,
+             * so a character typed costs only itself (tui/field.c). */
+            used = tui_put(r.y + i, r.x, r.w, TUI_ROLE_NORMAL, piece);
+            free(piece);
+        }
+        tui_fill(r.y + i, r.x + used, r.w - used, TUI_ROLE_INPUT);
     }
     if (focused)
         tui_set_cursor(r.y + line - t->top, r.x + (col < r.w ? col : r.w - 1));

@@ -380,3 +380,11 @@ int tui_text_wrap(const char *s, int width, char ***out)
         push_line(out, &n, s + start, len - start);
     return n;
 }
+
+char *tui_text_words(char *s)
+{
+    for (char *p = s; *p; p++)
+        if (*p == '_')
+            *p = ' ';
+    return s;
+}

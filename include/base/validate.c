@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "careline/util.h"
+
 static const char *const kind_names[] = {
 #define VALID_NAME(id, name) name,
     VALID_KINDS(VALID_NAME)
@@ -40,7 +42,7 @@ static pcre2_code *compile(const char *pattern, char *err, size_t errlen)
     if (!re) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(code, msg, sizeof msg);
-        snprintf(err, errlen, "%s at offset %zu", (const char *)msg, (size_t)off);
+        util_format(err, errlen, "%s at offset %zu", (const char *)msg, (size_t)off);
     }
     return re;
 }
@@ -123,7 +125,7 @@ static const char *after_country_code(const char *d)
 
 size_t valid_phone_nsn(const struct valid_phone_plan *pl, const char *s, char *out, size_t outlen)
 {
-    char digits[64];
+    char digits[64] = "";   /* zeroed: the analyzer cannot follow strncmp past the digits */
     size_t n = 0;
     bool plus = false;
     for (const char *p = s; *p; p++) {

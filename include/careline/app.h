@@ -19,7 +19,7 @@ struct db_conn *app_report_db(void);
  * "careline_approval", "careline_queue". A screen removes its handlers
  * when it closes. */
 void app_on_notify(const char *channel, void (*fn)(void *ctx, const char *payload), void *ctx);
-void app_off_notify(void *ctx);
+void app_off_notify(const void *ctx);
 /* LISTEN on channel (once per session, also after reconnects) and relay it
  * to the app_on_notify handlers. Notifications come from the primary. */
 void app_listen(const char *channel);

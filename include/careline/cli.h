@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "careline/app.h"
 #include "careline/db.h"
 
 struct cli_command {
@@ -64,8 +65,13 @@ void cli_print_commands(FILE *f);
  * one); NULL after saying why on stderr (exit APP_EXIT_NODB). */
 struct db_conn *cli_db(void);
 /* Bad usage of c: "careline NAME: reason", its forms and where to read
- * more on stderr; returns APP_EXIT_USAGE. */
-int cli_usage_error(const struct cli_command *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+ * more on stderr. */
+void cli_usage_print(const struct cli_command *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same as the command's exit code, APP_EXIT_USAGE: never 0, which the
+ * parsers' `if (rc) return rc;` count on. A macro, so that every file
+ * (and the static analyser, which looks at one file at a time) sees the
+ * value. */
+#define cli_usage_error(c, ...) (cli_usage_print((c), __VA_ARGS__), APP_EXIT_USAGE)
 
 /* A command without arguments that runs one job of the model on the
  * database (migrate, maintain): its exit code; a failure is printed as

@@ -55,6 +55,8 @@ struct db_intake {
     struct db_rows events;       /* struct db_intake_event */
     char *error;                 /* the database's or the decoder's sentence; the rest is empty */
 };
+/* The intake form's load prepared ahead of its first use. */
+void db_intake_prepare(struct db_conn *c);
 unsigned db_intake_load(struct db_conn *c, long long customer_id, void (*done)(void *ctx, struct db_intake *in),
                         void *ctx);
 void db_intake_free(struct db_intake *in);

@@ -17,6 +17,8 @@ void db_choices_free(struct db_choice *list, int n);
 
 /* The active wrap-up codes, in their order; done owns list (free with
  * db_choices_free). ctx is the owner for db_forget_owner. */
+/* The contact form's statements prepared ahead of their first use. */
+void db_contact_prepare(struct db_conn *c);
 unsigned db_wrapup_codes(struct db_conn *c, void (*done)(void *ctx, struct db_choice *list, int n, const char *err),
                          void *ctx);
 

@@ -84,9 +84,11 @@ struct db_cv_balance {
     char *month;
     int64_t balance;
 };
+/* A contact as the timeline lists it; its whole text (which may be a long
+ * e-mail) is fetched when it is opened: db_customer_contact_body(). */
 struct db_cv_contact {
     char *id, *started, *channel, *direction;
-    char *agent, *wrap_up, *subject, *summary, *body;   /* "" when none */
+    char *agent, *wrap_up, *subject, *summary;   /* "" when none */
 };
 struct db_cv_contact_count {
     int64_t count;
@@ -113,7 +115,9 @@ struct db_cv_follow_up {
     bool overdue;
 };
 
-#define DB_CV_CONTACT_PAGE 50
+/* Contacts fetched at a time: the timeline's rows at 80x24 and the next
+ * page, the rest as the agent scrolls (a far database pays per row). */
+#define DB_CV_CONTACT_PAGE 25
 
 struct db_customer_view {
     /* Part p decoded with its record above (CV_AUDIT writes, has none):
@@ -132,10 +136,21 @@ struct db_customer_view {
 
 /* The name of a part ("header", "bills"), as `careline view` prints it. */
 const char *db_cv_part_name(enum db_cv_part p);
+/* A part's SQL and its parameter count ($1 the customer id; the contacts
+ * also $2 offset, $3 page): for the bench to send the same with libpq alone. */
+const char *db_cv_part_sql(enum db_cv_part p, int *nparams);
 
 /* Fetch the whole view of customer_id in one round trip (pipeline), also
  * writing the audit row "customer.open". done gets a view the callee owns
  * (db_customer_view_free, then free). ctx is the owner for db_forget_owner. */
+/* The whole text of one contact of the timeline (its id): done gets it
+ * ("" when it has none) or err, a sentence. One statement, one round trip;
+ * ctx is also the request's owner. */
+unsigned db_customer_contact_body(struct db_conn *c, const char *contact_id,
+                                  void (*done)(void *ctx, const char *body, const char *err), void *ctx);
+/* The view's statements prepared ahead of the first open of a session
+ * (db_prepare_ahead): on a far database the text is most of the bytes. */
+void db_customer_prepare(struct db_conn *c);
 unsigned db_customer_open(struct db_conn *c, long long customer_id,
                           void (*done)(void *ctx, struct db_customer_view *v), void *ctx);
 /* Fetch only the parts given (e.g. the event banner after a NOTIFY, or

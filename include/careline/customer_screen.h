@@ -32,6 +32,8 @@ struct scr_customer {
     int high_bill;                  /* row of the bill that explains a high-bill call, or -1 */
     char high_reason[200];
     bool more_contacts_pending;
+    char body_of[40];               /* the contact whose whole text is on its way, "" when none */
+    bool contact_only;              /* the screen over this one logs a contact: no complaint changes */
 };
 
 /* Typed rows of the view the screen holds. */

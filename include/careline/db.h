@@ -85,9 +85,9 @@ struct db_query {
      * discarded (search as you type: the newest keystroke wins). */
     const char *slot;
     int delay_ms;                /* hold this long before sending (debounce) */
-    /* Prepare under this name once per connection (the first run prepares
-     * it in the same round trip), for statements run very often. NULL:
-     * unnamed, planned each time. */
+    /* Prepared once per connection under this name (the first run prepares
+     * it in the same round trip). NULL: a name made from the text; every
+     * statement goes prepared unless prepared statements are off. */
     const char *name;
     db_done_fn done;
     void *ctx;
@@ -106,6 +106,15 @@ struct db_query {
  * dropped; a failure only means the first real use prepares it. The
  * strings are copied; registering a name twice does nothing. */
 void db_warm(struct db_conn *c, const char *name, const char *sql, int nparams, const char *const *params);
+
+/* Prepare sql (with nparams parameters) on every session of c, before its
+ * first use: when the connection has been quiet for a moment, a few KB of
+ * text at a time, so a request asked meanwhile waits behind little. For
+ * statements a screen surely runs soon (the customer view, a contact's
+ * save): their first use then sends only parameters, which on a far
+ * database is most of the difference. Nothing with prepared statements
+ * off; the same text twice is registered once. The text is copied. */
+void db_prepare_ahead(struct db_conn *c, const char *sql, int nparams);
 
 /* Queue a request; returns its id (> 0). When offline, done() is called
  * from the next db_ready() with err set. */
@@ -172,6 +181,8 @@ struct db_stats {
     unsigned long reconnects;
     unsigned long stalls;      /* requests the server stopped answering */
     unsigned long cancels;     /* cancel requests sent (in the background) */
+    unsigned long superseded_cancels;   /* of which for a request superseded while the server ran it */
+    unsigned long prepares;    /* statements prepared (once per connection each) */
 };
 const struct db_stats *db_stats(const struct db_conn *c);
 

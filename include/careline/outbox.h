@@ -74,6 +74,9 @@ int db_outbox_discard(const char *dir, const char *key);
 
 /* The kinds the journal may hold: NULL for one this version does not know. */
 const struct db_outbox_kind *db_outbox_kind(const char *kind);
+/* Every kind's statements prepared ahead of the first write of a session
+ * (db_prepare_ahead): a save then sends only its fields. */
+void db_outbox_prepare(struct db_conn *c);
 
 /* The statements' parameters for a write, by name, in $n order (pure, for
  * the unit tests): values point into w's fields, NULL for a field it

@@ -1,4 +1,4 @@
-/* script.h — service-recovery scripts: the file format's parser and validator, the pure engine a runner screen drives, and the database (load, fit, record); `careline scripts` is in cmd_scripts.h. */
+/* script.h — service-recovery scripts: what a script is, the pure engine a runner screen drives, and the database (store, fit, record); the file format is read by the application (script_parse.h, script_load.h). */
 #ifndef CARELINE_SCRIPT_H
 #define CARELINE_SCRIPT_H
 
@@ -196,7 +196,8 @@ void script_free(struct script *s);
 /* Index of the step with this key, or -1. */
 int script_find(const struct script *s, const char *key);
 
-/* ---- reading and validating files (pure: no database) ------------------- */
+/* ---- what reading a script's file needs (the file format is the
+ * application's: script_parse.h) -------------------------------------------- */
 
 /* Problems found, each "file:line: reason", in file order. Zero-initialise;
  * script_errors_free() empties it. */
@@ -206,29 +207,21 @@ struct script_errors {
     int cap;
 };
 void script_errors_free(struct script_errors *e);
+/* Append msg (heap; e takes it). */
+void script_errors_add(struct script_errors *e, char *msg);
 
-/* Parse and validate one script from text, as read from `file` (the name
- * used in messages). Every problem is appended to errs, not just the
- * first: syntax errors, unknown settings, missing or mistyped settings,
- * unknown step kinds or actions, duplicate step keys, branches to missing
- * steps, unreachable steps, steps from which no end can be reached,
- * unknown placeholders, asks without answers or free text, and, when
- * categories is not NULL, category codes not in that NULL-terminated list
- * (NULL: only their form is checked; `scripts load` passes the
- * database's codes). Returns 0 when the script is valid, -1 when not; out
- * is filled either way as far as it could be read (script_free it). */
-int script_parse(const char *file, const char *text, const char *const *categories, struct script *out,
-                 struct script_errors *errs);
-/* The same for a file on disk ("file:0: cannot read: ..." when it cannot
- * be read). */
-int script_parse_file(const char *path, const char *const *categories, struct script *out,
-                      struct script_errors *errs);
-/* Every one of n scripts (texts[i], or the file files[i] when texts is
- * NULL; files name them in messages either way) into scripts[i], also
- * refusing two with one code (in one load the second would silently
- * replace the first). Returns how many are not valid. */
-int script_parse_all(int n, const char *const *files, const char *const *texts, const char *const *categories,
-                     struct script *scripts, struct script_errors *errs);
+/* NULL, "" or only spaces, tabs and line ends. */
+bool script_blank(const char *s);
+/* s is one of the NULL-terminated list. */
+bool script_in_list(const char *s, const char *const *list);
+/* The list as "a, b, c" in out (n bytes; cut at n - 1). */
+void script_join_list(const char *const *list, char *out, size_t n);
+/* The length of the name of a placeholder starting at p ("{name}"), or -1
+ * when p does not start one: names are [a-z0-9_], 1 to 40 of them. */
+int script_placeholder_len(const char *p);
+/* Where step i goes when no answer says otherwise: its next, else the
+ * following step; -1 for an end step or a next naming no step. */
+int script_default_next(const struct script *s, int i);
 
 /* ---- the engine (pure) ------------------------------------------------------ */
 
@@ -392,27 +385,6 @@ struct db_script_stored {
  * (nothing stored). */
 int db_script_store(struct db_conn *c, const struct script *const *scripts, int n, struct db_script_stored *out,
                     char *err, size_t errlen);
-/* Store the recovery scripts compiled into the program (the source tree's
- * conf/scripts/NAME.conf files) exactly as `scripts load` stores those files, so
- * `careline seed` and the demo run the shipped scripts. What was stored
- * goes to out (NULL: nowhere); reasons to stderr. Returns 0, or -1
- * (nothing stored). */
-int db_script_load_shipped(struct db_conn *c, FILE *out);
-/* What db_script_check_or_load() came to. */
-enum script_load_result {
-    SCRIPT_LOAD_OK,
-    SCRIPT_LOAD_INVALID,   /* a file is not valid (nothing stored) */
-    SCRIPT_LOAD_FAILED     /* the database failed (nothing stored) */
-};
-/* The one path of `scripts check`, `scripts load` and the seed: parse n
- * scripts (texts[i], or the file files[i] when texts is NULL) and, with a
- * connection c, check their categories against the database and store
- * them (db_script_store). Each problem goes to errout as "file:line:
- * reason" (sanitised), then a summary; what was checked ("FILE: ok: CODE,
- * N steps") or stored goes to out (NULL: nowhere). c NULL: check only. */
-enum script_load_result db_script_check_or_load(struct db_conn *c, int n, const char *const *files,
-                                                const char *const *texts, FILE *out, FILE *errout);
-
 /* One stored version of a script, for `scripts list`. */
 struct db_script_version {
     char *code;
@@ -431,6 +403,8 @@ int db_script_complaint_id(struct db_conn *c, const char *reference, char id[37]
 /* The statements above that decode into records, for tests/db/statements.c. */
 struct db_statement;
 const struct db_statement *db_script_statements(int *n);
+/* The four parts of db_script_for_complaint(), each with its record. */
+const struct db_statement *db_script_fit_statements(int *n);
 /* Every complaint_category code, NULL-terminated (free each and the array
  * with script_strv_free), or NULL with err set. */
 char **db_script_categories(struct db_conn *c, char *err, size_t errlen);

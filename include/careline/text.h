@@ -49,4 +49,8 @@ char *tui_text_fit(const char *s, int width, bool ascii, int *outw);
  * free each and the array. */
 int tui_text_wrap(const char *s, int width, char ***out);
 
+/* Stored words as people read them: every '_' in s becomes a space
+ * (waiting_customer, walk_in). Changes s in place and returns it. */
+char *tui_text_words(char *s);
+
 #endif

@@ -82,7 +82,7 @@ void cli_print_commands(FILE *f)
         print_forms(f, cli_commands[i], "  ", "  ", true);
 }
 
-int cli_usage_error(const struct cli_command *c, const char *fmt, ...)
+void cli_usage_print(const struct cli_command *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -92,7 +92,6 @@ int cli_usage_error(const struct cli_command *c, const char *fmt, ...)
     fputs("\n", stderr);
     print_forms(stderr, c, "Usage: careline ", "       careline ", false);
     fputs("Try 'careline --help', or see careline(1).\n", stderr);
-    return APP_EXIT_USAGE;
 }
 
 int cli_no_args(const struct cli_command *c, int argc, char **argv)

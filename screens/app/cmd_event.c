@@ -1,5 +1,6 @@
 /* cmd_event.c — `careline event list|show|templates|declare|update|close|cap`: critical events from an on-call engineer's script or a telemetry alarm, with the same check as the event screen. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +47,7 @@ static int usage_error(const char *fmt, ...)
     char why[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(why, sizeof why, fmt, ap);
+    util_vformat(why, sizeof why, fmt, ap);
     va_end(ap);
     int rc = cli_usage_error(&cli_cmd_event, "%s", why);
     fputs("TIME: now, +90m, +4h, +2d, HH:MM, YYYY-MM-DD HH:MM (the utility's zone) or ISO 8601 with an offset.\n",
@@ -231,8 +232,8 @@ static int run_list(struct db_conn *db, const struct opts *o)
         const struct db_event_row *r = DB_ROW(&rows, const struct db_event_row, i);
         if (o->csv) {
             char open[16], version[16];
-            snprintf(open, sizeof open, "%d", r->complaints_open);
-            snprintf(version, sizeof version, "%d", r->version);
+            util_format(open, sizeof open, "%d", r->complaints_open);
+            util_format(version, sizeof version, "%d", r->version);
             const char *cells[] = {r->id, r->status, r->kind, r->title, r->area, r->started_text, r->restore_text,
                                    r->updated_text, open, version};
             for (int c = 0; c < 10; c++)
@@ -291,13 +292,13 @@ static void print_event(const struct db_event_view *v)
     print_reach(&v->reach);
     printf("complaints: %d open, %d resolved, %d in all\n", e->complaints_open, e->complaints_resolved,
            e->complaints_total);
-    printf("guaranteed payments: %d, %lld.%02lld in all\n", e->payments, (long long)(e->payments_total / 100),
-           (long long)(e->payments_total % 100));
+    printf("guaranteed payments: %d, %" PRId64 ".%02" PRId64 " in all\n", e->payments, e->payments_total / 100,
+           e->payments_total % 100);
     if (v->progress.n == 1) {
         const struct db_notify_progress *p = DB_ROW(&v->progress, const struct db_notify_progress, 0);
-        printf("notifications (version %d): %lld queued, %lld sent, %lld failed, %lld to call, %lld called\n",
-               p->event_version, (long long)(p->queued + p->sending), (long long)p->sent, (long long)p->failed,
-               (long long)p->to_call, (long long)p->called);
+        printf("notifications (version %d): %" PRId64 " queued, %" PRId64 " sent, %" PRId64 " failed, %" PRId64
+               " to call, %" PRId64 " called\n",
+               p->event_version, p->queued + p->sending, p->sent, p->failed, p->to_call, p->called);
     }
     for (int i = 0; i < v->revisions.n; i++) {
         const struct db_event_revision *r = DB_ROW(&v->revisions, const struct db_event_revision, i);
@@ -359,9 +360,9 @@ static int run_cap(struct db_conn *db, const struct opts *o, const char *id)
             db_event_cap_feed(&out, &rows, &meta);
         else
             db_event_cap_write(&out, DB_ROW(&rows, const struct db_event_cap_info, 0), &meta, false);
-        fwrite(out.data, 1, out.len, stdout);
+        bool written = fwrite(out.data, 1, out.len, stdout) == out.len;
         util_buf_free(&out);
-        if (fflush(stdout) != 0)
+        if (!written || fflush(stdout) != 0)
             rc = failed(APP_EXIT_FAILED, "cannot write the alert: %s", strerror(errno));
     }
     db_rows_free(&rows);
@@ -376,16 +377,16 @@ static char *read_file(const char *path, char *err, size_t len)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f) {
-        snprintf(err, len, "--read-out-file %s: %s", path, strerror(errno));
+        util_format(err, len, "--read-out-file %s: %s", path, strerror(errno));
         return NULL;
     }
     char buf[2002];
     size_t n = fread(buf, 1, sizeof buf - 1, f);
     bool bad = ferror(f);
     if (f != stdin)
-        fclose(f);
+        (void)fclose(f);   /* only read: a read error is ferror's, above */
     if (bad || n > 2000) {
-        snprintf(err, len, "--read-out-file %s: %s", path, bad ? "cannot read it" : "longer than 2000 bytes");
+        util_format(err, len, "--read-out-file %s: %s", path, bad ? "cannot read it" : "longer than 2000 bytes");
         return NULL;
     }
     while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))

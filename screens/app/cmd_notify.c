@@ -77,9 +77,9 @@ static int deliver(struct db_conn *db, struct notify_sender *s, const struct con
 {
     char said[600], detail[700], err[512];
     enum notify_outcome o = notify_send(s, m, said, sizeof said);
-    snprintf(detail, sizeof detail, "%s", said);
+    util_format(detail, sizeof detail, "%s", said);
     if (o == NOTIFY_RETRY && m->attempts >= cfg->max_attempts) {
-        snprintf(detail, sizeof detail, "gave up after %d attempts: %s", m->attempts, said);
+        util_format(detail, sizeof detail, "gave up after %d attempts: %s", m->attempts, said);
         o = NOTIFY_FAILED;
     }
     int wait_s = notify_text_backoff(cfg->retry_seconds, m->attempts);
@@ -188,17 +188,19 @@ static int notify_run(int argc, char **argv)
         return APP_EXIT_USAGE;
     }
     if (o.worker) {
-        snprintf(worker, sizeof worker, "%s", o.worker);
+        util_format(worker, sizeof worker, "%s", o.worker);
     } else {
         char host[64] = "";
         gethostname(host, sizeof host - 1);
-        snprintf(worker, sizeof worker, "%s:%ld", host, (long)getpid());
+        util_format(worker, sizeof worker, "%s:%ld", host, (long)getpid());
     }
     struct sigaction sa = {.sa_handler = on_signal};   /* no SA_RESTART: the wait ends at once */
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);   /* an MTA that quits early is a failed attempt, not our end */
+    struct sigaction ignore = {.sa_handler = SIG_IGN};   /* an MTA that quits early is a failed attempt, not our end */
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGPIPE, &ignore, NULL);
     if (db_notify_listen(db, err, sizeof err) < 0) {
         fprintf(stderr, "careline notify: %s\n", err);
         notify_send_free(s);
@@ -206,7 +208,7 @@ static int notify_run(int argc, char **argv)
     }
     if (!o.once)
         printf("careline notify: worker %s started\n", worker);
-    fflush(stdout);
+    (void)fflush(stdout);   /* the log's lines: one lost is no reason to stop sending */
     struct tally t = {0};
     long long last_reclaim = 0;
     int rc = APP_EXIT_OK;
@@ -218,7 +220,7 @@ static int notify_run(int argc, char **argv)
             last_reclaim = util_now_ms();
         }
         int n = one_batch(db, s, &conf->notify, &o, worker, &t);
-        fflush(stdout);
+        (void)fflush(stdout);   /* as above */
         if (n > 0)
             continue;
         if (n == 0 && o.once)

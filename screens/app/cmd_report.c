@@ -15,6 +15,7 @@
 #include "careline/report.h"
 #include "careline/sla.h"
 #include "careline/textout.h"
+#include "careline/util.h"
 
 /* ---- the overdue report, printed ------------------------------------------ */
 
@@ -42,10 +43,10 @@ static void overdue_print(FILE *f, const struct report_overdue *r, bool csv)
         localtime_r(&row->due, &tm);
         if (csv) {
             long off = tm.tm_gmtoff < 0 ? -tm.tm_gmtoff : tm.tm_gmtoff;
-            snprintf(due, sizeof due, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, tm.tm_gmtoff < 0 ? '-' : '+',
-                     (int)(off / 3600 % 100), (int)(off % 3600 / 60));
-            snprintf(secs, sizeof secs, "%lld", row->seconds_left);
+            util_format(due, sizeof due, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, tm.tm_gmtoff < 0 ? '-' : '+',
+                        (int)(off / 3600 % 100), (int)(off % 3600 / 60));
+            util_format(secs, sizeof secs, "%lld", row->seconds_left);
             print_csv(f, row->reference, false);
             print_csv(f, row->account_no, false);
             print_csv(f, row->customer, false);
@@ -62,17 +63,17 @@ static void overdue_print(FILE *f, const struct report_overdue *r, bool csv)
                     true);
             continue;
         }
-        snprintf(due, sizeof due, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                 tm.tm_hour, tm.tm_min);
+        util_format(due, sizeof due, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                    tm.tm_hour, tm.tm_min);
         char span[32];
         sla_span_text(row->seconds_left, span, sizeof span);
-        snprintf(left, sizeof left, "%s %s", row->state == SLA_BREACHED ? "late" : "left", span);
+        util_format(left, sizeof left, "%s %s", row->state == SLA_BREACHED ? "late" : "left", span);
         if (row->payment_owed)
-            snprintf(pay, sizeof pay, "%s owed", sla_money_text(row->payment_owed, owed, sizeof owed));
+            util_format(pay, sizeof pay, "%s owed", sla_money_text(row->payment_owed, owed, sizeof owed));
         else if (row->payment_paid)
-            snprintf(pay, sizeof pay, "%s paid", sla_money_text(row->payment_paid, owed, sizeof owed));
+            util_format(pay, sizeof pay, "%s paid", sla_money_text(row->payment_paid, owed, sizeof owed));
         else
-            snprintf(pay, sizeof pay, "-");
+            util_format(pay, sizeof pay, "-");
         const char *owner = *row->owner ? row->owner : "(unassigned)";
         const char *vals[NCOLS] = {row->reference, row->account_no, row->customer, row->category, row->status,
                                    owner,          sla_kind_name(row->kind), due,    left,          pay};
@@ -102,24 +103,17 @@ struct opts {
 
 #define usage(...) cli_usage_error(&cli_cmd_report, __VA_ARGS__)
 
-/* The value of an option given as "--name VALUE" or "--name=VALUE";
- * NULL when argv[*i] is not that option. */
-static const char *option(int argc, char **argv, int *i, const char *name, bool *missing)
+/* Whether argv[*i] is the option name, given as "--name VALUE" (*i then
+ * moves on to the value) or "--name=VALUE"; its value in *value, NULL
+ * when it is missing. */
+static bool option(int argc, char **argv, int *i, const char *name, const char **value)
 {
     size_t n = strlen(name);
     const char *a = argv[*i];
-    *missing = false;
-    if (strncmp(a, name, n) != 0)
-        return NULL;
-    if (a[n] == '=')
-        return a + n + 1;
-    if (a[n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
+    if (strncmp(a, name, n) != 0 || (a[n] != '=' && a[n] != '\0'))
+        return false;
+    *value = a[n] == '=' ? a + n + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+    return true;
 }
 
 static bool number(const char *s, double lo, double hi, double *out)
@@ -137,35 +131,34 @@ static bool number(const char *s, double lo, double hi, double *out)
 static int parse_classic(int argc, char **argv, struct opts *o)
 {
     for (int i = 2; i < argc; i++) {
-        bool missing;
         const char *a = argv[i], *v;
         if (o->sub == SUB_OVERDUE && strcmp(a, "--csv") == 0) {
             o->csv = true;
-        } else if (o->sub == SUB_OVERDUE && ((v = option(argc, argv, &i, "--within", &missing)) || missing)) {
-            if (missing || !number(v, 0, 87600, &o->within))
-                return usage("--within wants working hours from 0 to 87600, not '%s'", missing ? "" : v);
-        } else if (o->sub == SUB_OVERDUE && ((v = option(argc, argv, &i, "--team", &missing)) || missing)) {
-            if (missing || !*v)
+        } else if (o->sub == SUB_OVERDUE && option(argc, argv, &i, "--within", &v)) {
+            if (!v || !number(v, 0, 87600, &o->within))
+                return usage("--within wants working hours from 0 to 87600, not '%s'", v ? v : "");
+        } else if (o->sub == SUB_OVERDUE && option(argc, argv, &i, "--team", &v)) {
+            if (!v || !*v)
                 return usage("%s", "--team needs a team name");
             o->team = v;
-        } else if (o->sub == SUB_DUE && ((v = option(argc, argv, &i, "--from", &missing)) || missing)) {
+        } else if (o->sub == SUB_DUE && option(argc, argv, &i, "--from", &v)) {
             time_t t;
-            if (missing || (strcmp(v, "-") != 0 && sla_parse_time(v, &t) < 0))
+            if (!v || (strcmp(v, "-") != 0 && sla_parse_time(v, &t) < 0))
                 return usage("--from wants YYYY-MM-DD HH:MM[:SS][+HH[:MM]], @SECONDS or -, not '%s'",
-                             missing ? "" : v);
+                             v ? v : "");
             o->from = v;
-        } else if (o->sub == SUB_DUE && ((v = option(argc, argv, &i, "--hours", &missing)) || missing)) {
-            if (missing || !number(v, -87600, 87600, &o->hours))
-                return usage("--hours wants a number of working hours, not '%s'", missing ? "" : v);
+        } else if (o->sub == SUB_DUE && option(argc, argv, &i, "--hours", &v)) {
+            if (!v || !number(v, -87600, 87600, &o->hours))
+                return usage("--hours wants a number of working hours, not '%s'", v ? v : "");
             o->have_hours = true;
-        } else if (o->sub == SUB_DUE && ((v = option(argc, argv, &i, "--days", &missing)) || missing)) {
+        } else if (o->sub == SUB_DUE && option(argc, argv, &i, "--days", &v)) {
             double d;
-            if (missing || !number(v, -3650, 3650, &d) || d != floor(d))
-                return usage("--days wants a whole number of working days, not '%s'", missing ? "" : v);
+            if (!v || !number(v, -3650, 3650, &d) || d != floor(d))
+                return usage("--days wants a whole number of working days, not '%s'", v ? v : "");
             o->days = (int)d;
             o->have_days = true;
-        } else if (o->sub == SUB_DUE && ((v = option(argc, argv, &i, "--region", &missing)) || missing)) {
-            if (missing || !*v)
+        } else if (o->sub == SUB_DUE && option(argc, argv, &i, "--region", &v)) {
+            if (!v || !*v)
                 return usage("%s", "--region needs a region name");
             o->region = v;
         } else {
@@ -182,11 +175,11 @@ static int parse_classic(int argc, char **argv, struct opts *o)
 }
 
 /* A day given as YYYY-MM-DD. */
-static int day_option(const char *name, const char *v, bool missing, const char **out)
+static int day_option(const char *name, const char *v, const char **out)
 {
     long d;
-    if (missing || db_date_parse(v, &d) < 0)
-        return usage("%s wants a date YYYY-MM-DD, not '%s'", name, missing ? "" : v);
+    if (!v || db_date_parse(v, &d) < 0)
+        return usage("%s wants a date YYYY-MM-DD, not '%s'", name, v ? v : "");
     *out = v;
     return 0;
 }
@@ -194,41 +187,40 @@ static int day_option(const char *name, const char *v, bool missing, const char 
 /* One option of a figure report; 1 when a is not one of them. */
 static int figure_option(int argc, char **argv, int *i, struct opts *o)
 {
-    bool missing;
     const char *a = argv[*i], *v;
     struct db_period m;
     if (strcmp(a, "--csv") == 0) {
         o->format = TEXTOUT_CSV;
-    } else if ((v = option(argc, argv, i, "--from", &missing)) || missing) {
-        return day_option("--from", v, missing, &o->first);
-    } else if ((v = option(argc, argv, i, "--to", &missing)) || missing) {
-        return day_option("--to", v, missing, &o->last);
-    } else if ((v = option(argc, argv, i, "--month", &missing)) || missing) {
-        if (missing || db_period_month(v, &m) < 0)
-            return usage("--month wants a month YYYY-MM, not '%s'", missing ? "" : v);
+    } else if (option(argc, argv, i, "--from", &v)) {
+        return day_option("--from", v, &o->first);
+    } else if (option(argc, argv, i, "--to", &v)) {
+        return day_option("--to", v, &o->last);
+    } else if (option(argc, argv, i, "--month", &v)) {
+        if (!v || db_period_month(v, &m) < 0)
+            return usage("--month wants a month YYYY-MM, not '%s'", v ? v : "");
         o->month = v;
-    } else if ((v = option(argc, argv, i, "--team", &missing)) || missing) {
-        if (missing || !*v)
+    } else if (option(argc, argv, i, "--team", &v)) {
+        if (!v || !*v)
             return usage("%s", "--team needs a team name");
         if (!o->spec->team)
             return usage("%s counts the whole company: --team does not apply", o->spec->name);
         o->team = v;
-    } else if ((v = option(argc, argv, i, "--by", &missing)) || missing) {
+    } else if (option(argc, argv, i, "--by", &v)) {
         if (o->report != FIGOUT_SLA)
             return usage("--by is for the sla report, not %s", o->spec->name);
-        if (missing || (strcmp(v, "category") != 0 && strcmp(v, "team") != 0))
-            return usage("--by wants category or team, not '%s'", missing ? "" : v);
+        if (!v || (strcmp(v, "category") != 0 && strcmp(v, "team") != 0))
+            return usage("--by wants category or team, not '%s'", v ? v : "");
         o->by = v;
-    } else if ((v = option(argc, argv, i, "--format", &missing)) || missing) {
+    } else if (option(argc, argv, i, "--format", &v)) {
         bool fb = o->report == FIGOUT_FEEDBACK;
-        if (!missing && strcmp(v, "csv") == 0)
+        if (v && strcmp(v, "csv") == 0)
             o->format = TEXTOUT_CSV;
-        else if (!missing && strcmp(v, "md") == 0)
+        else if (v && strcmp(v, "md") == 0)
             o->format = TEXTOUT_MD;
-        else if (!missing && !fb && strcmp(v, "table") == 0)
+        else if (v && !fb && strcmp(v, "table") == 0)
             o->format = TEXTOUT_TABLE;
         else
-            return usage("--format wants %s, not '%s'", fb ? "md or csv" : "table, csv or md", missing ? "" : v);
+            return usage("--format wants %s, not '%s'", fb ? "md or csv" : "table, csv or md", v ? v : "");
     } else {
         return 1;
     }

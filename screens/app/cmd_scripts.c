@@ -8,6 +8,7 @@
 #include "careline/cli.h"
 #include "careline/record.h"
 #include "careline/script.h"
+#include "careline/script_load.h"
 #include "careline/text.h"
 #include "careline/util.h"
 
@@ -406,7 +407,7 @@ static int run_try(int argc, char **argv, struct db_conn *db)
 
 static int check_or_load(int argc, char **argv, struct db_conn *db)
 {
-    switch (db_script_check_or_load(db, argc - 2, (const char *const *)argv + 2, NULL, stdout, stderr)) {
+    switch (script_load_files(db, argc - 2, (const char *const *)argv + 2, NULL, stdout, stderr)) {
     case SCRIPT_LOAD_OK:
         return APP_EXIT_OK;
     case SCRIPT_LOAD_INVALID:

@@ -7,6 +7,7 @@
 #include "careline/admin.h"
 #include "careline/app.h"
 #include "careline/cli.h"
+#include "careline/script_load.h"
 
 /* The value of --name V or --name=V at argv[*i] (moving *i past it), NULL
  * when argv[*i] is not that option; *missing when V is not there. */
@@ -59,6 +60,12 @@ static int seed_run(int argc, char **argv)
         return APP_EXIT_NODB;
     if (db_seed(db, customers, region, stdout, err, sizeof err) < 0) {
         fprintf(stderr, "careline %s\n", err);
+        return APP_EXIT_FAILED;
+    }
+    /* The shipped recovery scripts, stored as `scripts load` stores them:
+     * the demo runs exactly what an installation loads. */
+    if (script_load_shipped(db, NULL) < 0) {
+        fputs("careline seed: storing the shipped recovery scripts failed (see above)\n", stderr);
         return APP_EXIT_FAILED;
     }
     return APP_EXIT_OK;

@@ -9,21 +9,39 @@
 #include "careline/print.h"
 #include "careline/staff.h"
 #include "careline/text.h"
+#include "careline/util.h"
+
+/* The sub-commands. */
+enum staff_sub { STAFF_ADD, STAFF_DISABLE, STAFF_ENABLE, STAFF_ROLE, STAFF_TEAM, STAFF_LIST, STAFF__COUNT };
+static const char *const sub_names[STAFF__COUNT] = {
+    [STAFF_ADD] = "add",   [STAFF_DISABLE] = "disable", [STAFF_ENABLE] = "enable",
+    [STAFF_ROLE] = "role", [STAFF_TEAM] = "team",       [STAFF_LIST] = "list",
+};
+
+/* How many positional arguments follow the sub-command. */
+static int positional(enum staff_sub sub)
+{
+    switch (sub) {
+    case STAFF_LIST: return 0;
+    case STAFF_ROLE:
+    case STAFF_TEAM: return 2;
+    default: return 1;
+    }
+}
 
 struct opts {
-    const char *sub, *login, *name, *group, *team;
+    enum staff_sub sub;
+    const char *name_of_sub;   /* as typed, for messages */
+    const char *login, *name, *group, *team;
     bool csv;
 };
 
-/* Positional arguments after the sub-command, or -1 when it is unknown. */
-static int positional(const char *sub)
+/* The sub-command called name, or -1. */
+static int sub_lookup(const char *name)
 {
-    if (strcmp(sub, "list") == 0)
-        return 0;
-    if (strcmp(sub, "add") == 0 || strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0)
-        return 1;
-    if (strcmp(sub, "role") == 0 || strcmp(sub, "team") == 0)
-        return 2;
+    for (int i = 0; i < STAFF__COUNT; i++)
+        if (strcmp(sub_names[i], name) == 0)
+            return i;
     return -1;
 }
 
@@ -34,29 +52,29 @@ static int parse_args(int argc, char **argv, struct opts *o, const char *pos[2],
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char **slot = NULL;
-        if (strcmp(o->sub, "add") == 0 && strcmp(a, "--name") == 0)
+        if (o->sub == STAFF_ADD && strcmp(a, "--name") == 0)
             slot = &o->name;
-        else if (strcmp(o->sub, "add") == 0 && strcmp(a, "--group") == 0)
+        else if (o->sub == STAFF_ADD && strcmp(a, "--group") == 0)
             slot = &o->group;
-        else if (strcmp(o->sub, "add") == 0 && strcmp(a, "--team") == 0)
+        else if (o->sub == STAFF_ADD && strcmp(a, "--team") == 0)
             slot = &o->team;
         if (slot) {
             if (i + 1 >= argc)
                 return cli_usage_error(c, "%s needs a value", a);
             *slot = argv[++i];
-        } else if (strcmp(o->sub, "list") == 0 && strcmp(a, "--csv") == 0) {
+        } else if (o->sub == STAFF_LIST && strcmp(a, "--csv") == 0) {
             o->csv = true;
         } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error(c, "unknown option '%s' for %s", a, o->sub);
+            return cli_usage_error(c, "unknown option '%s' for %s", a, o->name_of_sub);
         } else if (npos < need) {
             pos[npos++] = a;
         } else {
-            return cli_usage_error(c, "%s takes %d argument(s), got also '%s'", o->sub, need, a);
+            return cli_usage_error(c, "%s takes %d argument(s), got also '%s'", o->name_of_sub, need, a);
         }
     }
     if (npos < need)
-        return cli_usage_error(c, "%s needs %s", o->sub,
-                               need == 1 ? "a LOGIN" : strcmp(o->sub, "role") == 0 ? "LOGIN GROUP" : "LOGIN TEAM");
+        return cli_usage_error(c, "%s needs %s", o->name_of_sub,
+                               need == 1 ? "a LOGIN" : o->sub == STAFF_ROLE ? "LOGIN GROUP" : "LOGIN TEAM");
     return 0;
 }
 
@@ -66,25 +84,27 @@ static int parse(int argc, char **argv, struct opts *o)
     memset(o, 0, sizeof *o);
     if (argc < 2)
         return cli_usage_error(c, "%s", "needs what to do: add, disable, enable, role, team or list");
-    o->sub = argv[1];
+    o->name_of_sub = argv[1];
+    int sub = sub_lookup(argv[1]);
+    if (sub < 0)
+        return cli_usage_error(c, "unknown sub-command '%s'", argv[1]);
+    o->sub = (enum staff_sub)sub;
     int need = positional(o->sub);
-    if (need < 0)
-        return cli_usage_error(c, "unknown sub-command '%s'", o->sub);
     const char *pos[2] = {NULL, NULL};
     int rc = parse_args(argc, argv, o, pos, need);
     if (rc)
         return rc;
     o->login = pos[0];
-    if (strcmp(o->sub, "role") == 0)
+    if (o->sub == STAFF_ROLE)
         o->group = pos[1];
-    if (strcmp(o->sub, "team") == 0)
+    if (o->sub == STAFF_TEAM)
         o->team = pos[1];
     if (o->login && !db_staff_login_valid(o->login))
         return cli_usage_error(c,
                                "'%s' is not a login name Careline accepts: lower-case letters, digits and _, "
                                "at most 63, not starting with a digit or pg_, not a group role",
                                o->login);
-    if (strcmp(o->sub, "add") == 0) {
+    if (o->sub == STAFF_ADD) {
         if (!o->name || !*o->name)
             return cli_usage_error(c, "%s", "add needs --name NAME");
         if (!o->group)
@@ -137,30 +157,42 @@ static int list(struct db_conn *db, bool csv)
 /* Each sub-command and what it prints when it worked. */
 static int apply(struct db_conn *db, const struct opts *o, char *err, size_t errlen)
 {
-    if (strcmp(o->sub, "add") == 0) {
+    switch (o->sub) {
+    case STAFF_ADD: {
         bool created = false;
         if (db_staff_add(db, o->login, o->name, o->group, o->team, &created, err, errlen) < 0)
             return -1;
         printf("%s: %s, group %s\n", o->login, created ? "role created" : "existing role linked", o->group);
-    } else if (strcmp(o->sub, "disable") == 0) {
+        return 0;
+    }
+    case STAFF_DISABLE: {
         int ended = 0;
         if (db_staff_disable(db, o->login, &ended, err, errlen) < 0)
             return -1;
         printf("%s: disabled, %d session(s) ended\n", o->login, ended);
-    } else if (strcmp(o->sub, "enable") == 0) {
+        return 0;
+    }
+    case STAFF_ENABLE:
         if (db_staff_enable(db, o->login, err, errlen) < 0)
             return -1;
         printf("%s: enabled\n", o->login);
-    } else if (strcmp(o->sub, "role") == 0) {
+        return 0;
+    case STAFF_ROLE:
         if (db_staff_set_group(db, o->login, o->group, err, errlen) < 0)
             return -1;
         printf("%s: group %s\n", o->login, o->group);
-    } else {
+        return 0;
+    case STAFF_TEAM:
         if (db_staff_set_team(db, o->login, o->team, err, errlen) < 0)
             return -1;
         printf("%s: team %s\n", o->login, *o->team ? o->team : "(none)");
+        return 0;
+    case STAFF_LIST:
+    case STAFF__COUNT:
+        break;
     }
-    return 0;
+    util_format(err, errlen, "%s changes nothing", o->name_of_sub);
+    return -1;
 }
 
 static int staff_run(int argc, char **argv)
@@ -172,11 +204,11 @@ static int staff_run(int argc, char **argv)
     struct db_conn *db = cli_db();
     if (!db)
         return APP_EXIT_NODB;
-    if (strcmp(o.sub, "list") == 0)
+    if (o.sub == STAFF_LIST)
         return list(db, o.csv);
     char err[1024];
     if (apply(db, &o, err, sizeof err) < 0) {
-        fprintf(stderr, "careline staff %s: %s\n", o.sub, err);
+        fprintf(stderr, "careline staff %s: %s\n", o.name_of_sub, err);
         return APP_EXIT_FAILED;
     }
     return APP_EXIT_OK;

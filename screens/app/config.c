@@ -96,9 +96,9 @@ static int where(const config_setting_t *s, const char *file, char *err, size_t 
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    util_vformat(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    snprintf(err, errlen, "%s:%u: %s", file, s ? config_setting_source_line(s) : 0u, msg);
+    util_format(err, errlen, "%s:%u: %s", file, s ? config_setting_source_line(s) : 0u, msg);
     return -1;
 }
 
@@ -106,7 +106,7 @@ static int read_file(config_t *cfg, const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        snprintf(err, errlen, "%s:0: cannot read: %s", path, strerror(errno));
+        util_format(err, errlen, "%s:0: cannot read: %s", path, strerror(errno));
         return -1;
     }
     /* Include files relative to the file's own folder. */
@@ -117,11 +117,11 @@ static int read_file(config_t *cfg, const char *path, char *err, size_t errlen)
         config_set_include_dir(cfg, dir);
     }
     int ok = config_read(cfg, f);
-    fclose(f);
+    (void)fclose(f);   /* only read: what was read is checked below */
     free(dir);
     if (!ok) {
-        snprintf(err, errlen, "%s:%d: %s", config_error_file(cfg) ? config_error_file(cfg) : path,
-                 config_error_line(cfg), config_error_text(cfg));
+        util_format(err, errlen, "%s:%d: %s", config_error_file(cfg) ? config_error_file(cfg) : path,
+                    config_error_line(cfg), config_error_text(cfg));
         return -1;
     }
     return 0;
@@ -146,7 +146,7 @@ static int check_unknown(const config_t *cfg, const char *file, char *err, size_
         for (int j = 0; j < config_setting_length(g); j++) {
             const config_setting_t *s = config_setting_get_elem(g, (unsigned)j);
             char full[256];
-            snprintf(full, sizeof full, "%s.%s", gname, config_setting_name(s));
+            util_format(full, sizeof full, "%s.%s", gname, config_setting_name(s));
             /* A country's set is checked by conf_patterns_load, with its line. */
             int found = strcmp(gname, "patterns") == 0 && (valid_kind_lookup(config_setting_name(s)) >= 0 ||
                                                            conf_is_country_set(config_setting_name(s)));
@@ -195,7 +195,7 @@ static int apply_known(struct conf *c, const config_t *user, const config_t *def
             long long v = config_setting_get_int64(s);
             if (v < kn->min || v > kn->max) {
                 char range[64];
-                snprintf(range, sizeof range, "%d..%d", kn->min, kn->max);
+                util_format(range, sizeof range, "%d..%d", kn->min, kn->max);
                 return where(s, file, err, errlen, "%s: must be in %s", kn->path, range);
             }
             *(int *)(void *)field = (int)v;
@@ -248,7 +248,7 @@ int conf_load(struct conf *c, const char *path, char *err, size_t errlen)
     bool have_user = false;
 
     if (!config_read_string(&def, conf_default_text())) {
-        snprintf(err, errlen, "<built-in defaults>:%d: %s", config_error_line(&def), config_error_text(&def));
+        util_format(err, errlen, "<built-in defaults>:%d: %s", config_error_line(&def), config_error_text(&def));
         goto out;
     }
     c->path = path ? util_strdup(path) : conf_find();
@@ -286,10 +286,12 @@ void conf_free(struct conf *c)
     free(c->report_conninfo);
     free(c->journal_dir);
     struct conf_notify *n = &c->notify;
-    char **notify_strings[] = {&n->sendmail, &n->mail_from, &n->sms_url, &n->sms_username, &n->sms_password,
-                               &n->sms_from};
-    for (size_t i = 0; i < sizeof notify_strings / sizeof notify_strings[0]; i++)
-        free(*notify_strings[i]);
+    free(n->sendmail);
+    free(n->mail_from);
+    free(n->sms_url);
+    free(n->sms_username);
+    free(n->sms_password);
+    free(n->sms_from);
     conf_patterns_free(c);
     memset(c, 0, sizeof *c);
 }

@@ -35,7 +35,7 @@ static int refine_line(const config_setting_t *elem, int lo, int reported)
     }
     free(line);
     free(quoted);
-    fclose(f);
+    (void)fclose(f);   /* only read, and only to find a line for a message */
     return found;
 }
 
@@ -67,9 +67,9 @@ static int fail(char *err, size_t errlen, const char *file, int line, const char
         char reason[256];
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(reason, sizeof reason, fmt, ap);
+        util_vformat(reason, sizeof reason, fmt, ap);
         va_end(ap);
-        snprintf(err, errlen, "%s:%d: %s", file ? file : "(config)", line, reason);
+        util_format(err, errlen, "%s:%d: %s", file ? file : "(config)", line, reason);
     }
     return -1;
 }

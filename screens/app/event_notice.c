@@ -7,6 +7,7 @@
 #include "careline/app.h"
 #include "careline/keymap.h"
 #include "careline/tui.h"
+#include "careline/util.h"
 
 static int token;   /* our handlers' owner for app_on_notify */
 
@@ -27,10 +28,10 @@ static void shown(void *ctx, struct db_rows *rows, const char *err)
     tui_message(TUI_ROLE_WARN, "%s %s %s: %s.%s%s", k ? k->label : n->kind, verb(n->action), n->updated_text,
                 n->title, keys[0] ? " Events: " : "", keys);
     if (n->active > 0)
-        snprintf(note, sizeof note, "%s %d event%s %s", tui_glyph("warn"), n->active, n->active == 1 ? "" : "s",
-                 n->updated_text);
+        util_format(note, sizeof note, "%s %d event%s %s", tui_glyph("warn"), n->active, n->active == 1 ? "" : "s",
+                    n->updated_text);
     else
-        snprintf(note, sizeof note, "no event %s", n->updated_text);
+        util_format(note, sizeof note, "no event %s", n->updated_text);
     tui_set_status_note(note, n->active > 0 ? TUI_ROLE_WARN : TUI_ROLE_DIM);
 }
 

@@ -3,12 +3,14 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "careline/feedback.h"
 #include "careline/sla.h"
 #include "careline/text.h"
+#include "careline/util.h"
 
 #define P(part) (1u << (part))
 
@@ -43,43 +45,48 @@ const char *figout_names(void)
 
 /* ---- cells -------------------------------------------------------------------- */
 
-/* Small rotating buffers: a row's cells are formatted, added, then reused. */
-static char *cellbuf(void)
+/* A cell's text in one of a few rotating buffers: a row's cells are
+ * formatted, added, then the buffers are used again. */
+__attribute__((format(printf, 1, 2)))
+static const char *cell(const char *fmt, ...)
 {
-    static char bufs[16][48];
+    static char cells[16][48];
     static int next;
-    return bufs[next++ % 16];
+    char *b = cells[next++ % 16];
+    va_list ap;
+    va_start(ap, fmt);
+    util_vformat(b, sizeof cells[0], fmt, ap);
+    va_end(ap);
+    return b;
 }
 
 static const char *num(int64_t v)
 {
-    char *b = cellbuf();
-    snprintf(b, 48, "%" PRId64, v);
-    return b;
+    return cell("%" PRId64, v);
 }
 
 /* A share as a percentage with one decimal; nothing measured: "-" for
  * people, empty for tools. */
 static const char *pct(double share, enum textout_format fmt)
 {
-    char *b = cellbuf();
+    char b[48];
     if (isnan(share))
-        snprintf(b, 48, "%s", fmt == TEXTOUT_CSV ? "" : "-");
-    else
-        db_pct_text(share, b, 48);
-    return b;
+        return cell("%s", fmt == TEXTOUT_CSV ? "" : "-");
+    db_pct_text(share, b, sizeof b);
+    return cell("%s", b);
 }
 
-static const char *money(int64_t pence) { return sla_money_text(pence, cellbuf(), 48); }
+static const char *money(int64_t pence)
+{
+    char b[48];
+    return cell("%s", sla_money_text(pence, b, sizeof b));
+}
 
 static const char *real2(double v, enum textout_format fmt)
 {
-    char *b = cellbuf();
     if (isnan(v))
-        snprintf(b, 48, "%s", fmt == TEXTOUT_CSV ? "" : "-");
-    else
-        snprintf(b, 48, "%.2f", v);
-    return b;
+        return cell("%s", fmt == TEXTOUT_CSV ? "" : "-");
+    return cell("%.2f", v);
 }
 
 static void emit(FILE *f, struct textout_table *t, enum textout_format fmt)
@@ -246,9 +253,9 @@ static void print_scores(FILE *f, const struct db_figures *fig, enum textout_for
     textout_init(&t, cols, 2);
     char nps[16] = "";
     if (s.nps_ok)
-        snprintf(nps, sizeof nps, "%+d", s.nps);
+        util_format(nps, sizeof nps, "%+d", s.nps);
     else if (fmt != TEXTOUT_CSV)
-        snprintf(nps, sizeof nps, "-");
+        util_format(nps, sizeof nps, "-");
     const char *rows[][2] = {
         {"csat_answers", num(s.csat_n)},          {"csat_mean", real2(s.csat_mean, fmt)},
         {"csat_4_5_pct", pct(s.csat_share, fmt)}, {"nps_answers", num(s.nps_n)},
@@ -260,7 +267,7 @@ static void print_scores(FILE *f, const struct db_figures *fig, enum textout_for
         textout_add(&t, rows[i]);
     for (int k = 1; k <= 5; k++) {
         char name[24];
-        snprintf(name, sizeof name, "csat_%d", k);
+        util_format(name, sizeof name, "csat_%d", k);
         const char *v[2] = {name, num(s.csat[k])};
         textout_add(&t, v);
     }
@@ -378,12 +385,12 @@ static void fb_volumes(struct fb *b, const struct db_figures *fig, const struct 
     struct db_fig_count *c;
     int n = db_figures_contacts_by(fig, false, &c);
     for (int i = 0; i < n; i++) {
-        char item[64], label[64];
-        snprintf(item, sizeof item, "contacts_%s", c[i].key);
-        snprintf(label, sizeof label, "of which by %s", c[i].label);
-        for (char *p = label; *p; p++)
-            *p = *p == '_' ? ' ' : *p;
+        char *item = util_asprintf("contacts_%s", c[i].key);   /* a key tools read: whole */
+        char label[64];
+        util_format(label, sizeof label, "of which by %s", c[i].label);
+        tui_text_words(label);
         fb_row(b, "volume", item, label, num(c[i].n), "", "", "");
+        free(item);
     }
     free(c);
     fb_row(b, "volume", "complaints_received", "Complaints received", num(s->opened), "", "", "");
@@ -400,7 +407,7 @@ static void fb_satisfaction(struct fb *b, const struct db_fig_summary *s, int re
         fb_row(b, "satisfaction", "csat_answers", "", num(s->csat_n), "", "", "");
         fb_row(b, "satisfaction", "csat_mean", "", real2(s->csat_mean, b->fmt), "", "", "");
         fb_row(b, "satisfaction", "csat_4_5", "", num(s->csat_top2), pct(s->csat_share, b->fmt), "", "");
-        snprintf(v, sizeof v, "%+d", s->nps);
+        util_format(v, sizeof v, "%+d", s->nps);
         fb_row(b, "satisfaction", "nps", "", s->nps_ok ? v : "", "", "", "");
         fb_row(b, "satisfaction", "promoters", "", num(s->promoters), "", "", "");
         fb_row(b, "satisfaction", "passives", "", num(s->passives), "", "", "");
@@ -408,25 +415,25 @@ static void fb_satisfaction(struct fb *b, const struct db_fig_summary *s, int re
         fb_row(b, "satisfaction", "resolved_without_repeat", "", num(s->fcr_first), pct(s->fcr, b->fmt), "", "");
         return;
     }
-    snprintf(v, sizeof v, "%s from %s answers", real2(s->csat_mean, b->fmt), num(s->csat_n));
+    util_format(v, sizeof v, "%s from %s answers", real2(s->csat_mean, b->fmt), num(s->csat_n));
     fb_row(b, "", "", "Satisfaction (1 to 5), average", v, "", "", "");
-    snprintf(v, sizeof v, isnan(s->csat_share) ? "%s" : "%s %%", pct(s->csat_share, b->fmt));
+    util_format(v, sizeof v, isnan(s->csat_share) ? "%s" : "%s %%", pct(s->csat_share, b->fmt));
     fb_row(b, "", "", "Satisfied (4 or 5)", v, "", "", "");
     if (s->nps_ok)
-        snprintf(v, sizeof v, "%+d (%s promoters, %s passives, %s detractors)", s->nps, num(s->promoters),
-                 num(s->passives), num(s->detractors));
+        util_format(v, sizeof v, "%+d (%s promoters, %s passives, %s detractors)", s->nps, num(s->promoters),
+                    num(s->passives), num(s->detractors));
     else
-        snprintf(v, sizeof v, "- (no answers)");
+        util_format(v, sizeof v, "- (no answers)");
     fb_row(b, "", "", "Net Promoter Score", v, "", "", "");
-    snprintf(label, sizeof label, "Resolved without the customer coming back within %d days", repeat_days);
+    util_format(label, sizeof label, "Resolved without the customer coming back within %d days", repeat_days);
     if (isnan(s->fcr))
-        snprintf(v, sizeof v, "- (none measured yet)");
+        util_format(v, sizeof v, "- (none measured yet)");
     else
-        snprintf(v, sizeof v, "%s %% (%s of %s)", pct(s->fcr, b->fmt), num(s->fcr_first),
-                 num(s->fcr_first + s->fcr_repeat));
+        util_format(v, sizeof v, "%s %% (%s of %s)", pct(s->fcr, b->fmt), num(s->fcr_first),
+                    num(s->fcr_first + s->fcr_repeat));
     if (s->fcr_pending) {
         size_t n = strlen(v);
-        snprintf(v + n, sizeof v - n, "; %s more resolved too recently to tell", num(s->fcr_pending));
+        util_format(v + n, sizeof v - n, "; %s more resolved too recently to tell", num(s->fcr_pending));
     }
     fb_row(b, "", "", label, v, "", "", "");
 }

@@ -8,6 +8,7 @@
 
 #include "careline/app.h"
 #include "careline/cli.h"
+#include "careline/util.h"
 
 static void usage(FILE *f)
 {
@@ -47,11 +48,17 @@ static int usage_error(const char *fmt, ...)
     return APP_EXIT_USAGE;
 }
 
+/* "ROWSxCOLS": two whole numbers around an x, nothing else. */
 static int parse_size(const char *s, int *rows, int *cols)
 {
-    char x;
-    return sscanf(s, "%d%c%d", rows, &x, cols) == 3 && (x == 'x' || x == 'X') && *rows >= 1 &&
-                   *cols >= 1 && *rows <= 500 && *cols <= 500
+    size_t n = strcspn(s, "xX");
+    char r[16];
+    if (!s[n] || n >= sizeof r)
+        return -1;
+    memcpy(r, s, n);
+    r[n] = '\0';
+    return util_parse_int(r, rows) == 0 && util_parse_int(s + n + 1, cols) == 0 && *rows >= 1 && *cols >= 1 &&
+                   *rows <= 500 && *cols <= 500
                ? 0
                : -1;
 }
@@ -103,9 +110,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 int main(int argc, char **argv)
 {
-    setlocale(LC_ALL, "");
-    /* Numbers sent to the database and written to traces use '.'. */
-    setlocale(LC_NUMERIC, "C");
+    /* A locale the system does not have leaves "C"; the terminal's set-up
+     * then draws in ASCII (tui/term.c). */
+    (void)setlocale(LC_ALL, "");
+    /* Numbers sent to the database and written to traces use '.' ("C" is always there). */
+    (void)setlocale(LC_NUMERIC, "C");
     struct options o = {.rows = 24, .cols = 80};
     int rc = parse_options(argc, argv, &o);
     if (rc >= 0)

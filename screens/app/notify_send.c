@@ -26,24 +26,24 @@ struct notify_sender *notify_send_new(const struct conf_notify *cfg, char *err, 
     struct notify_sender *s = util_calloc(1, sizeof *s);
     s->cfg = cfg;
     if (!notify_text_from_addr(cfg->mail_from, s->from_addr, sizeof s->from_addr)) {
-        snprintf(err, len, "notify.mail_from: \"%s\" is not a mail address (e.g. \"Careline <care@water.example>\")",
-                 cfg->mail_from);
+        util_format(err, len, "notify.mail_from: \"%s\" is not a mail address (e.g. \"Careline <care@water.example>\")",
+                    cfg->mail_from);
         free(s);
         return NULL;
     }
     if (cfg->sendmail[0] != '/' || access(cfg->sendmail, X_OK) != 0) {
-        snprintf(err, len, "notify.sendmail: \"%s\" is not an executable program given by its full path",
-                 cfg->sendmail);
+        util_format(err, len, "notify.sendmail: \"%s\" is not an executable program given by its full path",
+                    cfg->sendmail);
         free(s);
         return NULL;
     }
     if (cfg->sms_url[0] && strncmp(cfg->sms_url, "http://", 7) != 0 && strncmp(cfg->sms_url, "https://", 8) != 0) {
-        snprintf(err, len, "notify.sms_url: \"%s\" must start with http:// or https://", cfg->sms_url);
+        util_format(err, len, "notify.sms_url: \"%s\" must start with http:// or https://", cfg->sms_url);
         free(s);
         return NULL;
     }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 || !(s->curl = curl_easy_init())) {
-        snprintf(err, len, "notify: the HTTP client (libcurl) could not start");
+        util_format(err, len, "notify: the HTTP client (libcurl) could not start");
         free(s);
         return NULL;
     }
@@ -94,8 +94,12 @@ static void read_some(int fd, char *out, size_t len, long long deadline)
         ssize_t r = read(fd, buf, sizeof buf);
         if (r <= 0)
             return;
-        for (ssize_t i = 0; i < r && used + 1 < len; i++)
-            out[used++] = buf[i] == '\n' || buf[i] == '\r' ? ' ' : buf[i];
+        for (ssize_t i = 0; i < r && used + 1 < len; i++) {
+            out[used] = buf[i];
+            if (buf[i] == '\n' || buf[i] == '\r')
+                out[used] = ' ';   /* what the program said, on one line */
+            used++;
+        }
         out[used] = '\0';
     }
 }
@@ -115,7 +119,7 @@ static int reap(pid_t pid, long long deadline)
             waitpid(pid, &st, 0);
             return -1;
         }
-        struct timespec ts = {0, 5 * 1000 * 1000};
+        struct timespec ts = {0, 5L * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
 }
@@ -164,7 +168,7 @@ static enum notify_outcome send_mail(struct notify_sender *s, const struct db_no
                                      size_t len)
 {
     if (!notify_text_addr_ok(m->address)) {
-        snprintf(detail, len, "not a mail address that can be used: %s", m->address);
+        util_format(detail, len, "not a mail address that can be used: %s", m->address);
         return NOTIFY_FAILED;
     }
     struct util_buf mail = {0};
@@ -174,7 +178,7 @@ static enum notify_outcome send_mail(struct notify_sender *s, const struct db_no
     int in, out;
     pid_t pid = spawn_sendmail(s, m->address, &in, &out);
     if (pid < 0) {
-        snprintf(detail, len, "could not start %s: %s", s->cfg->sendmail, strerror(errno));
+        util_format(detail, len, "could not start %s: %s", s->cfg->sendmail, strerror(errno));
         util_buf_free(&mail);
         return NOTIFY_RETRY;
     }
@@ -190,11 +194,11 @@ static enum notify_outcome send_mail(struct notify_sender *s, const struct db_no
     if (wrote < 0 && o == NOTIFY_SENT)
         o = NOTIFY_RETRY;   /* it did not read the whole message */
     if (status < 0)
-        snprintf(detail, len, "sendmail did not finish within %d s", s->cfg->timeout_seconds);
+        util_format(detail, len, "sendmail did not finish within %d s", s->cfg->timeout_seconds);
     else if (status == 127)
-        snprintf(detail, len, "sendmail could not be run (%s)", s->cfg->sendmail);
+        util_format(detail, len, "sendmail could not be run (%s)", s->cfg->sendmail);
     else
-        snprintf(detail, len, "sendmail exit %d%s%s", status, said[0] ? ": " : "", said);
+        util_format(detail, len, "sendmail exit %d%s%s", status, said[0] ? ": " : "", said);
     return o;
 }
 
@@ -219,7 +223,7 @@ static enum notify_outcome send_sms(struct notify_sender *s, const struct db_not
 {
     const struct conf_notify *cfg = s->cfg;
     if (!cfg->sms_url[0]) {
-        snprintf(detail, len, "no SMS gateway is set up (notify.sms_url)");
+        util_format(detail, len, "no SMS gateway is set up (notify.sms_url)");
         return NOTIFY_RETRY;
     }
     /* Kannel wants the number without its '+'. */
@@ -252,11 +256,11 @@ static enum notify_outcome send_sms(struct notify_sender *s, const struct db_not
     util_buf_free(&url);
     enum notify_outcome o;
     if (rc != CURLE_OK) {
-        snprintf(detail, len, "SMS gateway: %s", curl_err[0] ? curl_err : curl_easy_strerror(rc));
+        util_format(detail, len, "SMS gateway: %s", curl_err[0] ? curl_err : curl_easy_strerror(rc));
         o = NOTIFY_RETRY;
     } else {
         const char *said = body.data ? body.data : "";
-        snprintf(detail, len, "SMS gateway HTTP %ld: %.*s", http, (int)strcspn(said, "\r\n"), said);
+        util_format(detail, len, "SMS gateway HTTP %ld: %.*s", http, (int)strcspn(said, "\r\n"), said);
         o = notify_text_sms_outcome(http, said);
     }
     util_buf_free(&body);
@@ -269,6 +273,6 @@ enum notify_outcome notify_send(struct notify_sender *s, const struct db_notify_
         return send_mail(s, m, detail, len);
     if (strcmp(m->channel, "sms") == 0)
         return send_sms(s, m, detail, len);
-    snprintf(detail, len, "no way to send on channel '%s'", m->channel);
+    util_format(detail, len, "no way to send on channel '%s'", m->channel);
     return NOTIFY_FAILED;
 }

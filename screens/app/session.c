@@ -7,6 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "careline/ahead.h"
 #include "careline/event_screens.h"
 #include "careline/lock.h"
 #include "careline/recovery.h"
@@ -59,7 +60,7 @@ int app_use_region(struct db_conn *c, char *err, size_t len)
 /* ---- notifications relayed to screens ---------------------------------- */
 
 struct handler {
-    char channel[32];
+    char *channel;   /* whole: a cut name would match another channel, or none */
     void (*fn)(void *ctx, const char *payload);
     void *ctx;
 };
@@ -69,7 +70,8 @@ void app_on_notify(const char *channel, void (*fn)(void *ctx, const char *payloa
 {
     for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
         if (!handlers[i].fn) {
-            snprintf(handlers[i].channel, sizeof handlers[i].channel, "%s", channel);
+            free(handlers[i].channel);
+            handlers[i].channel = util_strdup(channel);
             handlers[i].fn = fn;
             handlers[i].ctx = ctx;
             return;
@@ -87,7 +89,7 @@ void app_on_tick(void (*fn)(void *ctx, const char *payload), void *ctx)
 static bool want_ticks(void)
 {
     for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
-        if (handlers[i].fn && strcmp(handlers[i].channel, TICK_CHANNEL) == 0)
+        if (handlers[i].fn && handlers[i].channel && strcmp(handlers[i].channel, TICK_CHANNEL) == 0)
             return true;
     return false;
 }
@@ -101,11 +103,11 @@ static void tick(void)
         return;
     last = now;
     for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
-        if (handlers[i].fn && strcmp(handlers[i].channel, TICK_CHANNEL) == 0)
+        if (handlers[i].fn && handlers[i].channel && strcmp(handlers[i].channel, TICK_CHANNEL) == 0)
             handlers[i].fn(handlers[i].ctx, "");
 }
 
-void app_off_notify(void *ctx)
+void app_off_notify(const void *ctx)
 {
     for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
         if (handlers[i].ctx == ctx)
@@ -121,19 +123,19 @@ static void relay(void *ctx, const char *channel, const char *payload)
     if (notice)
         tui_message(warn ? TUI_ROLE_WARN : TUI_ROLE_OK, "%s", notice);
     for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
-        if (handlers[i].fn && strcmp(handlers[i].channel, channel) == 0)
+        if (handlers[i].fn && handlers[i].channel && strcmp(handlers[i].channel, channel) == 0)
             handlers[i].fn(handlers[i].ctx, payload);
     tui_invalidate();
 }
 
 void app_listen(const char *channel)
 {
-    static char heard[8][32];
+    static char *heard[8];   /* for the whole session */
     for (size_t i = 0; i < sizeof heard / sizeof heard[0]; i++) {
-        if (strcmp(heard[i], channel) == 0)
+        if (heard[i] && strcmp(heard[i], channel) == 0)
             return;
-        if (!heard[i][0]) {
-            util_format(heard[i], sizeof heard[i], "%s", channel);
+        if (!heard[i]) {
+            heard[i] = util_strdup(channel);
             db_listen(db, channel, relay, NULL);
             return;
         }
@@ -170,9 +172,11 @@ static char *ask_password(const char *prompt)
         tcsetattr(fd, TCSAFLUSH, &noecho);
     }
     fputs(prompt, tty);
-    fflush(tty);
     char buf[512];
-    char *ok = fgets(buf, sizeof buf, tty);
+    /* Nobody types a password they were not asked for: no prompt, no read
+     * (the flush is also what an update stream needs between writing and
+     * reading). */
+    char *ok = fflush(tty) == 0 ? fgets(buf, sizeof buf, tty) : NULL;
     if (restore)
         tcsetattr(fd, TCSAFLUSH, &old);
     /* The Enter was not echoed: end the line. Input then output on one
@@ -180,7 +184,7 @@ static char *ask_password(const char *prompt)
      * not got: write to the descriptor instead. */
     bool newline = write(fd, "\n", 1) == 1;
     (void)newline;   /* the password was read; a missing newline loses nothing */
-    fclose(tty);
+    (void)fclose(tty);   /* flushed and read already: nothing left to lose */
     if (!ok)
         return NULL;
     buf[strcspn(buf, "\r\n")] = '\0';
@@ -351,8 +355,11 @@ int app_run_screens(const char *script, int rows, int cols)
     tui_set_loop_hooks(&hooks);
     tui_set_global_action(global_action);
     db_on_state(db, on_state, NULL);
-    /* Search statements prepared and warmed on every connection, login's too. */
+    /* Search statements prepared and warmed on every connection, login's too;
+     * the statements every call comes to next prepared when the line is
+     * quiet, so their first use sends no SQL text (a far database). */
     db_search_prepare(db);
+    db_ahead_prepare(db);
     if (!login)
         app_session_start();
     show_state();

@@ -1,29 +1,35 @@
 #!/usr/bin/env bash
-# bench.sh — `make bench`: measure Careline against the performance goals of DESIGN.md and print one table of figures (never pass/fail).
+# bench.sh — `make bench`: measure Careline against the performance goals of DESIGN.md and write docs/performance.md (every goal beside its figure, never pass/fail).
 #
-# What it does, in order (progress goes to stderr, the report to stdout):
+# What it does, in order (progress goes to stderr, the report to stdout and
+# to BENCH_DOC):
 #   1. start the cached benchmark cluster (tests/bench/common.sh), seeding
 #      BENCH_CUSTOMERS customers the first time;
 #   2. search and customer view in the real binary in tmux at 80x24, timed by
 #      CARELINE_TRACE (key received -> paint written), with the search delay
 #      at 0 and at its default, and the same keys in the scripted mode;
-#   3. the same queries through libcareline without any UI (pgbase), and a
-#      bare SELECT 1, for Careline's overhead as a ratio;
+#   3. every search kind and the view through libcareline without any UI,
+#      the same SQL with libpq alone, at BENCH_GROWTH sizes and this one
+#      (tests/bench/growth.sh), and whether search finds every customer;
 #   4. start-up, peak memory, bytes sent to the terminal (xterm and vt220);
-#   5. the load driver: BENCH_AGENTS agents for BENCH_LOAD_SECONDS, direct and
-#      through PgBouncer (transaction pooling) when it is installed;
-#   6. a slow link (150 ms each way, 56 kbit/s): between Careline and
+#   5. the load driver (tests/bench/loadrun.sh; its Markdown, BENCH_OUT/load.md,
+#      goes in the report whenever it is there);
+#   6. an event's notifications over the largest zone (tests/bench/notify.sh);
+#   7. the supervisor's dashboard (tests/bench/dashboard.sh);
+#   8. a slow link (150 ms each way, 56 kbit/s): between Careline and
 #      PostgreSQL, and between the terminal and Careline;
-#   7. an event's notifications over the largest zone: queued at the
-#      declare's commit, handed to exim4 and Kannel (tests/bench/notify.sh).
-# Knobs: BENCH_CUSTOMERS (1000000), BENCH_REPS (20), BENCH_LOAD_SECONDS (60),
-# BENCH_AGENTS (200), BENCH_THINK_MS (3000), BENCH_SKIP="load slow notify dash" (sections to leave out),
-# BENCH_PGDIR (/var/tmp/careline-bench-pg), BENCH_KEY_GAP (0.08 s).
+#   9. the report (tests/bench/report.sh) to stdout and BENCH_DOC.
+# Knobs: BENCH_CUSTOMERS (1000000), BENCH_REPS (20), BENCH_GROWTH ("100000
+# 300000"), BENCH_SKIP="load slow notify dash growth" (sections to leave
+# out), BENCH_PGDIR (/var/tmp/careline-bench-pg), BENCH_KEY_GAP (0.08 s),
+# BENCH_OUT (build/bench), BENCH_DOC (docs/performance.md; empty: stdout only).
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 export TOP
 . "$TOP/tests/bench/common.sh"
 . "$TOP/tests/bench/drive.sh"
+. "$TOP/tests/bench/growth.sh"
+. "$TOP/tests/bench/report.sh"
 
 REPS=${BENCH_REPS:-20}
 REPS_DELAY=${BENCH_REPS_DELAY:-$(( (REPS + 1) / 2 ))}
@@ -33,6 +39,9 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/careline-bench.XXXXXX")
 chmod 755 "$W"
 REPORT=$W/report
 BENCH_T0=$SECONDS
+BENCH_OUT=${BENCH_OUT:-$TOP/build/bench}
+BENCH_DOC=${BENCH_DOC-$TOP/docs/performance.md}
+mkdir -p "$BENCH_OUT"
 
 # Screens and messages must not depend on the machine or the user's files.
 export TZ=Europe/London LC_ALL=C.UTF-8 LANG=C.UTF-8 HOME=$W/home
@@ -186,37 +195,6 @@ script_searches() {
             { if (++q > warm * 4) { print $2 > (dir "/" tag "." k[(q - 1) % 4 + 1]); print $2 > (dir "/" tag ".all") } }'
 }
 
-# ---- 3. the same queries without a UI -----------------------------------------
-PREFIX_REPS=${BENCH_PREFIX_REPS:-5}
-pgbase_run() {
-    local i j kind row text
-    : >"$W/pgbase.tasks"
-    for ((i = 0; i < REPS + WARM; i++)); do
-        row=$(sed -n "$((i + 1))p" "$W/sample.typed")
-        for kind in "${KINDS[@]}"; do
-            [ "$i" -lt "$WARM" ] && tag=warm || tag=$kind
-            echo "search $tag $(query_of "$row" "$kind")" >>"$W/pgbase.tasks"
-        done
-        echo "open $([ "$i" -lt "$WARM" ] && echo warm || echo open) ${row%%|*}" >>"$W/pgbase.tasks"
-        # What typing sends before the last key: every shorter prefix (the
-        # screen searches each one when keys come slower than the delay).
-        if [ "$i" -ge "$WARM" ] && [ "$i" -lt $((WARM + PREFIX_REPS)) ]; then
-            for kind in "${KINDS[@]}"; do
-                text=$(query_of "$row" "$kind")
-                for ((j = 2; j < ${#text}; j++)); do echo "search pfx_$kind ${text:0:j}"; done
-            done >>"$W/pgbase.tasks"
-        fi
-        echo "select1 select1" >>"$W/pgbase.tasks"
-        echo "select1 select1" >>"$W/pgbase.tasks"
-    done
-    "$TOP/build/bench/pgbase" "$W/delay0.conf" <"$W/pgbase.tasks" >"$W/pgbase.out" ||
-        bench_note "bench: pgbase reported errors"
-    for kind in "${KINDS[@]}" open select1 pfx_account pfx_phone pfx_postcode pfx_name; do
-        awk -v k="$kind" '$1 == k && $2 != "refused" { print $2 }' "$W/pgbase.out" >"$W/base.$kind"
-    done
-    awk '$1 ~ /^(account|phone|postcode|name)$/ { print $2 }' "$W/pgbase.out" >"$W/base.search"
-}
-
 # ---- 4. start-up, memory, bytes ------------------------------------------------
 startups() {
     local i stampf trace
@@ -289,7 +267,13 @@ workflow() {
     m=$(lines "$trace")
     tm_keys c
     tm_wait 'Summary' || return 1
+    settle "$trace"
+    local typed
+    typed=$(lines "$trace")
     tm_type "Bench $tag call"
+    settle "$trace"
+    # Each character typed into the summary: the bytes of its echo.
+    key_bytes "$trace" "$typed" | sed 's/^/typed_char /' >>"$W/$tag.bytes"
     tm_keys Enter
     tm_wait "$(re "Bench $tag call")" 'Contact recorded' || return 1
     settle "$trace"
@@ -300,15 +284,15 @@ workflow() {
     tm_stop
 }
 
-# queue_bytes TAG TERMENV...: the supervisor's queue at 80x24 (the bench
-# connects as the cluster owner: every team's queue): bytes of its first
+# queue_bytes TAG TERMENV...: the supervisor's queue at 80x24 (as the
+# cluster owner: every team's queue): bytes of its first
 # draw, then of one live update, when another session gives the complaint
 # under the cursor to someone else and the notification redraws that row.
 queue_bytes() {
     local tag=$1; shift
     local trace=$W/$tag.qtrace m ref id who
     rm -f "$trace"
-    tm_start 80 24 env "$@" CARELINE_TRACE="$trace" "$CARELINE" --config "$W/delay0.conf"
+    tm_start 80 24 env "$@" PGUSER=postgres CARELINE_TRACE="$trace" "$CARELINE" --config "$W/delay0.conf"
     tm_wait 'Search:' 'online' || return 1
     settle "$trace"
     m=$(lines "$trace")
@@ -337,8 +321,8 @@ tmux_searches "$W/default.conf" tmuxd "$REPS_DELAY" 0 || { tm_stop; bench_note "
 bench_note "bench: the same searches in the scripted mode..."
 script_searches "$W/delay0.conf" script0
 script_searches "$W/default.conf" scriptd
-bench_note "bench: the same queries without a UI (pgbase)..."
-pgbase_run
+case $SKIP in *" growth "*) BENCH_GROWTH= ;; esac
+growth_all || bench_note "bench: the runs without a UI failed"
 bench_note "bench: start-up ($STARTS starts), memory and bytes..."
 startups || { tm_stop; bench_note "bench: the start-up run failed"; }
 workflow xterm TERM=xterm-256color LANG=C.UTF-8 || { tm_stop; bench_note "bench: the xterm workflow failed"; }
@@ -347,96 +331,32 @@ bench_note "bench: the supervisor's queue, first draw and a live update..."
 queue_bytes xterm TERM=xterm-256color LANG=C.UTF-8 || { tm_stop; bench_note "bench: the xterm queue run failed"; }
 queue_bytes vt220 TERM=vt220 LANG=C LC_ALL=C NO_COLOR=1 || { tm_stop; bench_note "bench: the vt220 queue run failed"; }
 
-# ---- the report ---------------------------------------------------------------
-f() { cat "$W/$1" 2>/dev/null; }                  # the numbers of one figure
-bytes_of() { awk -v k="$2" '$1 == k { print $2 }' "$W/$1.bytes" 2>/dev/null; }
-median() { stats | awk '{ print $3 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "-") printf "%.1fx", a / b; else print "-" }'; }
-
-{
-    echo "Careline bench — $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)," \
-         "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo); load average at the start: $LOAD_AT_START;" \
-         "CPU busy (others) at the start: ${busy:-under 25%}"
-    echo "database: PostgreSQL $(psql -X -At -U postgres -c 'SHOW server_version'), $BENCH_CUSTOMERS customers," \
-         "$(psql -X -At -U postgres -c "SELECT pg_size_pretty(pg_database_size(current_database()))"); $BENCH_SEED_NOTE"
-    echo "terminal: tmux $(tmux -V | cut -d' ' -f2) at 80x24, TERM=xterm-256color unless said; keys typed one at a" \
-         "time ${BENCH_KEY_GAP}s apart; times from CARELINE_TRACE (key received -> paint written)"
-    header "Search as you type: last key -> results painted (search_delay_ms = 0)"
-    for k in "${KINDS[@]}"; do f "tmux0.$k" | row "search: $k (tmux)" ms "p95 < 20 ms at 1M"; done
-    cat "$W"/tmux0.{account,phone,postcode,name} 2>/dev/null | row "search: all four kinds (tmux)" ms "p95 < 20 ms at 1M"
-    f tmux0.db | grep -v NA | row "  of which the query (the screen's own figure)" ms "-"
-    paste "$W/tmux0.all" "$W/tmux0.db" 2>/dev/null | awk '$2 != "NA" { d = $1 - $2; print (d > 0 ? d : 0) }' |
-        row "  of which waiting (superseded searches, paint)" ms "-"
-    f tmux0.echo | row "  key -> its echo painted (typing never waits)" ms "never waits on the database"
-    cat "$W"/script0.all 2>/dev/null | row "search: all four kinds (scripted, no tty)" ms "p95 < 20 ms at 1M"
-    cat "$W"/tmuxd.{account,phone,postcode,name} 2>/dev/null |
-        row "search: all kinds, default delay $DEFAULT_DELAY ms (tmux)" ms "the delay is added on purpose"
-    cat "$W"/scriptd.all 2>/dev/null | row "search: all kinds, default delay (scripted)" ms "-"
-    d0=$(cat "$W"/tmux0.{account,phone,postcode,name} 2>/dev/null | median)
-    dd=$(cat "$W"/tmuxd.{account,phone,postcode,name} 2>/dev/null | median)
-    row_one "  what the default delay adds (median)" "$(awk -v a="$dd" -v b="$d0" 'BEGIN { if (a != "-" && b != "-") printf "%.1f", a - b; else print "-" }')" ms "-"
-    header "Customer view: Enter -> view painted"
-    f tmux0.open | row "customer view open (tmux)" ms "p95 < 15 ms at 1M"
-    f script0.open | row "customer view open (scripted, no tty)" ms "p95 < 15 ms at 1M"
-    f tmux0.open_rt | row "  round trips per open (libpq trace)" "" "1"
-    row_one "  round trips, first open of a session" "$(f tmux0.open_rt_first)" "" "1 + LISTEN once"
-    header "The same work without a UI (pgbase: libcareline + libpq), and the overhead"
-    f base.select1 | row "SELECT 1 round trip (bare server)" ms "-"
-    for k in "${KINDS[@]}"; do f "base.$k" | row "search: $k, library only" ms "-"; done
-    f base.open | row "customer view, library only (one pipeline)" ms "-"
-    for k in "${KINDS[@]}"; do
-        f "base.pfx_$k" | row "  each shorter prefix of a $k, library only" ms "-"
-    done
-    ui=$(cat "$W"/tmux0.{account,phone,postcode,name} 2>/dev/null | median)
-    lib=$(f base.search | median)
-    row_one "overhead: search UI median / library median" "$(ratio "$ui" "$lib")" "" "-"
-    row_one "overhead: search UI median - library median" "$(awk -v a="$ui" -v b="$lib" 'BEGIN { if (a != "-" && b != "-") printf "%.1f", a - b; else print "-" }')" ms "-"
-    row_one "overhead: view UI median / library median" "$(ratio "$(f tmux0.open | median)" "$(f base.open | median)")" "" "-"
-    row_one "library search median / SELECT 1 median" "$(ratio "$lib" "$(f base.select1 | median)")" "" "-"
-    header "Start-up and memory"
-    f startup | row "start -> search screen painted, online" ms "< 150 ms"
-    row_one "peak resident memory, contact workflow (xterm)" "$(awk '{ printf "%.1f", $1 / 1024 }' "$W/xterm.hwm" 2>/dev/null)" MB "< 16 MB"
-    row_one "peak resident memory, contact workflow (vt220)" "$(awk '{ printf "%.1f", $1 / 1024 }' "$W/vt220.hwm" 2>/dev/null)" MB "< 16 MB"
-    for t in xterm vt220; do
-        header "Bytes written to the terminal at 80x24, TERM=$t$([ $t = vt220 ] && echo ', no colour, ASCII')"
-        bytes_of $t first_draw | row "search screen, first draw" B "< 4096 B"
-        bytes_of $t redraw_search | row "search screen with results, full redraw (C-l)" B "< 4096 B"
-        [ $t = xterm ] && f tmux0.results_bytes | row "results arrive (from the search runs above)" B "-"
-        bytes_of $t move_row | row "move one row in the results" B "< 300 B"
-        bytes_of $t open_view | row "customer view, open (all paints)" B "< 4096 B"
-        bytes_of $t redraw_view | row "customer view, full redraw (C-l)" B "< 4096 B"
-        for p in 2 3 4 5 6 1; do bytes_of $t panel_$p; done | row "switch panel (2..6, back to 1)" B "-"
-        bytes_of $t redraw_panel | row "any panel, full redraw (C-l)" B "< 4096 B"
-        bytes_of $t move_contact | row "move one row in the contacts panel" B "< 300 B"
-        bytes_of $t log_contact | row "log a contact (form, typing, saved view)" B "-"
-        bytes_of $t queue_first | row "supervisor's queue, first draw (all paints)" B "< 4096 B"
-        bytes_of $t queue_update | row "queue: one live update (row reassigned)" B "< 300 B"
-        awk '$1 == "workflow" { print $2 " bytes, " $3 " keys" }' "$W/$t.bytes" 2>/dev/null |
-            sed 's/^/contact workflow total (search, open, 6 panels, log): /'
-    done
-} >"$REPORT"
-
+# ---- the rest, then the report ------------------------------------------------
+: >"$W/sections"
 case $SKIP in *" load "*) ;; *)
     . "$TOP/tests/bench/loadrun.sh"
     bench_note "bench: load driver..."
-    load_all >>"$REPORT" ;;
+    rm -f "$BENCH_OUT/load.md"
+    load_all >"$W/load.out" 2>&1 ;;
 esac
 case $SKIP in *" notify "*) ;; *)
     . "$TOP/tests/bench/notify.sh"
     bench_note "bench: notifications over the largest zone (exim4, Kannel)..."
-    notify_all >>"$REPORT" ;;
+    # The event is declared and the worker runs as the cluster's owner, not the agent.
+    PGUSER=postgres notify_all >>"$W/sections" ;;
 esac
 case $SKIP in *" dash "*) ;; *)
     . "$TOP/tests/bench/dashboard.sh"
     bench_note "bench: the supervisor's dashboard (load time, bytes)..."
-    dash_all >>"$REPORT" ;;
+    dash_all >>"$W/sections" ;;
 esac
 case $SKIP in *" slow "*) ;; *)
     . "$TOP/tests/bench/slowlink.sh"
     bench_note "bench: slow link..."
-    slow_all >>"$REPORT" ;;
+    slow_all >"$W/slow.md" ;;
 esac
-echo "" >>"$REPORT"
-echo "Not in the bench yet: complaint intake and the recovery-script runner (workflow keys and bytes, load mix); bench took $((SECONDS - BENCH_T0)) s." >>"$REPORT"
+report_all >"$REPORT"
+if [ -n "$BENCH_DOC" ]; then
+    cp "$REPORT" "$BENCH_DOC" && bench_note "bench: written to $BENCH_DOC"
+fi
 cat "$REPORT"

@@ -24,15 +24,22 @@ bench_q() { psql -X -q -v ON_ERROR_STOP=1 -At -U postgres -d "$BENCH_DB" -c "$1"
 # bench_db_up: start the cached cluster and make sure careline_bench_N is
 # migrated and seeded; exports PGDATABASE=BENCH_DB. Sets BENCH_SEED_NOTE.
 bench_db_up() {
-    local want have
     mkdir -p "$(dirname "$BENCH_PGDIR")"
     export PGTMP_KEEP=1
     pgtmp_start "$BENCH_PGDIR" || return 1
+    bench_db_use "$BENCH_CUSTOMERS"
+}
+
+# bench_db_use N: in the running cluster, make sure careline_bench_N is
+# migrated and seeded (seeding it the first time) and point PGDATABASE at it.
+# Sets BENCH_DB and BENCH_SEED_NOTE. The growth table uses several sizes.
+bench_db_use() {
+    local want have
+    BENCH_DB=careline_bench_$1
     # Benchmarks want the planner's statistics and a warm enough cache; the
     # rest of the server settings are pgtmp's (max_connections=300).
-    BENCH_DB=careline_bench_$BENCH_CUSTOMERS
     export PGDATABASE=$BENCH_DB
-    want="seeded $BENCH_CUSTOMERS seed.sql $(md5sum <"$TOP/db/seed.sql" | cut -c1-12)"
+    want="seeded $1 seed.sql $(md5sum <"$TOP/db/seed.sql" | cut -c1-12)"
     have=$(psql -X -At -d postgres -c "SELECT shobj_description(oid, 'pg_database') FROM pg_database
                                           WHERE datname = '$BENCH_DB'" 2>/dev/null)
     if [ -n "$have" ] && [ "${BENCH_RESEED:-0}" != 1 ]; then
@@ -49,19 +56,19 @@ bench_db_up() {
     fi
     createdb "$BENCH_DB" || return 1
     "$CARELINE" migrate >/dev/null || return 1
-    bench_note "bench: seeding $BENCH_CUSTOMERS customers (once; the cluster is kept in $BENCH_PGDIR)..."
+    bench_note "bench: seeding $1 customers (once; the cluster is kept in $BENCH_PGDIR)..."
     local t0=$EPOCHREALTIME out secs conf
     # The seed is one long transaction: no statement timeout for it.
     conf=$(mktemp "${TMPDIR:-/tmp}/careline-seed.XXXXXX.conf")
     printf 'connection = { statement_timeout_ms = 0; };\n' >"$conf"
-    out=$("$CARELINE" --config "$conf" seed --customers "$BENCH_CUSTOMERS")
+    out=$("$CARELINE" --config "$conf" seed --customers "$1")
     local rc=$?
     rm -f "$conf"
     [ "$rc" = 0 ] || { echo "$out" >&2; return 1; }
     secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
     psql -X -q -c "VACUUM ANALYZE" >/dev/null || return 1
     psql -X -q -d postgres -c "COMMENT ON DATABASE $BENCH_DB IS '$want in $secs s on $(date -u +%Y-%m-%d)'" || return 1
-    BENCH_SEED_NOTE="seeded $BENCH_CUSTOMERS customers in $secs s (careline seed: ${out##*in }), then VACUUM ANALYZE"
+    BENCH_SEED_NOTE="seeded $1 customers in $secs s (careline seed: ${out##*in }), then VACUUM ANALYZE"
 }
 
 # bench_migrate: apply migrations newer than the cached database; when any
@@ -137,19 +144,24 @@ stats() {
         }'
 }
 
+# The report is Markdown (docs/performance.md is what `make bench` writes):
+# header TITLE opens a table under a heading, row and row_one add its rows.
+# A label's leading blanks become "- " (a figure of the one above).
+md_label() { local l=$1; [ "${l#  }" != "$l" ] && l="- ${l#"${l%%[! ]*}"}"; printf '%s' "${l//|/\\|}"; }
+
 # row LABEL UNIT GOAL < NUMBERS: one table row with min / median / p95 / max.
 row() {
     local label=$1 unit=$2 goal=$3 s
     s=$(stats)
     set -- $s
-    printf '%-44s %5s %9s %9s %9s %9s  %-4s %s\n' "$label" "$1" "$2" "$3" "$4" "$5" "$unit" "$goal"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(md_label "$label")" "$1" "$2" "$3" "$4" "$5" "$unit" "$goal"
 }
 # row_one LABEL VALUE UNIT GOAL: a single figure (no spread).
 row_one() {
-    printf '%-44s %5s %9s %9s %9s %9s  %-4s %s\n' "$1" 1 "$2" "$2" "$2" "$2" "$3" "$4"
+    printf '| %s | 1 | %s | %s | %s | %s | %s | %s |\n' "$(md_label "$1")" "$2" "$2" "$2" "$2" "$3" "$4"
 }
 header() {
-    printf '\n%s\n' "$1"
-    printf '%-44s %5s %9s %9s %9s %9s  %-4s %s\n' "figure" "n" "min" "median" "p95" "max" "unit" "goal (DESIGN.md)"
-    printf '%s\n' "--------------------------------------------------------------------------------------------------------------"
+    printf '\n### %s\n\n' "$1"
+    printf '| figure | n | min | median | p95 | max | unit | goal (DESIGN.md) |\n'
+    printf '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |\n'
 }

@@ -17,7 +17,7 @@ dash_session() {
     tm_wait 'Search:' 'online' || return 1
     settle "$trace"
     m=$(lines "$trace")
-    tm_keys C-d
+    tm_keys F4
     tm_wait 'updated [0-9]{2}:' 'Contacts +[0-9]' || return 1
     settle "$trace"
     echo "first $(paint_bytes "$trace" "$m" | cut -d' ' -f1)" >"$W/dash.$tag"

@@ -91,6 +91,15 @@ keys_echo() {
         $1 == "paint" && k != "" { printf "%.3f\n", $2 - k; k = "" }'
 }
 
+# key_bytes FILE MARK: for every key after MARK, the bytes painted after it
+# until the next key (what typing that key cost): one number per line.
+key_bytes() {
+    tail -n +"$(($2 + 1))" "$1" | awk '
+        $1 == "key" { if (k) print b; k = 1; b = 0; next }
+        $1 == "paint" && k { b += $3 }
+        END { if (k) print b }'
+}
+
 # paint_bytes FILE MARK: all bytes painted after MARK, and the key count:
 # "BYTES KEYS PAINTS".
 paint_bytes() {

@@ -25,7 +25,11 @@ static void on_load(void *ctx, struct db_figures *f, const char *err)
  * round trip of one load) and list (the contacts behind last month's total). */
 int main(int argc, char **argv)
 {
-    int reps = argc > 1 ? atoi(argv[1]) : 10;
+    int reps = 10;
+    if (argc > 1 && (util_parse_int(argv[1], &reps) < 0 || reps < 1)) {
+        fprintf(stderr, "figures: REPS is a whole number from 1, not '%s'\n", argv[1]);
+        return 2;
+    }
     struct db_params p = {.conninfo = "", .connect_timeout = 10, .statement_timeout_ms = 0,
                           .application_name = "careline bench figures"};
     struct db_conn *c = db_new(&p);

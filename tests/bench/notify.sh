@@ -69,17 +69,18 @@ EOF
     # The first priority customers' messages are out in a fraction of that.
     first_sms=$(notify_q "SELECT round(extract(epoch FROM min(sent_at) FILTER (WHERE priority = 1) - to_timestamp($t0))::numeric, 2)
                           FROM notify_message WHERE event_id = '$ev'")
+    echo "$queue_s $hand_s" >"${W:-$OUT_DIR}/notify.fig"   # for the goals' table (report.sh)
     echo
-    echo "Notifications: an event over the largest zone ($n affected customers of $(notify_q "SELECT count(*) FROM customer"))"
-    printf '  %-58s %8s s  (%s messages, %s on the call list)\n' "queue (declare, commit: one message per customer)" \
+    echo "### Notifications: an event over the largest zone ($n affected customers of $(notify_q "SELECT count(*) FROM customer"))"
+    echo
+    printf -- '- queued (declare, commit: one message per customer): %s s (%s messages, %s on the call list)\n' \
         "$queue_s" "$n" "$calls"
-    printf '  %-58s %8s s  (%s of %s e-mail + SMS sent, %s workers, batch %s)\n' \
-        "hand off: $emails e-mail to exim (queue only), $smss SMS to Kannel" "$hand_s" "$sent" \
-        "$((emails + smss))" "$workers" "$batch"
-    printf '  %-58s %8s /s\n' "  messages handed off per second" \
+    printf -- '- handed off, %s e-mail to exim (queue only) and %s SMS to Kannel: %s s (%s of %s sent, %s workers, batch %s)\n' \
+        "$emails" "$smss" "$hand_s" "$sent" "$((emails + smss))" "$workers" "$batch"
+    printf -- '- messages handed off per second: %s\n' \
         "$(awk -v n="$sent" -v s="$hand_s" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "-" }')"
-    printf '  %-58s %8s s\n' "  first non-priority message out after" "${first_sms:--}"
-    printf '  %-58s %8s\n' "  SMS the fake SMSC received (may lag the hand-off)" "$(sms_numbers | grep -c .)"
+    printf -- '- first non-priority message out after: %s s\n' "${first_sms:--}"
+    printf -- '- SMS the fake SMSC received (may lag the hand-off): %s\n' "$(sms_numbers | grep -c .)"
     notify_clean "$ev"
     outside_cleanup
     rm -rf "$OUT_DIR"

@@ -1,4 +1,4 @@
-/* pgbase.c — the database's own time for what the screens ask, without any UI: SELECT 1, Careline's search and customer view through libcareline, timed. */
+/* pgbase.c — the database's own time for what the screens ask, without any UI: SELECT 1, Careline's search and customer view through libcareline, and the same SQL sent with libpq alone, timed. */
 /*
  * Reads tasks from standard input, one per line, runs each once, and prints
  * one line per task:
@@ -7,6 +7,11 @@
  *   search LABEL TEXT...     ->  LABEL WALL_MS DB_MS HITS  (or LABEL refused:
  *                                text the screen would not search, e.g. 1 letter)
  *   open LABEL CUSTOMER_ID   ->  LABEL WALL_MS DB_MS ROWS
+ *   raw LABEL TEXT...        ->  LABEL WALL_MS WALL_MS HITS: the statement and
+ *                                parameters db_search_run sends, with libpq
+ *                                alone (prepared once, PQexecPrepared)
+ *   rawopen LABEL ID         ->  LABEL WALL_MS WALL_MS ROWS: the view's
+ *                                statements in one pipeline with libpq alone
  *
  * WALL_MS is the whole call (classifying the text, sending, waiting, copying
  * the rows out); DB_MS is what the library itself reports (from sending to
@@ -33,9 +38,110 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
+/* ---- the same SQL with libpq alone ---------------------------------------- */
+
+/* Prepared under "raw_" + name on the same session (its settings, its
+ * caches), once; Careline's own names are left alone. */
+static bool raw_prepare(PGconn *pg, const char *name, const char *sql, int nparams)
+{
+    char q[160];
+    util_format(q, sizeof q, "SELECT 1 FROM pg_prepared_statements WHERE name = 'raw_%s'", name);
+    PGresult *r = PQexec(pg, q);
+    bool have = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+    PQclear(r);
+    if (have)
+        return true;
+    util_format(q, sizeof q, "raw_%s", name);
+    r = PQprepare(pg, q, sql, nparams, NULL);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        fprintf(stderr, "pgbase: prepare %s: %s %s%s", q, PQresStatus(PQresultStatus(r)), PQresultErrorMessage(r), PQerrorMessage(pg));
+    PQclear(r);
+    return ok;
+}
+
+static int raw_search(PGconn *pg, int limit, const char *label, const char *text)
+{
+    struct db_search_sql s;
+    if (db_search_sql(text, limit, &s) < 0) {
+        printf("%s refused\n", label);
+        return 0;
+    }
+    if (!raw_prepare(pg, s.name, s.sql, s.nparams))
+        return 1;
+    char name[160];
+    util_format(name, sizeof name, "raw_%s", s.name);
+    double t0 = now_ms();
+    PGresult *r = PQexecPrepared(pg, name, s.nparams, s.params, NULL, NULL, 0);
+    double ms = now_ms() - t0;
+    int rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : 1;
+    if (rc)
+        fprintf(stderr, "pgbase: raw search %s: %s", text, PQresultErrorMessage(r));
+    else
+        printf("%s %.3f %.3f %d\n", label, ms, ms, PQntuples(r));
+    PQclear(r);
+    return rc;
+}
+
+static int raw_open(PGconn *pg, const char *label, const char *id)
+{
+    char names[CV__COUNT][32];
+    int np[CV__COUNT];
+    for (int p = 0; p < CV__COUNT; p++) {
+        util_format(names[p], sizeof names[p], "cv_%d", p);
+        const char *sql = db_cv_part_sql((enum db_cv_part)p, &np[p]);
+        if (!raw_prepare(pg, names[p], sql, np[p]))
+            return 1;
+    }
+    char page[16];
+    util_format(page, sizeof page, "%d", DB_CV_CONTACT_PAGE);
+    const char *params[3] = {id, "0", page};
+    double t0 = now_ms();
+    int ok = PQenterPipelineMode(pg), rows = 0, rc = 0;
+    for (int p = 0; ok && p < CV__COUNT; p++) {
+        char name[40];
+        util_format(name, sizeof name, "raw_%s", names[p]);
+        ok = PQsendQueryPrepared(pg, name, np[p], params, NULL, NULL, 0);
+    }
+    ok = ok && PQpipelineSync(pg);
+    for (PGresult *r; ok;) {
+        r = PQgetResult(pg);
+        if (!r)
+            continue;   /* the end of one statement's results */
+        ExecStatusType st = PQresultStatus(r);
+        rows += st == PGRES_TUPLES_OK ? PQntuples(r) : 0;
+        rc |= st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && st != PGRES_PIPELINE_SYNC;
+        PQclear(r);
+        if (st == PGRES_PIPELINE_SYNC)
+            break;
+    }
+    double ms = now_ms() - t0;
+    PQexitPipelineMode(pg);
+    if (!ok || rc)
+        fprintf(stderr, "pgbase: raw open %s: %s", id, PQerrorMessage(pg));
+    else
+        printf("%s %.3f %.3f %d\n", label, ms, ms, rows);
+    return !ok || rc;
+}
+
+/* Raw tasks run the connection's libpq handle in blocking mode, as a
+ * program with libpq alone would; Careline's layer gets it back as it was. */
+static int raw_task(struct db_conn *c, int limit, const char *kind, const char *label, const char *rest)
+{
+    PGconn *pg = db_pg(c);
+    if (!pg || !rest)
+        return 2;
+    PQsetnonblocking(pg, 0);
+    int rc = strcmp(kind, "raw") == 0 ? raw_search(pg, limit, label, rest) : raw_open(pg, label, rest);
+    PQsetnonblocking(pg, 1);
+    return rc;
+}
+
 /* One task; 0, 1 when it failed, 2 when it cannot be read. */
 static int task(struct db_conn *c, int limit, const char *kind, const char *label, const char *rest)
 {
+    if (strcmp(kind, "raw") == 0 || strcmp(kind, "rawopen") == 0)
+        return raw_task(c, limit, kind, label, rest);
     double t0 = now_ms();
     if (strcmp(kind, "select1") == 0) {
         PGresult *r = db_exec(c, "SELECT 1", 0, NULL);

@@ -189,14 +189,14 @@ slow_tty() {
     done
 }
 
-slow_rows() {   # slow_rows FILE: one row per kind of step
-    local file=$1 what=$2
-    awk '$1 == "search_typed" { print $2 }' "$file" | row "  search: last key -> results $what" ms ""
-    awk '$1 == "open_customer" { print $2 }' "$file" | row "  open customer: Enter -> view $what" ms ""
-    awk '$1 == "panel" { print $2 }' "$file" | row "  switch panel (all six): key -> panel $what" ms ""
-    awk '$1 == "contact_form" { print $2 }' "$file" | row "  open the contact form" ms ""
-    awk '$1 == "contact_saved" { print $2 }' "$file" | row "  save the contact: Enter -> on the timeline" ms ""
-    awk '$1 == "echo" { print $2 }' "$file" | row "  every key -> its echo $what" ms "$3"
+slow_rows() {   # slow_rows FILE WHAT ECHO_GOAL [STEP_GOAL]: one row per kind of step
+    local file=$1 what=$2 goal=${4:--}
+    awk '$1 == "search_typed" { print $2 }' "$file" | row "search: last key -> results $what" ms "$goal"
+    awk '$1 == "open_customer" { print $2 }' "$file" | row "open customer: Enter -> view $what" ms "$goal"
+    awk '$1 == "panel" { print $2 }' "$file" | row "switch panel (all six): key -> panel $what" ms "-"
+    awk '$1 == "contact_form" { print $2 }' "$file" | row "open the contact form" ms "-"
+    awk '$1 == "contact_saved" { print $2 }' "$file" | row "save the contact: Enter -> on the timeline" ms "$goal"
+    awk '$1 == "echo" { print $2 }' "$file" | row "every key -> its echo $what" ms "$3"
 }
 
 slow_all() {
@@ -206,17 +206,18 @@ slow_all() {
     bench_note "bench: slow link between the terminal and Careline ($SLOW_REPS workflows)..."
     slow_tty || bench_note "bench: the slow terminal link run failed"
     header "Slow link A: Careline <-> PostgreSQL at $desc; default search delay"
-    f slowdb.start | row "  start -> search screen painted (connects)" ms "-"
-    slow_rows "$W/slowdb.steps" painted "never waits on the database"
+    f slowdb.start | row "start -> search screen painted (connects)" ms "-"
+    slow_rows "$W/slowdb.steps" painted "never waits on the database" "under 1 s"
     awk '{ up[$1] += $2; down[$1] += $3; n[$1]++ }
          END { for (k in n) printf "%s %.0f/%.0f\n", k, up[k] / n[k], down[k] / n[k] }' "$W/slowdb.bytes" | sort |
-        awk '{ printf "%s %s", (NR > 1 ? "," : "  bytes to/from the server per step (mean):"), $1 "=" $2 } END { print "" }'
+        awk '{ printf "%s %s", (NR > 1 ? "," : "\nBytes to / from the server per step (mean):"), $1 "=" $2 } END { print "" }'
     header "Slow link B: terminal <-> Careline at $desc (as ssh over a modem); as the agent sees it"
     slow_rows "$W/slowtty.steps" "arrives" "the line's round trip"
-    f slowtty.inside_echo | row "  inside Careline: key received -> echo written" ms "never waits on the database"
+    f slowtty.inside_echo | row "inside Careline: key received -> echo written" ms "never waits on the database"
     awk '$1 != "echo" { b[$1] += $3; n[$1]++ }
          END { for (k in b) printf "%s %.0f\n", k, b[k] / n[k] }' "$W/slowtty.steps" | sort |
-        awk '{ printf "%s %s B", (NR > 1 ? "," : "  bytes per step (mean):"), $1 "=" $2 } END { print "" }'
-    echo "  (one workflow = search by account, open, all six panels, log a contact; $SLOW_REPS workflows each;" \
-         "keys typed ${SLOW_GAP}s apart)"
+        awk '{ printf "%s %s B", (NR > 1 ? "," : "\nBytes per step (mean):"), $1 "=" $2 } END { print "" }'
+    echo
+    echo "One workflow: search by account, open, all six panels, log a contact; $SLOW_REPS workflows each;" \
+         "keys typed ${SLOW_GAP}s apart."
 }

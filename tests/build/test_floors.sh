@@ -19,23 +19,12 @@ floor_of_path() {
     esac
 }
 declare -A HEADER_FLOOR=([screen.h]=toolkit)
-# Files whose back-edges other work in progress removes: their findings are
-# listed as notes until then. db/report.c and db/script.c still hold the
-# command-line front ends of `report` and `scripts` (exit codes, app.h),
-# which the dash and lint branches move to screens/app/cmd_report.c and
-# cmd_scripts.c; the recovery-script file format is still read with
-# libconfig in db/ (the seed stores the shipped scripts through it). Empty
-# this list when they land; CARELINE_FLOORS=strict ignores it.
-PENDING='^db/(report|script[a-z_]*)\.c:?'
-[ "${CARELINE_FLOORS:-}" = strict ] && PENDING='^$'
-notes=()
-# split_pending NAME LINES...: report the lines as a test, those of pending files as notes.
-split_pending() {
+# check NAME LINES...: the lines are what is wrong; none is a pass.
+check() {
     local name=$1 line kept=()
     shift
     for line in "$@"; do
-        [ -n "$line" ] || continue
-        if [[ $line =~ $PENDING ]]; then notes+=("$line"); else kept+=("$line"); fi
+        [ -n "$line" ] && kept+=("$line")
     done
     if [ ${#kept[@]} = 0 ]; then ok "$name"; else not_ok "$name" "${kept[@]}"; fi
 }
@@ -102,7 +91,7 @@ back_edges() {
     done
 }
 mapfile -t edges < <(back_edges $sources $headers)
-split_pending "no back-edge: every file uses only its floor and those below" "${edges[@]}"
+check "no back-edge: every file uses only its floor and those below" "${edges[@]}"
 
 # The same check finds a planted back-edge (so it cannot pass by checking nothing).
 T=$(mktemp -d)
@@ -128,7 +117,7 @@ for f in $sources $headers; do
     esac
     hit=$(grep -nE "^#include $pat" "$f") && libs+=("$f ($fl): $hit")
 done
-split_pending "no curses or libconfig in the model, no libconfig or libpq in the toolkit" "${libs[@]}"
+check "no curses or libconfig in the model, no libconfig or libpq in the toolkit" "${libs[@]}"
 
 # SQL lives in db/: no statement text in a string literal anywhere else.
 sql=$(git ls-files -- 'tui/*' 'screens/*' 'include/*' 2>/dev/null | grep -E '\.[ch]$' |
@@ -143,7 +132,6 @@ else not_ok "screens are opened only through scr_open_NAME()" "$push"; fi
 
 # No exit codes in the model: the command line's are the application's.
 mapfile -t codes < <(grep -nE '\bAPP_EXIT_[A-Z]+' $(printf '%s\n' $sources | grep '^db/'))
-split_pending "no exit codes in db/" "${codes[@]}"
+check "no exit codes in db/" "${codes[@]}"
 
-for n in "${notes[@]}"; do echo "# pending elsewhere (CARELINE_FLOORS=strict fails on it): $n"; done
 tap_done

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "careline/figures.h"
+#include "careline/util.h"
 
 static int tap_n, tap_failed;
 
@@ -30,7 +31,7 @@ static void on_load(void *ctx, struct db_figures *f, const char *err)
     (void)ctx;
     load_done = true;
     if (err) {
-        snprintf(load_err, sizeof load_err, "%s", err);
+        util_format(load_err, sizeof load_err, "%s", err);
         return;
     }
     loaded = *f;
@@ -60,14 +61,14 @@ static void drill_figures(const struct db_figures *f, const struct db_fig_summar
     char key[32];
     for (int i = 0; i < f->part[DB_FIG_CATEGORIES].n; i++) {
         const struct db_fig_category *c = DB_FIG_ROW(f, DB_FIG_CATEGORIES, struct db_fig_category, i);
-        snprintf(key, sizeof key, "%d", c->category_id);
+        util_format(key, sizeof key, "%d", c->category_id);
         drill(c->category, c->opened, DB_DRILL_COMPLAINTS, "opened", key, NULL);
         drill(c->category, c->resolved, DB_DRILL_COMPLAINTS, "resolved", key, NULL);
         drill(c->category, c->closed, DB_DRILL_COMPLAINTS, "closed", key, NULL);
     }
     for (int i = 0; i < f->part[DB_FIG_CAUSES].n; i++) {
         const struct db_fig_cause *c = DB_FIG_ROW(f, DB_FIG_CAUSES, struct db_fig_cause, i);
-        snprintf(key, sizeof key, "%d", c->root_cause_id);
+        util_format(key, sizeof key, "%d", c->root_cause_id);
         drill(c->root_cause, c->resolved, DB_DRILL_COMPLAINTS, "resolved", NULL, key);
     }
     drill("first-contact resolutions", s->fcr_first, DB_DRILL_COMPLAINTS, "first_contact", NULL, NULL);

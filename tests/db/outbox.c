@@ -11,6 +11,7 @@
 #include "careline/recovery.h"
 #include "careline/util.h"
 #include "dbtap.h"
+#include "../unit/fixture.h"
 
 /* What one write came to. */
 struct outcome {
@@ -24,8 +25,8 @@ static void on_done(void *ctx, const char *answer, const char *err)
 {
     struct outcome *o = ctx;
     o->done = true;
-    snprintf(o->answer, sizeof o->answer, "%s", answer ? answer : "(none)");
-    snprintf(o->err, sizeof o->err, "%s", err ? err : "");
+    util_format(o->answer, sizeof o->answer, "%s", answer ? answer : "(none)");
+    util_format(o->err, sizeof o->err, "%s", err ? err : "");
 }
 
 static void on_wait(void *ctx)
@@ -119,7 +120,7 @@ static void refused(void)
 static void lost_connection(void)
 {
     char pid[16], key[37];
-    snprintf(pid, sizeof pid, "%d", PQbackendPID(db_pg(db)));
+    util_format(pid, sizeof pid, "%d", PQbackendPID(db_pg(db)));
     PQclear(db_exec(other, "SELECT pg_terminate_backend($1::integer)", 1, (const char *[]){pid}));
     usleep(200 * 1000);
     util_uuid(key);
@@ -138,10 +139,19 @@ static void old_journal_file(void)
     long long cat = count("SELECT min(id) FROM complaint_category WHERE parent_id IS NOT NULL", NULL);
     char *path = util_asprintf("%s/%s.draft", dir, key);
     FILE *f = fopen(path, "w");
+    if (!f) {
+        tap(false, "an old journal file can be written: %s", path);
+        free(path);
+        return;
+    }
     fprintf(f, "careline-draft 1\nkind=complaint\nstate=submitting\ncustomer_id=1\ncustomer=Someone (Acct 1)\n"
                "premise_id=0\ncategory_id=%lld\ncategory=Some / Thing\nevent_id=\nchannel=phone\nseverity=medium\n"
                "preference=phone\ncallback=no\ndescription=Line one\\nline two\nend\n", cat);
-    fclose(f);
+    if (fclose(f) != 0) {
+        tap(false, "an old journal file can be written: %s", path);
+        free(path);
+        return;
+    }
     free(path);
     struct journal_draft *d;
     int n = db_journal_list(dir, &d);
@@ -187,10 +197,8 @@ int main(void)
     printf("1..%d\n", tap_n);
     db_free(db);
     db_free(other);
-    char *rm = util_asprintf("rm -rf '%s'", dir);
-    if (system(rm) != 0)
+    if (fixture_remove_tree(dir) != 0)
         tap_failed++;
-    free(rm);
     free(dir);
     return tap_failed ? 1 : 0;
 }

@@ -35,6 +35,7 @@ static const struct {
     {"customer", db_customer_statements},
     {"search", db_search_statements},
     {"script", db_script_statements},
+    {"script fit", db_script_fit_statements},
     {"event", db_event_statements},
     {"event CAP", db_event_cap_statements},
     {"audit", db_audit_statements},

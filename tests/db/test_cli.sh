@@ -30,6 +30,11 @@ out=$("$CARELINE" migrate extra 2>&1); rc=$?
 is "migrate with an argument exits 2" "$rc" 2
 out=$("$CARELINE" --size 0x80 --script /dev/null 2>&1); rc=$?
 is "bad --size exits 2" "$rc" 2
+# Two whole numbers around an x and nothing else (scanf read the first three).
+for bad in 24x80x 24x80abc " 24x80" 24x 24 x80 2.5x80; do
+    out=$("$CARELINE" --size "$bad" --script /dev/null 2>&1); rc=$?
+    is "--size '$bad' exits 2" "$rc" 2
+done
 
 # Configuration problems stop everything before any connection, exit 2.
 printf 'ui = {\n  theme = "mono";\n  search_limit = "x";\n};\n' >"$T/bad.conf"

@@ -48,14 +48,15 @@ warm=$(sed -n "${first_parse:-1},$((${first_typed:-1} - 1))p" "$tr" | grep -cE "
 is "the warm-up prepares and runs all seven" "$warm" 14
 syncs=$(sed -n "${first_parse:-1},$((${first_typed:-1} - 1))p" "$tr" | grep -cE "^F	[0-9]+	Sync")
 is "in one pipeline: one Sync, one round trip" "$syncs" 1
-# Each kind of text runs its own statement, with only the kind's parameters.
-like "a name runs the word statement" "$(cat "$tr")" "Bind	 \"\" \"careline_search_words\" 0 2 [0-9]+ '[0-9]+' 9 'quuxworth'"
+# Each kind of text runs its own statement, with only the kind's parameters
+# (the last: the rows before these, 0 for a new search; scrolling asks for more).
+like "a name runs the word statement" "$(cat "$tr")" "Bind	 \"\" \"careline_search_words\" 0 3 [0-9]+ '[0-9]+' 9 'quuxworth' 1 '0'"
 like "an account number runs the account statement" "$(cat "$tr")" \
-    "Bind	 \"\" \"careline_search_account\" 0 3 [0-9]+ '[0-9]+' 10 '4999999991' 10 '4999999991'"
+    "Bind	 \"\" \"careline_search_account\" 0 4 [0-9]+ '[0-9]+' 10 '4999999991' 10 '4999999991' 1 '0'"
 like "a begun postcode runs the range statement (ZZ99 up to ZZ9:)" "$(cat "$tr")" \
-    "Bind	 \"\" \"careline_search_postcode_part\" 0 3 [0-9]+ '[0-9]+' 4 'ZZ99' 4 'ZZ9:'"
+    "Bind	 \"\" \"careline_search_postcode_part\" 0 4 [0-9]+ '[0-9]+' 4 'ZZ99' 4 'ZZ9:' 1 '0'"
 like "a whole phone number runs the phone statement" "$(cat "$tr")" \
-    "Bind	 \"\" \"careline_search_phone\" 0 2 [0-9]+ '[0-9]+' 10 '7700900461'"
+    "Bind	 \"\" \"careline_search_phone\" 0 3 [0-9]+ '[0-9]+' 10 '7700900461' 1 '0'"
 like "the screens show the results" "$(cat "$T/prepared.out")" '3 customers, best match first'
 like "the account is found" "$(cat "$T/prepared.out")" '1 customer, best match first.*4999999991'
 
@@ -65,6 +66,8 @@ run unprepared "$T/unprepared.conf"; rc=$?
 is "unprepared: the script runs" "$rc" 0
 is "unprepared: no statement is prepared by name" \
     "$(grep -cE "^F	[0-9]+	Parse	 \"careline_search_" "$T/unprepared.trace")" 0
+is "unprepared: nor any other statement (one switch turns them all off)" \
+    "$(grep -cE "^F	[0-9]+	Parse	 \"[^\"]" "$T/unprepared.trace")" 0
 like "unprepared: the searches go unnamed" "$(cat "$T/unprepared.trace")" "Parse	 \"\" \"WITH w AS"
 is "unprepared: the same screens" "$(sed -E 's/\([0-9]+ ms\)//' "$T/unprepared.out")" \
     "$(sed -E 's/\([0-9]+ ms\)//' "$T/prepared.out")"

@@ -14,7 +14,8 @@ not_on_screen() {   # not_on_screen NAME REGEX: the screen (settled) does not sh
 }
 
 for term in xterm-256color vt100; do
-    tmux_start 80 24 env TERM=$term "$CARELINE"
+    # vt100 without colour as well: NO_COLOR must not lose the field.
+    tmux_start 80 24 env TERM=$term $([ $term = vt100 ] && echo NO_COLOR=1) "$CARELINE"
     wait_screen "$term: search screen" 'Search:'
     tmux_text "$acct"
     wait_screen "$term: found" "^> $acct"
@@ -56,6 +57,10 @@ for term in xterm-256color vt100; do
     wait_screen "$term: asks" 'Press Esc again'
     tmux_text "!"
     wait_screen "$term: typing goes on" 'Kept!'
+    # Still visibly a field, without colour too: the text plain (a key typed
+    # costs only itself), the room after it underlined (SGR 4).
+    look=$(tmux -S "$TMUX_SOCK" capture-pane -p -e -N -t t | grep "Summary" | sed 's/.*Kept!//')
+    like "$term: the room after the typed text is underlined" "$look" $'^\e\\[([0-9;]*;)?4(;[0-9;]*)?m +'
     tmux_keys Escape
     wait_screen "$term: asks again after more typing" 'Press Esc again'
     tmux_keys Escape

@@ -48,6 +48,28 @@ session() {   # session LABEL ENV...: one full walk through the screen
 session "xterm" TERM=xterm-256color LANG=C.UTF-8
 session "vt100" TERM=vt100 LANG=C LC_ALL=C NO_COLOR=1
 
+# Many matches: the screen fetches what it shows and the next page, the rest
+# as the agent scrolls; the order and the exact total are those of one
+# search asking for every row at once.
+printf 'ui = { search_limit = 500; };\n' >"$T/all.conf"
+"$CARELINE" --config "$T/all.conf" search --csv road >"$T/all.csv" 2>/dev/null
+total=$("$CARELINE" --config "$T/all.conf" search road 2>&1 >/dev/null | sed -nE 's/^([0-9]+) customer.*/\1/p')
+tmux_start 80 24 "$CARELINE"
+wait_screen "scroll: search screen" 'Search:'
+tmux_text "road"
+wait_screen "scroll: the exact total ($total)" "^$total customers"
+for _ in 1 2 3 4 5 6; do tmux_keys PgDn; sleep 0.3; done
+wait_screen "scroll: still the same total after six pages" "^$total customers"
+sel=$(tmux_screen | sed -nE 's/^> ([0-9]{10}) .*/\1/p')
+row=$(grep -n "^$sel," "$T/all.csv" | cut -d: -f1)
+[ -n "$row" ] && [ "$row" -gt 80 ] && ok "scroll: row $row of the whole list is reached (the first fetch holds 38)" ||
+    not_ok "scroll: rows past the first fetch are reached" "selected $sel, at row '${row}' of the whole list" "$(tmux_screen)"
+prev=$(grep -B1 "^$sel," "$T/all.csv" | head -1 | cut -d, -f1)
+tmux_keys Up
+wait_screen "scroll: in the order of the whole list (the row before is $prev)" "^> $prev "
+tmux_keys C-c
+tmux_stop
+
 # An SSH drop (SIGHUP), a kill (SIGTERM) and SIGINT restore the terminal and
 # exit 128+N; a shell around the program reports the status on the same terminal.
 for sig in HUP TERM INT; do

@@ -1,7 +1,8 @@
-/* fuzz_script.c — fuzzes the recovery-script parser and validator (script_parse, db/script.c), then walks what it accepts with the engine. */
+/* fuzz_script.c — fuzzes the recovery-script parser and validator (script_parse, screens/app/script_parse.c), then walks what it accepts with the engine. */
 #include <string.h>
 
 #include "careline/script.h"
+#include "careline/script_parse.h"
 #include "careline/text.h"
 #include "fuzz.h"
 

@@ -1,4 +1,4 @@
-/* fixture.h — what the unit tests that work in a private folder share: removing it, whatever they left in it. */
+/* fixture.h — what the tests that work in a private folder share (unit tests, and tests/db's drivers): removing it, whatever they left in it. */
 #ifndef CARELINE_TEST_FIXTURE_H
 #define CARELINE_TEST_FIXTURE_H
 

@@ -11,7 +11,7 @@
 
 #include "careline/customer.h"
 
-#define N(a) ((int)(sizeof a / sizeof a[0]))
+#define N(a) ((int)(sizeof(a) / sizeof (a)[0]))
 
 /* n months of flat use at m3 (actual reads), oldest first. */
 static void flat(struct db_usage_month *m, int n, double m3)

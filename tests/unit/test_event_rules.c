@@ -11,6 +11,7 @@
 
 #include "careline/config.h"
 #include "careline/event.h"
+#include "careline/util.h"
 #include "careline/validate.h"
 
 /* n copies of c; two calls in one expression get two buffers. */
@@ -59,12 +60,12 @@ static void sms_extension_counts_two(void **state)
     assert_int_equal(l.units, 18);
     /* 159 plus one escape pair is 161: two segments. */
     char text[1000];
-    snprintf(text, sizeof text, "%s[", rep('a', 159));
+    util_format(text, sizeof text, "%s[", rep('a', 159));
     db_sms_measure(text, &l);
     assert_int_equal(l.units, 161);
     assert_int_equal(l.segments, 2);
     /* An escape pair never straddles two segments: 152 + pair goes to segment 2. */
-    snprintf(text, sizeof text, "%s[%s", rep('a', 152), rep('b', 10));
+    util_format(text, sizeof text, "%s[%s", rep('a', 152), rep('b', 10));
     db_sms_measure(text, &l);
     assert_int_equal(l.segments, 2);
     assert_int_equal(l.left, 153 - 12);
@@ -76,13 +77,13 @@ static void sms_ucs2(void **state)
     struct db_sms_length l;
     char text[1000];
     /* One curly quote makes the whole message UCS-2. */
-    snprintf(text, sizeof text, "%s\xe2\x80\x99", rep('a', 69));
+    util_format(text, sizeof text, "%s\xe2\x80\x99", rep('a', 69));
     db_sms_measure(text, &l);
     assert_int_equal(l.encoding, DB_SMS_UCS2);
     assert_int_equal(l.first_ucs2, 0x2019);
     assert_int_equal(l.segments, 1);
     assert_int_equal(l.left, 0);
-    snprintf(text, sizeof text, "%s\xe2\x80\x99", rep('a', 70));
+    util_format(text, sizeof text, "%s\xe2\x80\x99", rep('a', 70));
     db_sms_measure(text, &l);
     assert_int_equal(l.segments, 2);
     assert_int_equal(l.per_segment, 67);
@@ -90,7 +91,7 @@ static void sms_ucs2(void **state)
     db_sms_measure("a`b", &l);
     assert_int_equal(l.encoding, DB_SMS_UCS2);
     /* An emoji is two UTF-16 units and is not split: 66 units then the pair. */
-    snprintf(text, sizeof text, "%s\xf0\x9f\x92\xa7%s", rep('a', 66), rep('b', 10));
+    util_format(text, sizeof text, "%s\xf0\x9f\x92\xa7%s", rep('a', 66), rep('b', 10));
     db_sms_measure(text, &l);
     assert_int_equal(l.units, 78);
     assert_int_equal(l.segments, 2);
@@ -131,6 +132,8 @@ static void template_fields_and_fill(void **state)
 
 #define TZ_LONDON "Europe/London"
 /* 2026-03-02 10:00 UTC (a Monday, GMT) and 2026-07-01 10:00 UTC (BST). */
+#define HOURS(n) ((time_t)(n) * 3600)
+#define DAYS(n) ((time_t)(n) * 86400)
 static const time_t winter = 1772445600;
 static const time_t summer = 1782900000;
 
@@ -146,14 +149,14 @@ static void times_as_typed(void **state)
     assert_int_equal(db_event_time_parse("+90m", winter, winter, TZ_LONDON, &t, err, sizeof err), 1);
     assert_true(t == winter + 5400);
     assert_int_equal(db_event_time_parse("+4h", winter, winter, TZ_LONDON, &t, err, sizeof err), 1);
-    assert_true(t == winter + 4 * 3600);
+    assert_true(t == winter + HOURS(4));
     assert_int_equal(db_event_time_parse("+2d", winter, winter, TZ_LONDON, &t, err, sizeof err), 1);
-    assert_true(t == winter + 2 * 86400);
+    assert_true(t == winter + DAYS(2));
     assert_int_equal(db_event_time_parse("18:30", winter, winter, TZ_LONDON, &t, err, sizeof err), 1);
-    assert_true(t == winter + 8 * 3600 + 1800);
+    assert_true(t == winter + HOURS(8) + 1800);
     /* Earlier than `after`: the next day. */
     assert_int_equal(db_event_time_parse("02:00", winter, winter, TZ_LONDON, &t, err, sizeof err), 1);
-    assert_true(t == winter + 16 * 3600);
+    assert_true(t == winter + HOURS(16));
     /* In summer, local 12:00 is 11:00 UTC. */
     assert_int_equal(db_event_time_parse("2026-07-01 12:00", winter, winter, TZ_LONDON, &t, err, sizeof err), 1);
     assert_true(t == summer + 3600);
@@ -172,14 +175,16 @@ static void times_as_typed(void **state)
     static const char *const bad[] = {"25:00", "12:60", "1:2", "tomorrow", "+", "+4", "+4y", "+-4h", "+12345678h",
                                       "2026-02-29 10:00", "2026-13-01 10:00", "2026-01-01", "2026-01-01 10",
                                       "2026-01-01T10:00+25:00", "2026-01-01 10:00 extra", "99:99:99",
-                                      "2026/01/01 10:00", "1999-01-01 10:00"};
+                                      "2026/01/01 10:00", "1999-01-01 10:00",
+                                      /* signs and spaces a scanf would have read as numbers */
+                                      "2026-+1-01 10:00", "2026- 1-01 10:00", "2026-01-+1 10:00"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = '\0';
         if (db_event_time_parse(bad[i], winter, winter, TZ_LONDON, &t, err, sizeof err) != -1)
             fail_msg("\"%s\" was taken as a time", bad[i]);
         assert_non_null(strstr(err, "not a time"));
     }
-    assert_string_equal(db_event_time_words(winter + 8 * 3600, winter, TZ_LONDON, words, sizeof words), "18:00");
+    assert_string_equal(db_event_time_words(winter + HOURS(8), winter, TZ_LONDON, words, sizeof words), "18:00");
     assert_string_equal(db_event_time_words(winter + 86400, winter, TZ_LONDON, words, sizeof words), "10:00 Tue 3 Mar");
     assert_string_equal(db_event_time_words(summer, winter, TZ_LONDON, words, sizeof words), "11:00 Wed 1 Jul");
 }
@@ -238,7 +243,7 @@ static void check_declare(void **state)
     assert_int_equal(db_event_check(&in, &c, &p), 0);
     assert_int_equal(c.nzones, 1);
     assert_string_equal(c.sectors[0], "LS6 2");
-    assert_true(c.restore == winter + 4 * 3600);
+    assert_true(c.restore == winter + HOURS(4));
     assert_string_equal(c.message, "Careline: water supply in Headingley is interrupted. Back by 14:00. "
                                    "Bottled water: Asda car park.");
     assert_int_equal(c.sms.segments, 1);
@@ -306,7 +311,7 @@ static void check_bad_inputs(void **state)
     in = declare_input(); in.fields = toolong; expect(in, DB_EVP_FIELD, "too long");
     /* Long values in UCS-2 make too many segments. */
     static char wide[81];
-    for (int i = 0; i < 26; i++)
+    for (size_t i = 0; i < 26; i++)
         memcpy(wide + i * 3, "\xe2\x80\x99", 3);
     wide[78] = '\0';
     struct db_event_template big = active_tmpl;

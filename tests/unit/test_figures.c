@@ -186,7 +186,7 @@ static struct db_fig_sla_row sla_rows[] = {
 };
 static struct db_fig_followups followup_rows[] = {{4, 9}};
 
-#define ROWS(arr) {.v = arr, .n = (int)(sizeof arr / sizeof arr[0])}
+#define ROWS(arr) {.v = (arr), .n = (int)(sizeof(arr) / sizeof (arr)[0])}
 static struct db_figures load(void)
 {
     struct db_figures f = {0};

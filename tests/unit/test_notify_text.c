@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "careline/notify_text.h"
+#include "careline/util.h"
 
 static void test_addresses(void **state)
 {
@@ -25,7 +26,7 @@ static void test_addresses(void **state)
         assert_false(notify_text_addr_ok(bad[i]));
     char long_addr[300];
     memset(long_addr, 'a', sizeof long_addr);
-    strcpy(long_addr + 250, "@x.com");
+    memcpy(long_addr + 250, "@x.com", sizeof "@x.com");
     assert_false(notify_text_addr_ok(long_addr));
 }
 
@@ -82,10 +83,10 @@ static void test_subject_utf8(void **state)
     free(h);
     /* Long text: several encoded-words, each at most 75 characters, split
      * between characters (45 bytes each). */
-    char *long_s = malloc(400);
-    long_s[0] = '\0';
+    struct util_buf lb = {0};
     for (int i = 0; i < 40; i++)
-        strcat(long_s, "ŵ ");
+        util_buf_puts(&lb, "ŵ ");
+    char *long_s = util_buf_steal(&lb);
     h = header(long_s, 7);
     int words = 0;
     for (char *line = strtok(h, "\n"); line; line = strtok(NULL, "\n")) {

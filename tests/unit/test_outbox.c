@@ -15,6 +15,7 @@
 #include "careline/outbox.h"
 #include "careline/recovery.h"
 #include "careline/util.h"
+#include "fixture.h"
 
 static char *dir;
 
@@ -29,14 +30,12 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char *cmd = util_asprintf("rm -rf '%s'", dir);
-    int rc = system(cmd);
-    free(cmd);
+    int rc = fixture_remove_tree(dir);
     free(dir);
-    return rc == 0 ? 0 : -1;
+    return rc;
 }
 
-#define N(a) ((int)(sizeof a / sizeof a[0]))
+#define N(a) ((int)(sizeof(a) / sizeof (a)[0]))
 
 /* The intake journal's keys since the first version: the complaint's
  * statement must find every parameter among them. */
@@ -63,7 +62,7 @@ static void test_params_by_name(void **state)
     }
     /* A field the write lacks goes as NULL, never as another field's value. */
     w.nfields = 3;
-    n = db_outbox_params(&w, 0, v, &run);
+    assert_int_equal(db_outbox_params(&w, 0, v, &run), 10);
     assert_string_equal(v[1], "990001");
     assert_null(v[3]);
     assert_null(v[9]);
@@ -123,7 +122,7 @@ static void test_keep_and_discard(void **state)
     assert_string_equal(line, "state=draft\n");
     assert_non_null(fgets(line, sizeof line, f));
     assert_string_equal(line, "customer_id=990001\n");
-    fclose(f);
+    assert_int_equal(fclose(f), 0);
     assert_int_equal(db_outbox_discard(dir, key), 0);
     assert_int_equal(access(path, F_OK), -1);
     assert_int_equal(db_outbox_discard(dir, key), 0);   /* gone already: fine */

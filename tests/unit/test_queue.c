@@ -17,10 +17,18 @@
 #define NOW 1900000000
 #define OFFSET 5
 
+/* The number in a reference: "C-2026-000123" is 123. */
+static int number_of(const char *ref)
+{
+    int n;
+    assert_int_equal(util_parse_int(ref + 7, &n), 0);
+    return n;
+}
+
 static struct db_queue_row row(const char *ref, int64_t due_in, int64_t window, bool paused)
 {
     struct db_queue_row r = {0};
-    r.id = util_asprintf("00000000-0000-4000-8000-%012d", atoi(ref + 7));
+    r.id = util_asprintf("00000000-0000-4000-8000-%012d", number_of(ref));
     r.reference = util_strdup(ref);
     r.due_epoch = NOW + OFFSET + due_in;
     r.left_s = due_in;
@@ -42,7 +50,7 @@ static void at_risk_and_breached(void **state)
 {
     (void)state;
     int64_t left;
-    struct db_queue_row r = row("C-2026-000001", 3600, 4 * 3600, false);
+    struct db_queue_row r = row("C-2026-000001", 3600, (int64_t)4 * 3600, false);
     /* 1 h of 4 h left is 25 %: not less than 25, so on time; at 30 % at risk. */
     assert_int_equal(db_queue_sla(&r, NOW, 25, &left), DB_QUEUE_ON_TIME);
     assert_int_equal(left, 3600);
@@ -64,7 +72,7 @@ static void paused_clocks_stand_still(void **state)
 {
     (void)state;
     int64_t left;
-    struct db_queue_row r = row("C-2026-000002", 600, 4 * 3600, true);
+    struct db_queue_row r = row("C-2026-000002", 600, (int64_t)4 * 3600, true);
     assert_int_equal(db_queue_sla(&r, NOW + 86400, 25, &left), DB_QUEUE_PAUSED);
     assert_int_equal(left, 600);
     /* Paused after the deadline had passed: still breached. */
@@ -130,11 +138,11 @@ static void merging_keeps_the_cursor(void **state)
     push(&list, row("C-2026-000002", 200, 3600, false));
     push(&list, row("C-2026-000003", 300, 3600, false));
     char keep[40];
-    snprintf(keep, sizeof keep, "%s", DB_ROW(&list, struct db_queue_row, 1)->id);
+    util_format(keep, sizeof keep, "%s", DB_ROW(&list, struct db_queue_row, 1)->id);
     /* A new complaint more urgent than all: the cursor's complaint moves down one. */
     struct db_queue_row n = row("C-2026-000004", 50, 3600, false);
     char nid[40];
-    snprintf(nid, sizeof nid, "%s", n.id);
+    util_format(nid, sizeof nid, "%s", n.id);
     push(&fresh, n);
     const char *ids[] = {nid};
     assert_int_equal(db_queue_merge(&list, &fresh, ids, 1, keep), 2);
@@ -146,8 +154,8 @@ static void merging_keeps_the_cursor(void **state)
     free(c3.owner);
     c3.owner = util_strdup("Amy Agent");
     char id1[40], id3[40];
-    snprintf(id1, sizeof id1, "%s", DB_ROW(&list, struct db_queue_row, 1)->id);
-    snprintf(id3, sizeof id3, "%s", c3.id);
+    util_format(id1, sizeof id1, "%s", DB_ROW(&list, struct db_queue_row, 1)->id);
+    util_format(id3, sizeof id3, "%s", c3.id);
     push(&fresh, c3);
     const char *ids2[] = {id3, id1};
     assert_int_equal(db_queue_merge(&list, &fresh, ids2, 2, keep), 2);
@@ -222,9 +230,9 @@ static void words_for_people(void **state)
     t = db_queue_filter_text(&f, NULL);
     assert_string_equal(t, "");
     free(t);
-    snprintf(f.team, sizeof f.team, "*");
-    snprintf(f.owner, sizeof f.owner, "42");
-    snprintf(f.status, sizeof f.status, "waiting_customer");
+    util_format(f.team, sizeof f.team, "*");
+    util_format(f.owner, sizeof f.owner, "42");
+    util_format(f.status, sizeof f.status, "waiting_customer");
     struct db_queue_choice amy = {"staff", "42", "Amy Agent", "Billing, agent, 4 open"};
     struct db_rows choices = {.v = &amy, .n = 1};
     t = db_queue_filter_text(&f, &choices);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "careline/script.h"
+#include "careline/script_parse.h"
 #include "careline/text.h"
 #include "careline/util.h"
 
@@ -177,6 +178,25 @@ static void test_syntax_error(void **state)
     /* The same setting twice is libconfig's error, with its line. */
     expect_edit_error("name = \"Test script\";\n", "name = \"Test script\";\nname = \"Again\";\n", 3,
                       "duplicate setting");
+}
+
+/* What libconfig itself refuses reaches the administrator as file:line:
+ * reason too, with the line libconfig saw it on. */
+static void test_libconfig_errors(void **state)
+{
+    (void)state;
+    /* a string without its end runs into the next line */
+    expect_edit_error("name = \"Test script\";", "name = \"Test script;", 3, "syntax error");
+    expect_edit_error("name = \"Test script\";", "name = 'Test script';", 2, "syntax error");
+    expect_edit_error("[ \"billing.high_bill\" ]", "[ \"billing.high_bill\", 1 ]", 3,
+                      "mismatched element type in array");
+    expect_edit_error("steps = (\n", "}\nsteps = (\n", 5, "syntax error");
+    /* steps are a list ( ... ) of groups; [ ... ] holds only scalars */
+    expect_edit_error("steps = (\n", "steps = [\n", 6, "syntax error");
+    expect_edit_error("requires_event = false;", "requires_event = flase;", 4, "syntax error");
+    expect_edit_error("requires_event = false;", "requires_event = 0x;", 4, "syntax error");
+    /* a byte order mark is no setting */
+    expect_edit_error("code = ", "\xef\xbb\xbf" "code = ", 1, "syntax error");
 }
 
 static void test_unknown_settings(void **state)
@@ -766,6 +786,7 @@ int main(void)
         cmocka_unit_test(test_good_script),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_syntax_error),
+        cmocka_unit_test(test_libconfig_errors),
         cmocka_unit_test(test_unknown_settings),
         cmocka_unit_test(test_missing_settings),
         cmocka_unit_test(test_wrong_values),

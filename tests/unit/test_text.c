@@ -321,6 +321,17 @@ static void test_sanitize_ascii(void **state)
     free(a);
 }
 
+static void test_words(void **state)
+{
+    (void)state;
+    char a[] = "waiting_customer", b[] = "walk_in_", c[] = "", d[] = "phone";
+    assert_string_equal(tui_text_words(a), "waiting customer");
+    assert_string_equal(tui_text_words(b), "walk in ");
+    assert_string_equal(tui_text_words(c), "");
+    assert_ptr_equal(tui_text_words(d), d);
+    assert_string_equal(d, "phone");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -339,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_sanitize_invalid),
         cmocka_unit_test(test_sanitize_never_controls),
         cmocka_unit_test(test_sanitize_ascii),
+        cmocka_unit_test(test_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -569,7 +569,16 @@ static void test_script_errors(void **state)
     assert_non_null(strstr(tui_error(), "script:1: unknown command \":frobnicate\""));
     assert_int_equal(run(":resize 0 80\n", 8, 40, TUI_ASCII_AUTO, NULL), 2);
     assert_non_null(strstr(tui_error(), "script:1: :resize"));
+    /* two whole numbers and nothing else */
+    static const char *const bad_sizes[] = {":resize 24x80\n", ":resize 24 80 1\n", ":resize 24\n", ":resize 2.5 80\n"};
+    for (size_t i = 0; i < sizeof bad_sizes / sizeof bad_sizes[0]; i++) {
+        assert_int_equal(run(bad_sizes[i], 8, 40, TUI_ASCII_AUTO, NULL), 2);
+        assert_non_null(strstr(tui_error(), "script:1: :resize needs ROWS COLS"));
+    }
     assert_int_equal(run(":dump /nonexistent/dir/x\n", 8, 40, TUI_ASCII_AUTO, NULL), 2);
+    /* a dump that cannot be written is a failure, not a lost screen */
+    assert_int_equal(run(":dump /dev/full\n", 8, 40, TUI_ASCII_AUTO, NULL), 2);
+    assert_non_null(strstr(tui_error(), ":dump: /dev/full: cannot write"));
     assert_int_equal(fflush(stderr), 0);
     dup2(saved, 2);
     close(saved);

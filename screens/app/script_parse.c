@@ -1,5 +1,5 @@
-/* script_parse.c — recovery scripts from their files: libconfig syntax, every setting checked, the steps' graph walked, each problem reported as file:line: reason. */
-#include "careline/script.h"
+/* script_parse.c — recovery scripts from their files: read with libconfig like careline.conf, every setting checked, the steps' graph walked, each problem reported as file:line: reason. */
+#include "careline/script_parse.h"
 
 #include <errno.h>
 #include <libconfig.h>
@@ -11,7 +11,6 @@
 
 #include "careline/text.h"
 #include "careline/util.h"
-#include "script_int.h"
 
 /* ---- the file format ----------------------------------------------------------- */
 
