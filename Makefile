@@ -45,7 +45,7 @@ FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(BUILD)/fuzz/fuzz_%)
 DBT_SRCS  := $(sort $(wildcard tests/db/*.c))
 DBT_BINS  := $(DBT_SRCS:tests/db/%.c=$(BUILD)/dbtests/%)
 EMBED     := $(sort $(wildcard db/migrations/*.sql)) db/seed.sql $(sort $(wildcard db/seed/*.sql)) conf/careline.conf \
-             $(sort $(wildcard conf/scripts/*.conf))
+             $(sort $(wildcard conf/import/*.conf)) $(sort $(wildcard conf/scripts/*.conf))
 
 .PHONY: all deps check check-fast demo bench load install uninstall clean asan docs fuzz fuzz-bins lint lint-tidy
 .DEFAULT_GOAL := all
@@ -86,11 +86,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcareline.a
 	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes $(shell pkg-config --cflags cmocka) -o $@ $< \
 	    $(BUILD)/libcareline.a $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
 
-$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(BUILD)/libcareline.a
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(wildcard tests/fuzz/*.h) $(BUILD)/libcareline.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< tests/fuzz/replay.c $(BUILD)/libcareline.a $(LDLIBS_ALL)
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libcareline.a
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(BUILD)/libcareline.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(BUILD)/libcareline.a $(LDLIBS_ALL)
 
@@ -197,13 +197,14 @@ load: deps
 install: $(BUILD)/careline
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	    $(DESTDIR)$(PREFIX)/share/doc/careline $(DESTDIR)$(PREFIX)/share/careline \
-	    $(DESTDIR)$(PREFIX)/share/careline/scripts
+	    $(DESTDIR)$(PREFIX)/share/careline/scripts $(DESTDIR)$(PREFIX)/share/careline/import
 	install -m 755 $(BUILD)/careline $(DESTDIR)$(PREFIX)/bin/careline
 	install -m 644 docs/careline.1 $(DESTDIR)$(PREFIX)/share/man/man1/careline.1
 	install -m 644 conf/careline.conf $(DESTDIR)$(PREFIX)/share/careline/careline.conf.example
 	install -m 644 conf/careline-notify.service $(DESTDIR)$(PREFIX)/share/careline/careline-notify.service
 	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/careline/
 	install -m 644 conf/scripts/*.conf $(DESTDIR)$(PREFIX)/share/careline/scripts/
+	install -m 644 conf/import/*.conf $(DESTDIR)$(PREFIX)/share/careline/import/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/careline $(DESTDIR)$(PREFIX)/share/man/man1/careline.1

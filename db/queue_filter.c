@@ -122,7 +122,7 @@ int db_queue_filter_options(enum db_queue_filter_kind kind, const struct db_rows
 {
     static const char *const statuses[] = {"new", "acknowledged", "investigating", "waiting_customer"};
     static const char *const channels[] = {"phone", "email", "web", "sms", "walk_in", "field_visit", "social",
-                                           "letter"};
+                                           "letter", "311"};
     int n = 0;
     if (kind == DB_QF_TEAM) {
         n = add(out, n, max, "", "Your teams", teams && *teams ? teams : "every team, as you have none");

@@ -65,14 +65,20 @@
 
 #define NOT_CAPPED " more(v) AS (SELECT false),"
 
+/* The customer of a complaint a city's 311 system sent, by the number the
+ * city gave it (a caller quotes it; 025_service_requests.sql). */
+#define SEARCH_311(param) \
+    " UNION ALL SELECT k.customer_id, 0, 1.0::real, 'request' FROM complaint k WHERE k.external_ref = " param
+
 /* A complete account number ($2); the same digits as a whole national
- * phone number ($3), which has as many digits. */
+ * phone number ($3), which has as many digits; or a 311 request's number. */
 static const char sql_account[] =
     "WITH hits AS ("
     " SELECT c.id AS customer_id, 0 AS rank, 1.0::real AS score, 'account' AS matched"
     " FROM customer c WHERE c.account_no = $2"
     " UNION ALL"
-    " SELECT c.id, 1, 1.0::real, 'phone' FROM customer c WHERE c.phone_nsn = $3),"
+    " SELECT c.id, 1, 1.0::real, 'phone' FROM customer c WHERE c.phone_nsn = $3"
+    SEARCH_311("$2") "),"
     NOT_CAPPED SEARCH_TAIL("$4");
 
 /* A whole phone number ($2, the national number). */
@@ -84,7 +90,8 @@ static const char sql_phone[] =
 
 /* Some digits of a phone number ($2): the number itself, then numbers that
  * contain the digits (trigram index); $3 an account number when the digits
- * are also one (ten digits beginning with 0 could be either). */
+ * are also one (ten digits beginning with 0 could be either); or the
+ * digits as a 311 request's number. */
 static const char sql_phone_part[] =
     "WITH part AS (SELECT c.id FROM customer c"
     " WHERE c.phone_nsn LIKE '%' || $2 || '%' AND c.phone_nsn <> $2"
@@ -95,7 +102,8 @@ static const char sql_phone_part[] =
     " UNION ALL"
     " SELECT c.id, 1, 1.0::real, 'phone' FROM customer c WHERE c.phone_nsn = $2"
     " UNION ALL"
-    " SELECT id, 3, 0.9::real, 'phone' FROM part),"
+    " SELECT id, 3, 0.9::real, 'phone' FROM part"
+    SEARCH_311("$2") "),"
     " more(v) AS (SELECT count(*) > " SEARCH_COUNT_CAP " FROM part),"
     SEARCH_TAIL("$4");
 

@@ -351,37 +351,32 @@ static enum scr_result open_selected(struct search *s)
     return SCR_REDRAW;
 }
 
+/* The screens search opens by their own keys; false for any other action. */
+static bool open_screen(enum tui_action a)
+{
+    switch (a) {
+    case TUI_ACT_APPROVALS: scr_open_approvals(); return true;
+    case TUI_ACT_FOLLOW_UPS: scr_open_followups(); return true;
+    case TUI_ACT_QUEUE: scr_open_queue("team"); return true;
+    case TUI_ACT_DUPLICATES: scr_open_duplicates(); return true;
+    case TUI_ACT_CALL_LIST: scr_open_calllist(); return true;
+    case TUI_ACT_EVENTS: scr_open_events(); return true;
+    case TUI_ACT_AUDIT: scr_open_audit(NULL); return true;
+    case TUI_ACT_DASHBOARD: scr_open_dashboard(); return true;
+    case TUI_ACT_UNMATCHED: scr_open_unmatched(); return true;
+    default: return false;
+    }
+}
+
 static enum scr_result search_action(void *st, enum tui_action a)
 {
     struct search *s = st;
     int count = s->res ? s->res->count : 0;
+    if (open_screen(a))
+        return SCR_REDRAW;
     switch (a) {
     case TUI_ACT_OPEN:
         return open_selected(s);
-    case TUI_ACT_APPROVALS:
-        scr_open_approvals();
-        return SCR_REDRAW;
-    case TUI_ACT_FOLLOW_UPS:
-        scr_open_followups();
-        return SCR_REDRAW;
-    case TUI_ACT_QUEUE:
-        scr_open_queue("team");
-        return SCR_REDRAW;
-    case TUI_ACT_DUPLICATES:
-        scr_open_duplicates();
-        return SCR_REDRAW;
-    case TUI_ACT_CALL_LIST:
-        scr_open_calllist();
-        return SCR_REDRAW;
-    case TUI_ACT_EVENTS:
-        scr_open_events();
-        return SCR_REDRAW;
-    case TUI_ACT_AUDIT:
-        scr_open_audit(NULL);
-        return SCR_REDRAW;
-    case TUI_ACT_DASHBOARD:
-        scr_open_dashboard();
-        return SCR_REDRAW;
     case TUI_ACT_FOCUS_INPUT:
         s->focus = FOCUS_INPUT;
         return SCR_REDRAW;

@@ -104,7 +104,11 @@
     X(IMPROVE, "improve", "actions", "Changes made because of this root cause (record one)") \
     X(ADD, "add", "add", "Record a new one") \
     X(EDIT, "edit", "edit", "Change the selected one") \
-    X(WITHDRAW, "withdraw", "withdraw", "Take it out of the published record")
+    X(WITHDRAW, "withdraw", "withdraw", "Take it out of the published record") \
+    X(UNMATCHED, "unmatched", "311 unmatched", "311 requests waiting for a premise: find and link them") \
+    X(LINK, "link", "link", "Link the request to the premise: its complaint opens") \
+    X(SET_ASIDE, "set-aside", "set aside", "Set the request aside (no premise of ours), saying why") \
+    X(REQUEST_DETAILS, "request-details", "details", "Read all the city sent about the request (scrolls)")
 
 enum tui_action {
 #define TUI_ACTION_ENUM(id, name, label, help) TUI_ACT_##id,

@@ -65,7 +65,8 @@ enum app_exit {
     APP_EXIT_USAGE = 2,      /* bad command line or configuration */
     APP_EXIT_NODB = 3,       /* the database cannot be reached */
     APP_EXIT_TERMINAL = 4,   /* the terminal cannot be used */
-    APP_EXIT_CONFLICT = 5    /* someone else changed it first (careline event --version) */
+    APP_EXIT_CONFLICT = 5,   /* someone else changed it first (careline event --version) */
+    APP_EXIT_PARTIAL = 6     /* done, but some rows of the input were bad and left out (careline import) */
 };
 
 #endif

@@ -44,7 +44,9 @@ struct cli_command {
     X(staff) \
     X(customer) \
     X(notify) \
-    X(event)
+    X(event) \
+    X(import) \
+    X(export)
 
 #define CLI_DECLARE(name) extern const struct cli_command cli_cmd_##name;
 CLI_COMMANDS(CLI_DECLARE)

@@ -51,7 +51,8 @@ struct textview_arg;
     X(dashboard,  "Dashboard",                   SCR_NOARG) \
     X(figlist,    "Behind the figure",           SCR_ARG(const struct scr_figlist_arg *)) \
     X(improve,    "Improvement actions",         SCR_ARG(const struct scr_improve_arg *)) \
-    X(actionform, "Improvement action",          SCR_ARG(const struct scr_actionform_arg *))
+    X(actionform, "Improvement action",          SCR_ARG(const struct scr_actionform_arg *)) \
+    X(unmatched,  "Unmatched 311 requests",      SCR_NOARG)
 
 /* The parameter list and the pushed pointer of each kind of argument
  * (pasted onto SCR_NOARG / SCR_ARG, which are never macros themselves). */

@@ -29,7 +29,8 @@ static void usage(FILE *f)
           "\n"
           "Exit status: 0 success, 1 the command failed, 2 bad usage or configuration,\n"
           "3 the database cannot be reached, 4 the terminal cannot be used,\n"
-          "5 someone else changed the event first (careline event --version).\n"
+          "5 someone else changed the event first (careline event --version),\n"
+          "6 done, but some input rows were bad and left out (careline import).\n"
           "See careline(1).\n",
           f);
 }

@@ -10,6 +10,7 @@
 #include "careline/event.h"
 #include "careline/feedback.h"
 #include "careline/figures.h"
+#include "careline/import.h"
 #include "careline/record.h"
 #include "careline/merge.h"
 #include "careline/notify.h"
@@ -41,6 +42,7 @@ static const struct {
     {"figures", db_figures_statements},
     {"feedback", db_feedback_statements},
     {"region", db_region_statements},
+    {"unmatched 311 requests", db_unmatched_statements},
 };
 
 /* Runs sql with the statement's parameters and decodes it with its shape.

@@ -114,4 +114,42 @@ many = "".join('{ label = "L%d"; value = "v%d"; },\n' % (i, i) for i in range(10
 put("script", "many-answers", 'code = "x"; name = "X"; categories = [ "*" ];\n'
     'steps = ( { key = "a"; kind = "ask"; text = "?"; answers = (\n' + many.rstrip(",\n") + ' ); },\n'
     '          { key = "b"; kind = "end"; text = "Bye"; } );\n')
+# The 311 readers: NYC's CSV in its layouts, Open311 JSON and XML, and what breaks them.
+NYC41 = (b"Unique Key,Created Date,Closed Date,Agency,Agency Name,Complaint Type,Descriptor,Location Type,"
+         b"Incident Zip,Incident Address,Street Name,Cross Street 1,Cross Street 2,Intersection Street 1,"
+         b"Intersection Street 2,Address Type,City,Landmark,Facility Type,Status,Due Date,Resolution Description,"
+         b"Resolution Action Updated Date,Community Board,BBL,Borough,X Coordinate (State Plane),"
+         b"Y Coordinate (State Plane),Open Data Channel Type,Park Facility Name,Park Borough,Vehicle Type,"
+         b"Taxi Company Borough,Taxi Pick Up Location,Bridge Highway Name,Bridge Highway Direction,Road Ramp,"
+         b"Bridge Highway Segment,Latitude,Longitude,Location\r\n")
+ROW41 = (b"59893661,01/15/2024 08:30:00 AM,,DEP,Department of Environmental Protection,Water System,"
+         b"No Water (WNW),,10118,350 5 AVENUE,5 AVENUE,,,,,ADDRESS,NEW YORK,,,Open,,,,05 MANHATTAN,1008350041,"
+         b"MANHATTAN,988207,211915,PHONE,,,,,,,,,,40.748,-73.985,\"(40.748, -73.985)\"\r\n")
+put("nyc311", "layout-41", NYC41 + ROW41)
+put("nyc311", "layout-snake", b"unique_key,created_date,agency,complaint_type,descriptor,status,latitude\n"
+    b"1,2024-01-15T08:30:00-05:00,DEP,Sewer,Sewer Odor (SA2),Open,40.7\n2,x,DEP,Sewer,y,Closed,91\n")
+put("nyc311", "hostile", NYC41 + b'1,01/15/2024 08:30:00 AM,,DEP,"a ""q"", b\nc",Sewer,\x1b[2J,,,,,,,,,,,,,'
+    b"Open,,\xff\xfe,,,,,,,,,,,,,,,,,,,,\r\n" + b'2,"never closed\n')
+put("nyc311", "bom-empty", b"\xef\xbb\xbf")
+put("nyc311", "missing-column", b"Unique Key,Agency\n1,DEP\n")
+put("open311", "json", b'[{"service_request_id":"638344","status":"open","service_code":"001",'
+    b'"description":"a \\"b\\" \\u00e9 \\ud83d\\ude00","requested_datetime":"2010-04-14T06:37:38-08:00",'
+    b'"lat":37.76,"long":-122.41,"extended_attributes":{"x":[1,{"y":"]"}]},"media_url":null},42]')
+put("open311", "json-wrapped", b'{"service_requests":[{"service_request_id":1}]}')
+put("open311", "json-error", b'[{"code":403,"description":"Invalid api_key"}]')
+put("open311", "json-broken", b'[{"service_request_id":"1"} {"x":tru')
+put("open311", "xml", b'<?xml version="1.0"?>\n<!DOCTYPE s [<!ENTITY e "x">]>\n<!-- c -->\n<service_requests>'
+    b"<request><service_request_id>1</service_request_id><description>a &amp; b &#233; &#x1F600;"
+    b"<![CDATA[<raw>]]></description><attributes><a><b/></a></attributes><media_url/></request>"
+    b"<error><code>403</code><description>no</description></error></service_requests>")
+put("open311", "xml-broken", b"<service_requests><request><service_request_id>&e;</x>")
+# The 311 mapping files as shipped, and broken.
+for f in ("nyc311", "open311"):
+    with open(os.path.join(TOP, "conf", "import", f + ".conf"), "rb") as fh:
+        put("importmap", f, fh.read())
+put("importmap", "bad-status", b'status = ( ("Open", "opened") );\nmap = ();\n')
+put("importmap", "no-type", b'map = ( { agency = "DEP"; descriptors = ( ("x", "a.b") ); } );\nstatus = ();\n')
+put("importmap", "bad-score", b"match_min_score = 7;\n")
+put("importmap", "syntax", b'status = ( ("Open", "new") ;\n')
+
 sys.exit(0)
