@@ -17,6 +17,7 @@
 #include "careline/queue.h"
 #include "careline/recovery.h"
 #include "careline/region.h"
+#include "careline/report.h"
 #include "careline/script.h"
 #include "careline/search.h"
 #include "careline/util.h"
@@ -43,6 +44,7 @@ static const struct {
     {"feedback", db_feedback_statements},
     {"region", db_region_statements},
     {"unmatched 311 requests", db_unmatched_statements},
+    {"overdue report", report_statements},
 };
 
 /* Runs sql with the statement's parameters and decodes it with its shape.
