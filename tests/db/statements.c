@@ -20,6 +20,7 @@
 #include "careline/report.h"
 #include "careline/script.h"
 #include "careline/search.h"
+#include "careline/sla.h"
 #include "careline/util.h"
 #include "dbtap.h"
 
@@ -45,6 +46,7 @@ static const struct {
     {"region", db_region_statements},
     {"unmatched 311 requests", db_unmatched_statements},
     {"overdue report", report_statements},
+    {"working calendar", sla_statements},
 };
 
 /* Runs sql with the statement's parameters and decodes it with its shape.
