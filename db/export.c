@@ -20,20 +20,9 @@ static const struct db_shape doc_shape = DB_SHAPE("customer_export()", struct ex
 int db_export_customer(struct db_conn *c, const char *account, bool text, FILE *out, char *err, size_t errlen)
 {
     const char *p[1] = {account};
-    PGresult *r = db_exec(c, text ? text_sql : json_sql, 1, p);
-    if (!r) {
-        util_format(err, errlen, "%s", db_error(c));
-        return -1;
-    }
     struct db_rows rows = {0};
-    int rc = db_rows_decode(&rows, &doc_shape, r, err, errlen);
-    PQclear(r);
-    if (rc == 0 && rows.n != 1)
-        util_format(err, errlen, "customer_export() answered with an unexpected shape");
-    if (rc < 0 || rows.n != 1) {
-        db_rows_free(&rows);
+    if (db_exec_one(c, text ? text_sql : json_sql, 1, p, &doc_shape, &rows, err, errlen) < 0)
         return -1;
-    }
     const char *doc = DB_ROW(&rows, struct export_doc, 0)->doc;
     if (!text) {
         /* JSON escapes every control character itself. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "careline/db.h"
 #include "careline/util.h"
 
 /* "-12.3" -> -1230. Exact: money never passes through a double, and a
@@ -245,5 +246,33 @@ int db_parts_decode(struct db_rows *const *out, const struct db_shape *const *sh
         db_rows_free(out[i]);
         out[i]->shape = shapes[i];
     }
+    return -1;
+}
+
+int db_exec_rows(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+                 const struct db_shape *shape, struct db_rows *out, char *err, size_t errlen)
+{
+    PGresult *r = db_exec(c, sql, nparams, params);
+    if (!r) {
+        db_rows_free(out);
+        out->shape = shape;
+        util_format(err, errlen, "%s", db_error(c));
+        return -1;
+    }
+    int rc = db_rows_decode(out, shape, r, err, errlen);
+    PQclear(r);
+    return rc;
+}
+
+int db_exec_one(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+                const struct db_shape *shape, struct db_rows *out, char *err, size_t errlen)
+{
+    if (db_exec_rows(c, sql, nparams, params, shape, out, err, errlen) < 0)
+        return -1;
+    if (out->n == 1)
+        return 0;
+    util_format(err, errlen, "%s: the database answered %d rows, not one", shape->what, out->n);
+    db_rows_free(out);
+    out->shape = shape;
     return -1;
 }

@@ -264,14 +264,8 @@ int report_overdue_fetch(struct db_conn *db, const struct report_overdue_opts *o
         return -1;
     }
     const char *params[2] = {within, o->team};
-    PGresult *r = db_exec(db, overdue_sql, 2, params);
-    if (!r) {
-        util_format(err, len, "%s", db_error(db));
-        return -1;
-    }
     struct db_rows rows = {0};
-    int rc = db_rows_decode(&rows, &overdue_shape, r, err, len);
-    PQclear(r);
+    int rc = db_exec_rows(db, overdue_sql, 2, params, &overdue_shape, &rows, err, len);
     if (rc == 0 && rows.n > 0)
         rc = read_clock(DB_ROW(&rows, struct overdue_rec, 0), out, err, len);
     if (rc < 0) {

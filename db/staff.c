@@ -47,24 +47,16 @@ static const struct db_shape added_shape = DB_SHAPE("staff_add()", struct staff_
 static const struct db_col ended_cols[] = {DB_COL(DB_INT, struct staff_ended, ended)};
 static const struct db_shape ended_shape = DB_SHAPE("staff_end_sessions()", struct staff_ended, ended_cols);
 
-/* One call of a staff_* function; with a shape, its one row decoded into
- * rows (db_rows_free). */
-static int call(struct db_conn *c, const char *sql, int n, const char *const *p, const struct db_shape *shape,
-                struct db_rows *rows, char *err, size_t errlen)
+/* One call of a staff_* function that answers nothing. */
+static int call(struct db_conn *c, const char *sql, int n, const char *const *p, char *err, size_t errlen)
 {
     PGresult *r = db_exec(c, sql, n, p);
     if (!r) {
         util_format(err, errlen, "%s", db_error(c));
         return -1;
     }
-    int rc = shape ? db_rows_decode(rows, shape, r, err, errlen) : 0;
     PQclear(r);
-    if (rc == 0 && shape && rows->n != 1) {
-        util_format(err, errlen, "%s: the database answered %d rows, not one", shape->what, rows->n);
-        db_rows_free(rows);
-        rc = -1;
-    }
-    return rc;
+    return 0;
 }
 
 int db_staff_add(struct db_conn *c, const char *login, const char *name, const char *group, const char *team,
@@ -72,7 +64,7 @@ int db_staff_add(struct db_conn *c, const char *login, const char *name, const c
 {
     const char *p[4] = {login, name, group, team};
     struct db_rows rows = {0};
-    if (call(c, add_sql, 4, p, &added_shape, &rows, err, errlen) < 0)
+    if (db_exec_one(c, add_sql, 4, p, &added_shape, &rows, err, errlen) < 0)
         return -1;
     *created = strcmp(DB_ROW(&rows, struct staff_added, 0)->outcome, "created") == 0;
     db_rows_free(&rows);
@@ -86,8 +78,8 @@ int db_staff_disable(struct db_conn *c, const char *login, int *ended, char *err
     *ended = 0;
     /* Two statements, two transactions: once LOGIN is gone and committed,
      * an ended session cannot come straight back. */
-    if (call(c, "SELECT staff_disable($1)", 1, p, NULL, NULL, err, errlen) < 0 ||
-        call(c, end_sessions_sql, 1, p, &ended_shape, &rows, err, errlen) < 0)
+    if (call(c, "SELECT staff_disable($1)", 1, p, err, errlen) < 0 ||
+        db_exec_one(c, end_sessions_sql, 1, p, &ended_shape, &rows, err, errlen) < 0)
         return -1;
     *ended = DB_ROW(&rows, struct staff_ended, 0)->ended;
     db_rows_free(&rows);
@@ -97,19 +89,19 @@ int db_staff_disable(struct db_conn *c, const char *login, int *ended, char *err
 int db_staff_enable(struct db_conn *c, const char *login, char *err, size_t errlen)
 {
     const char *p[1] = {login};
-    return call(c, "SELECT staff_enable($1)", 1, p, NULL, NULL, err, errlen);
+    return call(c, "SELECT staff_enable($1)", 1, p, err, errlen);
 }
 
 int db_staff_set_group(struct db_conn *c, const char *login, const char *group, char *err, size_t errlen)
 {
     const char *p[2] = {login, group};
-    return call(c, "SELECT staff_set_role($1, $2)", 2, p, NULL, NULL, err, errlen);
+    return call(c, "SELECT staff_set_role($1, $2)", 2, p, err, errlen);
 }
 
 int db_staff_set_team(struct db_conn *c, const char *login, const char *team, char *err, size_t errlen)
 {
     const char *p[2] = {login, team};
-    return call(c, "SELECT staff_set_team($1, $2)", 2, p, NULL, NULL, err, errlen);
+    return call(c, "SELECT staff_set_team($1, $2)", 2, p, err, errlen);
 }
 
 /* ---- the list ------------------------------------------------------------ */
@@ -130,14 +122,7 @@ static const char list_sql[] =
 
 int db_staff_list(struct db_conn *c, struct db_rows *out, char *err, size_t errlen)
 {
-    PGresult *r = db_exec(c, list_sql, 0, NULL);
-    if (!r) {
-        util_format(err, errlen, "%s", db_error(c));
-        return -1;
-    }
-    int rc = db_rows_decode(out, &staff_shape, r, err, errlen);
-    PQclear(r);
-    return rc;
+    return db_exec_rows(c, list_sql, 0, NULL, &staff_shape, out, err, errlen);
 }
 
 static const char *const add_params[] = {"statements_probe", "Statements Probe", "agent", NULL};

@@ -22,6 +22,7 @@
 #include "careline/report.h"
 #include "careline/script.h"
 #include "careline/search.h"
+#include "careline/session.h"
 #include "careline/sla.h"
 #include "careline/staff.h"
 #include "careline/util.h"
@@ -49,10 +50,13 @@ static const struct {
     {"feedback", db_feedback_statements},
     {"region", db_region_statements},
     {"unmatched 311 requests", db_unmatched_statements},
+    {"311 import", db_import_statements},
+    {"311 import mapping", db_import_map_statements},
     {"overdue report", report_statements},
     {"working calendar", sla_statements},
     {"staff", db_staff_statements},
     {"export", db_export_statements},
+    {"session", db_session_statements},
 };
 
 /* Runs sql with the statement's parameters and decodes it with its shape.
