@@ -276,3 +276,26 @@ int db_exec_one(struct db_conn *c, const char *sql, int nparams, const char *con
     out->shape = shape;
     return -1;
 }
+
+/* The answer of a versioned write: one column named applied, NULL when the
+ * version was stale. */
+struct applied {
+    char *applied;
+    bool stale;
+};
+static const struct db_col applied_cols[] = {DB_COL_NULL(DB_TEXT, struct applied, applied, stale)};
+static const struct db_shape applied_shape = DB_SHAPE("versioned write", struct applied, applied_cols);
+
+bool db_applied_stale(const PGresult *r, const char **err, char *why, size_t whylen)
+{
+    if (*err)
+        return false;
+    struct db_rows rows = {0};
+    if (db_rows_decode(&rows, &applied_shape, r, why, whylen) < 0) {
+        *err = why;
+        return false;
+    }
+    bool stale = rows.n == 0 || DB_ROW(&rows, struct applied, 0)->stale;
+    db_rows_free(&rows);
+    return stale;
+}
