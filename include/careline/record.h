@@ -84,7 +84,7 @@ int db_exec_one(struct db_conn *c, const char *sql, int nparams, const char *con
 
 /* Whether a write that carries the row's version (complaint_change(),
  * customer_merge() ...) found it stale: the statement names its one column
- * "applied" (`SELECT f(...) AS applied`), and no row or a NULL means the
+ * "applied" (`... f(...) AS applied`), and no row or a NULL means the
  * version was stale and nothing was written. False when *err is set (the
  * write failed); an answer that cannot be read sets *err to why. */
 bool db_applied_stale(const PGresult *r, const char **err, char *why, size_t whylen);
