@@ -3,7 +3,32 @@
 . "$TOP/tests/lib/tap.sh"
 T=$(mktemp -d)
 export PGDATABASE=e2e_hints_$$
-createdb -T "$SEEDED_TEMPLATE" "$PGDATABASE" || { not_ok "copy the seeded template"; tap_done; exit 1; }
+createdb -T "$SEEDED_TEMPLATE" "$PGDATABASE" || { not_ok "copy the seeded template"; 
+# The picker (the queue's filter) names its keys from the key map too: the
+# list's hint, and the one when nothing matches what was typed.
+printf 'C-y\nf\n:dump\n:type zzqx\n:dump\n' >"$T/picker.keys"
+picker() {   # picker NAME [CONFIG]: the picker's two hint lines, as drawn
+    local args=()
+    [ -n "${2:-}" ] && args=(--config "$2")
+    "$CARELINE" "${args[@]}" --script "$T/picker.keys" --size 24x100 >"$T/$1.out" 2>"$T/$1.err" ||
+        echo "exit $?: $(cat "$T/$1.err")"
+    grep -oE '(Type to narrow the list|Nothing matches).*cancels\.' "$T/$1.out"
+}
+out=$(picker picker_default)
+like "the picker's hint names the built-in keys" "$out" 'choose; Enter takes it; Esc cancels\.'
+like "with nothing matching, it names the key that clears the search" "$out" \
+     'Nothing matches "zzqx": C-u clears the search; Esc cancels\.'
+cat >"$T/picker.conf" <<'CONF'
+keys = {
+  global = [ "Enter none", "F9 open" ];
+  picker = [ "Esc none", "C-k cancel", "C-u none", "C-e clear" ];
+};
+CONF
+out=$(picker picker_rebound "$T/picker.conf")
+like "rebound: the picker's hint names F9 and C-k" "$out" 'choose; F9 takes it; C-k cancels\.'
+like "rebound: and C-e for clearing the search" "$out" 'Nothing matches "zzqx": C-e clears the search; C-k cancels\.'
+unlike "no key name the configuration took away" "$out" 'Esc|Enter'
+tap_done; exit 1; }
 trap 'dropdb --if-exists "$PGDATABASE"; rm -rf "$T"' EXIT
 export XDG_STATE_HOME=$T/state
 
@@ -42,4 +67,29 @@ keys = {
 };
 CONF
 is "a global key rebound: the hint names F9" "$(hint global "$T/global.conf")" "F9 confirms; Esc cancels."
+
+# The picker (the queue's filter) names its keys from the key map too: the
+# list's hint, and the one when nothing matches what was typed.
+printf 'C-y\nf\n:dump\n:type zzqx\n:dump\n' >"$T/picker.keys"
+picker() {   # picker NAME [CONFIG]: the picker's two hint lines, as drawn
+    local args=()
+    [ -n "${2:-}" ] && args=(--config "$2")
+    "$CARELINE" "${args[@]}" --script "$T/picker.keys" --size 24x100 >"$T/$1.out" 2>"$T/$1.err" ||
+        echo "exit $?: $(cat "$T/$1.err")"
+    grep -oE '(Type to narrow the list|Nothing matches).*cancels\.' "$T/$1.out"
+}
+out=$(picker picker_default)
+like "the picker's hint names the built-in keys" "$out" 'choose; Enter takes it; Esc cancels\.'
+like "with nothing matching, it names the key that clears the search" "$out" \
+     'Nothing matches "zzqx": C-u clears the search; Esc cancels\.'
+cat >"$T/picker.conf" <<'CONF'
+keys = {
+  global = [ "Enter none", "F9 open" ];
+  picker = [ "Esc none", "C-k cancel", "C-u none", "C-e clear" ];
+};
+CONF
+out=$(picker picker_rebound "$T/picker.conf")
+like "rebound: the picker's hint names F9 and C-k" "$out" 'choose; F9 takes it; C-k cancels\.'
+like "rebound: and C-e for clearing the search" "$out" 'Nothing matches "zzqx": C-e clears the search; C-k cancels\.'
+unlike "no key name the configuration took away" "$out" 'Esc|Enter'
 tap_done
