@@ -5,29 +5,35 @@ T=$(mktemp -d)
 export PGDATABASE=e2e_hints_$$
 createdb -T "$SEEDED_TEMPLATE" "$PGDATABASE" || { not_ok "copy the seeded template"; 
 # The picker (the queue's filter) names its keys from the key map too: the
-# list's hint, and the one when nothing matches what was typed.
-printf 'C-y\nf\n:dump\n:type zzqx\n:dump\n' >"$T/picker.keys"
-picker() {   # picker NAME [CONFIG]: the picker's two hint lines, as drawn
+# list's hint, and the one when nothing matches what was typed. Rebound to
+# keys its search field does not take (F5, F6), they act as the hint says.
+printf 'C-y\nf\n:dump\n:type zzqx\n:dump\nF5\n:dump\nF6\n:dump\n' >"$T/picker.keys"
+picker() {   # picker NAME [CONFIG]: the screens the key script dumps, in $T/NAME.out
     local args=()
     [ -n "${2:-}" ] && args=(--config "$2")
     "$CARELINE" "${args[@]}" --script "$T/picker.keys" --size 24x100 >"$T/$1.out" 2>"$T/$1.err" ||
         echo "exit $?: $(cat "$T/$1.err")"
-    grep -oE '(Type to narrow the list|Nothing matches).*cancels\.' "$T/$1.out"
 }
-out=$(picker picker_default)
+hints() { grep -oE '(Type to narrow the list|Nothing matches).*cancels\.' "$T/$1.out"; }
+dump() { awk -v n="$2" '$0 == "--" { i++; next } i == n - 1' "$T/$1.out"; }   # dump NAME N: the Nth screen
+picker picker_default
+out=$(hints picker_default)
 like "the picker's hint names the built-in keys" "$out" 'choose; Enter takes it; Esc cancels\.'
 like "with nothing matching, it names the key that clears the search" "$out" \
      'Nothing matches "zzqx": C-u clears the search; Esc cancels\.'
 cat >"$T/picker.conf" <<'CONF'
 keys = {
   global = [ "Enter none", "F9 open" ];
-  picker = [ "Esc none", "C-k cancel", "C-u none", "C-e clear" ];
+  picker = [ "Esc none", "F6 cancel", "C-u none", "F5 clear" ];
 };
 CONF
-out=$(picker picker_rebound "$T/picker.conf")
-like "rebound: the picker's hint names F9 and C-k" "$out" 'choose; F9 takes it; C-k cancels\.'
-like "rebound: and C-e for clearing the search" "$out" 'Nothing matches "zzqx": C-e clears the search; C-k cancels\.'
-unlike "no key name the configuration took away" "$out" 'Esc|Enter'
+picker picker_rebound "$T/picker.conf"
+out=$(hints picker_rebound)
+like "rebound: the picker's hint names F9 and F6" "$out" 'choose; F9 takes it; F6 cancels\.'
+like "rebound: and F5 for clearing the search" "$out" 'Nothing matches "zzqx": F5 clears the search; F6 cancels\.'
+unlike "no key name the configuration took away" "$out" 'Esc|Enter|C-u'
+like "F5 clears the search: every choice is back" "$(dump picker_rebound 3)" '[0-9]+ of [0-9]+\. Type to narrow'
+unlike "F6 closes the picker" "$(dump picker_rebound 4)" 'Type to narrow|Nothing matches'
 tap_done; exit 1; }
 trap 'dropdb --if-exists "$PGDATABASE"; rm -rf "$T"' EXIT
 export XDG_STATE_HOME=$T/state
@@ -69,27 +75,33 @@ CONF
 is "a global key rebound: the hint names F9" "$(hint global "$T/global.conf")" "F9 confirms; Esc cancels."
 
 # The picker (the queue's filter) names its keys from the key map too: the
-# list's hint, and the one when nothing matches what was typed.
-printf 'C-y\nf\n:dump\n:type zzqx\n:dump\n' >"$T/picker.keys"
-picker() {   # picker NAME [CONFIG]: the picker's two hint lines, as drawn
+# list's hint, and the one when nothing matches what was typed. Rebound to
+# keys its search field does not take (F5, F6), they act as the hint says.
+printf 'C-y\nf\n:dump\n:type zzqx\n:dump\nF5\n:dump\nF6\n:dump\n' >"$T/picker.keys"
+picker() {   # picker NAME [CONFIG]: the screens the key script dumps, in $T/NAME.out
     local args=()
     [ -n "${2:-}" ] && args=(--config "$2")
     "$CARELINE" "${args[@]}" --script "$T/picker.keys" --size 24x100 >"$T/$1.out" 2>"$T/$1.err" ||
         echo "exit $?: $(cat "$T/$1.err")"
-    grep -oE '(Type to narrow the list|Nothing matches).*cancels\.' "$T/$1.out"
 }
-out=$(picker picker_default)
+hints() { grep -oE '(Type to narrow the list|Nothing matches).*cancels\.' "$T/$1.out"; }
+dump() { awk -v n="$2" '$0 == "--" { i++; next } i == n - 1' "$T/$1.out"; }   # dump NAME N: the Nth screen
+picker picker_default
+out=$(hints picker_default)
 like "the picker's hint names the built-in keys" "$out" 'choose; Enter takes it; Esc cancels\.'
 like "with nothing matching, it names the key that clears the search" "$out" \
      'Nothing matches "zzqx": C-u clears the search; Esc cancels\.'
 cat >"$T/picker.conf" <<'CONF'
 keys = {
   global = [ "Enter none", "F9 open" ];
-  picker = [ "Esc none", "C-k cancel", "C-u none", "C-e clear" ];
+  picker = [ "Esc none", "F6 cancel", "C-u none", "F5 clear" ];
 };
 CONF
-out=$(picker picker_rebound "$T/picker.conf")
-like "rebound: the picker's hint names F9 and C-k" "$out" 'choose; F9 takes it; C-k cancels\.'
-like "rebound: and C-e for clearing the search" "$out" 'Nothing matches "zzqx": C-e clears the search; C-k cancels\.'
-unlike "no key name the configuration took away" "$out" 'Esc|Enter'
+picker picker_rebound "$T/picker.conf"
+out=$(hints picker_rebound)
+like "rebound: the picker's hint names F9 and F6" "$out" 'choose; F9 takes it; F6 cancels\.'
+like "rebound: and F5 for clearing the search" "$out" 'Nothing matches "zzqx": F5 clears the search; F6 cancels\.'
+unlike "no key name the configuration took away" "$out" 'Esc|Enter|C-u'
+like "F5 clears the search: every choice is back" "$(dump picker_rebound 3)" '[0-9]+ of [0-9]+\. Type to narrow'
+unlike "F6 closes the picker" "$(dump picker_rebound 4)" 'Type to narrow|Nothing matches'
 tap_done
