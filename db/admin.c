@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "careline/record.h"
 #include "careline/util.h"
 #include "embedded.h"
 
@@ -121,30 +122,49 @@ static bool run(struct db_conn *c, const char *sql, int n, const char *const *p)
  * session's: behind a transaction-mode pooler the session is not ours). */
 static const char lock_sql[] = "SELECT pg_advisory_xact_lock(hashtext('careline.migrate'))";
 
+/* Whether a migration is recorded, and with the same text. */
+static const char applied_sql[] = "SELECT checksum = md5($2) AS same FROM schema_migrations WHERE version = $1";
+struct applied {
+    bool same;
+};
+static const struct db_col applied_cols[] = {DB_COL(DB_BOOL, struct applied, same)};
+static const struct db_shape applied_shape = DB_SHAPE("schema_migrations", struct applied, applied_cols);
+
+/* A migration's failure as db_error() has it; -1. */
+static int migrate_failed(struct db_conn *c, const struct migration *m, char *err, size_t errlen)
+{
+    util_format(err, errlen, "%s: %s", m->label, db_error(c));
+    return -1;
+}
+
 /* One migration in a transaction of its own, checked under the lock: 1
- * applied, 0 there already, -1 failed (rolled back). */
-static int migrate_one(struct db_conn *c, const struct migration *m, FILE *out)
+ * applied, 0 there already, -1 failed (rolled back; err says why). */
+static int migrate_one(struct db_conn *c, const struct migration *m, FILE *out, char *err, size_t errlen)
 {
     const char *p[2] = {m->version, m->sql};
     if (!run(c, "BEGIN", 0, NULL))
-        return -1;
-    PGresult *r = run(c, lock_sql, 0, NULL)
-                      ? db_exec(c, "SELECT checksum = md5($2) FROM schema_migrations WHERE version = $1", 2, p)
-                      : NULL;
-    bool done = r && PQntuples(r) > 0;
-    bool same = done && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+        return migrate_failed(c, m, err, errlen);
+    PGresult *r = run(c, lock_sql, 0, NULL) ? db_exec(c, applied_sql, 2, p) : NULL;
+    struct db_rows rows = {0};
+    bool odd = r && db_rows_decode(&rows, &applied_shape, r, err, errlen) < 0;
+    bool done = rows.n > 0, same = done && DB_ROW(&rows, struct applied, 0)->same;
     bool failed = !r;
     PQclear(r);
+    db_rows_free(&rows);
+    if (odd) {
+        run(c, "ROLLBACK", 0, NULL);
+        return -1;
+    }
     if (!failed && done) {
         if (!same && out)
             fprintf(out, "warning: %s changed since it was applied; not applied again\n", m->label);
-        return run(c, "COMMIT", 0, NULL) ? 0 : -1;
+        return run(c, "COMMIT", 0, NULL) ? 0 : migrate_failed(c, m, err, errlen);
     }
     if (failed || db_exec_script(c, m->sql) < 0 ||
         !run(c, "INSERT INTO schema_migrations (version, checksum) VALUES ($1, md5($2))", 2, p) ||
         !run(c, "COMMIT", 0, NULL)) {
         run(c, "ROLLBACK", 0, NULL);   /* a success leaves db_error() the failure's */
-        return -1;
+        return migrate_failed(c, m, err, errlen);
     }
     if (out)
         fprintf(out, "applied %s\n", m->label);
@@ -173,11 +193,9 @@ int db_migrate(struct db_conn *c, FILE *out, char *err, size_t errlen)
         goto out;
     }
     for (int i = 0; i < n; i++) {
-        int one = migrate_one(c, &m[i], out);
-        if (one < 0) {
-            util_format(err, errlen, "%s: %s", m[i].label, db_error(c));
+        int one = migrate_one(c, &m[i], out, err, errlen);
+        if (one < 0)
             goto out;
-        }
         applied += one;
     }
     if (out)
@@ -268,36 +286,56 @@ int db_seed(struct db_conn *c, long n, const char *region, FILE *out, char *err,
     return 0;
 }
 
+/* What the nightly job brought up to date: one row per kind of stored state. */
+static const char maintain_sql[] = "SELECT what, changed FROM careline_maintain()";
+struct maintained {
+    char *what;
+    int64_t changed;
+};
+static const struct db_col maintained_cols[] = {
+    DB_COL(DB_TEXT, struct maintained, what),
+    DB_COL(DB_INT64, struct maintained, changed),
+};
+static const struct db_shape maintained_shape = DB_SHAPE("careline_maintain()", struct maintained, maintained_cols);
+
 int db_maintain(struct db_conn *c, FILE *out, char *err, size_t errlen)
 {
     /* At a million customers this is a few seconds' work, once a night. */
     db_setting(c, "statement_timeout", "0");
-    PGresult *r = db_exec(c, "SELECT what, changed FROM careline_maintain()", 0, NULL);
+    PGresult *r = db_exec(c, maintain_sql, 0, NULL);
     if (!r) {
         util_format(err, errlen, "maintain: %s", db_error(c));
         return -1;
     }
-    int fw = PQfnumber(r, "what"), fc = PQfnumber(r, "changed");
-    if (fw < 0 || fc < 0) {
-        PQclear(r);
-        util_format(err, errlen, "maintain: careline_maintain() answered with unexpected columns");
+    struct db_rows rows = {0};
+    char why[256];
+    int rc = db_rows_decode(&rows, &maintained_shape, r, why, sizeof why);
+    PQclear(r);
+    if (rc < 0) {
+        util_format(err, errlen, "maintain: %s", why);
         return -1;
     }
     long long total = 0;
-    for (int i = 0; i < PQntuples(r); i++) {
-        int64_t n;
-        if (util_parse_int64(PQgetvalue(r, i, fc), &n) < 0) {
-            util_format(err, errlen, "maintain: careline_maintain() counted '%s' for %s, not a whole number",
-                        PQgetvalue(r, i, fc), PQgetvalue(r, i, fw));
-            PQclear(r);
-            return -1;
-        }
-        total += n;
+    for (int i = 0; i < rows.n; i++) {
+        const struct maintained *m = DB_ROW(&rows, struct maintained, i);
+        total += m->changed;
         if (out)
-            fprintf(out, "%s: %lld\n", PQgetvalue(r, i, fw), (long long)n);
+            fprintf(out, "%s: %lld\n", m->what, (long long)m->changed);
     }
-    PQclear(r);
+    db_rows_free(&rows);
     if (out && total == 0)
         fputs("nothing was out of date\n", out);
     return 0;
+}
+
+static const char *const applied_params[] = {"001_extensions", ""};
+static const struct db_statement statements[] = {
+    {applied_sql, 2, applied_params, &applied_shape, false},
+    {maintain_sql, 0, NULL, &maintained_shape, true},
+};
+
+const struct db_statement *db_admin_statements(int *n)
+{
+    *n = (int)(sizeof statements / sizeof statements[0]);
+    return statements;
 }

@@ -543,7 +543,7 @@ char *db_complaint_changes(const struct db_complaint_detail *before, const struc
  * is refused in words rather than taken for a conflict. */
 static const char update_sql[] =
     "SELECT complaint_change($1::uuid, $2::integer, $3::text, $4::text, nullif($5, '0')::integer, $6::text,"
-    " $7::text, $8::boolean)";
+    " $7::text, $8::boolean) AS applied";
 struct update_pending {
     void (*done)(void *ctx, bool conflict, const char *err);
     void *ctx;
@@ -556,7 +556,9 @@ static void on_update(void *ctx, const PGresult *res, const char *err, double ms
     void (*done)(void *, bool, const char *) = p->done;
     void *dctx = p->ctx;
     free(p);
-    done(dctx, !err && (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)), err);
+    char why[256];
+    bool stale = db_applied_stale(res, &err, why, sizeof why);
+    done(dctx, stale, err);
 }
 
 unsigned db_complaint_update(struct db_conn *c, const struct db_complaint_change *ch,

@@ -568,14 +568,22 @@ const struct db_statement *db_customer_statements(int *n)
     return list;
 }
 
+static const char account_sql[] = "SELECT id FROM customer WHERE account_no = $1";
+struct account_id {
+    int64_t id;
+};
+static const struct db_col account_cols[] = {DB_COL(DB_INT64, struct account_id, id)};
+static const struct db_shape account_shape = DB_SHAPE("customer by account", struct account_id, account_cols);
+
 int db_customer_find_account(struct db_conn *c, const char *account_no, long long *id)
 {
     const char *p[1] = {account_no};
-    PGresult *r = db_exec(c, "SELECT id FROM customer WHERE account_no = $1", 1, p);
-    if (!r)
+    struct db_rows rows = {0};
+    char err[256];
+    if (db_exec_rows(c, account_sql, 1, p, &account_shape, &rows, err, sizeof err) < 0)
         return -1;
-    int found = PQntuples(r) == 1;
-    *id = found ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
-    PQclear(r);
+    int found = rows.n == 1;
+    *id = found ? (long long)DB_ROW(&rows, struct account_id, 0)->id : 0;
+    db_rows_free(&rows);
     return found;
 }

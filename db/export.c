@@ -4,28 +4,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "careline/record.h"
 #include "careline/text.h"
 #include "careline/util.h"
+
+/* One statement: the document and its audit row stand or fall together. */
+static const char json_sql[] = "SELECT jsonb_pretty(customer_export($1)) AS doc";
+static const char text_sql[] = "SELECT export_text(customer_export($1)) AS doc";
+struct export_doc {
+    char *doc;
+};
+static const struct db_col doc_cols[] = {DB_COL(DB_TEXT, struct export_doc, doc)};
+static const struct db_shape doc_shape = DB_SHAPE("customer_export()", struct export_doc, doc_cols);
 
 int db_export_customer(struct db_conn *c, const char *account, bool text, FILE *out, char *err, size_t errlen)
 {
     const char *p[1] = {account};
-    /* One statement: the document and its audit row stand or fall together. */
-    PGresult *r = db_exec(c,
-                          text ? "SELECT export_text(customer_export($1)) AS doc"
-                               : "SELECT jsonb_pretty(customer_export($1)) AS doc",
-                          1, p);
-    if (!r) {
-        util_format(err, errlen, "%s", db_error(c));
+    struct db_rows rows = {0};
+    if (db_exec_one(c, text ? text_sql : json_sql, 1, p, &doc_shape, &rows, err, errlen) < 0)
         return -1;
-    }
-    int col = PQfnumber(r, "doc");
-    if (col < 0 || PQntuples(r) != 1) {
-        PQclear(r);
-        util_format(err, errlen, "customer_export() answered with an unexpected shape");
-        return -1;
-    }
-    const char *doc = PQgetvalue(r, 0, col);
+    const char *doc = DB_ROW(&rows, struct export_doc, 0)->doc;
     if (!text) {
         /* JSON escapes every control character itself. */
         fputs(doc, out);
@@ -44,6 +42,18 @@ int db_export_customer(struct db_conn *c, const char *account, bool text, FILE *
             s += n + (nl != NULL);
         }
     }
-    PQclear(r);
+    db_rows_free(&rows);
     return 0;
+}
+
+static const char *const account_params[] = {"4874732004"};   /* customer 1 of the demo data */
+static const struct db_statement statements[] = {
+    {json_sql, 1, account_params, &doc_shape, true},
+    {text_sql, 1, account_params, &doc_shape, true},
+};
+
+const struct db_statement *db_export_statements(int *n)
+{
+    *n = (int)(sizeof statements / sizeof statements[0]);
+    return statements;
 }

@@ -16,6 +16,23 @@ static const char stage_sql[] =
     " address_type text, lat text, lon text, resolution text, description text, media_url text, hash text NOT NULL)"
     " ON COMMIT DROP";
 
+/* Whether the login may import, and the run's row. */
+static const char may_sql[] =
+    "SELECT has_table_privilege('service_request', 'INSERT, UPDATE')"
+    " AND has_table_privilege('import_run', 'INSERT, UPDATE') AS may";
+struct may_import {
+    bool may;
+};
+static const struct db_col may_cols[] = {DB_COL(DB_BOOL, struct may_import, may)};
+static const struct db_shape may_shape = DB_SHAPE("311 import: may import", struct may_import, may_cols);
+static const char new_run_sql[] =
+    "INSERT INTO import_run (source, file_name, file_bytes) VALUES ($1, $2, $3::bigint) RETURNING id";
+struct import_run {
+    int64_t id;
+};
+static const struct db_col run_cols[] = {DB_COL(DB_INT64, struct import_run, id)};
+static const struct db_shape run_shape = DB_SHAPE("311 import: the run", struct import_run, run_cols);
+
 /* The staged columns after line, external_id, category, status_raw, status:
  * which field each is and whether it is a time. */
 static const struct {
@@ -314,30 +331,26 @@ static int stage(struct run *r, const char *name, FILE *in, long long size, char
     const char *p[3] = {source_names[r->m->source], name, size > 0 ? bytes : NULL};
     if (!run_sql(r->c, "SET LOCAL statement_timeout = 0", err, errlen))
         return -1;
-    PGresult *res = db_exec(r->c, "SELECT has_table_privilege('service_request', 'INSERT, UPDATE')"
-                                  " AND has_table_privilege('import_run', 'INSERT, UPDATE')", 0, NULL);
-    bool may = res && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-    PQclear(res);
+    struct db_rows q = {0};
+    char why[256];
+    int asked = db_exec_one(r->c, may_sql, 0, NULL, &may_shape, &q, why, sizeof why);
+    bool may = asked == 0 && DB_ROW(&q, struct may_import, 0)->may;
+    db_rows_free(&q);
     if (!may) {
         util_format(err, errlen, "only supervisors and administrators import 311 requests (%s)",
-                    res ? "this database role is neither" : db_error(r->c));
+                    asked == 0 ? "this database role is neither" : why);
         return -1;
     }
     /* Two imports at once take turns: a request in both files is stored once. */
     if (!run_sql(r->c, "SELECT pg_advisory_xact_lock(hashtext('careline.import'))", err, errlen))
         return -1;
-    res = db_exec(r->c, "INSERT INTO import_run (source, file_name, file_bytes) VALUES ($1, $2, $3::bigint)"
-                                  " RETURNING id", 3, p);
-    if (!res) {
-        util_format(err, errlen, "%s", db_error(r->c));
+    if (db_exec_one(r->c, new_run_sql, 3, p, &run_shape, &q, err, errlen) < 0)
         return -1;
-    }
-    if (util_parse_int64(PQgetvalue(res, 0, 0), &r->out->run_id) < 0)
-        r->out->run_id = 0;
-    PQclear(res);
+    r->out->run_id = DB_ROW(&q, struct import_run, 0)->id;
+    db_rows_free(&q);
     if (!run_sql(r->c, stage_sql, err, errlen))
         return -1;
-    res = PQexec(db_pg(r->c), "COPY import_stage FROM STDIN");
+    PGresult *res = PQexec(db_pg(r->c), "COPY import_stage FROM STDIN");
     bool copying = PQresultStatus(res) == PGRES_COPY_IN;
     if (!copying)
         util_format(err, errlen, "%s", PQresultErrorMessage(res));
@@ -387,4 +400,16 @@ void db_import_summary_free(struct db_import_summary *s)
     free(s->skipped_by);
     free(s->unmapped_by);
     memset(s, 0, sizeof *s);
+}
+
+static const char *const run_params[] = {"nyc311", "statements.csv", "100"};
+static const struct db_statement statements[] = {
+    {may_sql, 0, NULL, &may_shape, false},
+    {new_run_sql, 3, run_params, &run_shape, true},
+};
+
+const struct db_statement *db_import_statements(int *n)
+{
+    *n = (int)(sizeof statements / sizeof statements[0]);
+    return statements;
 }

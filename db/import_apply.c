@@ -83,21 +83,37 @@ static const char open_sql[] =
  * ones that found their premise now, how the known rows compare, those
  * kept resolved for a follow-up, and every request still waiting. */
 static const char counts_sql[] =
-    "SELECT (SELECT count(*) FROM import_new n JOIN service_request r ON r.id = n.id WHERE r.complaint_id IS NOT NULL),"
-    " (SELECT count(*) FROM import_new n JOIN service_request r ON r.id = n.id WHERE r.complaint_id IS NULL),"
+    "SELECT (SELECT count(*) FROM import_new n JOIN service_request r ON r.id = n.id WHERE r.complaint_id IS NOT NULL)"
+    " AS imported,"
+    " (SELECT count(*) FROM import_new n JOIN service_request r ON r.id = n.id WHERE r.complaint_id IS NULL) AS unmatched,"
     " (SELECT count(*) FROM import_known k JOIN service_request r ON r.id = k.id"
-    "   WHERE NOT k.linked AND r.complaint_id IS NOT NULL),"
-    " (SELECT count(*) FROM import_known WHERE NOT same), (SELECT count(*) FROM import_known WHERE same),"
+    "   WHERE NOT k.linked AND r.complaint_id IS NOT NULL) AS matched_later,"
+    " (SELECT count(*) FROM import_known WHERE NOT same) AS updated,"
+    " (SELECT count(*) FROM import_known WHERE same) AS unchanged,"
     " (SELECT count(*) FROM import_known k JOIN service_request r ON r.id = k.id"
     "   WHERE k.linked AND NOT k.same AND r.status = 'closed' AND k.status <> 'closed'"
-    "   AND EXISTS (SELECT 1 FROM follow_up f WHERE f.complaint_id = r.complaint_id AND f.status = 'open')),"
-    " (SELECT count(*) FROM service_request WHERE complaint_id IS NULL AND dismissed_at IS NULL)";
+    "   AND EXISTS (SELECT 1 FROM follow_up f WHERE f.complaint_id = r.complaint_id AND f.status = 'open')) AS kept_open,"
+    " (SELECT count(*) FROM service_request WHERE complaint_id IS NULL AND dismissed_at IS NULL) AS waiting";
+struct import_counts {
+    int64_t imported, unmatched, matched_later, updated, unchanged, kept_open, waiting;
+};
+#define N(f) DB_COL(DB_INT64, struct import_counts, f)
+static const struct db_col counts_cols[] = {
+    N(imported), N(unmatched), N(matched_later), N(updated), N(unchanged), N(kept_open), N(waiting),
+};
+#undef N
+static const struct db_shape counts_shape = DB_SHAPE("311 import: counts", struct import_counts, counts_cols);
 
 /* Complaints of changed known requests brought up to the city's status. */
 static const char apply_sql[] =
     "SELECT service_request_apply((SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'status', status,"
     " 'resolution', resolution)), '[]') FROM import_known WHERE linked AND NOT same),"
-    " (SELECT id FROM root_cause WHERE code = $1))";
+    " (SELECT id FROM root_cause WHERE code = $1)) AS moved";
+struct import_moved {
+    int64_t moved;
+};
+static const struct db_col moved_cols[] = {DB_COL(DB_INT64, struct import_moved, moved)};
+static const struct db_shape moved_shape = DB_SHAPE("311 import: complaints moved on", struct import_moved, moved_cols);
 
 static const char record_sql[] =
     "UPDATE import_run SET finished_at = clock_timestamp(), rows_read = $2, imported = $3, updated = $4,"
@@ -120,8 +136,8 @@ void import_json_string(struct util_buf *b, const char *s)
     util_buf_add(b, "\"", 1);
 }
 
-/* One statement; its single value as a number when want is set. */
-static int step(struct db_conn *c, const char *sql, int n, const char *const *p, long *want, char *err, size_t errlen)
+/* One statement; with rows set, how many rows it changed. */
+static int step(struct db_conn *c, const char *sql, int n, const char *const *p, long *rows, char *err, size_t errlen)
 {
     PGresult *res = db_exec(c, sql, n, p);
     if (!res) {
@@ -129,12 +145,10 @@ static int step(struct db_conn *c, const char *sql, int n, const char *const *p,
         return -1;
     }
     int64_t v = 0;
-    if (want) {
-        const char *t = PQresultStatus(res) == PGRES_TUPLES_OK ? PQgetvalue(res, 0, 0) : PQcmdTuples(res);
-        if (util_parse_int64(t, &v) < 0)
-            v = 0;
-        *want = (long)v;
-    }
+    if (rows && util_parse_int64(PQcmdTuples(res), &v) < 0)
+        v = 0;
+    if (rows)
+        *rows = (long)v;
     PQclear(res);
     return 0;
 }
@@ -203,7 +217,6 @@ int import_apply(struct db_conn *c, const struct db_import_map *m, struct db_imp
     const char *stored[3] = {sources[m->source], m->timezone ? m->timezone : "", run};
     const char *cause[1] = {m->root_cause};
     const char *min[1] = {score};
-    long counts[7] = {0};
     const char *zone[1] = {m->timezone ? m->timezone : ""};
     phase(h, "storing", out);
     /* A temporary table has no statistics until asked: the joins below are planned on them. */
@@ -222,34 +235,38 @@ int import_apply(struct db_conn *c, const struct db_import_map *m, struct db_imp
     phase(h, "opening complaints", out);
     if (step(c, open_sql, 1, cause, NULL, err, errlen) < 0)
         return -1;
-    PGresult *res = db_exec(c, counts_sql, 0, NULL);
-    if (!res) {
-        util_format(err, errlen, "%s", db_error(c));
+    struct db_rows q = {0};
+    if (db_exec_one(c, counts_sql, 0, NULL, &counts_shape, &q, err, errlen) < 0)
         return -1;
-    }
-    for (int i = 0; i < 7; i++) {
-        int64_t v = 0;
-        if (util_parse_int64(PQgetvalue(res, 0, i), &v) == 0)
-            counts[i] = (long)v;
-    }
-    PQclear(res);
-    out->imported = counts[0];
-    out->unmatched = counts[1];
-    out->matched_later = counts[2];
-    out->updated = counts[3];
-    out->unchanged = counts[4];
-    out->kept_open = counts[5];
-    out->waiting = counts[6];
+    const struct import_counts *k = DB_ROW(&q, struct import_counts, 0);
+    out->imported = (long)k->imported;
+    out->unmatched = (long)k->unmatched;
+    out->matched_later = (long)k->matched_later;
+    out->updated = (long)k->updated;
+    out->unchanged = (long)k->unchanged;
+    out->kept_open = (long)k->kept_open;
+    out->waiting = (long)k->waiting;
+    db_rows_free(&q);
     out->fresh = out->imported + out->unmatched;
     out->known = out->updated + out->unchanged;
     phase(h, "updating complaints", out);
-    if (step(c, apply_sql, 1, cause, &out->moved, err, errlen) < 0)
+    if (db_exec_one(c, apply_sql, 1, cause, &moved_shape, &q, err, errlen) < 0)
         return -1;
+    out->moved = (long)DB_ROW(&q, struct import_moved, 0)->moved;
+    db_rows_free(&q);
     phase(h, "recording the run", out);
     return record(c, out, bad_json, err, errlen);
 }
 
 /* ---- the mapping against the database ---------------------------------- */
+
+/* The categories complaints can be filed against. */
+static const char leaves_sql[] = "SELECT code FROM complaint_category WHERE is_leaf AND active ORDER BY code";
+struct leaf {
+    char *code;
+};
+static const struct db_col leaf_cols[] = {DB_COL(DB_TEXT, struct leaf, code)};
+static const struct db_shape leaf_shape = DB_SHAPE("311 import: categories", struct leaf, leaf_cols);
 
 static bool in_list(char *const *list, int n, const char *s)
 {
@@ -261,19 +278,17 @@ static bool in_list(char *const *list, int n, const char *s)
 
 int db_import_map_check(struct db_conn *c, struct db_import_map *m, char *err, size_t errlen)
 {
-    PGresult *res = db_exec(c, "SELECT code FROM complaint_category WHERE is_leaf AND active ORDER BY code", 0, NULL);
-    if (!res) {
-        util_format(err, errlen, "%s", db_error(c));
+    struct db_rows leaves = {0};
+    if (db_exec_rows(c, leaves_sql, 0, NULL, &leaf_shape, &leaves, err, errlen) < 0)
         return -1;
-    }
     for (int i = 0; i < m->nleaves; i++)
         free(m->leaves[i]);
     free(m->leaves);
-    m->nleaves = PQntuples(res);
+    m->nleaves = leaves.n;
     m->leaves = util_calloc((size_t)m->nleaves + 1, sizeof *m->leaves);
     for (int i = 0; i < m->nleaves; i++)
-        m->leaves[i] = util_strdup(PQgetvalue(res, i, 0));
-    PQclear(res);
+        m->leaves[i] = util_strdup(DB_ROW(&leaves, struct leaf, i)->code);
+    db_rows_free(&leaves);
     for (int i = 0; i < m->nrules; i++) {
         if (!in_list(m->leaves, m->nleaves, m->rules[i].category)) {
             util_format(err, errlen, "%s:%d: \"%s\" is not an active category complaints can be filed against (a leaf)",
@@ -282,7 +297,7 @@ int db_import_map_check(struct db_conn *c, struct db_import_map *m, char *err, s
         }
     }
     const char *cause[1] = {m->root_cause};
-    res = db_exec(c, "SELECT 1 FROM root_cause WHERE code = $1", 1, cause);
+    PGresult *res = db_exec(c, "SELECT 1 FROM root_cause WHERE code = $1", 1, cause);
     bool found = res && PQntuples(res) == 1;
     PQclear(res);
     if (!found) {
@@ -327,12 +342,17 @@ int db_import_runs(struct db_conn *c, int limit, struct db_rows *out, char *err,
     char n[16];
     util_format(n, sizeof n, "%d", limit);
     const char *p[1] = {n};
-    PGresult *res = db_exec(c, runs_sql, 1, p);
-    if (!res) {
-        util_format(err, errlen, "%s", db_error(c));
-        return -1;
-    }
-    int rc = db_rows_decode(out, &run_shape, res, err, errlen);
-    PQclear(res);
-    return rc;
+    return db_exec_rows(c, runs_sql, 1, p, &run_shape, out, err, errlen);
+}
+
+static const char *const runs_params[] = {"10"};
+static const struct db_statement statements[] = {
+    {leaves_sql, 0, NULL, &leaf_shape, false},
+    {runs_sql, 1, runs_params, &run_shape, false},
+};
+
+const struct db_statement *db_import_map_statements(int *n)
+{
+    *n = (int)(sizeof statements / sizeof statements[0]);
+    return statements;
 }

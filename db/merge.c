@@ -48,7 +48,7 @@ static const char recent_sql[] =
     " WHERE g.merged_at > now() - interval '1 day' ORDER BY g.merged_at DESC, g.id LIMIT 200";
 
 static const char merge_sql[] =
-    "SELECT customer_merge($1::uuid, $2::bigint, $3::integer, $4::bigint, $5::integer)";
+    "SELECT customer_merge($1::uuid, $2::bigint, $3::integer, $4::bigint, $5::integer) AS applied";
 static const char undo_sql[] = "SELECT customer_unmerge($1::uuid)";
 static const char dismiss_sql[] = "SELECT customer_not_duplicates($1::bigint, $2::bigint)";
 
@@ -103,7 +103,9 @@ static void on_result(void *arg, const PGresult *res, const char *err, double ms
         p.rows_done(p.ctx, &rows, err);
         db_rows_free(&rows);
     } else if (p.versioned_done) {
-        p.versioned_done(p.ctx, !err && (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)), err);
+        char why[256];
+        bool stale = db_applied_stale(res, &err, why, sizeof why);
+        p.versioned_done(p.ctx, stale, err);
     } else {
         p.plain_done(p.ctx, err);
     }

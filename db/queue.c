@@ -91,8 +91,8 @@ static const char choices_sql[] =
     ") x ORDER BY o, s1, s2";
 
 static const char assign_sql[] =
-    "SELECT complaint_assign($1::uuid, $2::integer, nullif($3, '0')::integer, nullif($4, ''))";
-static const char escalate_sql[] = "SELECT complaint_escalate($1::uuid, $2::integer, $3::uuid, $4)";
+    "SELECT complaint_assign($1::uuid, $2::integer, nullif($3, '0')::integer, nullif($4, '')) AS applied";
+static const char escalate_sql[] = "SELECT complaint_escalate($1::uuid, $2::integer, $3::uuid, $4) AS applied";
 
 /* ---- records ---------------------------------------------------------------- */
 
@@ -283,7 +283,9 @@ static void on_write(void *ctx, const PGresult *res, const char *err, double ms)
     (void)ms;
     struct write_pending p = *(struct write_pending *)ctx;
     free(ctx);
-    p.done(p.ctx, !err && (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)), err);
+    char why[256];
+    bool stale = db_applied_stale(res, &err, why, sizeof why);
+    p.done(p.ctx, stale, err);
 }
 
 static unsigned send_write(struct db_conn *c, const char *sql, const char *const *params, int n,

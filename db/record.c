@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "careline/db.h"
 #include "careline/util.h"
 
 /* "-12.3" -> -1230. Exact: money never passes through a double, and a
@@ -246,4 +247,55 @@ int db_parts_decode(struct db_rows *const *out, const struct db_shape *const *sh
         out[i]->shape = shapes[i];
     }
     return -1;
+}
+
+int db_exec_rows(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+                 const struct db_shape *shape, struct db_rows *out, char *err, size_t errlen)
+{
+    PGresult *r = db_exec(c, sql, nparams, params);
+    if (!r) {
+        db_rows_free(out);
+        out->shape = shape;
+        util_format(err, errlen, "%s", db_error(c));
+        return -1;
+    }
+    int rc = db_rows_decode(out, shape, r, err, errlen);
+    PQclear(r);
+    return rc;
+}
+
+int db_exec_one(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+                const struct db_shape *shape, struct db_rows *out, char *err, size_t errlen)
+{
+    if (db_exec_rows(c, sql, nparams, params, shape, out, err, errlen) < 0)
+        return -1;
+    if (out->n == 1)
+        return 0;
+    util_format(err, errlen, "%s: the database answered %d rows, not one", shape->what, out->n);
+    db_rows_free(out);
+    out->shape = shape;
+    return -1;
+}
+
+/* The answer of a versioned write: one column named applied, NULL when the
+ * version was stale. */
+struct applied {
+    char *applied;
+    bool stale;
+};
+static const struct db_col applied_cols[] = {DB_COL_NULL(DB_TEXT, struct applied, applied, stale)};
+static const struct db_shape applied_shape = DB_SHAPE("versioned write", struct applied, applied_cols);
+
+bool db_applied_stale(const PGresult *r, const char **err, char *why, size_t whylen)
+{
+    if (*err)
+        return false;
+    struct db_rows rows = {0};
+    if (db_rows_decode(&rows, &applied_shape, r, why, whylen) < 0) {
+        *err = why;
+        return false;
+    }
+    bool stale = rows.n == 0 || DB_ROW(&rows, struct applied, 0)->stale;
+    db_rows_free(&rows);
+    return stale;
 }

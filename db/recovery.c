@@ -277,9 +277,8 @@ const char *db_approval_notice(const char *payload, long long staff_id, bool *wa
     if (!payload || staff_id <= 0 || !json_value(payload, "requested_by", who, sizeof who) ||
         !json_value(payload, "status", status, sizeof status))
         return NULL;
-    char *end;
-    long long id = strtoll(who, &end, 10);
-    if (end == who || *end || id != staff_id)
+    int64_t id;
+    if (util_parse_int64(who, &id) < 0 || id != staff_id)
         return NULL;
     if (strcmp(status, "approved") == 0)
         return "A supervisor approved your goodwill credit.";

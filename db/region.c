@@ -32,6 +32,13 @@ static const struct db_col region_cols[] = {
 };
 static const struct db_shape region_shape = DB_SHAPE("utility region", struct db_region, region_cols);
 
+static const char unmigrated_sql[] = "SELECT to_regclass('utility_region') IS NULL AS unmigrated";
+struct unmigrated {
+    bool unmigrated;
+};
+static const struct db_col unmigrated_cols[] = {DB_COL(DB_BOOL, struct unmigrated, unmigrated)};
+static const struct db_shape unmigrated_shape = DB_SHAPE("migrated?", struct unmigrated, unmigrated_cols);
+
 /* What 024_region.sql writes for an existing installation. */
 static const struct db_region british = {
     .code = (char *)"gb-eng", .name = (char *)"England and Wales", .country = (char *)"GB",
@@ -65,9 +72,11 @@ int db_region_load(struct db_conn *c, char *err, size_t len)
     if (!res) {
         util_format(err, len, "cannot read the utility's region: %s", db_error(c));
         /* A database not migrated yet (careline migrate connects too). */
-        res = db_exec(c, "SELECT to_regclass('utility_region') IS NULL", 0, NULL);
-        bool unmigrated = res && PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-        PQclear(res);
+        struct db_rows q = {0};
+        char why[200];
+        bool unmigrated = db_exec_one(c, unmigrated_sql, 0, NULL, &unmigrated_shape, &q, why, sizeof why) == 0 &&
+                          DB_ROW(&q, struct unmigrated, 0)->unmigrated;
+        db_rows_free(&q);
         return unmigrated ? 0 : -1;
     }
     struct db_rows rows = {0};
@@ -189,6 +198,7 @@ int db_region_money_parse(const struct db_region *r, const char *s, int64_t *hun
 
 static const struct db_statement statements[] = {
     {region_sql, 0, NULL, &region_shape, false},
+    {unmigrated_sql, 0, NULL, &unmigrated_shape, false},
 };
 
 const struct db_statement *db_region_statements(int *n)

@@ -20,83 +20,105 @@
  *          specific first, as complaint_due_times chooses) and what
  *          compensation_payment already records (the base payment as kind
  *          'base' or, as complaint_compensation_check() writes it, the
- *          deadline's name; the extra as 'late_payment'), packed as
- *          "kind,amount,late,type,from,to,hours_or_days,met,base_status,
- *          paid_at,late_status;..." for payments() below. The standard's
+ *          deadline's name; the extra as 'late_payment'). The standard's
  *          own deadline is computed here in C: working_add_days in SQL
  *          costs milliseconds per call, the C rule microseconds.
- * Times travel as Unix seconds so no date format is parsed. */
+ * A listed deadline comes as one row per standard of its complaint (pay_kind
+ * NULL: the complaint has none), consecutive. Times travel as Unix seconds
+ * and dates as day numbers, so no date format is parsed. */
 static const char overdue_sql[] =
     "WITH open_c AS ("
-    "  SELECT c.*, customer_region(c.customer_id, c.premise_id) AS region"
-    "    FROM complaint c"
-    "   WHERE c.status NOT IN ('resolved', 'closed') AND c.merged_into IS NULL"
-    "     AND ($2::text IS NULL OR c.team = $2::text)"
+    " SELECT c.*, customer_region(c.customer_id, c.premise_id) AS region"
+    " FROM complaint c"
+    " WHERE c.status NOT IN ('resolved', 'closed') AND c.merged_into IS NULL"
+    " AND ($2::text IS NULL OR c.team = $2::text)"
     "), lim AS ("
-    "  SELECT r.region, working_add_hours(now(), $1::numeric, r.region) AS soon"
-    "    FROM (SELECT DISTINCT region FROM open_c) r"
+    " SELECT r.region, working_add_hours(now(), $1::numeric, r.region) AS soon"
+    " FROM (SELECT DISTINCT region FROM open_c) r"
     "), due AS ("
-    "  SELECT c.*, d.kind, d.due"
-    "    FROM open_c c"
-    "    JOIN lim ON lim.region IS NOT DISTINCT FROM c.region"
-    "   CROSS JOIN LATERAL (VALUES (0, c.ack_due_at, c.acknowledged_at), (1, c.response_due_at, c.first_response_at),"
-    "                              (2, c.resolution_due_at, c.resolved_at)) d(kind, due, met)"
-    "   WHERE d.due IS NOT NULL AND d.met IS NULL AND d.due < lim.soon"
-    "     AND (c.paused_since IS NULL OR d.due < c.paused_since)"
+    " SELECT c.*, d.kind, d.due"
+    " FROM open_c c"
+    " JOIN lim ON lim.region IS NOT DISTINCT FROM c.region"
+    " CROSS JOIN LATERAL (VALUES (0, c.ack_due_at, c.acknowledged_at), (1, c.response_due_at, c.first_response_at),"
+    "                    (2, c.resolution_due_at, c.resolved_at)) d(kind, due, met)"
+    " WHERE d.due IS NOT NULL AND d.met IS NULL AND d.due < lim.soon"
+    " AND (c.paused_since IS NULL OR d.due < c.paused_since)"
     "), pay AS ("
-    "  SELECT c.id, string_agg(concat_ws(',', k.kind, (s.compensation_amount * 100)::bigint,"
-    "             (coalesce(s.compensation_late_extra, 0) * 100)::bigint, coalesce(s.customer_type, 'any'),"
-    "             s.effective_from - date '1970-01-01', coalesce(s.effective_to - date '1970-01-01', -1),"
-    "             CASE k.kind WHEN 0 THEN s.ack_hours WHEN 1 THEN s.first_response_days ELSE s.resolution_days END,"
-    "             coalesce(extract(epoch FROM k.met)::bigint, 0),"
-    "             coalesce(b.status, 'none'), coalesce(extract(epoch FROM b.paid_at)::bigint, 0),"
-    "             coalesce(l.status, 'none')), ';' ORDER BY k.kind) AS info"
-    "    FROM (SELECT DISTINCT ON (id) id, region, category_id, customer_id, opened_at,"
-    "                 acknowledged_at, first_response_at, resolved_at FROM due) c"
-    "    JOIN customer cu ON cu.id = c.customer_id"
-    "   CROSS JOIN LATERAL (VALUES (0, c.acknowledged_at), (1, c.first_response_at), (2, c.resolved_at)) k(kind, met)"
-    "   CROSS JOIN LATERAL ("
-    "      SELECT r.* FROM applicable_standards(c.category_id, c.region, cu.customer_type,"
-    "                                           (c.opened_at AT TIME ZONE careline_timezone())::date) a"
-    "        JOIN response_standard r ON r.id = a.standard_id"
-    "       WHERE r.compensation_amount > 0"
-    "         AND CASE k.kind WHEN 0 THEN r.ack_hours WHEN 1 THEN r.first_response_days"
-    "                         ELSE r.resolution_days END IS NOT NULL"
-    "       ORDER BY a.distance, r.region IS NULL, r.customer_type IS NULL, r.id LIMIT 1) s"
-    "    LEFT JOIN LATERAL (SELECT p.status, p.paid_at FROM compensation_payment p"
-    "       WHERE p.complaint_id = c.id AND p.response_standard_id = s.id"
-    "         AND p.kind IN ('base', (ARRAY['acknowledgement', 'first_response', 'resolution'])[k.kind + 1])"
-    "       ORDER BY p.status = 'paid' DESC, p.created_at LIMIT 1) b ON true"
-    "    LEFT JOIN compensation_payment l"
-    "      ON l.complaint_id = c.id AND l.response_standard_id = s.id AND l.kind = 'late_payment'"
-    "   GROUP BY c.id"
+    " SELECT c.id, k.kind, s.compensation_amount AS amount, coalesce(s.compensation_late_extra, 0) AS late_extra,"
+    " coalesce(s.customer_type, 'any') AS standard_type, s.effective_from - date '1970-01-01' AS effective_from,"
+    " coalesce(s.effective_to - date '1970-01-01', -1) AS effective_to, s.ack_hours AS hours,"
+    " CASE k.kind WHEN 1 THEN s.first_response_days ELSE s.resolution_days END AS days,"
+    " coalesce(extract(epoch FROM k.met)::bigint, 0) AS met, coalesce(b.status, 'none') AS base_status,"
+    " coalesce(extract(epoch FROM b.paid_at)::bigint, 0) AS paid_at, coalesce(l.status, 'none') AS late_status"
+    " FROM (SELECT DISTINCT ON (id) id, region, category_id, customer_id, opened_at,"
+    "       acknowledged_at, first_response_at, resolved_at FROM due) c"
+    " JOIN customer cu ON cu.id = c.customer_id"
+    " CROSS JOIN LATERAL (VALUES (0, c.acknowledged_at), (1, c.first_response_at), (2, c.resolved_at)) k(kind, met)"
+    " CROSS JOIN LATERAL ("
+    "   SELECT r.* FROM applicable_standards(c.category_id, c.region, cu.customer_type,"
+    "                                        (c.opened_at AT TIME ZONE careline_timezone())::date) a"
+    "   JOIN response_standard r ON r.id = a.standard_id"
+    "   WHERE r.compensation_amount > 0"
+    "   AND CASE k.kind WHEN 0 THEN r.ack_hours WHEN 1 THEN r.first_response_days"
+    "       ELSE r.resolution_days END IS NOT NULL"
+    "   ORDER BY a.distance, r.region IS NULL, r.customer_type IS NULL, r.id LIMIT 1) s"
+    " LEFT JOIN LATERAL (SELECT p.status, p.paid_at FROM compensation_payment p"
+    "   WHERE p.complaint_id = c.id AND p.response_standard_id = s.id"
+    "   AND p.kind IN ('base', (ARRAY['acknowledgement', 'first_response', 'resolution'])[k.kind + 1])"
+    "   ORDER BY p.status = 'paid' DESC, p.created_at LIMIT 1) b ON true"
+    " LEFT JOIN compensation_payment l"
+    "   ON l.complaint_id = c.id AND l.response_standard_id = s.id AND l.kind = 'late_payment'"
     ")"
-    "SELECT d.reference, cu.account_no, cu.name, cat.name, d.status, coalesce(st.display_name, ''),"
-    "       coalesce(d.team, ''), d.kind, extract(epoch FROM d.due)::bigint, extract(epoch FROM now())::bigint,"
-    "       careline_timezone(), coalesce(extract(epoch FROM d.paused_since)::bigint, 0),"
-    "       extract(epoch FROM d.opened_at)::bigint, coalesce(cu.customer_type, ''), coalesce(pay.info, ''),"
-    "       d.region, d.paused_seconds,"
-    "       coalesce((SELECT value FROM app_setting WHERE key = 'compensation_pay_days'), '10')"
-    "  FROM due d"
-    "  JOIN customer cu ON cu.id = d.customer_id"
-    "  JOIN complaint_category cat ON cat.id = d.category_id"
-    "  LEFT JOIN staff st ON st.id = d.owner_staff_id"
-    "  LEFT JOIN pay ON pay.id = d.id"
-    " ORDER BY d.due, d.reference, d.kind";
+    "SELECT d.reference, cu.account_no, cu.name AS customer, cat.name AS category, d.status,"
+    " coalesce(st.display_name, '') AS owner, coalesce(d.team, '') AS team, d.kind,"
+    " extract(epoch FROM d.due)::bigint AS due, extract(epoch FROM now())::bigint AS now,"
+    " careline_timezone() AS timezone, coalesce(extract(epoch FROM d.paused_since)::bigint, 0) AS paused_since,"
+    " extract(epoch FROM d.opened_at)::bigint AS opened, coalesce(cu.customer_type, '') AS customer_type,"
+    " d.region, d.paused_seconds,"
+    " coalesce((SELECT value FROM app_setting WHERE key = 'compensation_pay_days'), '10') AS pay_days,"
+    " p.kind AS pay_kind, p.amount, p.late_extra, p.standard_type, p.effective_from, p.effective_to, p.hours, p.days,"
+    " p.met, p.base_status, p.paid_at, p.late_status"
+    " FROM due d"
+    " JOIN customer cu ON cu.id = d.customer_id"
+    " JOIN complaint_category cat ON cat.id = d.category_id"
+    " LEFT JOIN staff st ON st.id = d.owner_staff_id"
+    " LEFT JOIN pay p ON p.id = d.id"
+    " ORDER BY d.due, d.reference, d.kind, p.kind";
 
-enum {
-    COL_REF, COL_ACCOUNT, COL_CUSTOMER, COL_CATEGORY, COL_STATUS, COL_OWNER, COL_TEAM, COL_KIND, COL_DUE, COL_NOW,
-    COL_TZ, COL_PAUSED, COL_OPENED, COL_CTYPE, COL_PAY, COL_REGION, COL_PAUSED_SECONDS, COL_PAY_DAYS, COL__COUNT
+/* One row of the statement: a listed deadline and one Guaranteed Standard
+ * of its complaint (no_pay: none) with what compensation_payment records
+ * for it. */
+struct overdue_rec {
+    char *reference, *account_no, *customer, *category, *status, *owner, *team;
+    int kind;
+    bool no_region, no_pay;
+    int64_t due, now, paused_since, opened, paused_seconds;
+    char *timezone, *customer_type, *region;
+    int pay_days;
+    int pay_kind;                          /* the kind of deadline the standard sets */
+    int64_t amount, late_extra;            /* pence */
+    char *standard_type;                   /* "household", "business", "any" */
+    int64_t effective_from, effective_to;  /* day numbers; to -1: still in force */
+    double hours;                          /* working hours (acknowledgement) */
+    int days;                              /* working days (response, resolution) */
+    int64_t met, paid_at;                  /* Unix seconds; 0: not met, not paid */
+    char *base_status, *late_status;       /* "none", "owed", "paid", "cancelled" */
 };
 
-/* A whole number of the statement (NULL: 0); one that is not sets *bad. */
-static long long cell_ll(const PGresult *r, int row, int col, bool *bad)
-{
-    int64_t v = 0;
-    if (!PQgetisnull(r, row, col) && util_parse_int64(PQgetvalue(r, row, col), &v) < 0)
-        *bad = true;
-    return (long long)v;
-}
+#define O(type, f) DB_COL(type, struct overdue_rec, f)
+static const struct db_col overdue_cols[] = {
+    O(DB_TEXT, reference),        O(DB_TEXT, account_no),     O(DB_TEXT, customer),   O(DB_TEXT, category),
+    O(DB_TEXT, status),           O(DB_TEXT, owner),          O(DB_TEXT, team),       O(DB_INT, kind),
+    O(DB_EPOCH, due),             O(DB_EPOCH, now),           O(DB_TEXT, timezone),   O(DB_EPOCH, paused_since),
+    O(DB_EPOCH, opened),          O(DB_TEXT, customer_type),  O(DB_INT64, paused_seconds), O(DB_INT, pay_days),
+    DB_COL_NULL(DB_TEXT, struct overdue_rec, region, no_region),
+    DB_COL_NULL(DB_INT, struct overdue_rec, pay_kind, no_pay),
+    O(DB_MONEY, amount),          O(DB_MONEY, late_extra),    O(DB_TEXT, standard_type),
+    O(DB_INT64, effective_from),  O(DB_INT64, effective_to),  O(DB_REAL, hours),      O(DB_INT, days),
+    O(DB_EPOCH, met),             O(DB_TEXT, base_status),    O(DB_EPOCH, paid_at),   O(DB_TEXT, late_status),
+};
+#undef O
+static const struct db_shape overdue_shape = DB_SHAPE("overdue report", struct overdue_rec, overdue_cols);
 
 /* Calendars of the regions met so far (a handful: one per nation). */
 struct calendars {
@@ -129,102 +151,106 @@ static void calendars_free(struct calendars *cs)
     free(cs->v);
 }
 
-/* What one complaint's Guaranteed Standards owe, from the packed "pay"
- * column: each standard's own deadline (from opening, by the working
- * calendar, moved on by the time paused) and the day after which its
- * payment is late (pay_days working days later), decided by the pure rule
- * sla_compensation(). Entries that do not parse are skipped: they cannot
- * come from the statement above. */
-struct complaint_facts {
-    const char *info;
-    enum sla_customer_type ctype;
-    time_t opened, now, paused_since;
-    long long paused_seconds;
-    int pay_days;
-};
-
-static void payments(struct report_overdue_row *row, const struct complaint_facts *f, const struct sla_calendar *cal)
+/* Adds what one missed standard owes to the row, by who has decided what:
+ * a cancelled payment is someone's decision that nothing is owed. */
+static void add_owed(struct report_overdue_row *row, const char *status, long long owed, long long unrecorded)
 {
-    char *copy = util_strdup(f->info), *save = NULL;
-    long opened_day = sla_local_day(f->opened, NULL);
-    for (char *e = strtok_r(copy, ";", &save); e; e = strtok_r(NULL, ";", &save)) {
-        /* kind,amount,late,type,from,to,value,met,base_status,paid_at,late_status */
-        char *v[11], *vsave = NULL, *end;
-        int nv = 0, kind, days;
-        for (char *t = strtok_r(e, ",", &vsave); t && nv < 11; t = strtok_r(NULL, ",", &vsave))
-            v[nv++] = t;
-        int64_t amount, late, from, to, met, paid_at;
-        if (nv != 11 || util_parse_int(v[0], &kind) < 0 || util_parse_int64(v[1], &amount) < 0 ||
-            util_parse_int64(v[2], &late) < 0 || util_parse_int64(v[4], &from) < 0 || util_parse_int64(v[5], &to) < 0 ||
-            util_parse_int64(v[7], &met) < 0 || util_parse_int64(v[9], &paid_at) < 0)
-            continue;
-        const char *type = v[3], *base_status = v[8], *late_status = v[10];
-        double hours = strtod(v[6], &end);
-        time_t due, pay_by = 0;
-        int rc = -1;
-        if (kind == SLA_ACK && end != v[6] && !*end)
-            rc = sla_add_working_hours(cal, f->opened, hours, &due);
-        else if (kind != SLA_ACK && util_parse_int(v[6], &days) == 0)
-            rc = sla_add_working_days(cal, f->opened, days, &due);
-        if (rc < 0)
-            continue;
-        due += (time_t)f->paused_seconds;
-        if (f->pay_days > 0 && sla_add_working_days(cal, due, f->pay_days, &pay_by) < 0)
-            pay_by = 0;
-        struct sla_standard s = {
-            .customer_type = sla_customer_type(type),
-            .effective_from = (long)from,
-            .effective_to = to < 0 ? SLA_FOREVER : (long)to,
-            .amount = amount,
-            .late_extra = late,
-        };
-        struct sla_deadline d = {.due = due, .met = (time_t)met};
-        struct sla_payment p = {
-            .base_recorded = strcmp(base_status, "none") != 0,
-            .late_recorded = strcmp(late_status, "none") != 0,
-            .pay_by = pay_by,
-            .paid_at = strcmp(base_status, "paid") == 0 ? (time_t)paid_at : 0,
-        };
-        struct sla_owed o;
-        sla_compensation(&s, f->ctype, opened_day, &d, f->now, f->paused_since, &p, &o);
-        if (!o.missed)
-            continue;
-        /* A cancelled row is someone's decision that nothing is owed. */
-        if (strcmp(base_status, "cancelled") != 0) {
-            if (strcmp(base_status, "paid") == 0)
-                row->payment_paid += o.base;
-            else
-                row->payment_owed += o.base;
-            row->payment_unrecorded += o.record_base;
-        }
-        if (strcmp(late_status, "cancelled") != 0) {
-            if (strcmp(late_status, "paid") == 0)
-                row->payment_paid += o.late;
-            else
-                row->payment_owed += o.late;
-            row->payment_unrecorded += o.record_late;
-        }
-    }
-    free(copy);
+    if (strcmp(status, "cancelled") == 0)
+        return;
+    if (strcmp(status, "paid") == 0)
+        row->payment_paid += owed;
+    else
+        row->payment_owed += owed;
+    row->payment_unrecorded += unrecorded;
+}
+
+/* What one of the complaint's Guaranteed Standards owes: the standard's own
+ * deadline (from opening, by the working calendar, moved on by the time
+ * paused) and the day after which its payment is late (pay_days working
+ * days later), decided by the pure rule sla_compensation(). */
+static void payment(struct report_overdue_row *row, const struct overdue_rec *rec, const struct sla_calendar *cal)
+{
+    time_t due, pay_by = 0;
+    if ((rec->pay_kind == SLA_ACK ? sla_add_working_hours(cal, (time_t)rec->opened, rec->hours, &due)
+                                  : sla_add_working_days(cal, (time_t)rec->opened, rec->days, &due)) < 0)
+        return;
+    due += (time_t)rec->paused_seconds;
+    if (rec->pay_days > 0 && sla_add_working_days(cal, due, rec->pay_days, &pay_by) < 0)
+        pay_by = 0;
+    struct sla_standard s = {
+        .customer_type = sla_customer_type(rec->standard_type),
+        .effective_from = (long)rec->effective_from,
+        .effective_to = rec->effective_to < 0 ? SLA_FOREVER : (long)rec->effective_to,
+        .amount = rec->amount,
+        .late_extra = rec->late_extra,
+    };
+    struct sla_deadline d = {.due = due, .met = (time_t)rec->met};
+    struct sla_payment p = {
+        .base_recorded = strcmp(rec->base_status, "none") != 0,
+        .late_recorded = strcmp(rec->late_status, "none") != 0,
+        .pay_by = pay_by,
+        .paid_at = strcmp(rec->base_status, "paid") == 0 ? (time_t)rec->paid_at : 0,
+    };
+    struct sla_owed o;
+    sla_compensation(&s, sla_customer_type(rec->customer_type), sla_local_day((time_t)rec->opened, NULL), &d,
+                     (time_t)rec->now, (time_t)rec->paused_since, &p, &o);
+    if (!o.missed)
+        return;
+    add_owed(row, rec->base_status, o.base, o.record_base);
+    add_owed(row, rec->late_status, o.late, o.record_late);
 }
 
 /* The database's time zone (which the deadlines are counted in) and time,
  * from the first row. */
-static int read_clock(const PGresult *r, struct report_overdue *out, char *err, size_t len)
+static int read_clock(const struct overdue_rec *first, struct report_overdue *out, char *err, size_t len)
 {
-    if (util_format_fits(out->timezone, sizeof out->timezone, "%s", PQgetvalue(r, 0, COL_TZ)) < 0) {
+    if (util_format_fits(out->timezone, sizeof out->timezone, "%s", first->timezone) < 0) {
         util_format(err, len, "the database's time zone \"%.40s...\" is longer than any zone's name",
-                    PQgetvalue(r, 0, COL_TZ));
+                    first->timezone);
         return -1;
     }
     if (sla_use_timezone(out->timezone, err, len) < 0)
         return -1;
-    bool bad = false;
-    out->now = (time_t)cell_ll(r, 0, COL_NOW, &bad);
-    if (bad) {
-        util_format(err, len, "the database's time is not a number of seconds: %s", PQgetvalue(r, 0, COL_NOW));
+    out->now = (time_t)first->now;
+    return 0;
+}
+
+/* Whether record i starts another listed deadline (the rows of one
+ * deadline, one per standard of its complaint, come together). */
+static bool starts_deadline(const struct db_rows *rows, int i)
+{
+    const struct overdue_rec *a = DB_ROW(rows, struct overdue_rec, i);
+    const struct overdue_rec *b = i > 0 ? DB_ROW(rows, struct overdue_rec, i - 1) : NULL;
+    return !b || a->kind != b->kind || strcmp(a->reference, b->reference) != 0;
+}
+
+/* The listed deadline whose rows start at first into row; -1 with the
+ * reason when its region's calendar cannot be read. */
+static int overdue_row(struct db_conn *db, const struct db_rows *rows, int first, struct calendars *cals,
+                       time_t now, struct report_overdue_row *row, char *err, size_t len)
+{
+    const struct overdue_rec *rec = DB_ROW(rows, struct overdue_rec, first);
+    row->reference = util_strdup(rec->reference);
+    row->account_no = util_strdup(rec->account_no);
+    row->customer = util_strdup(rec->customer);
+    row->category = util_strdup(rec->category);
+    row->status = util_strdup(rec->status);
+    row->owner = util_strdup(rec->owner);
+    row->team = util_strdup(rec->team);
+    row->kind = rec->kind >= 0 && rec->kind < SLA__KINDS ? (enum sla_kind)rec->kind : SLA_RESOLUTION;
+    row->due = (time_t)rec->due;
+    row->seconds_left = (long long)row->due - (long long)now;
+    struct sla_deadline d = {.due = row->due};
+    /* The statement kept only deadlines before the limit: those not
+     * breached are due soon. */
+    row->state = sla_deadline_state(&d, now, row->due + 1, (time_t)rec->paused_since);
+    if (rec->no_pay)
+        return 0;
+    const struct sla_calendar *cal = calendar_for(db, cals, rec->no_region ? NULL : rec->region, err, len);
+    if (!cal)
         return -1;
-    }
+    for (int i = first; i < rows->n && (i == first || !starts_deadline(rows, i)); i++)
+        payment(row, DB_ROW(rows, struct overdue_rec, i), cal);
     return 0;
 }
 
@@ -238,70 +264,33 @@ int report_overdue_fetch(struct db_conn *db, const struct report_overdue_opts *o
         return -1;
     }
     const char *params[2] = {within, o->team};
-    PGresult *r = db_exec(db, overdue_sql, 2, params);
-    if (!r) {
-        util_format(err, len, "%s", db_error(db));
+    struct db_rows rows = {0};
+    int rc = db_exec_rows(db, overdue_sql, 2, params, &overdue_shape, &rows, err, len);
+    if (rc == 0 && rows.n > 0)
+        rc = read_clock(DB_ROW(&rows, struct overdue_rec, 0), out, err, len);
+    if (rc < 0) {
+        db_rows_free(&rows);
         return -1;
     }
-    int n = PQntuples(r);
-    if (PQnfields(r) != COL__COUNT) {
-        util_format(err, len, "unexpected answer from the database (%d columns)", PQnfields(r));
-        PQclear(r);
-        return -1;
-    }
-    if (n > 0 && read_clock(r, out, err, len) < 0) {
-        PQclear(r);
-        return -1;
-    }
-    out->rows = util_calloc((size_t)(n ? n : 1), sizeof *out->rows);
+    out->rows = util_calloc((size_t)(rows.n ? rows.n : 1), sizeof *out->rows);
     struct calendars cals = {0};
-    int rc = 0;
-    for (int i = 0; i < n; i++) {
-        struct report_overdue_row *row = &out->rows[out->count++];
-        row->reference = util_strdup(PQgetvalue(r, i, COL_REF));
-        row->account_no = util_strdup(PQgetvalue(r, i, COL_ACCOUNT));
-        row->customer = util_strdup(PQgetvalue(r, i, COL_CUSTOMER));
-        row->category = util_strdup(PQgetvalue(r, i, COL_CATEGORY));
-        row->status = util_strdup(PQgetvalue(r, i, COL_STATUS));
-        row->owner = util_strdup(PQgetvalue(r, i, COL_OWNER));
-        row->team = util_strdup(PQgetvalue(r, i, COL_TEAM));
-        bool bad = false;
-        long long kind = cell_ll(r, i, COL_KIND, &bad);
-        row->kind = kind >= 0 && kind < SLA__KINDS ? (enum sla_kind)kind : SLA_RESOLUTION;
-        row->due = (time_t)cell_ll(r, i, COL_DUE, &bad);
-        row->seconds_left = (long long)row->due - (long long)out->now;
-        struct complaint_facts f = {
-            .info = PQgetvalue(r, i, COL_PAY),
-            .ctype = sla_customer_type(PQgetvalue(r, i, COL_CTYPE)),
-            .opened = (time_t)cell_ll(r, i, COL_OPENED, &bad),
-            .now = out->now,
-            .paused_since = (time_t)cell_ll(r, i, COL_PAUSED, &bad),
-            .paused_seconds = cell_ll(r, i, COL_PAUSED_SECONDS, &bad),
-            .pay_days = (int)cell_ll(r, i, COL_PAY_DAYS, &bad),
-        };
-        if (bad) {
-            util_format(err, len, "complaint %s: a deadline, time or count from the database is not a whole number",
-                        row->reference);
-            rc = -1;
-            break;
-        }
-        struct sla_deadline d = {.due = row->due};
-        /* The statement kept only deadlines before the limit: those not
-         * breached are due soon. */
-        row->state = sla_deadline_state(&d, out->now, row->due + 1, f.paused_since);
-        if (!*f.info)
-            continue;
-        const char *region = PQgetisnull(r, i, COL_REGION) ? NULL : PQgetvalue(r, i, COL_REGION);
-        const struct sla_calendar *cal = calendar_for(db, &cals, region, err, len);
-        if (!cal) {
-            rc = -1;
-            break;
-        }
-        payments(row, &f, cal);
-    }
+    for (int i = 0; rc == 0 && i < rows.n; i++)
+        if (starts_deadline(&rows, i))
+            rc = overdue_row(db, &rows, i, &cals, out->now, &out->rows[out->count++], err, len);
     calendars_free(&cals);
-    PQclear(r);
+    db_rows_free(&rows);
     return rc;
+}
+
+static const char *const overdue_params[] = {"10000", NULL};
+static const struct db_statement statements[] = {
+    {overdue_sql, 2, overdue_params, &overdue_shape, false},
+};
+
+const struct db_statement *report_statements(int *n)
+{
+    *n = (int)(sizeof statements / sizeof statements[0]);
+    return statements;
 }
 
 void report_overdue_free(struct report_overdue *r)

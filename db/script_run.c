@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "careline/record.h"
 #include "careline/util.h"
 
 static const char run_start_sql[] =
@@ -50,6 +51,12 @@ static const char credit_sql[] =
     "  ON CONFLICT (id) DO NOTHING RETURNING status)"
     " SELECT status FROM ins UNION ALL SELECT g.status FROM goodwill_credit g JOIN r ON g.id = r.credit_id LIMIT 1";
 
+struct credit_status {
+    char *status;
+};
+static const struct db_col credit_cols[] = {DB_COL(DB_TEXT, struct credit_status, status)};
+static const struct db_shape credit_shape = DB_SHAPE("script credit", struct credit_status, credit_cols);
+
 struct credit_pending {
     void (*done)(void *ctx, const char *status, const char *err);
     void *ctx;
@@ -60,11 +67,16 @@ static void on_credit(void *ctx, const PGresult *res, const char *err, double ms
     (void)ms;
     struct credit_pending p = *(struct credit_pending *)ctx;
     free(ctx);
-    const char *status = !err && res && PQntuples(res) ? PQgetvalue(res, 0, 0) : NULL;
+    struct db_rows rows = {0};
+    char why[256];
+    if (!err && db_rows_decode(&rows, &credit_shape, res, why, sizeof why) < 0)
+        err = why;
+    const char *status = !err && rows.n ? DB_ROW(&rows, struct credit_status, 0)->status : NULL;
     if (!err && !status)
         err = "the step is not a credit step of this run's script, or the run is not recorded";
     if (p.done)
         p.done(p.ctx, status, err);
+    db_rows_free(&rows);
 }
 
 unsigned db_script_credit(struct db_conn *c, const char *run_id, int step_id, const char *amount,

@@ -173,13 +173,34 @@ static PGresult *exec_or(struct db_conn *c, const char *sql, int n, const char *
     return r;
 }
 
-/* A whole number the database sent back in row 0, or -1 with the reason. */
-static int cell_int(const PGresult *r, int col, const char *what, int *out, char *err, size_t errlen)
+/* The active version of a code, and the row a new version got. */
+static const char active_sql[] =
+    "SELECT version, source FROM recovery_script WHERE code = $1 AND active ORDER BY version DESC LIMIT 1";
+struct stored_version {
+    int id, version;
+    char *source;
+};
+static const struct db_col active_cols[] = {
+    DB_COL(DB_INT, struct stored_version, version),
+    DB_COL(DB_TEXT, struct stored_version, source),
+};
+static const struct db_shape active_shape = DB_SHAPE("recovery script: active version", struct stored_version,
+                                                     active_cols);
+static const struct db_col inserted_cols[] = {
+    DB_COL(DB_INT, struct stored_version, id),
+    DB_COL(DB_INT, struct stored_version, version),
+};
+static const struct db_shape inserted_shape = DB_SHAPE("recovery script: new version", struct stored_version,
+                                                       inserted_cols);
+
+/* db_exec_rows with the reason prefixed by what. */
+static int rows_or(struct db_conn *c, const char *sql, int n, const char *const *params,
+                   const struct db_shape *shape, struct db_rows *out, const char *what, char *err, size_t errlen)
 {
-    const char *v = PQgetvalue(r, 0, col);
-    if (util_parse_int(v, out) == 0)
+    char why[512];
+    if (db_exec_rows(c, sql, n, params, shape, out, why, sizeof why) == 0)
         return 0;
-    util_format(err, errlen, "%s: the database sent '%s' for %s, not a whole number", what, v, PQfname(r, col));
+    util_format(err, errlen, "%s: %s", what, why);
     return -1;
 }
 
@@ -190,19 +211,16 @@ static int store_one(struct db_conn *c, const struct script *s, struct db_script
     char what[200];
     util_format(what, sizeof what, "storing %s", s->code);
     const char *p1[1] = {s->code};
-    PGresult *r = exec_or(c, "SELECT version, source FROM recovery_script WHERE code = $1 AND active"
-                             " ORDER BY version DESC LIMIT 1",
-                          1, p1, what, err, errlen);
-    if (!r)
+    struct db_rows rows = {0};
+    if (rows_or(c, active_sql, 1, p1, &active_shape, &rows, what, err, errlen) < 0)
         return -1;
-    bool same = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 1), s->source) == 0;
-    out->unchanged = same;
-    out->version = 0;
-    int rc = same ? cell_int(r, 0, what, &out->version, err, errlen) : 0;
-    PQclear(r);
-    if (same || rc < 0)
-        return rc;
-    r = exec_or(c, "UPDATE recovery_script SET active = false WHERE code = $1 AND active", 1, p1, what, err, errlen);
+    const struct stored_version *active = rows.n == 1 ? DB_ROW(&rows, struct stored_version, 0) : NULL;
+    out->unchanged = active && strcmp(active->source, s->source) == 0;
+    out->version = out->unchanged ? active->version : 0;
+    db_rows_free(&rows);
+    if (out->unchanged)
+        return 0;
+    PGresult *r = exec_or(c, "UPDATE recovery_script SET active = false WHERE code = $1 AND active", 1, p1, what, err, errlen);
     if (!r)
         return -1;
     PQclear(r);
@@ -214,13 +232,15 @@ static int store_one(struct db_conn *c, const struct script *s, struct db_script
     }
     const char *params[8] = {s->code, s->name, cats.data ? cats.data : "*", s->segment, s->language,
                              tri_param(s->requires_vulnerability), tri_param(s->requires_event), s->source};
-    r = exec_or(c, store_insert_sql, 8, params, what, err, errlen);
+    int rc = rows_or(c, store_insert_sql, 8, params, &inserted_shape, &rows, what, err, errlen);
     util_buf_free(&cats);
-    if (!r)
-        return -1;
-    int id = 0;
-    rc = cell_int(r, 0, what, &id, err, errlen) < 0 || cell_int(r, 1, what, &out->version, err, errlen) < 0 ? -1 : 0;
-    PQclear(r);
+    if (rc == 0 && rows.n != 1) {
+        util_format(err, errlen, "%s: the database answered %d rows for the new version", what, rows.n);
+        rc = -1;
+    }
+    int id = rc == 0 ? DB_ROW(&rows, struct stored_version, 0)->id : 0;
+    out->version = rc == 0 ? DB_ROW(&rows, struct stored_version, 0)->version : 0;
+    db_rows_free(&rows);
     if (rc < 0)
         return -1;
     char idtext[16];
@@ -264,17 +284,22 @@ fail:
     return -1;
 }
 
+static const char categories_sql[] = "SELECT code FROM complaint_category ORDER BY code";
+struct category_code {
+    char *code;
+};
+static const struct db_col category_cols[] = {DB_COL(DB_TEXT, struct category_code, code)};
+static const struct db_shape category_shape = DB_SHAPE("categories", struct category_code, category_cols);
+
 char **db_script_categories(struct db_conn *c, char *err, size_t errlen)
 {
-    PGresult *r = exec_or(c, "SELECT code FROM complaint_category ORDER BY code", 0, NULL, "categories", err,
-                          errlen);
-    if (!r)
+    struct db_rows rows = {0};
+    if (rows_or(c, categories_sql, 0, NULL, &category_shape, &rows, "categories", err, errlen) < 0)
         return NULL;
-    int n = PQntuples(r);
-    char **v = util_calloc((size_t)n + 1, sizeof *v);
-    for (int i = 0; i < n; i++)
-        v[i] = util_strdup(PQgetvalue(r, i, 0));
-    PQclear(r);
+    char **v = util_calloc((size_t)rows.n + 1, sizeof *v);
+    for (int i = 0; i < rows.n; i++)
+        v[i] = util_strdup(DB_ROW(&rows, struct category_code, i)->code);
+    db_rows_free(&rows);
     return v;
 }
 
@@ -302,9 +327,12 @@ static const struct db_col complaint_id_cols[] = {DB_COL(DB_TEXT, struct complai
 static const struct db_shape complaint_id_shape = DB_SHAPE("complaint id", struct complaint_id, complaint_id_cols);
 
 static const char *const demo_reference[] = {"C-2026-000001"};
+static const char *const demo_script[] = {"general"};
 static const struct db_statement statements[] = {
     {versions_sql, 0, NULL, &version_shape, false},
     {complaint_id_sql, 1, demo_reference, &complaint_id_shape, false},
+    {active_sql, 1, demo_script, &active_shape, false},
+    {categories_sql, 0, NULL, &category_shape, false},
 };
 
 const struct db_statement *db_script_statements(int *n)

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "careline/record.h"
 #include "careline/util.h"
 
 /* Times on screen are the utility's local time (utility_region.timezone),
@@ -15,14 +16,39 @@ static const char staff_sql[] =
     " WHERE id = current_staff_id()), CASE WHEN pg_has_role('careline_supervisor', 'member')"
     " THEN 'supervisor' ELSE 'agent' END) AS group_role";
 
+struct zone {
+    char *zone;
+};
+static const struct db_col zone_cols[] = {DB_COL(DB_TEXT, struct zone, zone)};
+static const struct db_shape zone_shape = DB_SHAPE("the utility's time zone", struct zone, zone_cols);
+
+struct who {
+    int64_t staff_id;
+    char *group_role;
+};
+static const struct db_col who_cols[] = {
+    DB_COL(DB_INT64, struct who, staff_id),
+    DB_COL(DB_TEXT, struct who, group_role),
+};
+static const struct db_shape who_shape = DB_SHAPE("the session's staff row", struct who, who_cols);
+
+/* The zone of a one-row answer made the connection's; -1 when it is not one. */
+static int zone_set(struct db_conn *c, struct db_rows *rows)
+{
+    int rc = rows->n == 1 ? 0 : -1;
+    if (rc == 0)
+        db_setting(c, "TimeZone", DB_ROW(rows, struct zone, 0)->zone);
+    db_rows_free(rows);
+    return rc;
+}
+
 int db_session_zone(struct db_conn *c)
 {
-    PGresult *r = db_exec(c, timezone_sql, 0, NULL);
-    int rc = r && PQntuples(r) == 1 ? 0 : -1;
-    if (rc == 0)
-        db_setting(c, "TimeZone", PQgetvalue(r, 0, 0));
-    PQclear(r);
-    return rc;
+    struct db_rows rows = {0};
+    char err[256];
+    if (db_exec_one(c, timezone_sql, 0, NULL, &zone_shape, &rows, err, sizeof err) < 0)
+        return -1;
+    return zone_set(c, &rows);
 }
 
 int db_session_start(struct db_conn *c, long long *staff_id, char *role, size_t rolelen)
@@ -31,15 +57,16 @@ int db_session_start(struct db_conn *c, long long *staff_id, char *role, size_t 
     util_format(role, rolelen, "%s", "agent");
     /* One failing does not keep the other from being tried. */
     int rc = db_session_zone(c);
-    PGresult *r = db_exec(c, staff_sql, 0, NULL);
-    int64_t id;
-    if (r && PQntuples(r) == 1 && util_parse_int64(PQgetvalue(r, 0, 0), &id) == 0) {
-        *staff_id = id;
-        util_format(role, rolelen, "%s", PQgetvalue(r, 0, 1));
-    }
-    else
+    struct db_rows rows = {0};
+    char err[256];
+    if (db_exec_one(c, staff_sql, 0, NULL, &who_shape, &rows, err, sizeof err) == 0) {
+        const struct who *w = DB_ROW(&rows, struct who, 0);
+        *staff_id = w->staff_id;
+        util_format(role, rolelen, "%s", w->group_role);
+        db_rows_free(&rows);
+    } else {
         rc = -1;
-    PQclear(r);
+    }
     return rc;
 }
 
@@ -47,12 +74,25 @@ int db_session_start(struct db_conn *c, long long *staff_id, char *role, size_t 
 static void zone_read(void *ctx, const PGresult *res, const char *err, double ms)
 {
     (void)ms;
-    if (!err && res && PQntuples(res) == 1)
-        db_setting(ctx, "TimeZone", PQgetvalue(res, 0, 0));
+    struct db_rows rows = {0};
+    char why[256];
+    if (!err && db_rows_decode(&rows, &zone_shape, res, why, sizeof why) == 0)
+        zone_set(ctx, &rows);
 }
 
 void db_session_resume(struct db_conn *c)
 {
     struct db_query q = {.sql = timezone_sql, .done = zone_read, .ctx = c};
     db_send(c, &q);
+}
+
+static const struct db_statement statements[] = {
+    {timezone_sql, 0, NULL, &zone_shape, false},
+    {staff_sql, 0, NULL, &who_shape, false},
+};
+
+const struct db_statement *db_session_statements(int *n)
+{
+    *n = (int)(sizeof statements / sizeof statements[0]);
+    return statements;
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "careline/db.h"
+#include "careline/record.h"
 #include "careline/util.h"
 
 /* The SQL functions give up after this many days, so a calendar without a
@@ -174,44 +175,52 @@ bool sla_calendar_window(const struct sla_calendar *c, long day, struct sla_wind
  * years either side of today (careline_holidays, 024b_region_presets.sql):
  * the dated rows stay all there are. */
 static const char calendar_sql[] =
-    "SELECT 'zone', careline_timezone(), NULL::bigint, NULL::bigint"
+    "SELECT 'zone' AS kind, careline_timezone() AS zone, NULL::integer AS isodow, NULL::bigint AS opens,"
+    " NULL::bigint AS closes, NULL::bigint AS day"
     " UNION ALL"
-    " SELECT 'hours', w.isodow::text, round(extract(epoch FROM w.opens))::bigint,"
-    "        round(extract(epoch FROM w.closes))::bigint"
+    " SELECT 'hours', NULL, w.isodow, round(extract(epoch FROM w.opens))::bigint,"
+    "        round(extract(epoch FROM w.closes))::bigint, NULL"
     "   FROM (SELECT DISTINCT ON (isodow) isodow, opens, closes FROM working_hours"
     "          WHERE region = $1::text OR region IS NULL ORDER BY isodow, region NULLS LAST) w"
     " UNION ALL"
-    " SELECT 'holiday', NULL, (holiday_on - date '1970-01-01')::bigint, NULL"
+    " SELECT 'holiday', NULL, NULL, NULL, NULL, (holiday_on - date '1970-01-01')::bigint"
     "   FROM holiday WHERE region = $1::text OR region IS NULL"
     " UNION ALL"
-    " SELECT 'holiday', NULL, (holiday_on - date '1970-01-01')::bigint, NULL"
+    " SELECT 'holiday', NULL, NULL, NULL, NULL, (holiday_on - date '1970-01-01')::bigint"
     "   FROM careline_holidays(current_date - 3660, current_date + 3660, $1::text)";
 
-/* One row of calendar_sql into out; -1 with the reason. Numbers that do
- * not read are refused: a day of hours read as 0 would close the office. */
-static int calendar_row(const PGresult *r, int i, struct sla_calendar *out, char *err, size_t len)
+/* One row of calendar_sql: the zone, a weekday's hours (seconds from
+ * midnight) or a holiday (a day number). A number that does not fit is
+ * refused by the decoder: a day of hours read as 0 would close the office. */
+struct calendar_rec {
+    char *kind, *zone;
+    int isodow, opens, closes;
+    int64_t day;
+};
+static const struct db_col calendar_cols[] = {
+    DB_COL(DB_TEXT, struct calendar_rec, kind),  DB_COL(DB_TEXT, struct calendar_rec, zone),
+    DB_COL(DB_INT, struct calendar_rec, isodow), DB_COL(DB_INT, struct calendar_rec, opens),
+    DB_COL(DB_INT, struct calendar_rec, closes), DB_COL(DB_INT64, struct calendar_rec, day),
+};
+static const struct db_shape calendar_shape = DB_SHAPE("working calendar", struct calendar_rec, calendar_cols);
+
+/* One row into out; -1 with the reason. */
+static int calendar_row(const struct calendar_rec *row, struct sla_calendar *out, char *err, size_t len)
 {
-    const char *kind = PQgetvalue(r, i, 0), *a = PQgetvalue(r, i, 1), *b = PQgetvalue(r, i, 2),
-               *c = PQgetvalue(r, i, 3);
-    if (strcmp(kind, "zone") == 0) {
-        if (util_format_fits(out->timezone, sizeof out->timezone, "%s", a) == 0)
+    if (strcmp(row->kind, "zone") == 0) {
+        if (util_format_fits(out->timezone, sizeof out->timezone, "%s", row->zone) == 0)
             return 0;
-        util_format(err, len, "the working calendar's time zone '%s' is too long", a);
+        util_format(err, len, "the working calendar's time zone '%s' is too long", row->zone);
         return -1;
     }
-    bool hours = strcmp(kind, "hours") == 0;
-    int dow = 0, opens = 0, closes = 0;
-    int64_t day = 0;
-    if (hours ? util_parse_int(a, &dow) < 0 || util_parse_int(b, &opens) < 0 || util_parse_int(c, &closes) < 0
-              : util_parse_int64(b, &day) < 0 || day < LONG_MIN || day > LONG_MAX) {
-        util_format(err, len, "the working calendar has a %s row that is not whole numbers: '%s', '%s', '%s'", kind, a,
-                    b, c);
-        return -1;
-    }
-    if (!hours) {
-        sla_calendar_add_holiday(out, (long)day);
-    } else if (sla_calendar_set_hours(out, dow, opens, closes) < 0) {
-        util_format(err, len, "working_hours: day %d has hours the calendar cannot hold", dow);
+    if (strcmp(row->kind, "hours") != 0) {
+        if (row->day < LONG_MIN || row->day > LONG_MAX) {
+            util_format(err, len, "the working calendar has a holiday out of range: day %lld", (long long)row->day);
+            return -1;
+        }
+        sla_calendar_add_holiday(out, (long)row->day);
+    } else if (sla_calendar_set_hours(out, row->isodow, row->opens, row->closes) < 0) {
+        util_format(err, len, "working_hours: day %d has hours the calendar cannot hold", row->isodow);
         return -1;
     }
     return 0;
@@ -226,11 +235,24 @@ int sla_calendar_load(struct db_conn *db, const char *region, struct sla_calenda
         util_format(err, len, "cannot read the working calendar: %s", db_error(db));
         return -1;
     }
-    int rc = 0;
-    for (int i = 0; rc == 0 && i < PQntuples(r); i++)
-        rc = calendar_row(r, i, out, err, len);
+    struct db_rows rows = {0};
+    int rc = db_rows_decode(&rows, &calendar_shape, r, err, len);
     PQclear(r);
+    for (int i = 0; rc == 0 && i < rows.n; i++)
+        rc = calendar_row(DB_ROW(&rows, struct calendar_rec, i), out, err, len);
+    db_rows_free(&rows);
     return rc;
+}
+
+static const char *const calendar_params[] = {"england"};
+static const struct db_statement statements[] = {
+    {calendar_sql, 1, calendar_params, &calendar_shape, false},
+};
+
+const struct db_statement *sla_statements(int *n)
+{
+    *n = (int)(sizeof statements / sizeof statements[0]);
+    return statements;
 }
 
 int sla_use_timezone(const char *tz, char *err, size_t len)

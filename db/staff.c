@@ -33,18 +33,28 @@ bool db_staff_group_valid(const char *group)
     return false;
 }
 
-/* One call of a staff_* function; the first value of the answer, if any,
- * goes to out. */
-static int call(struct db_conn *c, const char *sql, int n, const char *const *p, char *out, size_t outlen,
-                char *err, size_t errlen)
+/* What staff_add() did, and how many sessions staff_end_sessions() ended. */
+static const char add_sql[] = "SELECT staff_add($1, $2, $3, $4) AS outcome";
+static const char end_sessions_sql[] = "SELECT staff_end_sessions($1) AS ended";
+struct staff_added {
+    char *outcome;   /* "created" or "updated" */
+};
+struct staff_ended {
+    int ended;
+};
+static const struct db_col added_cols[] = {DB_COL(DB_TEXT, struct staff_added, outcome)};
+static const struct db_shape added_shape = DB_SHAPE("staff_add()", struct staff_added, added_cols);
+static const struct db_col ended_cols[] = {DB_COL(DB_INT, struct staff_ended, ended)};
+static const struct db_shape ended_shape = DB_SHAPE("staff_end_sessions()", struct staff_ended, ended_cols);
+
+/* One call of a staff_* function that answers nothing. */
+static int call(struct db_conn *c, const char *sql, int n, const char *const *p, char *err, size_t errlen)
 {
     PGresult *r = db_exec(c, sql, n, p);
     if (!r) {
         util_format(err, errlen, "%s", db_error(c));
         return -1;
     }
-    if (out && outlen)
-        util_format(out, outlen, "%s", PQntuples(r) > 0 && PQnfields(r) > 0 ? PQgetvalue(r, 0, 0) : "");
     PQclear(r);
     return 0;
 }
@@ -53,46 +63,45 @@ int db_staff_add(struct db_conn *c, const char *login, const char *name, const c
                  bool *created, char *err, size_t errlen)
 {
     const char *p[4] = {login, name, group, team};
-    char what[16];
-    if (call(c, "SELECT staff_add($1, $2, $3, $4)", 4, p, what, sizeof what, err, errlen) < 0)
+    struct db_rows rows = {0};
+    if (db_exec_one(c, add_sql, 4, p, &added_shape, &rows, err, errlen) < 0)
         return -1;
-    *created = strcmp(what, "created") == 0;
+    *created = strcmp(DB_ROW(&rows, struct staff_added, 0)->outcome, "created") == 0;
+    db_rows_free(&rows);
     return 0;
 }
 
 int db_staff_disable(struct db_conn *c, const char *login, int *ended, char *err, size_t errlen)
 {
     const char *p[1] = {login};
-    char n[16];
+    struct db_rows rows = {0};
     *ended = 0;
     /* Two statements, two transactions: once LOGIN is gone and committed,
      * an ended session cannot come straight back. */
-    if (call(c, "SELECT staff_disable($1)", 1, p, NULL, 0, err, errlen) < 0 ||
-        call(c, "SELECT staff_end_sessions($1)", 1, p, n, sizeof n, err, errlen) < 0)
+    if (call(c, "SELECT staff_disable($1)", 1, p, err, errlen) < 0 ||
+        db_exec_one(c, end_sessions_sql, 1, p, &ended_shape, &rows, err, errlen) < 0)
         return -1;
-    if (util_parse_int(n, ended) < 0) {
-        util_format(err, errlen, "staff_end_sessions answered '%s', not a count of sessions", n);
-        return -1;
-    }
+    *ended = DB_ROW(&rows, struct staff_ended, 0)->ended;
+    db_rows_free(&rows);
     return 0;
 }
 
 int db_staff_enable(struct db_conn *c, const char *login, char *err, size_t errlen)
 {
     const char *p[1] = {login};
-    return call(c, "SELECT staff_enable($1)", 1, p, NULL, 0, err, errlen);
+    return call(c, "SELECT staff_enable($1)", 1, p, err, errlen);
 }
 
 int db_staff_set_group(struct db_conn *c, const char *login, const char *group, char *err, size_t errlen)
 {
     const char *p[2] = {login, group};
-    return call(c, "SELECT staff_set_role($1, $2)", 2, p, NULL, 0, err, errlen);
+    return call(c, "SELECT staff_set_role($1, $2)", 2, p, err, errlen);
 }
 
 int db_staff_set_team(struct db_conn *c, const char *login, const char *team, char *err, size_t errlen)
 {
     const char *p[2] = {login, team};
-    return call(c, "SELECT staff_set_team($1, $2)", 2, p, NULL, 0, err, errlen);
+    return call(c, "SELECT staff_set_team($1, $2)", 2, p, err, errlen);
 }
 
 /* ---- the list ------------------------------------------------------------ */
@@ -106,19 +115,26 @@ static const struct db_col staff_cols[] = {
     DB_COL(DB_BOOL, struct db_staff_member, can_login),
 };
 static const struct db_shape staff_shape = DB_SHAPE("staff list", struct db_staff_member, staff_cols);
+static const char list_sql[] =
+    "SELECT s.login_role, s.display_name, coalesce(s.team, '') AS team, s.group_role,"
+    " s.active, coalesce(r.rolcanlogin, false) AS can_login"
+    " FROM staff s LEFT JOIN pg_roles r ON r.rolname = s.login_role ORDER BY s.login_role";
 
 int db_staff_list(struct db_conn *c, struct db_rows *out, char *err, size_t errlen)
 {
-    PGresult *r = db_exec(c,
-                          "SELECT s.login_role, s.display_name, coalesce(s.team, '') AS team, s.group_role,"
-                          " s.active, coalesce(r.rolcanlogin, false) AS can_login"
-                          " FROM staff s LEFT JOIN pg_roles r ON r.rolname = s.login_role ORDER BY s.login_role",
-                          0, NULL);
-    if (!r) {
-        util_format(err, errlen, "%s", db_error(c));
-        return -1;
-    }
-    int rc = db_rows_decode(out, &staff_shape, r, err, errlen);
-    PQclear(r);
-    return rc;
+    return db_exec_rows(c, list_sql, 0, NULL, &staff_shape, out, err, errlen);
+}
+
+static const char *const add_params[] = {"statements_probe", "Statements Probe", "agent", NULL};
+static const char *const login_params[] = {"agent01"};
+static const struct db_statement statements[] = {
+    {list_sql, 0, NULL, &staff_shape, false},
+    {add_sql, 4, add_params, &added_shape, true},
+    {end_sessions_sql, 1, login_params, &ended_shape, true},
+};
+
+const struct db_statement *db_staff_statements(int *n)
+{
+    *n = (int)(sizeof statements / sizeof statements[0]);
+    return statements;
 }

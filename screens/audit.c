@@ -105,8 +105,9 @@ static void *audit_open(void *arg)
     tui_set_help_note("audit",
                       "Each entry is one thing a login did: opened a customer or a complaint, read\n"
                       "vulnerability details (marked in words), exported a customer, changed a record\n"
-                      "(Enter shows before and after), or locked and unlocked an idle terminal.\n"
-                      "Only supervisors and administrators may read the audit log; nobody can change it.");
+                      "(opening the entry shows before and after), or locked and unlocked an idle\n"
+                      "terminal. Only supervisors and administrators may read the audit log; nobody\n"
+                      "can change it.");
     reload(a);
     return a;
 }

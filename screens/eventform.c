@@ -328,8 +328,10 @@ static void saved(void *ctx, const struct db_event_written *w, const char *err)
         return;
     }
     if (w->version == 0) {
+        char save[32];
         util_format(f->error, sizeof f->error, "Someone changed this event while you worked: it is loaded again and "
-                    "what you typed is kept. Check and press F2 again.");
+                    "what you typed is kept. Check and press %s again.",
+                    tui_key_hint("eventform", TUI_ACT_SUBMIT, save, sizeof save));
         f->previewing = false;
         f->request[0] = '\0';
         db_event_load(app_db(), f->event_id, got_view, f);
@@ -355,7 +357,9 @@ static enum scr_result confirm(struct form *f)
     if (f->saving || f->reach_loading)
         return SCR_HANDLED;
     if (f->reach_error) {
-        tui_message(TUI_ROLE_WARN, "Who it reaches is not known yet: go back with Esc and check again.");
+        char cancel[32];
+        tui_message(TUI_ROLE_WARN, "Who it reaches is not known yet: go back with %s and check again.",
+                    tui_key_hint("eventform", TUI_ACT_CANCEL, cancel, sizeof cancel));
         return SCR_REDRAW;
     }
     const struct db_event *e = event_of(f);
@@ -516,12 +520,18 @@ static int draw_message(const struct form *f, struct tui_rect r)
 
 static void draw_form(struct form *f, struct tui_rect b)
 {
-    static const char *const intro[] = {
-        "Declare a critical event. F2 checks it and shows who it reaches before anything is sent.",
-        "Update the event: change what changed. F2 checks it and shows who it reaches.",
-        "Close the event: supply is back. F2 checks it; guaranteed payments are settled as it closes.",
-    };
-    int used = tui_put_wrapped((struct tui_rect){b.y, b.x + 1, 2, b.w - 2}, TUI_ROLE_DIM, intro[f->op], 0, false);
+    char save[32], line[200];
+    tui_key_hint("eventform", TUI_ACT_SUBMIT, save, sizeof save);
+    if (f->op == DB_EVENT_DECLARE)
+        util_format(line, sizeof line,
+                    "Declare a critical event. %s checks it and shows who it reaches before anything is sent.", save);
+    else if (f->op == DB_EVENT_UPDATE)
+        util_format(line, sizeof line, "Update the event: change what changed. %s checks it and shows who it reaches.",
+                    save);
+    else
+        util_format(line, sizeof line,
+                    "Close the event: supply is back. %s checks it; guaranteed payments are settled as it closes.", save);
+    int used = tui_put_wrapped((struct tui_rect){b.y, b.x + 1, 2, b.w - 2}, TUI_ROLE_DIM, line, 0, false);
     used = used > 2 ? 2 : used;   /* the rest of a long sentence scrolls in its two rows */
     int msg_h = b.h >= 18 ? 5 : b.h >= 12 ? 3 : 0;
     int y0 = b.y + used + 1, visible = b.h - used - 1 - msg_h;
@@ -594,8 +604,7 @@ static void draw_preview(struct form *f, struct tui_rect b)
 {
     static const char *const ask[] = {"Declare this event?", "Update the event?", "Close the event?"};
     struct util_buf t = {0};
-    char words[96], keys[32] = "F2";
-    tui_keymap_keys_for("eventform", TUI_ACT_SUBMIT, keys, sizeof keys);
+    char words[96], open[32], save[32], cancel[32];
     util_buf_printf(&t, "%s\n\n", ask[f->op]);
     reach_text(f, &t);
     util_buf_printf(&t, "\nCustomers get, %s:\n%s\n\n", db_sms_text(&f->checked.sms, words, sizeof words),
@@ -604,7 +613,10 @@ static void draw_preview(struct form *f, struct tui_rect b)
         util_buf_puts(&t, "Guaranteed payments owed for the time without supply are credited to the customers' accounts as it closes.\n");
     util_buf_printf(&t, "%s", f->saving ? "Saving..." : "");
     if (!f->saving)
-        util_buf_printf(&t, "Enter or %s confirms; Esc goes back to the form.", keys);
+        util_buf_printf(&t, "%s or %s confirms; %s goes back to the form.",
+                        tui_key_hint("eventform", TUI_ACT_OPEN, open, sizeof open),
+                        tui_key_hint("eventform", TUI_ACT_SUBMIT, save, sizeof save),
+                        tui_key_hint("eventform", TUI_ACT_CANCEL, cancel, sizeof cancel));
     int used = tui_put_wrapped((struct tui_rect){b.y, b.x + 1, b.h - (f->error[0] ? 2 : 0), b.w - 2},
                                TUI_ROLE_NORMAL, t.data, 0, false);
     (void)used;
@@ -720,7 +732,9 @@ static enum scr_result back(struct form *f)
     }
     if (typed(f) && !f->discard_armed) {
         f->discard_armed = true;
-        tui_message(TUI_ROLE_WARN, "Press Esc again to throw away what you typed.");
+        char cancel[32];
+        tui_message(TUI_ROLE_WARN, "Press %s again to throw away what you typed.",
+                    tui_key_hint("eventform", TUI_ACT_CANCEL, cancel, sizeof cancel));
         return SCR_REDRAW;
     }
     return SCR_CLOSE;

@@ -113,7 +113,7 @@ static const char *cell(void *ctx, int row, int col, enum tui_role *role)
 static void events_draw(void *st, struct tui_rect b)
 {
     struct events *v = st;
-    char line[200], declare[32] = "";
+    char line[200], declare[32] = "", open[32];
     int active = 0;
     for (int i = 0; i < v->rows.n; i++)
         active += strcmp(row_at(v, i)->status, "active") == 0;
@@ -124,8 +124,9 @@ static void events_draw(void *st, struct tui_rect b)
     else if (!v->have)
         util_format(line, sizeof line, "Loading...");
     else
-        util_format(line, sizeof line, "%d active event%s, then the latest ended ones. Enter opens one%s%s.", active,
-                    active == 1 ? "" : "s", declare[0] ? "; declare a new one with " : "", declare);
+        util_format(line, sizeof line, "%d active event%s, then the latest ended ones. %s opens one%s%s.", active,
+                    active == 1 ? "" : "s", tui_key_hint("events", TUI_ACT_OPEN, open, sizeof open),
+                    declare[0] ? "; declare a new one with " : "", declare);
     struct tui_rect top = {b.y, b.x + 1, 2, b.w - 2};
     int used = tui_put_wrapped(top, v->error ? TUI_ROLE_ERROR : TUI_ROLE_DIM, line, 0, false);
     if (!v->have || v->rows.n == 0) {

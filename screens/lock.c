@@ -186,8 +186,9 @@ static void lock_draw(void *st, struct tui_rect b)
     else
         util_buf_printf(&t, "This login has no password (the database knows it by the operating system or a "
                             "certificate): %s asks the database to check the login again. ", enter);
-    util_buf_printf(&t, "After %d refusals the session ends; unsent complaints stay on this terminal. C-c ends it "
-                        "now.", L.attempts);
+    char quit[32];
+    util_buf_printf(&t, "After %d refusals the session ends; unsent complaints stay on this terminal. %s ends it now.",
+                    L.attempts, tui_key_hint("lock", TUI_ACT_QUIT, quit, sizeof quit));
     tui_put_wrapped((struct tui_rect){y, b.x + 2, b.y + b.h - y, b.w - 4}, TUI_ROLE_HINT, t.data, 0, false);
     util_buf_free(&t);
 }
@@ -197,8 +198,12 @@ static enum scr_result lock_action(void *st, enum tui_action a)
     struct lock *l = st;
     if (a != TUI_ACT_UNLOCK && a != TUI_ACT_OPEN) {
         /* Nothing else reaches the screens below, the global keys neither. */
-        util_format(l->msg, sizeof l->msg, "Locked: %s.", l->needs_password ? "type your password and press Enter"
-                                                                            : "press Enter to check the login");
+        char unlock[32];
+        tui_key_hint("lock", TUI_ACT_UNLOCK, unlock, sizeof unlock);
+        if (l->needs_password)
+            util_format(l->msg, sizeof l->msg, "Locked: type your password and press %s.", unlock);
+        else
+            util_format(l->msg, sizeof l->msg, "Locked: press %s to check the login.", unlock);
         l->msg_role = TUI_ROLE_WARN;
         return SCR_REDRAW;
     }

@@ -143,15 +143,22 @@ static void picker_draw(void *st, struct tui_rect b)
     int x = b.x + 1 + tui_put(y, b.x + 1, b.w - 2, TUI_ROLE_LABEL, "Find:");
     tui_field_draw(&p->find, y, x + 1, b.x + b.w - x - 2, true);
     y++;
-    char hint[160];
+    /* The keys in effect on this dialog, as configured (tui_key_hint). */
+    char take[32], cancel[32], clear[32], up[32], down[32], hint[240];
+    tui_key_hint("picker", TUI_ACT_OPEN, take, sizeof take);
+    tui_key_hint("picker", TUI_ACT_CANCEL, cancel, sizeof cancel);
     if (p->nshown == 0)
-        util_format(hint, sizeof hint, "Nothing matches \"%s\": Backspace widens the search; Esc cancels.",
-                    p->find.text);
+        util_format(hint, sizeof hint, "Nothing matches \"%s\": %s clears the search; %s cancels.", p->find.text,
+                    tui_key_hint("picker", TUI_ACT_CLEAR, clear, sizeof clear), cancel);
     else
-        util_format(hint, sizeof hint,
-                    "%d of %d. Type to narrow the list; Up and Down choose; Enter takes it; Esc cancels.", p->nshown,
-                    p->nitems);
-    int hh = tui_wrap_count(hint, b.w - 2) > 1 ? 2 : 1;
+        util_format(hint, sizeof hint, "%d of %d. Type to narrow the list; %s and %s choose; %s takes it; %s cancels.",
+                    p->nshown, p->nitems, tui_key_hint("picker", TUI_ACT_UP, up, sizeof up),
+                    tui_key_hint("picker", TUI_ACT_DOWN, down, sizeof down), take, cancel);
+    /* Configured key names can be long ("[clear: no key]"): up to three lines. */
+    int hh = tui_wrap_count(hint, b.w - 2);
+    hh = hh < 1 ? 1 : hh > 3 ? 3 : hh;
+    if (hh > b.y + b.h - y)   /* a tiny window: never over the search line */
+        hh = b.y + b.h - y;
     struct tui_rect hr = {b.y + b.h - hh, b.x + 1, hh, b.w - 2};
     tui_put_wrapped(hr, p->nshown ? TUI_ROLE_HINT : TUI_ROLE_ERROR, hint, 0, false);
     static const struct tui_column cols[] = {{"", 0, 3, false}, {"", 0, 2, false}};
@@ -175,6 +182,10 @@ static enum scr_result picker_action(void *st, enum tui_action a)
             done(ctx, index);
         return SCR_REDRAW;
     }
+    case TUI_ACT_CLEAR:
+        tui_field_set(&p->find, "");
+        narrow(p);
+        return SCR_REDRAW;
     case TUI_ACT_BACK:
     case TUI_ACT_CANCEL:
         return SCR_CLOSE;
@@ -205,7 +216,8 @@ static bool picker_wants_text(void *st)
 static const enum tui_action *picker_status(void *st)
 {
     (void)st;
-    static const enum tui_action keys[] = {TUI_ACT_OPEN, TUI_ACT_UP, TUI_ACT_DOWN, TUI_ACT_CANCEL, TUI_ACT_NONE};
+    static const enum tui_action keys[] = {TUI_ACT_OPEN, TUI_ACT_UP, TUI_ACT_DOWN, TUI_ACT_CLEAR, TUI_ACT_CANCEL,
+                                           TUI_ACT_NONE};
     return keys;
 }
 

@@ -30,6 +30,10 @@ bool db_seed_region_known(const char *region, char *err, size_t errlen);
  * Returns 0, or -1 with the server's reason in err. */
 int db_maintain(struct db_conn *c, FILE *out, char *err, size_t errlen);
 
+/* The statements above whose answers are decoded, for the database test that
+ * runs every listed statement against the schema (tests/db/statements.c). */
+const struct db_statement *db_admin_statements(int *n);
+
 /* A file compiled into the binary ("db/seed.sql"), or NULL. */
 const char *db_embedded(const char *path);
 

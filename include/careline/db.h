@@ -202,18 +202,6 @@ int db_pollfds(struct db_conn *c, struct pollfd *out, int max);
 int db_timeout_ms(const struct db_conn *c);
 void db_ready(struct db_conn *c, const struct pollfd *fds, int n);
 
-/* A result copied out of libpq: rows x cols of strings ("" for NULL). */
-struct db_table {
-    int rows, cols;
-    char **v;
-};
-const char *db_cell(const struct db_table *t, int row, int col);  /* "" when out of range */
-bool db_cell_true(const struct db_table *t, int row, int col);   /* "t" */
-double db_cell_num(const struct db_table *t, int row, int col);  /* NAN when empty */
-void db_table_free(struct db_table *t);
-/* Replace t with a copy of a result (PGRES_TUPLES_OK; anything else leaves it empty). */
-void db_table_copy(struct db_table *t, const PGresult *r);
-
 /* Counters for tests and the bench. */
 struct db_stats {
     unsigned long sent;        /* statements sent */

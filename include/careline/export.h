@@ -15,4 +15,8 @@
  * server's reason in err (no such customer, not allowed). */
 int db_export_customer(struct db_conn *c, const char *account, bool text, FILE *out, char *err, size_t errlen);
 
+/* Its statements and their record, for the database test that runs every
+ * listed statement against the schema (tests/db/statements.c). */
+const struct db_statement *db_export_statements(int *n);
+
 #endif

@@ -266,8 +266,12 @@ unsigned db_unmatched_link(struct db_conn *c, int64_t id, int version, int64_t p
 /* Set the request aside (not a customer's premise), with why. */
 unsigned db_unmatched_dismiss(struct db_conn *c, int64_t id, int version, const char *why,
                               void (*done)(void *ctx, const char *reference, bool stale, const char *err), void *ctx);
-/* Statements for the database test (tests/db/statements.c). */
+/* Statements for the database test (tests/db/statements.c): the unmatched
+ * requests, a run's own statements (import.c) and those of the mapping's
+ * check and the runs list (import_apply.c). */
 const struct db_statement *db_unmatched_statements(int *n);
+const struct db_statement *db_import_statements(int *n);
+const struct db_statement *db_import_map_statements(int *n);
 
 /* ---- the export -------------------------------------------------------- */
 

@@ -72,6 +72,23 @@ void db_rows_append(struct db_rows *into, struct db_rows *from);
 int db_parts_decode(struct db_rows *const *out, const struct db_shape *const *shapes, int nparts,
                     const PGresult *const *res, int nres, char *err, size_t errlen);
 
+/* A statement run synchronously (db_exec) and its rows decoded with shape
+ * into out: 0, or -1 with the database's or the decoder's sentence in err
+ * (out left empty). db_exec_one: the statement must answer exactly one row
+ * (a function's result, a row looked up by its key). */
+struct db_conn;
+int db_exec_rows(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+                 const struct db_shape *shape, struct db_rows *out, char *err, size_t errlen);
+int db_exec_one(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+                const struct db_shape *shape, struct db_rows *out, char *err, size_t errlen);
+
+/* Whether a write that carries the row's version (complaint_change(),
+ * customer_merge() ...) found it stale: the statement names its one column
+ * "applied" (`... f(...) AS applied`), and no row or a NULL means the
+ * version was stale and nothing was written. False when *err is set (the
+ * write failed); an answer that cannot be read sets *err to why. */
+bool db_applied_stale(const PGresult *r, const char **err, char *why, size_t whylen);
+
 /* A statement and the record its rows decode into. Each db/ module lists
  * its own, so one database test runs every statement against the schema
  * and decodes it: a SELECT changed without its record fails there. */

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "careline/db.h"
+#include "careline/record.h"
 #include "careline/sla.h"
 
 /* ---- the overdue report as data (for a screen as well as the command) --- */
@@ -44,5 +45,9 @@ struct report_overdue {
 int report_overdue_fetch(struct db_conn *db, const struct report_overdue_opts *o, struct report_overdue *out,
                          char *err, size_t len);
 void report_overdue_free(struct report_overdue *r);
+
+/* The report's statement and its record, for the database test that runs
+ * every listed statement against the schema (tests/db/statements.c). */
+const struct db_statement *report_statements(int *n);
 
 #endif

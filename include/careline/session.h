@@ -20,4 +20,9 @@ int db_session_start(struct db_conn *c, long long *staff_id, char *role, size_t 
  * asynchronously (the screen never waits on it). */
 void db_session_resume(struct db_conn *c);
 
+/* The statements above and their records, for the database test that runs
+ * every listed statement against the schema (tests/db/statements.c). */
+struct db_statement;
+const struct db_statement *db_session_statements(int *n);
+
 #endif

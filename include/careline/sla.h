@@ -23,6 +23,7 @@
  * and sla_use_timezone(). */
 
 struct db_conn;
+struct db_statement;
 
 /* ---- days and local time ---------------------------------------------- */
 
@@ -71,6 +72,9 @@ bool sla_calendar_window(const struct sla_calendar *c, long day, struct sla_wind
  * out is initialised here; free it with sla_calendar_free() (also after a
  * failure). Returns 0, or -1 with the reason in err. */
 int sla_calendar_load(struct db_conn *db, const char *region, struct sla_calendar *out, char *err, size_t len);
+/* The calendar's statement and its record, for the database test that runs
+ * every listed statement against the schema (tests/db/statements.c). */
+const struct db_statement *sla_statements(int *n);
 /* NOT pure: make tz (an IANA name such as "Europe/London") the process
  * time zone (TZ, tzset). Returns -1 with the reason in err when tz is not
  * a zone this machine knows (then nothing changes). */

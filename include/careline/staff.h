@@ -42,4 +42,8 @@ struct db_staff_member {
  * with the reason in err. */
 int db_staff_list(struct db_conn *c, struct db_rows *out, char *err, size_t errlen);
 
+/* The statements whose answers are decoded, for the database test that runs
+ * every listed statement against the schema (tests/db/statements.c). */
+const struct db_statement *db_staff_statements(int *n);
+
 #endif

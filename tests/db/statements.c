@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "careline/admin.h"
 #include "careline/audit.h"
 #include "careline/customer.h"
 #include "careline/db.h"
 #include "careline/event.h"
+#include "careline/export.h"
 #include "careline/feedback.h"
 #include "careline/figures.h"
 #include "careline/import.h"
@@ -17,8 +19,12 @@
 #include "careline/queue.h"
 #include "careline/recovery.h"
 #include "careline/region.h"
+#include "careline/report.h"
 #include "careline/script.h"
 #include "careline/search.h"
+#include "careline/session.h"
+#include "careline/sla.h"
+#include "careline/staff.h"
 #include "careline/util.h"
 #include "dbtap.h"
 
@@ -28,6 +34,7 @@ static const struct {
     const char *module;
     const struct db_statement *(*list)(int *n);
 } modules[] = {
+    {"admin", db_admin_statements},
     {"recovery", db_recovery_statements},
     {"queue", db_queue_statements},
     {"merge", db_merge_statements},
@@ -43,6 +50,13 @@ static const struct {
     {"feedback", db_feedback_statements},
     {"region", db_region_statements},
     {"unmatched 311 requests", db_unmatched_statements},
+    {"311 import", db_import_statements},
+    {"311 import mapping", db_import_map_statements},
+    {"overdue report", report_statements},
+    {"working calendar", sla_statements},
+    {"staff", db_staff_statements},
+    {"export", db_export_statements},
+    {"session", db_session_statements},
 };
 
 /* Runs sql with the statement's parameters and decodes it with its shape.

@@ -12,6 +12,8 @@ q "INSERT INTO critical_event (kind, title, agent_message, customer_message) VAL
 q "INSERT INTO service_request (source, external_id, category_id, status, requested_at, row_hash, address, match_note)
    VALUES ('nyc311', 'S-1', (SELECT id FROM complaint_category WHERE code = 'supply.interruption'), 'new', now(), 'x',
            '1 Nowhere Street', 'no premise matches this address')" >/dev/null
+# A finished 311 import: the runs list has a row.
+q "INSERT INTO import_run (source, file_name, finished_at) VALUES ('nyc311', 'statements.csv', now())" >/dev/null
 # The sanitizer run passes its own build's careline; the checker sits beside it.
 prog=$(dirname "$CARELINE")/dbtests/statements
 [ -x "$prog" ] || { not_ok "the statement checker is built ($prog)"; tap_done; exit 1; }

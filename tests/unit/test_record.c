@@ -168,6 +168,41 @@ static void test_changed_statement_refused(void **state)
     assert_int_equal(db_rows_decode(&rows, &rec_shape, NULL, err, sizeof err), -1);
 }
 
+/* A versioned write's answer: a value applied, NULL or no row stale, a
+ * column under another name refused (never read as "applied"). */
+static void test_applied_stale(void **state)
+{
+    (void)state;
+    char why[256];
+    const char *err = NULL;
+    const char *const applied[] = {"applied"};
+    const char *const version[] = {"7"}, *const null[] = {NULL};
+    PGresult *r = result(applied, 1, version, 1);
+    assert_false(db_applied_stale(r, &err, why, sizeof why));
+    assert_null(err);
+    PQclear(r);
+    r = result(applied, 1, null, 1);
+    assert_true(db_applied_stale(r, &err, why, sizeof why));
+    assert_null(err);
+    PQclear(r);
+    r = result(applied, 1, version, 0);
+    assert_true(db_applied_stale(r, &err, why, sizeof why));
+    PQclear(r);
+    const char *const renamed[] = {"complaint_change"};
+    r = result(renamed, 1, null, 1);
+    assert_false(db_applied_stale(r, &err, why, sizeof why));
+    assert_ptr_equal(err, why);
+    assert_non_null(strstr(why, "no column applied"));
+    PQclear(r);
+    /* a failed write stays failed, never stale */
+    const char *failed = "the database refused it";
+    r = result(applied, 1, null, 1);
+    err = failed;
+    assert_false(db_applied_stale(r, &err, why, sizeof why));
+    assert_ptr_equal(err, failed);
+    PQclear(r);
+}
+
 /* A screen's pipeline: each part with its own shape, all or nothing. */
 /* Pages of one list joined: the records and their strings move, nothing
  * is freed twice or lost (the sanitizer build checks both). */
@@ -278,6 +313,7 @@ int main(void)
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_decode_by_name),
         cmocka_unit_test(test_changed_statement_refused),
+        cmocka_unit_test(test_applied_stale),
         cmocka_unit_test(test_parts),
         cmocka_unit_test(test_append),
         cmocka_unit_test(test_field_text),
