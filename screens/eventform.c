@@ -339,9 +339,11 @@ static void saved(void *ctx, const struct db_event_written *w, const char *err)
     char id[37];
     memcpy(id, f->op == DB_EVENT_DECLARE ? f->new_id : f->event_id, sizeof id);   /* both 37 bytes */
     enum db_event_op op = f->op;
-    if (op == DB_EVENT_CLOSE)
+    if (op == DB_EVENT_CLOSE && db_region_pays())
         tui_message(TUI_ROLE_OK, "Event closed (version %d): %d guaranteed payment%s credited to accounts.", w->version, w->payments,
                     w->payments == 1 ? "" : "s");
+    else if (op == DB_EVENT_CLOSE)
+        tui_message(TUI_ROLE_OK, "Event closed (version %d): every terminal sees it, customers are being told.", w->version);
     else
         tui_message(TUI_ROLE_OK, "Event %s (version %d): every terminal sees it, customers are being told.",
                     op == DB_EVENT_DECLARE ? "declared" : "updated", w->version);
@@ -520,8 +522,10 @@ static void draw_form(struct form *f, struct tui_rect b)
         "Declare a critical event. F2 checks it and shows who it reaches before anything is sent.",
         "Update the event: change what changed. F2 checks it and shows who it reaches.",
         "Close the event: supply is back. F2 checks it; guaranteed payments are settled as it closes.",
+        "Close the event: supply is back. F2 checks it and shows who is told.",   /* no compensation scheme */
     };
-    int used = tui_put_wrapped((struct tui_rect){b.y, b.x + 1, 2, b.w - 2}, TUI_ROLE_DIM, intro[f->op], 0, false);
+    int which = f->op == DB_EVENT_CLOSE && !db_region_pays() ? 3 : (int)f->op;
+    int used = tui_put_wrapped((struct tui_rect){b.y, b.x + 1, 2, b.w - 2}, TUI_ROLE_DIM, intro[which], 0, false);
     used = used > 2 ? 2 : used;   /* the rest of a long sentence scrolls in its two rows */
     int msg_h = b.h >= 18 ? 5 : b.h >= 12 ? 3 : 0;
     int y0 = b.y + used + 1, visible = b.h - used - 1 - msg_h;
@@ -600,7 +604,7 @@ static void draw_preview(struct form *f, struct tui_rect b)
     reach_text(f, &t);
     util_buf_printf(&t, "\nCustomers get, %s:\n%s\n\n", db_sms_text(&f->checked.sms, words, sizeof words),
                     f->checked.message);
-    if (f->op == DB_EVENT_CLOSE && strcmp(db_region()->compensation_scheme, "none") != 0)
+    if (f->op == DB_EVENT_CLOSE && db_region_pays())
         util_buf_puts(&t, "Guaranteed payments owed for the time without supply are credited to the customers' accounts as it closes.\n");
     util_buf_printf(&t, "%s", f->saving ? "Saving..." : "");
     if (!f->saving)
