@@ -82,7 +82,7 @@ if [ "$SEED_REGION" = us-nyc ]; then
     [ "$rows" -gt 20000 ] && rows=20000
     csv=$(mktemp "${TMPDIR:-/tmp}/careline-demo-311.XXXXXX") || exit 1
     start=$(psql -X -At -c "SELECT date_trunc('day', now()) - interval '30 days'") &&
-        psql -X -q -v ON_ERROR_STOP=1 -v rows="$rows" -v dep_in_100=90 -v closed=2 -v start="$start" -v step=7919 \
+        psql -X -q -v ON_ERROR_STOP=1 -v rows="$rows" -v dep_in_100=90 -v closed=3 -v open_days=7 -v start="$start" -v step=7919 \
              -f "$TOP/tests/lib/nyc311_month.sql" >"$csv" ||
         { rm -f "$csv"; exit 1; }
     echo "Importing a month of NYC 311 requests ($rows rows, as careline import nyc311 would)..."

@@ -55,6 +55,7 @@ static const char *segment_label(const char *code)
  * caps a fetch. */
 #define PREFETCH_MS 150
 #define FLAGS_WIDTH 12   /* the flags column: wider flags show as letters */
+#define POSTCODE_WIDTH 10   /* the longest postcode of a shipped region whole: a ZIP+4 (10462-1234) */
 static int page_rows(const struct search *s)
 {
     int page = s->list.page > 0 ? s->list.page : 19;
@@ -208,11 +209,11 @@ enum col { COL_ACCOUNT, COL_NAME, COL_ADDRESS, COL_POSTCODE, COL_SEGMENT, COL_FL
  * every column to a single character. */
 static const struct tui_column wide_columns[] = {
     {"Account", 10, 0, false}, {"Name", 0, 3, false},     {"Address", 0, 2, false},
-    {"Postcode", 8, 0, false}, {"Segment", 11, 0, false}, {"Flags", FLAGS_WIDTH, 0, false},
+    {"Postcode", POSTCODE_WIDTH, 0, false}, {"Segment", 11, 0, false}, {"Flags", FLAGS_WIDTH, 0, false},
 };
 static const enum col wide_map[] = {COL_ACCOUNT, COL_NAME, COL_ADDRESS, COL_POSTCODE, COL_SEGMENT, COL_FLAGS};
 static const struct tui_column narrow_columns[] = {
-    {"Account", 10, 0, false}, {"Name", 0, 1, false}, {"Postcode", 8, 0, false},
+    {"Account", 10, 0, false}, {"Name", 0, 1, false}, {"Postcode", POSTCODE_WIDTH, 0, false},
 };
 static const enum col narrow_map[] = {COL_ACCOUNT, COL_NAME, COL_POSTCODE};
 #define NARROW_BELOW 64

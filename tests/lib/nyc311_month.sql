@@ -1,10 +1,11 @@
 -- nyc311_month.sql — a month of NYC 311 requests in the portal's 41 columns, written from the database's own premises (CSV on stdout): `make demo REGION=us-nyc` loads one, tests/bench/import311.sh times one.
 --
--- psql -v rows=N -v dep_in_100=P -v closed=K -v start=T -v step=S -f nyc311_month.sql
+-- psql -v rows=N -v dep_in_100=P -v closed=K -v open_days=D -v start=T -v step=S -f nyc311_month.sql
 --   rows        how many requests
 --   dep_in_100  how many in 100 are DEP's water and sewer requests (the rest
 --               are other agencies' — heat, noise, rats — which the import skips)
 --   closed      every K-th request is closed by the city (0: none)
+--   open_days   and every one created more than D days ago (0: no such rule)
 --   start       the month's first minute (a timestamptz); it lasts 43,000 minutes
 --   step        request g is created at minute (g * step) mod 43,000: 1 fills
 --               the month in order, a prime (7919) scatters the requests over it
@@ -57,12 +58,13 @@ SELECT 50000000 + g AS "Unique Key",
  CROSS JOIN np
  CROSS JOIN LATERAL (SELECT g % 100 < :dep_in_100 AS is_dep,
                             CASE WHEN g % 20 = 1 THEN 'corner' WHEN g % 20 = 2 THEN 'nowhere' ELSE 'premise' END AS where_,
-                            :closed > 0 AND g % :closed = 0 AS closed,
-                            :'start'::timestamptz + ((g::bigint * :step) % 43000) * interval '1 minute' AS created) k
+                            :'start'::timestamptz + ((g::bigint * :step) % 43000) * interval '1 minute' AS created) k0
+ CROSS JOIN LATERAL (SELECT k0.*, (:closed > 0 AND g % :closed = 0)
+                                  OR (:open_days > 0 AND k0.created < now() - :open_days * interval '1 day') AS closed) k
   JOIN p ON p.n = 1 + (g * 7919) % np.c
   JOIN other o ON o.i = g % 7
   JOIN dep d ON d.i = g % 8
-  JOIN open_status s ON s.i = g % 3
+  JOIN open_status s ON s.i = (g / 7) % 3
   JOIN closing r ON r.i = g % 3
  ORDER BY g
 ) TO STDOUT WITH (FORMAT csv, HEADER);
