@@ -167,7 +167,7 @@ $(BUILD)/lint/%.tidy: %.c .clang-tidy | $(BUILD)/gen/embedded.h
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@STANDBY=$(STANDBY) bash .ci/demo.sh
+	@STANDBY=$(STANDBY) REGION=$(REGION) bash .ci/demo.sh
 
 # Figures, not pass/fail (tests/bench/): `make bench` prints every
 # performance goal of DESIGN.md next to what was measured; `make load` runs

@@ -158,7 +158,7 @@ void db_intake_prepare(struct db_conn *c)
 
 /* The same rules the database applies when a client sends no due times
  * (complaint_due_times in 004_rules.sql), so the form shows what will be
- * stored. */
+ * stored; no payment under the compensation scheme 'none' (024). */
 static const char deadlines_sql[] =
     "WITH who AS (SELECT customer_region(c.id) AS region, c.customer_type FROM customer c WHERE c.id = $1::bigint),"
     " due AS (SELECT d.* FROM who, complaint_due_times($2::integer, who.region, who.customer_type, now()) d)"
@@ -167,7 +167,7 @@ static const char deadlines_sql[] =
     "  coalesce(to_char(due.resolution_due_at, 'Dy DD Mon'), '') AS resolution,"
     "  coalesce((SELECT to_char(max(s.compensation_amount), 'FM9999990.00') FROM who,"
     "    applicable_standards($2::integer, who.region, who.customer_type, current_date) a"
-    "    JOIN response_standard s ON s.id = a.standard_id), '') AS compensation"
+    "    JOIN response_standard s ON s.id = a.standard_id WHERE compensation_scheme() <> 'none'), '') AS compensation"
     " FROM due";
 
 static const struct db_col deadline_cols[] = {

@@ -159,6 +159,28 @@ const char *db_money_label(const char *what, char *buf, size_t len)
     return buf;
 }
 
+bool db_region_pays(void)
+{
+    return strcmp(current->compensation_scheme, "none") != 0;
+}
+
+char *db_region_phone_text(const struct db_region *r, const char *e164, char *buf, size_t len)
+{
+    /* Only "+1" and ten digits, checked before anything past "+1" is read. */
+    bool nanp = strcmp(r->calling_code, "1") == 0 && strncmp(e164, "+1", 2) == 0 && strlen(e164) == 12 &&
+                strspn(e164 + 2, "0123456789") == 10;
+    if (nanp)
+        util_format(buf, len, "(%.3s) %.3s-%.4s", e164 + 2, e164 + 5, e164 + 8);
+    else
+        util_format(buf, len, "%s", e164);
+    return buf;
+}
+
+char *db_phone_text(const char *e164, char *buf, size_t len)
+{
+    return db_region_phone_text(current, e164, buf, len);
+}
+
 int db_region_money_parse(const struct db_region *r, const char *s, int64_t *hundredths)
 {
     while (*s == ' ')

@@ -58,7 +58,7 @@ static const char overdue_sql[] =
     "   SELECT r.* FROM applicable_standards(c.category_id, c.region, cu.customer_type,"
     "                                        (c.opened_at AT TIME ZONE careline_timezone())::date) a"
     "   JOIN response_standard r ON r.id = a.standard_id"
-    "   WHERE r.compensation_amount > 0"
+    "   WHERE r.compensation_amount > 0 AND compensation_scheme() <> 'none'"
     "   AND CASE k.kind WHEN 0 THEN r.ack_hours WHEN 1 THEN r.first_response_days"
     "       ELSE r.resolution_days END IS NOT NULL"
     "   ORDER BY a.distance, r.region IS NULL, r.customer_type IS NULL, r.id LIMIT 1) s"

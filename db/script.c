@@ -239,6 +239,7 @@ bool script_step_applies(const struct script_step *st, const struct script_situa
     const struct script_when *w = &st->when;
     return tri_holds(w->vulnerable, sit->vulnerable) && tri_holds(w->priority_services, sit->priority_services) &&
            tri_holds(w->non_digital, sit->non_digital) && tri_holds(w->event, sit->event) &&
+           tri_holds(w->compensation, sit->compensation) &&
            (!w->language || (sit->language && strcmp(w->language, sit->language) == 0));
 }
 

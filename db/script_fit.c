@@ -68,7 +68,7 @@ static const char steps_sql[] = FIT_WITH
     " CASE WHEN jsonb_typeof(o -> 'hours') = 'number' THEN (o ->> 'hours')::numeric::integer END AS hours,"
     " o ->> 'priority' AS priority, w ->> 'vulnerable' AS when_vulnerable,"
     " w ->> 'priority_services' AS when_priority_services, w ->> 'non_digital' AS when_non_digital,"
-    " w ->> 'event' AS when_event, w ->> 'language' AS when_language"
+    " w ->> 'event' AS when_event, w ->> 'compensation' AS when_compensation, w ->> 'language' AS when_language"
     " FROM pick JOIN script_step t ON t.script_id = pick.id"
     " CROSS JOIN LATERAL (SELECT " FIT_OBJ " AS o,"
     "   CASE WHEN jsonb_typeof(t.condition) = 'object' THEN t.condition END AS w) x"
@@ -104,7 +104,7 @@ static const char vars_sql[] = FIT_WITH
     "   CASE WHEN cu.priority_services THEN 'Priority Services Register' END), '') AS vulnerability,"
     " cu.preferred_channel, cat.name AS category,"
     " cu.vulnerable OR cu.priority_services AS vulnerable, cu.priority_services, cu.non_digital,"
-    " ev.id IS NOT NULL AS event, cu.language, cu.segment, cu.customer_type, cat.code AS category_code,"
+    " ev.id IS NOT NULL AS event, compensation_scheme() <> 'none' AS compensation, cu.language, cu.segment, cu.customer_type, cat.code AS category_code,"
     " cu.id AS customer_id"
     " FROM k JOIN cu ON true JOIN complaint_category cat ON cat.id = k.category_id LEFT JOIN ev ON true";
 
@@ -141,7 +141,7 @@ struct fit_step {
     int64_t amount_pence;
     int days, hours;
     char *channel, *priority;
-    char *when_vulnerable, *when_priority_services, *when_non_digital, *when_event, *when_language;
+    char *when_vulnerable, *when_priority_services, *when_non_digital, *when_event, *when_compensation, *when_language;
 };
 static const struct db_col step_cols[] = {
     DB_COL(DB_INT, struct fit_step, id),
@@ -160,6 +160,7 @@ static const struct db_col step_cols[] = {
     DB_COL(DB_TEXT, struct fit_step, when_priority_services),
     DB_COL(DB_TEXT, struct fit_step, when_non_digital),
     DB_COL(DB_TEXT, struct fit_step, when_event),
+    DB_COL(DB_TEXT, struct fit_step, when_compensation),
     DB_COL(DB_TEXT, struct fit_step, when_language),
 };
 
@@ -178,7 +179,7 @@ static const struct db_col option_cols[] = {
 /* The placeholder values (in enum script_var order) and the situation. */
 struct fit_vars {
     char *v[SV__COUNT];
-    bool vulnerable, priority_services, non_digital, event;
+    bool vulnerable, priority_services, non_digital, event, compensation;
     char *language, *segment, *customer_type, *category_code;
     int64_t customer_id;
 };
@@ -204,6 +205,7 @@ static const struct db_col var_cols[] = {
     DB_COL(DB_BOOL, struct fit_vars, priority_services),
     DB_COL(DB_BOOL, struct fit_vars, non_digital),
     DB_COL(DB_BOOL, struct fit_vars, event),
+    DB_COL(DB_BOOL, struct fit_vars, compensation),
     DB_COL(DB_TEXT, struct fit_vars, language),
     DB_COL(DB_TEXT, struct fit_vars, segment),
     DB_COL(DB_TEXT, struct fit_vars, customer_type),
@@ -292,6 +294,7 @@ static void fill_step(const struct fit_step *r, struct script_step *st)
     st->when.priority_services = tri_of(r->when_priority_services);
     st->when.non_digital = tri_of(r->when_non_digital);
     st->when.event = tri_of(r->when_event);
+    st->when.compensation = tri_of(r->when_compensation);
     st->when.language = text_or_null(r->when_language);
 }
 
@@ -346,6 +349,7 @@ static void fill_vars(const struct fit_vars *v, struct db_script_fit *f)
     f->sit.priority_services = v->priority_services;
     f->sit.non_digital = v->non_digital;
     f->sit.event = v->event;
+    f->sit.compensation = v->compensation;
     f->sit.language = f->own[SV__COUNT] = util_strdup(v->language);
     f->sit.segment = f->own[SV__COUNT + 1] = util_strdup(v->segment);
     f->sit.customer_type = f->own[SV__COUNT + 2] = util_strdup(v->customer_type);

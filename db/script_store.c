@@ -97,7 +97,7 @@ static void options_json(struct util_buf *o, const struct script_step *st)
 }
 
 /* A step's condition object: {"vulnerable", "priority_services",
- * "non_digital", "event", "language"}, the parts it has. */
+ * "non_digital", "event", "compensation", "language"}, the parts it has. */
 static void condition_json(struct util_buf *w, const struct script_when *when)
 {
     bool first = true;
@@ -105,6 +105,7 @@ static void condition_json(struct util_buf *w, const struct script_when *when)
     json_tri(w, &first, "priority_services", when->priority_services);
     json_tri(w, &first, "non_digital", when->non_digital);
     json_tri(w, &first, "event", when->event);
+    json_tri(w, &first, "compensation", when->compensation);
     if (when->language) {
         json_key(w, &first, "language");
         json_str(w, when->language);

@@ -6,6 +6,7 @@
 #include "careline/app.h"
 #include "careline/notify.h"
 #include "careline/prompt.h"
+#include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/search.h"
 #include "careline/tui.h"
@@ -138,7 +139,7 @@ static const char *cell(void *ctx, int row, int col, enum tui_role *role)
             *role = TUI_ROLE_WARN;
         return r->priority ? "PRIORITY" : "";
     case 1: return r->customer;
-    case 2: return r->phone[0] ? r->phone : "none";
+    case 2: return r->phone[0] ? db_phone_text(r->phone, buf, sizeof buf) : "none";
     case 3:
         if (r->no_answers)
             util_format(buf, sizeof buf, "%s, %d no answer", reason_text(r), r->no_answers);

@@ -140,8 +140,9 @@ static int draw_header(const struct scr_customer *c, struct tui_rect b)
         tui_put(b.y, x + 2, b.x + b.w - x - 2, TUI_ROLE_NORMAL, line);
     if (b.h < top + 1)
         return top;
+    char phone[40];
     util_format(line, sizeof line, "Balance %s  Arrears %s  Phone %s  %s", scr_cust_money(h->balance, bal, sizeof bal),
-                scr_cust_money(h->arrears, arr, sizeof arr), h->phone, h->email);
+                scr_cust_money(h->arrears, arr, sizeof arr), db_phone_text(h->phone, phone, sizeof phone), h->email);
     /* A long e-mail address takes a second row rather than being cut. */
     int rows = tui_wrap_count(line, b.w - 1) > 1 && b.h >= 5 ? 2 : 1;
     tui_put_wrapped((struct tui_rect){b.y + top, b.x + 1, rows, b.w - 1},

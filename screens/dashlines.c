@@ -127,7 +127,7 @@ static void summary(struct dash_lines *l, const struct db_figures *f, bool ascii
     summary_complaints(l, &s, repeat);
     summary_scores(l, &s);
     /* A region without a compensation scheme owes nothing: no lines about it. */
-    if (strcmp(db_region()->compensation_scheme, "none") != 0) {
+    if (db_region_pays()) {
         add(l, util_strdup("Guaranteed payments made"), money(s.paid_amount, ascii),
             util_asprintf("%" PRId64 " paid in the period", s.paid_n));
         behind(&l->v[l->n - 1], DB_DRILL_PAYMENTS, "paid", NULL, NULL, util_strdup("Guaranteed payments made"));

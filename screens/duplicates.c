@@ -189,13 +189,15 @@ static int compare_lines(const struct db_merge_side *s[2], struct line *out)
             util_format(i ? out[n].right : out[n].left, sizeof out[n].left, fmt, __VA_ARGS__); \
         n++;                                                                       \
     } while (0)
-    char money[2][32];
-    for (int i = 0; i < 2; i++)
+    char money[2][32], phone[2][40];
+    for (int i = 0; i < 2; i++) {
         db_money_text(s[i]->balance, tui_ascii(), money[i], sizeof money[i]);
+        db_phone_text(s[i]->phone, phone[i], sizeof phone[i]);
+    }
     LINE("Name", "%s", s[i]->name);
     LINE("Account", "%s", s[i]->account_no);
     LINE("Segment", "%s", s[i]->segment);
-    LINE("Phone", "%s", *s[i]->phone ? s[i]->phone : "-");
+    LINE("Phone", "%s", *phone[i] ? phone[i] : "-");
     LINE("E-mail", "%s", *s[i]->email ? s[i]->email : "-");
     LINE("Address", "%s", *s[i]->address ? s[i]->address : "-");
     LINE("Flags", "%s", *s[i]->flags ? s[i]->flags : "-");

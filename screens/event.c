@@ -171,7 +171,7 @@ static void page_text(const struct event_screen *s, struct util_buf *b)
     reach_lines(s, b);
     util_buf_printf(b, "Complaints about it: %d open, %d resolved, %d in all.\n", e->complaints_open,
                     e->complaints_resolved, e->complaints_total);
-    if (!active && strcmp(db_region()->compensation_scheme, "none") != 0) {
+    if (!active && db_region_pays()) {
         char money[32];
         util_buf_printf(b, "Guaranteed payments credited to accounts: %d, %s in all.%s%s\n", e->payments,
                         db_money_text(e->payments_total, tui_ascii(), money, sizeof money),

@@ -341,9 +341,11 @@ static void saved(void *ctx, const struct db_event_written *w, const char *err)
     char id[37];
     memcpy(id, f->op == DB_EVENT_DECLARE ? f->new_id : f->event_id, sizeof id);   /* both 37 bytes */
     enum db_event_op op = f->op;
-    if (op == DB_EVENT_CLOSE)
+    if (op == DB_EVENT_CLOSE && db_region_pays())
         tui_message(TUI_ROLE_OK, "Event closed (version %d): %d guaranteed payment%s credited to accounts.", w->version, w->payments,
                     w->payments == 1 ? "" : "s");
+    else if (op == DB_EVENT_CLOSE)
+        tui_message(TUI_ROLE_OK, "Event closed (version %d): every terminal sees it, customers are being told.", w->version);
     else
         tui_message(TUI_ROLE_OK, "Event %s (version %d): every terminal sees it, customers are being told.",
                     op == DB_EVENT_DECLARE ? "declared" : "updated", w->version);
@@ -528,9 +530,11 @@ static void draw_form(struct form *f, struct tui_rect b)
     else if (f->op == DB_EVENT_UPDATE)
         util_format(line, sizeof line, "Update the event: change what changed. %s checks it and shows who it reaches.",
                     save);
-    else
+    else if (db_region_pays())
         util_format(line, sizeof line,
                     "Close the event: supply is back. %s checks it; guaranteed payments are settled as it closes.", save);
+    else   /* no compensation scheme */
+        util_format(line, sizeof line, "Close the event: supply is back. %s checks it and shows who is told.", save);
     int used = tui_put_wrapped((struct tui_rect){b.y, b.x + 1, 2, b.w - 2}, TUI_ROLE_DIM, line, 0, false);
     used = used > 2 ? 2 : used;   /* the rest of a long sentence scrolls in its two rows */
     int msg_h = b.h >= 18 ? 5 : b.h >= 12 ? 3 : 0;
@@ -609,7 +613,7 @@ static void draw_preview(struct form *f, struct tui_rect b)
     reach_text(f, &t);
     util_buf_printf(&t, "\nCustomers get, %s:\n%s\n\n", db_sms_text(&f->checked.sms, words, sizeof words),
                     f->checked.message);
-    if (f->op == DB_EVENT_CLOSE && strcmp(db_region()->compensation_scheme, "none") != 0)
+    if (f->op == DB_EVENT_CLOSE && db_region_pays())
         util_buf_puts(&t, "Guaranteed payments owed for the time without supply are credited to the customers' accounts as it closes.\n");
     util_buf_printf(&t, "%s", f->saving ? "Saving..." : "");
     if (!f->saving)

@@ -9,6 +9,7 @@
 #include "careline/keymap.h"
 #include "careline/prompt.h"
 #include "careline/recovery.h"
+#include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/tui.h"
 #include "careline/util.h"
@@ -89,9 +90,11 @@ static const char *cell(void *ctx, int row, int col, enum tui_role *role)
         return buf;
     }
     case 1: return r->customer;
-    case 2:
-        util_format(buf, sizeof buf, "%s %s", r->channel, r->phone);
+    case 2: {
+        char phone[40];
+        util_format(buf, sizeof buf, "%s %s", r->channel, db_phone_text(r->phone, phone, sizeof phone));
         return buf;
+    }
     case 3: return r->what;
     case 4: return r->reference;
     case 5: return r->owner;

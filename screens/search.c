@@ -9,6 +9,7 @@
 #include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/search.h"
+#include "careline/text.h"
 #include "careline/tui.h"
 #include "careline/util.h"
 
@@ -55,6 +56,7 @@ static const char *segment_label(const char *code)
  * caps a fetch. */
 #define PREFETCH_MS 150
 #define FLAGS_WIDTH 12   /* the flags column: wider flags show as letters */
+#define POSTCODE_MAX 10   /* the longest postcode the database takes (2 to 10 characters) */
 static int page_rows(const struct search *s)
 {
     int page = s->list.page > 0 ? s->list.page : 19;
@@ -217,6 +219,19 @@ static const struct tui_column narrow_columns[] = {
 static const enum col narrow_map[] = {COL_ACCOUNT, COL_NAME, COL_POSTCODE};
 #define NARROW_BELOW 64
 
+/* The postcode column is as wide as its title or the longest postcode found,
+ * so a ZIP+4 (10462-1234) is never cut and a British list keeps its width. */
+static int postcode_width(const char *title, const struct db_search_result *res)
+{
+    int w = tui_text_width(title);
+    for (int i = 0; i < res->count && w < POSTCODE_MAX; i++) {
+        int n = (int)strlen(res->hits[i].postcode);
+        if (n > w)
+            w = n < POSTCODE_MAX ? n : POSTCODE_MAX;
+    }
+    return w;
+}
+
 /* The flags as one letter each ("EVENT PSR VULN" -> "E P V") when the words
  * do not all fit the column: every flag stays on screen, and the help
  * (F1) says what the letters mean. */
@@ -339,7 +354,9 @@ static void search_draw(void *st, struct tui_rect b)
     int ncols = s->narrow ? (int)(sizeof narrow_columns / sizeof narrow_columns[0])
                           : (int)(sizeof wide_columns / sizeof wide_columns[0]);
     memcpy(cols, s->narrow ? narrow_columns : wide_columns, sizeof cols[0] * (size_t)ncols);
-    cols[s->narrow ? 2 : COL_POSTCODE].title = db_region()->postcode_label;
+    struct tui_column *pc = &cols[s->narrow ? 2 : COL_POSTCODE];
+    pc->title = db_region()->postcode_label;
+    pc->width = postcode_width(pc->title, s->res);
     tui_list_draw(&s->list, lr, cols, ncols, true, s->focus == FOCUS_LIST, cell, s);
 }
 

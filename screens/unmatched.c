@@ -7,6 +7,7 @@
 #include "careline/import.h"
 #include "careline/keymap.h"
 #include "careline/prompt.h"
+#include "careline/region.h"
 #include "careline/screens.h"
 #include "careline/textview.h"
 #include "careline/tui.h"
@@ -135,7 +136,7 @@ static void *unmatched_open(void *arg)
     u->focus = F_SEARCH;
     tui_set_help_note("unmatched", "Requests from the city's 311 system that found no premise of their own:\n"
                                    "an intersection, an address no premise has, or several premises at it.\n"
-                                   "Type words of the address, a ZIP or postcode, or an account number;\n"
+                                   "Type words of the address, a ZIP code or postcode, or an account number;\n"
                                    "the link opens the complaint on the premise's customer.");
     reload(u);
     return u;
@@ -249,7 +250,7 @@ static void draw_search_hint(const struct unmatched *u, int y, struct tui_rect b
         util_format(line, sizeof line, "%d premise%s%s; %s links the request to the one highlighted", u->prem.n,
                     u->prem.n == 1 ? "" : "s", u->prem.n == PREMISES_SHOWN ? " (more: type more)" : "", key);
     } else {
-        util_format(line, sizeof line, "Type words of the address, a ZIP or postcode, or an account number");
+        util_format(line, sizeof line, "Type words of the address, a %s or an account number", db_region_postcode_word());
     }
     tui_fill(y, b.x, b.w, TUI_ROLE_NORMAL);
     tui_put(y, b.x + 1, b.w - 1, role, line);
@@ -265,11 +266,13 @@ static void unmatched_draw(void *st, struct tui_rect b)
         return;
     static const struct tui_column rcols[] = {
         {"Received", 16, 0, false}, {"Number", 10, 0, false}, {"Category", 0, 2, false},
-        {"Address", 0, 3, false},   {"ZIP", 8, 0, false},
+        {"Address", 0, 3, false},   {"ZIP", 10, 0, false},
     };
-    static const struct tui_column pcols[] = {
-        {"Premise", 0, 4, false}, {"Postcode", 8, 0, false}, {"Held by", 0, 2, false}, {"Account", 10, 0, false},
+    /* The premises' postcodes under the region's name for them; a ZIP+4 whole. */
+    struct tui_column pcols[] = {
+        {"Premise", 0, 4, false}, {"Postcode", 10, 0, false}, {"Held by", 0, 2, false}, {"Account", 10, 0, false},
     };
+    pcols[1].title = db_region()->postcode_label;
     int rows = (b.h - 9) / 2 < 3 ? 3 : (b.h - 9) / 2;
     struct tui_rect rl = {b.y + 1, b.x, rows, b.w};
     tui_list_draw(&u->rlist, rl, rcols, 5, true, u->focus == F_REQUESTS, req_cell, u);

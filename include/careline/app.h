@@ -29,9 +29,10 @@ void app_listen(const char *channel);
 /* Once connected (at start or after the login screen): who is logged in,
  * and the notifications every session listens to. */
 void app_session_start(void);
-/* Read the utility's region from c once (db_region_load) and use its
- * country's patterns (careline.conf's patterns.XX). Returns 0, or -1 with
- * the reason in err (the British defaults stay). */
+/* Read the utility's region from c once (db_region_load), use its
+ * country's patterns (careline.conf's patterns.XX) and make its time zone
+ * the process's (TZ). Returns 0, or -1 with the reason and what stays as it
+ * was in err. */
 int app_use_region(struct db_conn *c, char *err, size_t len);
 /* The staff id of the person logged in, 0 when they have no staff row. */
 long long app_staff_id(void);

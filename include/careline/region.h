@@ -55,6 +55,16 @@ char *db_money_text_of(const char *amount, bool ascii, char *buf, size_t len);
 const char *db_region_postcode_word(void);
 /* "Amount (USD)": a form label naming the session's currency. */
 const char *db_money_label(const char *what, char *buf, size_t len);
+/* Whether the session's region has a compensation scheme at all: under
+ * 'none' nothing is ever paid, so nothing about payments is shown. */
+bool db_region_pays(void);
+/* A phone number stored in E.164 as people of region r write it: a number
+ * of the North American plan (calling code 1) in a +1 region as
+ * "(212) 555-0100"; any other number, or a region whose national form
+ * depends on the area code's length (Britain), stays E.164. Returns buf. */
+char *db_region_phone_text(const struct db_region *r, const char *e164, char *buf, size_t len);
+/* The same in the session's region. */
+char *db_phone_text(const char *e164, char *buf, size_t len);
 
 /* Parse an amount as typed ("20", "20.5", "$20.50", "£20"): digits with one
  * point, optionally after the region's symbol or currency code; decimals

@@ -131,6 +131,7 @@ struct script_when {
     int priority_services;
     int non_digital;
     int event;
+    int compensation;        /* the region has a compensation scheme (uk_gss, own): not 'none' */
     char *language;          /* NULL = any; else the customer's language code ("cy") */
 };
 
@@ -140,6 +141,7 @@ struct script_situation {
     bool priority_services;   /* on the Priority Services Register */
     bool non_digital;         /* no internet: phone or letter only */
     bool event;               /* an active critical event affects the customer's premises */
+    bool compensation;        /* the utility's region pays compensation (its scheme is not 'none') */
     const char *language;     /* "en", "cy", ...; NULL = not known */
     const char *segment;      /* customer segment ("senior", ...); NULL = not known */
     const char *customer_type;/* "household" or "business"; NULL = not known */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "careline/feedback.h"
+#include "careline/region.h"
 #include "careline/sla.h"
 #include "careline/text.h"
 #include "careline/util.h"
@@ -302,6 +303,10 @@ static void print_payments(FILE *f, const struct db_figures *fig, enum textout_f
     }
     const char *v[N] = {"All", num(sum[0]), money(sum[1]), num(sum[2]), money(sum[3])};
     textout_add(&t, v);
+    /* The zeros of a region without a scheme say why (CSV stays a table for tools). */
+    if (!db_region_pays() && fmt != TEXTOUT_CSV)
+        fprintf(f, "No compensation scheme applies in %s (utility_region.compensation_scheme is 'none'): nothing is owed.\n",
+                db_region()->name);
     emit(f, &t, fmt);
 }
 

@@ -20,8 +20,8 @@ static const char *const applies_settings[] = {"segment", "language", "requires_
 static const char *const step_settings[] = {"key",    "kind",   "text", "next",    "when",     "answers", "free_text",
                                             "action", "amount", "days", "channel", "hours", "priority", NULL};
 static const char *const answer_settings[] = {"label", "value", "next", NULL};
-static const char *const when_settings[] = {"vulnerable", "priority_services", "non_digital", "event", "language",
-                                            NULL};
+static const char *const when_settings[] = {"vulnerable", "priority_services", "non_digital", "event",
+                                            "compensation", "language", NULL};
 /* customer.segment values and the two customer types. */
 static const char *const segments[] = {"residential_single", "residential_multi", "senior", "small_business",
                                        "commercial", "industrial", "key_account", "public_sector",
@@ -247,6 +247,7 @@ static void parse_when(struct parser *p, const config_setting_t *w, struct scrip
     out->priority_services = get_tri(p, w, "priority_services", in);
     out->non_digital = get_tri(p, w, "non_digital", in);
     out->event = get_tri(p, w, "event", in);
+    out->compensation = get_tri(p, w, "compensation", in);
     const char *lang = get_str(p, w, "language", false, in);
     if (lang && !is_language(lang))
         perr(p, line_of(config_setting_get_member(w, "language")),
@@ -351,7 +352,7 @@ static void parse_action(struct parser *p, const config_setting_t *g, struct scr
                        : t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ? (double)config_setting_get_int64(s)
                                                                         : -1;
             if (!(v >= 0.01 && v <= 10000))
-                perr(p, line_of(s), "'amount'%s must be a sum in pounds from 0.01 to 10000, e.g. 25 or 25.50",
+                perr(p, line_of(s), "'amount'%s must be a sum of money from 0.01 to 10000, e.g. 25 or 25.50",
                      where);
             else
                 st->amount_pence = llround(v * 100);
@@ -397,6 +398,7 @@ static void parse_step(struct parser *p, const config_setting_t *g, int index, s
 {
     st->days = -1;
     st->when.vulnerable = st->when.priority_services = st->when.non_digital = st->when.event = SCRIPT_EITHER;
+    st->when.compensation = SCRIPT_EITHER;
     st->line = line_of(g);
     char where[160], label[160];
     util_format(where, sizeof where, " in step %d", index + 1);

@@ -15,6 +15,7 @@
 #include "careline/screens.h"
 #include "careline/search.h"
 #include "careline/session.h"
+#include "careline/sla.h"
 #include "careline/tui.h"
 #include "careline/util.h"
 #include "careline/validate.h"
@@ -55,9 +56,20 @@ void app_end(void)
 
 int app_use_region(struct db_conn *c, char *err, size_t len)
 {
-    if (db_region_load(c, err, len) < 0)
+    if (db_region_load(c, err, len) < 0 || conf_use_country(&conf, db_region()->country, err, len) < 0) {
+        size_t n = strlen(err);
+        util_format(err + n, len - n, "%s", ": money, phone numbers and postcodes are read as in Britain");
         return -1;
-    return conf_use_country(&conf, db_region()->country, err, len);
+    }
+    /* The times the program writes itself (the dashboard's clock, a draft's
+     * age, the working calendar's deadlines) are the utility's, as those
+     * the database writes are (db_session_zone), whatever the machine's. */
+    if (sla_use_timezone(db_region()->timezone, err, len) < 0) {
+        size_t n = strlen(err);
+        util_format(err + n, len - n, "%s", ": times are the machine's");
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- notifications relayed to screens ---------------------------------- */
@@ -150,7 +162,7 @@ void app_session_start(void)
     db_session_start(db, &staff_id, staff_role, sizeof staff_role);
     char err[300];
     if (app_use_region(db, err, sizeof err) < 0)
-        tui_message(TUI_ROLE_WARN, "%s: money, phone numbers and postcodes are read as in Britain", err);
+        tui_message(TUI_ROLE_WARN, "%s", err);
     db_listen(db, "careline_approval", relay, NULL);
     db_listen(db, "careline_event", relay, NULL);
     scr_event_notice_start();

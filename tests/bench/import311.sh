@@ -32,50 +32,13 @@ psql -X -q -c "CREATE ROLE import311_super LOGIN IN ROLE careline_supervisor" -c
     "INSERT INTO staff (login_role, display_name, group_role) VALUES ('import311_super', 'Import Bench', 'supervisor')" \
     >/dev/null || exit 1
 
-# extract FILE CLOSED_EVERY: the rows; every CLOSED_EVERY-th DEP request closed (0: none).
+# extract FILE CLOSED_EVERY: the rows (tests/lib/nyc311_month.sql, as `make demo
+# REGION=us-nyc` writes its month); every CLOSED_EVERY-th request closed (0: none).
 extract() {
-    psql -X -q -At -v rows="$ROWS" -v dep_in_100="$([ "$MIX" = dep ] && echo 100 || echo 8)" -v closed="$2" >"$1" <<'SQL'
-COPY (
-WITH p AS (SELECT row_number() OVER (ORDER BY id) AS n, upper(address_line1) AS addr, postcode FROM premise),
-     np AS (SELECT count(*) AS c FROM p),
-     other(i, agency, type, descr) AS (VALUES (0, 'NYPD', 'Noise - Residential', 'Loud Music/Party'),
-        (1, 'HPD', 'HEAT/HOT WATER', 'ENTIRE BUILDING'), (2, 'DSNY', 'Missed Collection', 'Trash'),
-        (3, 'DOT', 'Street Condition', 'Pothole'), (4, 'DPR', 'Damaged Tree', 'Branch or Limb Has Fallen Down'),
-        (5, 'DOB', 'General Construction/Plumbing', 'Illegal Conversion'), (6, 'DOHMH', 'Rodent', 'Rat Sighting')),
-     dep(i, type, descr) AS (VALUES (0, 'Water System', 'No Water (WNW)'), (1, 'Water System', 'Low Water Pressure - WLWP'),
-        (2, 'Water System', 'Leak (Use Comments) (WA2)'), (3, 'Water System', 'Hydrant Running (WC3)'),
-        (4, 'Water Quality', 'Cloudy Or Milky Water (QB1)'), (5, 'Sewer', 'Sewer Backup (Use Comments) (SA)'),
-        (6, 'Sewer', 'Catch Basin Clogged/Flooding (Use Comments) (SC)'), (7, 'Water Conservation', 'Illegal Use Of A Hydrant (CIN)'))
-SELECT 50000000 + g AS "Unique Key",
-       to_char(date_trunc('month', now() - interval '1 month') + (g % 43000) * interval '1 minute', 'MM/DD/YYYY HH12:MI:SS AM') AS "Created Date",
-       CASE WHEN k.closed THEN to_char(date_trunc('month', now() - interval '1 month') + (g % 43000 + 600) * interval '1 minute', 'MM/DD/YYYY HH12:MI:SS AM') END AS "Closed Date",
-       CASE WHEN k.is_dep THEN 'DEP' ELSE o.agency END AS "Agency", '' AS "Agency Name",
-       CASE WHEN k.is_dep THEN d.type ELSE o.type END AS "Complaint Type",
-       CASE WHEN k.is_dep THEN d.descr ELSE o.descr END AS "Descriptor", '' AS "Location Type",
-       CASE WHEN k.where_ = 'corner' THEN '' ELSE p.postcode END AS "Incident Zip",
-       CASE k.where_ WHEN 'premise' THEN replace(replace(p.addr, ' AVENUE', CASE WHEN g % 2 = 0 THEN ' AVE' ELSE ' AVENUE' END), ' STREET', ' ST')
-                     WHEN 'nowhere' THEN '9999 NOWHERE STREET' ELSE '' END AS "Incident Address",
-       '' AS "Street Name", '' AS "Cross Street 1", '' AS "Cross Street 2",
-       CASE WHEN k.where_ = 'corner' THEN 'BROADWAY' ELSE '' END AS "Intersection Street 1",
-       CASE WHEN k.where_ = 'corner' THEN 'WEST 34 STREET' ELSE '' END AS "Intersection Street 2",
-       'ADDRESS' AS "Address Type", 'NEW YORK' AS "City", '' AS "Landmark", '' AS "Facility Type",
-       CASE WHEN k.closed THEN 'Closed' ELSE 'Open' END AS "Status", '' AS "Due Date",
-       CASE WHEN k.closed THEN 'The Department of Environmental Protection inspected the condition and repaired it.' ELSE '' END AS "Resolution Description",
-       '' AS "Resolution Action Updated Date", '' AS "Community Board", '' AS "BBL", 'MANHATTAN' AS "Borough",
-       '' AS "X Coordinate (State Plane)", '' AS "Y Coordinate (State Plane)", 'PHONE' AS "Open Data Channel Type",
-       '' AS "Park Facility Name", '' AS "Park Borough", '' AS "Vehicle Type", '' AS "Taxi Company Borough",
-       '' AS "Taxi Pick Up Location", '' AS "Bridge Highway Name", '' AS "Bridge Highway Direction", '' AS "Road Ramp",
-       '' AS "Bridge Highway Segment", '40.75' AS "Latitude", '-73.99' AS "Longitude", '' AS "Location"
-  FROM generate_series(1, :rows) g
- CROSS JOIN np
- CROSS JOIN LATERAL (SELECT g % 100 < :dep_in_100 AS is_dep,
-                            CASE WHEN g % 20 = 1 THEN 'corner' WHEN g % 20 = 2 THEN 'nowhere' ELSE 'premise' END AS where_,
-                            :closed > 0 AND g % :closed = 0 AS closed) k
-  JOIN p ON p.n = 1 + (g * 7919) % np.c
-  JOIN other o ON o.i = g % 7
-  JOIN dep d ON d.i = g % 8
-) TO STDOUT WITH (FORMAT csv, HEADER)
-SQL
+    local start
+    start=$(psql -X -At -c "SELECT date_trunc('month', now() - interval '1 month')") &&
+        psql -X -q -At -v rows="$ROWS" -v dep_in_100="$([ "$MIX" = dep ] && echo 100 || echo 8)" -v closed="$2" -v open_days=0 \
+             -v start="$start" -v step=1 -f "$TOP/tests/lib/nyc311_month.sql" >"$1"
 }
 
 # run NAME FILE: import it, print the figure line.

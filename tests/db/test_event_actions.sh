@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_event_actions.sh — declare, update and close in one call each (idempotent, version-checked, supervisors only), the reach preview, the event's complaints noted and resolved as one, and guaranteed payments when supply came back late.
+# test_event_actions.sh — declare, update and close in one call each (idempotent, version-checked, supervisors only), the reach preview, the event's complaints noted and resolved as one, guaranteed payments when supply came back late, and none under the compensation scheme 'none'.
 . "$TOP/tests/lib/tap.sh"
 . "$TOP/tests/lib/event_fixture.sh"
 export TEST_DB=evact_$$
@@ -108,5 +108,27 @@ like "an ended event is not updated" "$out" 'has ended'
 S=00000000-0000-4000-8000-0000000000e2
 as "$super" "SELECT * FROM critical_event_declare('$S', 'supply_interruption', 'Short', '', '{ZA}', '{}', now() - interval '3 hours', NULL, 'r', '', '{}', 'm')" >/dev/null
 is "an interruption of 3 hours owes nothing" "$(as "$super" "SELECT payments FROM critical_event_close('$S', 1, gen_random_uuid(), NULL, '', NULL, '', '')")" 0
+
+# The region's compensation scheme: a utility's own restore standard (no
+# gss_code) pays under 'own'; under 'none' an event's close pays nobody.
+q "INSERT INTO response_standard (category_id, effective_from, restore_hours, period_hours, compensation_amount,
+                                  compensation_per_period, description)
+   VALUES ((SELECT category_id FROM critical_event_kind WHERE kind = 'supply_interruption'), '2000-01-01', 12, 24, 30, 15,
+           'Our own promise: supply back within 12 hours')" >/dev/null
+long_event() {   # long_event ID: a 40-hour interruption in zone A, closed; prints its payments
+    as "$super" "SELECT * FROM critical_event_declare('$1', 'supply_interruption', 'Long', '', '{ZA}', '{}', now() - interval '40 hours', NULL, 'r', '', '{}', 'm')" >/dev/null
+    as "$super" "SELECT payments FROM critical_event_close('$1', 1, gen_random_uuid(), NULL, '', NULL, '', '')"
+}
+q "UPDATE utility_region SET compensation_scheme = 'own'" >/dev/null
+O=00000000-0000-4000-8000-0000000000e3
+is "scheme 'own': the utility's own standard pays the 4 customers of zone A" "$(long_event $O)" 4
+is "30 plus 15 for the further 24 hours each" "$(q "SELECT string_agg(DISTINCT amount::text, ',') FROM event_compensation WHERE event_id = '$O'")" 45.00
+q "UPDATE utility_region SET compensation_scheme = 'none'" >/dev/null
+N0=00000000-0000-4000-8000-0000000000e4
+b0=$(q "SELECT sum(balance) FROM customer")
+is "scheme 'none': closing a 40-hour interruption pays nobody" "$(long_event $N0)" 0
+is "no payment row is made" "$(q "SELECT count(*) FROM event_compensation WHERE event_id = '$N0'")" 0
+is "and no balance moves" "$(q "SELECT sum(balance) FROM customer")" "$b0"
+is "settling it again pays nobody either" "$(as "$super" "SELECT critical_event_settle('$N0')")" 0
 
 tap_done

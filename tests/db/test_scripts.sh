@@ -250,6 +250,12 @@ unlike "no bottled-water check for a customer without support needs" "$out" "bot
 out=$(as_agent scripts try T-VULN 2>&1)
 like "the bottled-water check for a vulnerable customer" "$out" \
      "bottled_water \\[check\\] This customer has support needs \\(medical water, Priority Services Register\\)"
+# The steps that promise a Guaranteed Standards payment are for a region that pays one.
+pays_step='standard \[say\] .*Guaranteed Standards Scheme'
+like "the Guaranteed Standards payment is promised where the scheme applies" "$(as_agent scripts try T-EVENT same 2>&1)" "$pays_step"
+q "UPDATE utility_region SET compensation_scheme = 'none'" >/dev/null
+unlike "and passed over under the compensation scheme 'none'" "$(as_agent scripts try T-EVENT same 2>&1)" "$pays_step"
+q "UPDATE utility_region SET compensation_scheme = 'uk_gss'" >/dev/null
 out=$(PGDATABASE=$DB "$CARELINE" scripts try T-WELSH 2>&1)
 like "title and surname without a first name" "$out" "Thank you for calling, Mr Nodigital\\."
 like "a role that is not staff: a visible marker for the name" "$out" "My name is \\[your name\\]\\."

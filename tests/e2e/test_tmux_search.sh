@@ -32,7 +32,7 @@ session() {   # session LABEL ENV...: one full walk through the screen
     tmux_resize 40 12
     wait_screen "$label: resized to 40x12, still drawn" '^> 4999999992'
     tmux_resize 80 24
-    wait_screen "$label: back to 80x24" 'Postcode Segment'
+    wait_screen "$label: back to 80x24" 'Postcode +Segment'
     if [ "$label" = vt100 ]; then
         if tmux_screen | LC_ALL=C grep -q '[^ -~]'; then
             not_ok "$label: only ASCII on the screen" "$(tmux_screen | LC_ALL=C grep '[^ -~]' | head -3)"

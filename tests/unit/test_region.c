@@ -1,4 +1,4 @@
-/* test_region.c — the region's pure rules: money drawn and read in a currency, E.164 country codes, phone numbers normalised by a country's plan, and careline.conf's pattern sets per country. */
+/* test_region.c — the region's pure rules: money drawn and read in a currency, E.164 country codes, phone numbers normalised by a country's plan and drawn in its national form, and careline.conf's pattern sets per country. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -252,6 +252,29 @@ static void test_country_patterns_checked(void **state)
     assert_int_equal(load_with("  FR = { postcode = \"^[0-9]{5}$\"; };", err, sizeof err), 0);
 }
 
+/* Phone numbers drawn in the region's national form where it has one. */
+static void test_phone_text(void **state)
+{
+    (void)state;
+    char b[32];
+    struct db_region us = region("USD", "$", 2), gb = region("GBP", "\u00a3", 2);
+    gb.calling_code = (char *)"44";
+    assert_string_equal(db_region_phone_text(&us, "+12125550100", b, sizeof b), "(212) 555-0100");
+    /* Not ten digits after +1, another country, or not digits: left as stored. */
+    assert_string_equal(db_region_phone_text(&us, "+1212555010", b, sizeof b), "+1212555010");
+    assert_string_equal(db_region_phone_text(&us, "+121255501000", b, sizeof b), "+121255501000");
+    assert_string_equal(db_region_phone_text(&us, "+447700900123", b, sizeof b), "+447700900123");
+    assert_string_equal(db_region_phone_text(&us, "+1212555010x", b, sizeof b), "+1212555010x");
+    assert_string_equal(db_region_phone_text(&us, "", b, sizeof b), "");
+    assert_string_equal(db_region_phone_text(&us, "+", b, sizeof b), "+");
+    /* Britain has no one national form: E.164 as stored, a +1 number too. */
+    assert_string_equal(db_region_phone_text(&gb, "+447700900123", b, sizeof b), "+447700900123");
+    assert_string_equal(db_region_phone_text(&gb, "+12125550100", b, sizeof b), "+12125550100");
+    char small[6];
+    db_region_phone_text(&us, "+12125550100", small, sizeof small);
+    assert_true(strlen(small) < sizeof small);
+}
+
 int main(void)
 {
     setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
@@ -260,7 +283,7 @@ int main(void)
         cmocka_unit_test(test_country_code),      cmocka_unit_test(test_phone_nanp),
         cmocka_unit_test(test_phone_british),     cmocka_unit_test(test_phone_plan_of_region),
         cmocka_unit_test(test_country_patterns),  cmocka_unit_test(test_country_patterns_checked),
-        cmocka_unit_test(test_event_sectors),
+        cmocka_unit_test(test_event_sectors),     cmocka_unit_test(test_phone_text),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     valid_free_all();

@@ -245,7 +245,7 @@ static void test_wrong_values(void **state)
     expect_edit_error("value = \"cannot\";", "value = \"Can't\";", 11, "'value' in answer 2 of step 'reading'");
     expect_edit_error("value = \"cannot\";", "value = \"lower\";", 11,
                       "answer value 'lower' is given twice in step 'reading' (first at line 10)");
-    expect_edit_error("amount = 25.5;", "amount = -3;", 13, "'amount' in step 'credit' must be a sum in pounds");
+    expect_edit_error("amount = 25.5;", "amount = -3;", 13, "'amount' in step 'credit' must be a sum of money");
     expect_edit_error("days = 7;", "days = 400;", 17, "'days' in step 'follow' must be a whole number from 0 to 365");
     expect_edit_error("channel = \"preferred\";", "channel = \"pigeon\";", 17,
                       "'channel' in step 'follow' must be one of");
@@ -590,10 +590,18 @@ static void test_applies(void **state)
     assert_false(script_step_applies(&s->steps[5], &offline_en));
     assert_false(script_step_applies(&s->steps[5], &plain));
     /* "when = { event = false; }" means only without an event. */
-    struct script_step st = {.when = {SCRIPT_EITHER, SCRIPT_EITHER, SCRIPT_EITHER, SCRIPT_NO, NULL}};
+    struct script_step st = {.when = {.vulnerable = SCRIPT_EITHER, .priority_services = SCRIPT_EITHER,
+                                      .non_digital = SCRIPT_EITHER, .event = SCRIPT_NO,
+                                      .compensation = SCRIPT_EITHER}};
     struct script_situation ev = {.event = true};
     assert_false(script_step_applies(&st, &ev));
     assert_true(script_step_applies(&st, &plain));
+    /* "when = { compensation = true; }": only where the region pays (not the scheme 'none'). */
+    st.when.event = SCRIPT_EITHER;
+    st.when.compensation = SCRIPT_YES;
+    struct script_situation pays = {.compensation = true};
+    assert_true(script_step_applies(&st, &pays));
+    assert_false(script_step_applies(&st, &plain));
     assert_false(script_step_needs_answer(&s->steps[0]));
     assert_true(script_step_needs_answer(&s->steps[2]));
     assert_true(script_step_needs_answer(&s->steps[3]));
