@@ -324,6 +324,7 @@ report_method() {
 make bench                                  # everything, at 1,000,000 customers; writes docs/performance.md
 BENCH_CUSTOMERS=20000 BENCH_GROWTH= make bench   # a quick run on a small database
 BENCH_SKIP="load slow" BENCH_DOC= make bench     # a part, to stdout only
+BENCH_SKIP="ui load notify dash growth slowtty" BENCH_DOC= make bench   # the far database alone
 make load                                   # only the load driver; the next make bench includes its figures
 ```
 
@@ -343,7 +344,7 @@ table seeds its smaller sizes the same way the first time.
 | `BENCH_GROWTH_REPS` | 10 | texts per search kind and size in the growth table |
 | `BENCH_REPS` | 20 | repetitions of each search kind and of the view on screen |
 | `BENCH_KEY_GAP` | 0.08 | seconds between typed keys (a fast typist) |
-| `BENCH_SKIP` | | any of `load slow notify dash growth` to leave out |
+| `BENCH_SKIP` | | any of `ui load slow slowtty notify dash growth` to leave out (`ui`: searches, views, start-up and bytes in tmux; `slowtty`: the terminal half of the slow link) |
 | `BENCH_PGDIR` | /var/tmp/careline-bench-pg | where the cluster is kept |
 | `BENCH_RESEED` | 0 | 1: seed the cached database again |
 | `BENCH_OUT` | build/bench | where the load driver writes `load.md`, included here |

@@ -203,8 +203,10 @@ slow_all() {
     local desc="${SLOW_DELAY_MS} ms each way, $((SLOW_RATE / 1000)) kbit/s each way (tests/bench/relay)"
     bench_note "bench: slow link between Careline and PostgreSQL ($SLOW_REPS workflows)..."
     slow_db || bench_note "bench: the slow database link run failed"
-    bench_note "bench: slow link between the terminal and Careline ($SLOW_REPS workflows)..."
-    slow_tty || bench_note "bench: the slow terminal link run failed"
+    case $SKIP in *" slowtty "*) ;; *)
+        bench_note "bench: slow link between the terminal and Careline ($SLOW_REPS workflows)..."
+        slow_tty || bench_note "bench: the slow terminal link run failed" ;;
+    esac
     header "Slow link A: Careline <-> PostgreSQL at $desc; default search delay"
     f slowdb.start | row "start -> search screen painted (connects)" ms "-"
     slow_rows "$W/slowdb.steps" painted "never waits on the database" "under 1 s"
