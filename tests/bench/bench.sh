@@ -334,6 +334,7 @@ run_ui() {
     queue_bytes xterm TERM=xterm-256color LANG=C.UTF-8 || { tm_stop; bench_note "bench: the xterm queue run failed"; }
     queue_bytes vt220 TERM=vt220 LANG=C LC_ALL=C NO_COLOR=1 || { tm_stop; bench_note "bench: the vt220 queue run failed"; }
 }
+GROWTH_SIZES=()
 case $SKIP in *" ui "*) ;; *) run_ui ;; esac
 
 # ---- the rest, then the report ------------------------------------------------
