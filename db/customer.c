@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "careline/outbox.h"
 #include "careline/util.h"
 
 /* Dates are shown the way British agents read them; amounts come as
@@ -342,12 +343,23 @@ static void derive(struct db_customer_view *v)
     }
 }
 
+/* Parameters of each part: the id, and for contacts the page. */
+struct params {
+    char id[24], offset[16], limit[16];
+    const char *one[1];
+    const char *page[3];
+};
+
+/* A request for parts of the view: what to send (the statements point
+ * into it) and where the decoded view goes. */
 struct pending {
     void (*done)(void *ctx, struct db_customer_view *v);
     void *ctx;
     enum db_cv_part parts[CV__COUNT];
     int n;
     int contacts_offset;
+    struct params pr;
+    struct db_stmt stmts[CV__COUNT];
 };
 
 /* Every part that has rows decoded with its record, all or nothing (a
@@ -390,12 +402,6 @@ static void on_batch(void *ctx, const PGresult *const *res, int n, const char *e
     free(p);
 }
 
-/* Parameters of each part: the id, and for contacts the page. */
-struct params {
-    char id[24], offset[16], limit[16];
-    const char *one[1];
-    const char *page[3];
-};
 
 static void fill_params(struct params *pr, long long id, int offset)
 {
@@ -415,32 +421,49 @@ static void stmt_for(struct db_stmt *s, enum db_cv_part part, const struct param
     s->params = part == CV_CONTACTS ? pr->page : pr->one;
 }
 
-unsigned db_customer_refresh(struct db_conn *c, long long customer_id, const enum db_cv_part *parts, int n,
-                             int contacts_offset, void (*done)(void *ctx, struct db_customer_view *v), void *ctx)
+static struct pending *pending_new(long long customer_id, const enum db_cv_part *parts, int n, int contacts_offset,
+                                   void (*done)(void *ctx, struct db_customer_view *v), void *ctx)
 {
     struct pending *p = util_calloc(1, sizeof *p);
-    struct params pr;
-    struct db_stmt stmts[CV__COUNT];
-    fill_params(&pr, customer_id, contacts_offset);
+    fill_params(&p->pr, customer_id, contacts_offset);
     if (n > CV__COUNT)
         n = CV__COUNT;
     for (int i = 0; i < n; i++) {
         p->parts[i] = parts[i];
-        stmt_for(&stmts[i], parts[i], &pr);
+        stmt_for(&p->stmts[i], parts[i], &p->pr);
     }
     p->n = n;
     p->done = done;
     p->ctx = ctx;
     p->contacts_offset = contacts_offset;
+    return p;
+}
+
+unsigned db_customer_refresh(struct db_conn *c, long long customer_id, const enum db_cv_part *parts, int n,
+                             int contacts_offset, void (*done)(void *ctx, struct db_customer_view *v), void *ctx)
+{
+    struct pending *p = pending_new(customer_id, parts, n, contacts_offset, done, ctx);
     struct db_batch b = {
-        .stmts = stmts,
-        .n = n,
+        .stmts = p->stmts,
+        .n = p->n,
         .done = on_batch,
         .ctx = p,
         .owner = ctx,
         .cleanup = free,
     };
     return db_send_batch(c, &b);
+}
+
+static void on_follow(void *ctx, const PGresult *const *res, int n)
+{
+    on_batch(ctx, res, n, NULL, 0.0);
+}
+
+void db_customer_follow(struct db_outbox_follow *f, long long customer_id, const enum db_cv_part *parts, int n,
+                        void (*done)(void *ctx, struct db_customer_view *v), void *ctx)
+{
+    struct pending *p = pending_new(customer_id, parts, n, 0, done, ctx);
+    *f = (struct db_outbox_follow){.stmts = p->stmts, .n = p->n, .done = on_follow, .ctx = p, .cleanup = free};
 }
 
 /* ---- one contact's whole text ---------------------------------------------- */

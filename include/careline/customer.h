@@ -160,6 +160,13 @@ unsigned db_customer_refresh(struct db_conn *c, long long customer_id, const enu
                              int contacts_offset, void (*done)(void *ctx, struct db_customer_view *v), void *ctx);
 /* The same, waiting (tests, bench). Returns 0 or -1 with v->error set. */
 int db_customer_open_sync(struct db_conn *c, long long customer_id, struct db_customer_view *v);
+/* Parts of the view read right behind a write, in its round trip (a contact
+ * saved from the view, db_outbox_reply.follow): fills f; the first page
+ * of contacts. done gets the parts once the write is stored; ctx is not
+ * an owner here (the write's reply owns the request). */
+struct db_outbox_follow;
+void db_customer_follow(struct db_outbox_follow *f, long long customer_id, const enum db_cv_part *parts, int n,
+                        void (*done)(void *ctx, struct db_customer_view *v), void *ctx);
 /* The customer with that account number, synchronously: 1 with *id set, 0
  * when there is none, -1 with db_error() set when the query failed. */
 int db_customer_find_account(struct db_conn *c, const char *account_no, long long *id);
