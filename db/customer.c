@@ -1,6 +1,7 @@
 /* customer.c — the unified customer view: one statement per part, all sent in one pipeline round trip. */
 #include "careline/customer.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,10 +301,45 @@ const char *db_cv_part_name(enum db_cv_part p)
     return p >= 0 && p < CV__COUNT ? part_names[p] : "?";
 }
 
-const char *db_cv_part_sql(enum db_cv_part p, int *nparams)
+/* ---- what goes on the wire -------------------------------------------------
+ * Each part's rows travel packed (db_packed_sql): one column named after
+ * the part. The open sends every part in ONE statement, then the audit
+ * row; a refresh sends each part asked for as a statement of its own. On a
+ * far database the column descriptions of ~100 columns and the framing of
+ * every row were half the bytes of an open. Built once, from part_sql. */
+static char *wire_part[CV__COUNT];
+static char *wire_open;
+static pthread_once_t wire_once = PTHREAD_ONCE_INIT;
+
+static void wire_build(void)
 {
-    *nparams = p == CV_CONTACTS ? 3 : 1;
-    return p >= 0 && p < CV__COUNT ? part_sql[p] : NULL;
+    struct util_buf open = {0};
+    util_buf_puts(&open, "SELECT ");
+    for (int p = 0; p < CV__COUNT; p++) {
+        if (p == CV_AUDIT) {
+            wire_part[p] = util_strdup(part_sql[p]);
+            continue;
+        }
+        char *packed = db_packed_sql(part_sql[p], part_names[p]);
+        wire_part[p] = util_asprintf("SELECT %s", packed);
+        util_buf_printf(&open, "%s%s", p ? ", " : "", packed);
+        free(packed);
+    }
+    wire_open = util_buf_steal(&open);
+}
+
+/* The part's own statement ($1 the id; the contacts also $2 offset, $3
+ * page), or with whole the open's statement of every part ($1-$3). */
+static const char *wire_sql(enum db_cv_part p, bool whole, int *nparams)
+{
+    pthread_once(&wire_once, wire_build);
+    *nparams = whole || p == CV_CONTACTS ? 3 : 1;
+    return whole ? wire_open : wire_part[p];
+}
+
+const char *db_cv_open_sql(int i, int *nparams)
+{
+    return i == 0 ? wire_sql(CV_HEADER, true, nparams) : i == 1 ? wire_sql(CV_AUDIT, false, nparams) : NULL;
 }
 
 void db_customer_view_free(struct db_customer_view *v)
@@ -360,26 +396,46 @@ struct pending {
     int contacts_offset;
     struct params pr;
     struct db_stmt stmts[CV__COUNT];
+    int nstmts;
 };
+
+/* The packed rows of a part: the column named after it, in whichever
+ * result carries it. *found false when none does. */
+static const char *packed_of(enum db_cv_part part, const PGresult *const *res, int n, bool *found)
+{
+    for (int i = 0; i < n; i++) {
+        bool one = res[i] && PQresultStatus(res[i]) == PGRES_TUPLES_OK && PQntuples(res[i]) == 1;
+        int col = one ? PQfnumber(res[i], part_names[part]) : -1;
+        if (col >= 0) {
+            *found = true;
+            return PQgetisnull(res[i], 0, col) ? NULL : PQgetvalue(res[i], 0, col);
+        }
+    }
+    *found = false;
+    return NULL;
+}
 
 /* Every part that has rows decoded with its record, all or nothing (a
  * screen never shows half a view); the audit insert is only checked to
  * have run. */
 static void decode(struct db_customer_view *v, const struct pending *p, const PGresult *const *res, int n)
 {
-    struct db_rows *out[CV__COUNT];
-    const struct db_shape *sh[CV__COUNT];
-    const PGresult *in[CV__COUNT];
-    int k = 0;
-    for (int i = 0; i < p->n; i++) {
-        if (p->parts[i] == CV_AUDIT)
-            continue;
-        out[k] = &v->part[p->parts[i]];
-        sh[k] = &shapes[p->parts[i]];
-        in[k++] = i < n ? res[i] : NULL;
+    char why[300] = "";
+    for (int i = 0; i < p->n && !why[0]; i++) {
+        enum db_cv_part part = p->parts[i];
+        bool found = true;
+        const char *json = part == CV_AUDIT ? NULL : packed_of(part, res, n, &found);
+        if (!found)
+            util_format(why, sizeof why, "%s: the database did not send it", shapes[part].what);
+        else if (part != CV_AUDIT && db_rows_decode_packed(&v->part[part], &shapes[part], json, why, sizeof why) < 0 &&
+                 !why[0])
+            util_format(why, sizeof why, "%s: could not be read", shapes[part].what);
     }
-    char why[300];
-    if (db_parts_decode(out, sh, k, in, k, why, sizeof why) < 0) {
+    if (why[0]) {
+        for (int i = 0; i < CV__COUNT; i++) {
+            db_rows_free(&v->part[i]);
+            v->part[i].shape = NULL;
+        }
         v->error = util_strdup(why);
         return;
     }
@@ -414,15 +470,10 @@ static void fill_params(struct params *pr, long long id, int offset)
     pr->page[2] = pr->limit;
 }
 
-static void stmt_for(struct db_stmt *s, enum db_cv_part part, const struct params *pr)
-{
-    s->sql = part_sql[part];
-    s->nparams = part == CV_CONTACTS ? 3 : 1;
-    s->params = part == CV_CONTACTS ? pr->page : pr->one;
-}
-
+/* The statements for the parts: with whole (the open), one for them all
+ * and the audit row; else one each. */
 static struct pending *pending_new(long long customer_id, const enum db_cv_part *parts, int n, int contacts_offset,
-                                   void (*done)(void *ctx, struct db_customer_view *v), void *ctx)
+                                   bool whole, void (*done)(void *ctx, struct db_customer_view *v), void *ctx)
 {
     struct pending *p = util_calloc(1, sizeof *p);
     fill_params(&p->pr, customer_id, contacts_offset);
@@ -430,7 +481,11 @@ static struct pending *pending_new(long long customer_id, const enum db_cv_part 
         n = CV__COUNT;
     for (int i = 0; i < n; i++) {
         p->parts[i] = parts[i];
-        stmt_for(&p->stmts[i], parts[i], &p->pr);
+        if (whole && parts[i] != CV_AUDIT && p->nstmts > 0)
+            continue;
+        struct db_stmt *s = &p->stmts[p->nstmts++];
+        s->sql = wire_sql(parts[i], whole && parts[i] != CV_AUDIT, &s->nparams);
+        s->params = s->nparams == 3 ? p->pr.page : p->pr.one;
     }
     p->n = n;
     p->done = done;
@@ -439,19 +494,23 @@ static struct pending *pending_new(long long customer_id, const enum db_cv_part 
     return p;
 }
 
-unsigned db_customer_refresh(struct db_conn *c, long long customer_id, const enum db_cv_part *parts, int n,
-                             int contacts_offset, void (*done)(void *ctx, struct db_customer_view *v), void *ctx)
+static unsigned send_parts(struct db_conn *c, struct pending *p, const void *owner)
 {
-    struct pending *p = pending_new(customer_id, parts, n, contacts_offset, done, ctx);
     struct db_batch b = {
         .stmts = p->stmts,
-        .n = p->n,
+        .n = p->nstmts,
         .done = on_batch,
         .ctx = p,
-        .owner = ctx,
+        .owner = owner,
         .cleanup = free,
     };
     return db_send_batch(c, &b);
+}
+
+unsigned db_customer_refresh(struct db_conn *c, long long customer_id, const enum db_cv_part *parts, int n,
+                             int contacts_offset, void (*done)(void *ctx, struct db_customer_view *v), void *ctx)
+{
+    return send_parts(c, pending_new(customer_id, parts, n, contacts_offset, false, done, ctx), ctx);
 }
 
 static void on_follow(void *ctx, const PGresult *const *res, int n)
@@ -462,8 +521,8 @@ static void on_follow(void *ctx, const PGresult *const *res, int n)
 void db_customer_follow(struct db_outbox_follow *f, long long customer_id, const enum db_cv_part *parts, int n,
                         void (*done)(void *ctx, struct db_customer_view *v), void *ctx)
 {
-    struct pending *p = pending_new(customer_id, parts, n, 0, done, ctx);
-    *f = (struct db_outbox_follow){.stmts = p->stmts, .n = p->n, .done = on_follow, .ctx = p, .cleanup = free};
+    struct pending *p = pending_new(customer_id, parts, n, 0, false, done, ctx);
+    *f = (struct db_outbox_follow){.stmts = p->stmts, .n = p->nstmts, .done = on_follow, .ctx = p, .cleanup = free};
 }
 
 /* ---- one contact's whole text ---------------------------------------------- */
@@ -512,8 +571,17 @@ unsigned db_customer_contact_body(struct db_conn *c, const char *contact_id,
 
 void db_customer_prepare(struct db_conn *c)
 {
-    for (int i = 0; i < CV__COUNT; i++)
-        db_prepare_ahead(c, part_sql[i], i == CV_CONTACTS ? 3 : 1);
+    /* The open, and the parts refreshed on their own (an event's banner,
+     * a page of contacts, back from a contact or a complaint). */
+    static const enum db_cv_part alone[] = {CV_AUDIT, CV_EVENTS, CV_HEADER, CV_CONTACTS, CV_CONTACT_COUNT,
+                                           CV_COMPLAINTS};
+    int np;
+    const char *sql = wire_sql(CV_HEADER, true, &np);
+    db_prepare_ahead(c, sql, np);
+    for (size_t i = 0; i < sizeof alone / sizeof alone[0]; i++) {
+        sql = wire_sql(alone[i], false, &np);
+        db_prepare_ahead(c, sql, np);
+    }
 }
 
 static const enum db_cv_part all_parts[CV__COUNT] = {
@@ -524,7 +592,7 @@ static const enum db_cv_part all_parts[CV__COUNT] = {
 unsigned db_customer_open(struct db_conn *c, long long customer_id,
                           void (*done)(void *ctx, struct db_customer_view *v), void *ctx)
 {
-    return db_customer_refresh(c, customer_id, all_parts, CV__COUNT, 0, done, ctx);
+    return send_parts(c, pending_new(customer_id, all_parts, CV__COUNT, 0, true, done, ctx), ctx);
 }
 
 struct sync_wait {

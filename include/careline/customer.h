@@ -136,9 +136,10 @@ struct db_customer_view {
 
 /* The name of a part ("header", "bills"), as `careline view` prints it. */
 const char *db_cv_part_name(enum db_cv_part p);
-/* A part's SQL and its parameter count ($1 the customer id; the contacts
- * also $2 offset, $3 page): for the bench to send the same with libpq alone. */
-const char *db_cv_part_sql(enum db_cv_part p, int *nparams);
+/* The statements an open sends, i from 0 (NULL past the last), and each
+ * one's parameter count ($1 the customer id, $2 the contacts' offset, $3
+ * their page): for the bench to send the same with libpq alone. */
+const char *db_cv_open_sql(int i, int *nparams);
 
 /* Fetch the whole view of customer_id in one round trip (pipeline), also
  * writing the audit row "customer.open". done gets a view the callee owns

@@ -72,6 +72,18 @@ void db_rows_append(struct db_rows *into, struct db_rows *from);
 int db_parts_decode(struct db_rows *const *out, const struct db_shape *const *shapes, int nparts,
                     const PGresult *const *res, int nres, char *err, size_t errlen);
 
+/* Rows packed by the database into one JSON value: an object with each
+ * column's values in order under its name ({"id": [1, 2], "name": ["a",
+ * null]}), or NULL for no rows. On a far database a part of a screen then
+ * costs one column description, not one per column, and no framing per
+ * row. db_packed_sql wraps any SELECT so (heap; "AS as" names the one
+ * column); db_rows_decode_packed decodes the value (NULL or "": no rows)
+ * with the same checks as db_rows_decode: every column of the shape once,
+ * no other, each value of its type. Returns 0, or -1 with a sentence in err. */
+char *db_packed_sql(const char *sql, const char *as);
+int db_rows_decode_packed(struct db_rows *out, const struct db_shape *shape, const char *json, char *err,
+                          size_t errlen);
+
 /* A statement and the record its rows decode into. Each db/ module lists
  * its own, so one database test runs every statement against the schema
  * and decodes it: a SELECT changed without its record fails there. */
