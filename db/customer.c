@@ -92,10 +92,11 @@ static const char *const part_sql[CV__COUNT] = {
         "SELECT to_char(start_on, 'DD Mon YYYY') AS start_on, coalesce(to_char(end_on, 'DD Mon YYYY'), 'open') AS end_on,"
         " instalment, frequency, status, total_amount AS total"
         " FROM payment_arrangement WHERE customer_id = $1 ORDER BY status <> 'active', start_on DESC LIMIT 10",
-    /* The balance at the end of each of the last 24 months: today's balance
-     * less what was billed since, plus what was paid since. */
+    /* The balance at the end of each of the last 24 months, oldest first:
+     * today's balance less what was billed since, plus what was paid since.
+     * The months go without their names (a sparkline draws them). */
     [CV_BALANCE] =
-        "SELECT to_char(m, 'YYYY-MM') AS month,"
+        "SELECT"
         " c.balance - coalesce((SELECT sum(b.amount) FROM bill b WHERE b.customer_id = c.id"
         "   AND b.status <> 'cancelled' AND b.issued_on >= m + interval '1 month'), 0)"
         "  + coalesce((SELECT sum(p.amount) FROM payment p WHERE p.customer_id = c.id"
@@ -221,7 +222,6 @@ static const struct db_col arrangement_cols[] = {
     DB_COL_NULL(DB_MONEY, struct db_cv_arrangement, total, total_null),
 };
 static const struct db_col balance_cols[] = {
-    DB_COL(DB_TEXT, struct db_cv_balance, month),
     DB_COL(DB_MONEY, struct db_cv_balance, balance),
 };
 static const struct db_col contact_cols[] = {
@@ -314,17 +314,18 @@ static pthread_once_t wire_once = PTHREAD_ONCE_INIT;
 static void wire_build(void)
 {
     struct util_buf open = {0};
-    util_buf_puts(&open, "SELECT ");
+    util_buf_puts(&open, "SELECT '{'");
     for (int p = 0; p < CV__COUNT; p++) {
         if (p == CV_AUDIT) {
             wire_part[p] = util_strdup(part_sql[p]);
             continue;
         }
-        char *packed = db_packed_sql(part_sql[p], part_names[p]);
-        wire_part[p] = util_asprintf("SELECT %s", packed);
-        util_buf_printf(&open, "%s%s", p ? ", " : "", packed);
+        char *packed = db_packed_sql(part_sql[p], NULL);
+        wire_part[p] = util_asprintf("SELECT %s AS %s", packed, part_names[p]);
+        util_buf_printf(&open, " || '%s\"%s\":' || coalesce(%s, 'null')", p ? "," : "", part_names[p], packed);
         free(packed);
     }
+    util_buf_puts(&open, " || '}' AS view");
     wire_open = util_buf_steal(&open);
 }
 
@@ -399,13 +400,12 @@ struct pending {
     int nstmts;
 };
 
-/* The packed rows of a part: the column named after it, in whichever
- * result carries it. *found false when none does. */
-static const char *packed_of(enum db_cv_part part, const PGresult *const *res, int n, bool *found)
+/* The value of the result column named so, in whichever result has it. */
+static const char *column_of(const char *name, const PGresult *const *res, int n, bool *found)
 {
     for (int i = 0; i < n; i++) {
         bool one = res[i] && PQresultStatus(res[i]) == PGRES_TUPLES_OK && PQntuples(res[i]) == 1;
-        int col = one ? PQfnumber(res[i], part_names[part]) : -1;
+        int col = one ? PQfnumber(res[i], name) : -1;
         if (col >= 0) {
             *found = true;
             return PQgetisnull(res[i], 0, col) ? NULL : PQgetvalue(res[i], 0, col);
@@ -415,23 +415,44 @@ static const char *packed_of(enum db_cv_part part, const PGresult *const *res, i
     return NULL;
 }
 
+/* Each part's packed rows (heap, NULL: none): a column of its own, or its
+ * place in the open's one column "view". -1 with why when one is missing. */
+static int packed_parts(const struct pending *p, const PGresult *const *res, int n, char **json, char *why,
+                        size_t len)
+{
+    bool whole = false;
+    const char *view = column_of("view", res, n, &whole);
+    if (whole && db_packed_split(view, (const char *const *)part_names, CV__COUNT, json, why, len) < 0)
+        return -1;
+    for (int i = 0; i < p->n && !whole; i++) {
+        enum db_cv_part part = p->parts[i];
+        bool found = part == CV_AUDIT;
+        const char *v = found ? NULL : column_of(part_names[part], res, n, &found);
+        json[part] = v ? util_strdup(v) : NULL;
+        if (!found) {
+            util_format(why, len, "%s: the database did not send it", shapes[part].what);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* Every part that has rows decoded with its record, all or nothing (a
  * screen never shows half a view); the audit insert is only checked to
  * have run. */
 static void decode(struct db_customer_view *v, const struct pending *p, const PGresult *const *res, int n)
 {
     char why[300] = "";
-    for (int i = 0; i < p->n && !why[0]; i++) {
+    char *json[CV__COUNT] = {0};
+    int rc = packed_parts(p, res, n, json, why, sizeof why);
+    for (int i = 0; i < p->n && rc == 0; i++) {
         enum db_cv_part part = p->parts[i];
-        bool found = true;
-        const char *json = part == CV_AUDIT ? NULL : packed_of(part, res, n, &found);
-        if (!found)
-            util_format(why, sizeof why, "%s: the database did not send it", shapes[part].what);
-        else if (part != CV_AUDIT && db_rows_decode_packed(&v->part[part], &shapes[part], json, why, sizeof why) < 0 &&
-                 !why[0])
-            util_format(why, sizeof why, "%s: could not be read", shapes[part].what);
+        if (part != CV_AUDIT)
+            rc = db_rows_decode_packed(&v->part[part], &shapes[part], json[part], why, sizeof why);
     }
-    if (why[0]) {
+    for (int i = 0; i < CV__COUNT; i++)
+        free(json[i]);
+    if (rc < 0) {
         for (int i = 0; i < CV__COUNT; i++) {
             db_rows_free(&v->part[i]);
             v->part[i].shape = NULL;

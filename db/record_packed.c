@@ -19,8 +19,8 @@ char *db_packed_sql(const char *sql, const char *as)
         " CASE WHEN bool_and(e.value::text = 'null') THEN 'null'"
         " ELSE '[' || string_agg(e.value::text, ',' ORDER BY t.n) || ']' END AS v"
         " FROM (SELECT row_number() OVER () AS n, row_to_json(x) AS r FROM (%s) x) t"
-        " CROSS JOIN LATERAL json_each(t.r) e GROUP BY e.key) s) AS %s",
-        sql, as);
+        " CROSS JOIN LATERAL json_each(t.r) e GROUP BY e.key) s)%s%s",
+        sql, as ? " AS " : "", as ? as : "");
 }
 
 struct cur {
@@ -278,6 +278,65 @@ static int fill(struct db_rows *out, const struct db_shape *shape, struct column
     }
     out->n = n;
     return 0;
+}
+
+/* Past one JSON value of any kind (checked only as far as finding its end). */
+static int skip(struct cur *c, int depth)
+{
+    ws(c);
+    if (depth > 32)
+        return -1;
+    if (*c->p == '"') {
+        struct util_buf b = {0};
+        int rc = string(c, &b);
+        util_buf_free(&b);
+        return rc;
+    }
+    char close = *c->p == '{' ? '}' : *c->p == '[' ? ']' : 0;
+    if (!close) {
+        size_t n = strspn(c->p, "0123456789+-.eEtrufalsn");
+        c->p += n;
+        return n ? 0 : -1;
+    }
+    c->p++;
+    if (eat(c, close))
+        return 0;
+    do {
+        if (close == '}' && (skip(c, depth + 1) < 0 || !eat(c, ':')))
+            return -1;
+        if (skip(c, depth + 1) < 0)
+            return -1;
+    } while (eat(c, ','));
+    return eat(c, close) ? 0 : -1;
+}
+
+int db_packed_split(const char *json, const char *const *names, int n, char **values, char *err, size_t errlen)
+{
+    for (int i = 0; i < n; i++)
+        values[i] = NULL;
+    struct cur c = {json ? json : ""};
+    bool ok = eat(&c, '{'), first = true;
+    while (ok && !eat(&c, '}')) {
+        struct util_buf key = {0};
+        ok = (first || eat(&c, ',')) && (ws(&c), string(&c, &key)) == 0 && eat(&c, ':');
+        ws(&c);
+        const char *start = c.p;
+        ok = ok && skip(&c, 0) == 0;
+        for (int i = 0; ok && i < n; i++)
+            if (strcmp(names[i], key.data ? key.data : "") == 0 && strncmp(start, "null", 4) != 0 && !values[i])
+                values[i] = util_strndup(start, (size_t)(c.p - start));
+        util_buf_free(&key);
+        first = false;
+    }
+    ws(&c);
+    if (ok && !*c.p)
+        return 0;
+    for (int i = 0; i < n; i++) {
+        free(values[i]);
+        values[i] = NULL;
+    }
+    util_format(err, errlen, "the packed parts are not valid JSON");
+    return -1;
 }
 
 int db_rows_decode_packed(struct db_rows *out, const struct db_shape *shape, const char *json, char *err,

@@ -79,9 +79,9 @@ struct db_cv_arrangement {
     int64_t total;
     bool total_null;
 };
-/* The balance at the end of one of the last 24 months. */
+/* The balance at the end of each of the last 24 months, a row each,
+ * oldest first up to this month. */
 struct db_cv_balance {
-    char *month;
     int64_t balance;
 };
 /* A contact as the timeline lists it; its whole text (which may be a long

@@ -80,7 +80,11 @@ int db_parts_decode(struct db_rows *const *out, const struct db_shape *const *sh
  * column); db_rows_decode_packed decodes the value (NULL or "": no rows)
  * with the same checks as db_rows_decode: every column of the shape once,
  * no other, each value of its type. Returns 0, or -1 with a sentence in err. */
-char *db_packed_sql(const char *sql, const char *as);
+char *db_packed_sql(const char *sql, const char *as);   /* as NULL: no name */
+/* Several parts packed in one object ({"header": {...}, "events": null}):
+ * values[i] becomes a heap copy of names[i]'s value, NULL when it is null
+ * or missing. Returns 0, or -1 with a sentence in err (values all NULL). */
+int db_packed_split(const char *json, const char *const *names, int n, char **values, char *err, size_t errlen);
 int db_rows_decode_packed(struct db_rows *out, const struct db_shape *shape, const char *json, char *err,
                           size_t errlen);
 

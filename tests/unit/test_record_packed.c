@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,6 +151,37 @@ static void test_every_prefix(void **state)
     }
 }
 
+static void test_split(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"a", "b", "c", "d"};
+    char *v[4];
+    char err[200] = "";
+    const char *json = "{\"a\":{\"#\":1,\"x\":[\"}],{\\\"\"]},\"b\":null,\"zz\":[1,[2,{}]],\"c\":{}}";
+    assert_int_equal(db_packed_split(json, names, 4, v, err, sizeof err), 0);
+    assert_string_equal(v[0], "{\"#\":1,\"x\":[\"}],{\\\"\"]}");
+    assert_null(v[1]);   /* null: no rows */
+    assert_string_equal(v[2], "{}");
+    assert_null(v[3]);   /* missing */
+    for (int i = 0; i < 4; i++)
+        free(v[i]);
+    static const char *const bad[] = {"", "{", "{\"a\":", "{\"a\":{]}", "{\"a\":[1,}", "{\"a\":\"x}", "{\"a\":1} x",
+                                      "{\"a\":1,}", "[]"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(db_packed_split(bad[i], names, 4, v, err, sizeof err), -1);
+        for (int k = 0; k < 4; k++)
+            assert_null(v[k]);
+    }
+    /* Nesting past any view's is refused, not followed down the stack. */
+    char deep[200];
+    memset(deep, '[', 100);
+    strcpy(deep + 100, "]");
+    char *wrapped = malloc(300);
+    snprintf(wrapped, 300, "{\"a\":%s}", deep);
+    assert_int_equal(db_packed_split(wrapped, names, 4, v, err, sizeof err), -1);
+    free(wrapped);
+}
+
 static void test_sql(void **state)
 {
     (void)state;
@@ -164,7 +196,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows_by_name),     cmocka_unit_test(test_no_rows_and_null_columns),
         cmocka_unit_test(test_escapes),          cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_every_prefix),     cmocka_unit_test(test_sql),
+        cmocka_unit_test(test_every_prefix),     cmocka_unit_test(test_split),
+        cmocka_unit_test(test_sql),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
