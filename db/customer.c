@@ -104,9 +104,9 @@ static const char *const part_sql[CV__COUNT] = {
         " FROM customer c CROSS JOIN generate_series(date_trunc('month', current_date) - interval '23 months',"
         "  date_trunc('month', current_date), interval '1 month') m WHERE c.id = $1 ORDER BY m",
     [CV_CONTACTS] =
-        "SELECT i.id, to_char(i.started_at, 'DD Mon YY HH24:MI') AS started, i.channel, i.direction,"
+        "SELECT i.id, to_char(i.started_at, 'DD Mon YY HH24:MI') AS started, i.channel,"
         " coalesce(s.display_name, '') AS agent, coalesce(w.label, i.wrap_up_code, '') AS wrap_up,"
-        " coalesce(i.subject, '') AS subject, coalesce(i.summary, '') AS summary"
+        " coalesce(i.summary, '') AS summary"
         " FROM interaction i LEFT JOIN staff s ON s.id = i.staff_id"
         " LEFT JOIN wrap_up_code w ON w.code = i.wrap_up_code"
         " WHERE i.customer_id = $1 ORDER BY i.started_at DESC, i.created_at DESC, i.id LIMIT $3 OFFSET $2",
@@ -228,10 +228,8 @@ static const struct db_col contact_cols[] = {
     DB_COL(DB_TEXT, struct db_cv_contact, id),
     DB_COL(DB_TEXT, struct db_cv_contact, started),
     DB_COL(DB_TEXT, struct db_cv_contact, channel),
-    DB_COL(DB_TEXT, struct db_cv_contact, direction),
     DB_COL(DB_TEXT, struct db_cv_contact, agent),
     DB_COL(DB_TEXT, struct db_cv_contact, wrap_up),
-    DB_COL(DB_TEXT, struct db_cv_contact, subject),
     DB_COL(DB_TEXT, struct db_cv_contact, summary),
 };
 static const struct db_col contact_count_cols[] = {
@@ -548,18 +546,20 @@ void db_customer_follow(struct db_outbox_follow *f, long long customer_id, const
 
 /* ---- one contact's whole text ---------------------------------------------- */
 
-static const char body_sql[] = "SELECT coalesce(body, '') AS body FROM interaction WHERE id = $1::uuid";
+/* What the timeline's rows leave out: on a far database every row of the
+ * open costs its bytes, the rest of one contact only when it is opened. */
+static const char body_sql[] =
+    "SELECT coalesce(body, '') AS body, direction, coalesce(subject, '') AS subject FROM interaction WHERE id = $1::uuid";
 
-struct body {
-    char *body;
-};
 static const struct db_col body_cols[] = {
-    DB_COL(DB_TEXT, struct body, body),
+    DB_COL(DB_TEXT, struct db_cv_contact_more, body),
+    DB_COL(DB_TEXT, struct db_cv_contact_more, direction),
+    DB_COL(DB_TEXT, struct db_cv_contact_more, subject),
 };
-static const struct db_shape body_shape = DB_SHAPE("contact text", struct body, body_cols);
+static const struct db_shape body_shape = DB_SHAPE("contact text", struct db_cv_contact_more, body_cols);
 
 struct body_pending {
-    void (*done)(void *ctx, const char *body, const char *err);
+    void (*done)(void *ctx, const struct db_cv_contact_more *more, const char *err);
     void *ctx;
 };
 
@@ -573,13 +573,14 @@ static void on_body(void *ctx, const PGresult *res, const char *err, double ms)
         err = why;
     if (!err && rows.n == 0)
         err = "This contact is no longer there.";
-    p->done(p->ctx, err ? NULL : DB_ROW(&rows, const struct body, 0)->body, err);
+    p->done(p->ctx, err ? NULL : DB_ROW(&rows, const struct db_cv_contact_more, 0), err);
     db_rows_free(&rows);
     free(p);
 }
 
 unsigned db_customer_contact_body(struct db_conn *c, const char *contact_id,
-                                  void (*done)(void *ctx, const char *body, const char *err), void *ctx)
+                                  void (*done)(void *ctx, const struct db_cv_contact_more *more, const char *err),
+                                  void *ctx)
 {
     struct body_pending *p = util_calloc(1, sizeof *p);
     p->done = done;

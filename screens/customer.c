@@ -183,7 +183,7 @@ static void customer_resume(void *st)
 
 /* The list holds each contact's summary; its whole text (a long e-mail,
  * say) comes when it is opened, one statement away. */
-static void on_contact_body(void *ctx, const char *body, const char *err)
+static void on_contact_body(void *ctx, const struct db_cv_contact_more *more, const char *err)
 {
     struct scr_customer *c = ctx;
     const struct db_cv_contact *t = NULL;
@@ -200,8 +200,8 @@ static void on_contact_body(void *ctx, const char *body, const char *err)
     char *title = util_asprintf("Contact %s", t->started);
     char *text = util_asprintf("When:     %s\nChannel:  %s (%s)\nAgent:    %s\nWrap-up:  %s\nSubject:  %s\n"
                                "Summary:  %s\n\n%s",
-                               t->started, t->channel, t->direction, t->agent, t->wrap_up, t->subject, t->summary,
-                               body);
+                               t->started, t->channel, more->direction, t->agent, t->wrap_up, more->subject,
+                               t->summary, more->body);
     scr_textview_push(title, text);
     free(title);
     free(text);

@@ -87,8 +87,12 @@ struct db_cv_balance {
 /* A contact as the timeline lists it; its whole text (which may be a long
  * e-mail) is fetched when it is opened: db_customer_contact_body(). */
 struct db_cv_contact {
-    char *id, *started, *channel, *direction;
-    char *agent, *wrap_up, *subject, *summary;   /* "" when none */
+    char *id, *started, *channel;
+    char *agent, *wrap_up, *summary;   /* "" when none */
+};
+/* The rest of a contact, fetched when it is opened. */
+struct db_cv_contact_more {
+    char *body, *direction, *subject;   /* body, subject "" when none */
 };
 struct db_cv_contact_count {
     int64_t count;
@@ -144,11 +148,12 @@ const char *db_cv_open_sql(int i, int *nparams);
 /* Fetch the whole view of customer_id in one round trip (pipeline), also
  * writing the audit row "customer.open". done gets a view the callee owns
  * (db_customer_view_free, then free). ctx is the owner for db_forget_owner. */
-/* The whole text of one contact of the timeline (its id): done gets it
- * ("" when it has none) or err, a sentence. One statement, one round trip;
- * ctx is also the request's owner. */
+/* The rest of one contact of the timeline (its id): done gets it (valid
+ * during the call) or err, a sentence. One statement, one round trip; ctx
+ * is also the request's owner. */
 unsigned db_customer_contact_body(struct db_conn *c, const char *contact_id,
-                                  void (*done)(void *ctx, const char *body, const char *err), void *ctx);
+                                  void (*done)(void *ctx, const struct db_cv_contact_more *more, const char *err),
+                                  void *ctx);
 /* The view's statements prepared ahead of the first open of a session
  * (db_prepare_ahead): on a far database the text is most of the bytes. */
 void db_customer_prepare(struct db_conn *c);
