@@ -11,28 +11,30 @@
 
 /* Dates are shown the way British agents read them; amounts come as
  * numbers (pence in the records). Every statement takes the customer id as
- * $1, and names every column: the records are filled by name. Arrears and a
+ * $1, and names every column: the records are filled by name. The parts
+ * on every screen name their columns short (DB_COL_AS): a far database
+ * carries each name with the view. Arrears and a
  * bill's status are read as of today (customer_arrears, bill_status_on):
  * the stored copies may be from before midnight. */
 static const char *const part_sql[CV__COUNT] = {
     [CV_HEADER] =
-        "SELECT c.id, c.account_no, c.name, c.segment, c.language, c.preferred_channel,"
-        " coalesce(c.phone_e164, '') AS phone, coalesce(c.email, '') AS email,"
-        " c.balance, customer_arrears(c.id, c.balance, c.arrears, c.arrears_until) AS arrears,"
-        " array_to_string(customer_vulnerability(c.id, 'customer view'), ', ') AS vulnerability,"
-        " c.priority_services, c.non_digital,"
-        " c.segment = 'key_account' AS key_account,"
+        "SELECT c.id, c.account_no AS acct, c.name, c.segment AS seg, c.language AS lang, c.preferred_channel AS pref,"
+        " coalesce(c.phone_e164, '') AS ph, coalesce(c.email, '') AS em,"
+        " c.balance AS bal, customer_arrears(c.id, c.balance, c.arrears, c.arrears_until) AS arr,"
+        " array_to_string(customer_vulnerability(c.id, 'customer view'), ', ') AS vul,"
+        " c.priority_services AS psr, c.non_digital AS nd,"
+        " c.segment = 'key_account' AS ka,"
         " EXISTS (SELECT 1 FROM payment_arrangement a WHERE a.customer_id = c.id AND a.status = 'active')"
-        "  AS arrangement,"
+        "  AS arng,"
         " EXISTS (SELECT 1 FROM complaint k WHERE k.customer_id = c.id"
         "   AND k.status NOT IN ('resolved', 'closed', 'waiting_customer') AND k.merged_into IS NULL"
         "   AND ((k.acknowledged_at IS NULL AND k.ack_due_at < now())"
         "     OR (k.first_response_at IS NULL AND k.response_due_at < now())"
-        "     OR k.resolution_due_at < now())) AS complaint_overdue,"
+        "     OR k.resolution_due_at < now())) AS cod,"
         " (SELECT i.subject FROM interaction i WHERE i.customer_id = c.id"
         "   AND i.started_at > now() - interval '7 days' AND i.subject IS NOT NULL"
-        "   GROUP BY i.subject HAVING count(*) >= 2 ORDER BY max(i.started_at) DESC LIMIT 1) AS repeat_subject,"
-        " c.version, coalesce(c.first_name, c.name) AS first_name, c.customer_type"
+        "   GROUP BY i.subject HAVING count(*) >= 2 ORDER BY max(i.started_at) DESC LIMIT 1) AS rep,"
+        " c.version AS ver, coalesce(c.first_name, c.name) AS fn, c.customer_type AS ct"
         " FROM customer c WHERE c.id = $1",
     [CV_EVENTS] =
         "SELECT e.id, e.kind, e.title, to_char(e.started_at, 'Dy DD Mon HH24:MI') AS started,"
@@ -44,9 +46,9 @@ static const char *const part_sql[CV__COUNT] = {
         " WHERE ec.customer_id = $1"
         " GROUP BY e.id ORDER BY e.started_at DESC",
     [CV_PREMISES] =
-        "SELECT p.id, concat_ws(', ', p.address_line1, p.address_line2, p.town) AS address, p.postcode,"
-        " z.name AS zone, p.premise_type, coalesce(m.serial, '') AS serial, coalesce(m.meter_type, '') AS meter_type,"
-        " coalesce(m.status, '') AS meter_status, cp.role, to_char(cp.start_date, 'DD Mon YYYY') AS since"
+        "SELECT p.id, concat_ws(', ', p.address_line1, p.address_line2, p.town) AS addr, p.postcode AS pc,"
+        " z.name AS zone, p.premise_type AS pt, coalesce(m.serial, '') AS ser, coalesce(m.meter_type, '') AS mt,"
+        " coalesce(m.status, '') AS ms, cp.role, to_char(cp.start_date, 'DD Mon YYYY') AS since"
         " FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id JOIN zone z ON z.id = p.zone_id"
         " LEFT JOIN meter m ON m.premise_id = p.id AND m.status <> 'removed'"
         " WHERE cp.customer_id = $1 AND cp.end_date IS NULL"
@@ -69,9 +71,9 @@ static const char *const part_sql[CV__COUNT] = {
         "  JOIN premise p ON p.id = cp.premise_id WHERE c.id = $1 ORDER BY cp.role, p.id LIMIT 1),"
         " alike AS MATERIALIZED (SELECT b.month, b.avg_m3 FROM home h"
         "  JOIN usage_benchmark b ON b.zone_id = h.zone_id AND b.segment = h.segment)"
-        " SELECT to_char(g.month, 'YYYY-MM') AS month, r.m3, ly.m3 AS last_year, b.avg_m3 AS similar_m3,"
-        "  CASE r.worst WHEN 3 THEN 'e' WHEN 2 THEN 'c' WHEN 1 THEN 's' WHEN 0 THEN 'a' END AS read_type,"
-        "  r.night AS night_flow"
+        " SELECT to_char(g.month, 'YYYY-MM') AS mon, r.m3, ly.m3 AS ly, round(b.avg_m3, 1) AS sim,"
+        "  CASE r.worst WHEN 3 THEN 'e' WHEN 2 THEN 'c' WHEN 1 THEN 's' WHEN 0 THEN 'a' END AS rt,"
+        "  r.night AS nf"
         " FROM (SELECT max(month) AS last FROM reads) l"
         " CROSS JOIN LATERAL generate_series(l.last - interval '23 months', l.last, interval '1 month') g(month)"
         " LEFT JOIN reads r ON r.month = g.month"
@@ -79,11 +81,11 @@ static const char *const part_sql[CV__COUNT] = {
         " LEFT JOIN alike b ON b.month = g.month"
         " ORDER BY g.month",
     [CV_BILLS] =
-        "SELECT id, to_char(issued_on, 'DD Mon YYYY') AS issued,"
-        " to_char(period_start, 'DD Mon YY') || ' - ' || to_char(period_end, 'DD Mon YY') AS period,"
-        " amount, to_char(due_on, 'DD Mon YYYY') AS due,"
-        " bill_status_on(status, due_on, careline_today()) AS status, estimated,"
-        " to_char(period_start, 'YYYY-MM') AS period_start, to_char(period_end, 'YYYY-MM') AS period_end"
+        "SELECT id, to_char(issued_on, 'DD Mon YYYY') AS iss,"
+        " to_char(period_start, 'DD Mon YY') || ' - ' || to_char(period_end, 'DD Mon YY') AS per,"
+        " amount AS amt, to_char(due_on, 'DD Mon YYYY') AS due,"
+        " bill_status_on(status, due_on, careline_today()) AS st, estimated AS est,"
+        " to_char(period_start, 'YYYY-MM') AS ps, to_char(period_end, 'YYYY-MM') AS pe"
         " FROM bill WHERE customer_id = $1 AND status <> 'cancelled' ORDER BY issued_on DESC, id DESC LIMIT 24",
     [CV_PAYMENTS] =
         "SELECT to_char(paid_on, 'DD Mon YYYY') AS paid, amount, method"
@@ -104,9 +106,9 @@ static const char *const part_sql[CV__COUNT] = {
         " FROM customer c CROSS JOIN generate_series(date_trunc('month', current_date) - interval '23 months',"
         "  date_trunc('month', current_date), interval '1 month') m WHERE c.id = $1 ORDER BY m",
     [CV_CONTACTS] =
-        "SELECT i.id, to_char(i.started_at, 'DD Mon YY HH24:MI') AS started, i.channel,"
-        " coalesce(s.display_name, '') AS agent, coalesce(w.label, i.wrap_up_code, '') AS wrap_up,"
-        " coalesce(i.summary, '') AS summary"
+        "SELECT i.id, to_char(i.started_at, 'DD Mon YY HH24:MI') AS at, i.channel AS ch,"
+        " coalesce(s.display_name, '') AS ag, coalesce(w.label, i.wrap_up_code, '') AS wu,"
+        " coalesce(i.summary, '') AS sum"
         " FROM interaction i LEFT JOIN staff s ON s.id = i.staff_id"
         " LEFT JOIN wrap_up_code w ON w.code = i.wrap_up_code"
         " WHERE i.customer_id = $1 ORDER BY i.started_at DESC, i.created_at DESC, i.id LIMIT $3 OFFSET $2",
@@ -147,25 +149,25 @@ static const char *const part_sql[CV__COUNT] = {
 
 static const struct db_col header_cols[] = {
     DB_COL(DB_INT64, struct db_cv_header, id),
-    DB_COL(DB_TEXT, struct db_cv_header, account_no),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, account_no, "acct"),
     DB_COL(DB_TEXT, struct db_cv_header, name),
-    DB_COL(DB_TEXT, struct db_cv_header, segment),
-    DB_COL(DB_TEXT, struct db_cv_header, language),
-    DB_COL(DB_TEXT, struct db_cv_header, preferred_channel),
-    DB_COL(DB_TEXT, struct db_cv_header, phone),
-    DB_COL(DB_TEXT, struct db_cv_header, email),
-    DB_COL(DB_MONEY, struct db_cv_header, balance),
-    DB_COL(DB_MONEY, struct db_cv_header, arrears),
-    DB_COL(DB_TEXT, struct db_cv_header, vulnerability),
-    DB_COL(DB_BOOL, struct db_cv_header, priority_services),
-    DB_COL(DB_BOOL, struct db_cv_header, non_digital),
-    DB_COL(DB_BOOL, struct db_cv_header, key_account),
-    DB_COL(DB_BOOL, struct db_cv_header, arrangement),
-    DB_COL(DB_BOOL, struct db_cv_header, complaint_overdue),
-    DB_COL(DB_TEXT, struct db_cv_header, repeat_subject),
-    DB_COL(DB_INT, struct db_cv_header, version),
-    DB_COL(DB_TEXT, struct db_cv_header, first_name),
-    DB_COL(DB_TEXT, struct db_cv_header, customer_type),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, segment, "seg"),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, language, "lang"),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, preferred_channel, "pref"),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, phone, "ph"),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, email, "em"),
+    DB_COL_AS(DB_MONEY, struct db_cv_header, balance, "bal"),
+    DB_COL_AS(DB_MONEY, struct db_cv_header, arrears, "arr"),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, vulnerability, "vul"),
+    DB_COL_AS(DB_BOOL, struct db_cv_header, priority_services, "psr"),
+    DB_COL_AS(DB_BOOL, struct db_cv_header, non_digital, "nd"),
+    DB_COL_AS(DB_BOOL, struct db_cv_header, key_account, "ka"),
+    DB_COL_AS(DB_BOOL, struct db_cv_header, arrangement, "arng"),
+    DB_COL_AS(DB_BOOL, struct db_cv_header, complaint_overdue, "cod"),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, repeat_subject, "rep"),
+    DB_COL_AS(DB_INT, struct db_cv_header, version, "ver"),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, first_name, "fn"),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, customer_type, "ct"),
 };
 static const struct db_col event_cols[] = {
     DB_COL(DB_TEXT, struct db_cv_event, id),
@@ -179,34 +181,34 @@ static const struct db_col event_cols[] = {
 };
 static const struct db_col premise_cols[] = {
     DB_COL(DB_INT64, struct db_cv_premise, id),
-    DB_COL(DB_TEXT, struct db_cv_premise, address),
-    DB_COL(DB_TEXT, struct db_cv_premise, postcode),
+    DB_COL_AS(DB_TEXT, struct db_cv_premise, address, "addr"),
+    DB_COL_AS(DB_TEXT, struct db_cv_premise, postcode, "pc"),
     DB_COL(DB_TEXT, struct db_cv_premise, zone),
-    DB_COL(DB_TEXT, struct db_cv_premise, premise_type),
-    DB_COL(DB_TEXT, struct db_cv_premise, serial),
-    DB_COL(DB_TEXT, struct db_cv_premise, meter_type),
-    DB_COL(DB_TEXT, struct db_cv_premise, meter_status),
+    DB_COL_AS(DB_TEXT, struct db_cv_premise, premise_type, "pt"),
+    DB_COL_AS(DB_TEXT, struct db_cv_premise, serial, "ser"),
+    DB_COL_AS(DB_TEXT, struct db_cv_premise, meter_type, "mt"),
+    DB_COL_AS(DB_TEXT, struct db_cv_premise, meter_status, "ms"),
     DB_COL(DB_TEXT, struct db_cv_premise, role),
     DB_COL(DB_TEXT, struct db_cv_premise, since),
 };
 static const struct db_col usage_cols[] = {
-    DB_COL(DB_TEXT, struct db_cv_usage, month),
+    DB_COL_AS(DB_TEXT, struct db_cv_usage, month, "mon"),
     DB_COL_NULL(DB_REAL, struct db_cv_usage, m3, m3_null),
-    DB_COL_NULL(DB_REAL, struct db_cv_usage, last_year, last_year_null),
-    DB_COL_NULL(DB_REAL, struct db_cv_usage, similar_m3, similar_m3_null),
-    DB_COL(DB_TEXT, struct db_cv_usage, read_type),
-    DB_COL_NULL(DB_REAL, struct db_cv_usage, night_flow, night_flow_null),
+    DB_COL_AS_NULL(DB_REAL, struct db_cv_usage, last_year, last_year_null, "ly"),
+    DB_COL_AS_NULL(DB_REAL, struct db_cv_usage, similar_m3, similar_m3_null, "sim"),
+    DB_COL_AS(DB_TEXT, struct db_cv_usage, read_type, "rt"),
+    DB_COL_AS_NULL(DB_REAL, struct db_cv_usage, night_flow, night_flow_null, "nf"),
 };
 static const struct db_col bill_cols[] = {
     DB_COL(DB_INT64, struct db_cv_bill, id),
-    DB_COL(DB_TEXT, struct db_cv_bill, issued),
-    DB_COL(DB_TEXT, struct db_cv_bill, period),
-    DB_COL(DB_MONEY, struct db_cv_bill, amount),
+    DB_COL_AS(DB_TEXT, struct db_cv_bill, issued, "iss"),
+    DB_COL_AS(DB_TEXT, struct db_cv_bill, period, "per"),
+    DB_COL_AS(DB_MONEY, struct db_cv_bill, amount, "amt"),
     DB_COL(DB_TEXT, struct db_cv_bill, due),
-    DB_COL(DB_TEXT, struct db_cv_bill, status),
-    DB_COL(DB_BOOL, struct db_cv_bill, estimated),
-    DB_COL(DB_TEXT, struct db_cv_bill, period_start),
-    DB_COL(DB_TEXT, struct db_cv_bill, period_end),
+    DB_COL_AS(DB_TEXT, struct db_cv_bill, status, "st"),
+    DB_COL_AS(DB_BOOL, struct db_cv_bill, estimated, "est"),
+    DB_COL_AS(DB_TEXT, struct db_cv_bill, period_start, "ps"),
+    DB_COL_AS(DB_TEXT, struct db_cv_bill, period_end, "pe"),
 };
 static const struct db_col payment_cols[] = {
     DB_COL(DB_TEXT, struct db_cv_payment, paid),
@@ -226,11 +228,11 @@ static const struct db_col balance_cols[] = {
 };
 static const struct db_col contact_cols[] = {
     DB_COL(DB_TEXT, struct db_cv_contact, id),
-    DB_COL(DB_TEXT, struct db_cv_contact, started),
-    DB_COL(DB_TEXT, struct db_cv_contact, channel),
-    DB_COL(DB_TEXT, struct db_cv_contact, agent),
-    DB_COL(DB_TEXT, struct db_cv_contact, wrap_up),
-    DB_COL(DB_TEXT, struct db_cv_contact, summary),
+    DB_COL_AS(DB_TEXT, struct db_cv_contact, started, "at"),
+    DB_COL_AS(DB_TEXT, struct db_cv_contact, channel, "ch"),
+    DB_COL_AS(DB_TEXT, struct db_cv_contact, agent, "ag"),
+    DB_COL_AS(DB_TEXT, struct db_cv_contact, wrap_up, "wu"),
+    DB_COL_AS(DB_TEXT, struct db_cv_contact, summary, "sum"),
 };
 static const struct db_col contact_count_cols[] = {
     DB_COL(DB_INT64, struct db_cv_contact_count, count),

@@ -31,6 +31,10 @@ struct db_col {
 };
 #define DB_COL(type_, rec, field) {#field, type_, offsetof(rec, field), 0}
 #define DB_COL_NULL(type_, rec, field, isnull) {#field, type_, offsetof(rec, field), offsetof(rec, isnull)}
+/* The same under a shorter name in the statement (where the names travel
+ * with every answer, e.g. the customer view over a far link). */
+#define DB_COL_AS(type_, rec, field, name_) {name_, type_, offsetof(rec, field), 0}
+#define DB_COL_AS_NULL(type_, rec, field, isnull, name_) {name_, type_, offsetof(rec, field), offsetof(rec, isnull)}
 
 /* A statement's columns, checked against the result: every column named
  * here must be in the result and the result must have no other, so a
