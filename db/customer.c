@@ -320,7 +320,7 @@ static void wire_build(void)
             wire_part[p] = util_strdup(part_sql[p]);
             continue;
         }
-        char *packed = db_packed_sql(part_sql[p], NULL);
+        char *packed = db_packed_sql(part_sql[p], &shapes[p], NULL);
         wire_part[p] = util_asprintf("SELECT %s AS %s", packed, part_names[p]);
         util_buf_printf(&open, " || '%s\"%s\":' || coalesce(%s, 'null')", p ? "," : "", part_names[p], packed);
         free(packed);

@@ -7,20 +7,24 @@
 
 #include "careline/util.h"
 
-/* The SQL that packs any statement's rows: the number of rows under "#",
- * each column's values in the rows' order under its name, a column of
- * nulls as one null; NULL when there are no rows. Compact: no blanks
- * between values. */
-char *db_packed_sql(const char *sql, const char *as)
+/* The SQL that packs a statement's rows: the number of rows under "#",
+ * each column of the shape with its values in the rows' order under its
+ * name, a column of nulls as one null; NULL when there are no rows.
+ * Compact: no blanks between values. The names are the shape's own
+ * (identifiers written in the program, never data). */
+char *db_packed_sql(const char *sql, const struct db_shape *shape, const char *as)
 {
-    return util_asprintf(
-        "(SELECT '{\"#\":' || max(s.n) || ',' || string_agg(to_json(s.k)::text || ':' || s.v, ',') || '}' FROM ("
-        "SELECT e.key AS k, count(*) AS n,"
-        " CASE WHEN bool_and(e.value::text = 'null') THEN 'null'"
-        " ELSE '[' || string_agg(e.value::text, ',' ORDER BY t.n) || ']' END AS v"
-        " FROM (SELECT row_number() OVER () AS n, row_to_json(x) AS r FROM (%s) x) t"
-        " CROSS JOIN LATERAL json_each(t.r) e GROUP BY e.key) s)%s%s",
-        sql, as ? " AS " : "", as ? as : "");
+    struct util_buf b = {0};
+    util_buf_puts(&b, "(SELECT '{\"#\":' || count(*)");
+    for (int i = 0; i < shape->ncols; i++) {
+        const char *n = shape->cols[i].name;
+        util_buf_printf(&b,
+                        " || ',\"%s\":' || CASE WHEN count(x.\"%s\") = 0 THEN 'null'"
+                        " ELSE '[' || string_agg(coalesce(to_json(x.\"%s\")::text, 'null'), ',') || ']' END",
+                        n, n, n);
+    }
+    util_buf_printf(&b, " || '}' FROM (%s) x HAVING count(*) > 0)%s%s", sql, as ? " AS " : "", as ? as : "");
+    return util_buf_steal(&b);
 }
 
 struct cur {

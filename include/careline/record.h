@@ -80,11 +80,11 @@ int db_parts_decode(struct db_rows *const *out, const struct db_shape *const *sh
  * column's values in order under its name ({"id": [1, 2], "name": ["a",
  * null]}), or NULL for no rows. On a far database a part of a screen then
  * costs one column description, not one per column, and no framing per
- * row. db_packed_sql wraps any SELECT so (heap; "AS as" names the one
- * column); db_rows_decode_packed decodes the value (NULL or "": no rows)
+ * row. db_packed_sql wraps a SELECT whose columns are the shape's so
+ * (heap; "AS as" names the one column); db_rows_decode_packed decodes the value (NULL or "": no rows)
  * with the same checks as db_rows_decode: every column of the shape once,
  * no other, each value of its type. Returns 0, or -1 with a sentence in err. */
-char *db_packed_sql(const char *sql, const char *as);   /* as NULL: no name */
+char *db_packed_sql(const char *sql, const struct db_shape *shape, const char *as);   /* as NULL: no name */
 /* Several parts packed in one object ({"header": {...}, "events": null}):
  * values[i] becomes a heap copy of names[i]'s value, NULL when it is null
  * or missing. Returns 0, or -1 with a sentence in err (values all NULL). */

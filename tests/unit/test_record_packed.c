@@ -185,8 +185,9 @@ static void test_split(void **state)
 static void test_sql(void **state)
 {
     (void)state;
-    char *sql = db_packed_sql("SELECT 1 AS a", "part");
-    assert_non_null(strstr(sql, "FROM (SELECT 1 AS a) x"));
+    char *sql = db_packed_sql("SELECT 1 AS id", &shape, "part");
+    assert_non_null(strstr(sql, "FROM (SELECT 1 AS id) x"));
+    assert_non_null(strstr(sql, "to_json(x.\"score\")"));
     assert_non_null(strstr(sql, ") AS part"));
     free(sql);
 }
