@@ -104,6 +104,8 @@ static int string(struct cur *c, struct util_buf *b)
         if (*c->p != '\\')
             return -1;   /* the end, or a raw control character */
         char e = c->p[1];
+        if (!e)
+            return -1;   /* a backslash at the very end */
         c->p += 2;
         static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
         const char *k = e ? strchr(from, e) : NULL;

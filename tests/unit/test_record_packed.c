@@ -117,6 +117,7 @@ static void test_refused(void **state)
         {"{\"id\":[1],\"name\":[\"\\ud83d\"],\"amount\":[1],\"urgent\":[true],\"score\":[1]}", "column name"},
         {"{\"id\":[1],\"name\":[\"a\\q\"],\"amount\":[1],\"urgent\":[true],\"score\":[1]}", "column name"},
         {"{\"id\":[1],\"name\":[\"a", "column name"},
+        {"{\"id\":[1],\"name\":[\"a\\", "column name"},   /* a backslash at the very end */
         {"{\"id\":[1,", "column id"},
         {"{\"id\"", "not valid JSON"},
         {"{", "not valid JSON"},
