@@ -343,7 +343,9 @@ case $SKIP in *" load "*) ;; *)
     . "$TOP/tests/bench/loadrun.sh"
     bench_note "bench: load driver..."
     rm -f "$BENCH_OUT/load.md"
-    load_all >"$W/load.out" 2>&1 ;;
+    # The driver's own output is kept beside load.md: when a run goes wrong
+    # (no terminal connects, say) the reason is there, not lost with W.
+    load_all >"$BENCH_OUT/load.log" 2>&1 || bench_note "bench: the load driver failed: see $BENCH_OUT/load.log" ;;
 esac
 case $SKIP in *" notify "*) ;; *)
     . "$TOP/tests/bench/notify.sh"

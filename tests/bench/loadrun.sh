@@ -41,7 +41,8 @@ load_roles() {
         return
     fi
     LOAD_AGENT='careline_load_a%d' LOAD_SUPER='careline_load_s%d'
-    psql -X -q -v ON_ERROR_STOP=1 -v na="$1" -v ns="$2" >/dev/null <<'SQL'
+    # As the cluster owner: bench.sh has PGUSER set to its agent by now.
+    PGUSER=postgres psql -X -q -v ON_ERROR_STOP=1 -v na="$1" -v ns="$2" >/dev/null <<'SQL'
 SELECT set_config('load.na', :'na', false), set_config('load.ns', :'ns', false);
 DO $$
 DECLARE
@@ -135,7 +136,8 @@ load_all() {
     [ "$n" -gt "$BENCH_AGENTS" ] || n=$((BENCH_AGENTS + BENCH_SUPERVISORS))
     sup=$((n / 50))
     load_server_room "$n" || { echo "load: the server did not come back" >&2; return 1; }
-    load_roles "$((n > BENCH_AGENTS ? n : BENCH_AGENTS))" "$((sup > BENCH_SUPERVISORS ? sup : BENCH_SUPERVISORS))"
+    load_roles "$((n > BENCH_AGENTS ? n : BENCH_AGENTS))" "$((sup > BENCH_SUPERVISORS ? sup : BENCH_SUPERVISORS))" ||
+        { echo "load: the staff roles could not be made" >&2; return 1; }
     direct="host=$PGHOST port=$PGPORT dbname=$BENCH_DB"
     {
         echo "### The whole day under load ($(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null), $BENCH_CUSTOMERS customers, staff logging in as ${BENCH_LOAD_ROLES/person/their own roles})"

@@ -281,9 +281,9 @@ report_load() {
         case $SKIP in *" load "*) echo "From \`make load\` of $(date -u -r "$BENCH_OUT/load.md" '+%Y-%m-%d %H:%M UTC')" \
                                         "(this run left the load out: BENCH_SKIP=load)."; echo ;; esac
         cat "$BENCH_OUT/load.md"
-    elif [ -s "$W/load.out" ]; then
+    elif [ -s "$BENCH_OUT/load.log" ]; then
         echo '```'
-        cat "$W/load.out"
+        cat "$BENCH_OUT/load.log"
         echo '```'
     else
         echo "Not in this run (BENCH_SKIP=load), and no \`make load\` has written $BENCH_OUT/load.md yet."

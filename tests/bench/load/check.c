@@ -374,6 +374,11 @@ int load_check(struct db_conn *admin, long long deadlocks0, FILE *markdown)
     printf("\nconsistency (%s):\n", load_opt.label);
     if (md)
         fprintf(md, "\n| End-of-run check (%s) | |\n| --- | --- |\n", load_opt.label);
+    /* A run in which no terminal wrote anything (none connected, say)
+     * would pass every check below: that is a problem of its own. */
+    long contacts = count_of("contact", "ok");
+    verdict(contacts > 0, "contacts acknowledged during the run: %ld (none would leave every check below empty)",
+            contacts);
     check_writes(admin);
     check_versioned(admin);
     check_reassign(admin);
