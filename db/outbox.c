@@ -130,7 +130,7 @@ static unsigned send_now(struct pending *p)
 {
     const struct db_outbox_kind *k = p->w.kind;
     const char *values[2][12];
-    struct db_stmt *stmts = util_calloc((size_t)(2 + p->follow.n), sizeof *stmts);
+    struct db_stmt *stmts = util_calloc(2 + (size_t)p->follow.n, sizeof *stmts);
     int n = 0;
     for (int i = 0; i < k->nstmts && i < 2; i++) {
         bool run;

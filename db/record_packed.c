@@ -108,7 +108,7 @@ static int string(struct cur *c, struct util_buf *b)
             return -1;   /* a backslash at the very end */
         c->p += 2;
         static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-        const char *k = e ? strchr(from, e) : NULL;
+        const char *k = strchr(from, e);
         if (k)
             util_buf_add(b, &to[k - from], 1);
         else if (e != 'u' || unicode(c, b) < 0)
@@ -298,7 +298,9 @@ static int skip(struct cur *c, int depth)
         util_buf_free(&b);
         return rc;
     }
-    char close = *c->p == '{' ? '}' : *c->p == '[' ? ']' : 0;
+    char close = '\0';
+    if (*c->p == '{' || *c->p == '[')
+        close = *c->p == '{' ? '}' : ']';
     if (!close) {
         size_t n = strspn(c->p, "0123456789+-.eEtrufalsn");
         c->p += n;

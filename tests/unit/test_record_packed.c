@@ -174,13 +174,15 @@ static void test_split(void **state)
             assert_null(v[k]);
     }
     /* Nesting past any view's is refused, not followed down the stack. */
-    char deep[200];
-    memset(deep, '[', 100);
-    strcpy(deep + 100, "]");
-    char *wrapped = malloc(300);
-    snprintf(wrapped, 300, "{\"a\":%s}", deep);
-    assert_int_equal(db_packed_split(wrapped, names, 4, v, err, sizeof err), -1);
-    free(wrapped);
+    char deep[200] = "{\"a\":";
+    size_t at = strlen(deep);
+    for (int i = 0; i < 40; i++)
+        deep[at++] = '[';
+    for (int i = 0; i < 40; i++)
+        deep[at++] = ']';
+    deep[at++] = '}';
+    deep[at] = '\0';
+    assert_int_equal(db_packed_split(deep, names, 4, v, err, sizeof err), -1);
 }
 
 static void test_sql(void **state)
