@@ -1,36 +1,40 @@
 /* customer.c — the unified customer view: one statement per part, all sent in one pipeline round trip. */
 #include "careline/customer.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "careline/outbox.h"
 #include "careline/util.h"
 
 /* Dates are shown the way British agents read them; amounts come as
  * numbers (pence in the records). Every statement takes the customer id as
- * $1, and names every column: the records are filled by name. Arrears and a
+ * $1, and names every column: the records are filled by name. The parts
+ * on every screen name their columns short (DB_COL_AS): a far database
+ * carries each name with the view. Arrears and a
  * bill's status are read as of today (customer_arrears, bill_status_on):
  * the stored copies may be from before midnight. */
 static const char *const part_sql[CV__COUNT] = {
     [CV_HEADER] =
-        "SELECT c.id, c.account_no, c.name, c.segment, c.language, c.preferred_channel,"
-        " coalesce(c.phone_e164, '') AS phone, coalesce(c.email, '') AS email,"
-        " c.balance, customer_arrears(c.id, c.balance, c.arrears, c.arrears_until) AS arrears,"
-        " array_to_string(customer_vulnerability(c.id, 'customer view'), ', ') AS vulnerability,"
-        " c.priority_services, c.non_digital,"
-        " c.segment = 'key_account' AS key_account,"
+        "SELECT c.id, c.account_no AS acct, c.name, c.segment AS seg, c.language AS lang, c.preferred_channel AS pref,"
+        " coalesce(c.phone_e164, '') AS ph, coalesce(c.email, '') AS em,"
+        " c.balance AS bal, customer_arrears(c.id, c.balance, c.arrears, c.arrears_until) AS arr,"
+        " array_to_string(customer_vulnerability(c.id, 'customer view'), ', ') AS vul,"
+        " c.priority_services AS psr, c.non_digital AS nd,"
+        " c.segment = 'key_account' AS ka,"
         " EXISTS (SELECT 1 FROM payment_arrangement a WHERE a.customer_id = c.id AND a.status = 'active')"
-        "  AS arrangement,"
+        "  AS arng,"
         " EXISTS (SELECT 1 FROM complaint k WHERE k.customer_id = c.id"
         "   AND k.status NOT IN ('resolved', 'closed', 'waiting_customer') AND k.merged_into IS NULL"
         "   AND ((k.acknowledged_at IS NULL AND k.ack_due_at < now())"
         "     OR (k.first_response_at IS NULL AND k.response_due_at < now())"
-        "     OR k.resolution_due_at < now())) AS complaint_overdue,"
+        "     OR k.resolution_due_at < now())) AS cod,"
         " (SELECT i.subject FROM interaction i WHERE i.customer_id = c.id"
         "   AND i.started_at > now() - interval '7 days' AND i.subject IS NOT NULL"
-        "   GROUP BY i.subject HAVING count(*) >= 2 ORDER BY max(i.started_at) DESC LIMIT 1) AS repeat_subject,"
-        " c.version, coalesce(c.first_name, c.name) AS first_name, c.customer_type"
+        "   GROUP BY i.subject HAVING count(*) >= 2 ORDER BY max(i.started_at) DESC LIMIT 1) AS rep,"
+        " c.version AS ver, coalesce(c.first_name, c.name) AS fn, c.customer_type AS ct"
         " FROM customer c WHERE c.id = $1",
     [CV_EVENTS] =
         "SELECT e.id, e.kind, e.title, to_char(e.started_at, 'Dy DD Mon HH24:MI') AS started,"
@@ -42,9 +46,9 @@ static const char *const part_sql[CV__COUNT] = {
         " WHERE ec.customer_id = $1"
         " GROUP BY e.id ORDER BY e.started_at DESC",
     [CV_PREMISES] =
-        "SELECT p.id, concat_ws(', ', p.address_line1, p.address_line2, p.town) AS address, p.postcode,"
-        " z.name AS zone, p.premise_type, coalesce(m.serial, '') AS serial, coalesce(m.meter_type, '') AS meter_type,"
-        " coalesce(m.status, '') AS meter_status, cp.role, to_char(cp.start_date, 'DD Mon YYYY') AS since"
+        "SELECT p.id, concat_ws(', ', p.address_line1, p.address_line2, p.town) AS addr, p.postcode AS pc,"
+        " z.name AS zone, p.premise_type AS pt, coalesce(m.serial, '') AS ser, coalesce(m.meter_type, '') AS mt,"
+        " coalesce(m.status, '') AS ms, cp.role, to_char(cp.start_date, 'DD Mon YYYY') AS since"
         " FROM customer_premise cp JOIN premise p ON p.id = cp.premise_id JOIN zone z ON z.id = p.zone_id"
         " LEFT JOIN meter m ON m.premise_id = p.id AND m.status <> 'removed'"
         " WHERE cp.customer_id = $1 AND cp.end_date IS NULL"
@@ -67,9 +71,9 @@ static const char *const part_sql[CV__COUNT] = {
         "  JOIN premise p ON p.id = cp.premise_id WHERE c.id = $1 ORDER BY cp.role, p.id LIMIT 1),"
         " alike AS MATERIALIZED (SELECT b.month, b.avg_m3 FROM home h"
         "  JOIN usage_benchmark b ON b.zone_id = h.zone_id AND b.segment = h.segment)"
-        " SELECT to_char(g.month, 'YYYY-MM') AS month, r.m3, ly.m3 AS last_year, b.avg_m3 AS similar_m3,"
-        "  CASE r.worst WHEN 3 THEN 'e' WHEN 2 THEN 'c' WHEN 1 THEN 's' WHEN 0 THEN 'a' END AS read_type,"
-        "  r.night AS night_flow"
+        " SELECT to_char(g.month, 'YYYY-MM') AS mon, r.m3, ly.m3 AS ly, round(b.avg_m3, 1) AS sim,"
+        "  CASE r.worst WHEN 3 THEN 'e' WHEN 2 THEN 'c' WHEN 1 THEN 's' WHEN 0 THEN 'a' END AS rt,"
+        "  r.night AS nf"
         " FROM (SELECT max(month) AS last FROM reads) l"
         " CROSS JOIN LATERAL generate_series(l.last - interval '23 months', l.last, interval '1 month') g(month)"
         " LEFT JOIN reads r ON r.month = g.month"
@@ -77,11 +81,11 @@ static const char *const part_sql[CV__COUNT] = {
         " LEFT JOIN alike b ON b.month = g.month"
         " ORDER BY g.month",
     [CV_BILLS] =
-        "SELECT id, to_char(issued_on, 'DD Mon YYYY') AS issued,"
-        " to_char(period_start, 'DD Mon YY') || ' - ' || to_char(period_end, 'DD Mon YY') AS period,"
-        " amount, to_char(due_on, 'DD Mon YYYY') AS due,"
-        " bill_status_on(status, due_on, careline_today()) AS status, estimated,"
-        " to_char(period_start, 'YYYY-MM') AS period_start, to_char(period_end, 'YYYY-MM') AS period_end"
+        "SELECT id, to_char(issued_on, 'DD Mon YYYY') AS iss,"
+        " to_char(period_start, 'DD Mon YY') || ' - ' || to_char(period_end, 'DD Mon YY') AS per,"
+        " amount AS amt, to_char(due_on, 'DD Mon YYYY') AS due,"
+        " bill_status_on(status, due_on, careline_today()) AS st, estimated AS est,"
+        " to_char(period_start, 'YYYY-MM') AS ps, to_char(period_end, 'YYYY-MM') AS pe"
         " FROM bill WHERE customer_id = $1 AND status <> 'cancelled' ORDER BY issued_on DESC, id DESC LIMIT 24",
     [CV_PAYMENTS] =
         "SELECT to_char(paid_on, 'DD Mon YYYY') AS paid, amount, method"
@@ -90,10 +94,11 @@ static const char *const part_sql[CV__COUNT] = {
         "SELECT to_char(start_on, 'DD Mon YYYY') AS start_on, coalesce(to_char(end_on, 'DD Mon YYYY'), 'open') AS end_on,"
         " instalment, frequency, status, total_amount AS total"
         " FROM payment_arrangement WHERE customer_id = $1 ORDER BY status <> 'active', start_on DESC LIMIT 10",
-    /* The balance at the end of each of the last 24 months: today's balance
-     * less what was billed since, plus what was paid since. */
+    /* The balance at the end of each of the last 24 months, oldest first:
+     * today's balance less what was billed since, plus what was paid since.
+     * The months go without their names (a sparkline draws them). */
     [CV_BALANCE] =
-        "SELECT to_char(m, 'YYYY-MM') AS month,"
+        "SELECT"
         " c.balance - coalesce((SELECT sum(b.amount) FROM bill b WHERE b.customer_id = c.id"
         "   AND b.status <> 'cancelled' AND b.issued_on >= m + interval '1 month'), 0)"
         "  + coalesce((SELECT sum(p.amount) FROM payment p WHERE p.customer_id = c.id"
@@ -101,9 +106,9 @@ static const char *const part_sql[CV__COUNT] = {
         " FROM customer c CROSS JOIN generate_series(date_trunc('month', current_date) - interval '23 months',"
         "  date_trunc('month', current_date), interval '1 month') m WHERE c.id = $1 ORDER BY m",
     [CV_CONTACTS] =
-        "SELECT i.id, to_char(i.started_at, 'DD Mon YY HH24:MI') AS started, i.channel, i.direction,"
-        " coalesce(s.display_name, '') AS agent, coalesce(w.label, i.wrap_up_code, '') AS wrap_up,"
-        " coalesce(i.subject, '') AS subject, coalesce(i.summary, '') AS summary"
+        "SELECT i.id, to_char(i.started_at, 'DD Mon YY HH24:MI') AS at, i.channel AS ch,"
+        " coalesce(s.display_name, '') AS ag, coalesce(w.label, i.wrap_up_code, '') AS wu,"
+        " coalesce(i.summary, '') AS sum"
         " FROM interaction i LEFT JOIN staff s ON s.id = i.staff_id"
         " LEFT JOIN wrap_up_code w ON w.code = i.wrap_up_code"
         " WHERE i.customer_id = $1 ORDER BY i.started_at DESC, i.created_at DESC, i.id LIMIT $3 OFFSET $2",
@@ -144,25 +149,25 @@ static const char *const part_sql[CV__COUNT] = {
 
 static const struct db_col header_cols[] = {
     DB_COL(DB_INT64, struct db_cv_header, id),
-    DB_COL(DB_TEXT, struct db_cv_header, account_no),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, account_no, "acct"),
     DB_COL(DB_TEXT, struct db_cv_header, name),
-    DB_COL(DB_TEXT, struct db_cv_header, segment),
-    DB_COL(DB_TEXT, struct db_cv_header, language),
-    DB_COL(DB_TEXT, struct db_cv_header, preferred_channel),
-    DB_COL(DB_TEXT, struct db_cv_header, phone),
-    DB_COL(DB_TEXT, struct db_cv_header, email),
-    DB_COL(DB_MONEY, struct db_cv_header, balance),
-    DB_COL(DB_MONEY, struct db_cv_header, arrears),
-    DB_COL(DB_TEXT, struct db_cv_header, vulnerability),
-    DB_COL(DB_BOOL, struct db_cv_header, priority_services),
-    DB_COL(DB_BOOL, struct db_cv_header, non_digital),
-    DB_COL(DB_BOOL, struct db_cv_header, key_account),
-    DB_COL(DB_BOOL, struct db_cv_header, arrangement),
-    DB_COL(DB_BOOL, struct db_cv_header, complaint_overdue),
-    DB_COL(DB_TEXT, struct db_cv_header, repeat_subject),
-    DB_COL(DB_INT, struct db_cv_header, version),
-    DB_COL(DB_TEXT, struct db_cv_header, first_name),
-    DB_COL(DB_TEXT, struct db_cv_header, customer_type),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, segment, "seg"),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, language, "lang"),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, preferred_channel, "pref"),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, phone, "ph"),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, email, "em"),
+    DB_COL_AS(DB_MONEY, struct db_cv_header, balance, "bal"),
+    DB_COL_AS(DB_MONEY, struct db_cv_header, arrears, "arr"),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, vulnerability, "vul"),
+    DB_COL_AS(DB_BOOL, struct db_cv_header, priority_services, "psr"),
+    DB_COL_AS(DB_BOOL, struct db_cv_header, non_digital, "nd"),
+    DB_COL_AS(DB_BOOL, struct db_cv_header, key_account, "ka"),
+    DB_COL_AS(DB_BOOL, struct db_cv_header, arrangement, "arng"),
+    DB_COL_AS(DB_BOOL, struct db_cv_header, complaint_overdue, "cod"),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, repeat_subject, "rep"),
+    DB_COL_AS(DB_INT, struct db_cv_header, version, "ver"),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, first_name, "fn"),
+    DB_COL_AS(DB_TEXT, struct db_cv_header, customer_type, "ct"),
 };
 static const struct db_col event_cols[] = {
     DB_COL(DB_TEXT, struct db_cv_event, id),
@@ -176,34 +181,34 @@ static const struct db_col event_cols[] = {
 };
 static const struct db_col premise_cols[] = {
     DB_COL(DB_INT64, struct db_cv_premise, id),
-    DB_COL(DB_TEXT, struct db_cv_premise, address),
-    DB_COL(DB_TEXT, struct db_cv_premise, postcode),
+    DB_COL_AS(DB_TEXT, struct db_cv_premise, address, "addr"),
+    DB_COL_AS(DB_TEXT, struct db_cv_premise, postcode, "pc"),
     DB_COL(DB_TEXT, struct db_cv_premise, zone),
-    DB_COL(DB_TEXT, struct db_cv_premise, premise_type),
-    DB_COL(DB_TEXT, struct db_cv_premise, serial),
-    DB_COL(DB_TEXT, struct db_cv_premise, meter_type),
-    DB_COL(DB_TEXT, struct db_cv_premise, meter_status),
+    DB_COL_AS(DB_TEXT, struct db_cv_premise, premise_type, "pt"),
+    DB_COL_AS(DB_TEXT, struct db_cv_premise, serial, "ser"),
+    DB_COL_AS(DB_TEXT, struct db_cv_premise, meter_type, "mt"),
+    DB_COL_AS(DB_TEXT, struct db_cv_premise, meter_status, "ms"),
     DB_COL(DB_TEXT, struct db_cv_premise, role),
     DB_COL(DB_TEXT, struct db_cv_premise, since),
 };
 static const struct db_col usage_cols[] = {
-    DB_COL(DB_TEXT, struct db_cv_usage, month),
+    DB_COL_AS(DB_TEXT, struct db_cv_usage, month, "mon"),
     DB_COL_NULL(DB_REAL, struct db_cv_usage, m3, m3_null),
-    DB_COL_NULL(DB_REAL, struct db_cv_usage, last_year, last_year_null),
-    DB_COL_NULL(DB_REAL, struct db_cv_usage, similar_m3, similar_m3_null),
-    DB_COL(DB_TEXT, struct db_cv_usage, read_type),
-    DB_COL_NULL(DB_REAL, struct db_cv_usage, night_flow, night_flow_null),
+    DB_COL_AS_NULL(DB_REAL, struct db_cv_usage, last_year, last_year_null, "ly"),
+    DB_COL_AS_NULL(DB_REAL, struct db_cv_usage, similar_m3, similar_m3_null, "sim"),
+    DB_COL_AS(DB_TEXT, struct db_cv_usage, read_type, "rt"),
+    DB_COL_AS_NULL(DB_REAL, struct db_cv_usage, night_flow, night_flow_null, "nf"),
 };
 static const struct db_col bill_cols[] = {
     DB_COL(DB_INT64, struct db_cv_bill, id),
-    DB_COL(DB_TEXT, struct db_cv_bill, issued),
-    DB_COL(DB_TEXT, struct db_cv_bill, period),
-    DB_COL(DB_MONEY, struct db_cv_bill, amount),
+    DB_COL_AS(DB_TEXT, struct db_cv_bill, issued, "iss"),
+    DB_COL_AS(DB_TEXT, struct db_cv_bill, period, "per"),
+    DB_COL_AS(DB_MONEY, struct db_cv_bill, amount, "amt"),
     DB_COL(DB_TEXT, struct db_cv_bill, due),
-    DB_COL(DB_TEXT, struct db_cv_bill, status),
-    DB_COL(DB_BOOL, struct db_cv_bill, estimated),
-    DB_COL(DB_TEXT, struct db_cv_bill, period_start),
-    DB_COL(DB_TEXT, struct db_cv_bill, period_end),
+    DB_COL_AS(DB_TEXT, struct db_cv_bill, status, "st"),
+    DB_COL_AS(DB_BOOL, struct db_cv_bill, estimated, "est"),
+    DB_COL_AS(DB_TEXT, struct db_cv_bill, period_start, "ps"),
+    DB_COL_AS(DB_TEXT, struct db_cv_bill, period_end, "pe"),
 };
 static const struct db_col payment_cols[] = {
     DB_COL(DB_TEXT, struct db_cv_payment, paid),
@@ -219,18 +224,15 @@ static const struct db_col arrangement_cols[] = {
     DB_COL_NULL(DB_MONEY, struct db_cv_arrangement, total, total_null),
 };
 static const struct db_col balance_cols[] = {
-    DB_COL(DB_TEXT, struct db_cv_balance, month),
     DB_COL(DB_MONEY, struct db_cv_balance, balance),
 };
 static const struct db_col contact_cols[] = {
     DB_COL(DB_TEXT, struct db_cv_contact, id),
-    DB_COL(DB_TEXT, struct db_cv_contact, started),
-    DB_COL(DB_TEXT, struct db_cv_contact, channel),
-    DB_COL(DB_TEXT, struct db_cv_contact, direction),
-    DB_COL(DB_TEXT, struct db_cv_contact, agent),
-    DB_COL(DB_TEXT, struct db_cv_contact, wrap_up),
-    DB_COL(DB_TEXT, struct db_cv_contact, subject),
-    DB_COL(DB_TEXT, struct db_cv_contact, summary),
+    DB_COL_AS(DB_TEXT, struct db_cv_contact, started, "at"),
+    DB_COL_AS(DB_TEXT, struct db_cv_contact, channel, "ch"),
+    DB_COL_AS(DB_TEXT, struct db_cv_contact, agent, "ag"),
+    DB_COL_AS(DB_TEXT, struct db_cv_contact, wrap_up, "wu"),
+    DB_COL_AS(DB_TEXT, struct db_cv_contact, summary, "sum"),
 };
 static const struct db_col contact_count_cols[] = {
     DB_COL(DB_INT64, struct db_cv_contact_count, count),
@@ -299,10 +301,46 @@ const char *db_cv_part_name(enum db_cv_part p)
     return p >= 0 && p < CV__COUNT ? part_names[p] : "?";
 }
 
-const char *db_cv_part_sql(enum db_cv_part p, int *nparams)
+/* ---- what goes on the wire -------------------------------------------------
+ * Each part's rows travel packed (db_packed_sql): one column named after
+ * the part. The open sends every part in ONE statement, then the audit
+ * row; a refresh sends each part asked for as a statement of its own. On a
+ * far database the column descriptions of ~100 columns and the framing of
+ * every row were half the bytes of an open. Built once, from part_sql. */
+static char *wire_part[CV__COUNT];
+static char *wire_open;
+static pthread_once_t wire_once = PTHREAD_ONCE_INIT;
+
+static void wire_build(void)
 {
-    *nparams = p == CV_CONTACTS ? 3 : 1;
-    return p >= 0 && p < CV__COUNT ? part_sql[p] : NULL;
+    struct util_buf open = {0};
+    util_buf_puts(&open, "SELECT '{'");
+    for (int p = 0; p < CV__COUNT; p++) {
+        if (p == CV_AUDIT) {
+            wire_part[p] = util_strdup(part_sql[p]);
+            continue;
+        }
+        char *packed = db_packed_sql(part_sql[p], &shapes[p], NULL);
+        wire_part[p] = util_asprintf("SELECT %s AS %s", packed, part_names[p]);
+        util_buf_printf(&open, " || '%s\"%s\":' || coalesce(%s, 'null')", p ? "," : "", part_names[p], packed);
+        free(packed);
+    }
+    util_buf_puts(&open, " || '}' AS view");
+    wire_open = util_buf_steal(&open);
+}
+
+/* The part's own statement ($1 the id; the contacts also $2 offset, $3
+ * page), or with whole the open's statement of every part ($1-$3). */
+static const char *wire_sql(enum db_cv_part p, bool whole, int *nparams)
+{
+    pthread_once(&wire_once, wire_build);
+    *nparams = whole || p == CV_CONTACTS ? 3 : 1;
+    return whole ? wire_open : wire_part[p];
+}
+
+const char *db_cv_open_sql(int i, int *nparams)
+{
+    return i == 0 ? wire_sql(CV_HEADER, true, nparams) : i == 1 ? wire_sql(CV_AUDIT, false, nparams) : NULL;
 }
 
 void db_customer_view_free(struct db_customer_view *v)
@@ -342,32 +380,83 @@ static void derive(struct db_customer_view *v)
     }
 }
 
+/* Parameters of each part: the id, and for contacts the page. */
+struct params {
+    char id[24], offset[16], limit[16];
+    const char *one[1];
+    const char *page[3];
+};
+
+/* A request for parts of the view: what to send (the statements point
+ * into it) and where the decoded view goes. */
 struct pending {
     void (*done)(void *ctx, struct db_customer_view *v);
     void *ctx;
     enum db_cv_part parts[CV__COUNT];
     int n;
     int contacts_offset;
+    struct params pr;
+    struct db_stmt stmts[CV__COUNT];
+    int nstmts;
 };
+
+/* The value of the result column named so, in whichever result has it. */
+static const char *column_of(const char *name, const PGresult *const *res, int n, bool *found)
+{
+    for (int i = 0; i < n; i++) {
+        bool one = res[i] && PQresultStatus(res[i]) == PGRES_TUPLES_OK && PQntuples(res[i]) == 1;
+        int col = one ? PQfnumber(res[i], name) : -1;
+        if (col >= 0) {
+            *found = true;
+            return PQgetisnull(res[i], 0, col) ? NULL : PQgetvalue(res[i], 0, col);
+        }
+    }
+    *found = false;
+    return NULL;
+}
+
+/* Each part's packed rows (heap, NULL: none): a column of its own, or its
+ * place in the open's one column "view". -1 with why when one is missing. */
+static int packed_parts(const struct pending *p, const PGresult *const *res, int n, char **json, char *why,
+                        size_t len)
+{
+    bool whole = false;
+    const char *view = column_of("view", res, n, &whole);
+    if (whole && db_packed_split(view, (const char *const *)part_names, CV__COUNT, json, why, len) < 0)
+        return -1;
+    for (int i = 0; i < p->n && !whole; i++) {
+        enum db_cv_part part = p->parts[i];
+        bool found = part == CV_AUDIT;
+        const char *v = found ? NULL : column_of(part_names[part], res, n, &found);
+        json[part] = v ? util_strdup(v) : NULL;
+        if (!found) {
+            util_format(why, len, "%s: the database did not send it", shapes[part].what);
+            return -1;
+        }
+    }
+    return 0;
+}
 
 /* Every part that has rows decoded with its record, all or nothing (a
  * screen never shows half a view); the audit insert is only checked to
  * have run. */
 static void decode(struct db_customer_view *v, const struct pending *p, const PGresult *const *res, int n)
 {
-    struct db_rows *out[CV__COUNT];
-    const struct db_shape *sh[CV__COUNT];
-    const PGresult *in[CV__COUNT];
-    int k = 0;
-    for (int i = 0; i < p->n; i++) {
-        if (p->parts[i] == CV_AUDIT)
-            continue;
-        out[k] = &v->part[p->parts[i]];
-        sh[k] = &shapes[p->parts[i]];
-        in[k++] = i < n ? res[i] : NULL;
+    char why[300] = "";
+    char *json[CV__COUNT] = {0};
+    int rc = packed_parts(p, res, n, json, why, sizeof why);
+    for (int i = 0; i < p->n && rc == 0; i++) {
+        enum db_cv_part part = p->parts[i];
+        if (part != CV_AUDIT)
+            rc = db_rows_decode_packed(&v->part[part], &shapes[part], json[part], why, sizeof why);
     }
-    char why[300];
-    if (db_parts_decode(out, sh, k, in, k, why, sizeof why) < 0) {
+    for (int i = 0; i < CV__COUNT; i++)
+        free(json[i]);
+    if (rc < 0) {
+        for (int i = 0; i < CV__COUNT; i++) {
+            db_rows_free(&v->part[i]);
+            v->part[i].shape = NULL;
+        }
         v->error = util_strdup(why);
         return;
     }
@@ -390,12 +479,6 @@ static void on_batch(void *ctx, const PGresult *const *res, int n, const char *e
     free(p);
 }
 
-/* Parameters of each part: the id, and for contacts the page. */
-struct params {
-    char id[24], offset[16], limit[16];
-    const char *one[1];
-    const char *page[3];
-};
 
 static void fill_params(struct params *pr, long long id, int offset)
 {
@@ -408,55 +491,77 @@ static void fill_params(struct params *pr, long long id, int offset)
     pr->page[2] = pr->limit;
 }
 
-static void stmt_for(struct db_stmt *s, enum db_cv_part part, const struct params *pr)
-{
-    s->sql = part_sql[part];
-    s->nparams = part == CV_CONTACTS ? 3 : 1;
-    s->params = part == CV_CONTACTS ? pr->page : pr->one;
-}
-
-unsigned db_customer_refresh(struct db_conn *c, long long customer_id, const enum db_cv_part *parts, int n,
-                             int contacts_offset, void (*done)(void *ctx, struct db_customer_view *v), void *ctx)
+/* The statements for the parts: with whole (the open), one for them all
+ * and the audit row; else one each. */
+static struct pending *pending_new(long long customer_id, const enum db_cv_part *parts, int n, int contacts_offset,
+                                   bool whole, void (*done)(void *ctx, struct db_customer_view *v), void *ctx)
 {
     struct pending *p = util_calloc(1, sizeof *p);
-    struct params pr;
-    struct db_stmt stmts[CV__COUNT];
-    fill_params(&pr, customer_id, contacts_offset);
+    fill_params(&p->pr, customer_id, contacts_offset);
     if (n > CV__COUNT)
         n = CV__COUNT;
     for (int i = 0; i < n; i++) {
         p->parts[i] = parts[i];
-        stmt_for(&stmts[i], parts[i], &pr);
+        if (whole && parts[i] != CV_AUDIT && p->nstmts > 0)
+            continue;
+        struct db_stmt *s = &p->stmts[p->nstmts++];
+        s->sql = wire_sql(parts[i], whole && parts[i] != CV_AUDIT, &s->nparams);
+        s->params = s->nparams == 3 ? p->pr.page : p->pr.one;
     }
     p->n = n;
     p->done = done;
     p->ctx = ctx;
     p->contacts_offset = contacts_offset;
+    return p;
+}
+
+static unsigned send_parts(struct db_conn *c, struct pending *p, const void *owner)
+{
     struct db_batch b = {
-        .stmts = stmts,
-        .n = n,
+        .stmts = p->stmts,
+        .n = p->nstmts,
         .done = on_batch,
         .ctx = p,
-        .owner = ctx,
+        .owner = owner,
         .cleanup = free,
     };
     return db_send_batch(c, &b);
 }
 
+unsigned db_customer_refresh(struct db_conn *c, long long customer_id, const enum db_cv_part *parts, int n,
+                             int contacts_offset, void (*done)(void *ctx, struct db_customer_view *v), void *ctx)
+{
+    return send_parts(c, pending_new(customer_id, parts, n, contacts_offset, false, done, ctx), ctx);
+}
+
+static void on_follow(void *ctx, const PGresult *const *res, int n)
+{
+    on_batch(ctx, res, n, NULL, 0.0);
+}
+
+void db_customer_follow(struct db_outbox_follow *f, long long customer_id, const enum db_cv_part *parts, int n,
+                        void (*done)(void *ctx, struct db_customer_view *v), void *ctx)
+{
+    struct pending *p = pending_new(customer_id, parts, n, 0, false, done, ctx);
+    *f = (struct db_outbox_follow){.stmts = p->stmts, .n = p->nstmts, .done = on_follow, .ctx = p, .cleanup = free};
+}
+
 /* ---- one contact's whole text ---------------------------------------------- */
 
-static const char body_sql[] = "SELECT coalesce(body, '') AS body FROM interaction WHERE id = $1::uuid";
+/* What the timeline's rows leave out: on a far database every row of the
+ * open costs its bytes, the rest of one contact only when it is opened. */
+static const char body_sql[] =
+    "SELECT coalesce(body, '') AS body, direction, coalesce(subject, '') AS subject FROM interaction WHERE id = $1::uuid";
 
-struct body {
-    char *body;
-};
 static const struct db_col body_cols[] = {
-    DB_COL(DB_TEXT, struct body, body),
+    DB_COL(DB_TEXT, struct db_cv_contact_more, body),
+    DB_COL(DB_TEXT, struct db_cv_contact_more, direction),
+    DB_COL(DB_TEXT, struct db_cv_contact_more, subject),
 };
-static const struct db_shape body_shape = DB_SHAPE("contact text", struct body, body_cols);
+static const struct db_shape body_shape = DB_SHAPE("contact text", struct db_cv_contact_more, body_cols);
 
 struct body_pending {
-    void (*done)(void *ctx, const char *body, const char *err);
+    void (*done)(void *ctx, const struct db_cv_contact_more *more, const char *err);
     void *ctx;
 };
 
@@ -470,13 +575,14 @@ static void on_body(void *ctx, const PGresult *res, const char *err, double ms)
         err = why;
     if (!err && rows.n == 0)
         err = "This contact is no longer there.";
-    p->done(p->ctx, err ? NULL : DB_ROW(&rows, const struct body, 0)->body, err);
+    p->done(p->ctx, err ? NULL : DB_ROW(&rows, const struct db_cv_contact_more, 0), err);
     db_rows_free(&rows);
     free(p);
 }
 
 unsigned db_customer_contact_body(struct db_conn *c, const char *contact_id,
-                                  void (*done)(void *ctx, const char *body, const char *err), void *ctx)
+                                  void (*done)(void *ctx, const struct db_cv_contact_more *more, const char *err),
+                                  void *ctx)
 {
     struct body_pending *p = util_calloc(1, sizeof *p);
     p->done = done;
@@ -489,8 +595,17 @@ unsigned db_customer_contact_body(struct db_conn *c, const char *contact_id,
 
 void db_customer_prepare(struct db_conn *c)
 {
-    for (int i = 0; i < CV__COUNT; i++)
-        db_prepare_ahead(c, part_sql[i], i == CV_CONTACTS ? 3 : 1);
+    /* The open, and the parts refreshed on their own (an event's banner,
+     * a page of contacts, back from a contact or a complaint). */
+    static const enum db_cv_part alone[] = {CV_AUDIT, CV_EVENTS, CV_HEADER, CV_CONTACTS, CV_CONTACT_COUNT,
+                                           CV_COMPLAINTS};
+    int np;
+    const char *sql = wire_sql(CV_HEADER, true, &np);
+    db_prepare_ahead(c, sql, np);
+    for (size_t i = 0; i < sizeof alone / sizeof alone[0]; i++) {
+        sql = wire_sql(alone[i], false, &np);
+        db_prepare_ahead(c, sql, np);
+    }
 }
 
 static const enum db_cv_part all_parts[CV__COUNT] = {
@@ -501,7 +616,7 @@ static const enum db_cv_part all_parts[CV__COUNT] = {
 unsigned db_customer_open(struct db_conn *c, long long customer_id,
                           void (*done)(void *ctx, struct db_customer_view *v), void *ctx)
 {
-    return db_customer_refresh(c, customer_id, all_parts, CV__COUNT, 0, done, ctx);
+    return send_parts(c, pending_new(customer_id, all_parts, CV__COUNT, 0, true, done, ctx), ctx);
 }
 
 struct sync_wait {

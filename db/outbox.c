@@ -83,6 +83,8 @@ struct pending {
     char *key;                 /* the write's key, whole: it is what makes the write idempotent */
     char *dir;
     struct db_outbox_reply reply;
+    struct db_outbox_follow follow;   /* n == 0: none */
+    int nwrite;                       /* the write's statements in the batch sent last */
 };
 
 static struct pending *pending_new(struct db_conn *c, const struct db_outbox_write *w, const struct db_outbox_reply *r)
@@ -90,6 +92,9 @@ static struct pending *pending_new(struct db_conn *c, const struct db_outbox_wri
     struct pending *p = util_calloc(1, sizeof *p);
     p->conn = c;
     p->reply = *r;
+    if (r->follow)
+        p->follow = *r->follow;
+    p->reply.follow = NULL;
     p->key = util_strdup(w->key);
     p->dir = w->dir ? util_strdup(w->dir) : NULL;
     p->fields = util_calloc((size_t)(w->nfields ? w->nfields : 1), sizeof *p->fields);
@@ -111,6 +116,8 @@ static void pending_free(void *arg)
     free(p->fields);
     free(p->key);
     free(p->dir);
+    if (p->follow.cleanup)
+        p->follow.cleanup(p->follow.ctx);
     free(p);
 }
 
@@ -123,7 +130,7 @@ static unsigned send_now(struct pending *p)
 {
     const struct db_outbox_kind *k = p->w.kind;
     const char *values[2][12];
-    struct db_stmt stmts[2];
+    struct db_stmt *stmts = util_calloc(2 + (size_t)p->follow.n, sizeof *stmts);
     int n = 0;
     for (int i = 0; i < k->nstmts && i < 2; i++) {
         bool run;
@@ -133,11 +140,15 @@ static unsigned send_now(struct pending *p)
             n++;
         }
     }
+    p->nwrite = n;
+    for (int i = 0; i < p->follow.n; i++)
+        stmts[n++] = p->follow.stmts[i];
     char *slot = util_asprintf("outbox-%s", p->key);   /* the key whole: a cut could join two writes' slots */
     struct db_batch b = {.stmts = stmts, .n = n, .slot = slot, .done = on_answer, .ctx = p,
                          .owner = p->reply.ctx, .cleanup = pending_free};
     unsigned id = db_send_batch(p->conn, &b);
     free(slot);
+    free(stmts);
     return id;
 }
 
@@ -195,6 +206,10 @@ static void on_answer(void *ctx, const PGresult *const *res, int n, const char *
             db_journal_remove(p->dir, p->key);
     }
     struct db_outbox_reply r = p->reply;
+    if (!err && p->follow.n) {
+        p->follow.done(p->follow.ctx, res + p->nwrite, n - p->nwrite);
+        p->follow.cleanup = NULL;   /* done() owned ctx */
+    }
     r.done(r.ctx, err ? NULL : answer, err);
     answer_free(&rows);
     pending_free(p);

@@ -455,7 +455,7 @@ static void send_attempt(struct complaint *c)
         const struct db_credit_draft d = {c->credit_id, (long long)c->d->k->customer_id, c->id, amount,
                                           credit_reasons[choice < 0 ? 0 : choice], c->d->k->customer,
                                           c->d->k->reference};
-        const struct db_outbox_reply reply = {credited, credit_waiting, c};
+        const struct db_outbox_reply reply = {.done = credited, .waiting = credit_waiting, .ctx = c};
         char err[256];
         db_credit_offer(app_db(), app_conf()->journal_dir, &d, &reply, err, sizeof err);
         if (err[0])

@@ -8,6 +8,7 @@
 #include "careline/customer_screen.h"
 #include "careline/intake.h"
 #include "careline/keymap.h"
+#include "careline/logcontact_screen.h"
 #include "careline/screens.h"
 #include "careline/search.h"
 #include "careline/textview.h"
@@ -151,25 +152,38 @@ static void customer_close(void *st)
     free(c);
 }
 
+/* What a contact changes: the header (repeat contact) and the timeline; a
+ * complaint also its list. Only those travel: on a far database each part
+ * costs its rows and its description. */
+static const enum db_cv_part changed_parts[] = {CV_HEADER, CV_CONTACTS, CV_CONTACT_COUNT, CV_COMPLAINTS};
+#define CONTACT_PARTS 3
+
+/* The contact form's save came back with the parts it changed. */
+static void on_saved_refresh(void *ctx, struct db_customer_view *v)
+{
+    struct scr_customer *c = ctx;
+    c->refreshed_by_save = !v->error;
+    on_refresh(c, v);
+}
+
 static void customer_resume(void *st)
 {
     struct scr_customer *c = st;
     listening = c;
-    /* Back from logging a contact: the header (repeat contact) and the
-     * timeline change; from a complaint, its list too. Only those travel:
-     * on a far database each part costs its rows and its description. */
-    static const enum db_cv_part parts[] = {CV_HEADER, CV_CONTACTS, CV_CONTACT_COUNT, CV_COMPLAINTS};
     c->list[SCR_CUST_CONTACTS].sel = 0;
     c->list[SCR_CUST_CONTACTS].top = 0;
-    refresh_parts(c, parts, c->contact_only ? 3 : 4, 0);
+    /* Back from a saved contact, the parts came with the save. */
+    if (!(c->contact_only && c->refreshed_by_save))
+        refresh_parts(c, changed_parts, c->contact_only ? CONTACT_PARTS : 4, 0);
     c->contact_only = false;
+    c->refreshed_by_save = false;
 }
 
 /* ---- actions ----------------------------------------------------------------- */
 
 /* The list holds each contact's summary; its whole text (a long e-mail,
  * say) comes when it is opened, one statement away. */
-static void on_contact_body(void *ctx, const char *body, const char *err)
+static void on_contact_body(void *ctx, const struct db_cv_contact_more *more, const char *err)
 {
     struct scr_customer *c = ctx;
     const struct db_cv_contact *t = NULL;
@@ -186,8 +200,8 @@ static void on_contact_body(void *ctx, const char *body, const char *err)
     char *title = util_asprintf("Contact %s", t->started);
     char *text = util_asprintf("When:     %s\nChannel:  %s (%s)\nAgent:    %s\nWrap-up:  %s\nSubject:  %s\n"
                                "Summary:  %s\n\n%s",
-                               t->started, t->channel, t->direction, t->agent, t->wrap_up, t->subject, t->summary,
-                               body);
+                               t->started, t->channel, more->direction, t->agent, t->wrap_up, more->subject,
+                               t->summary, more->body);
     scr_textview_push(title, text);
     free(title);
     free(text);
@@ -267,8 +281,11 @@ static enum scr_result customer_key_action(struct scr_customer *c, enum tui_acti
 {
     switch (a) {
     case TUI_ACT_LOG_CONTACT:
-        scr_open_logcontact(&c->id);
+        scr_open_logcontact(&(struct scr_logcontact_arg){.customer_id = c->id, .parts = changed_parts,
+                                                         .nparts = CONTACT_PARTS, .refreshed = on_saved_refresh,
+                                                         .ctx = c});
         c->contact_only = true;
+        c->refreshed_by_save = false;
         return SCR_REDRAW;
     case TUI_ACT_NEW_COMPLAINT: {
         struct intake_arg arg = {.customer_id = c->id, .channel = "phone"};

@@ -178,7 +178,7 @@ static enum scr_result send_one(struct drafts *s, const struct journal_draft *d,
         if (s->sending)
             return SCR_HANDLED;
         char err[256];
-        const struct db_outbox_reply reply = {sent, send_waiting, s};
+        const struct db_outbox_reply reply = {.done = sent, .waiting = send_waiting, .ctx = s};
         if (!db_outbox_send_kept(app_db(), app_conf()->journal_dir, d, &reply, err, sizeof err)) {
             tui_message(TUI_ROLE_ERROR, "%s; discard it with d.", err);
             return SCR_REDRAW;

@@ -551,7 +551,7 @@ static enum scr_result submit(struct intake *s)
     s->journal_dirty = false;
     struct form_write fw;
     char err[256];
-    const struct db_outbox_reply reply = {saved, waiting, s};
+    const struct db_outbox_reply reply = {.done = saved, .waiting = waiting, .ctx = s};
     db_outbox_send(app_db(), form_write(s, &fw), &reply, err, sizeof err);
     journal_result(s, err);
     return SCR_REDRAW;
@@ -599,7 +599,7 @@ static enum scr_result attach(struct intake *s)
         const struct journal_field f[] = {
             {"complaint_id", o->id}, {"channel", channels[s->channel]}, {"text", s->desc.f.text}};
         const struct db_outbox_write w = {&db_complaint_contact_outbox, s->id, f, N(f), NULL};
-        const struct db_outbox_reply reply = {attached, waiting, s};
+        const struct db_outbox_reply reply = {.done = attached, .waiting = waiting, .ctx = s};
         char err[8];
         s->saving = true;
         db_outbox_send(app_db(), &w, &reply, err, sizeof err);

@@ -7,6 +7,7 @@
 #include "careline/app.h"
 #include "careline/contact.h"
 #include "careline/keymap.h"
+#include "careline/logcontact_screen.h"
 #include "careline/screens.h"
 #include "careline/text.h"
 #include "careline/tui.h"
@@ -20,6 +21,7 @@ static const char *const directions[] = {"inbound", "outbound"};
 
 struct logcontact {
     long long customer_id;
+    struct scr_logcontact_arg below;   /* the view to bring up to date with the save */
     struct db_contact_draft draft;   /* id made once: a retried save never duplicates */
     int channel, direction, wrapup;
     struct db_choice *wrapups;       /* from the database */
@@ -56,12 +58,13 @@ static void on_wrapups(void *ctx, struct db_choice *list, int n, const char *err
 
 static void *logcontact_open(void *arg)
 {
-    const long long *id = arg;
-    if (!id)
+    const struct scr_logcontact_arg *a = arg;
+    if (!a)
         return NULL;
     struct logcontact *l = util_calloc(1, sizeof *l);
-    l->customer_id = *id;
-    db_contact_draft_init(&l->draft, *id);
+    l->customer_id = a->customer_id;
+    l->below = *a;
+    db_contact_draft_init(&l->draft, a->customer_id);
     tui_field_init(&l->subject, 64);
     tui_field_init(&l->summary, 2000);
     tui_field_init(&l->comment, 500);
@@ -264,7 +267,13 @@ static enum scr_result submit(struct logcontact *l)
         return SCR_REDRAW;
     }
     l->saving = true;
-    const struct db_outbox_reply reply = {on_saved, on_waiting, l};
+    /* The view below reads what changed in the save's round trip. */
+    struct db_outbox_follow follow;
+    if (l->below.nparts)
+        db_customer_follow(&follow, l->customer_id, l->below.parts, l->below.nparts, l->below.refreshed,
+                           l->below.ctx);
+    const struct db_outbox_reply reply = {.done = on_saved, .waiting = on_waiting, .ctx = l,
+                                         .follow = l->below.nparts ? &follow : NULL};
     char err[200];
     db_contact_save(app_db(), app_conf()->journal_dir, &l->draft, &reply, err, sizeof err);
     if (err[0])

@@ -79,16 +79,20 @@ struct db_cv_arrangement {
     int64_t total;
     bool total_null;
 };
-/* The balance at the end of one of the last 24 months. */
+/* The balance at the end of each of the last 24 months, a row each,
+ * oldest first up to this month. */
 struct db_cv_balance {
-    char *month;
     int64_t balance;
 };
 /* A contact as the timeline lists it; its whole text (which may be a long
  * e-mail) is fetched when it is opened: db_customer_contact_body(). */
 struct db_cv_contact {
-    char *id, *started, *channel, *direction;
-    char *agent, *wrap_up, *subject, *summary;   /* "" when none */
+    char *id, *started, *channel;
+    char *agent, *wrap_up, *summary;   /* "" when none */
+};
+/* The rest of a contact, fetched when it is opened. */
+struct db_cv_contact_more {
+    char *body, *direction, *subject;   /* body, subject "" when none */
 };
 struct db_cv_contact_count {
     int64_t count;
@@ -136,18 +140,20 @@ struct db_customer_view {
 
 /* The name of a part ("header", "bills"), as `careline view` prints it. */
 const char *db_cv_part_name(enum db_cv_part p);
-/* A part's SQL and its parameter count ($1 the customer id; the contacts
- * also $2 offset, $3 page): for the bench to send the same with libpq alone. */
-const char *db_cv_part_sql(enum db_cv_part p, int *nparams);
+/* The statements an open sends, i from 0 (NULL past the last), and each
+ * one's parameter count ($1 the customer id, $2 the contacts' offset, $3
+ * their page): for the bench to send the same with libpq alone. */
+const char *db_cv_open_sql(int i, int *nparams);
 
 /* Fetch the whole view of customer_id in one round trip (pipeline), also
  * writing the audit row "customer.open". done gets a view the callee owns
  * (db_customer_view_free, then free). ctx is the owner for db_forget_owner. */
-/* The whole text of one contact of the timeline (its id): done gets it
- * ("" when it has none) or err, a sentence. One statement, one round trip;
- * ctx is also the request's owner. */
+/* The rest of one contact of the timeline (its id): done gets it (valid
+ * during the call) or err, a sentence. One statement, one round trip; ctx
+ * is also the request's owner. */
 unsigned db_customer_contact_body(struct db_conn *c, const char *contact_id,
-                                  void (*done)(void *ctx, const char *body, const char *err), void *ctx);
+                                  void (*done)(void *ctx, const struct db_cv_contact_more *more, const char *err),
+                                  void *ctx);
 /* The view's statements prepared ahead of the first open of a session
  * (db_prepare_ahead): on a far database the text is most of the bytes. */
 void db_customer_prepare(struct db_conn *c);
@@ -160,6 +166,13 @@ unsigned db_customer_refresh(struct db_conn *c, long long customer_id, const enu
                              int contacts_offset, void (*done)(void *ctx, struct db_customer_view *v), void *ctx);
 /* The same, waiting (tests, bench). Returns 0 or -1 with v->error set. */
 int db_customer_open_sync(struct db_conn *c, long long customer_id, struct db_customer_view *v);
+/* Parts of the view read right behind a write, in its round trip (a contact
+ * saved from the view, db_outbox_reply.follow): fills f; the first page
+ * of contacts. done gets the parts once the write is stored; ctx is not
+ * an owner here (the write's reply owns the request). */
+struct db_outbox_follow;
+void db_customer_follow(struct db_outbox_follow *f, long long customer_id, const enum db_cv_part *parts, int n,
+                        void (*done)(void *ctx, struct db_customer_view *v), void *ctx);
 /* The customer with that account number, synchronously: 1 with *id set, 0
  * when there is none, -1 with db_error() set when the query failed. */
 int db_customer_find_account(struct db_conn *c, const char *account_no, long long *id);

@@ -34,6 +34,7 @@ struct scr_customer {
     bool more_contacts_pending;
     char body_of[40];               /* the contact whose whole text is on its way, "" when none */
     bool contact_only;              /* the screen over this one logs a contact: no complaint changes */
+    bool refreshed_by_save;         /* its save brought the changed parts back: nothing to fetch */
 };
 
 /* Typed rows of the view the screen holds. */

@@ -38,6 +38,21 @@ struct db_outbox_write {
     const char *dir;                        /* the journal folder; NULL: not kept on disk */
 };
 
+/* Reads sent right behind a write, in its round trip (a screen's refresh
+ * of what the write changes, so a far database costs one round trip, not
+ * two). They run after the write in the same transaction, so they see it;
+ * a failure of either fails both, and the write is then not stored: the
+ * form keeps what was typed, as for any refusal. */
+struct db_outbox_follow {
+    const struct db_stmt *stmts;   /* live until done() or cleanup() is called */
+    int n;
+    /* The reads' results, called just before the reply's done() says the
+     * write is stored. */
+    void (*done)(void *ctx, const PGresult *const *res, int n);
+    void *ctx;
+    void (*cleanup)(void *ctx);    /* when done() will not be called (refused, forgotten) */
+};
+
 /* What becomes of a write sent. */
 struct db_outbox_reply {
     /* The database has it (answer: the answer column's value, "" when the
@@ -50,6 +65,9 @@ struct db_outbox_reply {
     /* Also the owner: db_forget_owner(c, ctx) stops the sending (a screen
      * closing); what is on disk stays there and is offered at the next start. */
     void *ctx;
+    /* Reads to send behind the write; NULL: none. Taken over by the send
+     * (its cleanup is called when they are not delivered). */
+    const struct db_outbox_follow *follow;
 };
 
 /* Keep a write on disk without sending it: a form as typed, in state

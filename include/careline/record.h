@@ -31,6 +31,10 @@ struct db_col {
 };
 #define DB_COL(type_, rec, field) {#field, type_, offsetof(rec, field), 0}
 #define DB_COL_NULL(type_, rec, field, isnull) {#field, type_, offsetof(rec, field), offsetof(rec, isnull)}
+/* The same under a shorter name in the statement (where the names travel
+ * with every answer, e.g. the customer view over a far link). */
+#define DB_COL_AS(type_, rec, field, name_) {name_, type_, offsetof(rec, field), 0}
+#define DB_COL_AS_NULL(type_, rec, field, isnull, name_) {name_, type_, offsetof(rec, field), offsetof(rec, isnull)}
 
 /* A statement's columns, checked against the result: every column named
  * here must be in the result and the result must have no other, so a
@@ -88,6 +92,22 @@ int db_exec_one(struct db_conn *c, const char *sql, int nparams, const char *con
  * version was stale and nothing was written. False when *err is set (the
  * write failed); an answer that cannot be read sets *err to why. */
 bool db_applied_stale(const PGresult *r, const char **err, char *why, size_t whylen);
+
+/* Rows packed by the database into one JSON value: an object with each
+ * column's values in order under its name ({"id": [1, 2], "name": ["a",
+ * null]}), or NULL for no rows. On a far database a part of a screen then
+ * costs one column description, not one per column, and no framing per
+ * row. db_packed_sql wraps a SELECT whose columns are the shape's so
+ * (heap; "AS as" names the one column); db_rows_decode_packed decodes the value (NULL or "": no rows)
+ * with the same checks as db_rows_decode: every column of the shape once,
+ * no other, each value of its type. Returns 0, or -1 with a sentence in err. */
+char *db_packed_sql(const char *sql, const struct db_shape *shape, const char *as);   /* as NULL: no name */
+/* Several parts packed in one object ({"header": {...}, "events": null}):
+ * values[i] becomes a heap copy of names[i]'s value, NULL when it is null
+ * or missing. Returns 0, or -1 with a sentence in err (values all NULL). */
+int db_packed_split(const char *json, const char *const *names, int n, char **values, char *err, size_t errlen);
+int db_rows_decode_packed(struct db_rows *out, const struct db_shape *shape, const char *json, char *err,
+                          size_t errlen);
 
 /* A statement and the record its rows decode into. Each db/ module lists
  * its own, so one database test runs every statement against the schema

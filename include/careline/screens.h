@@ -7,6 +7,7 @@
 /* What screens open with (pointers only, so declarations are enough). */
 struct db_search_hit;
 struct intake_arg;
+struct scr_logcontact_arg;
 struct picker_spec;
 struct prompt_spec;
 struct scr_actionform_arg;
@@ -28,7 +29,7 @@ struct textview_arg;
 #define SCR_SCREENS(X) \
     X(search,     "Find a customer",             SCR_NOARG) \
     X(customer,   "Customer",                    SCR_ARG(const struct db_search_hit *)) \
-    X(logcontact, "Log this contact",            SCR_ARG(const long long *)) \
+    X(logcontact, "Log this contact",            SCR_ARG(const struct scr_logcontact_arg *)) \
     X(textview,   "Details",                     SCR_ARG(const struct textview_arg *)) \
     X(login,      "Log in",                      SCR_ARG(const char *)) \
     X(intake,     "New complaint",               SCR_ARG(const struct intake_arg *)) \

@@ -20,8 +20,8 @@
 #      PostgreSQL, and between the terminal and Careline;
 #   9. the report (tests/bench/report.sh) to stdout and BENCH_DOC.
 # Knobs: BENCH_CUSTOMERS (1000000), BENCH_REPS (20), BENCH_GROWTH ("100000
-# 300000"), BENCH_SKIP="load slow notify dash growth" (sections to leave
-# out), BENCH_PGDIR (/var/tmp/careline-bench-pg), BENCH_KEY_GAP (0.08 s),
+# 300000"), BENCH_SKIP="ui load slow slowtty notify dash growth" (sections to
+# leave out; ui: 2-4, slowtty: the terminal half of 8), BENCH_PGDIR (/var/tmp/careline-bench-pg), BENCH_KEY_GAP (0.08 s),
 # BENCH_OUT (build/bench), BENCH_DOC (docs/performance.md; empty: stdout only).
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -314,22 +314,28 @@ queue_bytes() {
 }
 
 # ---- run ----------------------------------------------------------------------
-bench_note "bench: search and customer view in tmux, search delay 0 ($REPS x 4 kinds)..."
-tmux_searches "$W/delay0.conf" tmux0 "$REPS" 1 || { tm_stop; bench_note "bench: the tmux search run failed"; }
-bench_note "bench: search in tmux with the default delay ($DEFAULT_DELAY ms, $REPS_DELAY x 4 kinds)..."
-tmux_searches "$W/default.conf" tmuxd "$REPS_DELAY" 0 || { tm_stop; bench_note "bench: the tmux search run failed"; }
-bench_note "bench: the same searches in the scripted mode..."
-script_searches "$W/delay0.conf" script0
-script_searches "$W/default.conf" scriptd
-case $SKIP in *" growth "*) BENCH_GROWTH= ;; esac
-growth_all || bench_note "bench: the runs without a UI failed"
-bench_note "bench: start-up ($STARTS starts), memory and bytes..."
-startups || { tm_stop; bench_note "bench: the start-up run failed"; }
-workflow xterm TERM=xterm-256color LANG=C.UTF-8 || { tm_stop; bench_note "bench: the xterm workflow failed"; }
-workflow vt220 TERM=vt220 LANG=C LC_ALL=C NO_COLOR=1 || { tm_stop; bench_note "bench: the vt220 workflow failed"; }
-bench_note "bench: the supervisor's queue, first draw and a live update..."
-queue_bytes xterm TERM=xterm-256color LANG=C.UTF-8 || { tm_stop; bench_note "bench: the xterm queue run failed"; }
-queue_bytes vt220 TERM=vt220 LANG=C LC_ALL=C NO_COLOR=1 || { tm_stop; bench_note "bench: the vt220 queue run failed"; }
+# BENCH_SKIP=ui leaves out sections 2-4 (searches, views, start-up, bytes):
+# with "growth" too, a run of the slow link alone takes minutes.
+run_ui() {
+    bench_note "bench: search and customer view in tmux, search delay 0 ($REPS x 4 kinds)..."
+    tmux_searches "$W/delay0.conf" tmux0 "$REPS" 1 || { tm_stop; bench_note "bench: the tmux search run failed"; }
+    bench_note "bench: search in tmux with the default delay ($DEFAULT_DELAY ms, $REPS_DELAY x 4 kinds)..."
+    tmux_searches "$W/default.conf" tmuxd "$REPS_DELAY" 0 || { tm_stop; bench_note "bench: the tmux search run failed"; }
+    bench_note "bench: the same searches in the scripted mode..."
+    script_searches "$W/delay0.conf" script0
+    script_searches "$W/default.conf" scriptd
+    case $SKIP in *" growth "*) BENCH_GROWTH= ;; esac
+    growth_all || bench_note "bench: the runs without a UI failed"
+    bench_note "bench: start-up ($STARTS starts), memory and bytes..."
+    startups || { tm_stop; bench_note "bench: the start-up run failed"; }
+    workflow xterm TERM=xterm-256color LANG=C.UTF-8 || { tm_stop; bench_note "bench: the xterm workflow failed"; }
+    workflow vt220 TERM=vt220 LANG=C LC_ALL=C NO_COLOR=1 || { tm_stop; bench_note "bench: the vt220 workflow failed"; }
+    bench_note "bench: the supervisor's queue, first draw and a live update..."
+    queue_bytes xterm TERM=xterm-256color LANG=C.UTF-8 || { tm_stop; bench_note "bench: the xterm queue run failed"; }
+    queue_bytes vt220 TERM=vt220 LANG=C LC_ALL=C NO_COLOR=1 || { tm_stop; bench_note "bench: the vt220 queue run failed"; }
+}
+GROWTH_SIZES=()
+case $SKIP in *" ui "*) ;; *) run_ui ;; esac
 
 # ---- the rest, then the report ------------------------------------------------
 : >"$W/sections"

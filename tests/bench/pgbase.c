@@ -85,12 +85,11 @@ static int raw_search(PGconn *pg, int limit, const char *label, const char *text
 
 static int raw_open(PGconn *pg, const char *label, const char *id)
 {
-    char names[CV__COUNT][32];
-    int np[CV__COUNT];
-    for (int p = 0; p < CV__COUNT; p++) {
-        util_format(names[p], sizeof names[p], "cv_%d", p);
-        const char *sql = db_cv_part_sql((enum db_cv_part)p, &np[p]);
-        if (!raw_prepare(pg, names[p], sql, np[p]))
+    char names[4][32];
+    int np[4], n = 0;
+    for (const char *sql; n < 4 && (sql = db_cv_open_sql(n, &np[n])) != NULL; n++) {
+        util_format(names[n], sizeof names[n], "cv_%d", n);
+        if (!raw_prepare(pg, names[n], sql, np[n]))
             return 1;
     }
     char page[16];
@@ -98,7 +97,7 @@ static int raw_open(PGconn *pg, const char *label, const char *id)
     const char *params[3] = {id, "0", page};
     double t0 = now_ms();
     int ok = PQenterPipelineMode(pg), rows = 0, rc = 0;
-    for (int p = 0; ok && p < CV__COUNT; p++) {
+    for (int p = 0; ok && p < n; p++) {
         char name[40];
         util_format(name, sizeof name, "raw_%s", names[p]);
         ok = PQsendQueryPrepared(pg, name, np[p], params, NULL, NULL, 0);

@@ -68,7 +68,7 @@ static struct outcome contact(const char *key, long long customer)
     d.csat = 4;
     d.nps = -1;
     struct outcome o = {0};
-    const struct db_outbox_reply r = {on_done, on_wait, &o};
+    const struct db_outbox_reply r = {.done = on_done, .waiting = on_wait, .ctx = &o};
     char err[256];
     db_contact_save(db, dir, &d, &r, err, sizeof err);
     tap(err[0] == '\0', "the contact is kept on disk while it goes%s%s", *err ? ": " : "", err);
@@ -94,7 +94,7 @@ static void answers(void)
     util_uuid(key);
     const struct db_credit_draft d = {key, 1, NULL, "1.50", "Apology for the inconvenience", "Test", ""};
     struct outcome o = {0};
-    const struct db_outbox_reply r = {on_done, on_wait, &o};
+    const struct db_outbox_reply r = {.done = on_done, .waiting = on_wait, .ctx = &o};
     char err[256];
     db_credit_offer(db, dir, &d, &r, err, sizeof err);
     tap(on_disk(key, "submitting"), "a credit on its way is on disk as submitting");
@@ -156,7 +156,8 @@ static void old_journal_file(void)
     struct journal_draft *d;
     int n = db_journal_list(dir, &d);
     struct outcome a = {0}, b = {0};
-    const struct db_outbox_reply ra = {on_done, on_wait, &a}, rb = {on_done, on_wait, &b};
+    const struct db_outbox_reply ra = {.done = on_done, .waiting = on_wait, .ctx = &a};
+    const struct db_outbox_reply rb = {.done = on_done, .waiting = on_wait, .ctx = &b};
     char err[256] = "";
     for (int i = 0; i < n; i++)
         if (strcmp(d[i].id, key) == 0) {

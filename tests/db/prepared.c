@@ -53,19 +53,20 @@ static long long value(struct db_conn *c, const char *sql, const char *param)
 }
 
 /* How many of the view's statements (by their text) c's session holds prepared. */
+/* The statements an open sends (every part packed in one, the audit row). */
 static int view_prepared(struct db_conn *c)
 {
-    int n, held = 0;
-    const struct db_statement *s = db_customer_statements(&n);
-    for (int i = 0; i < n; i++)
-        held += value(c, "SELECT count(*) FROM pg_prepared_statements WHERE statement = $1", s[i].sql) == 1;
+    int np, held = 0;
+    for (int i = 0; db_cv_open_sql(i, &np); i++)
+        held += value(c, "SELECT count(*) FROM pg_prepared_statements WHERE statement = $1", db_cv_open_sql(i, &np)) == 1;
     return held;
 }
 
 static int view_parts(void)
 {
-    int n;
-    db_customer_statements(&n);
+    int n = 0, np;
+    while (db_cv_open_sql(n, &np))
+        n++;
     return n;
 }
 

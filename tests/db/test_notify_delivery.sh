@@ -94,7 +94,8 @@ like "and the event's message" "$mail" 'a burst main has cut your supply'
 is "the unusable address went to the call list" "$(q "SELECT k.reason || ' ' || m.status FROM notify_call k JOIN notify_message m ON m.id = k.message_id WHERE m.customer_id = $bad AND m.event_id = '$ev'")" "failed failed"
 like "saying why" "$(q "SELECT last_error FROM notify_message WHERE customer_id = $bad AND event_id = '$ev'")" 'not a mail address'
 acct=$(q "SELECT c.account_no FROM notify_message m JOIN customer c ON c.id = m.customer_id WHERE m.event_id = '$ev' AND m.channel = 'sms' AND m.status = 'sent' ORDER BY c.id LIMIT 1")
-like "the customer's contacts show the SMS sent" "$("$CARELINE" view "$acct" 2>/dev/null | grep '^contacts|')" '\|sms\|outbound\|.*Water supply interruption - Burst main, Testbury \(SMS to \+44'
+like "the customer's contacts show the SMS sent" "$("$CARELINE" view "$acct" 2>/dev/null | grep '^contacts|')" '\|sms\|.*Water supply interruption - Burst main, Testbury \(SMS to \+44'
+is "as outbound contacts" "$(q "SELECT DISTINCT i.direction FROM interaction i JOIN notify_message m ON m.id = i.id WHERE m.event_id = '$ev'")" outbound
 is "one contact per message sent" "$(q "SELECT count(*) FROM interaction i JOIN notify_message m ON m.id = i.id WHERE m.event_id = '$ev'")" "$(q "SELECT count(*) FROM notify_message WHERE event_id = '$ev' AND status = 'sent'")"
 
 out=$(notify --once)

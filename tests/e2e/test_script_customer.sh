@@ -71,6 +71,7 @@ KEYS
     has "$name: programmes panel" "$T/$name.6" '(Programme +Kind|Not enrolled)'
     has "$name: the logged contact is at the top of the timeline" "$T/$name.7" "^> .*Asked about the event"
     has "$name: Enter shows the full text" "$T/$name.8" "Summary: +$(printf '%s' "$summary" | sed 's/[()]/./g')"
+    has "$name: with the direction fetched with it" "$T/$name.8" "Channel: +phone \\(inbound\\)"
     is "$name: the contact was stored once" \
        "$(q "SELECT count(*) FROM interaction WHERE summary = '$summary'")" 1
     is "$name: with the satisfaction survey (CSAT 5, NPS 8)" \

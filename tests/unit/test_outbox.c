@@ -144,7 +144,7 @@ static void test_send_kept(void **state)
     assert_int_equal(db_journal_list(dir, &d), 1);
     struct db_params p = {.connect_timeout = 1};
     struct db_conn *c = db_new(&p);
-    const struct db_outbox_reply r = {NULL, NULL, NULL};
+    const struct db_outbox_reply r = {0};
     assert_true(db_outbox_send_kept(c, dir, &d[0], &r, err, sizeof err) > 0);
     assert_string_equal(err, "");
     assert_true(db_busy(c));

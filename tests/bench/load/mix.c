@@ -97,7 +97,7 @@ static void on_waiting(void *ctx)
 
 static struct db_outbox_reply reply_to(struct write_wait *ww)
 {
-    return (struct db_outbox_reply){on_written, on_waiting, ww};
+    return (struct db_outbox_reply){.done = on_written, .waiting = on_waiting, .ctx = ww};
 }
 
 /* The contact that ends every call, with the short survey most of the time. */
