@@ -400,34 +400,19 @@ struct pending {
     int nstmts;
 };
 
-/* The value of the result column named so, in whichever result has it. */
-static const char *column_of(const char *name, const PGresult *const *res, int n, bool *found)
-{
-    for (int i = 0; i < n; i++) {
-        bool one = res[i] && PQresultStatus(res[i]) == PGRES_TUPLES_OK && PQntuples(res[i]) == 1;
-        int col = one ? PQfnumber(res[i], name) : -1;
-        if (col >= 0) {
-            *found = true;
-            return PQgetisnull(res[i], 0, col) ? NULL : PQgetvalue(res[i], 0, col);
-        }
-    }
-    *found = false;
-    return NULL;
-}
-
 /* Each part's packed rows (heap, NULL: none): a column of its own, or its
  * place in the open's one column "view". -1 with why when one is missing. */
 static int packed_parts(const struct pending *p, const PGresult *const *res, int n, char **json, char *why,
                         size_t len)
 {
     bool whole = false;
-    const char *view = column_of("view", res, n, &whole);
+    const char *view = db_packed_column("view", res, n, &whole);
     if (whole && db_packed_split(view, (const char *const *)part_names, CV__COUNT, json, why, len) < 0)
         return -1;
     for (int i = 0; i < p->n && !whole; i++) {
         enum db_cv_part part = p->parts[i];
         bool found = part == CV_AUDIT;
-        const char *v = found ? NULL : column_of(part_names[part], res, n, &found);
+        const char *v = found ? NULL : db_packed_column(part_names[part], res, n, &found);
         json[part] = v ? util_strdup(v) : NULL;
         if (!found) {
             util_format(why, len, "%s: the database did not send it", shapes[part].what);

@@ -368,3 +368,18 @@ int db_rows_decode_packed(struct db_rows *out, const struct db_shape *shape, con
     free(cols);
     return rc;
 }
+
+/* The value of the one-row result column named so, in whichever of res has it. */
+const char *db_packed_column(const char *name, const PGresult *const *res, int n, bool *found)
+{
+    for (int i = 0; i < n; i++) {
+        bool one = res[i] && PQresultStatus(res[i]) == PGRES_TUPLES_OK && PQntuples(res[i]) == 1;
+        int col = one ? PQfnumber(res[i], name) : -1;
+        if (col >= 0) {
+            *found = true;
+            return PQgetisnull(res[i], 0, col) ? NULL : PQgetvalue(res[i], 0, col);
+        }
+    }
+    *found = false;
+    return NULL;
+}

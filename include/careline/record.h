@@ -106,6 +106,9 @@ char *db_packed_sql(const char *sql, const struct db_shape *shape, const char *a
  * values[i] becomes a heap copy of names[i]'s value, NULL when it is null
  * or missing. Returns 0, or -1 with a sentence in err (values all NULL). */
 int db_packed_split(const char *json, const char *const *names, int n, char **values, char *err, size_t errlen);
+/* The value of the column named so in whichever of the one-row results res
+ * has it (NULL for SQL NULL); *found says whether one had it. */
+const char *db_packed_column(const char *name, const PGresult *const *res, int n, bool *found);
 int db_rows_decode_packed(struct db_rows *out, const struct db_shape *shape, const char *json, char *err,
                           size_t errlen);
 

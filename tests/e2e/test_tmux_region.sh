@@ -56,6 +56,9 @@ for term in xterm-256color vt100; do
     tmux_text '$12.50'
     tmux_keys Enter
     wait_screen "$term: \$12.50 is an amount" 'Goodwill credit of 12\.50'
+    # Quit only once the answer is in: a credit still on its way stays in
+    # the journal, and the next start would open on the unsent work.
+    wait_screen "$term: the credit is confirmed" 'Credit applied|sent to a supervisor'
     tmux_keys Escape
     tmux_keys C-c
     wait_quit "$term: C-c quits"
