@@ -350,7 +350,7 @@ static int stage(struct run *r, const char *name, FILE *in, long long size, char
     db_rows_free(&q);
     if (!run_sql(r->c, stage_sql, err, errlen))
         return -1;
-    PGresult *res = PQexec(db_pg(r->c), "COPY import_stage FROM STDIN");
+    PGresult *res = PQexecParams(db_pg(r->c), "COPY import_stage FROM STDIN", 0, NULL, NULL, NULL, NULL, 0);
     bool copying = PQresultStatus(res) == PGRES_COPY_IN;
     if (!copying)
         util_format(err, errlen, "%s", PQresultErrorMessage(res));

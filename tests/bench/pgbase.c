@@ -45,13 +45,13 @@ static double now_ms(void)
 static bool raw_prepare(PGconn *pg, const char *name, const char *sql, int nparams)
 {
     char q[160];
-    util_format(q, sizeof q, "SELECT 1 FROM pg_prepared_statements WHERE name = 'raw_%s'", name);
-    PGresult *r = PQexec(pg, q);
+    util_format(q, sizeof q, "raw_%s", name);
+    const char *const param[] = {q};
+    PGresult *r = PQexecParams(pg, "SELECT 1 FROM pg_prepared_statements WHERE name = $1", 1, NULL, param, NULL, NULL, 0);
     bool have = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
     PQclear(r);
     if (have)
         return true;
-    util_format(q, sizeof q, "raw_%s", name);
     r = PQprepare(pg, q, sql, nparams, NULL);
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok)
